@@ -1,0 +1,342 @@
+//! The sales domain as plain data: no SQL, no terminal, no clock.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// The stage id every database knows as the winning outcome.
+pub const WON: &str = "won";
+/// The stage id every database knows as the losing outcome.
+pub const LOST: &str = "lost";
+
+/// A row id. Shown shortened (git-style); any unique prefix of at least
+/// [`Id::MIN_PREFIX`] characters is accepted as input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id(pub Uuid);
+
+impl Id {
+    pub const MIN_PREFIX: usize = 4;
+    /// Characters shown when an id is displayed in a table.
+    pub const SHORT_LEN: usize = 8;
+
+    /// A new time-ordered id (UUIDv7), so rows inserted together sit together in the index.
+    pub fn new() -> Self {
+        Id(Uuid::now_v7())
+    }
+
+    /// A random-looking but reproducible id, for demo data made from a seed.
+    pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
+        Id(uuid::Builder::from_random_bytes(bytes).into_uuid())
+    }
+
+    pub fn short(&self) -> String {
+        let mut s = self.0.hyphenated().to_string();
+        s.truncate(Self::SHORT_LEN);
+        s
+    }
+}
+
+impl Default for Id {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.hyphenated())
+    }
+}
+
+impl FromStr for Id {
+    type Err = uuid::Error;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(s).map(Id)
+    }
+}
+
+/// Exact money in minor units (fen, cents). One currency per database.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct Money(pub i64);
+
+impl Money {
+    pub fn minor(self) -> i64 {
+        self.0
+    }
+}
+
+/// Formats as major units with two decimals and thousands separators: `12,400.50`.
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        let major = (abs / 100).to_string();
+        let mut grouped = String::with_capacity(major.len() + major.len() / 3);
+        for (i, ch) in major.chars().enumerate() {
+            if i > 0 && (major.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(ch);
+        }
+        write!(f, "{sign}{grouped}.{:02}", abs % 100)
+    }
+}
+
+/// Declares a closed vocabulary: snake_case text on the wire and in the database.
+macro_rules! vocabulary {
+    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let wanted = s.trim();
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|v| v.as_str().eq_ignore_ascii_case(wanted))
+                    .ok_or_else(|| UnknownValue {
+                        what: $what,
+                        given: s.to_string(),
+                        allowed: $name::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "),
+                    })
+            }
+        }
+    };
+}
+
+/// A word that is not one of a field's allowed values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown {what} `{given}`; use one of: {allowed}")]
+pub struct UnknownValue {
+    pub what: &'static str,
+    pub given: String,
+    pub allowed: String,
+}
+
+vocabulary!(
+    /// How soon a deal is expected to close: A within a month … E no need at all.
+    Grade, "grade" { A => "A", B => "B", C => "C", D => "D", E => "E" }
+);
+vocabulary!(
+    /// Whether the customer has a need the deal can meet.
+    Need, "need" { Explicit => "explicit", Potential => "potential", None => "none" }
+);
+vocabulary!(
+    AccountKind, "account kind" { Enterprise => "enterprise", Individual => "individual", Wholesale => "wholesale" }
+);
+vocabulary!(
+    ProductTier, "product tier" { High => "high", Mid => "mid", Low => "low" }
+);
+vocabulary!(
+    Satisfaction, "satisfaction" {
+        Satisfied => "satisfied", Neutral => "neutral", Dissatisfied => "dissatisfied", Unknown => "unknown"
+    }
+);
+vocabulary!(
+    ActivityKind, "activity kind" {
+        Call => "call", Visit => "visit", Email => "email", Meeting => "meeting", Message => "message", Note => "note"
+    }
+);
+vocabulary!(
+    ReminderKind, "reminder kind" { Revisit => "revisit", CloseSoon => "close_soon", Slipped => "slipped" }
+);
+vocabulary!(
+    ReminderStatus, "reminder status" {
+        Open => "open", Done => "done", Snoozed => "snoozed", Dismissed => "dismissed"
+    }
+);
+vocabulary!(
+    /// What a history row records a change of.
+    HistoryField, "history field" { Stage => "stage", Grade => "grade", Pin => "pin" }
+);
+
+impl ReminderStatus {
+    /// Open and snoozed reminders still ask something of the owner.
+    pub fn is_pending(self) -> bool {
+        matches!(self, ReminderStatus::Open | ReminderStatus::Snoozed)
+    }
+}
+
+/// Who changed a row and when; carried by every row users edit so that shared
+/// copies can be merged (later update wins) and stale edits refused (version).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowMeta {
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub updated_by: String,
+    pub version: i64,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    pub id: Id,
+    pub name: String,
+    pub kind: AccountKind,
+    pub industry: String,
+    pub region: String,
+    /// Route to market: `direct`, `distributor`, `retail`, `online` or free text.
+    pub channel: String,
+    pub product_tier: Option<ProductTier>,
+    pub satisfaction: Satisfaction,
+    pub owner: String,
+    pub notes: String,
+    pub meta: RowMeta,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub id: Id,
+    pub account_id: Id,
+    pub name: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+    /// WeChat and other handles.
+    pub other: String,
+    pub notes: String,
+    pub meta: RowMeta,
+}
+
+/// A grade set by hand; the engine leaves the deal alone until it is unpinned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pin {
+    pub grade: Grade,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Deal {
+    pub id: Id,
+    pub account_id: Id,
+    pub title: String,
+    pub amount: Money,
+    pub stage: String,
+    pub need: Need,
+    pub expected_close: Option<NaiveDate>,
+    pub grade: Grade,
+    pub pin: Option<Pin>,
+    pub owner: String,
+    pub created_on: NaiveDate,
+    /// The day the deal entered its current stage, for stale detection.
+    pub stage_entered_on: NaiveDate,
+    /// Won or lost date.
+    pub closed_on: Option<NaiveDate>,
+    pub lost_reason: Option<String>,
+    pub meta: RowMeta,
+}
+
+impl Deal {
+    pub fn is_open(&self) -> bool {
+        self.stage != WON && self.stage != LOST
+    }
+    pub fn is_won(&self) -> bool {
+        self.stage == WON
+    }
+    pub fn is_lost(&self) -> bool {
+        self.stage == LOST
+    }
+}
+
+/// Something that happened with a deal or account. Never edited in place.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub id: Id,
+    pub deal_id: Option<Id>,
+    pub account_id: Id,
+    pub kind: ActivityKind,
+    pub at: DateTime<Utc>,
+    pub summary: String,
+    pub author: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One stage, grade or pin change of a deal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub id: Id,
+    pub deal_id: Id,
+    pub field: HistoryField,
+    pub at: DateTime<Utc>,
+    /// Empty when the deal was created.
+    pub old: String,
+    pub new: String,
+    /// The rule that fired, or `manual: <reason>`.
+    pub reason: String,
+    pub author: String,
+}
+
+/// A logged to-do for a deal. Closed reminders stay in the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub id: Id,
+    pub deal_id: Id,
+    pub kind: ReminderKind,
+    pub due: NaiveDate,
+    pub status: ReminderStatus,
+    /// The expected close date a `close_soon` or `slipped` reminder is about,
+    /// so that one close date never gets two of them.
+    pub about: Option<NaiveDate>,
+    pub created_on: NaiveDate,
+    pub closed_on: Option<NaiveDate>,
+    /// Why it was closed, when the engine closed it.
+    pub note: String,
+    pub meta: RowMeta,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_displays_grouped_major_units() {
+        assert_eq!(Money(0).to_string(), "0.00");
+        assert_eq!(Money(5).to_string(), "0.05");
+        assert_eq!(Money(1_240_050).to_string(), "12,400.50");
+        assert_eq!(Money(-123_456_789).to_string(), "-1,234,567.89");
+        assert_eq!(Money(100_000).to_string(), "1,000.00");
+    }
+
+    #[test]
+    fn vocabulary_parses_case_insensitively_and_names_allowed_values() {
+        assert_eq!("a".parse::<Grade>(), Ok(Grade::A));
+        assert_eq!("Close_Soon".parse::<ReminderKind>(), Ok(ReminderKind::CloseSoon));
+        let err = "F".parse::<Grade>().unwrap_err();
+        assert_eq!(err.to_string(), "unknown grade `F`; use one of: A, B, C, D, E");
+    }
+
+    #[test]
+    fn short_id_is_a_prefix_of_the_full_id() {
+        let id = Id::new();
+        assert!(id.to_string().starts_with(&id.short()));
+        assert_eq!(id.short().len(), Id::SHORT_LEN);
+    }
+}

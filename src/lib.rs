@@ -1,0 +1,12 @@
+//! tierdeck: a terminal sales-pipeline manager over one SQLite file.
+
+pub mod cli;
+pub mod demo;
+pub mod domain;
+pub mod i18n;
+pub mod ics;
+pub mod output;
+pub mod parse;
+pub mod rules;
+pub mod store;
+pub mod transfer;
