@@ -80,7 +80,7 @@ impl fmt::Display for Money {
         let major = (abs / 100).to_string();
         let mut grouped = String::with_capacity(major.len() + major.len() / 3);
         for (i, ch) in major.chars().enumerate() {
-            if i > 0 && (major.len() - i) % 3 == 0 {
+            if i > 0 && (major.len() - i).is_multiple_of(3) {
                 grouped.push(',');
             }
             grouped.push(ch);
@@ -328,9 +328,15 @@ mod tests {
     #[test]
     fn vocabulary_parses_case_insensitively_and_names_allowed_values() {
         assert_eq!("a".parse::<Grade>(), Ok(Grade::A));
-        assert_eq!("Close_Soon".parse::<ReminderKind>(), Ok(ReminderKind::CloseSoon));
+        assert_eq!(
+            "Close_Soon".parse::<ReminderKind>(),
+            Ok(ReminderKind::CloseSoon)
+        );
         let err = "F".parse::<Grade>().unwrap_err();
-        assert_eq!(err.to_string(), "unknown grade `F`; use one of: A, B, C, D, E");
+        assert_eq!(
+            err.to_string(),
+            "unknown grade `F`; use one of: A, B, C, D, E"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! tierdeck: a terminal sales-pipeline manager over one SQLite file.
 
 pub mod cli;
+pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod i18n;

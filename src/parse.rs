@@ -1,1 +1,829 @@
-//! stub
+//! What people type and what spreadsheets hold: dates, date-times and amounts.
+//!
+//! Pure functions; "today" is a parameter, never read from the clock.
+//!
+//! Decisions worth knowing:
+//! - Slash dates with the year last (`10/01/2026`) are US month/day, unless the
+//!   first number is above 12 (`13/01/2026`), which can only be day/month.
+//!   Dotted dates with the year last (`01.10.2026`) are European day.month.
+//!   Dashed dates with the year last (`01-10-2026`) are refused: both orders
+//!   are common and a wrong guess would silently move a close date.
+//!   Two-digit years are refused for the same reason.
+//! - Amounts use `.` as the decimal point and `,` or spaces between thousands.
+//!   A decimal comma is accepted only where it cannot be misread: the amount
+//!   ends in a comma and exactly two digits and has no other comma
+//!   (`1.234,56`, `12 400,00`, `99,90`). `1.234` is therefore 1.234, which has
+//!   too many decimals, and is refused rather than read as 1234.
+//! - A currency marker (`¥`, `$`, `CNY`, `RMB`, `元` …) before or after the
+//!   number is dropped; it is not checked against the database's currency.
+
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeDelta, Utc};
+
+use crate::domain::Money;
+
+/// Input that is not a date or an amount. The message says what was wrong and
+/// which spellings work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// A date typed on the command line or in a form.
+    #[error(
+        "not a date: `{input}`{}; use YYYY-MM-DD or +10d, +2w, +1m, eom, eoq",
+        because(.why)
+    )]
+    Date { input: String, why: Option<String> },
+    /// A date in an imported file.
+    #[error(
+        "not a date: `{input}`{}; use a date like 2026-10-01, 10/01/2026, 01.10.2026 or Oct 1, 2026",
+        because(.why)
+    )]
+    ImportDate { input: String, why: Option<String> },
+    /// A date and time in an imported file.
+    #[error(
+        "not a date and time: `{input}`{}; use a date with an optional time, like 2026-10-01 10:00 or 2026-10-01T10:00:00Z",
+        because(.why)
+    )]
+    DateTime { input: String, why: Option<String> },
+    #[error(
+        "not an amount: `{input}`{}; use digits with up to two decimals, like 1200.50",
+        because(.why)
+    )]
+    Amount { input: String, why: Option<String> },
+}
+
+fn because(why: &Option<String>) -> String {
+    why.as_ref().map(|w| format!(" ({w})")).unwrap_or_default()
+}
+
+/// Why input was refused, when there is more to say than "not recognised".
+type Why = Option<String>;
+
+fn out_of_range() -> Why {
+    Some("out of range".to_string())
+}
+
+/// A date as typed by a user: `YYYY-MM-DD`, `today`, `tomorrow`, `yesterday`,
+/// `+10d`, `-3d`, `+2w`, `+1m`, `+1y` (months and years are calendar months,
+/// the day clamped to the month's end), `eom` (end of this month) and `eoq`
+/// (end of this quarter). Case does not matter.
+pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, ParseError> {
+    date_expression(input.trim(), today).map_err(|why| ParseError::Date {
+        input: input.to_string(),
+        why,
+    })
+}
+
+fn date_expression(s: &str, today: NaiveDate) -> Result<NaiveDate, Why> {
+    match s.to_ascii_lowercase().as_str() {
+        "today" => return Ok(today),
+        "tomorrow" => return today.succ_opt().ok_or_else(out_of_range),
+        "yesterday" => return today.pred_opt().ok_or_else(out_of_range),
+        "eom" => return end_of_month(today.year(), today.month()),
+        "eoq" => return end_of_month(today.year(), (today.month() - 1) / 3 * 3 + 3),
+        _ => {}
+    }
+    if let Some(rest) = s.strip_prefix('+') {
+        relative(rest, true, today)
+    } else if let Some(rest) = s.strip_prefix('-') {
+        relative(rest, false, today)
+    } else {
+        let [y, m, d] = three(s, '-').ok_or(None)?;
+        ymd(y, m, d)
+    }
+}
+
+/// `10d`, `2w`, `1m`, `1y` after the sign.
+fn relative(s: &str, forward: bool, today: NaiveDate) -> Result<NaiveDate, Why> {
+    let Some(unit) = s.chars().last() else {
+        return Err(None);
+    };
+    let digits = &s[..s.len() - unit.len_utf8()];
+    let n: u32 = number(digits, 1..=9).ok_or(None)?;
+    let shifted = match unit.to_ascii_lowercase() {
+        'd' => shift_days(today, n, forward),
+        'w' => n.checked_mul(7).and_then(|d| shift_days(today, d, forward)),
+        'm' => shift_months(today, n, forward),
+        'y' => n
+            .checked_mul(12)
+            .and_then(|m| shift_months(today, m, forward)),
+        _ => {
+            return Err(Some(
+                "the unit after the number is d, w, m or y".to_string(),
+            ));
+        }
+    };
+    shifted.ok_or_else(out_of_range)
+}
+
+fn shift_days(date: NaiveDate, n: u32, forward: bool) -> Option<NaiveDate> {
+    let days = Days::new(n.into());
+    if forward {
+        date.checked_add_days(days)
+    } else {
+        date.checked_sub_days(days)
+    }
+}
+
+/// chrono's month arithmetic clamps the day to the month's end (Jan 31 + 1m = Feb 28).
+fn shift_months(date: NaiveDate, n: u32, forward: bool) -> Option<NaiveDate> {
+    if forward {
+        date.checked_add_months(Months::new(n))
+    } else {
+        date.checked_sub_months(Months::new(n))
+    }
+}
+
+fn end_of_month(year: i32, month: u32) -> Result<NaiveDate, Why> {
+    NaiveDate::from_ymd_opt(year, month, days_in_month(year, month)).ok_or_else(out_of_range)
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A checked calendar date, with the reason when the day or month does not exist.
+fn calendar(year: i32, month: u32, day: u32) -> Result<NaiveDate, Why> {
+    if !(1..=12).contains(&month) {
+        return Err(Some(format!("there is no month {month}")));
+    }
+    let days = days_in_month(year, month);
+    if day == 0 || day > days {
+        let name = MONTHS[month as usize - 1];
+        let name = format!("{}{}", name[..1].to_ascii_uppercase(), &name[1..]);
+        return Err(Some(format!("{name} {year} has {days} days")));
+    }
+    NaiveDate::from_ymd_opt(year, month, day).ok_or_else(out_of_range)
+}
+
+/// Year, month and day as text: a four-digit year and one- or two-digit month and day.
+fn ymd(year: &str, month: &str, day: &str) -> Result<NaiveDate, Why> {
+    let year = number(year, 4..=4).ok_or(None)?;
+    let month = number(month, 1..=2).ok_or(None)?;
+    let day = number(day, 1..=2).ok_or(None)?;
+    calendar(year as i32, month, day)
+}
+
+/// ASCII digits only, with a length in `len`.
+fn number(s: &str, len: RangeInclusive<usize>) -> Option<u32> {
+    if !len.contains(&s.len()) || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Exactly three parts separated by `sep`.
+fn three(s: &str, sep: char) -> Option<[&str; 3]> {
+    let mut parts = s.split(sep);
+    let found = [parts.next()?, parts.next()?, parts.next()?];
+    parts.next().is_none().then_some(found)
+}
+
+/// A date in an imported cell: `2026-10-01`, `2026/10/01`, `2026.10.01`,
+/// `2026年10月1日`, `10/01/2026` (US month/day; day/month when the first number
+/// is above 12), `01.10.2026` (day.month.year), `Oct 1, 2026`, `1 Oct 2026`,
+/// `October 1, 2026`. A time after the date (`2026-10-01T10:00:00Z`,
+/// `2026-10-01 10:00`) is checked and dropped: the date is the one written,
+/// whatever the time zone.
+pub fn parse_import_date(input: &str) -> Result<NaiveDate, ParseError> {
+    let err = |why| ParseError::ImportDate {
+        input: input.to_string(),
+        why,
+    };
+    let (date, time) = split_time(input.trim());
+    if let Some(time) = time {
+        clock(time).map_err(err)?;
+    }
+    calendar_date(date).map_err(err)
+}
+
+/// A date and time in an imported cell: RFC 3339, or any date
+/// [`parse_import_date`] reads followed by an optional `HH:MM[:SS[.fff]]`,
+/// `AM`/`PM` and zone (`Z`, `UTC`, `+08:00`). No zone means UTC; a date alone
+/// is 00:00 UTC.
+pub fn parse_import_datetime(input: &str) -> Result<DateTime<Utc>, ParseError> {
+    let s = input.trim();
+    // The fast path: exports and most machine-written files.
+    if let Ok(at) = DateTime::parse_from_rfc3339(s) {
+        return Ok(at.to_utc());
+    }
+    let err = |why| ParseError::DateTime {
+        input: input.to_string(),
+        why,
+    };
+    let (date, time) = split_time(s);
+    let date = calendar_date(date).map_err(err)?;
+    let (time, offset_seconds) = match time {
+        Some(time) => clock(time).map_err(err)?,
+        None => (NaiveTime::MIN, 0),
+    };
+    date.and_time(time)
+        .checked_sub_signed(TimeDelta::seconds(offset_seconds))
+        .map(|at| at.and_utc())
+        .ok_or_else(|| err(out_of_range()))
+}
+
+/// Splits `2026-10-01T10:00` or `Oct 1, 2026 10:00 AM` into date and time: the
+/// time starts at the digits before the first colon, after a space or a `T`.
+fn split_time(s: &str) -> (&str, Option<&str>) {
+    let Some(colon) = s.find(':') else {
+        return (s, None);
+    };
+    let hour_start = s[..colon]
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .len();
+    let (date, time) = s.split_at(hour_start);
+    if let Some(date) = date
+        .strip_suffix(['T', 't'])
+        .filter(|d| d.ends_with(|c: char| c.is_ascii_digit()))
+    {
+        return (date, Some(time));
+    }
+    if date.ends_with(char::is_whitespace) {
+        return (date.trim_end(), Some(time));
+    }
+    (s, None)
+}
+
+fn calendar_date(s: &str) -> Result<NaiveDate, Why> {
+    if let Some(rest) = s.strip_suffix('日') {
+        let (year, rest) = rest.split_once('年').ok_or(None)?;
+        let (month, day) = rest.split_once('月').ok_or(None)?;
+        return ymd(year.trim(), month.trim(), day.trim());
+    }
+    if s.contains(|c: char| c.is_ascii_alphabetic()) {
+        return named_month(s);
+    }
+    for sep in ['-', '/', '.'] {
+        let Some([a, b, c]) = three(s, sep) else {
+            continue;
+        };
+        if a.len() == 4 {
+            return ymd(a, b, c);
+        }
+        if c.len() != 4 {
+            break;
+        }
+        return match sep {
+            '/' if number(a, 1..=2).is_some_and(|first| first > 12) => ymd(c, b, a),
+            '/' => ymd(c, a, b),
+            '.' => ymd(c, b, a),
+            _ => Err(Some(
+                "day and month order is unclear; write it as 2026-10-01".to_string(),
+            )),
+        };
+    }
+    Err(None)
+}
+
+/// `Oct 1, 2026`, `October 1 2026`, `1 Oct 2026`, `1-Oct-2026`, `Sept. 1st, 2026`.
+fn named_month(s: &str) -> Result<NaiveDate, Why> {
+    let mut words = s
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '-')
+        .filter(|w| !w.is_empty());
+    let found = [words.next(), words.next(), words.next(), words.next()];
+    let [Some(first), Some(second), Some(year), None] = found else {
+        return Err(None);
+    };
+    let (month, day) = match month_number(first) {
+        Some(month) => (month, second),
+        None => (month_number(second).ok_or(None)?, first),
+    };
+    let day = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|suffix| strip_suffix_ignore_case(day, suffix))
+        .unwrap_or(day);
+    let year = number(year, 4..=4).ok_or(None)?;
+    let day = number(day, 1..=2).ok_or(None)?;
+    calendar(year as i32, month, day)
+}
+
+/// English month names and their abbreviations of three letters or more.
+fn month_number(word: &str) -> Option<u32> {
+    let word = word.trim_end_matches('.').to_ascii_lowercase();
+    if word.len() < 3 {
+        return None;
+    }
+    let index = MONTHS.iter().position(|name| name.starts_with(&word))?;
+    Some(index as u32 + 1)
+}
+
+fn strip_suffix_ignore_case<'a>(s: &'a str, suffix: &str) -> Option<&'a str> {
+    let start = s.len().checked_sub(suffix.len())?;
+    s.get(start..)
+        .filter(|end| end.eq_ignore_ascii_case(suffix))
+        .map(|_| &s[..start])
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.get(..prefix.len())
+        .filter(|start| start.eq_ignore_ascii_case(prefix))
+        .map(|_| &s[prefix.len()..])
+}
+
+/// `HH:MM[:SS[.fff]]`, an optional `AM`/`PM`, an optional zone; returns the
+/// time and the zone's offset east of UTC in seconds.
+fn clock(s: &str) -> Result<(NaiveTime, i64), Why> {
+    let mut s = s.trim();
+    let mut offset = 0;
+    if let Some(rest) = ["Z", "UTC", "GMT"]
+        .iter()
+        .find_map(|zone| strip_suffix_ignore_case(s, zone))
+    {
+        s = rest.trim_end();
+    } else if let Some(sign) = s.rfind(['+', '-']) {
+        offset = zone_offset(&s[sign..])
+            .ok_or_else(|| Some(format!("`{}` is not a time zone offset", &s[sign..])))?;
+        s = s[..sign].trim_end();
+    }
+    let pm = [("AM", false), ("PM", true)]
+        .into_iter()
+        .find_map(|(marker, is_pm)| strip_suffix_ignore_case(s, marker).map(|rest| (rest, is_pm)))
+        .map(|(rest, is_pm)| {
+            s = rest.trim_end();
+            is_pm
+        });
+    let mut parts = s.split(':');
+    let (Some(hour), Some(minute), second, None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(None);
+    };
+    let mut hour = number(hour, 1..=2).ok_or(None)?;
+    let minute = number(minute, 2..=2).ok_or(None)?;
+    let (second, nanos) = match second {
+        None => (0, 0),
+        Some(second) => {
+            let (whole, fraction) = second.split_once('.').unwrap_or((second, ""));
+            let nanos = if fraction.is_empty() {
+                0
+            } else {
+                // Pad to nanoseconds: `.5` is 500 ms.
+                number(fraction, 1..=9).ok_or(None)? * 10u32.pow(9 - fraction.len() as u32)
+            };
+            (number(whole, 2..=2).ok_or(None)?, nanos)
+        }
+    };
+    if let Some(pm) = pm {
+        if !(1..=12).contains(&hour) {
+            return Err(Some(format!("there is no hour {hour} with AM or PM")));
+        }
+        hour = hour % 12 + if pm { 12 } else { 0 };
+    }
+    if hour > 23 {
+        return Err(Some(format!("there is no hour {hour}")));
+    }
+    if minute > 59 || second > 59 {
+        return Err(Some("minutes and seconds go up to 59".to_string()));
+    }
+    let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or(None)?;
+    Ok((time, offset))
+}
+
+/// `+08:00`, `+0800`, `+08`, `-05:30` as seconds east of UTC.
+fn zone_offset(s: &str) -> Option<i64> {
+    let (sign, rest) = s.split_at(1);
+    let sign = if sign == "-" { -1 } else { 1 };
+    let (hours, minutes) = match rest.split_once(':') {
+        Some((h, m)) => (h, m),
+        None if rest.len() == 4 => rest.split_at(2),
+        None => (rest, "00"),
+    };
+    let hours = number(hours, 2..=2).filter(|h| *h <= 23)?;
+    let minutes = number(minutes, 2..=2).filter(|m| *m <= 59)?;
+    Some(sign * i64::from(hours * 3600 + minutes * 60))
+}
+
+/// Currency markers dropped around an amount. Longer ones first, so that
+/// `US$` is not read as `US` and `$`.
+const CURRENCY_MARKERS: [&str; 17] = [
+    "US$", "HK$", "RMB", "CNY", "USD", "EUR", "GBP", "HKD", "JPY", "TWD", "SGD", "AUD", "¥", "￥",
+    "$", "€", "£",
+];
+
+/// An exact amount in minor units: `1200.50`, `1200`, `¥12,400.00`, `￥12400`,
+/// `$1,234.5`, `€99`, `CNY 12,400`, `12400 RMB`, `12400元`, `12 400.00`,
+/// `1.234,56`. Never goes through floating point. Negative amounts, more than
+/// two decimals and amounts beyond `i64` minor units are refused.
+pub fn parse_amount(input: &str) -> Result<Money, ParseError> {
+    amount(input.trim())
+        .map(Money)
+        .map_err(|why| ParseError::Amount {
+            input: input.to_string(),
+            why,
+        })
+}
+
+fn amount(s: &str) -> Result<i64, Why> {
+    if s.is_empty() {
+        return Err(Some("it is empty".to_string()));
+    }
+    let (minus_outside, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, s),
+    };
+    let s = CURRENCY_MARKERS
+        .iter()
+        .find_map(|marker| strip_prefix_ignore_case(s, marker))
+        .unwrap_or(s)
+        .trim_start();
+    let s = CURRENCY_MARKERS
+        .iter()
+        .chain(&["元"])
+        .find_map(|marker| strip_suffix_ignore_case(s, marker))
+        .unwrap_or(s)
+        .trim_end();
+    let (minus_inside, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s),
+    };
+    let minor = magnitude(s)?;
+    if minus_outside || minus_inside {
+        return Err(Some("amounts cannot be negative".to_string()));
+    }
+    Ok(minor)
+}
+
+/// Digits with group separators and up to two decimals, as minor units.
+fn magnitude(s: &str) -> Result<i64, Why> {
+    let decimal_comma = s
+        .rsplit_once(',')
+        .filter(|(int, fraction)| fraction.len() == 2 && !int.contains(','));
+    let (int, fraction, group) = match decimal_comma {
+        Some((int, fraction)) => (int, Some(fraction), '.'),
+        None => match s.rsplit_once('.') {
+            Some((int, fraction)) => (int, Some(fraction), ','),
+            None => (s, None, ','),
+        },
+    };
+    let major = grouped_integer(int, group)?;
+    let fraction = match fraction {
+        None => 0,
+        Some(f) if f.len() > 2 && f.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(Some("more than two decimals".to_string()));
+        }
+        Some(f) => number(f, 1..=2).ok_or(None)? * if f.len() == 1 { 10 } else { 1 },
+    };
+    major
+        .checked_mul(100)
+        .and_then(|m| m.checked_add(fraction.into()))
+        .ok_or_else(|| Some("too large".to_string()))
+}
+
+/// `12400`, or groups of three after the first split by `group` or by spaces:
+/// `12,400`, `12 400`.
+fn grouped_integer(s: &str, group: char) -> Result<i64, Why> {
+    let separator = s.chars().find(|c| !c.is_ascii_digit());
+    let groups: Vec<&str> = match separator {
+        None => vec![s],
+        Some(c) if c == group => s.split(group).collect(),
+        Some(c) if c.is_whitespace() => s.split(char::is_whitespace).collect(),
+        Some(_) => return Err(None),
+    };
+    let well_grouped = groups.len() == 1
+        || groups.iter().enumerate().all(|(i, g)| {
+            if i == 0 {
+                (1..=3).contains(&g.len())
+            } else {
+                g.len() == 3
+            }
+        });
+    if s.is_empty() || !well_grouped {
+        return Err(None);
+    }
+    let mut value: i64 = 0;
+    for digit in groups.iter().flat_map(|g| g.bytes()) {
+        if !digit.is_ascii_digit() {
+            return Err(None);
+        }
+        value = value
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(i64::from(digit - b'0')))
+            .ok_or_else(|| Some("too large".to_string()))?;
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn date(s: &str, today: NaiveDate) -> NaiveDate {
+        parse_date(s, today).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn iso_dates_are_read_and_checked_against_the_calendar() {
+        let today = d(2026, 11, 23);
+        assert_eq!(date("2026-10-01", today), d(2026, 10, 1));
+        assert_eq!(date(" 2026-3-9 ", today), d(2026, 3, 9));
+        assert_eq!(date("2028-02-29", today), d(2028, 2, 29));
+        assert_eq!(
+            parse_date("2026-02-30", today).unwrap_err().to_string(),
+            "not a date: `2026-02-30` (February 2026 has 28 days); use YYYY-MM-DD or +10d, +2w, +1m, eom, eoq"
+        );
+        assert_eq!(
+            parse_date("2026-13-01", today).unwrap_err().to_string(),
+            "not a date: `2026-13-01` (there is no month 13); use YYYY-MM-DD or +10d, +2w, +1m, eom, eoq"
+        );
+        for bad in [
+            "",
+            "garbage",
+            "2026-00-10",
+            "2026-04-31",
+            "2027-02-29",
+            "26-10-01",
+            "2026-10-01-1",
+            "2026/10/01",
+            "2026-10-0x",
+            "+",
+            "+d",
+            "+10",
+            "10d",
+        ] {
+            assert!(parse_date(bad, today).is_err(), "{bad} should be refused");
+        }
+        assert!(
+            parse_date("2100-02-29", today)
+                .unwrap_err()
+                .to_string()
+                .contains("February 2100 has 28 days")
+        );
+        assert_eq!(date("2000-02-29", today), d(2000, 2, 29));
+    }
+
+    #[test]
+    fn words_are_relative_to_today() {
+        let today = d(2026, 12, 31);
+        assert_eq!(date("today", today), today);
+        assert_eq!(date("Tomorrow", today), d(2027, 1, 1));
+        assert_eq!(date("yesterday", today), d(2026, 12, 30));
+    }
+
+    #[test]
+    fn relative_offsets_move_by_days_weeks_calendar_months_and_years() {
+        let today = d(2026, 1, 31);
+        assert_eq!(date("+10d", today), d(2026, 2, 10));
+        assert_eq!(date("-3d", today), d(2026, 1, 28));
+        assert_eq!(date("+2w", today), d(2026, 2, 14));
+        assert_eq!(date("-1W", today), d(2026, 1, 24));
+        assert_eq!(date("+1m", today), d(2026, 2, 28));
+        assert_eq!(date("+1m", d(2028, 1, 31)), d(2028, 2, 29));
+        assert_eq!(date("+3m", today), d(2026, 4, 30));
+        assert_eq!(date("-2m", d(2026, 3, 31)), d(2026, 1, 31));
+        assert_eq!(date("+1y", d(2028, 2, 29)), d(2029, 2, 28));
+        assert_eq!(date("-1y", today), d(2025, 1, 31));
+        assert_eq!(date("+0d", today), today);
+        let err = parse_date("+3q", today).unwrap_err().to_string();
+        assert!(
+            err.contains("the unit after the number is d, w, m or y"),
+            "{err}"
+        );
+        let err = parse_date("+999999999y", today).unwrap_err().to_string();
+        assert!(err.contains("out of range"), "{err}");
+        assert!(parse_date("+99999999999d", today).is_err());
+    }
+
+    #[test]
+    fn eom_and_eoq_are_the_last_day_of_this_month_and_quarter() {
+        assert_eq!(date("eom", d(2026, 2, 3)), d(2026, 2, 28));
+        assert_eq!(date("EOM", d(2028, 2, 3)), d(2028, 2, 29));
+        assert_eq!(date("eom", d(2026, 4, 30)), d(2026, 4, 30));
+        assert_eq!(date("eoq", d(2026, 1, 1)), d(2026, 3, 31));
+        assert_eq!(date("eoq", d(2026, 5, 15)), d(2026, 6, 30));
+        assert_eq!(date("eoq", d(2026, 9, 30)), d(2026, 9, 30));
+        assert_eq!(date("eoq", d(2026, 10, 1)), d(2026, 12, 31));
+    }
+
+    fn import(s: &str) -> NaiveDate {
+        parse_import_date(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn import_dates_accept_the_spellings_of_spreadsheets_and_crms() {
+        let oct1 = d(2026, 10, 1);
+        for s in [
+            "2026-10-01",
+            "2026-10-01T10:00:00Z",
+            "2026-10-01T23:30:00-05:00",
+            "2026-10-01 10:00",
+            "2026-10-01 10:00:59",
+            "2026/10/01",
+            "2026.10.01",
+            "2026年10月1日",
+            "2026年10月01日 09:30",
+            "10/01/2026",
+            "10/1/2026 10:00 AM",
+            "01.10.2026",
+            "1.10.2026",
+            "Oct 1, 2026",
+            "oct 1 2026",
+            "1 Oct 2026",
+            "01-Oct-2026",
+            "October 1, 2026",
+            "October 1st, 2026",
+            "Oct. 1, 2026 3:15 PM",
+        ] {
+            assert_eq!(import(s), oct1, "{s}");
+        }
+        assert_eq!(import("Sept 30, 2026"), d(2026, 9, 30));
+        assert_eq!(import("29 February 2028"), d(2028, 2, 29));
+    }
+
+    #[test]
+    fn slash_dates_are_month_first_unless_the_first_number_cannot_be_a_month() {
+        assert_eq!(import("10/01/2026"), d(2026, 10, 1));
+        assert_eq!(import("01/10/2026"), d(2026, 1, 10));
+        assert_eq!(import("13/01/2026"), d(2026, 1, 13));
+        assert_eq!(import("10/13/2026"), d(2026, 10, 13));
+        assert!(parse_import_date("13/13/2026").is_err());
+    }
+
+    #[test]
+    fn import_dates_refuse_impossible_and_ambiguous_dates() {
+        for bad in [
+            "",
+            "soon",
+            "2026-02-30",
+            "2027年2月29日",
+            "02/30/2026",
+            "31.04.2026",
+            "Feb 30, 2026",
+            "01-10-2026",
+            "10/01/26",
+            "2026-10-01 25:00",
+            "2026-10-01T10:61",
+            "2026-10-01 13:00 PM",
+            "Foo 1, 2026",
+            "Oct 1, 2026, 5",
+            "2026-10-01 10:00 +25:00",
+        ] {
+            assert!(parse_import_date(bad).is_err(), "{bad} should be refused");
+        }
+        assert_eq!(
+            parse_import_date("02/30/2026").unwrap_err().to_string(),
+            "not a date: `02/30/2026` (February 2026 has 28 days); use a date like 2026-10-01, 10/01/2026, 01.10.2026 or Oct 1, 2026"
+        );
+        assert!(
+            parse_import_date("01-10-2026")
+                .unwrap_err()
+                .to_string()
+                .contains("day and month order is unclear")
+        );
+    }
+
+    fn at(s: &str) -> DateTime<Utc> {
+        parse_import_datetime(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn import_datetimes_default_to_midnight_utc_and_honour_zones() {
+        let utc = |y, mo, d, h, mi, s| Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap();
+        assert_eq!(at("2026-10-01"), utc(2026, 10, 1, 0, 0, 0));
+        assert_eq!(at("2026-10-01T10:00:00Z"), utc(2026, 10, 1, 10, 0, 0));
+        assert_eq!(at("2026-10-01T10:00:00+08:00"), utc(2026, 10, 1, 2, 0, 0));
+        assert_eq!(at("2026-10-01 10:00"), utc(2026, 10, 1, 10, 0, 0));
+        assert_eq!(at("2026-10-01T10:00"), utc(2026, 10, 1, 10, 0, 0));
+        assert_eq!(at("2026-10-01 01:30 +0800"), utc(2026, 9, 30, 17, 30, 0));
+        assert_eq!(at("10/01/2026 12:05 AM"), utc(2026, 10, 1, 0, 5, 0));
+        assert_eq!(at("Oct 1, 2026 12:05 pm"), utc(2026, 10, 1, 12, 5, 0));
+        assert_eq!(at("2026年10月1日 18:45:10"), utc(2026, 10, 1, 18, 45, 10));
+        assert_eq!(at("01.10.2026 8:00 UTC"), utc(2026, 10, 1, 8, 0, 0));
+        assert_eq!(
+            at("2026-11-23T10:15:30.123Z"),
+            utc(2026, 11, 23, 10, 15, 30) + TimeDelta::milliseconds(123)
+        );
+        assert_eq!(
+            at("2026-11-23 10:15:30.5"),
+            utc(2026, 11, 23, 10, 15, 30) + TimeDelta::milliseconds(500)
+        );
+        assert_eq!(
+            parse_import_datetime("2026-10-01 24:00")
+                .unwrap_err()
+                .to_string(),
+            "not a date and time: `2026-10-01 24:00` (there is no hour 24); use a date with an optional time, like 2026-10-01 10:00 or 2026-10-01T10:00:00Z"
+        );
+        for bad in [
+            "",
+            "now",
+            "2026-10-01 10",
+            "2026-10-01 10:00:00:00",
+            "2026-02-29 10:00",
+        ] {
+            assert!(
+                parse_import_datetime(bad).is_err(),
+                "{bad} should be refused"
+            );
+        }
+    }
+
+    fn money(s: &str) -> i64 {
+        parse_amount(s)
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+            .minor()
+    }
+
+    #[test]
+    fn amounts_are_exact_minor_units_in_many_spellings() {
+        assert_eq!(money("1200.50"), 120_050);
+        assert_eq!(money("1200"), 120_000);
+        assert_eq!(money("1200.5"), 120_050);
+        assert_eq!(money("0.01"), 1);
+        assert_eq!(money("0"), 0);
+        assert_eq!(money("¥12,400.00"), 1_240_000);
+        assert_eq!(money("￥12400"), 1_240_000);
+        assert_eq!(money("$1,234.5"), 123_450);
+        assert_eq!(money("US$ 1,234,567.89"), 123_456_789);
+        assert_eq!(money("€99"), 9_900);
+        assert_eq!(money("CNY 12,400"), 1_240_000);
+        assert_eq!(money("cny12400"), 1_240_000);
+        assert_eq!(money("12400 RMB"), 1_240_000);
+        assert_eq!(money("12400元"), 1_240_000);
+        assert_eq!(money("12 400.00"), 1_240_000);
+        assert_eq!(money("12\u{a0}400.00"), 1_240_000);
+        assert_eq!(money(" 1 234 567 "), 123_456_700);
+        assert_eq!(money("92233720368547758.07"), i64::MAX);
+    }
+
+    #[test]
+    fn a_decimal_comma_is_read_only_where_it_cannot_be_misread() {
+        assert_eq!(money("1.234,56"), 123_456);
+        assert_eq!(money("1.234.567,89"), 123_456_789);
+        assert_eq!(money("12 400,00"), 1_240_000);
+        assert_eq!(money("99,90 €"), 9_990);
+        assert_eq!(money("1,000"), 100_000);
+        for ambiguous in ["1.234", "1.234,5", "1,234,56", "1.234.567"] {
+            assert!(
+                parse_amount(ambiguous).is_err(),
+                "{ambiguous} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn bad_amounts_say_what_was_wrong() {
+        let message = |s: &str| parse_amount(s).unwrap_err().to_string();
+        assert_eq!(
+            message("12..5"),
+            "not an amount: `12..5`; use digits with up to two decimals, like 1200.50"
+        );
+        assert_eq!(
+            message("-5"),
+            "not an amount: `-5` (amounts cannot be negative); use digits with up to two decimals, like 1200.50"
+        );
+        assert!(message("¥-5.00").contains("cannot be negative"));
+        assert!(message("-$5").contains("cannot be negative"));
+        assert!(message("1.005").contains("more than two decimals"));
+        assert!(message("").contains("it is empty"));
+        assert!(message("92233720368547758.08").contains("too large"));
+        assert!(message("99999999999999999999").contains("too large"));
+        for garbage in [
+            "abc",
+            "¥",
+            "12a",
+            "1,23,456",
+            "12,3456",
+            ".5",
+            "5.",
+            "1e5",
+            "+5",
+            "(5)",
+            "1_000",
+            "12 40",
+            "1,234 567",
+            "五百",
+            "NaN",
+        ] {
+            assert!(
+                parse_amount(garbage).is_err(),
+                "{garbage} should be refused"
+            );
+        }
+    }
+}

@@ -1,1 +1,11 @@
-//! stub
+//! The rules engine: grades A–E, revisit / close-soon / slipped reminders and
+//! stale flags, decided from plain domain values. No SQL, no terminal, no
+//! clock: `today` is always a parameter.
+
+mod calendar;
+mod config;
+mod engine;
+
+pub use calendar::add_months;
+pub use config::{Rules, RulesError, StageRule};
+pub use engine::{Evaluation, GradeChange, ReminderOp, evaluate, grade};

@@ -1,0 +1,181 @@
+use clap::{Args, Subcommand};
+
+use super::{CliResult, Context, vocab};
+use crate::domain::{ActivityKind, Grade, Need};
+use crate::parse;
+use crate::store::{DealPatch, NewDeal, Table};
+
+#[derive(Debug, Subcommand)]
+pub enum DealCommand {
+    /// Add a deal to an account; prints its id
+    Add(AddArgs),
+    /// Change a deal; moving the close date re-grades it at once
+    Update(UpdateArgs),
+    /// Mark a deal won
+    Won {
+        /// Deal id (a unique prefix of at least 4 characters is enough)
+        id: String,
+        /// The final amount, if it differs from the deal's
+        #[arg(long)]
+        amount: Option<String>,
+    },
+    /// Mark a deal lost, with the reason
+    Lost {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Set a grade by hand; the engine leaves it alone until unpinned
+    Pin {
+        id: String,
+        /// A, B, C, D or E
+        #[arg(value_parser = vocab::<Grade>)]
+        grade: Grade,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Hand the grade back to the engine
+    Unpin { id: String },
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// The account's name or id
+    #[arg(long)]
+    account: String,
+    #[arg(long)]
+    title: String,
+    /// Amount in major units, e.g. 1200.50 or ¥12,400
+    #[arg(long)]
+    amount: Option<String>,
+    /// Stage id or label [default: the first stage]
+    #[arg(long)]
+    stage: Option<String>,
+    /// Expected close date: YYYY-MM-DD, +10d, +2w, +1m, eom, eoq
+    #[arg(long)]
+    close: Option<String>,
+    /// explicit, potential or none [default: explicit]
+    #[arg(long, value_parser = vocab::<Need>)]
+    need: Option<Need>,
+    /// [default: you]
+    #[arg(long)]
+    owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    id: String,
+    #[arg(long)]
+    title: Option<String>,
+    #[arg(long)]
+    amount: Option<String>,
+    #[arg(long)]
+    stage: Option<String>,
+    /// Expected close date, or `none` to clear it
+    #[arg(long)]
+    close: Option<String>,
+    #[arg(long, value_parser = vocab::<Need>)]
+    need: Option<Need>,
+    #[arg(long)]
+    owner: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Deal id (a unique prefix of at least 4 characters is enough)
+    id: String,
+    /// call, visit, email, meeting, message or note
+    #[arg(long, value_parser = vocab::<ActivityKind>)]
+    kind: ActivityKind,
+    /// What happened
+    summary: String,
+}
+
+pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
+    match cmd {
+        DealCommand::Add(a) => {
+            let amount = a.amount.as_deref().map(parse::parse_amount).transpose()?;
+            let expected_close = a.close.as_deref().map(|d| ctx.date(d)).transpose()?;
+            let account_id = ctx.store.find_account(&a.account)?;
+            let id = ctx.store.add_deal(NewDeal {
+                account_id,
+                title: a.title,
+                amount,
+                stage: a.stage,
+                need: a.need,
+                expected_close,
+                owner: a.owner,
+            })?;
+            println!("{id}");
+        }
+        DealCommand::Update(u) => {
+            let amount = u.amount.as_deref().map(parse::parse_amount).transpose()?;
+            let expected_close = match u.close.as_deref() {
+                None => None,
+                Some(t) if t.trim().eq_ignore_ascii_case("none") => Some(None),
+                Some(t) => Some(Some(ctx.date(t)?)),
+            };
+            let id = ctx.store.resolve(Table::Deals, &u.id)?;
+            let changes = ctx.store.update_deal(
+                id,
+                DealPatch {
+                    title: u.title,
+                    amount,
+                    stage: u.stage,
+                    need: u.need,
+                    expected_close,
+                    owner: u.owner,
+                    expected_version: None,
+                },
+            )?;
+            println!("{}", ctx.catalog.fmt("msg.updated", &[("id", &id.short())]));
+            for c in changes {
+                println!(
+                    "{}: {} → {} ({})",
+                    ctx.catalog.get("col.grade"),
+                    c.from,
+                    c.to,
+                    c.reason
+                );
+            }
+        }
+        DealCommand::Won { id, amount } => {
+            let amount = amount.as_deref().map(parse::parse_amount).transpose()?;
+            let id = ctx.store.resolve(Table::Deals, &id)?;
+            ctx.store.won(id, amount)?;
+            println!("{}", ctx.catalog.fmt("msg.won", &[("id", &id.short())]));
+        }
+        DealCommand::Lost { id, reason } => {
+            let id = ctx.store.resolve(Table::Deals, &id)?;
+            ctx.store.lost(id, &reason)?;
+            println!("{}", ctx.catalog.fmt("msg.lost", &[("id", &id.short())]));
+        }
+        DealCommand::Pin { id, grade, reason } => {
+            let id = ctx.store.resolve(Table::Deals, &id)?;
+            ctx.store.pin(id, grade, &reason)?;
+            println!(
+                "{}",
+                ctx.catalog.fmt(
+                    "msg.pinned",
+                    &[("id", &id.short()), ("grade", grade.as_str())]
+                )
+            );
+        }
+        DealCommand::Unpin { id } => {
+            let id = ctx.store.resolve(Table::Deals, &id)?;
+            ctx.store.unpin(id)?;
+            println!(
+                "{}",
+                ctx.catalog.fmt("msg.unpinned", &[("id", &id.short())])
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn log(ctx: &mut Context, args: LogArgs) -> CliResult {
+    let id = ctx.store.resolve(Table::Deals, &args.id)?;
+    let activity = ctx.store.log_activity(id, args.kind, &args.summary, None)?;
+    println!("{activity}");
+    Ok(())
+}

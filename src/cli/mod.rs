@@ -1,0 +1,322 @@
+//! The command line: parse, set up the session, run one command, print.
+//!
+//! Each command group lives in its own file; this one holds the argument
+//! tree, the shared set-up and how failures become exit codes.
+
+mod accounts;
+mod deals;
+mod reminders;
+mod transfer;
+mod views;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use chrono::{NaiveDate, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, Config, Dirs};
+use crate::i18n::{Catalog, Lang};
+use crate::output::Format;
+use crate::parse;
+use crate::rules::Rules;
+use crate::store::{OpenMode, Session, Store};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tierdeck",
+    version,
+    about = "A terminal sales pipeline: deals graded A–E by close date, revisit reminders, value tiers.",
+    long_about = None
+)]
+pub struct Cli {
+    /// The database file [default: tierdeck.db in the platform data directory]
+    #[arg(long, global = true, env = "TIERDECK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The effective date, for planning ahead (YYYY-MM-DD or +10d, +2w, +1m, eom, eoq)
+    #[arg(long, global = true, env = "TIERDECK_TODAY", value_name = "DATE")]
+    pub today: Option<String>,
+    /// Who is making changes [default: config file, then the login name]
+    #[arg(long, global = true, env = "TIERDECK_USER", value_name = "NAME")]
+    pub user: Option<String>,
+    /// Language of labels and messages: en or zh-CN [default: config file, then LANG]
+    #[arg(long, global = true, value_name = "LANG")]
+    pub lang: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the database if it is missing (safe to run again)
+    Init,
+    /// Fill the database with realistic demo data (Chinese and English names)
+    Demo(transfer::DemoArgs),
+    /// Add, change and look at accounts (customers)
+    #[command(subcommand)]
+    Account(accounts::AccountCommand),
+    /// Add and change deals (opportunities)
+    #[command(subcommand)]
+    Deal(deals::DealCommand),
+    /// Record an activity (call, visit, …) on a deal; it answers the deal's revisit
+    Log(deals::LogArgs),
+    /// List open deals, best grade and nearest close date first
+    List(views::ListArgs),
+    /// Show a deal with its timeline and reminders
+    Show(views::ShowArgs),
+    /// Run the grading engine now and print the changes it made
+    Regrade(views::FormatArgs),
+    /// List open reminders; --ics writes them as calendar to-dos
+    Reminders(reminders::RemindersArgs),
+    /// Mark a reminder done, snooze it or dismiss it
+    #[command(subcommand)]
+    Remind(reminders::RemindCommand),
+    /// Import a CSV file (all rows or none)
+    Import(transfer::ImportArgs),
+    /// Export every table as CSV (re-importable) or JSON
+    Export(transfer::ExportArgs),
+}
+
+/// How a command failed: a usage error (exit 2) or anything else (exit 1).
+#[derive(Debug)]
+pub enum Failure {
+    Usage(String),
+    Error(String),
+}
+
+impl Failure {
+    fn exit_code(&self) -> u8 {
+        match self {
+            Failure::Usage(_) => 2,
+            Failure::Error(_) => 1,
+        }
+    }
+
+    fn message(&self) -> &str {
+        match self {
+            Failure::Usage(m) | Failure::Error(m) => m,
+        }
+    }
+}
+
+macro_rules! failure_from {
+    ($variant:ident: $($ty:ty),+) => {$(
+        impl From<$ty> for Failure {
+            fn from(e: $ty) -> Self {
+                Failure::$variant(e.to_string())
+            }
+        }
+    )+};
+}
+failure_from!(Usage: parse::ParseError, crate::domain::UnknownValue);
+failure_from!(Error: crate::store::StoreError, crate::rules::RulesError, config::ConfigError, std::io::Error);
+
+pub type CliResult<T = ()> = Result<T, Failure>;
+
+/// Everything a command needs: the open store, the catalogue, the terminal width.
+pub struct Context {
+    pub store: Store,
+    pub catalog: Catalog,
+    pub width: usize,
+}
+
+impl Context {
+    pub fn today(&self) -> NaiveDate {
+        self.store.session().today
+    }
+
+    pub fn date(&self, input: &str) -> CliResult<NaiveDate> {
+        Ok(parse::parse_date(input, self.today())?)
+    }
+
+    /// A stage's label in the user's language.
+    pub fn stage_label(&self, id: &str) -> String {
+        match self.store.rules().stage(id) {
+            Some(stage) if self.catalog.lang() == Lang::ZhCn => stage.zh.clone(),
+            Some(stage) => stage.en.clone(),
+            None => id.to_string(),
+        }
+    }
+
+    /// Prints records: the table for people; CSV and JSON from the same
+    /// records with their stable snake_case keys, for scripts.
+    pub fn print(
+        &self,
+        format: Format,
+        table: crate::output::Table,
+        records: &impl serde::Serialize,
+    ) -> CliResult {
+        match format {
+            Format::Table => print!("{}", table.render(self.width)),
+            Format::Csv => print!("{}", records_csv(records)?),
+            Format::Json => crate::output::print_json(records)?,
+        }
+        Ok(())
+    }
+}
+
+/// CSV of an array of flat records: the keys of the first record are the
+/// header; nested values (a deal's timeline) are written as JSON text.
+fn records_csv(records: &impl serde::Serialize) -> CliResult<String> {
+    use serde_json::Value;
+    let value = serde_json::to_value(records).map_err(|e| Failure::Error(e.to_string()))?;
+    let rows = match value {
+        Value::Array(rows) => rows,
+        other => vec![other],
+    };
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = Vec::new();
+    for row in &rows {
+        let Value::Object(fields) = row else { continue };
+        if header.is_empty() {
+            header = fields.keys().cloned().collect();
+            out.write_record(&header)
+                .map_err(|e| Failure::Error(e.to_string()))?;
+        }
+        let cells = header.iter().map(|key| match fields.get(key) {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        });
+        out.write_record(cells)
+            .map_err(|e| Failure::Error(e.to_string()))?;
+    }
+    let bytes = out
+        .into_inner()
+        .map_err(|e| Failure::Error(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| Failure::Error(e.to_string()))
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_failure(e),
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let one_line = failure.message().replace('\n', "; ");
+            eprintln!("error: {one_line}");
+            ExitCode::from(failure.exit_code())
+        }
+    }
+}
+
+/// clap's help and version go to stdout as usual; its errors are cut to the
+/// one line that says what was wrong, plus where to look.
+fn clap_failure(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = e.render().to_string();
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("invalid arguments")
+        .trim_start_matches("error: ")
+        .to_string();
+    eprintln!("error: {first} (see tierdeck --help)");
+    ExitCode::from(2)
+}
+
+fn run(cli: Cli) -> CliResult {
+    let Some(command) = cli.command else {
+        return Err(Failure::Usage(
+            "the terminal UI is not built yet; run a command such as `tierdeck list` (see tierdeck --help)"
+                .to_string(),
+        ));
+    };
+    let dirs = Dirs::locate()?;
+    let config = Config::load(&dirs.config_file())?;
+    let lang = pick_lang(cli.lang.as_deref(), &config)?;
+    let real_today = Utc::now().date_naive();
+    let today = match &cli.today {
+        Some(text) => parse::parse_date(text, real_today)?,
+        None => real_today,
+    };
+    let user = cli
+        .user
+        .clone()
+        .filter(|u| !u.trim().is_empty())
+        .or(config.user.clone())
+        .unwrap_or_else(config::login_name);
+    let rules = Rules::load(Some(&dirs.rules_file()))?;
+    let (path, mode) = match cli.db.clone().or(config.db.clone()) {
+        Some(path) => (path, OpenMode::CreateFile),
+        None => (dirs.default_db(), OpenMode::CreateDirs),
+    };
+    let session = Session {
+        user,
+        today,
+        now: Utc::now(),
+    };
+    let mut store = Store::open(&path, mode, session, rules)?;
+    // `regrade` runs the engine itself, to report what it changed.
+    if !matches!(command, Command::Regrade(_)) {
+        store.refresh()?;
+    }
+    let mut ctx = Context {
+        store,
+        catalog: Catalog::new(lang),
+        width: crate::output::terminal_width(),
+    };
+    match command {
+        Command::Init => {
+            println!("database ready: {}", ctx.store.path().display());
+            Ok(())
+        }
+        Command::Demo(args) => transfer::demo(&mut ctx, args),
+        Command::Account(cmd) => accounts::run(&mut ctx, cmd),
+        Command::Deal(cmd) => deals::run(&mut ctx, cmd),
+        Command::Log(args) => deals::log(&mut ctx, args),
+        Command::List(args) => views::list(&ctx, args),
+        Command::Show(args) => views::show(&ctx, args),
+        Command::Regrade(args) => views::regrade(&mut ctx, args),
+        Command::Reminders(args) => reminders::list(&ctx, args),
+        Command::Remind(cmd) => reminders::run(&mut ctx, cmd),
+        Command::Import(args) => transfer::import(&mut ctx, args),
+        Command::Export(args) => transfer::export(&ctx, args),
+    }
+}
+
+fn pick_lang(flag: Option<&str>, config: &Config) -> CliResult<Lang> {
+    if let Some(text) = flag {
+        return Lang::parse(text)
+            .ok_or_else(|| Failure::Usage(format!("unknown language `{text}`; use en or zh-CN")));
+    }
+    if let Some(lang) = config.lang.as_deref().and_then(Lang::parse) {
+        return Ok(lang);
+    }
+    Ok(Lang::from_env_lang(std::env::var("LANG").ok().as_deref()))
+}
+
+/// clap value parser for the closed vocabularies (grades, needs, kinds …).
+pub(crate) fn vocab<T>(s: &str) -> Result<T, String>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    s.parse::<T>().map_err(|e| e.to_string())
+}
+
+/// Progress on stderr, only when a person is watching it.
+pub(crate) fn progress_printer(what: &'static str) -> impl FnMut(usize, usize) {
+    use std::io::IsTerminal;
+    let visible = std::io::stderr().is_terminal();
+    move |done, total| {
+        if visible {
+            eprint!("\r{what}: {done}/{total}");
+            if done >= total {
+                eprintln!();
+            }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand, ValueEnum};
+use serde::Serialize;
+
+use super::views::ReminderJson;
+use super::{CliResult, Context};
+use crate::ics::{self, IcsReminder};
+use crate::output::{Format, Table};
+use crate::store::{DueFilter, ReminderRow, Table as Ids};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Due {
+    /// Due before today
+    Overdue,
+    /// Due today or overdue
+    Today,
+    /// Due within the next 7 days, or overdue
+    Week,
+    /// Every open or snoozed reminder
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct RemindersArgs {
+    #[arg(long, value_enum, default_value_t = Due::All)]
+    due: Due,
+    #[arg(long)]
+    owner: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Also write the listed reminders as calendar to-dos (iCalendar) to FILE
+    #[arg(long, value_name = "FILE")]
+    ics: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RemindCommand {
+    /// Mark a reminder done
+    Done { id: String },
+    /// Put a reminder off until a date (YYYY-MM-DD, +3d, +1w, …)
+    Snooze {
+        id: String,
+        #[arg(long)]
+        until: String,
+    },
+    /// Close a reminder without doing it
+    Dismiss { id: String },
+}
+
+#[derive(Debug, Serialize)]
+struct ReminderListJson {
+    #[serde(flatten)]
+    reminder: ReminderJson,
+    deal_title: String,
+    account: String,
+    grade: String,
+    owner: String,
+}
+
+pub fn list(ctx: &Context, args: RemindersArgs) -> CliResult {
+    let filter = match args.due {
+        Due::Overdue => DueFilter::Overdue,
+        Due::Today => DueFilter::Today,
+        Due::Week => DueFilter::Week,
+        Due::All => DueFilter::All,
+    };
+    let rows = ctx.store.reminders(filter, args.owner.as_deref())?;
+    if let Some(path) = &args.ics {
+        write_ics(ctx, path, &rows)?;
+    }
+    let json: Vec<ReminderListJson> = rows
+        .iter()
+        .map(|r| ReminderListJson {
+            reminder: ReminderJson::from(&r.reminder),
+            deal_title: r.deal_title.clone(),
+            account: r.account.clone(),
+            grade: r.grade.to_string(),
+            owner: r.owner.clone(),
+        })
+        .collect();
+    if args.format == Format::Table && rows.is_empty() {
+        println!("{}", ctx.catalog.get("msg.no_records"));
+        return Ok(());
+    }
+    let c = &ctx.catalog;
+    let today = ctx.today();
+    let mut table = Table::new(
+        [
+            "col.id",
+            "col.due",
+            "col.kind",
+            "col.grade",
+            "col.deal",
+            "col.account",
+            "col.owner",
+            "col.status",
+        ]
+        .iter()
+        .map(|k| c.get(k).to_string())
+        .collect::<Vec<_>>(),
+    );
+    for r in &rows {
+        let rem = &r.reminder;
+        let status = if rem.due < today && rem.status.is_pending() {
+            c.get("reminder_status.overdue").to_string()
+        } else {
+            c.get(&format!("reminder_status.{}", rem.status))
+                .to_string()
+        };
+        table.push(vec![
+            rem.id.short(),
+            rem.due.to_string(),
+            c.get(&format!("reminder.{}", rem.kind)).to_string(),
+            r.grade.to_string(),
+            r.deal_title.clone(),
+            r.account.clone(),
+            r.owner.clone(),
+            status,
+        ]);
+    }
+    ctx.print(args.format, table, &json)
+}
+
+fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> CliResult {
+    let items: Vec<IcsReminder> = rows
+        .iter()
+        .map(|r| IcsReminder {
+            id: r.reminder.id,
+            kind: r.reminder.kind,
+            due: r.reminder.due,
+            deal_title: r.deal_title.clone(),
+            account: r.account.clone(),
+            amount: r.amount.to_string(),
+            grade: r.grade,
+            note: format!("tierdeck show {}", r.reminder.deal_id.short()),
+        })
+        .collect();
+    std::fs::write(
+        path,
+        ics::reminders_calendar(&items, &ctx.catalog, ctx.store.session().now),
+    )
+    .map_err(|e| super::Failure::Error(format!("cannot write {}: {e}", path.display())))?;
+    let (count, path) = (items.len().to_string(), path.display().to_string());
+    eprintln!(
+        "{}",
+        ctx.catalog
+            .fmt("msg.ics_written", &[("count", &count), ("path", &path)])
+    );
+    Ok(())
+}
+
+pub fn run(ctx: &mut Context, cmd: RemindCommand) -> CliResult {
+    match cmd {
+        RemindCommand::Done { id } => {
+            let id = ctx.store.resolve(Ids::Reminders, &id)?;
+            ctx.store.reminder_done(id)?;
+            println!(
+                "{}",
+                ctx.catalog.fmt("msg.reminder_done", &[("id", &id.short())])
+            );
+        }
+        RemindCommand::Snooze { id, until } => {
+            let until = ctx.date(&until)?;
+            let id = ctx.store.resolve(Ids::Reminders, &id)?;
+            ctx.store.reminder_snooze(id, until)?;
+            println!(
+                "{}",
+                ctx.catalog.fmt(
+                    "msg.reminder_snoozed",
+                    &[("id", &id.short()), ("date", &until.to_string())]
+                )
+            );
+        }
+        RemindCommand::Dismiss { id } => {
+            let id = ctx.store.resolve(Ids::Reminders, &id)?;
+            ctx.store.reminder_dismiss(id)?;
+            println!(
+                "{}",
+                ctx.catalog
+                    .fmt("msg.reminder_dismissed", &[("id", &id.short())])
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,419 @@
+use clap::Args;
+use serde::Serialize;
+
+use super::{CliResult, Context, vocab};
+use crate::domain::{Grade, Need};
+use crate::output::{Format, Table};
+use crate::store::{DealDetail, DealFilter, DealRow, GradeChangeRow, Table as Ids};
+
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[arg(long, value_parser = vocab::<Grade>)]
+    grade: Option<Grade>,
+    /// Stage id or label; `won` and `lost` list closed deals
+    #[arg(long)]
+    stage: Option<String>,
+    #[arg(long)]
+    owner: Option<String>,
+    /// Only deals whose expected close date has passed
+    #[arg(long)]
+    slipped: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Deal id (a unique prefix of at least 4 characters is enough)
+    id: String,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+/// A deal as JSON shows it; the keys are a contract (SPEC §6).
+#[derive(Debug, Serialize)]
+pub struct DealJson {
+    id: String,
+    title: String,
+    account: String,
+    account_id: String,
+    stage: String,
+    grade: Grade,
+    slipped: bool,
+    stale: bool,
+    pinned: bool,
+    pin_reason: Option<String>,
+    need: Need,
+    expected_close: Option<String>,
+    amount_minor: i64,
+    amount: String,
+    currency: String,
+    owner: String,
+    next_revisit: Option<String>,
+    last_touch: Option<String>,
+    created_on: String,
+    closed_on: Option<String>,
+    lost_reason: Option<String>,
+    version: i64,
+}
+
+impl DealJson {
+    pub fn new(row: &DealRow, currency: &str) -> Self {
+        let d = &row.deal;
+        DealJson {
+            id: d.id.to_string(),
+            title: d.title.clone(),
+            account: row.account.clone(),
+            account_id: d.account_id.to_string(),
+            stage: d.stage.clone(),
+            grade: d.grade,
+            slipped: row.slipped,
+            stale: row.stale,
+            pinned: d.pin.is_some(),
+            pin_reason: d.pin.as_ref().map(|p| p.reason.clone()),
+            need: d.need,
+            expected_close: d.expected_close.map(|c| c.to_string()),
+            amount_minor: d.amount.minor(),
+            amount: d.amount.to_string(),
+            currency: currency.to_string(),
+            owner: d.owner.clone(),
+            next_revisit: row.next_revisit.map(|c| c.to_string()),
+            last_touch: row.last_touch.map(|c| c.to_string()),
+            created_on: d.created_on.to_string(),
+            closed_on: d.closed_on.map(|c| c.to_string()),
+            lost_reason: d.lost_reason.clone(),
+            version: d.meta.version,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ShowJson {
+    #[serde(flatten)]
+    deal: DealJson,
+    activities: Vec<ActivityJson>,
+    history: Vec<HistoryJson>,
+    reminders: Vec<ReminderJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct ActivityJson {
+    id: String,
+    kind: String,
+    at: String,
+    summary: String,
+    author: String,
+}
+
+#[derive(Debug, Serialize)]
+struct HistoryJson {
+    id: String,
+    field: String,
+    at: String,
+    from: String,
+    to: String,
+    reason: String,
+    author: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReminderJson {
+    pub id: String,
+    pub deal_id: String,
+    pub kind: String,
+    pub due: String,
+    pub status: String,
+    pub about: Option<String>,
+    pub created_on: String,
+    pub closed_on: Option<String>,
+    pub note: String,
+}
+
+impl From<&crate::domain::Reminder> for ReminderJson {
+    fn from(r: &crate::domain::Reminder) -> Self {
+        ReminderJson {
+            id: r.id.to_string(),
+            deal_id: r.deal_id.to_string(),
+            kind: r.kind.to_string(),
+            due: r.due.to_string(),
+            status: r.status.to_string(),
+            about: r.about.map(|d| d.to_string()),
+            created_on: r.created_on.to_string(),
+            closed_on: r.closed_on.map(|d| d.to_string()),
+            note: r.note.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct ChangeJson {
+    deal_id: String,
+    title: String,
+    from: Grade,
+    to: Grade,
+    reason: String,
+}
+
+pub fn list(ctx: &Context, args: ListArgs) -> CliResult {
+    let rows = ctx.store.deals(&DealFilter {
+        grade: args.grade,
+        stage: args.stage,
+        owner: args.owner,
+        slipped_only: args.slipped,
+    })?;
+    let currency = ctx.store.currency()?;
+    let json: Vec<DealJson> = rows.iter().map(|r| DealJson::new(r, &currency)).collect();
+    if args.format == Format::Table && rows.is_empty() {
+        println!("{}", ctx.catalog.get("msg.no_records"));
+        return Ok(());
+    }
+    ctx.print(args.format, deals_table(ctx, &rows), &json)
+}
+
+fn deals_table(ctx: &Context, rows: &[DealRow]) -> Table {
+    let c = &ctx.catalog;
+    let mut table = Table::new(
+        [
+            "col.id",
+            "col.grade",
+            "col.title",
+            "col.account",
+            "col.stage",
+            "col.amount",
+            "col.close",
+            "col.next_revisit",
+            "col.owner",
+            "col.flags",
+        ]
+        .iter()
+        .map(|k| c.get(k).to_string())
+        .collect::<Vec<_>>(),
+    )
+    .right_align(5);
+    for r in rows {
+        table.push(vec![
+            r.deal.id.short(),
+            grade_cell(r),
+            r.deal.title.clone(),
+            r.account.clone(),
+            ctx.stage_label(&r.deal.stage),
+            r.deal.amount.to_string(),
+            r.deal
+                .expected_close
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            r.next_revisit.map(|d| d.to_string()).unwrap_or_default(),
+            r.deal.owner.clone(),
+            flags(ctx, r),
+        ]);
+    }
+    table
+}
+
+fn grade_cell(r: &DealRow) -> String {
+    match r.deal.pin {
+        Some(_) => format!("{}*", r.deal.grade),
+        None => r.deal.grade.to_string(),
+    }
+}
+
+fn flags(ctx: &Context, r: &DealRow) -> String {
+    let mut flags = Vec::new();
+    if r.slipped {
+        flags.push(ctx.catalog.get("flag.slipped"));
+    }
+    if r.stale {
+        flags.push(ctx.catalog.get("flag.stale"));
+    }
+    if r.deal.pin.is_some() {
+        flags.push(ctx.catalog.get("flag.pinned"));
+    }
+    flags.join(" ")
+}
+
+pub fn show(ctx: &Context, args: ShowArgs) -> CliResult {
+    let id = ctx.store.resolve(Ids::Deals, &args.id)?;
+    let detail = ctx.store.deal_detail(id)?;
+    let currency = ctx.store.currency()?;
+    match args.format {
+        Format::Json | Format::Csv => {
+            let json = show_json(&detail, &currency);
+            if args.format == Format::Json {
+                crate::output::print_json(&json)?;
+            } else {
+                print!("{}", super::records_csv(&json)?);
+            }
+        }
+        Format::Table => print!("{}", show_text(ctx, &detail, &currency)),
+    }
+    Ok(())
+}
+
+fn show_json(detail: &DealDetail, currency: &str) -> ShowJson {
+    ShowJson {
+        deal: DealJson::new(&detail.row, currency),
+        activities: detail
+            .activities
+            .iter()
+            .map(|a| ActivityJson {
+                id: a.id.to_string(),
+                kind: a.kind.to_string(),
+                at: a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                summary: a.summary.clone(),
+                author: a.author.clone(),
+            })
+            .collect(),
+        history: detail
+            .history
+            .iter()
+            .map(|h| HistoryJson {
+                id: h.id.to_string(),
+                field: h.field.to_string(),
+                at: h.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                from: h.old.clone(),
+                to: h.new.clone(),
+                reason: h.reason.clone(),
+                author: h.author.clone(),
+            })
+            .collect(),
+        reminders: detail.reminders.iter().map(ReminderJson::from).collect(),
+    }
+}
+
+fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
+    let c = &ctx.catalog;
+    let r = &detail.row;
+    let d = &r.deal;
+    let mut fields = Table::new(vec![String::new(), String::new()]);
+    let grade = match &d.pin {
+        Some(pin) => format!("{} ({}: {})", d.grade, c.get("flag.pinned"), pin.reason),
+        None => d.grade.to_string(),
+    };
+    let rows = [
+        ("col.id", d.id.to_string()),
+        ("col.title", d.title.clone()),
+        ("col.account", r.account.clone()),
+        ("col.stage", ctx.stage_label(&d.stage)),
+        ("col.grade", grade),
+        ("col.need", c.get(&format!("need.{}", d.need)).to_string()),
+        ("col.amount", format!("{} {currency}", d.amount)),
+        (
+            "col.close",
+            d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
+        ),
+        (
+            "col.next_revisit",
+            r.next_revisit.map(|x| x.to_string()).unwrap_or_default(),
+        ),
+        ("col.owner", d.owner.clone()),
+        ("col.flags", flags(ctx, r)),
+    ];
+    for (key, value) in rows {
+        fields.push(vec![c.get(key).to_string(), value]);
+    }
+    let mut out = fields.render(ctx.width);
+
+    // One timeline: activities and changes in the order they happened.
+    let mut timeline: Vec<(chrono::DateTime<chrono::Utc>, String, String, String)> = Vec::new();
+    for a in &detail.activities {
+        let kind = c.get(&format!("activity.{}", a.kind)).to_string();
+        timeline.push((a.at, kind, a.summary.clone(), a.author.clone()));
+    }
+    for h in &detail.history {
+        let (old, new) = match h.field {
+            crate::domain::HistoryField::Stage => {
+                (ctx.stage_label(&h.old), ctx.stage_label(&h.new))
+            }
+            _ => (h.old.clone(), h.new.clone()),
+        };
+        let what = c.get(&format!("history.{}", h.field)).to_string();
+        let change = if h.old.is_empty() {
+            format!("{new} — {}", h.reason)
+        } else {
+            format!("{old} → {new} — {}", h.reason)
+        };
+        timeline.push((h.at, what, change, h.author.clone()));
+    }
+    timeline.sort_by_key(|entry| entry.0);
+    if !timeline.is_empty() {
+        let mut t = Table::new(
+            ["col.at", "col.kind", "col.summary", "col.author"]
+                .iter()
+                .map(|k| c.get(k).to_string())
+                .collect::<Vec<_>>(),
+        );
+        for (at, kind, summary, author) in timeline {
+            t.push(vec![
+                at.format("%Y-%m-%d %H:%M").to_string(),
+                kind,
+                summary,
+                author,
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&t.render(ctx.width));
+    }
+    if !detail.reminders.is_empty() {
+        let mut t = Table::new(
+            ["col.id", "col.kind", "col.due", "col.status", "col.note"]
+                .iter()
+                .map(|k| c.get(k).to_string())
+                .collect::<Vec<_>>(),
+        );
+        for rem in &detail.reminders {
+            t.push(vec![
+                rem.id.short(),
+                c.get(&format!("reminder.{}", rem.kind)).to_string(),
+                rem.due.to_string(),
+                c.get(&format!("reminder_status.{}", rem.status))
+                    .to_string(),
+                rem.note.clone(),
+            ]);
+        }
+        out.push('\n');
+        out.push_str(&t.render(ctx.width));
+    }
+    out
+}
+
+pub fn regrade(ctx: &mut Context, args: FormatArgs) -> CliResult {
+    let changes = ctx.store.regrade()?;
+    let json: Vec<ChangeJson> = changes.iter().map(change_json).collect();
+    if args.format == Format::Table && changes.is_empty() {
+        println!("{}", ctx.catalog.get("msg.no_changes"));
+        return Ok(());
+    }
+    let c = &ctx.catalog;
+    let mut table = Table::new(
+        ["col.deal", "col.title", "col.from", "col.to", "col.reason"]
+            .iter()
+            .map(|k| c.get(k).to_string())
+            .collect::<Vec<_>>(),
+    );
+    for ch in &changes {
+        table.push(vec![
+            ch.deal_id.short(),
+            ch.title.clone(),
+            ch.from.to_string(),
+            ch.to.to_string(),
+            ch.reason.clone(),
+        ]);
+    }
+    ctx.print(args.format, table, &json)
+}
+
+fn change_json(c: &GradeChangeRow) -> ChangeJson {
+    ChangeJson {
+        deal_id: c.deal_id.to_string(),
+        title: c.title.clone(),
+        from: c.from,
+        to: c.to,
+        reason: c.reason.clone(),
+    }
+}

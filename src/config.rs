@@ -1,0 +1,135 @@
+//! Where tierdeck keeps its files, and the user's `config.toml`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use directories::ProjectDirs;
+use serde::Deserialize;
+
+/// What a user may set in `config.toml`; every key is optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The name stamped on every change, when `--user` and `TIERDECK_USER` are not given.
+    pub user: Option<String>,
+    /// `en` or `zh-CN`.
+    pub lang: Option<String>,
+    /// The database used when `--db` and `TIERDECK_DB` are not given.
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}:{line}: {reason}; fix or remove that line", path.display())]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+    #[error("no home directory found to keep tierdeck's data in; give --db PATH")]
+    NoHome,
+}
+
+/// The platform's data and config directories for tierdeck
+/// (`~/.local/share/tierdeck` and `~/.config/tierdeck` on Linux).
+#[derive(Debug, Clone)]
+pub struct Dirs {
+    pub data: PathBuf,
+    pub config: PathBuf,
+}
+
+impl Dirs {
+    pub fn locate() -> Result<Dirs, ConfigError> {
+        let dirs = ProjectDirs::from("", "", "tierdeck").ok_or(ConfigError::NoHome)?;
+        Ok(Dirs {
+            data: dirs.data_dir().to_path_buf(),
+            config: dirs.config_dir().to_path_buf(),
+        })
+    }
+
+    pub fn default_db(&self) -> PathBuf {
+        self.data.join("tierdeck.db")
+    }
+
+    pub fn config_file(&self) -> PathBuf {
+        self.config.join("config.toml")
+    }
+
+    pub fn rules_file(&self) -> PathBuf {
+        self.config.join("rules.toml")
+    }
+}
+
+impl Config {
+    /// Reads the config file; a missing file is an empty config.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+            Err(e) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source: e,
+                });
+            }
+        };
+        toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+            path: path.to_path_buf(),
+            line: e
+                .span()
+                .map(|span| text[..span.start].matches('\n').count() + 1)
+                .unwrap_or(1),
+            reason: e.message().to_string(),
+        })
+    }
+}
+
+/// The login name, the last fallback for who is making changes.
+pub fn login_name() -> String {
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_config_file_is_empty_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::load(&dir.path().join("config.toml")).unwrap();
+        assert_eq!(config, Config::default());
+    }
+
+    #[test]
+    fn config_typo_names_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "user = \"ann\"\nlnag = \"en\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(err.contains("config.toml:2:"), "{err}");
+        assert!(err.contains("lnag"), "{err}");
+    }
+
+    #[test]
+    fn config_reads_every_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(
+            &path,
+            "user = \"李娜\"\nlang = \"zh-CN\"\ndb = \"/srv/team.db\"\n",
+        )
+        .unwrap();
+        let config = Config::load(&path).unwrap();
+        assert_eq!(config.user.as_deref(), Some("李娜"));
+        assert_eq!(config.lang.as_deref(), Some("zh-CN"));
+        assert_eq!(config.db, Some(PathBuf::from("/srv/team.db")));
+    }
+}

@@ -1,0 +1,285 @@
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::rows::{self, ACCOUNT_COLUMNS, CONTACT_COLUMNS};
+use super::{Result, Store, StoreError, Table, Writer, values};
+use crate::domain::{Account, AccountKind, Contact, Id, ProductTier, Satisfaction};
+
+#[derive(Debug, Clone, Default)]
+pub struct NewAccount {
+    pub name: String,
+    pub kind: Option<AccountKind>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub channel: Option<String>,
+    pub product_tier: Option<ProductTier>,
+    pub satisfaction: Option<Satisfaction>,
+    pub owner: Option<String>,
+    pub notes: Option<String>,
+}
+
+/// Fields to change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountPatch {
+    pub name: Option<String>,
+    pub kind: Option<AccountKind>,
+    pub industry: Option<String>,
+    pub region: Option<String>,
+    pub channel: Option<String>,
+    pub product_tier: Option<Option<ProductTier>>,
+    pub satisfaction: Option<Satisfaction>,
+    pub owner: Option<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    pub owner: Option<String>,
+}
+
+impl Store {
+    pub fn add_account(&mut self, new: NewAccount) -> Result<Id> {
+        let name = clean_name(&new.name)?;
+        self.write(|w| {
+            ensure_name_free(w.conn(), &name, None)?;
+            let owner = new.owner.unwrap_or_else(|| w.session.user.clone());
+            insert_account(
+                w,
+                &Account {
+                    id: Id::new(),
+                    name,
+                    kind: new.kind.unwrap_or(AccountKind::Enterprise),
+                    industry: new.industry.unwrap_or_default(),
+                    region: new.region.unwrap_or_default(),
+                    channel: new.channel.unwrap_or_default(),
+                    product_tier: new.product_tier,
+                    satisfaction: new.satisfaction.unwrap_or(Satisfaction::Unknown),
+                    owner,
+                    notes: new.notes.unwrap_or_default(),
+                    meta: w.new_meta(),
+                },
+            )
+        })
+    }
+
+    pub fn update_account(&mut self, id: Id, patch: AccountPatch) -> Result<Account> {
+        self.write(|w| {
+            let mut account = get_account(w.conn(), id)?;
+            if let Some(name) = patch.name {
+                let name = clean_name(&name)?;
+                ensure_name_free(w.conn(), &name, Some(id))?;
+                account.name = name;
+            }
+            if let Some(v) = patch.kind {
+                account.kind = v;
+            }
+            if let Some(v) = patch.industry {
+                account.industry = v;
+            }
+            if let Some(v) = patch.region {
+                account.region = v;
+            }
+            if let Some(v) = patch.channel {
+                account.channel = v;
+            }
+            if let Some(v) = patch.product_tier {
+                account.product_tier = v;
+            }
+            if let Some(v) = patch.satisfaction {
+                account.satisfaction = v;
+            }
+            if let Some(v) = patch.owner {
+                account.owner = v;
+            }
+            if let Some(v) = patch.notes {
+                account.notes = v;
+            }
+            let changed = w.conn().execute(
+                "UPDATE accounts SET name = ?2, kind = ?3, industry = ?4, region = ?5, channel = ?6,
+                    product_tier = ?7, satisfaction = ?8, owner = ?9, notes = ?10,
+                    updated_at = ?11, updated_by = ?12, version = version + 1
+                 WHERE id = ?1 AND version = ?13",
+                params![
+                    account.id,
+                    account.name,
+                    account.kind,
+                    account.industry,
+                    account.region,
+                    account.channel,
+                    account.product_tier,
+                    account.satisfaction,
+                    account.owner,
+                    account.notes,
+                    w.stamp(),
+                    w.session.user,
+                    account.meta.version,
+                ],
+            )?;
+            if changed == 0 {
+                return Err(conflict(w.conn(), "accounts", "account", id));
+            }
+            get_account(w.conn(), id)
+        })
+    }
+
+    pub fn account(&self, id: Id) -> Result<Account> {
+        get_account(&self.conn, id)
+    }
+
+    pub fn accounts(&self, filter: &AccountFilter) -> Result<Vec<Account>> {
+        let sql = format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts
+             WHERE deleted_at IS NULL AND (?1 IS NULL OR owner = ?1)
+             ORDER BY name COLLATE NOCASE"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map([&filter.owner], rows::account)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn contacts_of(&self, account: Id) -> Result<Vec<Contact>> {
+        let sql = format!(
+            "SELECT {CONTACT_COLUMNS} FROM contacts
+             WHERE account_id = ?1 AND deleted_at IS NULL ORDER BY name"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map([account], rows::contact)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// An account by full id, id prefix or exact name (case-insensitive).
+    pub fn find_account(&self, name_or_id: &str) -> Result<Id> {
+        if let Some(id) = account_by_name(&self.conn, name_or_id)? {
+            return Ok(id);
+        }
+        match self.resolve(Table::Accounts, name_or_id) {
+            Ok(id) => Ok(id),
+            Err(StoreError::Ambiguous { .. })
+            | Err(StoreError::BadId { .. })
+            | Err(StoreError::NotFound { .. }) => {
+                Err(StoreError::NoSuchAccount(name_or_id.trim().to_string()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+fn clean_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid(
+            "an account needs a name; give --name".to_string(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+fn ensure_name_free(conn: &Connection, name: &str, except: Option<Id>) -> Result<()> {
+    match account_by_name(conn, name)? {
+        Some(existing) if Some(existing) != except => Err(StoreError::Invalid(format!(
+            "an account named `{name}` already exists ({}); update it or choose another name",
+            existing.short()
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The one live account with this name, ignoring case and surrounding spaces.
+pub(super) fn account_by_name(conn: &Connection, name: &str) -> Result<Option<Id>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM accounts WHERE name = ?1 COLLATE NOCASE AND deleted_at IS NULL LIMIT 3",
+    )?;
+    let ids = stmt
+        .query_map([name.trim()], |r| r.get::<_, Id>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    match ids.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(*one)),
+        many => Err(StoreError::AccountNameAmbiguous {
+            name: name.trim().to_string(),
+            count: many.len(),
+            ids: many.iter().map(|id| id.short()).collect(),
+        }),
+    }
+}
+
+pub(super) fn get_account(conn: &Connection, id: Id) -> Result<Account> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1");
+    conn.query_row(&sql, [id], rows::account)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "account",
+            given: id.to_string(),
+        })
+}
+
+pub(super) fn insert_account(w: &Writer<'_>, a: &Account) -> Result<Id> {
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO accounts (id, name, kind, industry, region, channel, product_tier,
+                satisfaction, owner, notes, created_at, updated_at, updated_by, version, deleted_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        )?
+        .execute(params![
+            a.id,
+            a.name,
+            a.kind,
+            a.industry,
+            a.region,
+            a.channel,
+            a.product_tier,
+            a.satisfaction,
+            a.owner,
+            a.notes,
+            values::moment(a.meta.created_at),
+            values::moment(a.meta.updated_at),
+            a.meta.updated_by,
+            a.meta.version,
+            a.meta.deleted_at.map(values::moment),
+        ])?;
+    Ok(a.id)
+}
+
+pub(super) fn insert_contact(w: &Writer<'_>, c: &Contact) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO contacts (id, account_id, name, title, phone, email, other, notes,
+                created_at, updated_at, updated_by, version, deleted_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?
+        .execute(params![
+            c.id,
+            c.account_id,
+            c.name,
+            c.title,
+            c.phone,
+            c.email,
+            c.other,
+            c.notes,
+            values::moment(c.meta.created_at),
+            values::moment(c.meta.updated_at),
+            c.meta.updated_by,
+            c.meta.version,
+            c.meta.deleted_at.map(values::moment),
+        ])?;
+    Ok(())
+}
+
+/// The error for an update that found the row at another version than loaded.
+pub(super) fn conflict(conn: &Connection, table: &str, what: &'static str, id: Id) -> StoreError {
+    let sql = format!("SELECT updated_by, updated_at FROM {table} WHERE id = ?1");
+    match conn.query_row(&sql, [id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    }) {
+        Ok((by, at)) => StoreError::Conflict {
+            what,
+            id: id.short(),
+            by,
+            at,
+        },
+        Err(e) => StoreError::Sql(e),
+    }
+}

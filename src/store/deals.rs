@@ -1,0 +1,598 @@
+use std::fmt::Write as _;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
+
+use super::accounts::conflict;
+use super::engine::{LAST_TOUCH, refresh_deals};
+use super::rows::{self, ACTIVITY_COLUMNS, DEAL_COLUMN_COUNT, DEAL_COLUMNS, HISTORY_COLUMNS};
+use super::values::{self, get_opt_day};
+use super::{GradeChangeRow, Result, Store, StoreError, Writer};
+use crate::domain::{
+    Activity, ActivityKind, Deal, Grade, HistoryEntry, HistoryField, Id, LOST, Money, Need, Pin,
+    Reminder, WON,
+};
+use crate::rules;
+
+#[derive(Debug, Clone)]
+pub struct NewDeal {
+    pub account_id: Id,
+    pub title: String,
+    pub amount: Option<Money>,
+    pub stage: Option<String>,
+    pub need: Option<Need>,
+    pub expected_close: Option<NaiveDate>,
+    pub owner: Option<String>,
+}
+
+/// Fields to change; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct DealPatch {
+    pub title: Option<String>,
+    pub amount: Option<Money>,
+    pub stage: Option<String>,
+    pub need: Option<Need>,
+    /// `Some(None)` clears the date.
+    pub expected_close: Option<Option<NaiveDate>>,
+    pub owner: Option<String>,
+    /// The version the editor loaded; the save is refused if the row moved on.
+    pub expected_version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct DealFilter {
+    pub grade: Option<Grade>,
+    pub stage: Option<String>,
+    pub owner: Option<String>,
+    pub slipped_only: bool,
+}
+
+/// A deal as lists show it: with its account's name and what the engine says.
+#[derive(Debug, Clone)]
+pub struct DealRow {
+    pub deal: Deal,
+    pub account: String,
+    pub slipped: bool,
+    pub stale: bool,
+    /// The latest activity, or a revisit closed by hand.
+    pub last_touch: Option<NaiveDate>,
+    pub next_revisit: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DealDetail {
+    pub row: DealRow,
+    pub activities: Vec<Activity>,
+    pub history: Vec<HistoryEntry>,
+    pub reminders: Vec<Reminder>,
+}
+
+impl Store {
+    pub fn add_deal(&mut self, new: NewDeal) -> Result<Id> {
+        let title = clean_title(&new.title)?;
+        let stage = match new.stage {
+            Some(s) => self.stage_id(&s)?,
+            None => self.first_stage()?,
+        };
+        self.write(|w| {
+            let account = super::accounts::get_account(w.conn(), new.account_id)?;
+            let today = w.session.today;
+            let closed = stage == WON || stage == LOST;
+            let mut deal = Deal {
+                id: Id::new(),
+                account_id: account.id,
+                title,
+                amount: new.amount.unwrap_or_default(),
+                stage,
+                need: new.need.unwrap_or(Need::Explicit),
+                expected_close: new.expected_close,
+                grade: Grade::E,
+                pin: None,
+                owner: new.owner.unwrap_or_else(|| w.session.user.clone()),
+                created_on: today,
+                stage_entered_on: today,
+                closed_on: closed.then_some(today),
+                lost_reason: None,
+                meta: w.new_meta(),
+            };
+            let (grade, reason) = rules::grade(&deal, w.rules, today);
+            deal.grade = grade;
+            insert_deal(w, &deal)?;
+            w.history(
+                deal.id,
+                HistoryField::Stage,
+                "",
+                &deal.stage,
+                "manual: created",
+            )?;
+            w.history(deal.id, HistoryField::Grade, "", grade.as_str(), &reason)?;
+            refresh_deals(w, &[deal.id])?;
+            Ok(deal.id)
+        })
+    }
+
+    pub fn update_deal(&mut self, id: Id, patch: DealPatch) -> Result<Vec<GradeChangeRow>> {
+        let stage = patch
+            .stage
+            .as_deref()
+            .map(|s| self.stage_id(s))
+            .transpose()?;
+        let title = patch.title.as_deref().map(clean_title).transpose()?;
+        self.write(|w| {
+            let mut deal = get_deal(w.conn(), id)?;
+            if let Some(loaded) = patch.expected_version
+                && loaded != deal.meta.version
+            {
+                return Err(conflict(w.conn(), "deals", "deal", id));
+            }
+            if let Some(t) = title {
+                deal.title = t;
+            }
+            if let Some(a) = patch.amount {
+                deal.amount = a;
+            }
+            if let Some(n) = patch.need {
+                deal.need = n;
+            }
+            if let Some(c) = patch.expected_close {
+                deal.expected_close = c;
+            }
+            if let Some(o) = patch.owner {
+                deal.owner = o;
+            }
+            if let Some(s) = stage {
+                w.move_stage(&mut deal, s, "manual: deal update")?;
+            }
+            save_deal(w, &deal)?;
+            refresh_deals(w, &[id])
+        })
+    }
+
+    pub fn won(&mut self, id: Id, amount: Option<Money>) -> Result<()> {
+        self.write(|w| {
+            let mut deal = get_deal(w.conn(), id)?;
+            if deal.is_won() {
+                return Err(StoreError::Invalid(format!(
+                    "deal {} is already won; nothing to do",
+                    id.short()
+                )));
+            }
+            if let Some(a) = amount {
+                deal.amount = a;
+            }
+            w.move_stage(&mut deal, WON.to_string(), "manual: won")?;
+            save_deal(w, &deal)?;
+            refresh_deals(w, &[id])?;
+            Ok(())
+        })
+    }
+
+    pub fn lost(&mut self, id: Id, reason: &str) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid(
+                "say why the deal was lost with --reason".to_string(),
+            ));
+        }
+        self.write(|w| {
+            let mut deal = get_deal(w.conn(), id)?;
+            if deal.is_lost() {
+                return Err(StoreError::Invalid(format!(
+                    "deal {} is already lost; nothing to do",
+                    id.short()
+                )));
+            }
+            w.move_stage(
+                &mut deal,
+                LOST.to_string(),
+                &format!("manual: lost: {reason}"),
+            )?;
+            deal.lost_reason = Some(reason.to_string());
+            save_deal(w, &deal)?;
+            refresh_deals(w, &[id])?;
+            Ok(())
+        })
+    }
+
+    pub fn pin(&mut self, id: Id, grade: Grade, reason: &str) -> Result<()> {
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(StoreError::Invalid(
+                "say why the grade is pinned with --reason".to_string(),
+            ));
+        }
+        self.write(|w| {
+            let mut deal = get_deal(w.conn(), id)?;
+            let old_pin = deal.pin.as_ref().map(|p| p.grade.as_str()).unwrap_or("");
+            let manual = format!("manual: {reason}");
+            w.history(id, HistoryField::Pin, old_pin, grade.as_str(), &manual)?;
+            if deal.grade != grade {
+                w.history(
+                    id,
+                    HistoryField::Grade,
+                    deal.grade.as_str(),
+                    grade.as_str(),
+                    &manual,
+                )?;
+            }
+            deal.grade = grade;
+            deal.pin = Some(Pin {
+                grade,
+                reason: reason.to_string(),
+            });
+            save_deal(w, &deal)?;
+            refresh_deals(w, &[id])?;
+            Ok(())
+        })
+    }
+
+    pub fn unpin(&mut self, id: Id) -> Result<Vec<GradeChangeRow>> {
+        self.write(|w| {
+            let mut deal = get_deal(w.conn(), id)?;
+            let Some(pin) = deal.pin.take() else {
+                return Err(StoreError::Invalid(format!(
+                    "deal {} has no pinned grade; nothing to do",
+                    id.short()
+                )));
+            };
+            w.history(
+                id,
+                HistoryField::Pin,
+                pin.grade.as_str(),
+                "",
+                "manual: unpinned",
+            )?;
+            save_deal(w, &deal)?;
+            refresh_deals(w, &[id])
+        })
+    }
+
+    /// Records an activity on a deal; the engine then closes the revisit it answers.
+    pub fn log_activity(
+        &mut self,
+        deal_id: Id,
+        kind: ActivityKind,
+        summary: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<Id> {
+        let summary = summary.trim();
+        if summary.is_empty() {
+            return Err(StoreError::Invalid(
+                "an activity needs a summary, e.g. tierdeck log ID --kind call \"asked about budget\""
+                    .to_string(),
+            ));
+        }
+        self.write(|w| {
+            let deal = get_deal(w.conn(), deal_id)?;
+            let activity = Activity {
+                id: Id::new(),
+                deal_id: Some(deal_id),
+                account_id: deal.account_id,
+                kind,
+                at: at.unwrap_or_else(|| w.session.effective_moment()),
+                summary: summary.to_string(),
+                author: w.session.user.clone(),
+                created_at: w.session.now,
+            };
+            insert_activity(w, &activity)?;
+            refresh_deals(w, &[deal_id])?;
+            Ok(activity.id)
+        })
+    }
+
+    pub fn deal(&self, id: Id) -> Result<Deal> {
+        get_deal(&self.conn, id)
+    }
+
+    /// Open deals (or the won or lost ones, when the filter asks for that
+    /// stage), best grade and nearest close date first.
+    pub fn deals(&self, filter: &DealFilter) -> Result<Vec<DealRow>> {
+        let mut sql = deal_row_select();
+        let mut args: Vec<Value> = Vec::new();
+        match filter.stage.as_deref() {
+            Some(stage) => {
+                let stage = self.stage_id(stage)?;
+                sql.push_str(" AND d.stage = ?");
+                args.push(Value::Text(stage));
+            }
+            None => sql.push_str(" AND d.stage NOT IN ('won', 'lost')"),
+        }
+        if let Some(grade) = filter.grade {
+            sql.push_str(" AND d.grade = ?");
+            args.push(Value::Text(grade.as_str().to_string()));
+        }
+        if let Some(owner) = &filter.owner {
+            sql.push_str(" AND d.owner = ?");
+            args.push(Value::Text(owner.clone()));
+        }
+        if filter.slipped_only {
+            sql.push_str(" AND d.expected_close < ?");
+            args.push(Value::Text(values::day(self.session.today)));
+        }
+        sql.push_str(" ORDER BY d.grade, d.expected_close IS NULL, d.expected_close, d.title");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let raw = stmt
+            .query_map(params_from_iter(args), read_deal_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(raw.into_iter().map(|r| self.deal_row(r)).collect())
+    }
+
+    pub fn deal_detail(&self, id: Id) -> Result<DealDetail> {
+        let sql = format!("{} AND d.id = ?1", deal_row_select());
+        let raw = self
+            .conn
+            .query_row(&sql, [id], read_deal_row)
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "deal",
+                given: id.short(),
+            })?;
+        let row = self.deal_row(raw);
+        let activities = {
+            let sql = format!(
+                "SELECT {ACTIVITY_COLUMNS} FROM activities
+                 WHERE deal_id = ?1 AND deleted_at IS NULL ORDER BY at, id"
+            );
+            let mut stmt = self.conn.prepare(&sql)?;
+            stmt.query_map([id], rows::activity)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let history = {
+            let sql =
+                format!("SELECT {HISTORY_COLUMNS} FROM history WHERE deal_id = ?1 ORDER BY at, id");
+            let mut stmt = self.conn.prepare(&sql)?;
+            stmt.query_map([id], rows::history)?
+                .collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        let reminders = super::reminders::reminders_of(&self.conn, id)?;
+        Ok(DealDetail {
+            row,
+            activities,
+            history,
+            reminders,
+        })
+    }
+
+    /// Accepts a stage id or its English or Chinese label, in any case.
+    pub fn stage_id(&self, input: &str) -> Result<String> {
+        let wanted = input.trim();
+        self.rules
+            .stages
+            .iter()
+            .find(|s| {
+                s.id.eq_ignore_ascii_case(wanted)
+                    || s.en.eq_ignore_ascii_case(wanted)
+                    || s.zh == wanted
+            })
+            .map(|s| s.id.clone())
+            .ok_or_else(|| {
+                let ids: Vec<&str> = self.rules.stages.iter().map(|s| s.id.as_str()).collect();
+                StoreError::Invalid(format!(
+                    "unknown stage `{wanted}`; use one of: {}",
+                    ids.join(", ")
+                ))
+            })
+    }
+
+    fn first_stage(&self) -> Result<String> {
+        self.rules
+            .open_stages()
+            .next()
+            .map(|s| s.id.clone())
+            .ok_or_else(|| StoreError::Invalid("the rules define no open stage".to_string()))
+    }
+
+    fn deal_row(&self, (deal, account, last_touch, pending_revisit): RawDealRow) -> DealRow {
+        let eval = rules::evaluate(&deal, last_touch, &[], &self.rules, self.session.today);
+        DealRow {
+            slipped: eval.slipped,
+            stale: eval.stale,
+            next_revisit: if deal.is_open() {
+                pending_revisit.or(eval.next_revisit)
+            } else {
+                None
+            },
+            last_touch,
+            account,
+            deal,
+        }
+    }
+}
+
+type RawDealRow = (Deal, String, Option<NaiveDate>, Option<NaiveDate>);
+
+/// Deals with their account name, last activity day and pending revisit due;
+/// each subquery is one seek in a partial index.
+fn deal_row_select() -> String {
+    let mut sql = String::new();
+    let _ = write!(
+        sql,
+        "SELECT {DEAL_COLUMNS}, a.name,
+            {LAST_TOUCH},
+            (SELECT r.due FROM reminders r
+              WHERE r.deal_id = d.id AND r.kind = 'revisit'
+                AND r.deleted_at IS NULL AND r.status IN ('open', 'snoozed'))
+         FROM deals d JOIN accounts a ON a.id = d.account_id
+         WHERE d.deleted_at IS NULL"
+    );
+    sql
+}
+
+fn read_deal_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawDealRow> {
+    let n = DEAL_COLUMN_COUNT;
+    Ok((
+        rows::deal(row)?,
+        row.get(n)?,
+        get_opt_day(row, n + 1)?,
+        get_opt_day(row, n + 2)?,
+    ))
+}
+
+fn clean_title(title: &str) -> Result<String> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(StoreError::Invalid(
+            "a deal needs a title; give --title".to_string(),
+        ));
+    }
+    Ok(title.to_string())
+}
+
+impl Writer<'_> {
+    pub(super) fn history(
+        &self,
+        deal_id: Id,
+        field: HistoryField,
+        old: &str,
+        new: &str,
+        reason: &str,
+    ) -> Result<()> {
+        insert_history(
+            self,
+            &HistoryEntry {
+                id: Id::new(),
+                deal_id,
+                field,
+                at: self.session.effective_moment(),
+                old: old.to_string(),
+                new: new.to_string(),
+                reason: reason.to_string(),
+                author: self.session.user.clone(),
+            },
+        )
+    }
+
+    /// Moves a deal to another stage with its history, dates and outcome fields.
+    fn move_stage(&self, deal: &mut Deal, stage: String, reason: &str) -> Result<()> {
+        if deal.stage == stage {
+            return Ok(());
+        }
+        self.history(deal.id, HistoryField::Stage, &deal.stage, &stage, reason)?;
+        let today = self.session.today;
+        deal.stage = stage;
+        deal.stage_entered_on = today;
+        if deal.is_open() {
+            deal.closed_on = None;
+            deal.lost_reason = None;
+        } else {
+            deal.closed_on = Some(today);
+        }
+        Ok(())
+    }
+}
+
+pub(super) fn get_deal(conn: &Connection, id: Id) -> Result<Deal> {
+    let sql =
+        format!("SELECT {DEAL_COLUMNS} FROM deals d WHERE d.id = ?1 AND d.deleted_at IS NULL");
+    conn.query_row(&sql, [id], rows::deal)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "deal",
+            given: id.short(),
+        })
+}
+
+/// Writes every field of a deal loaded in this transaction, bumping its version.
+fn save_deal(w: &Writer<'_>, d: &Deal) -> Result<()> {
+    let changed = w.conn().execute(
+        "UPDATE deals SET title = ?2, amount_minor = ?3, stage = ?4, need = ?5,
+            expected_close = ?6, grade = ?7, pinned_grade = ?8, pin_reason = ?9, owner = ?10,
+            stage_entered_on = ?11, closed_on = ?12, lost_reason = ?13,
+            updated_at = ?14, updated_by = ?15, version = version + 1
+         WHERE id = ?1 AND version = ?16",
+        params![
+            d.id,
+            d.title,
+            d.amount,
+            d.stage,
+            d.need,
+            d.expected_close.map(values::day),
+            d.grade,
+            d.pin.as_ref().map(|p| p.grade),
+            d.pin.as_ref().map(|p| p.reason.clone()),
+            d.owner,
+            values::day(d.stage_entered_on),
+            d.closed_on.map(values::day),
+            d.lost_reason,
+            w.stamp(),
+            w.session.user,
+            d.meta.version,
+        ],
+    )?;
+    if changed == 0 {
+        return Err(conflict(w.conn(), "deals", "deal", d.id));
+    }
+    Ok(())
+}
+
+pub(super) fn insert_deal(w: &Writer<'_>, d: &Deal) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO deals (id, account_id, title, amount_minor, stage, need, expected_close,
+                grade, pinned_grade, pin_reason, owner, created_on, stage_entered_on, closed_on,
+                lost_reason, created_at, updated_at, updated_by, version, deleted_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                ?18, ?19, ?20)",
+        )?
+        .execute(params![
+            d.id,
+            d.account_id,
+            d.title,
+            d.amount,
+            d.stage,
+            d.need,
+            d.expected_close.map(values::day),
+            d.grade,
+            d.pin.as_ref().map(|p| p.grade),
+            d.pin.as_ref().map(|p| p.reason.clone()),
+            d.owner,
+            values::day(d.created_on),
+            values::day(d.stage_entered_on),
+            d.closed_on.map(values::day),
+            d.lost_reason,
+            values::moment(d.meta.created_at),
+            values::moment(d.meta.updated_at),
+            d.meta.updated_by,
+            d.meta.version,
+            d.meta.deleted_at.map(values::moment),
+        ])?;
+    Ok(())
+}
+
+pub(super) fn insert_activity(w: &Writer<'_>, a: &Activity) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO activities (id, deal_id, account_id, kind, at, summary, author, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            a.id,
+            a.deal_id,
+            a.account_id,
+            a.kind,
+            values::moment(a.at),
+            a.summary,
+            a.author,
+            values::moment(a.created_at),
+        ])?;
+    Ok(())
+}
+
+pub(super) fn insert_history(w: &Writer<'_>, h: &HistoryEntry) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "INSERT INTO history (id, deal_id, field, at, old, new, reason, author)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?
+        .execute(params![
+            h.id,
+            h.deal_id,
+            h.field,
+            values::moment(h.at),
+            h.old,
+            h.new,
+            h.reason,
+            h.author,
+        ])?;
+    Ok(())
+}

@@ -1,0 +1,226 @@
+//! Runs the rules engine over stored deals and writes what it decides:
+//! grade changes with their history, and the reminder log.
+
+use std::collections::HashMap;
+
+use rusqlite::params;
+
+use super::rows::{self, DEAL_COLUMN_COUNT, DEAL_COLUMNS, REMINDER_COLUMNS};
+use super::values::{self, get_opt_day};
+use super::{Result, SETTING_ENGINE_DAY, Store, Writer, set_setting, setting};
+use crate::domain::{Deal, Grade, HistoryField, Id, Reminder, ReminderStatus};
+use crate::rules::{self, ReminderOp};
+
+/// The day of a deal's last touch (alias `d`): its latest activity, or a
+/// revisit a person closed by hand — skipping a revisit restarts the cadence
+/// just as a call does. Each part is one seek in an index.
+pub(super) const LAST_TOUCH: &str = "(SELECT max(t) FROM (
+        SELECT substr(max(x.at), 1, 10) AS t FROM activities x
+         WHERE x.deal_id = d.id AND x.deleted_at IS NULL
+        UNION ALL
+        SELECT max(m.closed_on) FROM reminders m
+         WHERE m.deal_id = d.id AND m.kind = 'revisit' AND m.deleted_at IS NULL
+           AND m.status IN ('done', 'dismissed') AND m.note LIKE 'manual:%'))";
+
+/// One grade the engine changed, as `regrade` reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GradeChangeRow {
+    pub deal_id: Id,
+    pub title: String,
+    pub from: Grade,
+    pub to: Grade,
+    pub reason: String,
+}
+
+impl Store {
+    /// Brings every deal up to date for the effective date, unless that was
+    /// already done for this date: every write since then re-ran the engine
+    /// for the deals it touched, so nothing can be out of date.
+    pub fn refresh(&mut self) -> Result<()> {
+        let today = values::day(self.session.today);
+        if setting(&self.conn, SETTING_ENGINE_DAY)?.as_deref() == Some(today.as_str()) {
+            return Ok(());
+        }
+        self.regrade().map(drop)
+    }
+
+    /// Runs the engine over every deal and returns the grade changes it made.
+    pub fn regrade(&mut self) -> Result<Vec<GradeChangeRow>> {
+        self.write(|w| {
+            let changes = run(w, Scope::All)?;
+            set_setting(w.conn(), SETTING_ENGINE_DAY, &values::day(w.session.today))?;
+            Ok(changes)
+        })
+    }
+}
+
+/// Re-runs the engine for deals a write just touched, in the same transaction.
+pub(super) fn refresh_deals(w: &Writer<'_>, ids: &[Id]) -> Result<Vec<GradeChangeRow>> {
+    let mut changes = Vec::new();
+    for id in ids {
+        changes.extend(run(w, Scope::Deal(*id))?);
+    }
+    Ok(changes)
+}
+
+pub(super) enum Scope {
+    All,
+    Deal(Id),
+}
+
+pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
+    let conn = w.conn();
+    // Closed deals matter only while they still hold reminders or a lost deal
+    // has not yet dropped to E.
+    let wanted = "d.deleted_at IS NULL AND (d.stage NOT IN ('won', 'lost')
+        OR (d.stage = 'lost' AND d.grade <> 'E' AND d.pinned_grade IS NULL)
+        OR EXISTS (SELECT 1 FROM reminders p WHERE p.deal_id = d.id
+                   AND p.deleted_at IS NULL AND p.status IN ('open', 'snoozed')))";
+    let relevant_reminders = "r.deleted_at IS NULL
+        AND (r.status IN ('open', 'snoozed') OR r.kind IN ('close_soon', 'slipped'))";
+
+    let (deal_sql, reminder_sql, arg) = match scope {
+        Scope::All => (
+            format!("SELECT {DEAL_COLUMNS}, {LAST_TOUCH} FROM deals d WHERE {wanted}"),
+            format!("SELECT {REMINDER_COLUMNS} FROM reminders r WHERE {relevant_reminders}"),
+            None,
+        ),
+        Scope::Deal(id) => (
+            format!(
+                "SELECT {DEAL_COLUMNS}, {LAST_TOUCH} FROM deals d WHERE d.id = ?1 AND {wanted}"
+            ),
+            format!(
+                "SELECT {REMINDER_COLUMNS} FROM reminders r WHERE r.deal_id = ?1 AND {relevant_reminders}"
+            ),
+            Some(id),
+        ),
+    };
+
+    let mut reminders: HashMap<Id, Vec<Reminder>> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(&reminder_sql)?;
+        let mut rows = match arg {
+            Some(id) => stmt.query([id])?,
+            None => stmt.query([])?,
+        };
+        while let Some(row) = rows.next()? {
+            let r = rows::reminder(row)?;
+            reminders.entry(r.deal_id).or_default().push(r);
+        }
+    }
+
+    let deals: Vec<(Deal, Option<chrono::NaiveDate>)> = {
+        let mut stmt = conn.prepare(&deal_sql)?;
+        let read =
+            |row: &rusqlite::Row<'_>| Ok((rows::deal(row)?, get_opt_day(row, DEAL_COLUMN_COUNT)?));
+        match arg {
+            Some(id) => stmt
+                .query_map([id], read)?
+                .collect::<rusqlite::Result<_>>()?,
+            None => stmt.query_map([], read)?.collect::<rusqlite::Result<_>>()?,
+        }
+    };
+
+    let today = w.session.today;
+    let mut changes = Vec::new();
+    for (deal, last_activity) in deals {
+        let own = reminders.remove(&deal.id).unwrap_or_default();
+        let eval = rules::evaluate(&deal, last_activity, &own, w.rules, today);
+        if let Some(change) = eval.grade_change {
+            set_grade(w, &deal, change.to)?;
+            w.history(
+                deal.id,
+                HistoryField::Grade,
+                change.from.as_str(),
+                change.to.as_str(),
+                &change.reason,
+            )?;
+            changes.push(GradeChangeRow {
+                deal_id: deal.id,
+                title: deal.title.clone(),
+                from: change.from,
+                to: change.to,
+                reason: change.reason,
+            });
+        }
+        for op in eval.reminder_ops {
+            apply(w, deal.id, op)?;
+        }
+    }
+    Ok(changes)
+}
+
+fn set_grade(w: &Writer<'_>, deal: &Deal, grade: Grade) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "UPDATE deals SET grade = ?2, updated_at = ?3, updated_by = ?4, version = version + 1
+             WHERE id = ?1",
+        )?
+        .execute(params![deal.id, grade, w.stamp(), w.session.user])?;
+    Ok(())
+}
+
+fn apply(w: &Writer<'_>, deal_id: Id, op: ReminderOp) -> Result<()> {
+    let conn = w.conn();
+    let today = values::day(w.session.today);
+    match op {
+        ReminderOp::Open { kind, due, about } => {
+            let meta = w.new_meta();
+            conn.prepare_cached(
+                "INSERT INTO reminders (id, deal_id, kind, due, status, about, created_on,
+                    created_at, updated_at, updated_by, version)
+                 VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?7, ?8, 1)",
+            )?
+            .execute(params![
+                Id::new(),
+                deal_id,
+                kind,
+                values::day(due),
+                about.map(values::day),
+                today,
+                values::moment(meta.created_at),
+                meta.updated_by,
+            ])?;
+        }
+        ReminderOp::Close { id, status, note } => {
+            close_reminder(w, id, status, &note)?;
+        }
+        ReminderOp::Reschedule { id, due } => {
+            conn.prepare_cached(
+                "UPDATE reminders SET due = ?2, updated_at = ?3, updated_by = ?4,
+                    version = version + 1 WHERE id = ?1",
+            )?
+            .execute(params![id, values::day(due), w.stamp(), w.session.user])?;
+        }
+        ReminderOp::Wake { id } => {
+            conn.prepare_cached(
+                "UPDATE reminders SET status = 'open', updated_at = ?2, updated_by = ?3,
+                    version = version + 1 WHERE id = ?1",
+            )?
+            .execute(params![id, w.stamp(), w.session.user])?;
+        }
+    }
+    Ok(())
+}
+
+pub(super) fn close_reminder(
+    w: &Writer<'_>,
+    id: Id,
+    status: ReminderStatus,
+    note: &str,
+) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "UPDATE reminders SET status = ?2, closed_on = ?3, note = ?4, updated_at = ?5,
+                updated_by = ?6, version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            status,
+            values::day(w.session.today),
+            note,
+            w.stamp(),
+            w.session.user
+        ])?;
+    Ok(())
+}

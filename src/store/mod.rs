@@ -1,0 +1,350 @@
+//! The store: the one place that speaks SQL.
+//!
+//! Query functions take `&Connection`, so they run the same inside or outside
+//! a transaction; the public methods of [`Store`] own their transactions, with
+//! `BEGIN IMMEDIATE` for every write so that a shared file never sees a
+//! half-done change.
+
+mod accounts;
+mod deals;
+mod engine;
+mod error;
+mod reminders;
+mod rows;
+mod schema;
+mod transfer;
+mod values;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+
+use crate::domain::{Id, RowMeta};
+use crate::rules::Rules;
+
+pub use accounts::{AccountFilter, AccountPatch, NewAccount};
+pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal};
+pub use engine::GradeChangeRow;
+pub use error::StoreError;
+pub use reminders::{DueFilter, ReminderRow};
+pub use transfer::{DemoSummary, ExportFormat, ImportKind, ImportSummary};
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Who is working and on which day. Only `main` reads the clock; everything
+/// below takes the date and the moment from here.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: String,
+    /// The effective date (`--today`).
+    pub today: NaiveDate,
+    /// The real moment, for the bookkeeping columns that order merges.
+    pub now: DateTime<Utc>,
+}
+
+impl Session {
+    /// When something the user did happened: the effective date at the
+    /// current time of day, so that work logged "on" a planned day sorts on it.
+    pub fn effective_moment(&self) -> DateTime<Utc> {
+        self.today.and_time(self.now.time()).and_utc()
+    }
+}
+
+/// How a database file may be opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the file (but never a missing directory) when it does not exist.
+    CreateFile,
+    /// Create the file and any missing directories: only for the default path.
+    CreateDirs,
+}
+
+const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+const SETTING_ENGINE_DAY: &str = "engine_day";
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    session: Session,
+    rules: Rules,
+}
+
+impl Store {
+    /// Opens (and, per `mode`, creates) the database and brings its schema up
+    /// to date. A file that is not SQLite, or was made by a newer tierdeck,
+    /// is refused before anything is written to it.
+    pub fn open(path: &Path, mode: OpenMode, session: Session, rules: Rules) -> Result<Store> {
+        check_file(path, mode)?;
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::open(path, e))?;
+        configure(&conn).map_err(|e| StoreError::open(path, e))?;
+        migrate(&mut conn, path)?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            session,
+            rules,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn currency(&self) -> Result<String> {
+        Ok(setting(&self.conn, "currency")?.unwrap_or_else(|| "CNY".to_string()))
+    }
+
+    /// Runs `work` in one `BEGIN IMMEDIATE` transaction: all of it or none.
+    fn write<T>(&mut self, work: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        self.transact(true, work)
+    }
+
+    /// Like [`Store::write`], but rolls back instead of committing when
+    /// `commit` is false.
+    fn transact<T>(
+        &mut self,
+        commit: bool,
+        work: impl FnOnce(&Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| StoreError::write(&path, e))?;
+        let writer = Writer {
+            tx: &tx,
+            session: &self.session,
+            rules: &self.rules,
+        };
+        let value = work(&writer)?;
+        if commit {
+            tx.commit().map_err(|e| StoreError::write(&path, e))?;
+        }
+        Ok(value)
+    }
+
+    /// Resolves a full id or a unique prefix of at least four characters.
+    pub fn resolve(&self, table: Table, input: &str) -> Result<Id> {
+        resolve_id(&self.conn, table, input)
+    }
+}
+
+/// A write transaction with who and when: what every write function gets.
+pub(crate) struct Writer<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+    session: &'a Session,
+    rules: &'a Rules,
+}
+
+impl Writer<'_> {
+    fn conn(&self) -> &Connection {
+        self.tx
+    }
+    fn stamp(&self) -> String {
+        values::moment(self.session.now)
+    }
+    fn new_meta(&self) -> RowMeta {
+        RowMeta {
+            created_at: self.session.now,
+            updated_at: self.session.now,
+            updated_by: self.session.user.clone(),
+            version: 1,
+            deleted_at: None,
+        }
+    }
+}
+
+/// The tables whose ids users type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    Accounts,
+    Deals,
+    Reminders,
+    Activities,
+    Contacts,
+}
+
+impl Table {
+    fn name(self) -> &'static str {
+        match self {
+            Table::Accounts => "accounts",
+            Table::Deals => "deals",
+            Table::Reminders => "reminders",
+            Table::Activities => "activities",
+            Table::Contacts => "contacts",
+        }
+    }
+    fn noun(self) -> &'static str {
+        match self {
+            Table::Accounts => "account",
+            Table::Deals => "deal",
+            Table::Reminders => "reminder",
+            Table::Activities => "activity",
+            Table::Contacts => "contact",
+        }
+    }
+}
+
+fn resolve_id(conn: &Connection, table: Table, input: &str) -> Result<Id> {
+    let prefix = input.trim().to_ascii_lowercase();
+    let well_formed = prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+    if !well_formed || prefix.len() < Id::MIN_PREFIX {
+        return Err(StoreError::BadId {
+            what: table.noun(),
+            given: input.to_string(),
+        });
+    }
+    // Ids are lower-case hex and dashes, so every id with this prefix sorts
+    // between the prefix and the prefix followed by '~': an index range scan.
+    let sql = format!(
+        "SELECT id FROM {} WHERE id >= ?1 AND id < ?1 || '~' AND deleted_at IS NULL LIMIT 6",
+        table.name()
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let ids = stmt
+        .query_map([&prefix], |r| r.get::<_, Id>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    match ids.as_slice() {
+        [] => Err(StoreError::NotFound {
+            what: table.noun(),
+            given: input.to_string(),
+        }),
+        [one] => Ok(*one),
+        many => Err(StoreError::Ambiguous {
+            what: table.noun(),
+            given: input.to_string(),
+            candidates: many.iter().map(|id| id.short()).collect(),
+        }),
+    }
+}
+
+fn check_file(path: &Path, mode: OpenMode) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        if mode == OpenMode::CreateDirs {
+            fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
+                path: dir.clone(),
+                source: e,
+            })?;
+        } else {
+            return Err(StoreError::MissingDir(dir));
+        }
+    }
+    if path.is_dir() {
+        return Err(StoreError::NotSqlite(path.to_path_buf()));
+    }
+    if let Ok(mut file) = fs::File::open(path) {
+        let mut head = [0u8; 16];
+        let mut read = 0;
+        while read < head.len() {
+            match file.read(&mut head[read..]) {
+                Ok(0) => break,
+                Ok(n) => read += n,
+                Err(e) => {
+                    return Err(StoreError::Io {
+                        path: path.to_path_buf(),
+                        source: e,
+                    });
+                }
+            }
+        }
+        // An empty file is what some tools leave behind; SQLite adopts it.
+        if read > 0 && (read < head.len() || head != SQLITE_MAGIC) {
+            return Err(StoreError::NotSqlite(path.to_path_buf()));
+        }
+    }
+    Ok(())
+}
+
+/// Connection settings for a file that may be shared: a rollback journal (WAL
+/// is unsafe on network file systems and in sync folders), a busy timeout so
+/// that writers queue instead of failing, and enforced references.
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(Duration::from_secs(10))?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    debug_assert_eq!(mode.to_ascii_lowercase(), "delete");
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(())
+}
+
+fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| StoreError::open(path, e))?;
+    let supported = schema::latest_version();
+    if found > supported {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found,
+            supported,
+        });
+    }
+    if found == supported {
+        return Ok(());
+    }
+    if found == 0 && has_foreign_tables(conn).map_err(|e| StoreError::open(path, e))? {
+        return Err(StoreError::NotTierdeck(path.to_path_buf()));
+    }
+    if let Err(e) = schema::migrations().to_latest(conn) {
+        // Another process may have migrated the same new file a moment ago.
+        let now: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .map_err(|e| StoreError::open(path, e))?;
+        if now != supported {
+            return Err(StoreError::Migration {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A version-0 file with tables of its own belongs to some other program.
+fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    let count: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(count > 0)
+}
+
+fn setting(conn: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(conn
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?)
+}
+
+fn set_setting(conn: &Connection, key: &str, value: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO settings(key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,139 @@
+use chrono::{Days, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::engine::close_reminder;
+use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
+use super::{Result, Store, StoreError, values};
+use crate::domain::{Grade, Id, Money, Reminder, ReminderStatus};
+
+/// Which pending reminders to list, relative to the effective date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueFilter {
+    /// Due before today.
+    Overdue,
+    /// Due today or before: what must be done today.
+    Today,
+    /// Due within the next seven days, overdue ones included.
+    Week,
+    /// Every open or snoozed reminder.
+    All,
+}
+
+/// A reminder with what a person needs to act on it.
+#[derive(Debug, Clone)]
+pub struct ReminderRow {
+    pub reminder: Reminder,
+    pub deal_title: String,
+    pub account: String,
+    pub grade: Grade,
+    pub amount: Money,
+    pub owner: String,
+}
+
+/// The note that marks a reminder closed by a person rather than the engine;
+/// such a close counts as a touch, so the engine does not reopen it at once.
+pub(super) const MANUAL_NOTE_PREFIX: &str = "manual:";
+
+impl Store {
+    pub fn reminders(&self, due: DueFilter, owner: Option<&str>) -> Result<Vec<ReminderRow>> {
+        let today = self.session.today;
+        let (status, until) = match due {
+            DueFilter::Overdue => ("('open')", today.pred_opt()),
+            DueFilter::Today => ("('open')", Some(today)),
+            DueFilter::Week => ("('open')", today.checked_add_days(Days::new(7))),
+            DueFilter::All => ("('open', 'snoozed')", None),
+        };
+        let sql = format!(
+            "SELECT {REMINDER_COLUMNS}, d.title, a.name, d.grade, d.amount_minor, d.owner
+             FROM reminders r
+             JOIN deals d ON d.id = r.deal_id
+             JOIN accounts a ON a.id = d.account_id
+             WHERE r.deleted_at IS NULL AND r.status IN {status}
+               AND (?1 IS NULL OR r.due <= ?1) AND (?2 IS NULL OR d.owner = ?2)
+             ORDER BY r.due, d.grade, d.title"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let n = REMINDER_COLUMN_COUNT;
+        let rows = stmt
+            .query_map(params![until.map(values::day), owner], |row| {
+                Ok(ReminderRow {
+                    reminder: rows::reminder(row)?,
+                    deal_title: row.get(n)?,
+                    account: row.get(n + 1)?,
+                    grade: row.get(n + 2)?,
+                    amount: row.get(n + 3)?,
+                    owner: row.get(n + 4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn reminder_done(&mut self, id: Id) -> Result<()> {
+        self.close_by_hand(id, ReminderStatus::Done)
+    }
+
+    pub fn reminder_dismiss(&mut self, id: Id) -> Result<()> {
+        self.close_by_hand(id, ReminderStatus::Dismissed)
+    }
+
+    pub fn reminder_snooze(&mut self, id: Id, until: NaiveDate) -> Result<()> {
+        if until <= self.session.today {
+            return Err(StoreError::Invalid(format!(
+                "cannot snooze until {until}: pick a date after today ({})",
+                self.session.today
+            )));
+        }
+        self.write(|w| {
+            let reminder = pending(w.conn(), id)?;
+            w.conn().execute(
+                "UPDATE reminders SET status = 'snoozed', due = ?2, updated_at = ?3,
+                    updated_by = ?4, version = version + 1 WHERE id = ?1",
+                params![reminder.id, values::day(until), w.stamp(), w.session.user],
+            )?;
+            Ok(())
+        })
+    }
+
+    fn close_by_hand(&mut self, id: Id, status: ReminderStatus) -> Result<()> {
+        self.write(|w| {
+            let reminder = pending(w.conn(), id)?;
+            let note = format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user);
+            close_reminder(w, reminder.id, status, &note)?;
+            super::engine::refresh_deals(w, &[reminder.deal_id])?;
+            Ok(())
+        })
+    }
+}
+
+fn pending(conn: &Connection, id: Id) -> Result<Reminder> {
+    let sql = format!("SELECT {REMINDER_COLUMNS} FROM reminders r WHERE r.id = ?1");
+    let reminder = conn
+        .query_row(&sql, [id], rows::reminder)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "reminder",
+            given: id.short(),
+        })?;
+    if !reminder.status.is_pending() {
+        return Err(StoreError::Invalid(format!(
+            "reminder {} is already {}; nothing to do",
+            id.short(),
+            reminder.status
+        )));
+    }
+    Ok(reminder)
+}
+
+/// Every reminder of a deal, the closed ones included: the log.
+pub(super) fn reminders_of(conn: &Connection, deal: Id) -> Result<Vec<Reminder>> {
+    let sql = format!(
+        "SELECT {REMINDER_COLUMNS} FROM reminders r
+         WHERE r.deal_id = ?1 AND r.deleted_at IS NULL ORDER BY r.due, r.id"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map([deal], rows::reminder)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

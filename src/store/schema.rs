@@ -1,0 +1,160 @@
+//! The schema, as an ordered list of migrations keyed by `PRAGMA user_version`.
+//!
+//! Never remove a migration and never change one that has shipped: add a new one.
+
+use rusqlite_migration::{M, Migrations};
+
+/// Every table users edit carries the same bookkeeping columns, so that shared
+/// copies can be merged row by row and stale edits refused.
+const V1: &str = r#"
+CREATE TABLE accounts (
+    id TEXT PRIMARY KEY NOT NULL,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    industry TEXT NOT NULL DEFAULT '',
+    region TEXT NOT NULL DEFAULT '',
+    channel TEXT NOT NULL DEFAULT '',
+    product_tier TEXT,
+    satisfaction TEXT NOT NULL DEFAULT 'unknown',
+    owner TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted_at TEXT
+) STRICT;
+CREATE INDEX accounts_by_name ON accounts(name COLLATE NOCASE) WHERE deleted_at IS NULL;
+
+CREATE TABLE contacts (
+    id TEXT PRIMARY KEY NOT NULL,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    name TEXT NOT NULL,
+    title TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    other TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted_at TEXT
+) STRICT;
+CREATE INDEX contacts_by_account ON contacts(account_id);
+
+CREATE TABLE deals (
+    id TEXT PRIMARY KEY NOT NULL,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    title TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL DEFAULT 0,
+    stage TEXT NOT NULL,
+    need TEXT NOT NULL,
+    expected_close TEXT,
+    grade TEXT NOT NULL,
+    pinned_grade TEXT,
+    pin_reason TEXT,
+    owner TEXT NOT NULL DEFAULT '',
+    created_on TEXT NOT NULL,
+    stage_entered_on TEXT NOT NULL,
+    closed_on TEXT,
+    lost_reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted_at TEXT
+) STRICT;
+-- The tier lists and `list --grade`: open deals by grade, in close-date order.
+CREATE INDEX deals_open_by_grade ON deals(grade, expected_close)
+    WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost');
+CREATE INDEX deals_by_stage ON deals(stage, expected_close) WHERE deleted_at IS NULL;
+CREATE INDEX deals_by_account ON deals(account_id);
+CREATE INDEX deals_by_owner ON deals(owner) WHERE deleted_at IS NULL;
+
+CREATE TABLE activities (
+    id TEXT PRIMARY KEY NOT NULL,
+    deal_id TEXT REFERENCES deals(id),
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    author TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    deleted_at TEXT
+) STRICT;
+-- Last touch of a deal is one seek: max(at) per deal.
+CREATE INDEX activities_by_deal ON activities(deal_id, at) WHERE deleted_at IS NULL;
+CREATE INDEX activities_by_account ON activities(account_id, at) WHERE deleted_at IS NULL;
+
+CREATE TABLE history (
+    id TEXT PRIMARY KEY NOT NULL,
+    deal_id TEXT NOT NULL REFERENCES deals(id),
+    field TEXT NOT NULL,
+    at TEXT NOT NULL,
+    old TEXT NOT NULL,
+    new TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    author TEXT NOT NULL
+) STRICT;
+CREATE INDEX history_by_deal ON history(deal_id, at);
+
+CREATE TABLE reminders (
+    id TEXT PRIMARY KEY NOT NULL,
+    deal_id TEXT NOT NULL REFERENCES deals(id),
+    kind TEXT NOT NULL,
+    due TEXT NOT NULL,
+    status TEXT NOT NULL,
+    about TEXT,
+    created_on TEXT NOT NULL,
+    closed_on TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted_at TEXT
+) STRICT;
+CREATE INDEX reminders_pending_by_due ON reminders(due)
+    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed');
+CREATE INDEX reminders_by_deal ON reminders(deal_id);
+-- One pending reminder of each kind per deal, whatever the code above does.
+CREATE UNIQUE INDEX reminders_one_pending_per_kind ON reminders(deal_id, kind)
+    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed');
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) STRICT;
+INSERT INTO settings(key, value) VALUES ('currency', 'CNY');
+"#;
+
+pub fn migrations() -> Migrations<'static> {
+    Migrations::new(vec![M::up(V1)])
+}
+
+/// The schema version this build writes; a file with a higher one is refused.
+pub fn latest_version() -> i64 {
+    // One migration per version, counted from 1.
+    1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn latest_version_matches_the_migration_list() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_latest(&mut conn).unwrap();
+        let v: i64 = conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, latest_version());
+    }
+}

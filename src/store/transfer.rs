@@ -1,0 +1,810 @@
+//! Bulk ways in and out: CSV import (all or nothing), export of every table,
+//! and demo data.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::accounts::{account_by_name, insert_account, insert_contact};
+use super::deals::{get_deal, insert_activity, insert_deal, insert_history};
+use super::engine::{Scope, run};
+use super::rows::{self, ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_COLUMNS, DEAL_COLUMNS};
+use super::rows::{HISTORY_COLUMNS, REMINDER_COLUMNS};
+use super::{Result, SETTING_ENGINE_DAY, Store, StoreError, Writer, set_setting, values};
+use crate::demo::DemoGenerator;
+use crate::domain::{
+    Account, AccountKind, Activity, Contact, Deal, Grade, HistoryEntry, HistoryField, Id, LOST,
+    Need, Reminder, RowMeta, Satisfaction, WON,
+};
+use crate::rules;
+use crate::transfer::{
+    self, AccountRecord, AccountRef, ActivityRecord, ContactRecord, DealRecord, DealRef,
+    ImportError, Line,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportKind {
+    Accounts,
+    Contacts,
+    Deals,
+    Activities,
+    Reminders,
+    History,
+}
+
+impl ImportKind {
+    pub fn noun(self) -> &'static str {
+        match self {
+            ImportKind::Accounts => "accounts",
+            ImportKind::Contacts => "contacts",
+            ImportKind::Deals => "deals",
+            ImportKind::Activities => "activities",
+            ImportKind::Reminders => "reminders",
+            ImportKind::History => "history entries",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportSummary {
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    /// Rows already present (same id), left as they are.
+    pub unchanged: usize,
+    /// Accounts created because a deal or contact named one not yet known.
+    pub accounts_created: usize,
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub accounts: usize,
+    pub contacts: usize,
+    pub deals: usize,
+    pub activities: usize,
+}
+
+impl Store {
+    /// Imports a CSV file of one kind: every row or none. A dry run does all
+    /// the work and then rolls it back, so it reports exactly what a real run
+    /// would do. `progress` is told how many rows are done out of how many.
+    pub fn import(
+        &mut self,
+        kind: ImportKind,
+        input: impl Read,
+        dry_run: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<ImportSummary> {
+        let stages: Vec<(&str, &str, &str)> = self
+            .rules
+            .stages
+            .iter()
+            .map(|s| (s.id.as_str(), s.en.as_str(), s.zh.as_str()))
+            .collect();
+        let parsed = match kind {
+            ImportKind::Accounts => Parsed::Accounts(transfer::read_accounts(input)),
+            ImportKind::Contacts => Parsed::Contacts(transfer::read_contacts(input)),
+            ImportKind::Deals => Parsed::Deals(transfer::read_deals(input, &stages)),
+            ImportKind::Activities => Parsed::Activities(transfer::read_activities(input)),
+            ImportKind::Reminders => Parsed::Reminders(transfer::read_reminders(input)),
+            ImportKind::History => Parsed::History(transfer::read_history(input)),
+        };
+        self.transact(!dry_run, |w| {
+            let mut summary = ImportSummary {
+                dry_run,
+                ..ImportSummary::default()
+            };
+            let mut importer = Importer {
+                w,
+                summary: &mut summary,
+                accounts_by_name: HashMap::new(),
+                needs_engine: false,
+            };
+            importer.run(parsed, progress)?;
+            if importer.needs_engine {
+                run(w, Scope::All)?;
+                set_setting(w.conn(), SETTING_ENGINE_DAY, &values::day(w.session.today))?;
+            }
+            Ok(summary)
+        })
+    }
+
+    /// Writes every table, tombstones included, into `dir` as `<table>.csv`
+    /// (re-importable) or `<table>.json`. Returns the files written.
+    pub fn export(&self, dir: &Path, format: ExportFormat) -> Result<Vec<std::path::PathBuf>> {
+        if !dir.is_dir() {
+            fs::create_dir_all(dir).map_err(|e| StoreError::Io {
+                path: dir.to_path_buf(),
+                source: e,
+            })?;
+        }
+        let conn = &self.conn;
+        let accounts: Vec<Account> = all(conn, ACCOUNT_COLUMNS, "accounts", rows::account)?;
+        let contacts: Vec<Contact> = all(conn, CONTACT_COLUMNS, "contacts", rows::contact)?;
+        let deals: Vec<Deal> = all(conn, DEAL_COLUMNS, "deals d", rows::deal)?;
+        let activities: Vec<Activity> = all(conn, ACTIVITY_COLUMNS, "activities", rows::activity)?;
+        let reminders: Vec<Reminder> = all(conn, REMINDER_COLUMNS, "reminders r", rows::reminder)?;
+        let history: Vec<HistoryEntry> = all(conn, HISTORY_COLUMNS, "history", rows::history)?;
+        let names: HashMap<Id, String> = accounts.iter().map(|a| (a.id, a.name.clone())).collect();
+        let currency = self.currency()?;
+
+        let mut written = Vec::new();
+        let mut file =
+            |name: &str, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+                let ext = match format {
+                    ExportFormat::Csv => "csv",
+                    ExportFormat::Json => "json",
+                };
+                let path = dir.join(format!("{name}.{ext}"));
+                let io = |e| StoreError::Io {
+                    path: path.clone(),
+                    source: e,
+                };
+                let mut out = BufWriter::new(fs::File::create(&path).map_err(io)?);
+                write(&mut out).map_err(io)?;
+                out.flush().map_err(io)?;
+                written.push(path);
+                Ok::<(), StoreError>(())
+            };
+        match format {
+            ExportFormat::Csv => {
+                file("accounts", &mut |w| {
+                    csv_io(transfer::write_accounts(w, &accounts))
+                })?;
+                file("contacts", &mut |w| {
+                    csv_io(transfer::write_contacts(w, &contacts))
+                })?;
+                file("deals", &mut |w| {
+                    csv_io(transfer::write_deals(w, &deals, &names, &currency))
+                })?;
+                file("activities", &mut |w| {
+                    csv_io(transfer::write_activities(w, &activities))
+                })?;
+                file("reminders", &mut |w| {
+                    csv_io(transfer::write_reminders(w, &reminders))
+                })?;
+                file("history", &mut |w| {
+                    csv_io(transfer::write_history(w, &history))
+                })?;
+            }
+            ExportFormat::Json => {
+                file("accounts", &mut |w| json_io(w, &accounts))?;
+                file("contacts", &mut |w| json_io(w, &contacts))?;
+                file("deals", &mut |w| json_io(w, &deals))?;
+                file("activities", &mut |w| json_io(w, &activities))?;
+                file("reminders", &mut |w| json_io(w, &reminders))?;
+                file("history", &mut |w| json_io(w, &history))?;
+            }
+        }
+        Ok(written)
+    }
+
+    /// Adds `accounts` demo accounts with their contacts, deals, activities and
+    /// stage history, in one transaction, then grades everything.
+    pub fn demo(
+        &mut self,
+        accounts: usize,
+        seed: u64,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<DemoSummary> {
+        self.write(|w| {
+            let mut summary = DemoSummary::default();
+            let generator = DemoGenerator::new(seed, w.session.today, &w.session.user);
+            for (i, demo) in generator.take(accounts).enumerate() {
+                insert_account(w, &demo.account)?;
+                for contact in &demo.contacts {
+                    insert_contact(w, contact)?;
+                }
+                for deal in &demo.deals {
+                    insert_deal(w, &deal.deal)?;
+                    for activity in &deal.activities {
+                        insert_activity(w, activity)?;
+                    }
+                    for entry in &deal.history {
+                        insert_history(w, entry)?;
+                    }
+                    summary.activities += deal.activities.len();
+                }
+                summary.accounts += 1;
+                summary.contacts += demo.contacts.len();
+                summary.deals += demo.deals.len();
+                if (i + 1) % 1000 == 0 {
+                    progress(i + 1, accounts);
+                }
+            }
+            progress(accounts, accounts);
+            run(w, Scope::All)?;
+            set_setting(w.conn(), SETTING_ENGINE_DAY, &values::day(w.session.today))?;
+            Ok(summary)
+        })
+    }
+}
+
+fn csv_io(result: csv::Result<()>) -> std::io::Result<()> {
+    result.map_err(std::io::Error::other)
+}
+
+fn json_io<T: serde::Serialize>(w: &mut dyn Write, rows: &[T]) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, rows).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
+fn all<T>(
+    conn: &Connection,
+    columns: &str,
+    table: &str,
+    read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    // Export orders by id so two exports of the same data are byte-identical.
+    let alias_id = if table.contains(' ') {
+        format!("{}.id", &table[table.len() - 1..])
+    } else {
+        "id".to_string()
+    };
+    let sql = format!("SELECT {columns} FROM {table} ORDER BY {alias_id}");
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map([], read)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+enum Parsed {
+    Accounts(std::result::Result<Vec<Line<AccountRecord>>, ImportError>),
+    Contacts(std::result::Result<Vec<Line<ContactRecord>>, ImportError>),
+    Deals(std::result::Result<Vec<Line<DealRecord>>, ImportError>),
+    Activities(std::result::Result<Vec<Line<ActivityRecord>>, ImportError>),
+    Reminders(std::result::Result<Vec<Line<Reminder>>, ImportError>),
+    History(std::result::Result<Vec<Line<HistoryEntry>>, ImportError>),
+}
+
+struct Importer<'w, 'a> {
+    w: &'w Writer<'a>,
+    summary: &'w mut ImportSummary,
+    /// Accounts created by this import, so a name given twice is one account.
+    accounts_by_name: HashMap<String, Id>,
+    /// Rows restored from an export come with the state the engine gave them
+    /// and their reminders follow in their own file; any other deal or
+    /// activity needs the engine to run.
+    needs_engine: bool,
+}
+
+fn line_error(line: u64, e: StoreError) -> StoreError {
+    StoreError::Import(ImportError {
+        line,
+        reason: e.to_string(),
+    })
+}
+
+fn parsed<T>(r: std::result::Result<Vec<Line<T>>, ImportError>) -> Result<Vec<Line<T>>> {
+    r.map_err(StoreError::Import)
+}
+
+impl Importer<'_, '_> {
+    fn run(&mut self, parsed_rows: Parsed, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
+        macro_rules! each {
+            ($rows:expr, $method:ident) => {{
+                let rows = parsed($rows)?;
+                let total = rows.len();
+                for (i, Line { line, record }) in rows.into_iter().enumerate() {
+                    self.$method(record).map_err(|e| line_error(line, e))?;
+                    self.summary.rows += 1;
+                    if (i + 1) % 5000 == 0 {
+                        progress(i + 1, total);
+                    }
+                }
+                progress(total, total);
+            }};
+        }
+        match parsed_rows {
+            Parsed::Accounts(rows) => each!(rows, account),
+            Parsed::Contacts(rows) => each!(rows, contact),
+            Parsed::Deals(rows) => each!(rows, deal),
+            Parsed::Activities(rows) => each!(rows, activity),
+            Parsed::Reminders(rows) => each!(rows, reminder),
+            Parsed::History(rows) => each!(rows, history),
+        }
+        Ok(())
+    }
+
+    fn conn(&self) -> &Connection {
+        self.w.conn()
+    }
+
+    fn exists(&self, table: &str, id: Id) -> Result<bool> {
+        let sql = format!("SELECT 1 FROM {table} WHERE id = ?1");
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    fn account(&mut self, r: AccountRecord) -> Result<()> {
+        let existing = match r.id {
+            Some(id) => self.exists("accounts", id)?.then_some(id),
+            None => self.account_named(&r.name)?,
+        };
+        match existing {
+            Some(id) => {
+                let mut a = super::accounts::get_account(self.conn(), id)?;
+                let before = a.clone();
+                a.name = r.name.trim().to_string();
+                if let Some(v) = r.kind {
+                    a.kind = v;
+                }
+                set(&mut a.industry, r.industry);
+                set(&mut a.region, r.region);
+                set(&mut a.channel, r.channel);
+                if r.product_tier.is_some() {
+                    a.product_tier = r.product_tier;
+                }
+                if let Some(v) = r.satisfaction {
+                    a.satisfaction = v;
+                }
+                set(&mut a.owner, r.owner);
+                set(&mut a.notes, r.notes);
+                if let Some(meta) = r.meta {
+                    a.meta = meta;
+                }
+                if a == before {
+                    self.summary.unchanged += 1;
+                    return Ok(());
+                }
+                replace_account(self.w, &a, before.meta.version)?;
+                self.summary.updated += 1;
+            }
+            None => {
+                let name = r.name.trim().to_string();
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("the account name is empty".to_string()));
+                }
+                let a = Account {
+                    id: r.id.unwrap_or_default(),
+                    name: name.clone(),
+                    kind: r.kind.unwrap_or(AccountKind::Enterprise),
+                    industry: r.industry.unwrap_or_default(),
+                    region: r.region.unwrap_or_default(),
+                    channel: r.channel.unwrap_or_default(),
+                    product_tier: r.product_tier,
+                    satisfaction: r.satisfaction.unwrap_or(Satisfaction::Unknown),
+                    owner: r.owner.unwrap_or_else(|| self.w.session.user.clone()),
+                    notes: r.notes.unwrap_or_default(),
+                    meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
+                };
+                insert_account(self.w, &a)?;
+                self.accounts_by_name.insert(name.to_lowercase(), a.id);
+                self.summary.created += 1;
+            }
+        }
+        Ok(())
+    }
+
+    fn account_named(&self, name: &str) -> Result<Option<Id>> {
+        if let Some(id) = self.accounts_by_name.get(&name.trim().to_lowercase()) {
+            return Ok(Some(*id));
+        }
+        account_by_name(self.conn(), name)
+    }
+
+    /// The account a row refers to; a name not known yet becomes a new account.
+    fn account_for(&mut self, reference: &AccountRef) -> Result<Id> {
+        match reference {
+            AccountRef::Id(id) => {
+                if self.exists("accounts", *id)? {
+                    Ok(*id)
+                } else {
+                    Err(StoreError::NotFound {
+                        what: "account",
+                        given: id.to_string(),
+                    })
+                }
+            }
+            AccountRef::Name(name) => {
+                if let Some(id) = self.account_named(name)? {
+                    return Ok(id);
+                }
+                let name = name.trim();
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("the account name is empty".to_string()));
+                }
+                let a = Account {
+                    id: Id::new(),
+                    name: name.to_string(),
+                    kind: AccountKind::Enterprise,
+                    industry: String::new(),
+                    region: String::new(),
+                    channel: String::new(),
+                    product_tier: None,
+                    satisfaction: Satisfaction::Unknown,
+                    owner: self.w.session.user.clone(),
+                    notes: String::new(),
+                    meta: self.w.new_meta(),
+                };
+                insert_account(self.w, &a)?;
+                self.accounts_by_name.insert(name.to_lowercase(), a.id);
+                self.summary.accounts_created += 1;
+                Ok(a.id)
+            }
+        }
+    }
+
+    fn contact(&mut self, r: ContactRecord) -> Result<()> {
+        if let Some(id) = r.id
+            && self.exists("contacts", id)?
+        {
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+        let account_id = self.account_for(&r.account)?;
+        let c = Contact {
+            id: r.id.unwrap_or_default(),
+            account_id,
+            name: r.name,
+            title: r.title.unwrap_or_default(),
+            phone: r.phone.unwrap_or_default(),
+            email: r.email.unwrap_or_default(),
+            other: r.other.unwrap_or_default(),
+            notes: r.notes.unwrap_or_default(),
+            meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
+        };
+        insert_contact(self.w, &c)?;
+        self.summary.created += 1;
+        Ok(())
+    }
+
+    fn deal(&mut self, r: DealRecord) -> Result<()> {
+        let account_id = self.account_for(&r.account)?;
+        let today = self.w.session.today;
+        let existing = match r.id {
+            Some(id) => self.exists("deals", id)?.then_some(id),
+            None => self.open_deal_titled(account_id, &r.title)?,
+        };
+        if let Some(id) = existing {
+            return self.update_deal(id, account_id, r);
+        }
+        let restoring = r.meta.is_some();
+        self.needs_engine |= !restoring;
+        let stage = match r.stage {
+            Some(s) => s,
+            None => self.first_stage()?,
+        };
+        let closed = stage == WON || stage == LOST;
+        let mut deal = Deal {
+            id: r.id.unwrap_or_default(),
+            account_id,
+            title: r.title.trim().to_string(),
+            amount: r.amount.unwrap_or_default(),
+            need: r.need.unwrap_or(Need::Explicit),
+            expected_close: r.expected_close,
+            grade: r.grade.unwrap_or(Grade::E),
+            pin: r.pin,
+            owner: r.owner.unwrap_or_else(|| self.w.session.user.clone()),
+            created_on: r.created_on.unwrap_or(today),
+            stage_entered_on: r.stage_entered_on.or(r.created_on).unwrap_or(today),
+            closed_on: r.closed_on.or(closed.then_some(today)),
+            lost_reason: r.lost_reason,
+            meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
+            stage,
+        };
+        if deal.title.is_empty() {
+            return Err(StoreError::Invalid("the deal title is empty".to_string()));
+        }
+        if restoring {
+            // An export's history file carries the deal's past; write it as it was.
+            insert_deal(self.w, &deal)?;
+        } else {
+            if let Some(pin) = &deal.pin {
+                deal.grade = pin.grade;
+            } else if deal.is_open() || deal.is_lost() {
+                deal.grade = rules::grade(&deal, self.w.rules, today).0;
+            }
+            insert_deal(self.w, &deal)?;
+            self.w.history(
+                deal.id,
+                HistoryField::Stage,
+                "",
+                &deal.stage,
+                "manual: imported",
+            )?;
+            self.w.history(
+                deal.id,
+                HistoryField::Grade,
+                "",
+                deal.grade.as_str(),
+                "manual: imported",
+            )?;
+        }
+        self.summary.created += 1;
+        Ok(())
+    }
+
+    fn update_deal(&mut self, id: Id, account_id: Id, r: DealRecord) -> Result<()> {
+        self.needs_engine |= r.meta.is_none();
+        let mut d = get_deal(self.conn(), id)?;
+        let before = d.clone();
+        d.account_id = account_id;
+        d.title = r.title.trim().to_string();
+        if let Some(v) = r.amount {
+            d.amount = v;
+        }
+        if let Some(v) = r.need {
+            d.need = v;
+        }
+        if r.expected_close.is_some() {
+            d.expected_close = r.expected_close;
+        }
+        if let Some(v) = r.owner {
+            d.owner = v;
+        }
+        if let Some(v) = r.lost_reason {
+            d.lost_reason = Some(v);
+        }
+        if let Some(stage) = r.stage
+            && stage != d.stage
+        {
+            self.w.history(
+                id,
+                HistoryField::Stage,
+                &d.stage,
+                &stage,
+                "manual: imported",
+            )?;
+            d.stage = stage;
+            d.stage_entered_on = self.w.session.today;
+            d.closed_on = (!d.is_open()).then_some(self.w.session.today);
+        }
+        if let Some(meta) = r.meta {
+            d.meta = meta;
+        }
+        if d == before {
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+        replace_deal(self.w, &d, before.meta.version)?;
+        self.summary.updated += 1;
+        Ok(())
+    }
+
+    fn open_deal_titled(&self, account: Id, title: &str) -> Result<Option<Id>> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM deals WHERE account_id = ?1 AND title = ?2
+                   AND deleted_at IS NULL AND stage NOT IN ('won', 'lost') LIMIT 1",
+            )?
+            .query_row(params![account, title.trim()], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn first_stage(&self) -> Result<String> {
+        self.w
+            .rules
+            .open_stages()
+            .next()
+            .map(|s| s.id.clone())
+            .ok_or_else(|| StoreError::Invalid("the rules define no open stage".to_string()))
+    }
+
+    fn activity(&mut self, r: ActivityRecord) -> Result<()> {
+        if let Some(id) = r.id
+            && self.exists("activities", id)?
+        {
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+        let (deal_id, account_id) = match (&r.deal, &r.account) {
+            (Some(DealRef::Id(id)), _) => {
+                let deal = get_deal(self.conn(), *id)?;
+                (Some(deal.id), deal.account_id)
+            }
+            (Some(DealRef::Title { title, account }), fallback) => {
+                let account = account.as_ref().or(fallback.as_ref());
+                let deal = self.deal_titled(title, account)?;
+                (Some(deal.id), deal.account_id)
+            }
+            (None, Some(account)) => (None, self.account_for(account)?),
+            (None, None) => {
+                return Err(StoreError::Invalid(
+                    "the row names neither a deal nor an account".to_string(),
+                ));
+            }
+        };
+        self.needs_engine |= r.id.is_none() || r.created_at.is_none();
+        let a = Activity {
+            id: r.id.unwrap_or_default(),
+            deal_id,
+            account_id,
+            kind: r.kind,
+            at: r.at,
+            summary: r.summary,
+            author: r.author.unwrap_or_else(|| self.w.session.user.clone()),
+            created_at: r.created_at.unwrap_or(self.w.session.now),
+        };
+        insert_activity(self.w, &a)?;
+        self.summary.created += 1;
+        Ok(())
+    }
+
+    fn deal_titled(&mut self, title: &str, account: Option<&AccountRef>) -> Result<Deal> {
+        let account_id = match account {
+            Some(AccountRef::Id(id)) => Some(*id),
+            Some(AccountRef::Name(name)) => Some(
+                self.account_named(name)?
+                    .ok_or_else(|| StoreError::NoSuchAccount(name.clone()))?,
+            ),
+            None => None,
+        };
+        let ids: Vec<Id> = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM deals WHERE title = ?1 AND (?2 IS NULL OR account_id = ?2)
+                   AND deleted_at IS NULL LIMIT 2",
+            )?
+            .query_map(params![title.trim(), account_id], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        match ids.as_slice() {
+            [one] => get_deal(self.conn(), *one),
+            [] => Err(StoreError::Invalid(format!(
+                "no deal titled `{}`; import the deals first or give the deal id",
+                title.trim()
+            ))),
+            _ => Err(StoreError::Invalid(format!(
+                "several deals are titled `{}`; add the account column or give the deal id",
+                title.trim()
+            ))),
+        }
+    }
+
+    fn reminder(&mut self, r: Reminder) -> Result<()> {
+        if self.exists("reminders", r.id)? {
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO reminders (id, deal_id, kind, due, status, about, created_on,
+                    closed_on, note, created_at, updated_at, updated_by, version, deleted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+            )?
+            .execute(params![
+                r.id,
+                r.deal_id,
+                r.kind,
+                values::day(r.due),
+                r.status,
+                r.about.map(values::day),
+                values::day(r.created_on),
+                r.closed_on.map(values::day),
+                r.note,
+                values::moment(r.meta.created_at),
+                values::moment(r.meta.updated_at),
+                r.meta.updated_by,
+                r.meta.version,
+                r.meta.deleted_at.map(values::moment),
+            ])
+            .map_err(|e| missing_deal(e, r.deal_id))?;
+        self.summary.created += 1;
+        Ok(())
+    }
+
+    fn history(&mut self, h: HistoryEntry) -> Result<()> {
+        if self.exists("history", h.id)? {
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+        insert_history(self.w, &h).map_err(|e| match e {
+            StoreError::Sql(e) => missing_deal(e, h.deal_id),
+            other => other,
+        })?;
+        self.summary.created += 1;
+        Ok(())
+    }
+}
+
+fn missing_deal(e: rusqlite::Error, deal: Id) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
+        {
+            StoreError::Invalid(format!(
+                "deal {deal} is not in this database; import the deals first"
+            ))
+        }
+        other => StoreError::Sql(other),
+    }
+}
+
+fn set(field: &mut String, value: Option<String>) {
+    if let Some(v) = value {
+        *field = v;
+    }
+}
+
+/// Overwrites an account row as imported; restored rows keep their bookkeeping.
+fn replace_account(w: &Writer<'_>, a: &Account, loaded_version: i64) -> Result<()> {
+    let meta = bump(w, &a.meta, loaded_version);
+    w.conn().execute(
+        "UPDATE accounts SET name = ?2, kind = ?3, industry = ?4, region = ?5, channel = ?6,
+            product_tier = ?7, satisfaction = ?8, owner = ?9, notes = ?10, created_at = ?11,
+            updated_at = ?12, updated_by = ?13, version = ?14, deleted_at = ?15
+         WHERE id = ?1",
+        params![
+            a.id,
+            a.name,
+            a.kind,
+            a.industry,
+            a.region,
+            a.channel,
+            a.product_tier,
+            a.satisfaction,
+            a.owner,
+            a.notes,
+            values::moment(meta.created_at),
+            values::moment(meta.updated_at),
+            meta.updated_by,
+            meta.version,
+            meta.deleted_at.map(values::moment),
+        ],
+    )?;
+    Ok(())
+}
+
+fn replace_deal(w: &Writer<'_>, d: &Deal, loaded_version: i64) -> Result<()> {
+    let meta = bump(w, &d.meta, loaded_version);
+    w.conn().execute(
+        "UPDATE deals SET account_id = ?2, title = ?3, amount_minor = ?4, stage = ?5, need = ?6,
+            expected_close = ?7, grade = ?8, pinned_grade = ?9, pin_reason = ?10, owner = ?11,
+            created_on = ?12, stage_entered_on = ?13, closed_on = ?14, lost_reason = ?15,
+            created_at = ?16, updated_at = ?17, updated_by = ?18, version = ?19, deleted_at = ?20
+         WHERE id = ?1",
+        params![
+            d.id,
+            d.account_id,
+            d.title,
+            d.amount,
+            d.stage,
+            d.need,
+            d.expected_close.map(values::day),
+            d.grade,
+            d.pin.as_ref().map(|p| p.grade),
+            d.pin.as_ref().map(|p| p.reason.clone()),
+            d.owner,
+            values::day(d.created_on),
+            values::day(d.stage_entered_on),
+            d.closed_on.map(values::day),
+            d.lost_reason,
+            values::moment(meta.created_at),
+            values::moment(meta.updated_at),
+            meta.updated_by,
+            meta.version,
+            meta.deleted_at.map(values::moment),
+        ],
+    )?;
+    Ok(())
+}
+
+/// A row whose bookkeeping came with the import is written as it is; any
+/// other change is a new version by the importing user.
+fn bump(w: &Writer<'_>, meta: &RowMeta, loaded_version: i64) -> RowMeta {
+    if meta.version != loaded_version {
+        return meta.clone();
+    }
+    RowMeta {
+        updated_at: w.session.now,
+        updated_by: w.session.user.clone(),
+        version: loaded_version + 1,
+        ..meta.clone()
+    }
+}

@@ -1,0 +1,983 @@
+//! Readers: one per table, each a list of the names a column goes by.
+//!
+//! Every list starts with tierdeck's canonical header (the field name), then
+//! the headers of other CRMs' exports and Chinese headers; when a file has
+//! several, the earlier name in the list wins. Unknown columns are ignored.
+
+use std::io::Read;
+
+use super::sheet::{Column, Row, Sheet, Stages, missing, word};
+use super::{AccountRecord, ActivityRecord, ContactRecord, DealRecord, DealRef, ImportError, Line};
+use crate::domain::{
+    AccountKind, ActivityKind, Grade, HistoryEntry, Money, Need, Pin, ProductTier, Reminder,
+    RowMeta, Satisfaction,
+};
+use crate::parse::{parse_amount, parse_import_date, parse_import_datetime};
+
+const ID: &[&str] = &["id"];
+const ACCOUNT_ID: &[&str] = &["account_id"];
+const DEAL_ID: &[&str] = &["deal_id"];
+const NOTES: &[&str] = &["notes", "note", "description", "备注", "说明", "描述"];
+
+const ACCOUNT_NAME: &[&str] = &[
+    "name",
+    "Account Name",
+    "Company Name",
+    "Organization - Name",
+    "Organization",
+    "Company",
+    "客户名称",
+    "客户",
+    "公司名称",
+    "公司",
+    "名称",
+];
+const ACCOUNT_KIND: &[&str] = &["kind", "Account Type", "客户类型", "类型"];
+const INDUSTRY: &[&str] = &["industry", "Organization - Industry", "行业", "所属行业"];
+const REGION: &[&str] = &[
+    "region",
+    "State/Region",
+    "Territory",
+    "地区",
+    "区域",
+    "所在地区",
+    "省份",
+];
+const CHANNEL: &[&str] = &["channel", "Sales Channel", "渠道", "销售渠道"];
+const PRODUCT_TIER: &[&str] = &["product_tier", "产品档次", "产品层级", "产品等级"];
+const SATISFACTION: &[&str] = &[
+    "satisfaction",
+    "Customer Satisfaction",
+    "满意度",
+    "客户满意度",
+];
+const ACCOUNT_OWNER: &[&str] = &[
+    "owner",
+    "Account Owner",
+    "Company owner",
+    "Organization - Owner",
+    "负责人",
+    "客户负责人",
+    "销售",
+    "所有者",
+];
+
+/// The account a contact or deal belongs to, by name (or a full UUID).
+const ACCOUNT: &[&str] = &[
+    "account",
+    "Account Name",
+    "Organization",
+    "Organization - Name",
+    "Deal - Organization",
+    "Person - Organization",
+    "Company Name",
+    "Associated Company",
+    "Associated Company (Primary)",
+    "Company",
+    "客户名称",
+    "客户",
+    "公司名称",
+    "公司",
+    "所属客户",
+];
+
+const CONTACT_NAME: &[&str] = &[
+    "name",
+    "Person - Name",
+    "Contact Name",
+    "Full Name",
+    "姓名",
+    "联系人",
+    "联系人姓名",
+];
+const FIRST_NAME: &[&str] = &["First Name", "Person - First name"];
+const LAST_NAME: &[&str] = &["Last Name", "Person - Last name"];
+const JOB_TITLE: &[&str] = &[
+    "title",
+    "Job Title",
+    "Person - Job title",
+    "职位",
+    "职务",
+    "头衔",
+];
+const PHONE: &[&str] = &[
+    "phone",
+    "Phone Number",
+    "Mobile Phone",
+    "Mobile Phone Number",
+    "Mobile",
+    "Person - Phone",
+    "电话",
+    "手机",
+    "手机号",
+    "联系电话",
+];
+const EMAIL: &[&str] = &[
+    "email",
+    "E-mail",
+    "Email Address",
+    "Person - Email",
+    "邮箱",
+    "电子邮件",
+    "电子邮箱",
+];
+const OTHER: &[&str] = &["other", "WeChat", "微信", "其他联系方式", "其他"];
+
+const DEAL_TITLE: &[&str] = &[
+    "title",
+    "Deal - Title",
+    "Deal Name",
+    "Opportunity Name",
+    "Deal",
+    "商机名称",
+    "商机",
+    "项目名称",
+];
+const AMOUNT: &[&str] = &[
+    "amount",
+    "Deal - Value",
+    "Value",
+    "金额",
+    "商机金额",
+    "预计金额",
+    "合同金额",
+];
+/// Exact minor units, written by tierdeck's export; wins over `amount`.
+const AMOUNT_MINOR: &[&str] = &["amount_minor"];
+const STAGE: &[&str] = &[
+    "stage",
+    "Deal - Stage",
+    "Deal Stage",
+    "Pipeline Stage",
+    "阶段",
+    "销售阶段",
+    "商机阶段",
+];
+const NEED: &[&str] = &["need", "需求", "需求类型", "客户需求"];
+const EXPECTED_CLOSE: &[&str] = &[
+    "expected_close",
+    "Deal - Expected close date",
+    "Expected Close Date",
+    "Close Date",
+    "Closing Date",
+    "预计成交日期",
+    "预计成交时间",
+    "预计签单日期",
+    "预计关闭日期",
+];
+const GRADE: &[&str] = &["grade", "等级", "商机等级", "评级"];
+const PIN_GRADE: &[&str] = &["pin_grade"];
+const PIN_REASON: &[&str] = &["pin_reason"];
+const DEAL_OWNER: &[&str] = &[
+    "owner",
+    "Deal - Owner",
+    "Deal Owner",
+    "Opportunity Owner",
+    "负责人",
+    "销售",
+    "销售负责人",
+    "所有者",
+];
+const CREATED_ON: &[&str] = &[
+    "created_on",
+    "Deal - Deal created",
+    "Create Date",
+    "Created Date",
+    "Created Time",
+    "创建日期",
+    "创建时间",
+];
+const STAGE_ENTERED_ON: &[&str] = &[
+    "stage_entered_on",
+    "Deal - Last stage change",
+    "进入阶段日期",
+];
+const CLOSED_ON: &[&str] = &[
+    "closed_on",
+    "Deal - Deal closed on",
+    "Closed Date",
+    "成交日期",
+    "关闭日期",
+];
+const LOST_REASON: &[&str] = &[
+    "lost_reason",
+    "Deal - Lost reason",
+    "Closed Lost Reason",
+    "Loss Reason",
+    "输单原因",
+    "丢单原因",
+];
+
+const ACTIVITY_KIND: &[&str] = &[
+    "kind",
+    "Type",
+    "Activity Type",
+    "Activity - Type",
+    "类型",
+    "跟进方式",
+    "跟进类型",
+    "活动类型",
+];
+const AT: &[&str] = &[
+    "at",
+    "Date",
+    "Activity Date",
+    "Activity - Due date",
+    "Time",
+    "日期",
+    "时间",
+    "跟进时间",
+    "跟进日期",
+];
+const SUMMARY: &[&str] = &[
+    "summary",
+    "Subject",
+    "Activity - Subject",
+    "Note",
+    "Notes",
+    "Activity - Note",
+    "Description",
+    "Content",
+    "内容",
+    "跟进内容",
+    "摘要",
+    "备注",
+];
+const AUTHOR: &[&str] = &[
+    "author",
+    "Activity - Assigned to user",
+    "Assigned To",
+    "Activity Owner",
+    "Owner",
+    "记录人",
+    "跟进人",
+    "作者",
+    "负责人",
+];
+const ACTIVITY_DEAL: &[&str] = &[
+    "deal",
+    "Deal - Title",
+    "Activity - Deal",
+    "Deal Name",
+    "Deal Title",
+    "商机",
+    "商机名称",
+];
+const ACTIVITY_ACCOUNT: &[&str] = &[
+    "account",
+    "Account Name",
+    "Organization",
+    "Activity - Organization",
+    "Organization - Name",
+    "Company",
+    "Company Name",
+    "客户",
+    "客户名称",
+];
+
+/// Words other than tierdeck's own, from the zh-CN labels and other CRMs.
+const ACCOUNT_KIND_WORDS: &[(&str, AccountKind)] = &[
+    ("企业", AccountKind::Enterprise),
+    ("公司", AccountKind::Enterprise),
+    ("个人", AccountKind::Individual),
+    ("批发", AccountKind::Wholesale),
+    ("批发商", AccountKind::Wholesale),
+    ("经销商", AccountKind::Wholesale),
+    ("批发/经销商", AccountKind::Wholesale),
+    ("distributor", AccountKind::Wholesale),
+    ("reseller", AccountKind::Wholesale),
+];
+const NEED_WORDS: &[(&str, Need)] = &[
+    ("有明确需求", Need::Explicit),
+    ("明确需求", Need::Explicit),
+    ("明确", Need::Explicit),
+    ("潜在需求", Need::Potential),
+    ("潜在", Need::Potential),
+    ("无需求", Need::None),
+    ("无", Need::None),
+];
+const PRODUCT_TIER_WORDS: &[(&str, ProductTier)] = &[
+    ("高", ProductTier::High),
+    ("高端", ProductTier::High),
+    ("中", ProductTier::Mid),
+    ("中端", ProductTier::Mid),
+    ("medium", ProductTier::Mid),
+    ("低", ProductTier::Low),
+    ("低端", ProductTier::Low),
+];
+const SATISFACTION_WORDS: &[(&str, Satisfaction)] = &[
+    ("满意", Satisfaction::Satisfied),
+    ("一般", Satisfaction::Neutral),
+    ("不满意", Satisfaction::Dissatisfied),
+    ("未知", Satisfaction::Unknown),
+];
+const ACTIVITY_KIND_WORDS: &[(&str, ActivityKind)] = &[
+    ("电话", ActivityKind::Call),
+    ("拜访", ActivityKind::Visit),
+    ("上门拜访", ActivityKind::Visit),
+    ("邮件", ActivityKind::Email),
+    ("会议", ActivityKind::Meeting),
+    ("消息", ActivityKind::Message),
+    ("微信", ActivityKind::Message),
+    ("备注", ActivityKind::Note),
+    ("笔记", ActivityKind::Note),
+];
+
+/// The row metadata of an export. A file has all five columns or its rows
+/// have no metadata; a partial set is not an export's and is ignored.
+struct MetaColumns {
+    created_at: Column,
+    updated_at: Column,
+    updated_by: Column,
+    version: Column,
+    deleted_at: Column,
+}
+
+const META: [&[&str]; 5] = [
+    &["created_at"],
+    &["updated_at"],
+    &["updated_by"],
+    &["version"],
+    &["deleted_at"],
+];
+
+impl MetaColumns {
+    fn find<R: Read>(sheet: &Sheet<R>) -> Option<Self> {
+        let [created_at, updated_at, updated_by, version, deleted_at] =
+            META.map(|names| sheet.find(names));
+        Some(MetaColumns {
+            created_at: created_at?,
+            updated_at: updated_at?,
+            updated_by: updated_by?,
+            version: version?,
+            deleted_at: deleted_at?,
+        })
+    }
+
+    fn require<R: Read>(sheet: &Sheet<R>) -> Result<Self, ImportError> {
+        match Self::find(sheet) {
+            Some(meta) => Ok(meta),
+            None => Err(missing(
+                META.into_iter()
+                    .find(|names| sheet.find(names).is_none())
+                    .unwrap_or(META[0]),
+            )),
+        }
+    }
+
+    fn read(&self, row: &Row) -> Result<RowMeta, ImportError> {
+        Ok(RowMeta {
+            created_at: row.parse_required(&self.created_at, parse_import_datetime)?,
+            updated_at: row.parse_required(&self.updated_at, parse_import_datetime)?,
+            updated_by: row.exact(&self.updated_by),
+            version: row.parse_required(&self.version, |cell| {
+                cell.parse::<i64>()
+                    .map_err(|_| format!("`{cell}` is not a version number"))
+            })?,
+            deleted_at: row.parse(Some(&self.deleted_at), parse_import_datetime)?,
+        })
+    }
+}
+
+pub fn read_accounts(r: impl Read) -> Result<Vec<Line<AccountRecord>>, ImportError> {
+    let mut sheet = Sheet::open(r)?;
+    let id = sheet.find(ID);
+    let name = sheet.require(ACCOUNT_NAME)?;
+    let kind = sheet.find(ACCOUNT_KIND);
+    let industry = sheet.find(INDUSTRY);
+    let region = sheet.find(REGION);
+    let channel = sheet.find(CHANNEL);
+    let product_tier = sheet.find(PRODUCT_TIER);
+    let satisfaction = sheet.find(SATISFACTION);
+    let owner = sheet.find(ACCOUNT_OWNER);
+    let notes = sheet.find(NOTES);
+    let meta = MetaColumns::find(&sheet);
+    let mut lines = Vec::new();
+    while let Some(row) = sheet.next_row()? {
+        let record = AccountRecord {
+            id: row.id(id.as_ref())?,
+            name: row.required(&name)?.to_string(),
+            kind: row.parse(kind.as_ref(), |s| word(s, ACCOUNT_KIND_WORDS))?,
+            industry: row.text(industry.as_ref()),
+            region: row.text(region.as_ref()),
+            channel: row.text(channel.as_ref()),
+            product_tier: row.parse(product_tier.as_ref(), |s| word(s, PRODUCT_TIER_WORDS))?,
+            satisfaction: row.parse(satisfaction.as_ref(), |s| word(s, SATISFACTION_WORDS))?,
+            owner: row.text(owner.as_ref()),
+            notes: row.free_text(notes.as_ref()),
+            meta: meta.as_ref().map(|m| m.read(&row)).transpose()?,
+        };
+        lines.push(Line {
+            line: row.line,
+            record,
+        });
+    }
+    Ok(lines)
+}
+
+/// A contact's name: one column, or first and last names (HubSpot,
+/// Salesforce) joined with a space.
+enum ContactName {
+    Full(Column),
+    Parts(Option<Column>, Option<Column>),
+}
+
+impl ContactName {
+    fn read(&self, row: &Row) -> Result<String, ImportError> {
+        match self {
+            ContactName::Full(column) => Ok(row.required(column)?.to_string()),
+            ContactName::Parts(first, last) => {
+                let parts = [row.cell(first.as_ref()), row.cell(last.as_ref())];
+                let name = parts.into_iter().flatten().collect::<Vec<_>>().join(" ");
+                if name.is_empty() {
+                    return Err(row.fail("the first and last name are both empty".to_string()));
+                }
+                Ok(name)
+            }
+        }
+    }
+}
+
+pub fn read_contacts(r: impl Read) -> Result<Vec<Line<ContactRecord>>, ImportError> {
+    let mut sheet = Sheet::open(r)?;
+    let id = sheet.find(ID);
+    let (account_id, account) = account_columns(&sheet, ACCOUNT)?;
+    let name = match (
+        sheet.find(CONTACT_NAME),
+        sheet.find(FIRST_NAME),
+        sheet.find(LAST_NAME),
+    ) {
+        (Some(full), ..) => ContactName::Full(full),
+        (None, None, None) => return Err(missing(CONTACT_NAME)),
+        (None, first, last) => ContactName::Parts(first, last),
+    };
+    let title = sheet.find(JOB_TITLE);
+    let phone = sheet.find(PHONE);
+    let email = sheet.find(EMAIL);
+    let other = sheet.find(OTHER);
+    let notes = sheet.find(NOTES);
+    let meta = MetaColumns::find(&sheet);
+    let mut lines = Vec::new();
+    while let Some(row) = sheet.next_row()? {
+        let record = ContactRecord {
+            id: row.id(id.as_ref())?,
+            account: row
+                .account(account_id.as_ref(), account.as_ref())?
+                .ok_or_else(|| no_account(&row))?,
+            name: name.read(&row)?,
+            title: row.text(title.as_ref()),
+            phone: row.text(phone.as_ref()),
+            email: row.text(email.as_ref()),
+            other: row.text(other.as_ref()),
+            notes: row.free_text(notes.as_ref()),
+            meta: meta.as_ref().map(|m| m.read(&row)).transpose()?,
+        };
+        lines.push(Line {
+            line: row.line,
+            record,
+        });
+    }
+    Ok(lines)
+}
+
+/// `account_id` and the account name column; a file needs at least one.
+fn account_columns<R: Read>(
+    sheet: &Sheet<R>,
+    names: &[&str],
+) -> Result<(Option<Column>, Option<Column>), ImportError> {
+    match (sheet.find(ACCOUNT_ID), sheet.find(names)) {
+        (None, None) => Err(missing(names)),
+        found => Ok(found),
+    }
+}
+
+fn no_account(row: &Row) -> ImportError {
+    row.fail("no account: the account cell is empty".to_string())
+}
+
+/// Reads deals; `stages` are the database's `(id, English label, Chinese
+/// label)`, and a stage cell may be any of them, in any case.
+pub fn read_deals(
+    r: impl Read,
+    stages: &[(&str, &str, &str)],
+) -> Result<Vec<Line<DealRecord>>, ImportError> {
+    let stages = Stages::new(stages);
+    let mut sheet = Sheet::open(r)?;
+    let id = sheet.find(ID);
+    let (account_id, account) = account_columns(&sheet, ACCOUNT)?;
+    let title = sheet.require(DEAL_TITLE)?;
+    let amount = sheet.find(AMOUNT);
+    let amount_minor = sheet.find(AMOUNT_MINOR);
+    let stage = sheet.find(STAGE);
+    let need = sheet.find(NEED);
+    let expected_close = sheet.find(EXPECTED_CLOSE);
+    let grade = sheet.find(GRADE);
+    let pin_grade = sheet.find(PIN_GRADE);
+    let pin_reason = sheet.find(PIN_REASON);
+    let owner = sheet.find(DEAL_OWNER);
+    let created_on = sheet.find(CREATED_ON);
+    let stage_entered_on = sheet.find(STAGE_ENTERED_ON);
+    let closed_on = sheet.find(CLOSED_ON);
+    let lost_reason = sheet.find(LOST_REASON);
+    let meta = MetaColumns::find(&sheet);
+    let mut lines = Vec::new();
+    while let Some(row) = sheet.next_row()? {
+        let amount = match row.parse(amount_minor.as_ref(), minor_units)? {
+            Some(exact) => Some(exact),
+            None => row.parse(amount.as_ref(), parse_amount)?,
+        };
+        let pin = row
+            .parse(pin_grade.as_ref(), str::parse::<Grade>)?
+            .map(|grade| Pin {
+                grade,
+                reason: pin_reason
+                    .as_ref()
+                    .map(|c| row.exact(c))
+                    .unwrap_or_default(),
+            });
+        let record = DealRecord {
+            id: row.id(id.as_ref())?,
+            account: row
+                .account(account_id.as_ref(), account.as_ref())?
+                .ok_or_else(|| no_account(&row))?,
+            title: row.required(&title)?.to_string(),
+            amount,
+            stage: row.parse(stage.as_ref(), |s| stages.id(s))?,
+            need: row.parse(need.as_ref(), |s| word(s, NEED_WORDS))?,
+            expected_close: row.parse(expected_close.as_ref(), parse_import_date)?,
+            grade: row.parse(grade.as_ref(), str::parse)?,
+            pin,
+            owner: row.text(owner.as_ref()),
+            created_on: row.parse(created_on.as_ref(), parse_import_date)?,
+            stage_entered_on: row.parse(stage_entered_on.as_ref(), parse_import_date)?,
+            closed_on: row.parse(closed_on.as_ref(), parse_import_date)?,
+            lost_reason: row.free_text(lost_reason.as_ref()),
+            meta: meta.as_ref().map(|m| m.read(&row)).transpose()?,
+        };
+        lines.push(Line {
+            line: row.line,
+            record,
+        });
+    }
+    Ok(lines)
+}
+
+fn minor_units(cell: &str) -> Result<Money, String> {
+    cell.parse::<i64>()
+        .ok()
+        .filter(|minor| *minor >= 0)
+        .map(Money)
+        .ok_or_else(|| format!("`{cell}` is not a whole, non-negative number of minor units"))
+}
+
+pub fn read_activities(r: impl Read) -> Result<Vec<Line<ActivityRecord>>, ImportError> {
+    let mut sheet = Sheet::open(r)?;
+    let id = sheet.find(ID);
+    let deal_id = sheet.find(DEAL_ID);
+    let deal = sheet.find(ACTIVITY_DEAL);
+    let account_id = sheet.find(ACCOUNT_ID);
+    let account = sheet.find(ACTIVITY_ACCOUNT);
+    if deal_id.is_none() && deal.is_none() && account_id.is_none() && account.is_none() {
+        return Err(ImportError {
+            line: 1,
+            reason: "missing column `deal` or `account`: an activity belongs to one".to_string(),
+        });
+    }
+    let kind = sheet.require(ACTIVITY_KIND)?;
+    let at = sheet.require(AT)?;
+    let summary = sheet.require(SUMMARY)?;
+    let author = sheet.find(AUTHOR);
+    let created_at = sheet.find(&["created_at"]);
+    let mut lines = Vec::new();
+    while let Some(row) = sheet.next_row()? {
+        let account = row.account(account_id.as_ref(), account.as_ref())?;
+        let deal = match row.id(deal_id.as_ref())? {
+            Some(id) => Some(DealRef::Id(id)),
+            None => row.cell(deal.as_ref()).map(|cell| match cell.parse() {
+                Ok(id) => DealRef::Id(id),
+                Err(_) => DealRef::Title {
+                    title: cell.to_string(),
+                    account: account.clone(),
+                },
+            }),
+        };
+        if deal.is_none() && account.is_none() {
+            return Err(row.fail("no deal and no account: both cells are empty".to_string()));
+        }
+        let record = ActivityRecord {
+            id: row.id(id.as_ref())?,
+            deal,
+            account,
+            kind: row.parse_required(&kind, |s| word(s, ACTIVITY_KIND_WORDS))?,
+            at: row.parse_required(&at, parse_import_datetime)?,
+            summary: row.exact(&summary),
+            author: row.text(author.as_ref()),
+            created_at: row.parse(created_at.as_ref(), parse_import_datetime)?,
+        };
+        lines.push(Line {
+            line: row.line,
+            record,
+        });
+    }
+    Ok(lines)
+}
+
+/// Restores reminders from an export: every column is required.
+pub fn read_reminders(r: impl Read) -> Result<Vec<Line<Reminder>>, ImportError> {
+    let mut sheet = Sheet::open(r)?;
+    let [
+        id,
+        deal_id,
+        kind,
+        due,
+        status,
+        about,
+        created_on,
+        closed_on,
+        note,
+    ] = [
+        "id",
+        "deal_id",
+        "kind",
+        "due",
+        "status",
+        "about",
+        "created_on",
+        "closed_on",
+        "note",
+    ]
+    .map(|name| sheet.require(&[name]));
+    let (id, deal_id, kind, due, status) = (id?, deal_id?, kind?, due?, status?);
+    let (about, created_on, closed_on, note) = (about?, created_on?, closed_on?, note?);
+    let meta = MetaColumns::require(&sheet)?;
+    let mut lines = Vec::new();
+    while let Some(row) = sheet.next_row()? {
+        let record = Reminder {
+            id: row.required_id(&id)?,
+            deal_id: row.required_id(&deal_id)?,
+            kind: row.parse_required(&kind, str::parse)?,
+            due: row.parse_required(&due, parse_import_date)?,
+            status: row.parse_required(&status, str::parse)?,
+            about: row.parse(Some(&about), parse_import_date)?,
+            created_on: row.parse_required(&created_on, parse_import_date)?,
+            closed_on: row.parse(Some(&closed_on), parse_import_date)?,
+            note: row.exact(&note),
+            meta: meta.read(&row)?,
+        };
+        lines.push(Line {
+            line: row.line,
+            record,
+        });
+    }
+    Ok(lines)
+}
+
+/// Restores history from an export: every column is required.
+pub fn read_history(r: impl Read) -> Result<Vec<Line<HistoryEntry>>, ImportError> {
+    let mut sheet = Sheet::open(r)?;
+    let [id, deal_id, field, at, old, new, reason, author] = [
+        "id", "deal_id", "field", "at", "old", "new", "reason", "author",
+    ]
+    .map(|name| sheet.require(&[name]));
+    let (id, deal_id, field, at) = (id?, deal_id?, field?, at?);
+    let (old, new, reason, author) = (old?, new?, reason?, author?);
+    let mut lines = Vec::new();
+    while let Some(row) = sheet.next_row()? {
+        let record = HistoryEntry {
+            id: row.required_id(&id)?,
+            deal_id: row.required_id(&deal_id)?,
+            field: row.parse_required(&field, str::parse)?,
+            at: row.parse_required(&at, parse_import_datetime)?,
+            old: row.exact(&old),
+            new: row.exact(&new),
+            reason: row.exact(&reason),
+            author: row.exact(&author),
+        };
+        lines.push(Line {
+            line: row.line,
+            record,
+        });
+    }
+    Ok(lines)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    use super::*;
+    use crate::domain::Id;
+    use crate::transfer::AccountRef;
+
+    const STAGES: &[(&str, &str, &str)] = &[
+        ("lead", "Lead", "潜在客户"),
+        ("contacted", "Contacted", "初步接触"),
+        ("needs", "Needs analysis", "需求分析"),
+        ("proposal", "Proposal", "方案提供"),
+        ("negotiation", "Follow-up & negotiation", "跟进谈判"),
+        ("won", "Won", "成交"),
+        ("lost", "Lost", "输单"),
+    ];
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn deals(csv: &str) -> Vec<DealRecord> {
+        read_deals(csv.as_bytes(), STAGES)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_iter()
+            .map(|l| l.record)
+            .collect()
+    }
+
+    fn name(s: &str) -> AccountRef {
+        AccountRef::Name(s.to_string())
+    }
+
+    #[test]
+    fn pipedrive_deal_exports_are_read_by_their_column_names() {
+        let csv = "Deal - ID,Deal - Title,Deal - Value,Deal - Currency,Organization,Deal - Stage,Deal - Expected close date,Deal - Owner\n\
+                   17,Fleet renewal,\"12,400.50\",CNY,Acme Ltd,Proposal,2026-10-01,Ann\n";
+        let [deal] = deals(csv).try_into().unwrap();
+        assert_eq!(deal.id, None);
+        assert_eq!(deal.title, "Fleet renewal");
+        assert_eq!(deal.account, name("Acme Ltd"));
+        assert_eq!(deal.amount, Some(Money(1_240_050)));
+        assert_eq!(deal.stage.as_deref(), Some("proposal"));
+        assert_eq!(deal.expected_close, Some(d(2026, 10, 1)));
+        assert_eq!(deal.owner.as_deref(), Some("Ann"));
+    }
+
+    #[test]
+    fn hubspot_deal_exports_map_closed_won_and_us_dates() {
+        let csv = "Record ID,Deal Name,Amount,Close Date,Deal Stage,Deal owner,Associated Company\n\
+                   991,Pilot,5000,10/01/2026 10:00,closedwon,Bo Li,Beta Inc\n\
+                   992,Expansion,,13/01/2026,Closed Lost,,Beta Inc\n";
+        let [pilot, expansion] = deals(csv).try_into().unwrap();
+        assert_eq!(pilot.expected_close, Some(d(2026, 10, 1)));
+        assert_eq!(pilot.stage.as_deref(), Some("won"));
+        assert_eq!(pilot.amount, Some(Money(500_000)));
+        assert_eq!(pilot.owner.as_deref(), Some("Bo Li"));
+        assert_eq!(pilot.account, name("Beta Inc"));
+        assert_eq!(expansion.expected_close, Some(d(2026, 1, 13)));
+        assert_eq!(expansion.stage.as_deref(), Some("lost"));
+        assert_eq!(expansion.amount, None);
+        assert_eq!(expansion.owner, None);
+    }
+
+    #[test]
+    fn zoho_and_salesforce_exports_are_read() {
+        let zoho = "Deal Name,Account Name,Amount,Stage,Closing Date,Deal Owner\n\
+                    Upgrade,Gamma GmbH,\"1.234,56\",Needs Analysis,01.10.2026,Cleo\n";
+        let [deal] = deals(zoho).try_into().unwrap();
+        assert_eq!(deal.account, name("Gamma GmbH"));
+        assert_eq!(deal.amount, Some(Money(123_456)));
+        assert_eq!(deal.stage.as_deref(), Some("needs"));
+        assert_eq!(deal.expected_close, Some(d(2026, 10, 1)));
+
+        let salesforce = "Opportunity Name,Account Name,Amount,Close Date,Stage\n\
+                          Renewal,Delta Co,$99,\"Oct 1, 2026\",negotiation\n";
+        let [deal] = deals(salesforce).try_into().unwrap();
+        assert_eq!(deal.title, "Renewal");
+        assert_eq!(deal.amount, Some(Money(9_900)));
+        assert_eq!(deal.expected_close, Some(d(2026, 10, 1)));
+        assert_eq!(deal.stage.as_deref(), Some("negotiation"));
+
+        let accounts = read_accounts(
+            "Account Name,Account Type,Industry,Account Owner,Description\nGamma GmbH,Distributor,Retail,Cleo,\"two\nlines\"\n"
+                .as_bytes(),
+        )
+        .unwrap();
+        let account = &accounts[0].record;
+        assert_eq!(account.name, "Gamma GmbH");
+        assert_eq!(account.kind, Some(AccountKind::Wholesale));
+        assert_eq!(account.industry.as_deref(), Some("Retail"));
+        assert_eq!(account.owner.as_deref(), Some("Cleo"));
+        assert_eq!(account.notes.as_deref(), Some("two\nlines"));
+        assert_eq!(account.meta, None);
+    }
+
+    #[test]
+    fn chinese_headers_and_values_are_read() {
+        let csv = "商机名称,客户名称,金额,阶段,预计成交日期,负责人,需求\n\
+                   华东项目,上海某某科技有限公司,\"¥12,400.00\",方案提供,2026年10月1日,王芳,有明确需求\n";
+        let [deal] = deals(csv).try_into().unwrap();
+        assert_eq!(deal.title, "华东项目");
+        assert_eq!(deal.account, name("上海某某科技有限公司"));
+        assert_eq!(deal.amount, Some(Money(1_240_000)));
+        assert_eq!(deal.stage.as_deref(), Some("proposal"));
+        assert_eq!(deal.expected_close, Some(d(2026, 10, 1)));
+        assert_eq!(deal.owner.as_deref(), Some("王芳"));
+        assert_eq!(deal.need, Some(Need::Explicit));
+
+        let csv = "客户名称,客户类型,行业,地区,渠道,产品档次,满意度,负责人,备注\n\
+                   某某批发,经销商,食品,华东,distributor,中,不满意,李雷,老客户\n";
+        let account = read_accounts(csv.as_bytes()).unwrap().remove(0).record;
+        assert_eq!(account.name, "某某批发");
+        assert_eq!(account.kind, Some(AccountKind::Wholesale));
+        assert_eq!(account.industry.as_deref(), Some("食品"));
+        assert_eq!(account.region.as_deref(), Some("华东"));
+        assert_eq!(account.channel.as_deref(), Some("distributor"));
+        assert_eq!(account.product_tier, Some(ProductTier::Mid));
+        assert_eq!(account.satisfaction, Some(Satisfaction::Dissatisfied));
+        assert_eq!(account.owner.as_deref(), Some("李雷"));
+        assert_eq!(account.notes.as_deref(), Some("老客户"));
+    }
+
+    #[test]
+    fn contacts_are_read_from_pipedrive_and_from_first_and_last_names() {
+        let csv = "Person - Name,Person - Organization,Person - Email,Person - Phone\n\
+                   Ann Lee,Acme Ltd,ann@acme.test,+1 555 0100\n";
+        let contact = read_contacts(csv.as_bytes()).unwrap().remove(0).record;
+        assert_eq!(contact.name, "Ann Lee");
+        assert_eq!(contact.account, name("Acme Ltd"));
+        assert_eq!(contact.email.as_deref(), Some("ann@acme.test"));
+        assert_eq!(contact.phone.as_deref(), Some("+1 555 0100"));
+
+        let csv = "First Name,Last Name,Email,Company Name,Job Title\nAnn,Lee,,Acme Ltd,CTO\n,Solo,,Acme Ltd,\n";
+        let contacts = read_contacts(csv.as_bytes()).unwrap();
+        assert_eq!(contacts[0].record.name, "Ann Lee");
+        assert_eq!(contacts[0].record.title.as_deref(), Some("CTO"));
+        assert_eq!(contacts[1].record.name, "Solo");
+
+        let csv = "姓名,客户,职位,手机,微信\n张伟,某某公司,经理,13800000000,zw_88\n";
+        let contact = read_contacts(csv.as_bytes()).unwrap().remove(0).record;
+        assert_eq!(contact.name, "张伟");
+        assert_eq!(contact.account, name("某某公司"));
+        assert_eq!(contact.title.as_deref(), Some("经理"));
+        assert_eq!(contact.phone.as_deref(), Some("13800000000"));
+        assert_eq!(contact.other.as_deref(), Some("zw_88"));
+    }
+
+    #[test]
+    fn activities_name_their_deal_by_title_with_the_rows_account() {
+        let csv = "Activity - Type,Activity - Subject,Activity - Due date,Activity - Deal,Activity - Organization,Activity - Assigned to user\n\
+                   Call,Discussed pricing,2026-10-01 09:30,Fleet renewal,Acme Ltd,Ann\n\
+                   电话,回访,2026年10月2日,,Acme Ltd,\n";
+        let lines = read_activities(csv.as_bytes()).unwrap();
+        let first = &lines[0].record;
+        assert_eq!(first.kind, ActivityKind::Call);
+        assert_eq!(first.summary, "Discussed pricing");
+        assert_eq!(
+            first.at,
+            Utc.with_ymd_and_hms(2026, 10, 1, 9, 30, 0).unwrap()
+        );
+        assert_eq!(
+            first.deal,
+            Some(DealRef::Title {
+                title: "Fleet renewal".to_string(),
+                account: Some(name("Acme Ltd")),
+            })
+        );
+        assert_eq!(first.author.as_deref(), Some("Ann"));
+        let second = &lines[1].record;
+        assert_eq!(second.kind, ActivityKind::Call);
+        assert_eq!(second.deal, None);
+        assert_eq!(second.account, Some(name("Acme Ltd")));
+        assert_eq!(lines[1].line, 3);
+
+        let err = read_activities("kind,at,summary,account\ncall,2026-10-01,hi,\n".as_bytes())
+            .unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.reason.contains("no deal and no account"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_row_is_reported_with_its_line_and_column() {
+        let csv = "title,account,Amount\nA,Acme,1\n\"B\nsecond line\",Acme,2\nC,Acme,12..5\nD,Acme,oops\n";
+        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 5: column `Amount`: not an amount: `12..5`; use digits with up to two decimals, like 1200.50"
+        );
+
+        let csv = "title,account,stage,expected_close\nA,Acme,Closing,2026-10-01\n";
+        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2: column `stage`: unknown stage `Closing`; use one of: lead, contacted, needs, proposal, negotiation, won, lost"
+        );
+
+        let csv = "title,account,expected_close\nA,Acme,2026-02-30\n";
+        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
+        assert!(err.to_string().starts_with("line 2: column `expected_close`: not a date: `2026-02-30` (February 2026 has 28 days)"), "{err}");
+
+        let csv = "name,kind\nAcme,Customer\n";
+        let err = read_accounts(csv.as_bytes()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2: column `kind`: unknown account kind `Customer`; use one of: enterprise, individual, wholesale"
+        );
+
+        let csv = "title,account\n,Acme\n";
+        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
+        assert_eq!(err.to_string(), "line 2: column `title` is empty");
+
+        let csv = "ID,name\n42,Acme\n";
+        let err = read_accounts(csv.as_bytes()).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("line 2: column `ID`: `42` is not a tierdeck id"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_without_a_required_column_names_it() {
+        let err = read_accounts("industry,region\nRetail,East\n".as_bytes()).unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(
+            err.reason
+                .starts_with("missing column `name` (also read as: Account Name"),
+            "{err}"
+        );
+        let err = read_deals("title,amount\nA,1\n".as_bytes(), STAGES).unwrap_err();
+        assert!(err.reason.starts_with("missing column `account`"), "{err}");
+        let err = read_deals("".as_bytes(), STAGES).unwrap_err();
+        assert!(err.reason.starts_with("missing column `account`"), "{err}");
+        let err = read_reminders("id,deal_id\n".as_bytes()).unwrap_err();
+        assert_eq!(err.reason, "missing column `kind`");
+    }
+
+    #[test]
+    fn headers_match_regardless_of_case_spacing_and_a_byte_order_mark() {
+        let csv = "\u{feff}  TITLE , Account ,Expected   Close,Unrelated\nA,Acme,2026-10-01,x\n";
+        let [deal] = deals(csv).try_into().unwrap();
+        assert_eq!(deal.title, "A");
+        assert_eq!(deal.expected_close, Some(d(2026, 10, 1)));
+
+        let csv = "\u{feff}name\nAcme\n";
+        assert_eq!(
+            read_accounts(csv.as_bytes()).unwrap()[0].record.name,
+            "Acme"
+        );
+    }
+
+    #[test]
+    fn exact_minor_units_win_over_the_amount_in_major_units() {
+        let csv = "title,account,amount,amount_minor\nA,Acme,0.10,12345\nB,Acme,7,\n";
+        let deals = deals(csv);
+        assert_eq!(deals[0].amount, Some(Money(12_345)));
+        assert_eq!(deals[1].amount, Some(Money(700)));
+        let csv = "title,account,amount_minor\nA,Acme,-1\n";
+        assert!(read_deals(csv.as_bytes(), STAGES).is_err());
+    }
+
+    #[test]
+    fn an_account_cell_holding_a_full_uuid_is_an_id() {
+        let id = Id::new();
+        let csv = format!("title,account\nA,{id}\nB,{}\n", id.short());
+        let deals = deals(&csv);
+        assert_eq!(deals[0].account, AccountRef::Id(id));
+        assert_eq!(deals[1].account, name(&id.short()));
+    }
+
+    #[test]
+    fn a_file_that_is_not_utf8_is_refused_with_advice() {
+        // "客户" in GBK, as Excel on a Chinese Windows saves CSV by default.
+        let err = read_accounts(&b"name\n\xbf\xcd\xbb\xa7\n"[..]).unwrap_err();
+        assert_eq!(err.line, 2);
+        assert!(err.reason.contains("save it as \"CSV UTF-8\""), "{err}");
+    }
+}

@@ -1,0 +1,514 @@
+//! Store tests on real SQLite files in temporary directories.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use tierdeck::domain::{
+    ActivityKind, Grade, HistoryField, Money, Need, ReminderKind, ReminderStatus,
+};
+use tierdeck::rules::Rules;
+use tierdeck::store::{
+    DealFilter, DealPatch, DueFilter, ImportKind, NewAccount, NewDeal, OpenMode, Session, Store,
+    StoreError, Table,
+};
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn session(today: &str) -> Session {
+    Session {
+        user: "ann".to_string(),
+        today: day(today),
+        now: Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap(),
+    }
+}
+
+fn open(path: &Path, today: &str) -> Store {
+    let mut store = Store::open(
+        path,
+        OpenMode::CreateFile,
+        session(today),
+        Rules::defaults(),
+    )
+    .unwrap();
+    store.refresh().unwrap();
+    store
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    Fixture { _dir: dir, path }
+}
+
+fn account(store: &mut Store, name: &str) -> tierdeck::domain::Id {
+    store
+        .add_account(NewAccount {
+            name: name.to_string(),
+            ..NewAccount::default()
+        })
+        .unwrap()
+}
+
+fn deal(
+    store: &mut Store,
+    account: tierdeck::domain::Id,
+    title: &str,
+    close: Option<&str>,
+) -> tierdeck::domain::Id {
+    store
+        .add_deal(NewDeal {
+            account_id: account,
+            title: title.to_string(),
+            amount: Some(Money(1_200_050)),
+            stage: None,
+            need: Some(Need::Explicit),
+            expected_close: close.map(day),
+            owner: None,
+        })
+        .unwrap()
+}
+
+fn count(path: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn opening_twice_migrates_once_and_keeps_data() {
+    let f = fixture();
+    {
+        let mut s = open(&f.path, "2026-11-23");
+        account(&mut s, "上海华信科技有限公司");
+    }
+    let s = open(&f.path, "2026-11-23");
+    assert_eq!(s.accounts(&Default::default()).unwrap().len(), 1);
+    assert_eq!(count(&f.path, "PRAGMA user_version"), 1);
+}
+
+#[test]
+fn journal_mode_is_a_rollback_journal_not_wal() {
+    let f = fixture();
+    drop(open(&f.path, "2026-11-23"));
+    let conn = rusqlite::Connection::open(&f.path).unwrap();
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete");
+}
+
+#[test]
+fn random_bytes_are_refused_and_left_untouched() {
+    let f = fixture();
+    let junk: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
+    fs::write(&f.path, &junk).unwrap();
+    let err = Store::open(
+        &f.path,
+        OpenMode::CreateFile,
+        session("2026-11-23"),
+        Rules::defaults(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, StoreError::NotSqlite(_)), "{err}");
+    assert_eq!(fs::read(&f.path).unwrap(), junk);
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let f = fixture();
+    drop(open(&f.path, "2026-11-23"));
+    rusqlite::Connection::open(&f.path)
+        .unwrap()
+        .pragma_update(None, "user_version", 99)
+        .unwrap();
+    let err = Store::open(
+        &f.path,
+        OpenMode::CreateFile,
+        session("2026-11-23"),
+        Rules::defaults(),
+    )
+    .err()
+    .unwrap();
+    assert!(err.to_string().contains("newer tierdeck"), "{err}");
+}
+
+#[test]
+fn another_programs_sqlite_file_is_refused() {
+    let f = fixture();
+    rusqlite::Connection::open(&f.path)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (x TEXT)")
+        .unwrap();
+    let err = Store::open(
+        &f.path,
+        OpenMode::CreateFile,
+        session("2026-11-23"),
+        Rules::defaults(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, StoreError::NotTierdeck(_)), "{err}");
+}
+
+#[test]
+fn a_missing_directory_is_not_created_for_an_explicit_path() {
+    let f = fixture();
+    let path = f.path.parent().unwrap().join("no/such/dir/t.db");
+    let err = Store::open(
+        &path,
+        OpenMode::CreateFile,
+        session("2026-11-23"),
+        Rules::defaults(),
+    )
+    .err()
+    .unwrap();
+    assert!(matches!(err, StoreError::MissingDir(_)), "{err}");
+    assert!(!path.parent().unwrap().exists());
+}
+
+#[test]
+fn ids_resolve_by_unique_prefix_and_refuse_short_or_ambiguous_ones() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let a = account(&mut s, "Northwind");
+    let d = deal(&mut s, a, "Fleet rollout", Some("2026-12-01"));
+    let full = d.to_string();
+    assert_eq!(s.resolve(Table::Deals, &full[..8]).unwrap(), d);
+    assert_eq!(s.resolve(Table::Deals, &full.to_uppercase()).unwrap(), d);
+    assert!(matches!(
+        s.resolve(Table::Deals, &full[..3]),
+        Err(StoreError::BadId { .. })
+    ));
+    assert!(matches!(
+        s.resolve(Table::Deals, "zzzz"),
+        Err(StoreError::BadId { .. })
+    ));
+    assert!(matches!(
+        s.resolve(Table::Deals, "ffffffff"),
+        Err(StoreError::NotFound { .. })
+    ));
+    // UUIDv7 ids made in the same millisecond share their first characters.
+    let d2 = deal(&mut s, a, "Second", None);
+    let common: usize = full
+        .chars()
+        .zip(d2.to_string().chars())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if common >= 4 {
+        let err = s.resolve(Table::Deals, &full[..common]).unwrap_err();
+        assert!(matches!(err, StoreError::Ambiguous { .. }), "{err}");
+    }
+}
+
+#[test]
+fn a_new_deal_is_graded_and_its_stage_and_grade_recorded() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let a = account(&mut s, "Northwind");
+    let d = deal(&mut s, a, "Fleet rollout", Some("2026-12-23"));
+    let detail = s.deal_detail(d).unwrap();
+    assert_eq!(detail.row.deal.grade, Grade::A);
+    let fields: Vec<(HistoryField, &str, &str)> = detail
+        .history
+        .iter()
+        .map(|h| (h.field, h.old.as_str(), h.new.as_str()))
+        .collect();
+    assert!(fields.contains(&(HistoryField::Stage, "", "lead")));
+    assert!(fields.contains(&(HistoryField::Grade, "", "A")));
+}
+
+#[test]
+fn moving_the_close_date_regrades_at_once_with_history() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let a = account(&mut s, "Northwind");
+    let d = deal(&mut s, a, "Fleet rollout", Some("2026-12-23"));
+    let changes = s
+        .update_deal(
+            d,
+            DealPatch {
+                expected_close: Some(Some(day("2027-02-23"))),
+                ..DealPatch::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(changes.len(), 1);
+    assert_eq!((changes[0].from, changes[0].to), (Grade::A, Grade::B));
+    let detail = s.deal_detail(d).unwrap();
+    assert_eq!(detail.row.deal.grade, Grade::B);
+    let last = detail.history.last().unwrap();
+    assert_eq!(
+        (last.field, last.old.as_str(), last.new.as_str()),
+        (HistoryField::Grade, "A", "B")
+    );
+    assert!(last.reason.starts_with("rule"), "{}", last.reason);
+}
+
+#[test]
+fn time_passing_regrades_and_opens_one_revisit_that_an_activity_closes() {
+    let f = fixture();
+    let d = {
+        let mut s = open(&f.path, "2026-11-23");
+        let a = account(&mut s, "Northwind");
+        deal(&mut s, a, "Fleet rollout", Some("2027-03-01"))
+    };
+    // B deal: revisit every 14 days from creation.
+    let mut s = open(&f.path, "2026-12-08");
+    let revisits = |s: &Store| {
+        s.deal_detail(d)
+            .unwrap()
+            .reminders
+            .into_iter()
+            .filter(|r| r.kind == ReminderKind::Revisit)
+            .collect::<Vec<_>>()
+    };
+    let open_now = revisits(&s);
+    assert_eq!(open_now.len(), 1);
+    assert_eq!(open_now[0].due, day("2026-12-07"));
+    assert_eq!(open_now[0].status, ReminderStatus::Open);
+    s.regrade().unwrap();
+    assert_eq!(
+        revisits(&s).len(),
+        1,
+        "running the engine again adds nothing"
+    );
+
+    s.log_activity(d, ActivityKind::Call, "谈了预算", None)
+        .unwrap();
+    let after = revisits(&s);
+    assert_eq!(after.len(), 1);
+    assert_eq!(after[0].status, ReminderStatus::Done);
+    assert_eq!(
+        s.deals(&DealFilter::default()).unwrap()[0].next_revisit,
+        Some(day("2026-12-22"))
+    );
+}
+
+#[test]
+fn dismissing_a_revisit_restarts_the_cadence_instead_of_reopening_it() {
+    let f = fixture();
+    let d = {
+        let mut s = open(&f.path, "2026-11-23");
+        let a = account(&mut s, "Northwind");
+        deal(&mut s, a, "Fleet rollout", Some("2027-03-01"))
+    };
+    let mut s = open(&f.path, "2026-12-10");
+    let pending = s.reminders(DueFilter::All, None).unwrap();
+    assert_eq!(pending.len(), 1);
+    s.reminder_dismiss(pending[0].reminder.id).unwrap();
+    assert!(s.reminders(DueFilter::All, None).unwrap().is_empty());
+    drop(s);
+    let s = open(&f.path, "2026-12-24");
+    let pending = s.reminders(DueFilter::All, None).unwrap();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].reminder.due, day("2026-12-24"));
+    let _ = d;
+}
+
+#[test]
+fn won_deals_keep_their_grade_and_leave_the_reminders() {
+    let f = fixture();
+    let d = {
+        let mut s = open(&f.path, "2026-11-23");
+        let a = account(&mut s, "Northwind");
+        deal(&mut s, a, "Fleet rollout", Some("2026-12-01"))
+    };
+    let mut s = open(&f.path, "2026-12-05");
+    assert!(!s.reminders(DueFilter::All, None).unwrap().is_empty());
+    s.won(d, Some(Money(99_900))).unwrap();
+    assert!(s.reminders(DueFilter::All, None).unwrap().is_empty());
+    let won = s.deal(d).unwrap();
+    assert_eq!(won.grade, Grade::A);
+    assert_eq!(won.amount, Money(99_900));
+    assert_eq!(won.closed_on, Some(day("2026-12-05")));
+    assert!(s.deals(&DealFilter::default()).unwrap().is_empty());
+}
+
+#[test]
+fn lost_deals_drop_to_e_with_the_reason() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let a = account(&mut s, "Northwind");
+    let d = deal(&mut s, a, "Fleet rollout", Some("2026-12-01"));
+    s.lost(d, "选择了竞争对手").unwrap();
+    let lost = s.deal(d).unwrap();
+    assert_eq!(lost.grade, Grade::E);
+    assert_eq!(lost.lost_reason.as_deref(), Some("选择了竞争对手"));
+    assert!(matches!(s.lost(d, "again"), Err(StoreError::Invalid(_))));
+    assert!(matches!(s.lost(d, "  "), Err(StoreError::Invalid(_))));
+}
+
+#[test]
+fn a_pinned_grade_stays_until_unpinned_and_both_are_in_history() {
+    let f = fixture();
+    let d = {
+        let mut s = open(&f.path, "2026-11-23");
+        let a = account(&mut s, "Northwind");
+        let d = deal(&mut s, a, "Fleet rollout", Some("2027-06-01"));
+        s.pin(d, Grade::A, "CEO promised").unwrap();
+        d
+    };
+    let mut s = open(&f.path, "2027-01-15");
+    assert_eq!(s.deal(d).unwrap().grade, Grade::A);
+    s.unpin(d).unwrap();
+    assert_eq!(s.deal(d).unwrap().grade, Grade::C);
+    let history = s.deal_detail(d).unwrap().history;
+    let pins: Vec<(&str, &str)> = history
+        .iter()
+        .filter(|h| h.field == HistoryField::Pin)
+        .map(|h| (h.old.as_str(), h.new.as_str()))
+        .collect();
+    assert_eq!(pins, vec![("", "A"), ("A", "")]);
+    assert!(history.iter().any(|h| h.reason == "manual: CEO promised"));
+}
+
+#[test]
+fn a_stale_version_is_refused_and_nothing_is_overwritten() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let a = account(&mut s, "Northwind");
+    let d = deal(&mut s, a, "Fleet rollout", Some("2027-06-01"));
+    let loaded = s.deal(d).unwrap().meta.version;
+    s.update_deal(
+        d,
+        DealPatch {
+            title: Some("Theirs".into()),
+            ..DealPatch::default()
+        },
+    )
+    .unwrap();
+    let err = s
+        .update_deal(
+            d,
+            DealPatch {
+                title: Some("Mine".into()),
+                expected_version: Some(loaded),
+                ..DealPatch::default()
+            },
+        )
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    assert_eq!(s.deal(d).unwrap().title, "Theirs");
+}
+
+#[test]
+fn an_import_with_one_bad_row_writes_nothing() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let csv = "Deal Name,Company Name,Amount,Close Date\n\
+               ERP 升级,上海华信,\"¥12,400.00\",2026-12-01\n\
+               Fleet,Northwind,1000,2026-02-30\n";
+    let err = s
+        .import(ImportKind::Deals, csv.as_bytes(), false, &mut |_, _| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("line 3"), "{err}");
+    assert_eq!(count(&f.path, "SELECT count(*) FROM deals"), 0);
+    assert_eq!(count(&f.path, "SELECT count(*) FROM accounts"), 0);
+}
+
+#[test]
+fn an_import_names_an_account_twice_as_one_and_a_dry_run_writes_nothing() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let csv = "Deal - Title,Organization,Deal - Value,Deal - Expected close date\n\
+               ERP 升级,上海华信,\"¥12,400.00\",2026-12-01\n\
+               耗材采购,上海华信,5000,10/01/2027\n";
+    let dry = s
+        .import(ImportKind::Deals, csv.as_bytes(), true, &mut |_, _| {})
+        .unwrap();
+    assert_eq!((dry.rows, dry.created, dry.accounts_created), (2, 2, 1));
+    assert_eq!(count(&f.path, "SELECT count(*) FROM deals"), 0);
+    let real = s
+        .import(ImportKind::Deals, csv.as_bytes(), false, &mut |_, _| {})
+        .unwrap();
+    assert_eq!(
+        real,
+        tierdeck::store::ImportSummary {
+            dry_run: false,
+            ..dry
+        }
+    );
+    let rows = s.deals(&DealFilter::default()).unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.account == "上海华信"));
+    let erp = rows.iter().find(|r| r.deal.title == "ERP 升级").unwrap();
+    assert_eq!(erp.deal.amount, Money(1_240_000));
+    assert_eq!(erp.deal.grade, Grade::A);
+    // Importing the same file again updates nothing and adds nothing.
+    let again = s
+        .import(ImportKind::Deals, csv.as_bytes(), false, &mut |_, _| {})
+        .unwrap();
+    assert_eq!((again.created, again.unchanged), (0, 2));
+}
+
+#[test]
+fn an_export_imports_back_unchanged() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    s.demo(30, 3, &mut |_, _| {}).unwrap();
+    let first = f.path.parent().unwrap().join("first");
+    s.export(&first, tierdeck::store::ExportFormat::Csv)
+        .unwrap();
+
+    let copy = f.path.parent().unwrap().join("copy.db");
+    let mut c = open(&copy, "2026-11-23");
+    for (kind, file) in [
+        (ImportKind::Accounts, "accounts"),
+        (ImportKind::Contacts, "contacts"),
+        (ImportKind::Deals, "deals"),
+        (ImportKind::Activities, "activities"),
+        (ImportKind::Reminders, "reminders"),
+        (ImportKind::History, "history"),
+    ] {
+        let text = fs::read(first.join(format!("{file}.csv"))).unwrap();
+        c.import(kind, text.as_slice(), false, &mut |_, _| {})
+            .unwrap();
+    }
+    let second = f.path.parent().unwrap().join("second");
+    c.export(&second, tierdeck::store::ExportFormat::Csv)
+        .unwrap();
+    for file in [
+        "accounts",
+        "contacts",
+        "deals",
+        "activities",
+        "reminders",
+        "history",
+    ] {
+        let a = fs::read_to_string(first.join(format!("{file}.csv"))).unwrap();
+        let b = fs::read_to_string(second.join(format!("{file}.csv"))).unwrap();
+        assert!(a.lines().count() > 1, "{file} is empty");
+        assert_eq!(a, b, "{file}.csv differs after the round trip");
+    }
+}
+
+#[test]
+fn demo_data_is_reproducible_and_graded() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let summary = s.demo(50, 9, &mut |_, _| {}).unwrap();
+    assert_eq!(summary.accounts, 50);
+    assert!(summary.deals > 0 && summary.activities > 0);
+    let grades: std::collections::BTreeSet<Grade> = s
+        .deals(&DealFilter::default())
+        .unwrap()
+        .iter()
+        .map(|r| r.deal.grade)
+        .collect();
+    assert!(
+        grades.len() >= 4,
+        "demo open deals span the grades: {grades:?}"
+    );
+    assert!(
+        s.regrade().unwrap().is_empty(),
+        "demo data is already graded for today"
+    );
+}
