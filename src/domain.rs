@@ -23,9 +23,11 @@ impl Id {
     /// Characters shown when an id is displayed in a table.
     pub const SHORT_LEN: usize = 8;
 
-    /// A new time-ordered id (UUIDv7), so rows inserted together sit together in the index.
+    /// A new random id (UUIDv4). Random rather than time-ordered (v7), because
+    /// ids made in the same millisecond would share their first twelve
+    /// characters and the shortened ids people type would all look alike.
     pub fn new() -> Self {
-        Id(Uuid::now_v7())
+        Id(Uuid::new_v4())
     }
 
     /// A random-looking but reproducible id, for demo data made from a seed.

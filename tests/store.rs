@@ -195,7 +195,7 @@ fn ids_resolve_by_unique_prefix_and_refuse_short_or_ambiguous_ones() {
         s.resolve(Table::Deals, "ffffffff"),
         Err(StoreError::NotFound { .. })
     ));
-    // UUIDv7 ids made in the same millisecond share their first characters.
+    // Random ids rarely share four characters; when they do, the prefix is refused.
     let d2 = deal(&mut s, a, "Second", None);
     let common: usize = full
         .chars()
