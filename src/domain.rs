@@ -30,6 +30,12 @@ impl Id {
         Id(Uuid::new_v4())
     }
 
+    /// A new time-ordered id (UUIDv7) for rows nobody types an id of
+    /// (history, activities): new rows append to the end of the index.
+    pub fn new_ordered() -> Self {
+        Id(Uuid::now_v7())
+    }
+
     /// A random-looking but reproducible id, for demo data made from a seed.
     pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
         Id(uuid::Builder::from_random_bytes(bytes).into_uuid())

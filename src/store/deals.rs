@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 
 use super::accounts::conflict;
-use super::engine::{LAST_TOUCH, refresh_deals};
+use super::engine::{recompute_last_touch, refresh_deals};
 use super::rows::{self, ACTIVITY_COLUMNS, DEAL_COLUMN_COUNT, DEAL_COLUMNS, HISTORY_COLUMNS};
 use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
@@ -97,7 +97,7 @@ impl Store {
             };
             let (grade, reason) = rules::grade(&deal, w.rules, today);
             deal.grade = grade;
-            insert_deal(w, &deal)?;
+            insert_deal(w, &deal, None)?;
             w.history(
                 deal.id,
                 HistoryField::Stage,
@@ -265,7 +265,7 @@ impl Store {
         self.write(|w| {
             let deal = get_deal(w.conn(), deal_id)?;
             let activity = Activity {
-                id: Id::new(),
+                id: Id::new_ordered(),
                 deal_id: Some(deal_id),
                 account_id: deal.account_id,
                 kind,
@@ -275,6 +275,7 @@ impl Store {
                 created_at: w.session.now,
             };
             insert_activity(w, &activity)?;
+            recompute_last_touch(w.conn(), deal_id)?;
             refresh_deals(w, &[deal_id])?;
             Ok(activity.id)
         })
@@ -408,7 +409,7 @@ fn deal_row_select() -> String {
     let _ = write!(
         sql,
         "SELECT {DEAL_COLUMNS}, a.name,
-            {LAST_TOUCH},
+            d.last_touch,
             (SELECT r.due FROM reminders r
               WHERE r.deal_id = d.id AND r.kind = 'revisit'
                 AND r.deleted_at IS NULL AND r.status IN ('open', 'snoozed'))
@@ -450,7 +451,7 @@ impl Writer<'_> {
         insert_history(
             self,
             &HistoryEntry {
-                id: Id::new(),
+                id: Id::new_ordered(),
                 deal_id,
                 field,
                 at: self.session.effective_moment(),
@@ -525,14 +526,14 @@ fn save_deal(w: &Writer<'_>, d: &Deal) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn insert_deal(w: &Writer<'_>, d: &Deal) -> Result<()> {
+pub(super) fn insert_deal(w: &Writer<'_>, d: &Deal, last_touch: Option<NaiveDate>) -> Result<()> {
     w.conn()
         .prepare_cached(
             "INSERT INTO deals (id, account_id, title, amount_minor, stage, need, expected_close,
                 grade, pinned_grade, pin_reason, owner, created_on, stage_entered_on, closed_on,
-                lost_reason, created_at, updated_at, updated_by, version, deleted_at)
+                lost_reason, created_at, updated_at, updated_by, version, deleted_at, last_touch)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20)",
+                ?18, ?19, ?20, ?21)",
         )?
         .execute(params![
             d.id,
@@ -555,6 +556,7 @@ pub(super) fn insert_deal(w: &Writer<'_>, d: &Deal) -> Result<()> {
             d.meta.updated_by,
             d.meta.version,
             d.meta.deleted_at.map(values::moment),
+            last_touch.map(values::day),
         ])?;
     Ok(())
 }

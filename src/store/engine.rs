@@ -1,9 +1,11 @@
 //! Runs the rules engine over stored deals and writes what it decides:
 //! grade changes with their history, and the reminder log.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
+use chrono::NaiveDate;
+
+use rusqlite::{OptionalExtension, params};
 
 use super::rows::{self, DEAL_COLUMN_COUNT, DEAL_COLUMNS, REMINDER_COLUMNS};
 use super::values::{self, get_opt_day};
@@ -11,16 +13,23 @@ use super::{Result, SETTING_ENGINE_DAY, Store, Writer, set_setting, setting};
 use crate::domain::{Deal, Grade, HistoryField, Id, Reminder, ReminderStatus};
 use crate::rules::{self, ReminderOp};
 
-/// The day of a deal's last touch (alias `d`): its latest activity, or a
-/// revisit a person closed by hand — skipping a revisit restarts the cadence
-/// just as a call does. Each part is one seek in an index.
-pub(super) const LAST_TOUCH: &str = "(SELECT max(t) FROM (
-        SELECT substr(max(x.at), 1, 10) AS t FROM activities x
-         WHERE x.deal_id = d.id AND x.deleted_at IS NULL
-        UNION ALL
-        SELECT max(m.closed_on) FROM reminders m
-         WHERE m.deal_id = d.id AND m.kind = 'revisit' AND m.deleted_at IS NULL
-           AND m.status IN ('done', 'dismissed') AND m.note LIKE 'manual:%'))";
+/// Recomputes a deal's `last_touch` from its rows: the latest activity, or a
+/// revisit a person closed by hand (skipping a revisit restarts the cadence
+/// just as a call does).
+pub(super) fn recompute_last_touch(conn: &rusqlite::Connection, deal: Id) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE deals AS d SET last_touch = (SELECT max(t) FROM (
+            SELECT substr(max(x.at), 1, 10) AS t FROM activities x
+             WHERE x.deal_id = d.id AND x.deleted_at IS NULL
+            UNION ALL
+            SELECT max(m.closed_on) FROM reminders m
+             WHERE m.deal_id = d.id AND m.kind = 'revisit' AND m.deleted_at IS NULL
+               AND m.status IN ('done', 'dismissed') AND m.note LIKE 'manual:%'))
+         WHERE d.id = ?1",
+    )?
+    .execute([deal])?;
+    Ok(())
+}
 
 /// One grade the engine changed, as `regrade` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,57 +79,62 @@ pub(super) enum Scope {
 
 pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     let conn = w.conn();
-    // Closed deals matter only while they still hold reminders or a lost deal
-    // has not yet dropped to E.
-    let wanted = "d.deleted_at IS NULL AND (d.stage NOT IN ('won', 'lost')
-        OR (d.stage = 'lost' AND d.grade <> 'E' AND d.pinned_grade IS NULL)
-        OR EXISTS (SELECT 1 FROM reminders p WHERE p.deal_id = d.id
-                   AND p.deleted_at IS NULL AND p.status IN ('open', 'snoozed')))";
     let relevant_reminders = "r.deleted_at IS NULL
         AND (r.status IN ('open', 'snoozed') OR r.kind IN ('close_soon', 'slipped'))";
-
-    let (deal_sql, reminder_sql, arg) = match scope {
-        Scope::All => (
-            format!("SELECT {DEAL_COLUMNS}, {LAST_TOUCH} FROM deals d WHERE {wanted}"),
-            format!("SELECT {REMINDER_COLUMNS} FROM reminders r WHERE {relevant_reminders}"),
-            None,
-        ),
-        Scope::Deal(id) => (
-            format!(
-                "SELECT {DEAL_COLUMNS}, {LAST_TOUCH} FROM deals d WHERE d.id = ?1 AND {wanted}"
-            ),
-            format!(
-                "SELECT {REMINDER_COLUMNS} FROM reminders r WHERE r.deal_id = ?1 AND {relevant_reminders}"
-            ),
-            Some(id),
-        ),
-    };
-
     let mut reminders: HashMap<Id, Vec<Reminder>> = HashMap::new();
-    {
-        let mut stmt = conn.prepare(&reminder_sql)?;
-        let mut rows = match arg {
-            Some(id) => stmt.query([id])?,
-            None => stmt.query([])?,
-        };
-        while let Some(row) = rows.next()? {
-            let r = rows::reminder(row)?;
-            reminders.entry(r.deal_id).or_default().push(r);
+    let mut keep = |r: Reminder| reminders.entry(r.deal_id).or_default().push(r);
+    let one_deal = format!(
+        "SELECT {DEAL_COLUMNS}, d.last_touch FROM deals d WHERE d.id = ?1 AND d.deleted_at IS NULL"
+    );
+    let read =
+        |row: &rusqlite::Row<'_>| Ok((rows::deal(row)?, get_opt_day(row, DEAL_COLUMN_COUNT)?));
+
+    let mut deals: Vec<(Deal, Option<NaiveDate>)> = Vec::new();
+    match scope {
+        Scope::Deal(id) => {
+            let sql = format!(
+                "SELECT {REMINDER_COLUMNS} FROM reminders r WHERE r.deal_id = ?1 AND {relevant_reminders}"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            for r in stmt.query_map([id], rows::reminder)? {
+                keep(r?);
+            }
+            deals.extend(
+                conn.prepare_cached(&one_deal)?
+                    .query_row([id], read)
+                    .optional()?,
+            );
+        }
+        Scope::All => {
+            let sql =
+                format!("SELECT {REMINDER_COLUMNS} FROM reminders r WHERE {relevant_reminders}");
+            let mut stmt = conn.prepare(&sql)?;
+            for r in stmt.query_map([], rows::reminder)? {
+                keep(r?);
+            }
+            // A plain table scan: every open deal is wanted, so no index helps.
+            let sql = format!(
+                "SELECT {DEAL_COLUMNS}, d.last_touch FROM deals d NOT INDEXED
+                 WHERE d.deleted_at IS NULL AND (d.stage NOT IN ('won', 'lost')
+                    OR (d.stage = 'lost' AND d.grade <> 'E' AND d.pinned_grade IS NULL))"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            deals = stmt.query_map([], read)?.collect::<rusqlite::Result<_>>()?;
+            // Closed deals still holding reminders (from a merge, say) are rare:
+            // fetch them one by one rather than probe for them in every row.
+            let loaded: HashSet<Id> = deals.iter().map(|(d, _)| d.id).collect();
+            let mut stmt = conn.prepare_cached(&one_deal)?;
+            for (id, held) in &reminders {
+                if !loaded.contains(id) && held.iter().any(|r| r.status.is_pending()) {
+                    deals.extend(stmt.query_row([id], read).optional()?);
+                }
+            }
         }
     }
 
-    let deals: Vec<(Deal, Option<chrono::NaiveDate>)> = {
-        let mut stmt = conn.prepare(&deal_sql)?;
-        let read =
-            |row: &rusqlite::Row<'_>| Ok((rows::deal(row)?, get_opt_day(row, DEAL_COLUMN_COUNT)?));
-        match arg {
-            Some(id) => stmt
-                .query_map([id], read)?
-                .collect::<rusqlite::Result<_>>()?,
-            None => stmt.query_map([], read)?.collect::<rusqlite::Result<_>>()?,
-        }
-    };
-
+    // In id order, the writes below walk the id-keyed indexes (deals by id,
+    // history and reminders by deal) front to back instead of at random.
+    deals.sort_unstable_by_key(|(d, _)| d.id);
     let today = w.session.today;
     let mut changes = Vec::new();
     for (deal, last_activity) in deals {

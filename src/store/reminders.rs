@@ -100,6 +100,7 @@ impl Store {
             let reminder = pending(w.conn(), id)?;
             let note = format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user);
             close_reminder(w, reminder.id, status, &note)?;
+            super::engine::recompute_last_touch(w.conn(), reminder.deal_id)?;
             super::engine::refresh_deals(w, &[reminder.deal_id])?;
             Ok(())
         })

@@ -63,7 +63,10 @@ CREATE TABLE deals (
     updated_at TEXT NOT NULL,
     updated_by TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
-    deleted_at TEXT
+    deleted_at TEXT,
+    -- Derived, not edited: the day of the latest activity or of a revisit a
+    -- person closed by hand, kept here so the engine reads one row per deal.
+    last_touch TEXT
 ) STRICT;
 -- The tier lists and `list --grade`: open deals by grade, in close-date order.
 CREATE INDEX deals_open_by_grade ON deals(grade, expected_close)

@@ -10,7 +10,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::accounts::{account_by_name, insert_account, insert_contact};
 use super::deals::{get_deal, insert_activity, insert_deal, insert_history};
-use super::engine::{Scope, run};
+use super::engine::{Scope, recompute_last_touch, run};
 use super::rows::{self, ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_COLUMNS, DEAL_COLUMNS};
 use super::rows::{HISTORY_COLUMNS, REMINDER_COLUMNS};
 use super::{Result, SETTING_ENGINE_DAY, Store, StoreError, Writer, set_setting, values};
@@ -206,7 +206,8 @@ impl Store {
                     insert_contact(w, contact)?;
                 }
                 for deal in &demo.deals {
-                    insert_deal(w, &deal.deal)?;
+                    let last_touch = deal.activities.iter().map(|a| a.at.date_naive()).max();
+                    insert_deal(w, &deal.deal, last_touch)?;
                     for activity in &deal.activities {
                         insert_activity(w, activity)?;
                     }
@@ -503,14 +504,14 @@ impl Importer<'_, '_> {
         }
         if restoring {
             // An export's history file carries the deal's past; write it as it was.
-            insert_deal(self.w, &deal)?;
+            insert_deal(self.w, &deal, None)?;
         } else {
             if let Some(pin) = &deal.pin {
                 deal.grade = pin.grade;
             } else if deal.is_open() || deal.is_lost() {
                 deal.grade = rules::grade(&deal, self.w.rules, today).0;
             }
-            insert_deal(self.w, &deal)?;
+            insert_deal(self.w, &deal, None)?;
             self.w.history(
                 deal.id,
                 HistoryField::Stage,
@@ -633,6 +634,9 @@ impl Importer<'_, '_> {
             created_at: r.created_at.unwrap_or(self.w.session.now),
         };
         insert_activity(self.w, &a)?;
+        if let Some(deal) = a.deal_id {
+            recompute_last_touch(self.conn(), deal)?;
+        }
         self.summary.created += 1;
         Ok(())
     }
@@ -695,6 +699,7 @@ impl Importer<'_, '_> {
                 r.meta.deleted_at.map(values::moment),
             ])
             .map_err(|e| missing_deal(e, r.deal_id))?;
+        recompute_last_touch(self.conn(), r.deal_id)?;
         self.summary.created += 1;
         Ok(())
     }

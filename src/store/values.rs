@@ -69,6 +69,10 @@ pub fn moment(at: DateTime<Utc>) -> String {
 }
 
 pub fn day(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    if (0..=9999).contains(&date.year()) {
+        return format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day());
+    }
     date.format("%Y-%m-%d").to_string()
 }
 
@@ -78,8 +82,26 @@ pub fn parse_moment(text: &str) -> FromSqlResult<DateTime<Utc>> {
         .map_err(|e| FromSqlError::Other(Box::new(e)))
 }
 
+/// Reads `YYYY-MM-DD` directly: the engine reads several dates per deal
+/// over every open deal, and chrono's format parser dominated that.
 pub fn parse_day(text: &str) -> FromSqlResult<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|e| FromSqlError::Other(Box::new(e)))
+    let bad = || FromSqlError::Other(format!("not a YYYY-MM-DD date: {text:?}").into());
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(bad());
+    }
+    let num = |range: std::ops::Range<usize>| {
+        b[range].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return Err(bad());
+    };
+    i32::try_from(y)
+        .ok()
+        .and_then(|y| NaiveDate::from_ymd_opt(y, m, d))
+        .ok_or_else(bad)
 }
 
 /// Reads a `YYYY-MM-DD` column.
@@ -110,4 +132,26 @@ pub fn get_opt_moment(
 
 fn from_sql_error(idx: usize, e: FromSqlError) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_round_trip_and_bad_text_is_refused() {
+        for text in ["2026-11-23", "2028-02-29", "0001-01-01", "9999-12-31"] {
+            assert_eq!(day(parse_day(text).unwrap()), text);
+        }
+        for text in [
+            "2026-02-30",
+            "2026-13-01",
+            "2026-1-01",
+            "20261123",
+            "2026-11-2x",
+            "",
+        ] {
+            assert!(parse_day(text).is_err(), "{text}");
+        }
+    }
 }
