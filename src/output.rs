@@ -221,10 +221,17 @@ pub fn pad_to_width(s: &str, width: usize, right_align: bool) -> String {
     }
 }
 
-/// The width tables are rendered to: `$COLUMNS` when it holds a positive number, else 100.
-/// Terminals and pipes are treated alike so that output does not change when piped.
+/// The width tables are rendered to: `$COLUMNS` when it holds a positive number, else the
+/// terminal's width when stdout is one, else 100.
 pub fn terminal_width() -> usize {
-    width_from_columns(std::env::var("COLUMNS").ok().as_deref())
+    use std::io::IsTerminal;
+    let columns = std::env::var("COLUMNS").ok();
+    if columns.is_none() && io::stdout().is_terminal() {
+        if let Ok((width, _)) = crossterm::terminal::size() {
+            return usize::from(width).max(1);
+        }
+    }
+    width_from_columns(columns.as_deref())
 }
 
 fn width_from_columns(columns: Option<&str>) -> usize {

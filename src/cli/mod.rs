@@ -193,13 +193,23 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return clap_failure(e),
     };
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
+    // A bug must still end in one `error:` line and exit status 1, not a
+    // backtrace; every write is a transaction, so nothing is half done.
+    std::panic::set_hook(Box::new(|info| {
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        eprintln!("error: tierdeck hit a bug{place}; nothing was changed, please report it");
+    }));
+    match std::panic::catch_unwind(|| run(cli)) {
+        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Err(failure)) => {
             let one_line = failure.message().replace('\n', "; ");
             eprintln!("error: {one_line}");
             ExitCode::from(failure.exit_code())
         }
+        Err(_) => ExitCode::from(1),
     }
 }
 
@@ -228,12 +238,6 @@ fn clap_failure(e: clap::Error) -> ExitCode {
 }
 
 fn run(cli: Cli) -> CliResult {
-    let Some(command) = cli.command else {
-        return Err(Failure::Usage(
-            "the terminal UI is not built yet; run a command such as `tierdeck list` (see tierdeck --help)"
-                .to_string(),
-        ));
-    };
     let dirs = Dirs::locate()?;
     let config = Config::load(&dirs.config_file())?;
     let lang = pick_lang(cli.lang.as_deref(), &config)?;
@@ -249,7 +253,7 @@ fn run(cli: Cli) -> CliResult {
         .or(config.user.clone())
         .unwrap_or_else(config::login_name);
     let rules = Rules::load(Some(&dirs.rules_file()))?;
-    let (path, mode) = match cli.db.clone().or(config.db.clone()) {
+    let (path, mode) = match cli.db.or(config.db) {
         Some(path) => (path, OpenMode::CreateFile),
         None => (dirs.default_db(), OpenMode::CreateDirs),
     };
@@ -260,13 +264,16 @@ fn run(cli: Cli) -> CliResult {
     };
     let mut store = Store::open(&path, mode, session, rules)?;
     // `regrade` runs the engine itself, to report what it changed.
-    if !matches!(command, Command::Regrade(_)) {
+    if !matches!(cli.command, Some(Command::Regrade(_))) {
         store.refresh()?;
     }
     let mut ctx = Context {
         store,
         catalog: Catalog::new(lang),
         width: crate::output::terminal_width(),
+    };
+    let Some(command) = cli.command else {
+        return views::overview(&ctx);
     };
     match command {
         Command::Init => {

@@ -417,3 +417,42 @@ fn change_json(c: &GradeChangeRow) -> ChangeJson {
         reason: c.reason.clone(),
     }
 }
+
+/// `tierdeck` with no command: what the pipeline looks like and what is due,
+/// or, on an empty database, how to begin.
+pub fn overview(ctx: &Context) -> CliResult {
+    let c = &ctx.catalog;
+    println!("{}", c.get("msg.welcome"));
+    let totals = ctx.store.grade_totals()?;
+    if totals.iter().all(|(_, count, _)| *count == 0) {
+        let path = ctx.store.path().display().to_string();
+        println!("{}", c.fmt("msg.empty_db", &[("path", &path)]));
+        println!("{}", c.get("msg.empty_hint"));
+        return Ok(());
+    }
+    let mut table = Table::new(
+        ["col.grade", "col.count", "col.amount"]
+            .iter()
+            .map(|k| c.get(k).to_string())
+            .collect::<Vec<_>>(),
+    )
+    .right_align(1)
+    .right_align(2);
+    for (grade, count, amount) in totals {
+        table.push(vec![
+            c.get(&format!("grade.{grade}")).to_string(),
+            count.to_string(),
+            amount.to_string(),
+        ]);
+    }
+    println!();
+    print!("{}", table.render(ctx.width));
+    let due = ctx.store.reminders(crate::store::DueFilter::Today, None)?;
+    println!();
+    println!(
+        "{}",
+        c.fmt("msg.due_today", &[("count", &due.len().to_string())])
+    );
+    println!("{}", c.get("msg.overview_hint"));
+    Ok(())
+}

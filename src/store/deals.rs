@@ -318,6 +318,29 @@ impl Store {
         Ok(raw.into_iter().map(|r| self.deal_row(r)).collect())
     }
 
+    /// Count and total amount of open deals per grade, A to E (zeros included).
+    pub fn grade_totals(&self) -> Result<Vec<(Grade, i64, Money)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT grade, count(*), sum(amount_minor) FROM deals
+             WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') GROUP BY grade",
+        )?;
+        let found = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, Grade>(0)?, r.get(1)?, r.get::<_, Money>(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(Grade::ALL
+            .iter()
+            .map(|&g| {
+                found
+                    .iter()
+                    .find(|(fg, _, _)| *fg == g)
+                    .copied()
+                    .unwrap_or((g, 0, Money(0)))
+            })
+            .collect())
+    }
+
     pub fn deal_detail(&self, id: Id) -> Result<DealDetail> {
         let sql = format!("{} AND d.id = ?1", deal_row_select());
         let raw = self

@@ -199,7 +199,15 @@ impl Store {
     ) -> Result<DemoSummary> {
         self.write(|w| {
             let mut summary = DemoSummary::default();
-            let generator = DemoGenerator::new(seed, w.session.today, &w.session.user);
+            let mut generator =
+                DemoGenerator::new(seed, w.session.today, &w.session.user).peekable();
+            if let Some(first) = generator.peek()
+                && super::accounts::get_account(w.conn(), first.account.id).is_ok()
+            {
+                return Err(StoreError::Invalid(format!(
+                    "this database already holds the demo data of seed {seed}; use another --seed or another --db"
+                )));
+            }
             for (i, demo) in generator.take(accounts).enumerate() {
                 insert_account(w, &demo.account)?;
                 for contact in &demo.contacts {
