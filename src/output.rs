@@ -226,10 +226,11 @@ pub fn pad_to_width(s: &str, width: usize, right_align: bool) -> String {
 pub fn terminal_width() -> usize {
     use std::io::IsTerminal;
     let columns = std::env::var("COLUMNS").ok();
-    if columns.is_none() && io::stdout().is_terminal() {
-        if let Ok((width, _)) = crossterm::terminal::size() {
-            return usize::from(width).max(1);
-        }
+    if columns.is_none()
+        && io::stdout().is_terminal()
+        && let Ok((width, _)) = crossterm::terminal::size()
+    {
+        return usize::from(width).max(1);
     }
     width_from_columns(columns.as_deref())
 }
