@@ -208,6 +208,7 @@ impl Store {
                     "this database already holds the demo data of seed {seed}; use another --seed or another --db"
                 )));
             }
+            let indexes = BulkLoad::begin(w.conn())?;
             for (i, demo) in generator.take(accounts).enumerate() {
                 insert_account(w, &demo.account)?;
                 for contact in &demo.contacts {
@@ -232,10 +233,43 @@ impl Store {
                 }
             }
             progress(accounts, accounts);
+            indexes.finish(w.conn())?;
             run(w, Scope::All)?;
             set_setting(w.conn(), SETTING_ENGINE_DAY, &values::day(w.session.today))?;
             Ok(summary)
         })
+    }
+}
+
+/// Secondary indexes set aside while many rows go in, then built again in
+/// one sorted pass each, which is several times faster than keeping them up
+/// to date row by row. Runs inside the caller's transaction: a failure
+/// rolls the indexes back with everything else.
+struct BulkLoad {
+    statements: Vec<(String, String)>,
+}
+
+impl BulkLoad {
+    fn begin(conn: &Connection) -> Result<BulkLoad> {
+        let mut stmt = conn.prepare(
+            "SELECT name, sql FROM sqlite_schema
+             WHERE type = 'index' AND sql IS NOT NULL
+               AND tbl_name IN ('contacts', 'deals', 'activities', 'history')",
+        )?;
+        let statements = stmt
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        for (name, _) in &statements {
+            conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
+        }
+        Ok(BulkLoad { statements })
+    }
+
+    fn finish(self, conn: &Connection) -> Result<()> {
+        for (_, sql) in &self.statements {
+            conn.execute_batch(sql)?;
+        }
+        Ok(())
     }
 }
 
