@@ -244,7 +244,8 @@ fn width_from_columns(columns: Option<&str>) -> usize {
 
 /// Writes `value` to stdout as pretty JSON followed by a newline.
 pub fn print_json<T: Serialize + ?Sized>(value: &T) -> io::Result<()> {
-    write_json(io::stdout().lock(), value)
+    // Stdout is line-buffered: without a buffer every JSON line is a write(2).
+    write_json(io::BufWriter::new(io::stdout().lock()), value)
 }
 
 fn write_json<W: Write, T: Serialize + ?Sized>(mut out: W, value: &T) -> io::Result<()> {
