@@ -82,8 +82,8 @@ impl Config {
             path: path.to_path_buf(),
             line: e
                 .span()
-                .map(|span| text[..span.start].matches('\n').count() + 1)
-                .unwrap_or(1),
+                .and_then(|span| text.get(..span.start))
+                .map_or(1, |before| before.matches('\n').count() + 1),
             reason: e.message().to_string(),
         })
     }

@@ -60,7 +60,23 @@ fn because(why: &Option<String>) -> String {
 type Why = Option<String>;
 
 fn out_of_range() -> Why {
-    Some("out of range".to_string())
+    Some(format!(
+        "tierdeck keeps dates from {} to {}",
+        YEARS.start(),
+        YEARS.end()
+    ))
+}
+
+/// The years a date may fall in: four digits, so every stored date reads
+/// back as `YYYY-MM-DD` and sorts as text.
+const YEARS: RangeInclusive<i32> = 1900..=9999;
+
+fn within_years(date: NaiveDate) -> Result<NaiveDate, Why> {
+    if YEARS.contains(&date.year()) {
+        Ok(date)
+    } else {
+        Err(out_of_range())
+    }
 }
 
 /// A date as typed by a user: `YYYY-MM-DD`, `today`, `tomorrow`, `yesterday`,
@@ -68,10 +84,12 @@ fn out_of_range() -> Why {
 /// the day clamped to the month's end), `eom` (end of this month) and `eoq`
 /// (end of this quarter). Case does not matter.
 pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, ParseError> {
-    date_expression(input.trim(), today).map_err(|why| ParseError::Date {
-        input: input.to_string(),
-        why,
-    })
+    date_expression(input.trim(), today)
+        .and_then(within_years)
+        .map_err(|why| ParseError::Date {
+            input: input.to_string(),
+            why,
+        })
 }
 
 fn date_expression(s: &str, today: NaiveDate) -> Result<NaiveDate, Why> {
@@ -214,7 +232,7 @@ pub fn parse_import_date(input: &str) -> Result<NaiveDate, ParseError> {
     if let Some(time) = time {
         clock(time).map_err(err)?;
     }
-    calendar_date(date).map_err(err)
+    calendar_date(date).and_then(within_years).map_err(err)
 }
 
 /// A date and time in an imported cell: RFC 3339, or any date
@@ -223,24 +241,29 @@ pub fn parse_import_date(input: &str) -> Result<NaiveDate, ParseError> {
 /// is 00:00 UTC.
 pub fn parse_import_datetime(input: &str) -> Result<DateTime<Utc>, ParseError> {
     let s = input.trim();
-    // The fast path: exports and most machine-written files.
-    if let Ok(at) = DateTime::parse_from_rfc3339(s) {
-        return Ok(at.to_utc());
-    }
     let err = |why| ParseError::DateTime {
         input: input.to_string(),
         why,
     };
+    // The fast path: exports and most machine-written files.
+    if let Ok(at) = DateTime::parse_from_rfc3339(s) {
+        let at = at.to_utc();
+        within_years(at.date_naive()).map_err(err)?;
+        return Ok(at);
+    }
     let (date, time) = split_time(s);
     let date = calendar_date(date).map_err(err)?;
     let (time, offset_seconds) = match time {
         Some(time) => clock(time).map_err(err)?,
         None => (NaiveTime::MIN, 0),
     };
-    date.and_time(time)
+    let at = date
+        .and_time(time)
         .checked_sub_signed(TimeDelta::seconds(offset_seconds))
         .map(|at| at.and_utc())
-        .ok_or_else(|| err(out_of_range()))
+        .ok_or_else(|| err(out_of_range()))?;
+    within_years(at.date_naive()).map_err(err)?;
+    Ok(at)
 }
 
 /// Splits `2026-10-01T10:00` or `Oct 1, 2026 10:00 AM` into date and time: the
@@ -402,6 +425,11 @@ fn clock(s: &str) -> Result<(NaiveTime, i64), Why> {
 
 /// `+08:00`, `+0800`, `+08`, `-05:30` as seconds east of UTC.
 fn zone_offset(s: &str) -> Option<i64> {
+    // Only ASCII can be an offset; checking first also keeps the byte
+    // splits below on character boundaries.
+    if !s.is_ascii() || s.is_empty() {
+        return None;
+    }
     let (sign, rest) = s.split_at(1);
     let sign = if sign == "-" { -1 } else { 1 };
     let (hours, minutes) = match rest.split_once(':') {
@@ -606,7 +634,7 @@ mod tests {
             "{err}"
         );
         let err = parse_date("+999999999y", today).unwrap_err().to_string();
-        assert!(err.contains("out of range"), "{err}");
+        assert!(err.contains("from 1900 to 9999"), "{err}");
         assert!(parse_date("+99999999999d", today).is_err());
     }
 
@@ -824,6 +852,29 @@ mod tests {
                 parse_amount(garbage).is_err(),
                 "{garbage} should be refused"
             );
+        }
+    }
+
+    #[test]
+    fn dates_outside_four_digit_years_are_refused() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        for input in ["+9999999d", "+8000y", "-2000y", "1899-12-31"] {
+            let err = parse_date(input, today).unwrap_err().to_string();
+            assert!(err.contains("from 1900 to 9999"), "{input}: {err}");
+        }
+        assert!(parse_import_datetime("9999-12-31T23:00:00-05:00").is_err());
+        assert!(parse_import_date("01/01/1850").is_err());
+        assert!(parse_date("9999-12-31", today).is_ok());
+    }
+
+    #[test]
+    fn a_zone_with_non_ascii_text_is_an_error_not_a_crash() {
+        for input in [
+            "2026-10-01 10:00 +a€",
+            "2026-10-01 10:00 €",
+            "2026-10-01 10:00 +€€",
+        ] {
+            assert!(parse_import_datetime(input).is_err(), "{input}");
         }
     }
 }

@@ -22,6 +22,7 @@ fn session(today: &str) -> Session {
         user: "ann".to_string(),
         today: day(today),
         now: Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap(),
+        offset: chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
     }
 }
 
@@ -193,7 +194,7 @@ fn ids_resolve_by_unique_prefix_and_refuse_short_or_ambiguous_ones() {
     ));
     assert!(matches!(
         s.resolve(Table::Deals, "ffffffff"),
-        Err(StoreError::NotFound { .. })
+        Err(StoreError::NoSuchId { .. })
     ));
     // Random ids rarely share four characters; when they do, the prefix is refused.
     let d2 = deal(&mut s, a, "Second", None);

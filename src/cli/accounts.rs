@@ -4,7 +4,7 @@ use serde::Serialize;
 use super::{CliResult, Context, vocab};
 use crate::domain::{Account, AccountKind, Contact, ProductTier, Satisfaction};
 use crate::output::{Format, Table};
-use crate::store::{AccountFilter, AccountPatch, NewAccount, Table as Ids};
+use crate::store::{AccountFilter, AccountPatch, NewAccount};
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
@@ -171,10 +171,7 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             ctx.print(format, accounts_table(ctx, &accounts), &json)
         }
         AccountCommand::Show { id, format } => {
-            let id = match ctx.store.find_account(&id) {
-                Ok(id) => id,
-                Err(_) => ctx.store.resolve(Ids::Accounts, &id)?,
-            };
+            let id = ctx.store.find_account(&id)?;
             let account = ctx.store.account(id)?;
             let contacts = ctx.store.contacts_of(id)?;
             match format {

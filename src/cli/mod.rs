@@ -12,7 +12,7 @@ mod views;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{Local, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::config::{self, Config, Dirs};
@@ -109,7 +109,17 @@ macro_rules! failure_from {
     )+};
 }
 failure_from!(Usage: parse::ParseError, crate::domain::UnknownValue);
-failure_from!(Error: crate::store::StoreError, crate::rules::RulesError, config::ConfigError, std::io::Error);
+failure_from!(Error: crate::rules::RulesError, config::ConfigError, std::io::Error);
+
+impl From<crate::store::StoreError> for Failure {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            // A malformed id is a mistake in the command line itself.
+            crate::store::StoreError::BadId { .. } => Failure::Usage(e.to_string()),
+            _ => Failure::Error(e.to_string()),
+        }
+    }
+}
 
 pub type CliResult<T = ()> = Result<T, Failure>;
 
@@ -194,13 +204,13 @@ pub fn main() -> ExitCode {
         Err(e) => return clap_failure(e),
     };
     // A bug must still end in one `error:` line and exit status 1, not a
-    // backtrace; every write is a transaction, so nothing is half done.
+    // backtrace; every write is a transaction, so nothing is left half done.
     std::panic::set_hook(Box::new(|info| {
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("error: tierdeck hit a bug{place}; nothing was changed, please report it");
+        eprintln!("error: tierdeck hit a bug{place}; please report it");
     }));
     match std::panic::catch_unwind(|| run(cli)) {
         Ok(Ok(())) => ExitCode::SUCCESS,
@@ -241,7 +251,8 @@ fn run(cli: Cli) -> CliResult {
     let dirs = Dirs::locate()?;
     let config = Config::load(&dirs.config_file())?;
     let lang = pick_lang(cli.lang.as_deref(), &config)?;
-    let real_today = Utc::now().date_naive();
+    let now = Local::now();
+    let real_today = now.date_naive();
     let today = match &cli.today {
         Some(text) => parse::parse_date(text, real_today)?,
         None => real_today,
@@ -260,7 +271,8 @@ fn run(cli: Cli) -> CliResult {
     let session = Session {
         user,
         today,
-        now: Utc::now(),
+        now: now.with_timezone(&Utc),
+        offset: *now.offset(),
     };
     let mut store = Store::open(&path, mode, session, rules)?;
     // `regrade` runs the engine itself, to report what it changed.

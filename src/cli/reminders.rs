@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand, ValueEnum};
+use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use super::views::ReminderJson;
@@ -9,22 +9,10 @@ use crate::ics::{self, IcsReminder};
 use crate::output::{Format, Table};
 use crate::store::{DueFilter, ReminderRow, Table as Ids};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Due {
-    /// Due before today
-    Overdue,
-    /// Due today or overdue
-    Today,
-    /// Due within the next 7 days, or overdue
-    Week,
-    /// Every open or snoozed reminder
-    All,
-}
-
 #[derive(Debug, Args)]
 pub struct RemindersArgs {
-    #[arg(long, value_enum, default_value_t = Due::All)]
-    due: Due,
+    #[arg(long, value_enum, default_value_t = DueFilter::All)]
+    due: DueFilter,
     #[arg(long)]
     owner: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -59,15 +47,11 @@ struct ReminderListJson {
 }
 
 pub fn list(ctx: &Context, args: RemindersArgs) -> CliResult {
-    let filter = match args.due {
-        Due::Overdue => DueFilter::Overdue,
-        Due::Today => DueFilter::Today,
-        Due::Week => DueFilter::Week,
-        Due::All => DueFilter::All,
-    };
-    let rows = ctx.store.reminders(filter, args.owner.as_deref())?;
+    let rows = ctx.store.reminders(args.due, args.owner.as_deref())?;
     if let Some(path) = &args.ics {
-        write_ics(ctx, path, &rows)?;
+        // A calendar gets every open reminder, whatever the listing shows.
+        let all = ctx.store.reminders(DueFilter::All, args.owner.as_deref())?;
+        write_ics(ctx, path, &all)?;
     }
     let json: Vec<ReminderListJson> = rows
         .iter()
@@ -123,6 +107,7 @@ pub fn list(ctx: &Context, args: RemindersArgs) -> CliResult {
 }
 
 fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> CliResult {
+    let currency = ctx.store.currency()?;
     let items: Vec<IcsReminder> = rows
         .iter()
         .map(|r| IcsReminder {
@@ -131,7 +116,7 @@ fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> Cli
             due: r.reminder.due,
             deal_title: r.deal_title.clone(),
             account: r.account.clone(),
-            amount: r.amount.to_string(),
+            amount: format!("{} {currency}", r.amount),
             grade: r.grade,
             note: format!("tierdeck show {}", r.reminder.deal_id.short()),
         })

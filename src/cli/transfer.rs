@@ -2,7 +2,7 @@ use std::fs::File;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 
 use super::{CliResult, Context, Failure, progress_printer};
 use crate::store::{ExportFormat, ImportKind};
@@ -17,37 +17,21 @@ pub struct DemoArgs {
     seed: u64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
-    Accounts,
-    Contacts,
-    Deals,
-    Activities,
-    Reminders,
-    History,
-}
-
 #[derive(Debug, Args)]
 pub struct ImportArgs {
     /// A CSV file; headers from Pipedrive, HubSpot, Zoho and Salesforce exports are understood
     file: PathBuf,
     #[arg(long, value_enum)]
-    kind: Kind,
+    kind: ImportKind,
     /// Check the file and report what would change, without writing anything
     #[arg(long)]
     dry_run: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ExportAs {
-    Csv,
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    #[arg(long, value_enum, default_value_t = ExportAs::Csv)]
-    format: ExportAs,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    format: ExportFormat,
     /// Directory to write one file per table into (created if missing)
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
@@ -71,14 +55,7 @@ pub fn demo(ctx: &mut Context, args: DemoArgs) -> CliResult {
 }
 
 pub fn import(ctx: &mut Context, args: ImportArgs) -> CliResult {
-    let kind = match args.kind {
-        Kind::Accounts => ImportKind::Accounts,
-        Kind::Contacts => ImportKind::Contacts,
-        Kind::Deals => ImportKind::Deals,
-        Kind::Activities => ImportKind::Activities,
-        Kind::Reminders => ImportKind::Reminders,
-        Kind::History => ImportKind::History,
-    };
+    let kind = args.kind;
     let file = File::open(&args.file)
         .map_err(|e| Failure::Error(format!("cannot read {}: {e}", args.file.display())))?;
     let input = std::io::BufReader::new(file);
@@ -103,11 +80,7 @@ pub fn import(ctx: &mut Context, args: ImportArgs) -> CliResult {
 }
 
 pub fn export(ctx: &Context, args: ExportArgs) -> CliResult {
-    let format = match args.format {
-        ExportAs::Csv => ExportFormat::Csv,
-        ExportAs::Json => ExportFormat::Json,
-    };
-    for path in ctx.store.export(&args.out, format)? {
+    for path in ctx.store.export(&args.out, args.format)? {
         println!("{}", path.display());
     }
     Ok(())

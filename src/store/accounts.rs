@@ -156,13 +156,10 @@ impl Store {
             return Ok(id);
         }
         match self.resolve(Table::Accounts, name_or_id) {
-            Ok(id) => Ok(id),
-            Err(StoreError::Ambiguous { .. })
-            | Err(StoreError::BadId { .. })
-            | Err(StoreError::NotFound { .. }) => {
+            Err(StoreError::BadId { .. }) | Err(StoreError::NoSuchId { .. }) => {
                 Err(StoreError::NoSuchAccount(name_or_id.trim().to_string()))
             }
-            Err(e) => Err(e),
+            other => other,
         }
     }
 }

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 
 use super::accounts::conflict;
-use super::engine::{recompute_last_touch, refresh_deals};
+use super::engine::{refresh_deals, touch_today};
 use super::rows::{self, ACTIVITY_COLUMNS, DEAL_COLUMN_COUNT, DEAL_COLUMNS, HISTORY_COLUMNS};
 use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
@@ -72,7 +72,7 @@ impl Store {
         let title = clean_title(&new.title)?;
         let stage = match new.stage {
             Some(s) => self.stage_id(&s)?,
-            None => self.first_stage()?,
+            None => first_stage(&self.rules)?,
         };
         self.write(|w| {
             let account = super::accounts::get_account(w.conn(), new.account_id)?;
@@ -117,6 +117,24 @@ impl Store {
             .as_deref()
             .map(|s| self.stage_id(s))
             .transpose()?;
+        if stage.as_deref() == Some(LOST) {
+            return Err(StoreError::Invalid(format!(
+                "mark a deal lost with `tierdeck deal lost {} --reason …`, so that the reason is kept",
+                id.short()
+            )));
+        }
+        let nothing_to_change = patch.title.is_none()
+            && patch.amount.is_none()
+            && stage.is_none()
+            && patch.need.is_none()
+            && patch.expected_close.is_none()
+            && patch.owner.is_none();
+        if nothing_to_change {
+            return Err(StoreError::Invalid(
+                "nothing to change: give at least one of --title, --amount, --stage, --close, --need, --owner"
+                    .to_string(),
+            ));
+        }
         let title = patch.title.as_deref().map(clean_title).transpose()?;
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
@@ -181,6 +199,16 @@ impl Store {
                     "deal {} is already lost; nothing to do",
                     id.short()
                 )));
+            }
+            // SPEC: a lost deal is E; a pin would hold it elsewhere, so it goes.
+            if let Some(pin) = deal.pin.take() {
+                w.history(
+                    id,
+                    HistoryField::Pin,
+                    pin.grade.as_str(),
+                    "",
+                    "manual: deal lost",
+                )?;
             }
             w.move_stage(
                 &mut deal,
@@ -275,7 +303,7 @@ impl Store {
                 created_at: w.session.now,
             };
             insert_activity(w, &activity)?;
-            recompute_last_touch(w.conn(), deal_id)?;
+            touch_today(w, deal_id)?;
             refresh_deals(w, &[deal_id])?;
             Ok(activity.id)
         })
@@ -398,14 +426,6 @@ impl Store {
             })
     }
 
-    fn first_stage(&self) -> Result<String> {
-        self.rules
-            .open_stages()
-            .next()
-            .map(|s| s.id.clone())
-            .ok_or_else(|| StoreError::Invalid("the rules define no open stage".to_string()))
-    }
-
     fn deal_row(&self, (deal, account, last_touch, pending_revisit): RawDealRow) -> DealRow {
         let eval = rules::evaluate(&deal, last_touch, &[], &self.rules, self.session.today);
         DealRow {
@@ -452,6 +472,15 @@ fn read_deal_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawDealRow> {
     ))
 }
 
+/// Where a new deal starts when no stage is given.
+pub(super) fn first_stage(rules: &crate::rules::Rules) -> Result<String> {
+    rules
+        .open_stages()
+        .next()
+        .map(|s| s.id.clone())
+        .ok_or_else(|| StoreError::Invalid("the rules define no open stage".to_string()))
+}
+
 fn clean_title(title: &str) -> Result<String> {
     let title = title.trim();
     if title.is_empty() {
@@ -495,11 +524,9 @@ impl Writer<'_> {
         let today = self.session.today;
         deal.stage = stage;
         deal.stage_entered_on = today;
-        if deal.is_open() {
-            deal.closed_on = None;
+        deal.closed_on = (!deal.is_open()).then_some(today);
+        if !deal.is_lost() {
             deal.lost_reason = None;
-        } else {
-            deal.closed_on = Some(today);
         }
         Ok(())
     }

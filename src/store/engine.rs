@@ -46,8 +46,8 @@ impl Store {
     /// already done for this date: every write since then re-ran the engine
     /// for the deals it touched, so nothing can be out of date.
     pub fn refresh(&mut self) -> Result<()> {
-        let today = values::day(self.session.today);
-        if setting(&self.conn, SETTING_ENGINE_DAY)?.as_deref() == Some(today.as_str()) {
+        let done_for = engine_key(&self.session, &self.rules);
+        if setting(&self.conn, SETTING_ENGINE_DAY)?.as_deref() == Some(done_for.as_str()) {
             return Ok(());
         }
         self.regrade().map(drop)
@@ -57,10 +57,39 @@ impl Store {
     pub fn regrade(&mut self) -> Result<Vec<GradeChangeRow>> {
         self.write(|w| {
             let changes = run(w, Scope::All)?;
-            set_setting(w.conn(), SETTING_ENGINE_DAY, &values::day(w.session.today))?;
+            mark_current(w)?;
             Ok(changes)
         })
     }
+}
+
+/// What a full run was made for: the date and the rules, so that a changed
+/// rules file re-grades at once instead of tomorrow.
+fn engine_key(session: &super::Session, rules: &crate::rules::Rules) -> String {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let mut hasher = DefaultHasher::new();
+    format!("{rules:?}").hash(&mut hasher);
+    format!("{}|{:016x}", values::day(session.today), hasher.finish())
+}
+
+/// Counts today as a touch of the deal, in the user's own calendar.
+pub(super) fn touch_today(w: &Writer<'_>, deal: Id) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "UPDATE deals SET last_touch = ?2 WHERE id = ?1
+               AND (last_touch IS NULL OR last_touch < ?2)",
+        )?
+        .execute(params![deal, values::day(w.session.today)])?;
+    Ok(())
+}
+
+/// Records that every deal is now current for this date and these rules.
+pub(super) fn mark_current(w: &Writer<'_>) -> Result<()> {
+    set_setting(
+        w.conn(),
+        SETTING_ENGINE_DAY,
+        &engine_key(w.session, w.rules),
+    )
 }
 
 /// Re-runs the engine for deals a write just touched, in the same transaction.

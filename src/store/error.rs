@@ -33,12 +33,20 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error(
-        "`{given}` is not a {what} id; give at least 4 characters of the id shown by `tierdeck list`"
+        "`{given}` is not a valid {what} id; give at least 4 of its characters as `{lister}` shows them"
     )]
-    BadId { what: &'static str, given: String },
-    #[error(
-        "no {what} with id `{given}`; check the id with `tierdeck list` or `tierdeck account list`"
-    )]
+    BadId {
+        what: &'static str,
+        given: String,
+        lister: &'static str,
+    },
+    #[error("no {what} id starts with `{given}`; check it with `{lister}`")]
+    NoSuchId {
+        what: &'static str,
+        given: String,
+        lister: &'static str,
+    },
+    #[error("the {what} {given} is not in this database (it may have been deleted)")]
     NotFound { what: &'static str, given: String },
     #[error("{what} id `{given}` is ambiguous ({}); type more characters", candidates.join(", "))]
     Ambiguous {

@@ -20,7 +20,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::domain::{Id, RowMeta};
@@ -44,13 +44,21 @@ pub struct Session {
     pub today: NaiveDate,
     /// The real moment, for the bookkeeping columns that order merges.
     pub now: DateTime<Utc>,
+    /// The user's offset from UTC, which decides what "today" and a time of day are.
+    pub offset: FixedOffset,
 }
 
 impl Session {
     /// When something the user did happened: the effective date at the
-    /// current time of day, so that work logged "on" a planned day sorts on it.
+    /// current local time of day, so that work logged "on" a planned day
+    /// sorts on it.
     pub fn effective_moment(&self) -> DateTime<Utc> {
-        self.today.and_time(self.now.time()).and_utc()
+        let time_of_day = self.now.with_timezone(&self.offset).time();
+        self.today
+            .and_time(time_of_day)
+            .and_local_timezone(self.offset)
+            .single()
+            .map_or(self.now, |at| at.with_timezone(&Utc))
     }
 }
 
@@ -178,8 +186,6 @@ pub enum Table {
     Accounts,
     Deals,
     Reminders,
-    Activities,
-    Contacts,
 }
 
 impl Table {
@@ -188,8 +194,6 @@ impl Table {
             Table::Accounts => "accounts",
             Table::Deals => "deals",
             Table::Reminders => "reminders",
-            Table::Activities => "activities",
-            Table::Contacts => "contacts",
         }
     }
     fn noun(self) -> &'static str {
@@ -197,8 +201,14 @@ impl Table {
             Table::Accounts => "account",
             Table::Deals => "deal",
             Table::Reminders => "reminder",
-            Table::Activities => "activity",
-            Table::Contacts => "contact",
+        }
+    }
+    /// The command that shows this table's ids.
+    fn lister(self) -> &'static str {
+        match self {
+            Table::Accounts => "tierdeck account list",
+            Table::Deals => "tierdeck list",
+            Table::Reminders => "tierdeck reminders",
         }
     }
 }
@@ -210,6 +220,7 @@ fn resolve_id(conn: &Connection, table: Table, input: &str) -> Result<Id> {
         return Err(StoreError::BadId {
             what: table.noun(),
             given: input.to_string(),
+            lister: table.lister(),
         });
     }
     // Ids are lower-case hex and dashes, so every id with this prefix sorts
@@ -223,9 +234,10 @@ fn resolve_id(conn: &Connection, table: Table, input: &str) -> Result<Id> {
         .query_map([&prefix], |r| r.get::<_, Id>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     match ids.as_slice() {
-        [] => Err(StoreError::NotFound {
+        [] => Err(StoreError::NoSuchId {
             what: table.noun(),
             given: input.to_string(),
+            lister: table.lister(),
         }),
         [one] => Ok(*one),
         many => Err(StoreError::Ambiguous {

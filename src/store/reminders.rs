@@ -4,10 +4,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::engine::close_reminder;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, values};
-use crate::domain::{Grade, Id, Money, Reminder, ReminderStatus};
+use crate::domain::{Grade, Id, Money, Reminder, ReminderKind, ReminderStatus};
 
 /// Which pending reminders to list, relative to the effective date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DueFilter {
     /// Due before today.
     Overdue,
@@ -48,7 +48,7 @@ impl Store {
              FROM reminders r
              JOIN deals d ON d.id = r.deal_id
              JOIN accounts a ON a.id = d.account_id
-             WHERE r.deleted_at IS NULL AND r.status IN {status}
+             WHERE r.deleted_at IS NULL AND d.deleted_at IS NULL AND r.status IN {status}
                AND (?1 IS NULL OR r.due <= ?1) AND (?2 IS NULL OR d.owner = ?2)
              ORDER BY r.due, d.grade, d.title"
         );
@@ -100,7 +100,9 @@ impl Store {
             let reminder = pending(w.conn(), id)?;
             let note = format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user);
             close_reminder(w, reminder.id, status, &note)?;
-            super::engine::recompute_last_touch(w.conn(), reminder.deal_id)?;
+            if reminder.kind == ReminderKind::Revisit {
+                super::engine::touch_today(w, reminder.deal_id)?;
+            }
             super::engine::refresh_deals(w, &[reminder.deal_id])?;
             Ok(())
         })

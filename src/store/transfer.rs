@@ -10,10 +10,10 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::accounts::{account_by_name, insert_account, insert_contact};
 use super::deals::{get_deal, insert_activity, insert_deal, insert_history};
-use super::engine::{Scope, recompute_last_touch, run};
+use super::engine::{Scope, mark_current, recompute_last_touch, run};
 use super::rows::{self, ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_COLUMNS, DEAL_COLUMNS};
 use super::rows::{HISTORY_COLUMNS, REMINDER_COLUMNS};
-use super::{Result, SETTING_ENGINE_DAY, Store, StoreError, Writer, set_setting, values};
+use super::{Result, Store, StoreError, Writer, values};
 use crate::demo::DemoGenerator;
 use crate::domain::{
     Account, AccountKind, Activity, Contact, Deal, Grade, HistoryEntry, HistoryField, Id, LOST,
@@ -25,7 +25,7 @@ use crate::transfer::{
     ImportError, Line,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ImportKind {
     Accounts,
     Contacts,
@@ -60,7 +60,7 @@ pub struct ImportSummary {
     pub dry_run: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ExportFormat {
     Csv,
     Json,
@@ -113,7 +113,7 @@ impl Store {
             importer.run(parsed, progress)?;
             if importer.needs_engine {
                 run(w, Scope::All)?;
-                set_setting(w.conn(), SETTING_ENGINE_DAY, &values::day(w.session.today))?;
+                mark_current(w)?;
             }
             Ok(summary)
         })
@@ -235,7 +235,7 @@ impl Store {
             progress(accounts, accounts);
             indexes.finish(w.conn())?;
             run(w, Scope::All)?;
-            set_setting(w.conn(), SETTING_ENGINE_DAY, &values::day(w.session.today))?;
+            mark_current(w)?;
             Ok(summary)
         })
     }
@@ -382,6 +382,10 @@ impl Importer<'_, '_> {
         match existing {
             Some(id) => {
                 let mut a = super::accounts::get_account(self.conn(), id)?;
+                if is_older(r.meta.as_ref(), &a.meta) {
+                    self.summary.unchanged += 1;
+                    return Ok(());
+                }
                 let before = a.clone();
                 a.name = r.name.trim().to_string();
                 if let Some(v) = r.kind {
@@ -521,7 +525,7 @@ impl Importer<'_, '_> {
         self.needs_engine |= !restoring;
         let stage = match r.stage {
             Some(s) => s,
-            None => self.first_stage()?,
+            None => super::deals::first_stage(self.w.rules)?,
         };
         let closed = stage == WON || stage == LOST;
         let mut deal = Deal {
@@ -576,6 +580,10 @@ impl Importer<'_, '_> {
     fn update_deal(&mut self, id: Id, account_id: Id, r: DealRecord) -> Result<()> {
         self.needs_engine |= r.meta.is_none();
         let mut d = get_deal(self.conn(), id)?;
+        if is_older(r.meta.as_ref(), &d.meta) {
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
         let before = d.clone();
         d.account_id = account_id;
         d.title = r.title.trim().to_string();
@@ -629,15 +637,6 @@ impl Importer<'_, '_> {
             )?
             .query_row(params![account, title.trim()], |r| r.get(0))
             .optional()?)
-    }
-
-    fn first_stage(&self) -> Result<String> {
-        self.w
-            .rules
-            .open_stages()
-            .next()
-            .map(|s| s.id.clone())
-            .ok_or_else(|| StoreError::Invalid("the rules define no open stage".to_string()))
     }
 
     fn activity(&mut self, r: ActivityRecord) -> Result<()> {
@@ -775,8 +774,21 @@ fn missing_deal(e: rusqlite::Error, deal: Id) -> StoreError {
                 "deal {deal} is not in this database; import the deals first"
             ))
         }
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            StoreError::Invalid(format!(
+                "deal {deal} already has an open reminder of this kind; close it first or leave this row out"
+            ))
+        }
         other => StoreError::Sql(other),
     }
+}
+
+/// A row from an export that is not newer than the stored one: the later
+/// update wins, so importing an old backup never undoes newer edits.
+fn is_older(incoming: Option<&RowMeta>, stored: &RowMeta) -> bool {
+    incoming.is_some_and(|m| m.updated_at <= stored.updated_at)
 }
 
 fn set(field: &mut String, value: Option<String>) {
@@ -852,7 +864,11 @@ fn replace_deal(w: &Writer<'_>, d: &Deal, loaded_version: i64) -> Result<()> {
 /// other change is a new version by the importing user.
 fn bump(w: &Writer<'_>, meta: &RowMeta, loaded_version: i64) -> RowMeta {
     if meta.version != loaded_version {
-        return meta.clone();
+        // A version never goes down: editors holding the stored one must see a change.
+        return RowMeta {
+            version: meta.version.max(loaded_version + 1),
+            ..meta.clone()
+        };
     }
     RowMeta {
         updated_at: w.session.now,
