@@ -513,3 +513,96 @@ fn demo_data_is_reproducible_and_graded() {
         "demo data is already graded for today"
     );
 }
+
+#[test]
+fn a_changed_rules_file_regrades_the_same_day() {
+    let f = fixture();
+    let d = {
+        let mut s = open(&f.path, "2026-11-23");
+        let a = account(&mut s, "Northwind");
+        deal(&mut s, a, "Fleet rollout", Some("2027-02-10"))
+    };
+    assert_eq!(open(&f.path, "2026-11-23").deal(d).unwrap().grade, Grade::B);
+    let stricter = Rules::from_toml("[grades]\nb_within_months = 2\n", "rules.toml").unwrap();
+    let mut s = Store::open(
+        &f.path,
+        OpenMode::CreateFile,
+        session("2026-11-23"),
+        stricter,
+    )
+    .unwrap();
+    s.refresh().unwrap();
+    assert_eq!(s.deal(d).unwrap().grade, Grade::C);
+}
+
+#[test]
+fn importing_an_older_export_never_undoes_a_newer_edit() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let a = account(&mut s, "Northwind");
+    let d = deal(&mut s, a, "Fleet rollout", Some("2027-02-10"));
+    let backup = f.path.parent().unwrap().join("backup");
+    s.export(&backup, tierdeck::store::ExportFormat::Csv)
+        .unwrap();
+    drop(s);
+    let later = Session {
+        now: Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap(),
+        ..session("2026-11-23")
+    };
+    let mut s = Store::open(&f.path, OpenMode::CreateFile, later, Rules::defaults()).unwrap();
+    s.update_deal(
+        d,
+        DealPatch {
+            amount: Some(Money(99_999_00)),
+            ..DealPatch::default()
+        },
+    )
+    .unwrap();
+    let version = s.deal(d).unwrap().meta.version;
+    let old = fs::read(backup.join("deals.csv")).unwrap();
+    let summary = s
+        .import(ImportKind::Deals, old.as_slice(), false, &mut |_, _| {})
+        .unwrap();
+    assert_eq!((summary.updated, summary.unchanged), (0, 1));
+    let now = s.deal(d).unwrap();
+    assert_eq!(now.amount, Money(99_999_00));
+    assert_eq!(now.meta.version, version);
+}
+
+#[test]
+fn losing_a_pinned_deal_unpins_it_and_drops_it_to_e() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let a = account(&mut s, "Northwind");
+    let d = deal(&mut s, a, "Fleet rollout", Some("2027-02-10"));
+    s.pin(d, Grade::A, "board decision").unwrap();
+    s.lost(d, "budget cut").unwrap();
+    let lost = s.deal(d).unwrap();
+    assert_eq!((lost.grade, lost.pin.is_none()), (Grade::E, true));
+    let history = s.deal_detail(d).unwrap().history;
+    assert!(
+        history
+            .iter()
+            .any(|h| h.field == HistoryField::Pin && h.new.is_empty())
+    );
+}
+
+#[test]
+fn winning_a_lost_deal_clears_the_lost_reason_and_update_cannot_lose_one() {
+    let f = fixture();
+    let mut s = open(&f.path, "2026-11-23");
+    let a = account(&mut s, "Northwind");
+    let d = deal(&mut s, a, "Fleet rollout", Some("2027-02-10"));
+    let lose = DealPatch {
+        stage: Some("lost".into()),
+        ..DealPatch::default()
+    };
+    assert!(matches!(
+        s.update_deal(d, lose),
+        Err(StoreError::Invalid(_))
+    ));
+    s.lost(d, "price").unwrap();
+    s.won(d, None).unwrap();
+    let won = s.deal(d).unwrap();
+    assert_eq!((won.stage.as_str(), won.lost_reason), ("won", None));
+}
