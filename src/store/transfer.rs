@@ -150,9 +150,16 @@ impl Store {
                     path: path.clone(),
                     source: e,
                 };
-                let mut out = BufWriter::new(fs::File::create(&path).map_err(io)?);
+                // Written beside and renamed over, so an earlier export is
+                // replaced whole or not at all.
+                let partial = dir.join(format!(".{name}.{ext}.partial"));
+                let mut out = BufWriter::new(fs::File::create(&partial).map_err(io)?);
                 write(&mut out).map_err(io)?;
-                out.flush().map_err(io)?;
+                out.into_inner()
+                    .map_err(|e| io(e.into_error()))?
+                    .sync_all()
+                    .map_err(io)?;
+                fs::rename(&partial, &path).map_err(io)?;
                 written.push(path);
                 Ok::<(), StoreError>(())
             };
