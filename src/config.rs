@@ -78,15 +78,36 @@ impl Config {
                 });
             }
         };
-        toml::from_str(&text).map_err(|e| ConfigError::Invalid {
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Invalid {
             path: path.to_path_buf(),
             line: e
                 .span()
                 .and_then(|span| text.get(..span.start))
                 .map_or(1, |before| before.matches('\n').count() + 1),
             reason: e.message().to_string(),
-        })
+        })?;
+        if let Some(lang) = &config.lang
+            && crate::i18n::Lang::parse(lang).is_none()
+        {
+            return Err(ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: line_of_key(&text, "lang"),
+                reason: format!("unknown language `{lang}`; use en or zh-CN"),
+            });
+        }
+        Ok(config)
     }
+}
+
+/// The line a top-level key is written on, for messages about its value.
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|line| {
+            line.trim_start()
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
 }
 
 /// The login name, the last fallback for who is making changes.
@@ -116,6 +137,18 @@ mod tests {
         let err = Config::load(&path).unwrap_err().to_string();
         assert!(err.contains("config.toml:2:"), "{err}");
         assert!(err.contains("lnag"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_language_names_its_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        fs::write(&path, "user = \"ann\"\nlang = \"fr\"\n").unwrap();
+        let err = Config::load(&path).unwrap_err().to_string();
+        assert!(
+            err.contains("config.toml:2: unknown language `fr`"),
+            "{err}"
+        );
     }
 
     #[test]

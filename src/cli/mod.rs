@@ -115,7 +115,8 @@ impl From<crate::store::StoreError> for Failure {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
             // A malformed id is a mistake in the command line itself.
-            crate::store::StoreError::BadId { .. } => Failure::Usage(e.to_string()),
+            crate::store::StoreError::BadId { .. }
+            | crate::store::StoreError::UnknownStage { .. } => Failure::Usage(e.to_string()),
             _ => Failure::Error(e.to_string()),
         }
     }

@@ -349,8 +349,9 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
                 .collect::<Vec<_>>(),
         );
         for (at, kind, summary, author) in timeline {
+            let local = at.with_timezone(&ctx.store.session().offset);
             t.push(vec![
-                at.format("%Y-%m-%d %H:%M").to_string(),
+                local.format("%Y-%m-%d %H:%M").to_string(),
                 kind,
                 summary,
                 author,

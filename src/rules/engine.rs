@@ -52,6 +52,12 @@ pub enum ReminderOp {
     Wake {
         id: Id,
     },
+    /// A reminder made on a later day than `today` (someone planned ahead
+    /// with `--today` and came back): it has not happened yet, so it is
+    /// withdrawn and will be made again when its day comes.
+    Retract {
+        id: Id,
+    },
 }
 
 /// Decides the grade, flags and reminder operations for `deal` on `today`.
@@ -68,7 +74,14 @@ pub fn evaluate(
     today: NaiveDate,
 ) -> Evaluation {
     let (grade, grade_change) = decide_grade(deal, rules, today);
-    let mut ops = Vec::new();
+    let (ahead, current): (Vec<&Reminder>, Vec<&Reminder>) =
+        reminders.iter().partition(|r| r.created_on > today);
+    let mut ops: Vec<ReminderOp> = ahead
+        .iter()
+        .map(|r| ReminderOp::Retract { id: r.id })
+        .collect();
+    let current: Vec<Reminder> = current.into_iter().cloned().collect();
+    let reminders = current.as_slice();
 
     if !deal.is_open() {
         let note = if deal.is_won() {
@@ -468,6 +481,12 @@ mod tests {
                     assert_eq!(reminders[at].status, Snoozed, "{op:?}");
                     reminders[at].status = Open;
                 }
+                ReminderOp::Retract { id } => {
+                    let at = reminders.iter().position(|r| r.id == *id);
+                    let at = at.expect("ops name reminders that were passed in");
+                    assert!(reminders[at].created_on > today, "{op:?}");
+                    reminders.remove(at);
+                }
             }
         }
     }
@@ -752,6 +771,33 @@ mod tests {
             let ev = run(&explicit("2027-01-01"), None, &[old], TODAY);
             assert_eq!(opened(&ev, Slipped), [], "{status}");
         }
+    }
+
+    #[test]
+    fn reminders_made_on_a_later_day_are_retracted_when_looking_from_an_earlier_one() {
+        // Planned ahead to 2027-03-10, where the deal had slipped; back at 2027-02-20 it has not.
+        let ahead = reminder(
+            Slipped,
+            Open,
+            d("2027-03-02"),
+            Some(d("2027-03-01")),
+            d("2027-03-10"),
+        );
+        let ev = run(
+            &explicit("2027-03-01"),
+            None,
+            std::slice::from_ref(&ahead),
+            "2027-02-20",
+        );
+        assert!(!ev.slipped);
+        assert!(
+            ev.reminder_ops
+                .contains(&ReminderOp::Retract { id: ahead.id })
+        );
+        assert_eq!(opened(&ev, Slipped), []);
+        // Once that day comes again, the slipped reminder is made afresh.
+        let again = run(&explicit("2027-03-01"), None, &[], "2027-03-10");
+        assert_eq!(opened(&again, Slipped).len(), 1);
     }
 
     #[test]

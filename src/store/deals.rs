@@ -419,10 +419,10 @@ impl Store {
             .map(|s| s.id.clone())
             .ok_or_else(|| {
                 let ids: Vec<&str> = self.rules.stages.iter().map(|s| s.id.as_str()).collect();
-                StoreError::Invalid(format!(
-                    "unknown stage `{wanted}`; use one of: {}",
-                    ids.join(", ")
-                ))
+                StoreError::UnknownStage {
+                    given: wanted.to_string(),
+                    known: ids.join(", "),
+                }
             })
     }
 

@@ -13,21 +13,36 @@ use super::{Result, SETTING_ENGINE_DAY, Store, Writer, set_setting, setting};
 use crate::domain::{Deal, Grade, HistoryField, Id, Reminder, ReminderStatus};
 use crate::rules::{self, ReminderOp};
 
-/// Recomputes a deal's `last_touch` from its rows: the latest activity, or a
-/// revisit a person closed by hand (skipping a revisit restarts the cadence
-/// just as a call does).
-pub(super) fn recompute_last_touch(conn: &rusqlite::Connection, deal: Id) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE deals AS d SET last_touch = (SELECT max(t) FROM (
-            SELECT substr(max(x.at), 1, 10) AS t FROM activities x
-             WHERE x.deal_id = d.id AND x.deleted_at IS NULL
-            UNION ALL
-            SELECT max(m.closed_on) FROM reminders m
-             WHERE m.deal_id = d.id AND m.kind = 'revisit' AND m.deleted_at IS NULL
-               AND m.status IN ('done', 'dismissed') AND m.note LIKE 'manual:%'))
-         WHERE d.id = ?1",
-    )?
-    .execute([deal])?;
+/// Recomputes a deal's `last_touch` from its rows: the latest activity (as a
+/// day in the user's own calendar), or a revisit a person closed by hand
+/// (skipping a revisit restarts the cadence just as a call does).
+pub(super) fn recompute_last_touch(w: &Writer<'_>, deal: Id) -> Result<()> {
+    let conn = w.conn();
+    let last_activity: Option<String> = conn
+        .prepare_cached("SELECT max(at) FROM activities WHERE deal_id = ?1 AND deleted_at IS NULL")?
+        .query_row([deal], |r| r.get(0))?;
+    let last_closed: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(closed_on) FROM reminders
+             WHERE deal_id = ?1 AND kind = 'revisit' AND deleted_at IS NULL
+               AND status IN ('done', 'dismissed') AND note LIKE 'manual:%'",
+        )?
+        .query_row([deal], |r| r.get(0))?;
+    let activity_day = last_activity
+        .map(|at| values::parse_moment(&at))
+        .transpose()
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })?
+        .map(|at| at.with_timezone(&w.session.offset).date_naive());
+    let closed_day = last_closed
+        .map(|day| values::parse_day(&day))
+        .transpose()
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })?;
+    conn.prepare_cached("UPDATE deals SET last_touch = ?2 WHERE id = ?1")?
+        .execute(params![deal, activity_day.max(closed_day).map(values::day)])?;
     Ok(())
 }
 
@@ -234,6 +249,13 @@ fn apply(w: &Writer<'_>, deal_id: Id, op: ReminderOp) -> Result<()> {
                     version = version + 1 WHERE id = ?1",
             )?
             .execute(params![id, values::day(due), w.stamp(), w.session.user])?;
+        }
+        ReminderOp::Retract { id } => {
+            conn.prepare_cached(
+                "UPDATE reminders SET deleted_at = ?2, updated_at = ?2, updated_by = ?3,
+                    version = version + 1 WHERE id = ?1",
+            )?
+            .execute(params![id, w.stamp(), w.session.user])?;
         }
         ReminderOp::Wake { id } => {
             conn.prepare_cached(

@@ -62,6 +62,8 @@ pub enum StoreError {
         count: usize,
         ids: Vec<String>,
     },
+    #[error("unknown stage `{given}`; use one of: {known}")]
+    UnknownStage { given: String, known: String },
     #[error("{0}")]
     Invalid(String),
     #[error(

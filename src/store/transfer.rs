@@ -222,7 +222,12 @@ impl Store {
                     insert_contact(w, contact)?;
                 }
                 for deal in &demo.deals {
-                    let last_touch = deal.activities.iter().map(|a| a.at.date_naive()).max();
+                    let offset = w.session.offset;
+                    let last_touch = deal
+                        .activities
+                        .iter()
+                        .map(|a| a.at.with_timezone(&offset).date_naive())
+                        .max();
                     insert_deal(w, &deal.deal, last_touch)?;
                     for activity in &deal.activities {
                         insert_activity(w, activity)?;
@@ -683,7 +688,7 @@ impl Importer<'_, '_> {
         };
         insert_activity(self.w, &a)?;
         if let Some(deal) = a.deal_id {
-            recompute_last_touch(self.conn(), deal)?;
+            recompute_last_touch(self.w, deal)?;
         }
         self.summary.created += 1;
         Ok(())
@@ -747,7 +752,7 @@ impl Importer<'_, '_> {
                 r.meta.deleted_at.map(values::moment),
             ])
             .map_err(|e| missing_deal(e, r.deal_id))?;
-        recompute_last_touch(self.conn(), r.deal_id)?;
+        recompute_last_touch(self.w, r.deal_id)?;
         self.summary.created += 1;
         Ok(())
     }
