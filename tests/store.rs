@@ -553,7 +553,7 @@ fn importing_an_older_export_never_undoes_a_newer_edit() {
     s.update_deal(
         d,
         DealPatch {
-            amount: Some(Money(99_999_00)),
+            amount: Some(Money(9_999_900)),
             ..DealPatch::default()
         },
     )
@@ -565,7 +565,7 @@ fn importing_an_older_export_never_undoes_a_newer_edit() {
         .unwrap();
     assert_eq!((summary.updated, summary.unchanged), (0, 1));
     let now = s.deal(d).unwrap();
-    assert_eq!(now.amount, Money(99_999_00));
+    assert_eq!(now.amount, Money(9_999_900));
     assert_eq!(now.meta.version, version);
 }
 
