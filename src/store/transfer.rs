@@ -425,25 +425,7 @@ impl Importer<'_, '_> {
                 self.summary.updated += 1;
             }
             None => {
-                let name = r.name.trim().to_string();
-                if name.is_empty() {
-                    return Err(StoreError::Invalid("the account name is empty".to_string()));
-                }
-                let a = Account {
-                    id: r.id.unwrap_or_default(),
-                    name: name.clone(),
-                    kind: r.kind.unwrap_or(AccountKind::Enterprise),
-                    industry: r.industry.unwrap_or_default(),
-                    region: r.region.unwrap_or_default(),
-                    channel: r.channel.unwrap_or_default(),
-                    product_tier: r.product_tier,
-                    satisfaction: r.satisfaction.unwrap_or(Satisfaction::Unknown),
-                    owner: r.owner.unwrap_or_else(|| self.w.session.user.clone()),
-                    notes: r.notes.unwrap_or_default(),
-                    meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
-                };
-                insert_account(self.w, &a)?;
-                self.accounts_by_name.insert(name.to_lowercase(), a.id);
+                self.create_account(r)?;
                 self.summary.created += 1;
             }
         }
@@ -474,29 +456,48 @@ impl Importer<'_, '_> {
                 if let Some(id) = self.account_named(name)? {
                     return Ok(id);
                 }
-                let name = name.trim();
-                if name.is_empty() {
-                    return Err(StoreError::Invalid("the account name is empty".to_string()));
-                }
-                let a = Account {
-                    id: Id::new(),
-                    name: name.to_string(),
-                    kind: AccountKind::Enterprise,
-                    industry: String::new(),
-                    region: String::new(),
-                    channel: String::new(),
+                let id = self.create_account(AccountRecord {
+                    id: None,
+                    name: name.clone(),
+                    kind: None,
+                    industry: None,
+                    region: None,
+                    channel: None,
                     product_tier: None,
-                    satisfaction: Satisfaction::Unknown,
-                    owner: self.w.session.user.clone(),
-                    notes: String::new(),
-                    meta: self.w.new_meta(),
-                };
-                insert_account(self.w, &a)?;
-                self.accounts_by_name.insert(name.to_lowercase(), a.id);
+                    satisfaction: None,
+                    owner: None,
+                    notes: None,
+                    meta: None,
+                })?;
                 self.summary.accounts_created += 1;
-                Ok(a.id)
+                Ok(id)
             }
         }
+    }
+
+    /// A new account from a row, remembered by name so a second row naming
+    /// it finds this one.
+    fn create_account(&mut self, r: AccountRecord) -> Result<Id> {
+        let name = r.name.trim().to_string();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("the account name is empty".to_string()));
+        }
+        let a = Account {
+            id: r.id.unwrap_or_default(),
+            name,
+            kind: r.kind.unwrap_or(AccountKind::Enterprise),
+            industry: r.industry.unwrap_or_default(),
+            region: r.region.unwrap_or_default(),
+            channel: r.channel.unwrap_or_default(),
+            product_tier: r.product_tier,
+            satisfaction: r.satisfaction.unwrap_or(Satisfaction::Unknown),
+            owner: r.owner.unwrap_or_else(|| self.w.session.user.clone()),
+            notes: r.notes.unwrap_or_default(),
+            meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
+        };
+        insert_account(self.w, &a)?;
+        self.accounts_by_name.insert(a.name.to_lowercase(), a.id);
+        Ok(a.id)
     }
 
     fn contact(&mut self, r: ContactRecord) -> Result<()> {
