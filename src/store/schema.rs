@@ -90,19 +90,17 @@ CREATE TABLE activities (
 CREATE INDEX activities_by_deal ON activities(deal_id, at) WHERE deleted_at IS NULL;
 CREATE INDEX activities_by_account ON activities(account_id, at) WHERE deleted_at IS NULL;
 
--- Clustered by deal and time: a deal's past is read in one range, and a new
--- entry is one B-tree insert rather than a row plus two index entries.
 CREATE TABLE history (
+    id TEXT PRIMARY KEY NOT NULL,
     deal_id TEXT NOT NULL REFERENCES deals(id),
-    at TEXT NOT NULL,
-    id TEXT NOT NULL,
     field TEXT NOT NULL,
+    at TEXT NOT NULL,
     old TEXT NOT NULL,
     new TEXT NOT NULL,
     reason TEXT NOT NULL,
-    author TEXT NOT NULL,
-    PRIMARY KEY (deal_id, at, id)
-) STRICT, WITHOUT ROWID;
+    author TEXT NOT NULL
+) STRICT;
+CREATE INDEX history_by_deal ON history(deal_id, at);
 
 CREATE TABLE reminders (
     id TEXT PRIMARY KEY NOT NULL,

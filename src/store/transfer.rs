@@ -759,13 +759,7 @@ impl Importer<'_, '_> {
     }
 
     fn history(&mut self, h: HistoryEntry) -> Result<()> {
-        let known = self
-            .conn()
-            .prepare_cached("SELECT 1 FROM history WHERE deal_id = ?1 AND at = ?2 AND id = ?3")?
-            .query_row(params![h.deal_id, values::moment(h.at), h.id], |_| Ok(()))
-            .optional()?
-            .is_some();
-        if known {
+        if self.exists("history", h.id)? {
             self.summary.unchanged += 1;
             return Ok(());
         }
