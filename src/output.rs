@@ -94,7 +94,9 @@ impl Table {
 
         let mut out = String::new();
         let mut text = String::new();
-        for line in &lines {
+        // A table of label/value pairs has no header to show.
+        let skip = usize::from(self.headers.iter().all(|h| h.is_empty()));
+        for line in lines.iter().skip(skip) {
             text.clear();
             for (i, cell) in line.iter().enumerate() {
                 if i > 0 {
@@ -515,5 +517,13 @@ mod tests {
             .map(|f| f.to_possible_value().unwrap().get_name().to_string())
             .collect();
         assert_eq!(names, ["table", "csv", "json"]);
+    }
+
+    #[test]
+    fn a_table_without_headers_prints_only_its_rows() {
+        let mut t = Table::new(["", ""]);
+        t.push(["商机名称", "ERP 升级项目"]);
+        t.push(["Owner", "李娜"]);
+        assert_eq!(t.render(80), "商机名称  ERP 升级项目\nOwner     李娜\n");
     }
 }

@@ -320,14 +320,16 @@ fn close_soon(
     let Some(close) = deal.expected_close else {
         return;
     };
-    let due = sub_days(close, rules.close_warning_days);
+    let warn_from = sub_days(close, rules.close_warning_days);
     let exists = reminders
         .iter()
         .any(|r| r.kind == ReminderKind::CloseSoon && r.about == Some(close));
-    if grade == Grade::A && !slipped && due <= today && !exists {
+    if grade == Grade::A && !slipped && warn_from <= today && !exists {
+        // A deal that turns A inside the warning window is due now, not overdue
+        // from a day before anyone could have known.
         ops.push(ReminderOp::Open {
             kind: ReminderKind::CloseSoon,
-            due,
+            due: warn_from.max(today),
             about: Some(close),
         });
     }
@@ -1130,7 +1132,7 @@ mod tests {
         let ev = run(&deal, None, &[], "2027-01-23");
         assert_eq!(
             opened(&ev, CloseSoon),
-            [(d("2027-01-16"), Some(d("2027-01-23")))]
+            [(d("2027-01-23"), Some(d("2027-01-23")))]
         );
     }
 
@@ -1164,10 +1166,7 @@ mod tests {
             closed(&ev),
             [(pending.id, Dismissed, "close date moved".into())]
         );
-        assert_eq!(
-            opened(&ev, CloseSoon),
-            [(d("2027-01-11"), Some(d("2027-01-18")))]
-        );
+        assert_eq!(opened(&ev, CloseSoon), [(d(TODAY), Some(d("2027-01-18")))]);
     }
 
     #[test]
