@@ -877,4 +877,17 @@ mod tests {
             assert!(parse_import_datetime(input).is_err(), "{input}");
         }
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_text_makes_a_parser_panic(input in "\\PC{0,24}", digits in "[0-9/.:,年月日 +-]{0,20}") {
+            let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+            for text in [input.as_str(), digits.as_str()] {
+                let _ = parse_date(text, today);
+                let _ = parse_import_date(text);
+                let _ = parse_import_datetime(text);
+                let _ = parse_amount(text);
+            }
+        }
+    }
 }

@@ -980,4 +980,29 @@ mod tests {
         assert_eq!(err.line, 2);
         assert!(err.reason.contains("save it as \"CSV UTF-8\""), "{err}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn no_file_makes_a_reader_panic(
+            header in proptest::sample::select(vec![
+                "name,kind,region\n",
+                "Deal Name,Company Name,Amount,Close Date,Deal Stage\n",
+                "deal_id,kind,at,summary\n",
+                "",
+            ]),
+            body in "[a-zA-Z0-9 ,.:/\"\n¥年月日-]{0,300}",
+            noise in proptest::collection::vec(proptest::num::u8::ANY, 0..40),
+        ) {
+            let mut bytes = header.as_bytes().to_vec();
+            bytes.extend(body.as_bytes());
+            bytes.extend(noise);
+            let stages = [("lead", "Lead", "潜在客户"), ("won", "Won", "成交"), ("lost", "Lost", "输单")];
+            let _ = read_accounts(bytes.as_slice());
+            let _ = read_contacts(bytes.as_slice());
+            let _ = read_deals(bytes.as_slice(), &stages);
+            let _ = read_activities(bytes.as_slice());
+            let _ = read_reminders(bytes.as_slice());
+            let _ = read_history(bytes.as_slice());
+        }
+    }
 }
