@@ -606,3 +606,30 @@ fn winning_a_lost_deal_clears_the_lost_reason_and_update_cannot_lose_one() {
     let won = s.deal(d).unwrap();
     assert_eq!((won.stage.as_str(), won.lost_reason), ("won", None));
 }
+
+#[test]
+fn skipping_a_revisit_does_not_make_a_stale_deal_fresh_but_an_activity_does() {
+    let f = fixture();
+    let d = {
+        let mut s = open(&f.path, "2026-11-23");
+        let a = account(&mut s, "Northwind");
+        deal(&mut s, a, "Fleet rollout", Some("2027-03-01"))
+    };
+    let mut s = open(&f.path, "2026-12-10");
+    let row = |s: &Store| s.deals(&DealFilter::default()).unwrap().remove(0);
+    assert!(
+        row(&s).stale,
+        "17 days in `lead` (stale after 14) with no activity"
+    );
+    let pending = s.reminders(DueFilter::All, None).unwrap();
+    s.reminder_dismiss(pending[0].reminder.id).unwrap();
+    let after_dismiss = row(&s);
+    assert!(after_dismiss.stale);
+    assert_eq!(after_dismiss.last_activity, None);
+    assert_eq!(after_dismiss.last_touch, Some(day("2026-12-10")));
+    s.log_activity(d, ActivityKind::Visit, "上门拜访", None)
+        .unwrap();
+    let after_visit = row(&s);
+    assert!(!after_visit.stale);
+    assert_eq!(after_visit.last_activity, Some(day("2026-12-10")));
+}

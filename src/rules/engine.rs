@@ -115,14 +115,7 @@ pub fn evaluate(
     close_soon(deal, reminders, rules, today, grade, slipped, &mut ops);
     slipped_reminder(deal, reminders, today, slipped, &mut ops);
 
-    let stale = rules
-        .stage(&deal.stage)
-        .and_then(|s| s.stale_after_days)
-        .is_some_and(|days| {
-            let since =
-                last_activity.map_or(deal.stage_entered_on, |a| a.max(deal.stage_entered_on));
-            (today - since).num_days() > i64::from(days)
-        });
+    let stale = is_stale(deal, last_activity, rules, today);
 
     Evaluation {
         grade,
@@ -132,6 +125,25 @@ pub fn evaluate(
         next_revisit,
         reminder_ops: ops,
     }
+}
+
+/// An open deal that sat in its stage longer than the stage allows with no
+/// activity since it entered it.
+pub fn is_stale(
+    deal: &Deal,
+    last_activity: Option<NaiveDate>,
+    rules: &Rules,
+    today: NaiveDate,
+) -> bool {
+    deal.is_open()
+        && rules
+            .stage(&deal.stage)
+            .and_then(|s| s.stale_after_days)
+            .is_some_and(|days| {
+                let since =
+                    last_activity.map_or(deal.stage_entered_on, |a| a.max(deal.stage_entered_on));
+                (today - since).num_days() > i64::from(days)
+            })
 }
 
 fn decide_grade(deal: &Deal, rules: &Rules, today: NaiveDate) -> (Grade, Option<GradeChange>) {

@@ -8,4 +8,4 @@ mod engine;
 
 pub use calendar::add_months;
 pub use config::{Rules, RulesError, StageRule};
-pub use engine::{Evaluation, GradeChange, ReminderOp, evaluate, grade};
+pub use engine::{Evaluation, GradeChange, ReminderOp, evaluate, grade, is_stale};

@@ -54,6 +54,8 @@ pub struct DealRow {
     pub account: String,
     pub slipped: bool,
     pub stale: bool,
+    /// The day of the latest activity.
+    pub last_activity: Option<NaiveDate>,
     /// The latest activity, or a revisit closed by hand.
     pub last_touch: Option<NaiveDate>,
     pub next_revisit: Option<NaiveDate>,
@@ -303,7 +305,7 @@ impl Store {
                 created_at: w.session.now,
             };
             insert_activity(w, &activity)?;
-            touch_today(w, deal_id)?;
+            touch_today(w, deal_id, true)?;
             refresh_deals(w, &[deal_id])?;
             Ok(activity.id)
         })
@@ -426,16 +428,22 @@ impl Store {
             })
     }
 
-    fn deal_row(&self, (deal, account, last_touch, pending_revisit): RawDealRow) -> DealRow {
-        let eval = rules::evaluate(&deal, last_touch, &[], &self.rules, self.session.today);
+    fn deal_row(
+        &self,
+        (deal, account, last_activity, last_touch, pending_revisit): RawDealRow,
+    ) -> DealRow {
+        let today = self.session.today;
+        let eval = rules::evaluate(&deal, last_touch, &[], &self.rules, today);
         DealRow {
             slipped: eval.slipped,
-            stale: eval.stale,
+            // Stale means no activity: a revisit skipped by hand does not count.
+            stale: rules::is_stale(&deal, last_activity, &self.rules, today),
             next_revisit: if deal.is_open() {
                 pending_revisit.or(eval.next_revisit)
             } else {
                 None
             },
+            last_activity,
             last_touch,
             account,
             deal,
@@ -443,7 +451,13 @@ impl Store {
     }
 }
 
-type RawDealRow = (Deal, String, Option<NaiveDate>, Option<NaiveDate>);
+type RawDealRow = (
+    Deal,
+    String,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+    Option<NaiveDate>,
+);
 
 /// Deals with their account name, last activity day and pending revisit due;
 /// each subquery is one seek in a partial index.
@@ -452,7 +466,7 @@ fn deal_row_select() -> String {
     let _ = write!(
         sql,
         "SELECT {DEAL_COLUMNS}, a.name,
-            d.last_touch,
+            d.last_activity, d.last_touch,
             (SELECT r.due FROM reminders r
               WHERE r.deal_id = d.id AND r.kind = 'revisit'
                 AND r.deleted_at IS NULL AND r.status IN ('open', 'snoozed'))
@@ -469,6 +483,7 @@ fn read_deal_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawDealRow> {
         row.get(n)?,
         get_opt_day(row, n + 1)?,
         get_opt_day(row, n + 2)?,
+        get_opt_day(row, n + 3)?,
     ))
 }
 
@@ -576,14 +591,21 @@ fn save_deal(w: &Writer<'_>, d: &Deal) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn insert_deal(w: &Writer<'_>, d: &Deal, last_touch: Option<NaiveDate>) -> Result<()> {
+/// `last_activity` is the day of the deal's latest activity, when its
+/// activities go in with it (demo data).
+pub(super) fn insert_deal(
+    w: &Writer<'_>,
+    d: &Deal,
+    last_activity: Option<NaiveDate>,
+) -> Result<()> {
     w.conn()
         .prepare_cached(
             "INSERT INTO deals (id, account_id, title, amount_minor, stage, need, expected_close,
                 grade, pinned_grade, pin_reason, owner, created_on, stage_entered_on, closed_on,
-                lost_reason, created_at, updated_at, updated_by, version, deleted_at, last_touch)
+                lost_reason, created_at, updated_at, updated_by, version, deleted_at, last_activity,
+                last_touch)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21)",
+                ?18, ?19, ?20, ?21, ?21)",
         )?
         .execute(params![
             d.id,
@@ -606,7 +628,7 @@ pub(super) fn insert_deal(w: &Writer<'_>, d: &Deal, last_touch: Option<NaiveDate
             d.meta.updated_by,
             d.meta.version,
             d.meta.deleted_at.map(values::moment),
-            last_touch.map(values::day),
+            last_activity.map(values::day),
         ])?;
     Ok(())
 }

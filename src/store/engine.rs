@@ -41,8 +41,12 @@ pub(super) fn recompute_last_touch(w: &Writer<'_>, deal: Id) -> Result<()> {
         .map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
         })?;
-    conn.prepare_cached("UPDATE deals SET last_touch = ?2 WHERE id = ?1")?
-        .execute(params![deal, activity_day.max(closed_day).map(values::day)])?;
+    conn.prepare_cached("UPDATE deals SET last_activity = ?2, last_touch = ?3 WHERE id = ?1")?
+        .execute(params![
+            deal,
+            activity_day.map(values::day),
+            activity_day.max(closed_day).map(values::day)
+        ])?;
     Ok(())
 }
 
@@ -87,14 +91,18 @@ fn engine_key(session: &super::Session, rules: &crate::rules::Rules) -> String {
     format!("{}|{:016x}", values::day(session.today), hasher.finish())
 }
 
-/// Counts today as a touch of the deal, in the user's own calendar.
-pub(super) fn touch_today(w: &Writer<'_>, deal: Id) -> Result<()> {
+/// Counts today as a touch of the deal, in the user's own calendar; an
+/// activity also counts as activity (a revisit closed by hand does not).
+pub(super) fn touch_today(w: &Writer<'_>, deal: Id, by_activity: bool) -> Result<()> {
+    let today = values::day(w.session.today);
     w.conn()
         .prepare_cached(
-            "UPDATE deals SET last_touch = ?2 WHERE id = ?1
-               AND (last_touch IS NULL OR last_touch < ?2)",
+            "UPDATE deals SET last_touch = max(coalesce(last_touch, ''), ?2),
+                last_activity = CASE WHEN ?3 THEN max(coalesce(last_activity, ''), ?2)
+                                     ELSE last_activity END
+             WHERE id = ?1",
         )?
-        .execute(params![deal, values::day(w.session.today)])?;
+        .execute(params![deal, today, by_activity])?;
     Ok(())
 }
 

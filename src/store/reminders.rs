@@ -101,7 +101,7 @@ impl Store {
             let note = format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user);
             close_reminder(w, reminder.id, status, &note)?;
             if reminder.kind == ReminderKind::Revisit {
-                super::engine::touch_today(w, reminder.deal_id)?;
+                super::engine::touch_today(w, reminder.deal_id, false)?;
             }
             super::engine::refresh_deals(w, &[reminder.deal_id])?;
             Ok(())

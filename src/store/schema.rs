@@ -64,8 +64,10 @@ CREATE TABLE deals (
     updated_by TEXT NOT NULL,
     version INTEGER NOT NULL DEFAULT 1,
     deleted_at TEXT,
-    -- Derived, not edited: the day of the latest activity or of a revisit a
-    -- person closed by hand, kept here so the engine reads one row per deal.
+    -- Derived, not edited, kept here so the engine reads one row per deal:
+    -- the day of the latest activity, and the later of that and a revisit a
+    -- person closed by hand (which restarts the revisit cadence).
+    last_activity TEXT,
     last_touch TEXT
 ) STRICT;
 -- The tier lists and `list --grade`: open deals by grade, in close-date order.

@@ -223,12 +223,12 @@ impl Store {
                 }
                 for deal in &demo.deals {
                     let offset = w.session.offset;
-                    let last_touch = deal
+                    let last_activity = deal
                         .activities
                         .iter()
                         .map(|a| a.at.with_timezone(&offset).date_naive())
                         .max();
-                    insert_deal(w, &deal.deal, last_touch)?;
+                    insert_deal(w, &deal.deal, last_activity)?;
                     for activity in &deal.activities {
                         insert_activity(w, activity)?;
                     }
