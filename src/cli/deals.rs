@@ -131,11 +131,15 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
             println!("{}", ctx.catalog.fmt("msg.updated", &[("id", &id.short())]));
             for c in changes {
                 println!(
-                    "{}: {} → {} ({})",
-                    ctx.catalog.get("col.grade"),
-                    c.from,
-                    c.to,
-                    c.reason
+                    "{}",
+                    ctx.catalog.fmt(
+                        "msg.regraded",
+                        &[
+                            ("from", c.from.as_str()),
+                            ("to", c.to.as_str()),
+                            ("reason", &c.reason)
+                        ],
+                    )
                 );
             }
         }

@@ -260,9 +260,8 @@ fn run(cli: Cli) -> CliResult {
     };
     let user = cli
         .user
-        .clone()
         .filter(|u| !u.trim().is_empty())
-        .or(config.user.clone())
+        .or(config.user)
         .unwrap_or_else(config::login_name);
     let rules = Rules::load(Some(&dirs.rules_file()))?;
     let (path, mode) = match cli.db.or(config.db) {
@@ -290,7 +289,8 @@ fn run(cli: Cli) -> CliResult {
     };
     match command {
         Command::Init => {
-            println!("database ready: {}", ctx.store.path().display());
+            let path = ctx.store.path().display().to_string();
+            println!("{}", ctx.catalog.fmt("msg.db_ready", &[("path", &path)]));
             Ok(())
         }
         Command::Demo(args) => transfer::demo(&mut ctx, args),

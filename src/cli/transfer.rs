@@ -42,14 +42,19 @@ pub fn demo(ctx: &mut Context, args: DemoArgs) -> CliResult {
     let summary = ctx
         .store
         .demo(args.accounts, args.seed, &mut progress_printer("demo"))?;
+    let seconds = format!("{:.1}", started.elapsed().as_secs_f64());
     println!(
-        "{}: {} accounts, {} contacts, {} deals, {} activities ({:.1}s)",
-        ctx.catalog.get("msg.demo_done"),
-        summary.accounts,
-        summary.contacts,
-        summary.deals,
-        summary.activities,
-        started.elapsed().as_secs_f64()
+        "{}",
+        ctx.catalog.fmt(
+            "msg.demo_done",
+            &[
+                ("accounts", &summary.accounts.to_string()),
+                ("contacts", &summary.contacts.to_string()),
+                ("deals", &summary.deals.to_string()),
+                ("activities", &summary.activities.to_string()),
+                ("seconds", &seconds),
+            ],
+        )
     );
     Ok(())
 }
@@ -62,19 +67,28 @@ pub fn import(ctx: &mut Context, args: ImportArgs) -> CliResult {
     let summary = ctx
         .store
         .import(kind, input, args.dry_run, &mut progress_printer("import"))?;
-    let verb = if summary.dry_run {
-        ctx.catalog.get("msg.import_dry_run")
+    let key = if summary.dry_run {
+        "msg.import_dry_run"
     } else {
-        ctx.catalog.get("msg.imported")
+        "msg.imported"
     };
+    let what = ctx
+        .catalog
+        .get(&format!("import_kind.{}", kind.noun()))
+        .to_string();
     println!(
-        "{verb}: {} {} ({} new, {} updated, {} unchanged; {} new accounts)",
-        summary.rows,
-        kind.noun(),
-        summary.created,
-        summary.updated,
-        summary.unchanged,
-        summary.accounts_created
+        "{}",
+        ctx.catalog.fmt(
+            key,
+            &[
+                ("rows", &summary.rows.to_string()),
+                ("what", &what),
+                ("created", &summary.created.to_string()),
+                ("updated", &summary.updated.to_string()),
+                ("unchanged", &summary.unchanged.to_string()),
+                ("accounts", &summary.accounts_created.to_string()),
+            ],
+        )
     );
     Ok(())
 }

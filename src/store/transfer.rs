@@ -43,7 +43,7 @@ impl ImportKind {
             ImportKind::Deals => "deals",
             ImportKind::Activities => "activities",
             ImportKind::Reminders => "reminders",
-            ImportKind::History => "history entries",
+            ImportKind::History => "history",
         }
     }
 }
