@@ -2,7 +2,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::rows::{self, ACCOUNT_COLUMNS, CONTACT_COLUMNS};
 use super::{Result, Store, StoreError, Table, Writer, values};
-use crate::domain::{Account, AccountKind, Contact, Id, ProductTier, Satisfaction};
+use crate::domain::{Account, AccountKind, Contact, Id, ProductTier, RowMeta, Satisfaction};
 
 #[derive(Debug, Clone, Default)]
 pub struct NewAccount {
@@ -93,30 +93,13 @@ impl Store {
             if let Some(v) = patch.notes {
                 account.notes = v;
             }
-            let changed = w.conn().execute(
-                "UPDATE accounts SET name = ?2, kind = ?3, industry = ?4, region = ?5, channel = ?6,
-                    product_tier = ?7, satisfaction = ?8, owner = ?9, notes = ?10,
-                    updated_at = ?11, updated_by = ?12, version = version + 1
-                 WHERE id = ?1 AND version = ?13",
-                params![
-                    account.id,
-                    account.name,
-                    account.kind,
-                    account.industry,
-                    account.region,
-                    account.channel,
-                    account.product_tier,
-                    account.satisfaction,
-                    account.owner,
-                    account.notes,
-                    w.stamp(),
-                    w.session.user,
-                    account.meta.version,
-                ],
-            )?;
-            if changed == 0 {
-                return Err(conflict(w.conn(), "accounts", "account", id));
-            }
+            let meta = RowMeta {
+                updated_at: w.session.now,
+                updated_by: w.session.user.clone(),
+                version: account.meta.version + 1,
+                ..account.meta.clone()
+            };
+            write_account(w, &account, &meta, account.meta.version)?;
             get_account(w.conn(), id)
         })
     }
@@ -238,6 +221,45 @@ pub(super) fn insert_account(w: &Writer<'_>, a: &Account) -> Result<Id> {
             a.meta.deleted_at.map(values::moment),
         ])?;
     Ok(a.id)
+}
+
+/// Writes every field of an account with the given bookkeeping, but only over
+/// the version it was loaded at: anything else is a conflict, never an
+/// overwrite.
+pub(super) fn write_account(
+    w: &Writer<'_>,
+    a: &Account,
+    meta: &RowMeta,
+    loaded_version: i64,
+) -> Result<()> {
+    let changed = w.conn().execute(
+        "UPDATE accounts SET name = ?2, kind = ?3, industry = ?4, region = ?5, channel = ?6,
+            product_tier = ?7, satisfaction = ?8, owner = ?9, notes = ?10, created_at = ?11,
+            updated_at = ?12, updated_by = ?13, version = ?14, deleted_at = ?15
+         WHERE id = ?1 AND version = ?16",
+        params![
+            a.id,
+            a.name,
+            a.kind,
+            a.industry,
+            a.region,
+            a.channel,
+            a.product_tier,
+            a.satisfaction,
+            a.owner,
+            a.notes,
+            values::moment(meta.created_at),
+            values::moment(meta.updated_at),
+            meta.updated_by,
+            meta.version,
+            meta.deleted_at.map(values::moment),
+            loaded_version,
+        ],
+    )?;
+    if changed == 0 {
+        return Err(conflict(w.conn(), "accounts", "account", a.id));
+    }
+    Ok(())
 }
 
 pub(super) fn insert_contact(w: &Writer<'_>, c: &Contact) -> Result<()> {

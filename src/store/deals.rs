@@ -10,7 +10,7 @@ use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
 use crate::domain::{
     Activity, ActivityKind, Deal, Grade, HistoryEntry, HistoryField, Id, LOST, Money, Need, Pin,
-    Reminder, WON,
+    Reminder, RowMeta, WON,
 };
 use crate::rules;
 
@@ -558,16 +558,35 @@ pub(super) fn get_deal(conn: &Connection, id: Id) -> Result<Deal> {
         })
 }
 
-/// Writes every field of a deal loaded in this transaction, bumping its version.
+/// Saves a deal loaded in this transaction as a new version by this user.
 fn save_deal(w: &Writer<'_>, d: &Deal) -> Result<()> {
+    let meta = RowMeta {
+        updated_at: w.session.now,
+        updated_by: w.session.user.clone(),
+        version: d.meta.version + 1,
+        ..d.meta.clone()
+    };
+    write_deal(w, d, &meta, d.meta.version)
+}
+
+/// Writes every field of a deal with the given bookkeeping, but only over
+/// the version it was loaded at: anything else is a conflict, never an
+/// overwrite.
+pub(super) fn write_deal(
+    w: &Writer<'_>,
+    d: &Deal,
+    meta: &RowMeta,
+    loaded_version: i64,
+) -> Result<()> {
     let changed = w.conn().execute(
-        "UPDATE deals SET title = ?2, amount_minor = ?3, stage = ?4, need = ?5,
-            expected_close = ?6, grade = ?7, pinned_grade = ?8, pin_reason = ?9, owner = ?10,
-            stage_entered_on = ?11, closed_on = ?12, lost_reason = ?13,
-            updated_at = ?14, updated_by = ?15, version = version + 1
-         WHERE id = ?1 AND version = ?16",
+        "UPDATE deals SET account_id = ?2, title = ?3, amount_minor = ?4, stage = ?5, need = ?6,
+            expected_close = ?7, grade = ?8, pinned_grade = ?9, pin_reason = ?10, owner = ?11,
+            created_on = ?12, stage_entered_on = ?13, closed_on = ?14, lost_reason = ?15,
+            created_at = ?16, updated_at = ?17, updated_by = ?18, version = ?19, deleted_at = ?20
+         WHERE id = ?1 AND version = ?21",
         params![
             d.id,
+            d.account_id,
             d.title,
             d.amount,
             d.stage,
@@ -577,12 +596,16 @@ fn save_deal(w: &Writer<'_>, d: &Deal) -> Result<()> {
             d.pin.as_ref().map(|p| p.grade),
             d.pin.as_ref().map(|p| p.reason.clone()),
             d.owner,
+            values::day(d.created_on),
             values::day(d.stage_entered_on),
             d.closed_on.map(values::day),
             d.lost_reason,
-            w.stamp(),
-            w.session.user,
-            d.meta.version,
+            values::moment(meta.created_at),
+            values::moment(meta.updated_at),
+            meta.updated_by,
+            meta.version,
+            meta.deleted_at.map(values::moment),
+            loaded_version,
         ],
     )?;
     if changed == 0 {

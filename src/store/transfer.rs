@@ -421,7 +421,8 @@ impl Importer<'_, '_> {
                     self.summary.unchanged += 1;
                     return Ok(());
                 }
-                replace_account(self.w, &a, before.meta.version)?;
+                let meta = bump(self.w, &a.meta, before.meta.version);
+                super::accounts::write_account(self.w, &a, &meta, before.meta.version)?;
                 self.summary.updated += 1;
             }
             None => {
@@ -636,7 +637,8 @@ impl Importer<'_, '_> {
             self.summary.unchanged += 1;
             return Ok(());
         }
-        replace_deal(self.w, &d, before.meta.version)?;
+        let meta = bump(self.w, &d.meta, before.meta.version);
+        super::deals::write_deal(self.w, &d, &meta, before.meta.version)?;
         self.summary.updated += 1;
         Ok(())
     }
@@ -802,69 +804,6 @@ fn set(field: &mut String, value: Option<String>) {
     if let Some(v) = value {
         *field = v;
     }
-}
-
-/// Overwrites an account row as imported; restored rows keep their bookkeeping.
-fn replace_account(w: &Writer<'_>, a: &Account, loaded_version: i64) -> Result<()> {
-    let meta = bump(w, &a.meta, loaded_version);
-    w.conn().execute(
-        "UPDATE accounts SET name = ?2, kind = ?3, industry = ?4, region = ?5, channel = ?6,
-            product_tier = ?7, satisfaction = ?8, owner = ?9, notes = ?10, created_at = ?11,
-            updated_at = ?12, updated_by = ?13, version = ?14, deleted_at = ?15
-         WHERE id = ?1",
-        params![
-            a.id,
-            a.name,
-            a.kind,
-            a.industry,
-            a.region,
-            a.channel,
-            a.product_tier,
-            a.satisfaction,
-            a.owner,
-            a.notes,
-            values::moment(meta.created_at),
-            values::moment(meta.updated_at),
-            meta.updated_by,
-            meta.version,
-            meta.deleted_at.map(values::moment),
-        ],
-    )?;
-    Ok(())
-}
-
-fn replace_deal(w: &Writer<'_>, d: &Deal, loaded_version: i64) -> Result<()> {
-    let meta = bump(w, &d.meta, loaded_version);
-    w.conn().execute(
-        "UPDATE deals SET account_id = ?2, title = ?3, amount_minor = ?4, stage = ?5, need = ?6,
-            expected_close = ?7, grade = ?8, pinned_grade = ?9, pin_reason = ?10, owner = ?11,
-            created_on = ?12, stage_entered_on = ?13, closed_on = ?14, lost_reason = ?15,
-            created_at = ?16, updated_at = ?17, updated_by = ?18, version = ?19, deleted_at = ?20
-         WHERE id = ?1",
-        params![
-            d.id,
-            d.account_id,
-            d.title,
-            d.amount,
-            d.stage,
-            d.need,
-            d.expected_close.map(values::day),
-            d.grade,
-            d.pin.as_ref().map(|p| p.grade),
-            d.pin.as_ref().map(|p| p.reason.clone()),
-            d.owner,
-            values::day(d.created_on),
-            values::day(d.stage_entered_on),
-            d.closed_on.map(values::day),
-            d.lost_reason,
-            values::moment(meta.created_at),
-            values::moment(meta.updated_at),
-            meta.updated_by,
-            meta.version,
-            meta.deleted_at.map(values::moment),
-        ],
-    )?;
-    Ok(())
 }
 
 /// A row whose bookkeeping came with the import is written as it is; any
