@@ -190,7 +190,7 @@ mod tests {
         );
         assert_eq!(
             todos[1].get_summary(),
-            Some("Slipped: CRM, phase 2 (Acme Ltd)")
+            Some("Confirm new close date: CRM, phase 2 (Acme Ltd)")
         );
         assert_eq!(
             todos[1].get_description(),

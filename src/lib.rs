@@ -11,3 +11,4 @@ pub mod parse;
 pub mod rules;
 pub mod store;
 pub mod transfer;
+pub mod tui;

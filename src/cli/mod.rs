@@ -285,6 +285,11 @@ fn run(cli: Cli) -> CliResult {
         width: crate::output::terminal_width(),
     };
     let Some(command) = cli.command else {
+        use std::io::IsTerminal;
+        // A person at a terminal gets the UI; a pipe or a script gets the overview.
+        if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
+            return crate::tui::run(ctx.store, ctx.catalog).map_err(Failure::Error);
+        }
         return views::overview(&ctx);
     };
     match command {

@@ -168,6 +168,7 @@ pub fn list(ctx: &Context, args: ListArgs) -> CliResult {
         stage: args.stage,
         owner: args.owner,
         slipped_only: args.slipped,
+        ..DealFilter::default()
     })?;
     let currency = ctx.store.currency()?;
     let json: Vec<DealJson> = rows.iter().map(|r| DealJson::new(r, &currency)).collect();

@@ -45,6 +45,9 @@ pub struct DealFilter {
     pub stage: Option<String>,
     pub owner: Option<String>,
     pub slipped_only: bool,
+    /// A window of the result, for views that show only what fits.
+    pub offset: usize,
+    pub limit: Option<usize>,
 }
 
 /// A deal as lists show it: with its account's name and what the engine says.
@@ -341,11 +344,47 @@ impl Store {
             args.push(Value::Text(values::day(self.session.today)));
         }
         sql.push_str(" ORDER BY d.grade, d.expected_close IS NULL, d.expected_close, d.title");
+        if let Some(limit) = filter.limit {
+            sql.push_str(" LIMIT ? OFFSET ?");
+            args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            args.push(Value::Integer(
+                i64::try_from(filter.offset).unwrap_or(i64::MAX),
+            ));
+        }
         let mut stmt = self.conn.prepare(&sql)?;
         let raw = stmt
             .query_map(params_from_iter(args), read_deal_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(raw.into_iter().map(|r| self.deal_row(r)).collect())
+    }
+
+    /// Count and total amount of deals per stage, in pipeline order (zeros included).
+    pub fn stage_totals(&self) -> Result<Vec<(String, i64, Money)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT stage, count(*), sum(amount_minor) FROM deals
+             WHERE deleted_at IS NULL GROUP BY stage",
+        )?;
+        let found = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Money>(2)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(self
+            .rules
+            .stages
+            .iter()
+            .map(|stage| {
+                found
+                    .iter()
+                    .find(|(id, _, _)| *id == stage.id)
+                    .cloned()
+                    .unwrap_or((stage.id.clone(), 0, Money(0)))
+            })
+            .collect())
     }
 
     /// Count and total amount of open deals per grade, A to E (zeros included).

@@ -1,0 +1,554 @@
+//! The application state and its one update step: an [`Action`] goes in, the
+//! store is changed in one transaction, and the views re-read what they show.
+
+use chrono::NaiveDate;
+
+use super::keys::Action;
+use crate::domain::{ActivityKind, Grade, Id};
+use crate::i18n::Catalog;
+use crate::parse;
+use crate::store::{DealDetail, DealFilter, DealPatch, DealRow, DueFilter, ReminderRow, Store};
+
+/// How many cards or rows a view loads at a time: more than any screen shows,
+/// far fewer than a large pipeline holds.
+pub const PAGE: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Board,
+    Tiers,
+    Agenda,
+    Accounts,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Board, View::Tiers, View::Agenda, View::Accounts];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            View::Board => "view.board",
+            View::Tiers => "view.tiers",
+            View::Agenda => "view.agenda",
+            View::Accounts => "view.accounts",
+        }
+    }
+}
+
+/// One list of deals on screen: a stage column of the board or a grade of the tiers.
+#[derive(Debug, Clone, Default)]
+pub struct Lane {
+    pub title: String,
+    pub count: i64,
+    pub amount: crate::domain::Money,
+    pub rows: Vec<DealRow>,
+    pub selected: usize,
+}
+
+/// What a one-line prompt is asking for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    CloseDate(Id),
+    Activity(Id),
+    Won(Id),
+    Lost(Id),
+    Pin(Id),
+    Snooze(Id),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub ask: Ask,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    Prompt(Prompt),
+}
+
+pub struct App {
+    pub store: Store,
+    pub catalog: Catalog,
+    pub view: View,
+    pub board: Vec<Lane>,
+    pub board_column: usize,
+    pub tiers: Vec<Lane>,
+    pub tier_column: usize,
+    pub agenda: Vec<ReminderRow>,
+    pub agenda_selected: usize,
+    pub accounts: Vec<crate::domain::Account>,
+    pub accounts_selected: usize,
+    pub detail: Option<DealDetail>,
+    pub popup: Option<Popup>,
+    pub message: String,
+    pub due_now: usize,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(store: Store, catalog: Catalog) -> crate::store::Result<App> {
+        let mut app = App {
+            store,
+            catalog,
+            view: View::Board,
+            board: Vec::new(),
+            board_column: 0,
+            tiers: Vec::new(),
+            tier_column: 0,
+            agenda: Vec::new(),
+            agenda_selected: 0,
+            accounts: Vec::new(),
+            accounts_selected: 0,
+            detail: None,
+            popup: None,
+            message: String::new(),
+            due_now: 0,
+            quit: false,
+        };
+        app.reload()?;
+        Ok(app)
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.store.session().today
+    }
+
+    /// Re-reads what the current view shows, keeping the selection in range.
+    pub fn reload(&mut self) -> crate::store::Result<()> {
+        self.due_now = self.store.reminders(DueFilter::Today, None)?.len();
+        match self.view {
+            View::Board => self.load_board()?,
+            View::Tiers => self.load_tiers()?,
+            View::Agenda => {
+                self.agenda = self.store.reminders(DueFilter::Week, None)?;
+                self.agenda_selected = self
+                    .agenda_selected
+                    .min(self.agenda.len().saturating_sub(1));
+            }
+            View::Accounts => {
+                self.accounts = self.store.accounts(&Default::default())?;
+                self.accounts_selected = self
+                    .accounts_selected
+                    .min(self.accounts.len().saturating_sub(1));
+            }
+        }
+        if let Some(detail) = &self.detail {
+            self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
+        }
+        Ok(())
+    }
+
+    fn load_board(&mut self) -> crate::store::Result<()> {
+        let totals = self.store.stage_totals()?;
+        let open: Vec<(String, String)> = self
+            .store
+            .rules()
+            .open_stages()
+            .map(|s| (s.id.clone(), self.stage_label(&s.id)))
+            .collect();
+        let mut lanes = Vec::with_capacity(open.len());
+        for (i, (stage, label)) in open.into_iter().enumerate() {
+            let (count, amount) = totals
+                .iter()
+                .find(|(id, _, _)| *id == stage)
+                .map(|(_, c, a)| (*c, *a))
+                .unwrap_or_default();
+            let rows = self.store.deals(&DealFilter {
+                stage: Some(stage),
+                limit: Some(PAGE),
+                ..DealFilter::default()
+            })?;
+            let selected = self.board.get(i).map_or(0, |l| l.selected);
+            lanes.push(Lane {
+                title: label,
+                count,
+                amount,
+                selected: selected.min(rows.len().saturating_sub(1)),
+                rows,
+            });
+        }
+        self.board = lanes;
+        self.board_column = self.board_column.min(self.board.len().saturating_sub(1));
+        Ok(())
+    }
+
+    fn load_tiers(&mut self) -> crate::store::Result<()> {
+        let totals = self.store.grade_totals()?;
+        let mut lanes = Vec::with_capacity(totals.len());
+        for (i, (grade, count, amount)) in totals.into_iter().enumerate() {
+            let rows = self.store.deals(&DealFilter {
+                grade: Some(grade),
+                limit: Some(PAGE),
+                ..DealFilter::default()
+            })?;
+            let cadence = self
+                .store
+                .rules()
+                .cadence(grade)
+                .map(|days| {
+                    self.catalog
+                        .fmt("tui.cadence", &[("days", &days.to_string())])
+                })
+                .unwrap_or_default();
+            let selected = self.tiers.get(i).map_or(0, |l| l.selected);
+            lanes.push(Lane {
+                title: format!("{grade} {cadence}").trim_end().to_string(),
+                count,
+                amount,
+                selected: selected.min(rows.len().saturating_sub(1)),
+                rows,
+            });
+        }
+        self.tiers = lanes;
+        Ok(())
+    }
+
+    pub fn stage_label(&self, id: &str) -> String {
+        match self.store.rules().stage(id) {
+            Some(s) if self.catalog.lang() == crate::i18n::Lang::ZhCn => s.zh.clone(),
+            Some(s) => s.en.clone(),
+            None => id.to_string(),
+        }
+    }
+
+    /// The deal under the cursor in the current view, if any.
+    pub fn selected_deal(&self) -> Option<&DealRow> {
+        if let Some(detail) = &self.detail {
+            return Some(&detail.row);
+        }
+        match self.view {
+            View::Board => self
+                .board
+                .get(self.board_column)
+                .and_then(|l| l.rows.get(l.selected)),
+            View::Tiers => self
+                .tiers
+                .get(self.tier_column)
+                .and_then(|l| l.rows.get(l.selected)),
+            View::Agenda | View::Accounts => None,
+        }
+    }
+
+    fn selected_reminder(&self) -> Option<&ReminderRow> {
+        (self.view == View::Agenda && self.detail.is_none())
+            .then(|| self.agenda.get(self.agenda_selected))
+            .flatten()
+    }
+
+    /// Applies one action; errors a user can cause become the status message.
+    pub fn update(&mut self, action: Action) {
+        if let Err(message) = self.apply(action) {
+            self.message = message;
+        }
+        if let Err(e) = self.reload() {
+            self.message = e.to_string();
+        }
+    }
+
+    fn apply(&mut self, action: Action) -> Result<(), String> {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Show(view) => {
+                self.view = view;
+                self.detail = None;
+            }
+            Action::NextView => {
+                let at = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
+                self.view = View::ALL[(at + 1) % View::ALL.len()];
+                self.detail = None;
+            }
+            Action::Up => self.step(-1),
+            Action::Down => self.step(1),
+            Action::Left => self.column(-1),
+            Action::Right => self.column(1),
+            Action::Open => self.open()?,
+            Action::Back => {
+                if self.popup.take().is_none() {
+                    self.detail = None;
+                }
+            }
+            Action::Help => self.popup = Some(Popup::Help),
+            Action::MoveStage(forward) => self.move_stage(forward)?,
+            Action::ChangeClose => self.ask(Ask::CloseDate),
+            Action::LogActivity => self.ask(Ask::Activity),
+            Action::Won => self.ask(Ask::Won),
+            Action::Lost => self.ask(Ask::Lost),
+            Action::Pin => {
+                if let Some(row) = self.selected_deal() {
+                    if row.deal.pin.is_some() {
+                        let id = row.deal.id;
+                        self.store.unpin(id).map_err(|e| e.to_string())?;
+                        self.message = self.catalog.fmt("msg.unpinned", &[("id", &id.short())]);
+                    } else {
+                        self.ask(Ask::Pin);
+                    }
+                }
+            }
+            Action::Done => {
+                if let Some(r) = self.selected_reminder() {
+                    let id = r.reminder.id;
+                    self.store.reminder_done(id).map_err(|e| e.to_string())?;
+                    self.message = self
+                        .catalog
+                        .fmt("msg.reminder_done", &[("id", &id.short())]);
+                }
+            }
+            Action::Snooze => {
+                if let Some(r) = self.selected_reminder() {
+                    let id = r.reminder.id;
+                    self.popup = Some(Popup::Prompt(Prompt {
+                        ask: Ask::Snooze(id),
+                        text: "+1w".to_string(),
+                        error: None,
+                    }));
+                }
+            }
+            Action::LoadDemo => {
+                if self.board.iter().all(|l| l.count == 0) {
+                    let summary = self
+                        .store
+                        .demo(200, 1, &mut |_, _| {})
+                        .map_err(|e| e.to_string())?;
+                    self.message = self.catalog.fmt(
+                        "tui.demo_loaded",
+                        &[("accounts", &summary.accounts.to_string())],
+                    );
+                }
+            }
+            Action::Type(c) => self.edit(|text| text.push(c)),
+            Action::Erase => self.edit(|text| {
+                text.pop();
+            }),
+            Action::ClearInput => self.edit(String::clear),
+            Action::Submit => self.submit(),
+        }
+        Ok(())
+    }
+
+    fn step(&mut self, by: isize) {
+        let (selected, len) = match self.view {
+            View::Board => match self.board.get_mut(self.board_column) {
+                Some(lane) => (&mut lane.selected, lane.rows.len()),
+                None => return,
+            },
+            View::Tiers => match self.tiers.get_mut(self.tier_column) {
+                Some(lane) => (&mut lane.selected, lane.rows.len()),
+                None => return,
+            },
+            View::Agenda => (&mut self.agenda_selected, self.agenda.len()),
+            View::Accounts => (&mut self.accounts_selected, self.accounts.len()),
+        };
+        *selected = selected
+            .saturating_add_signed(by)
+            .min(len.saturating_sub(1));
+    }
+
+    fn column(&mut self, by: isize) {
+        let (column, len) = match self.view {
+            View::Board => (&mut self.board_column, self.board.len()),
+            View::Tiers => (&mut self.tier_column, self.tiers.len()),
+            View::Agenda | View::Accounts => return,
+        };
+        *column = column.saturating_add_signed(by).min(len.saturating_sub(1));
+    }
+
+    fn open(&mut self) -> Result<(), String> {
+        let id = match self.view {
+            View::Agenda => self.selected_reminder().map(|r| r.reminder.deal_id),
+            _ => self.selected_deal().map(|r| r.deal.id),
+        };
+        if let Some(id) = id {
+            self.detail = Some(self.store.deal_detail(id).map_err(|e| e.to_string())?);
+        }
+        Ok(())
+    }
+
+    fn move_stage(&mut self, forward: bool) -> Result<(), String> {
+        let Some(row) = self.selected_deal() else {
+            return Ok(());
+        };
+        let id = row.deal.id;
+        let open: Vec<String> = self
+            .store
+            .rules()
+            .open_stages()
+            .map(|s| s.id.clone())
+            .collect();
+        let Some(at) = open.iter().position(|s| *s == row.deal.stage) else {
+            return Ok(());
+        };
+        let target = if forward {
+            at.checked_add(1)
+        } else {
+            at.checked_sub(1)
+        };
+        let Some(stage) = target.and_then(|i| open.get(i)).cloned() else {
+            return Ok(());
+        };
+        let label = self.stage_label(&stage);
+        self.store
+            .update_deal(
+                id,
+                DealPatch {
+                    stage: Some(stage),
+                    expected_version: Some(row.deal.meta.version),
+                    ..DealPatch::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
+        if self.detail.is_none() && self.view == View::Board {
+            self.board_column = if forward {
+                self.board_column + 1
+            } else {
+                self.board_column.saturating_sub(1)
+            };
+        }
+        self.message = self
+            .catalog
+            .fmt("tui.moved", &[("id", &id.short()), ("stage", &label)]);
+        Ok(())
+    }
+
+    fn ask(&mut self, make: fn(Id) -> Ask) {
+        if let Some(row) = self.selected_deal() {
+            let ask = make(row.deal.id);
+            let text = match ask {
+                Ask::CloseDate(_) => row
+                    .deal
+                    .expected_close
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+                Ask::Won(_) => row.deal.amount.to_string().replace(',', ""),
+                _ => String::new(),
+            };
+            self.popup = Some(Popup::Prompt(Prompt {
+                ask,
+                text,
+                error: None,
+            }));
+        }
+    }
+
+    fn edit(&mut self, change: impl FnOnce(&mut String)) {
+        if let Some(Popup::Prompt(prompt)) = &mut self.popup {
+            change(&mut prompt.text);
+            prompt.error = None;
+        }
+    }
+
+    /// Carries out a prompt; on a mistake the prompt stays open with what was
+    /// typed and a sentence saying what is wrong.
+    fn submit(&mut self) {
+        let Some(Popup::Prompt(prompt)) = self.popup.clone() else {
+            return;
+        };
+        match self.carry_out(prompt.ask, prompt.text.trim()) {
+            Ok(message) => {
+                self.popup = None;
+                self.message = message;
+            }
+            Err(error) => {
+                self.popup = Some(Popup::Prompt(Prompt {
+                    error: Some(error),
+                    ..prompt
+                }));
+            }
+        }
+    }
+
+    fn carry_out(&mut self, ask: Ask, text: &str) -> Result<String, String> {
+        let today = self.today();
+        let c = &self.catalog;
+        match ask {
+            Ask::CloseDate(id) => {
+                let close = if text.is_empty() || text.eq_ignore_ascii_case("none") {
+                    None
+                } else {
+                    Some(parse::parse_date(text, today).map_err(|e| e.to_string())?)
+                };
+                let changes = self
+                    .store
+                    .update_deal(
+                        id,
+                        DealPatch {
+                            expected_close: Some(close),
+                            ..DealPatch::default()
+                        },
+                    )
+                    .map_err(|e| e.to_string())?;
+                Ok(match changes.first() {
+                    Some(ch) => c.fmt(
+                        "msg.regraded",
+                        &[
+                            ("from", ch.from.as_str()),
+                            ("to", ch.to.as_str()),
+                            ("reason", &ch.reason),
+                        ],
+                    ),
+                    None => c.fmt("msg.updated", &[("id", &id.short())]),
+                })
+            }
+            Ask::Activity(id) => {
+                let (kind, summary) = split_activity(text);
+                self.store
+                    .log_activity(id, kind, summary, None)
+                    .map_err(|e| e.to_string())?;
+                Ok(c.fmt(
+                    "msg.logged",
+                    &[
+                        ("kind", c.get(&format!("activity.{kind}"))),
+                        ("id", &id.short()),
+                    ],
+                ))
+            }
+            Ask::Won(id) => {
+                let amount = if text.is_empty() {
+                    None
+                } else {
+                    Some(parse::parse_amount(text).map_err(|e| e.to_string())?)
+                };
+                self.store.won(id, amount).map_err(|e| e.to_string())?;
+                Ok(c.fmt("msg.won", &[("id", &id.short())]))
+            }
+            Ask::Lost(id) => {
+                self.store.lost(id, text).map_err(|e| e.to_string())?;
+                Ok(c.fmt("msg.lost", &[("id", &id.short())]))
+            }
+            Ask::Pin(id) => {
+                let (grade, reason) = text.split_once(' ').unwrap_or((text, ""));
+                let grade: Grade = grade
+                    .parse()
+                    .map_err(|e: crate::domain::UnknownValue| e.to_string())?;
+                self.store
+                    .pin(id, grade, reason)
+                    .map_err(|e| e.to_string())?;
+                Ok(c.fmt(
+                    "msg.pinned",
+                    &[("id", &id.short()), ("grade", grade.as_str())],
+                ))
+            }
+            Ask::Snooze(id) => {
+                let until = parse::parse_date(text, today).map_err(|e| e.to_string())?;
+                self.store
+                    .reminder_snooze(id, until)
+                    .map_err(|e| e.to_string())?;
+                Ok(c.fmt(
+                    "msg.reminder_snoozed",
+                    &[("id", &id.short()), ("date", &until.to_string())],
+                ))
+            }
+        }
+    }
+}
+
+/// `visit 上门演示` → a visit; text without a known kind first is a call.
+fn split_activity(text: &str) -> (ActivityKind, &str) {
+    if let Some((first, rest)) = text.split_once(' ')
+        && let Ok(kind) = first.parse::<ActivityKind>()
+    {
+        return (kind, rest.trim());
+    }
+    (ActivityKind::Call, text)
+}

@@ -1,0 +1,244 @@
+//! The terminal UI without a terminal: key sequences drive the app state, and
+//! every view is rendered to ratatui's TestBackend and compared to snapshots.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::Color;
+use tierdeck::domain::{Grade, HistoryField, ReminderKind, ReminderStatus};
+use tierdeck::i18n::{Catalog, Lang};
+use tierdeck::rules::Rules;
+use tierdeck::store::{DealFilter, OpenMode, Session, Store};
+use tierdeck::tui::app::{App, Popup, View};
+use tierdeck::tui::keys::Action;
+use tierdeck::tui::render;
+
+fn session(today: &str) -> Session {
+    Session {
+        user: "ann".to_string(),
+        today: NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap(),
+        now: Utc.with_ymd_and_hms(2026, 11, 23, 9, 30, 0).unwrap(),
+        offset: chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
+    }
+}
+
+/// An app on a fresh database in `dir`, with demo data unless `empty`.
+fn app(dir: &tempfile::TempDir, lang: Lang, empty: bool) -> App {
+    let path = dir.path().join("t.db");
+    let mut store = Store::open(
+        &path,
+        OpenMode::CreateFile,
+        session("2026-11-23"),
+        Rules::defaults(),
+    )
+    .unwrap();
+    store.refresh().unwrap();
+    if !empty {
+        store.demo(12, 7, &mut |_, _| {}).unwrap();
+    }
+    App::new(store, Catalog::new(lang)).unwrap()
+}
+
+fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal.draw(|frame| render::draw(frame, app)).unwrap();
+    terminal
+}
+
+fn press(app: &mut App, actions: &[Action]) {
+    for action in actions {
+        app.update(*action);
+    }
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        app.update(Action::Type(c));
+    }
+}
+
+#[test]
+fn every_view_renders_in_both_languages_at_both_sizes() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        for view in View::ALL {
+            app.update(Action::Show(view));
+            for (w, h) in [(80, 24), (120, 40)] {
+                let name = format!("{view:?}_{}_{w}x{h}", lang.code()).to_lowercase();
+                insta::assert_snapshot!(name, render(&app, w, h).backend());
+            }
+        }
+        app.update(Action::Show(View::Board));
+        app.update(Action::Open);
+        insta::assert_snapshot!(
+            format!("detail_{}_80x24", lang.code()).to_lowercase(),
+            render(&app, 80, 24).backend()
+        );
+        app.update(Action::Back);
+        app.update(Action::Help);
+        insta::assert_snapshot!(
+            format!("help_{}_80x24", lang.code()).to_lowercase(),
+            render(&app, 80, 24).backend()
+        );
+    }
+}
+
+#[test]
+fn an_empty_database_offers_a_way_in_and_loads_demo_data_with_one_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, true);
+    insta::assert_snapshot!("welcome_en_80x24", render(&app, 80, 24).backend());
+    app.update(Action::LoadDemo);
+    assert!(app.board.iter().map(|l| l.count).sum::<i64>() > 0);
+}
+
+#[test]
+fn no_size_from_one_by_one_up_makes_drawing_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    for view in View::ALL {
+        app.update(Action::Show(view));
+        for w in [1, 2, 5, 10, 30, 59, 60, 61, 79] {
+            for h in [1, 2, 5, 11, 12, 13, 24] {
+                render(&app, w, h);
+            }
+        }
+    }
+    let small = render(&app, 40, 10);
+    assert!(small.backend().to_string().contains("终端窗口太小"));
+}
+
+#[test]
+fn grade_badges_carry_their_colour() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = app(&dir, Lang::En, false);
+    let terminal = render(&app, 120, 40);
+    let buffer = terminal.backend().buffer();
+    let badge_bg = |grade: char| {
+        buffer
+            .content()
+            .windows(3)
+            .find(|w| {
+                w[0].symbol() == " "
+                    && w[1].symbol() == grade.to_string()
+                    && w[2].symbol() == " "
+                    && w[1].bg != Color::Reset
+            })
+            .map(|w| w[1].bg)
+    };
+    assert_eq!(badge_bg('C'), Some(Color::Cyan));
+    assert_eq!(badge_bg('D'), Some(Color::Blue));
+}
+
+#[test]
+fn moving_a_card_changes_its_stage_in_the_store_with_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let deal = app.board[0].rows[0].deal.clone();
+    press(&mut app, &[Action::MoveStage(true)]);
+    let moved = app.store.deal(deal.id).unwrap();
+    assert_eq!(moved.stage, "contacted");
+    assert_eq!(app.board_column, 1, "the selection follows the card");
+    let history = app.store.deal_detail(deal.id).unwrap().history;
+    let last = history
+        .iter()
+        .rev()
+        .find(|h| h.field == HistoryField::Stage)
+        .unwrap();
+    assert_eq!(
+        (last.old.as_str(), last.new.as_str()),
+        ("lead", "contacted")
+    );
+    assert!(app.board[1].rows.iter().any(|r| r.deal.id == deal.id));
+}
+
+#[test]
+fn changing_the_close_date_regrades_at_once_and_a_bad_date_keeps_what_was_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let open = app.store.deals(&DealFilter {
+        grade: Some(Grade::D),
+        ..DealFilter::default()
+    });
+    let target = open
+        .unwrap()
+        .into_iter()
+        .find(|r| r.deal.need == tierdeck::domain::Need::Explicit)
+        .expect("demo data has an explicit D deal");
+    app.update(Action::Show(View::Tiers));
+    app.tier_column = 3;
+    app.tiers[3].selected = app.tiers[3]
+        .rows
+        .iter()
+        .position(|r| r.deal.id == target.deal.id)
+        .unwrap();
+    press(&mut app, &[Action::ChangeClose, Action::ClearInput]);
+    type_text(&mut app, "2026-02-30");
+    app.update(Action::Submit);
+    match &app.popup {
+        Some(Popup::Prompt(p)) => {
+            assert_eq!(p.text, "2026-02-30");
+            assert!(
+                p.error.as_deref().unwrap_or_default().contains("28 days"),
+                "{:?}",
+                p.error
+            );
+        }
+        other => panic!("the prompt should stay open, got {other:?}"),
+    }
+    press(&mut app, &[Action::ClearInput]);
+    type_text(&mut app, "+5d");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none());
+    assert_eq!(app.store.deal(target.deal.id).unwrap().grade, Grade::A);
+    assert!(app.message.contains("D → A"), "{}", app.message);
+    assert!(
+        app.tiers[0]
+            .rows
+            .iter()
+            .any(|r| r.deal.id == target.deal.id)
+    );
+}
+
+#[test]
+fn logging_an_activity_closes_the_open_revisit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::Show(View::Agenda));
+    let index = app
+        .agenda
+        .iter()
+        .position(|r| r.reminder.kind == ReminderKind::Revisit)
+        .expect("demo data has an overdue revisit");
+    app.agenda_selected = index;
+    let reminder = app.agenda[index].reminder.clone();
+    press(&mut app, &[Action::Open, Action::LogActivity]);
+    type_text(&mut app, "visit 上门演示");
+    app.update(Action::Submit);
+    let detail = app.store.deal_detail(reminder.deal_id).unwrap();
+    let closed = detail
+        .reminders
+        .iter()
+        .find(|r| r.id == reminder.id)
+        .unwrap();
+    assert_eq!(closed.status, ReminderStatus::Done);
+    assert!(detail.activities.iter().any(|a| a.summary == "上门演示"));
+}
+
+#[test]
+fn won_and_lost_ask_first_and_leave_the_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let first = app.board[0].rows[0].deal.id;
+    press(&mut app, &[Action::Lost]);
+    app.update(Action::Submit);
+    assert!(
+        matches!(&app.popup, Some(Popup::Prompt(p)) if p.error.is_some()),
+        "an empty reason is refused"
+    );
+    type_text(&mut app, "价格太高");
+    app.update(Action::Submit);
+    assert!(app.store.deal(first).unwrap().is_lost());
+    assert!(app.board[0].rows.iter().all(|r| r.deal.id != first));
+}
