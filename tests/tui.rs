@@ -242,3 +242,33 @@ fn won_and_lost_ask_first_and_leave_the_board() {
     assert!(app.store.deal(first).unwrap().is_lost());
     assert!(app.board[0].rows.iter().all(|r| r.deal.id != first));
 }
+
+#[test]
+fn the_live_filter_narrows_every_lane_and_escape_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let all: usize = app.board.iter().map(|l| l.rows.len()).sum();
+    let wanted = app.board[0].rows[0].account.clone();
+    app.update(Action::Filter);
+    type_text(&mut app, &wanted);
+    let shown: Vec<&str> = app
+        .board
+        .iter()
+        .flat_map(|l| l.rows.iter().map(|r| r.account.as_str()))
+        .collect();
+    assert!(
+        !shown.is_empty() && shown.len() < all,
+        "{} of {all}",
+        shown.len()
+    );
+    assert!(shown.iter().all(|a| *a == wanted), "{shown:?}");
+    app.update(Action::Submit);
+    assert!(
+        !app.filtering && app.filter == wanted,
+        "Enter keeps the filter"
+    );
+    app.update(Action::Filter);
+    app.update(Action::Back);
+    assert!(app.filter.is_empty());
+    assert_eq!(app.board.iter().map(|l| l.rows.len()).sum::<usize>(), all);
+}

@@ -45,6 +45,9 @@ pub struct DealFilter {
     pub stage: Option<String>,
     pub owner: Option<String>,
     pub slipped_only: bool,
+    /// Text found in the title, the account's name or one of its contacts'
+    /// names (ignoring ASCII case).
+    pub text: Option<String>,
     /// A window of the result, for views that show only what fits.
     pub offset: usize,
     pub limit: Option<usize>,
@@ -338,6 +341,26 @@ impl Store {
         if let Some(owner) = &filter.owner {
             sql.push_str(" AND d.owner = ?");
             args.push(Value::Text(owner.clone()));
+        }
+        if let Some(text) = filter
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            // One numbered parameter, used three times; later `?`s number on from it.
+            let n = args.len() + 1;
+            let _ = write!(
+                sql,
+                " AND (d.title LIKE ?{n} ESCAPE '\\' OR a.name LIKE ?{n} ESCAPE '\\' OR EXISTS (
+                    SELECT 1 FROM contacts c WHERE c.account_id = a.id AND c.deleted_at IS NULL
+                      AND c.name LIKE ?{n} ESCAPE '\\'))"
+            );
+            let escaped = text
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            args.push(Value::Text(format!("%{escaped}%")));
         }
         if filter.slipped_only {
             sql.push_str(" AND d.expected_close < ?");

@@ -83,6 +83,9 @@ pub struct App {
     pub detail: Option<DealDetail>,
     pub popup: Option<Popup>,
     pub message: String,
+    /// The live filter over titles, accounts and contacts; `filtering` while it is typed.
+    pub filter: String,
+    pub filtering: bool,
     pub due_now: usize,
     pub quit: bool,
 }
@@ -104,6 +107,8 @@ impl App {
             detail: None,
             popup: None,
             message: String::new(),
+            filter: String::new(),
+            filtering: false,
             due_now: 0,
             quit: false,
         };
@@ -123,12 +128,20 @@ impl App {
             View::Tiers => self.load_tiers()?,
             View::Agenda => {
                 self.agenda = self.store.reminders(DueFilter::Week, None)?;
+                let needle = self.filter.to_lowercase();
+                self.agenda.retain(|r| {
+                    r.deal_title.to_lowercase().contains(&needle)
+                        || r.account.to_lowercase().contains(&needle)
+                });
                 self.agenda_selected = self
                     .agenda_selected
                     .min(self.agenda.len().saturating_sub(1));
             }
             View::Accounts => {
                 self.accounts = self.store.accounts(&Default::default())?;
+                let needle = self.filter.to_lowercase();
+                self.accounts
+                    .retain(|a| a.name.to_lowercase().contains(&needle));
                 self.accounts_selected = self
                     .accounts_selected
                     .min(self.accounts.len().saturating_sub(1));
@@ -157,6 +170,7 @@ impl App {
                 .unwrap_or_default();
             let rows = self.store.deals(&DealFilter {
                 stage: Some(stage),
+                text: Some(self.filter.clone()),
                 limit: Some(PAGE),
                 ..DealFilter::default()
             })?;
@@ -180,6 +194,7 @@ impl App {
         for (i, (grade, count, amount)) in totals.into_iter().enumerate() {
             let rows = self.store.deals(&DealFilter {
                 grade: Some(grade),
+                text: Some(self.filter.clone()),
                 limit: Some(PAGE),
                 ..DealFilter::default()
             })?;
@@ -264,11 +279,25 @@ impl App {
             Action::Left => self.column(-1),
             Action::Right => self.column(1),
             Action::Open => self.open()?,
+            Action::Back if self.filtering => {
+                self.filter.clear();
+                self.filtering = false;
+            }
             Action::Back => {
                 if self.popup.take().is_none() {
                     self.detail = None;
                 }
             }
+            Action::Filter => {
+                self.filtering = true;
+                self.detail = None;
+            }
+            Action::Submit if self.filtering => self.filtering = false,
+            Action::Type(c) if self.filtering => self.filter.push(c),
+            Action::Erase if self.filtering => {
+                self.filter.pop();
+            }
+            Action::ClearInput if self.filtering => self.filter.clear(),
             Action::Help => self.popup = Some(Popup::Help),
             Action::MoveStage(forward) => self.move_stage(forward)?,
             Action::ChangeClose => self.ask(Ask::CloseDate),

@@ -28,6 +28,8 @@ pub enum Action {
     Snooze,
     /// Fill an empty database with demo data.
     LoadDemo,
+    /// Start typing a live filter.
+    Filter,
     /// Prompt editing.
     Type(char),
     Erase,
@@ -52,6 +54,7 @@ pub const NORMAL_HELP: &[(&str, &str)] = &[
     ("p", "help.pin"),
     ("d", "help.done"),
     ("s", "help.snooze"),
+    ("/", "help.filter"),
     ("D", "help.demo"),
     ("?", "help.help"),
     ("q", "help.quit"),
@@ -87,6 +90,7 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('d') => Action::Done,
         KeyCode::Char('s') => Action::Snooze,
         KeyCode::Char('D') => Action::LoadDemo,
+        KeyCode::Char('/') => Action::Filter,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
@@ -94,7 +98,7 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
     Some(action)
 }
 
-/// The action for a key while a prompt is open: typing, never commands.
+/// The action for a key while a prompt or the filter is open: typing, never commands.
 pub fn prompt(key: &KeyEvent) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
         return None;

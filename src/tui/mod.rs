@@ -31,9 +31,11 @@ pub fn run(store: Store, catalog: Catalog) -> Result<(), String> {
                 continue;
             }
             if let Event::Key(key) = event::read()? {
-                let action = match app.popup {
-                    Some(Popup::Prompt(_)) => keys::prompt(&key),
-                    _ => keys::normal(&key),
+                let typing = app.filtering || matches!(app.popup, Some(Popup::Prompt(_)));
+                let action = if typing {
+                    keys::prompt(&key)
+                } else {
+                    keys::normal(&key)
                 };
                 if let Some(action) = action {
                     app.update(action);

@@ -387,14 +387,22 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     } else {
         Style::new()
     };
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::styled(
             format!(" {file} · {} · {} · ", session.user, session.today),
             Style::new().fg(Color::Gray),
         ),
         Span::styled(due, due_style),
-        Span::raw(format!("  {}", app.message)),
-    ]);
+    ];
+    if app.filtering || !app.filter.is_empty() {
+        let cursor = if app.filtering { "▏" } else { "" };
+        spans.push(Span::styled(
+            format!("  / {}{cursor}", app.filter),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    spans.push(Span::raw(format!("  {}", app.message)));
+    let line = Line::from(spans);
     frame.render_widget(line, area);
 }
 
