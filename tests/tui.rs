@@ -272,3 +272,58 @@ fn the_live_filter_narrows_every_lane_and_escape_clears_it() {
     assert!(app.filter.is_empty());
     assert_eq!(app.board.iter().map(|l| l.rows.len()).sum::<usize>(), all);
 }
+
+#[test]
+fn at_midnight_the_day_moves_on_and_deals_are_regraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.follow_clock = true;
+    let next_day = chrono::Local
+        .with_ymd_and_hms(2026, 11, 24, 0, 0, 5)
+        .unwrap();
+    app.tick(next_day);
+    assert_eq!(app.today(), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    assert_eq!(
+        app.store.regrade().unwrap(),
+        vec![],
+        "the tick already regraded for the new day"
+    );
+
+    let fixed = tempfile::tempdir().unwrap();
+    let mut planned = self::app(&fixed, Lang::En, false);
+    planned.tick(next_day);
+    assert_eq!(
+        planned.today(),
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        "--today stays put"
+    );
+}
+
+#[test]
+fn the_won_and_lost_columns_show_on_demand() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let open_columns = app.board.len();
+    app.update(Action::ToggleClosed);
+    assert_eq!(app.board.len(), open_columns + 2);
+    assert!(
+        app.board
+            .last()
+            .unwrap()
+            .rows
+            .iter()
+            .all(|r| r.deal.is_lost())
+    );
+    app.update(Action::ToggleClosed);
+    assert_eq!(app.board.len(), open_columns);
+}
+
+#[test]
+fn a_reminder_can_be_dismissed_from_the_agenda() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::Show(View::Agenda));
+    let first = app.agenda[0].reminder.id;
+    app.update(Action::Dismiss);
+    assert!(app.agenda.iter().all(|r| r.reminder.id != first));
+}

@@ -288,7 +288,8 @@ fn run(cli: Cli) -> CliResult {
         use std::io::IsTerminal;
         // A person at a terminal gets the UI; a pipe or a script gets the overview.
         if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-            return crate::tui::run(ctx.store, ctx.catalog).map_err(Failure::Error);
+            let follow_clock = cli.today.is_none();
+            return crate::tui::run(ctx.store, ctx.catalog, follow_clock).map_err(Failure::Error);
         }
         return views::overview(&ctx);
     };

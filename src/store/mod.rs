@@ -112,6 +112,14 @@ impl Store {
         &self.session
     }
 
+    /// Moves the session to a new day and moment (the UI at midnight) and
+    /// brings every deal up to date for it.
+    pub fn advance(&mut self, today: NaiveDate, now: DateTime<Utc>) -> Result<()> {
+        self.session.today = today;
+        self.session.now = now;
+        self.refresh()
+    }
+
     pub fn rules(&self) -> &Rules {
         &self.rules
     }

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 
 use super::keys::Action;
-use crate::domain::{ActivityKind, Grade, Id};
+use crate::domain::{ActivityKind, Grade, Id, LOST, WON};
 use crate::i18n::Catalog;
 use crate::parse;
 use crate::store::{DealDetail, DealFilter, DealPatch, DealRow, DueFilter, ReminderRow, Store};
@@ -86,8 +86,14 @@ pub struct App {
     /// The live filter over titles, accounts and contacts; `filtering` while it is typed.
     pub filter: String,
     pub filtering: bool,
-    pub due_now: usize,
+    /// Whether the board shows the won and lost columns too.
+    pub show_closed: bool,
+    /// Open reminders due before today, and due today.
+    pub overdue: usize,
+    pub due_today: usize,
     pub quit: bool,
+    /// Whether the day follows the clock (no `--today` was given).
+    pub follow_clock: bool,
 }
 
 impl App {
@@ -109,8 +115,11 @@ impl App {
             message: String::new(),
             filter: String::new(),
             filtering: false,
-            due_now: 0,
+            show_closed: false,
+            overdue: 0,
+            due_today: 0,
             quit: false,
+            follow_clock: false,
         };
         app.reload()?;
         Ok(app)
@@ -122,7 +131,10 @@ impl App {
 
     /// Re-reads what the current view shows, keeping the selection in range.
     pub fn reload(&mut self) -> crate::store::Result<()> {
-        self.due_now = self.store.reminders(DueFilter::Today, None)?.len();
+        let due = self.store.reminders(DueFilter::Today, None)?;
+        let today = self.today();
+        self.overdue = due.iter().filter(|r| r.reminder.due < today).count();
+        self.due_today = due.len() - self.overdue;
         match self.view {
             View::Board => self.load_board()?,
             View::Tiers => self.load_tiers()?,
@@ -158,7 +170,9 @@ impl App {
         let open: Vec<(String, String)> = self
             .store
             .rules()
-            .open_stages()
+            .stages
+            .iter()
+            .filter(|s| self.show_closed || (s.id != WON && s.id != LOST))
             .map(|s| (s.id.clone(), self.stage_label(&s.id)))
             .collect();
         let mut lanes = Vec::with_capacity(open.len());
@@ -252,6 +266,20 @@ impl App {
             .flatten()
     }
 
+    /// Called when no key came for a while: at midnight the day moves on and
+    /// every deal is re-graded for it (unless the user fixed the date).
+    pub fn tick(&mut self, now: chrono::DateTime<chrono::Local>) {
+        if !self.follow_clock || now.date_naive() == self.today() {
+            return;
+        }
+        let moved = self
+            .store
+            .advance(now.date_naive(), now.with_timezone(&chrono::Utc));
+        if let Err(e) = moved.and_then(|()| self.reload()) {
+            self.message = e.to_string();
+        }
+    }
+
     /// Applies one action; errors a user can cause become the status message.
     pub fn update(&mut self, action: Action) {
         if let Err(message) = self.apply(action) {
@@ -324,6 +352,16 @@ impl App {
                         .fmt("msg.reminder_done", &[("id", &id.short())]);
                 }
             }
+            Action::Dismiss => {
+                if let Some(r) = self.selected_reminder() {
+                    let id = r.reminder.id;
+                    self.store.reminder_dismiss(id).map_err(|e| e.to_string())?;
+                    self.message = self
+                        .catalog
+                        .fmt("msg.reminder_dismissed", &[("id", &id.short())]);
+                }
+            }
+            Action::ToggleClosed => self.show_closed = !self.show_closed,
             Action::Snooze => {
                 if let Some(r) = self.selected_reminder() {
                     let id = r.reminder.id;

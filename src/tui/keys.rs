@@ -26,6 +26,9 @@ pub enum Action {
     Pin,
     Done,
     Snooze,
+    Dismiss,
+    /// Show or hide the won and lost columns of the board.
+    ToggleClosed,
     /// Fill an empty database with demo data.
     LoadDemo,
     /// Start typing a live filter.
@@ -54,6 +57,8 @@ pub const NORMAL_HELP: &[(&str, &str)] = &[
     ("p", "help.pin"),
     ("d", "help.done"),
     ("s", "help.snooze"),
+    ("X", "help.dismiss"),
+    ("W", "help.toggle_closed"),
     ("/", "help.filter"),
     ("D", "help.demo"),
     ("?", "help.help"),
@@ -89,6 +94,8 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('p') => Action::Pin,
         KeyCode::Char('d') => Action::Done,
         KeyCode::Char('s') => Action::Snooze,
+        KeyCode::Char('X') => Action::Dismiss,
+        KeyCode::Char('W') => Action::ToggleClosed,
         KeyCode::Char('D') => Action::LoadDemo,
         KeyCode::Char('/') => Action::Filter,
         KeyCode::Char('?') => Action::Help,

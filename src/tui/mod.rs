@@ -18,8 +18,9 @@ const TICK: Duration = Duration::from_secs(1);
 
 /// Runs the UI until the user quits. `ratatui::run` enters the alternate
 /// screen and raw mode, restores both on every way out (a panic included).
-pub fn run(store: Store, catalog: Catalog) -> Result<(), String> {
+pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), String> {
     let mut app = App::new(store, catalog).map_err(|e| e.to_string())?;
+    app.follow_clock = follow_clock;
     ratatui::run(|terminal| -> std::io::Result<()> {
         loop {
             terminal.draw(|frame| render::draw(frame, &app))?;
@@ -28,6 +29,7 @@ pub fn run(store: Store, catalog: Catalog) -> Result<(), String> {
             }
             // Redraw only when something happened: a key, a resize, a tick.
             if !event::poll(TICK)? {
+                app.tick(chrono::Local::now());
                 continue;
             }
             if let Event::Key(key) = event::read()? {

@@ -379,10 +379,14 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let due = app
-        .catalog
-        .fmt("tui.due_now", &[("count", &app.due_now.to_string())]);
-    let due_style = if app.due_now > 0 {
+    let due = app.catalog.fmt(
+        "tui.due_now",
+        &[
+            ("overdue", &app.overdue.to_string()),
+            ("today", &app.due_today.to_string()),
+        ],
+    );
+    let due_style = if app.overdue > 0 {
         Style::new().fg(Color::Red)
     } else {
         Style::new()
