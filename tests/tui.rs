@@ -327,3 +327,18 @@ fn a_reminder_can_be_dismissed_from_the_agenda() {
     app.update(Action::Dismiss);
     assert!(app.agenda.iter().all(|r| r.reminder.id != first));
 }
+
+#[test]
+fn a_click_selects_the_card_under_the_pointer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let area = ratatui::layout::Rect::new(0, 0, 120, 40);
+    // Body starts on row 1; a column's cards start inside its border, 3 lines each.
+    app.click(area, 30, 1 + 1 + 3);
+    assert_eq!((app.board_column, app.board[1].selected), (1, 1));
+    app.click(area, 5, 1 + 1);
+    assert_eq!((app.board_column, app.board[0].selected), (0, 0));
+    app.update(Action::Show(View::Agenda));
+    app.click(area, 10, 1 + 1 + 2);
+    assert_eq!(app.agenda_selected, 2.min(app.agenda.len() - 1));
+}

@@ -266,6 +266,61 @@ impl App {
             .flatten()
     }
 
+    /// Selects what was clicked at (`column`, `row`) on a screen of `area`.
+    pub fn click(&mut self, area: ratatui::layout::Rect, column: u16, row: u16) {
+        use super::render::{CARD_HEIGHT, lane_areas, screen};
+        if self.popup.is_some() || self.detail.is_some() {
+            return;
+        }
+        let [_, body, _] = screen(area);
+        let inside = |r: ratatui::layout::Rect| {
+            column >= r.x && column < r.right() && row > r.y && row + 1 < r.bottom()
+        };
+        // The first visible entry, as the list widget scrolls to keep the selection in view.
+        let first_shown =
+            |selected: usize, visible: usize| (selected + 1).saturating_sub(visible.max(1));
+        match self.view {
+            View::Board | View::Tiers => {
+                let (lanes, current) = match self.view {
+                    View::Board => (&mut self.board, &mut self.board_column),
+                    _ => (&mut self.tiers, &mut self.tier_column),
+                };
+                for (i, rect) in lane_areas(body, lanes.len()).iter().enumerate() {
+                    if !inside(*rect) {
+                        continue;
+                    }
+                    *current = i;
+                    let lane = &mut lanes[i];
+                    let visible = usize::from((rect.height.saturating_sub(2)) / CARD_HEIGHT);
+                    let index = first_shown(lane.selected, visible)
+                        + usize::from((row - rect.y - 1) / CARD_HEIGHT);
+                    if index < lane.rows.len() {
+                        lane.selected = index;
+                    }
+                }
+            }
+            View::Agenda | View::Accounts => {
+                if !inside(body) {
+                    return;
+                }
+                // The accounts table has a header line above its rows.
+                let header = u16::from(self.view == View::Accounts);
+                let Some(line) = (row - body.y - 1).checked_sub(header) else {
+                    return;
+                };
+                let visible = usize::from(body.height.saturating_sub(2 + header));
+                let (selected, len) = match self.view {
+                    View::Agenda => (&mut self.agenda_selected, self.agenda.len()),
+                    _ => (&mut self.accounts_selected, self.accounts.len()),
+                };
+                let index = first_shown(*selected, visible) + usize::from(line);
+                if index < len {
+                    *selected = index;
+                }
+            }
+        }
+    }
+
     /// Called when no key came for a while: at midnight the day moves on and
     /// every deal is re-graded for it (unless the user fixed the date).
     pub fn tick(&mut self, now: chrono::DateTime<chrono::Local>) {

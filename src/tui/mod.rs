@@ -7,7 +7,10 @@ pub mod render;
 
 use std::time::Duration;
 
-use crossterm::event::{self, Event};
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, MouseButton, MouseEventKind,
+};
+use ratatui::layout::Rect;
 
 use crate::i18n::Catalog;
 use crate::store::Store;
@@ -22,6 +25,7 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
     let mut app = App::new(store, catalog).map_err(|e| e.to_string())?;
     app.follow_clock = follow_clock;
     ratatui::run(|terminal| -> std::io::Result<()> {
+        let _mouse = MouseCapture::enable()?;
         loop {
             terminal.draw(|frame| render::draw(frame, &app))?;
             if app.quit {
@@ -32,18 +36,47 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                 app.tick(chrono::Local::now());
                 continue;
             }
-            if let Event::Key(key) = event::read()? {
-                let typing = app.filtering || matches!(app.popup, Some(Popup::Prompt(_)));
-                let action = if typing {
-                    keys::prompt(&key)
-                } else {
-                    keys::normal(&key)
-                };
-                if let Some(action) = action {
-                    app.update(action);
+            match event::read()? {
+                Event::Key(key) => {
+                    let typing = app.filtering || matches!(app.popup, Some(Popup::Prompt(_)));
+                    let action = if typing {
+                        keys::prompt(&key)
+                    } else {
+                        keys::normal(&key)
+                    };
+                    if let Some(action) = action {
+                        app.update(action);
+                    }
                 }
+                Event::Mouse(mouse) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
+                    let size = terminal.size()?;
+                    app.click(
+                        Rect::new(0, 0, size.width, size.height),
+                        mouse.column,
+                        mouse.row,
+                    );
+                }
+                _ => {}
             }
         }
     })
     .map_err(|e| format!("the terminal failed: {e}"))
+}
+
+/// Mouse reporting for as long as the UI runs; dropped on every way out,
+/// a panic included, so the shell never receives mouse codes afterwards.
+struct MouseCapture;
+
+impl MouseCapture {
+    fn enable() -> std::io::Result<MouseCapture> {
+        crossterm::execute!(std::io::stdout(), EnableMouseCapture)?;
+        Ok(MouseCapture)
+    }
+}
+
+impl Drop for MouseCapture {
+    fn drop(&mut self) {
+        // Nothing sensible is left to do if the terminal refuses.
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    }
 }

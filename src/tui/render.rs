@@ -34,12 +34,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let [tabs, body, status] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    let [tabs, body, status] = screen(area);
     draw_tabs(frame, app, tabs);
     match (&app.detail, app.view) {
         (Some(_), _) => draw_detail(frame, app, body),
@@ -58,6 +53,25 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         None => {}
     }
 }
+
+/// The tab line, the body and the status line. Shared with mouse hit-testing,
+/// so a click lands where the eye sees it.
+pub fn screen(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// The columns of the board or the tier lists within the body.
+pub fn lane_areas(body: Rect, lanes: usize) -> std::rc::Rc<[Rect]> {
+    Layout::horizontal(vec![Constraint::Fill(1); lanes]).split(body)
+}
+
+/// How many display lines a card takes.
+pub const CARD_HEIGHT: u16 = 3;
 
 /// Breaks text into lines of at most `width` display columns, never splitting
 /// a character; a double-width character that cannot fit at all is dropped.
@@ -157,7 +171,7 @@ fn draw_lanes(frame: &mut Frame<'_>, app: &App, lanes: &[Lane], current: usize, 
     if lanes.is_empty() {
         return;
     }
-    let columns = Layout::horizontal(vec![Constraint::Fill(1); lanes.len()]).split(area);
+    let columns = lane_areas(area, lanes.len());
     for (i, (lane, column)) in lanes.iter().zip(columns.iter()).enumerate() {
         let focused = i == current;
         let border = if focused {
