@@ -342,3 +342,63 @@ fn a_click_selects_the_card_under_the_pointer() {
     app.click(area, 10, 1 + 1 + 2);
     assert_eq!(app.agenda_selected, 2.min(app.agenda.len() - 1));
 }
+
+#[test]
+fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    let account = app.board[0].rows[0].account.clone();
+    app.update(Action::NewDeal);
+    let form = |app: &App| match &app.popup {
+        Some(Popup::Form(form)) => form.clone(),
+        other => panic!("the form should be open, got {other:?}"),
+    };
+    assert_eq!(
+        form(&app).values[0],
+        account,
+        "the account of the selected deal is filled in"
+    );
+    app.update(Action::NextField);
+    type_text(&mut app, "ERP 二期");
+    app.update(Action::NextField);
+    type_text(&mut app, "12..5");
+    assert!(
+        form(&app).errors[2].is_some(),
+        "a bad amount is flagged while typing"
+    );
+    app.update(Action::Submit);
+    assert_eq!(
+        form(&app).values[1],
+        "ERP 二期",
+        "nothing typed is lost on an error"
+    );
+    app.update(Action::ClearInput);
+    type_text(&mut app, "¥88,000");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let created = app
+        .store
+        .deals(&DealFilter {
+            text: Some("ERP 二期".into()),
+            ..DealFilter::default()
+        })
+        .unwrap();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].deal.amount.minor(), 8_800_000);
+    assert_eq!(created[0].account, account);
+}
+
+#[test]
+fn editing_a_deal_saves_at_the_version_it_was_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let deal = app.board[0].rows[0].deal.clone();
+    app.update(Action::EditDeal);
+    app.update(Action::ClearInput);
+    type_text(&mut app, "Renamed deal");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none());
+    let saved = app.store.deal(deal.id).unwrap();
+    assert_eq!(saved.title, "Renamed deal");
+    assert!(saved.meta.version > deal.meta.version);
+}

@@ -550,7 +550,7 @@ fn read_deal_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<RawDealRow> {
 }
 
 /// Where a new deal starts when no stage is given.
-pub(super) fn first_stage(rules: &crate::rules::Rules) -> Result<String> {
+pub fn first_stage(rules: &crate::rules::Rules) -> Result<String> {
     rules
         .open_stages()
         .next()

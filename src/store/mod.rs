@@ -27,7 +27,7 @@ use crate::domain::{Id, RowMeta};
 use crate::rules::Rules;
 
 pub use accounts::{AccountFilter, AccountPatch, NewAccount};
-pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal};
+pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
 pub use engine::GradeChangeRow;
 pub use error::StoreError;
 pub use reminders::{DueFilter, ReminderRow};

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::form::DealForm;
 use super::keys::Action;
 use crate::domain::{ActivityKind, Grade, Id, LOST, WON};
 use crate::i18n::Catalog;
@@ -66,6 +67,7 @@ pub struct Prompt {
 pub enum Popup {
     Help,
     Prompt(Prompt),
+    Form(Box<DealForm>),
 }
 
 pub struct App {
@@ -439,6 +441,26 @@ impl App {
                     );
                 }
             }
+            Action::NewDeal => {
+                let first =
+                    crate::store::first_stage(self.store.rules()).map_err(|e| e.to_string())?;
+                let mut form = DealForm::new_deal(&first);
+                if let Some(row) = self.selected_deal() {
+                    form.values[0] = row.account.clone();
+                }
+                self.popup = Some(Popup::Form(Box::new(form)));
+            }
+            Action::EditDeal => {
+                if let Some(row) = self.selected_deal() {
+                    self.popup = Some(Popup::Form(Box::new(DealForm::edit(row))));
+                }
+            }
+            Action::NextField | Action::PrevField => {
+                if let Some(Popup::Form(form)) = &mut self.popup {
+                    form.move_focus(action == Action::NextField);
+                }
+            }
+            Action::Submit if matches!(self.popup, Some(Popup::Form(_))) => self.submit_form()?,
             Action::Type(c) => self.edit(|text| text.push(c)),
             Action::Erase => self.edit(|text| {
                 text.pop();
@@ -554,10 +576,68 @@ impl App {
     }
 
     fn edit(&mut self, change: impl FnOnce(&mut String)) {
-        if let Some(Popup::Prompt(prompt)) = &mut self.popup {
-            change(&mut prompt.text);
-            prompt.error = None;
+        let today = self.today();
+        match &mut self.popup {
+            Some(Popup::Prompt(prompt)) => {
+                change(&mut prompt.text);
+                prompt.error = None;
+            }
+            Some(Popup::Form(form)) => {
+                change(form.focused());
+                form.check(&self.store, today);
+            }
+            _ => {}
         }
+    }
+
+    /// Saves the deal form when every field is right; otherwise it stays
+    /// open, each wrong field saying what is wrong.
+    fn submit_form(&mut self) -> Result<(), String> {
+        let today = self.today();
+        let Some(Popup::Form(form)) = &mut self.popup else {
+            return Ok(());
+        };
+        let Some(input) = form.check(&self.store, today) else {
+            return Ok(());
+        };
+        let editing = form.editing;
+        let message = match editing {
+            None => {
+                let id = self
+                    .store
+                    .add_deal(crate::store::NewDeal {
+                        account_id: input.account,
+                        title: input.title,
+                        amount: input.amount,
+                        stage: Some(input.stage),
+                        need: Some(input.need),
+                        expected_close: input.close,
+                        owner: None,
+                    })
+                    .map_err(|e| e.to_string())?;
+                self.catalog.fmt("msg.created", &[("id", &id.short())])
+            }
+            Some((id, _, version)) => {
+                self.store
+                    .update_deal(
+                        id,
+                        DealPatch {
+                            title: Some(input.title),
+                            amount: input.amount,
+                            stage: Some(input.stage),
+                            need: Some(input.need),
+                            expected_close: Some(input.close),
+                            owner: None,
+                            expected_version: Some(version),
+                        },
+                    )
+                    .map_err(|e| e.to_string())?;
+                self.catalog.fmt("msg.updated", &[("id", &id.short())])
+            }
+        };
+        self.popup = None;
+        self.message = message;
+        Ok(())
     }
 
     /// Carries out a prompt; on a mistake the prompt stays open with what was

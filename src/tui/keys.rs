@@ -33,6 +33,10 @@ pub enum Action {
     LoadDemo,
     /// Start typing a live filter.
     Filter,
+    NewDeal,
+    EditDeal,
+    NextField,
+    PrevField,
     /// Prompt editing.
     Type(char),
     Erase,
@@ -50,6 +54,8 @@ pub const NORMAL_HELP: &[(&str, &str)] = &[
     ("< >  Shift+← →", "help.move_stage"),
     ("Enter", "help.open"),
     ("Esc", "help.back"),
+    ("n", "help.new_deal"),
+    ("e", "help.edit_deal"),
     ("c", "help.change_close"),
     ("a", "help.log_activity"),
     ("w", "help.won"),
@@ -98,6 +104,8 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('W') => Action::ToggleClosed,
         KeyCode::Char('D') => Action::LoadDemo,
         KeyCode::Char('/') => Action::Filter,
+        KeyCode::Char('n') => Action::NewDeal,
+        KeyCode::Char('e') => Action::EditDeal,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
@@ -121,5 +129,17 @@ pub fn prompt(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char(_) if control => None,
         KeyCode::Char(c) => Some(Action::Type(c)),
         _ => None,
+    }
+}
+
+/// The action for a key in the deal form: typing, and moving between fields.
+pub fn form(key: &KeyEvent) -> Option<Action> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    match key.code {
+        KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
+        KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+        _ => prompt(key),
     }
 }

@@ -2,6 +2,7 @@
 //! in [`render`]; this file is the event loop.
 
 pub mod app;
+pub mod form;
 pub mod keys;
 pub mod render;
 
@@ -38,11 +39,11 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
             }
             match event::read()? {
                 Event::Key(key) => {
-                    let typing = app.filtering || matches!(app.popup, Some(Popup::Prompt(_)));
-                    let action = if typing {
-                        keys::prompt(&key)
-                    } else {
-                        keys::normal(&key)
+                    let action = match app.popup {
+                        Some(Popup::Form(_)) => keys::form(&key),
+                        Some(Popup::Prompt(_)) => keys::prompt(&key),
+                        _ if app.filtering => keys::prompt(&key),
+                        _ => keys::normal(&key),
                     };
                     if let Some(action) = action {
                         app.update(action);

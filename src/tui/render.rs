@@ -9,6 +9,7 @@ use ratatui::widgets::{
 };
 
 use super::app::{App, Ask, Lane, Popup, Prompt, View};
+use super::form::{DealForm, LABELS};
 use super::keys::NORMAL_HELP;
 use crate::domain::Grade;
 use crate::store::DealRow;
@@ -50,6 +51,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     match &app.popup {
         Some(Popup::Help) => draw_help(frame, app, area),
         Some(Popup::Prompt(prompt)) => draw_prompt(frame, app, prompt, area),
+        Some(Popup::Form(form)) => draw_form(frame, app, form, area),
         None => {}
     }
 }
@@ -484,6 +486,55 @@ fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, area: Rect) {
         )),
     }
     let popup = centered(area, 70, 5);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::ALL).title(c.get(title))),
+        popup,
+    );
+}
+
+fn draw_form(frame: &mut Frame<'_>, app: &App, form: &DealForm, area: Rect) {
+    let c = &app.catalog;
+    let mut lines = Vec::new();
+    for (i, label) in LABELS.iter().enumerate() {
+        let focused = i == form.focus;
+        let label_style = if focused {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::new().fg(Color::Gray)
+        };
+        let mut spans = vec![
+            Span::styled(
+                crate::output::pad_to_width(c.get(label), 12, false),
+                label_style,
+            ),
+            Span::raw(" "),
+            Span::raw(form.values[i].as_str()),
+        ];
+        if focused {
+            spans.push(Span::raw("▏"));
+        }
+        lines.push(Line::from(spans));
+        if let Some(error) = &form.errors[i] {
+            lines.push(Line::styled(
+                format!("             {error}"),
+                Style::new().fg(Color::Red),
+            ));
+        }
+    }
+    lines.push(Line::styled(
+        c.get("prompt.form_hint"),
+        Style::new().fg(Color::Gray),
+    ));
+    let title = if form.editing.is_some() {
+        "prompt.edit_deal"
+    } else {
+        "prompt.new_deal"
+    };
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let popup = centered(area, 76, height);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
