@@ -8,6 +8,7 @@ pub mod i18n;
 pub mod ics;
 pub mod output;
 pub mod parse;
+pub mod playbook;
 pub mod rules;
 pub mod store;
 pub mod transfer;

@@ -270,7 +270,7 @@ impl App {
 
     /// Selects what was clicked at (`column`, `row`) on a screen of `area`.
     pub fn click(&mut self, area: ratatui::layout::Rect, column: u16, row: u16) {
-        use super::render::{CARD_HEIGHT, lane_areas, screen};
+        use super::render::{CARD_HEIGHT, lane_areas, screen, tiers_layout};
         if self.popup.is_some() || self.detail.is_some() {
             return;
         }
@@ -283,9 +283,13 @@ impl App {
             |selected: usize, visible: usize| (selected + 1).saturating_sub(visible.max(1));
         match self.view {
             View::Board | View::Tiers => {
-                let (lanes, current) = match self.view {
-                    View::Board => (&mut self.board, &mut self.board_column),
-                    _ => (&mut self.tiers, &mut self.tier_column),
+                let (lanes, current, body) = match self.view {
+                    View::Board => (&mut self.board, &mut self.board_column, body),
+                    _ => (
+                        &mut self.tiers,
+                        &mut self.tier_column,
+                        tiers_layout(body)[1],
+                    ),
                 };
                 for (i, rect) in lane_areas(body, lanes.len()).iter().enumerate() {
                     if !inside(*rect) {

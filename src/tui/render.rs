@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
             draw_welcome(frame, app, body)
         }
         (None, View::Board) => draw_lanes(frame, app, &app.board, app.board_column, body),
-        (None, View::Tiers) => draw_lanes(frame, app, &app.tiers, app.tier_column, body),
+        (None, View::Tiers) => draw_tiers(frame, app, body),
         (None, View::Agenda) => draw_agenda(frame, app, body),
         (None, View::Accounts) => draw_accounts(frame, app, body),
     }
@@ -70,6 +70,11 @@ pub fn screen(area: Rect) -> [Rect; 3] {
 /// The columns of the board or the tier lists within the body.
 pub fn lane_areas(body: Rect, lanes: usize) -> std::rc::Rc<[Rect]> {
     Layout::horizontal(vec![Constraint::Fill(1); lanes]).split(body)
+}
+
+/// The playbook advice above the tier lists, and the lists.
+pub fn tiers_layout(body: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(body)
 }
 
 /// How many display lines a card takes.
@@ -195,6 +200,23 @@ fn draw_lanes(frame: &mut Frame<'_>, app: &App, lanes: &[Lane], current: usize, 
     }
 }
 
+/// The tier lists, under the playbook advice for the focused grade.
+fn draw_tiers(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let [advice, lanes] = tiers_layout(area);
+    if let Some(grade) = Grade::ALL.get(app.tier_column) {
+        let text = crate::playbook::for_grade(*grade, app.catalog.lang());
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!(" {grade} "), grade_style(*grade)),
+                Span::raw(format!(" {text}")),
+            ]))
+            .wrap(Wrap { trim: true }),
+            advice,
+        );
+    }
+    draw_lanes(frame, app, &app.tiers, app.tier_column, lanes);
+}
+
 fn draw_welcome(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let c = &app.catalog;
     let lines = vec![
@@ -249,6 +271,10 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 .unwrap_or_default(),
         ),
         field("col.owner", d.owner.clone()),
+        field(
+            "col.playbook",
+            crate::playbook::for_grade(d.grade, c.lang()).to_string(),
+        ),
         Line::raw(""),
     ];
     let offset = app.store.session().offset;
