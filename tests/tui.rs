@@ -402,3 +402,18 @@ fn editing_a_deal_saves_at_the_version_it_was_loaded() {
     assert_eq!(saved.title, "Renamed deal");
     assert!(saved.meta.version > deal.meta.version);
 }
+
+#[test]
+fn an_account_opens_with_its_contacts_and_deals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    app.update(Action::Show(View::Accounts));
+    let account = app.accounts[0].clone();
+    app.update(Action::Open);
+    let detail = app.account_detail.clone().expect("Enter opens the account");
+    assert_eq!(detail.account.id, account.id);
+    assert!(detail.deals.iter().all(|r| r.deal.account_id == account.id));
+    insta::assert_snapshot!("account_detail_zh-cn_80x24", render(&app, 80, 24).backend());
+    app.update(Action::Back);
+    assert!(app.account_detail.is_none());
+}

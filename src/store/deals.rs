@@ -44,6 +44,7 @@ pub struct DealFilter {
     pub grade: Option<Grade>,
     pub stage: Option<String>,
     pub owner: Option<String>,
+    pub account: Option<Id>,
     pub slipped_only: bool,
     /// Text found in the title, the account's name or one of its contacts'
     /// names (ignoring ASCII case).
@@ -337,6 +338,10 @@ impl Store {
         if let Some(grade) = filter.grade {
             sql.push_str(" AND d.grade = ?");
             args.push(Value::Text(grade.as_str().to_string()));
+        }
+        if let Some(account) = filter.account {
+            sql.push_str(" AND d.account_id = ?");
+            args.push(Value::Text(account.to_string()));
         }
         if let Some(owner) = &filter.owner {
             sql.push_str(" AND d.owner = ?");

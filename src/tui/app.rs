@@ -45,6 +45,14 @@ pub struct Lane {
     pub selected: usize,
 }
 
+/// An account with its people and its deals, open and closed.
+#[derive(Debug, Clone)]
+pub struct AccountDetail {
+    pub account: crate::domain::Account,
+    pub contacts: Vec<crate::domain::Contact>,
+    pub deals: Vec<DealRow>,
+}
+
 /// What a one-line prompt is asking for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ask {
@@ -83,6 +91,7 @@ pub struct App {
     pub accounts: Vec<crate::domain::Account>,
     pub accounts_selected: usize,
     pub detail: Option<DealDetail>,
+    pub account_detail: Option<AccountDetail>,
     pub popup: Option<Popup>,
     pub message: String,
     /// The live filter over titles, accounts and contacts; `filtering` while it is typed.
@@ -113,6 +122,7 @@ impl App {
             accounts: Vec::new(),
             accounts_selected: 0,
             detail: None,
+            account_detail: None,
             popup: None,
             message: String::new(),
             filter: String::new(),
@@ -163,6 +173,9 @@ impl App {
         }
         if let Some(detail) = &self.detail {
             self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
+        }
+        if let Some(detail) = &self.account_detail {
+            self.account_detail = Some(self.load_account(detail.account.id)?);
         }
         Ok(())
     }
@@ -234,6 +247,22 @@ impl App {
         }
         self.tiers = lanes;
         Ok(())
+    }
+
+    fn load_account(&self, id: Id) -> crate::store::Result<AccountDetail> {
+        let mut deals = Vec::new();
+        for stage in self.store.rules().stages.iter().map(|s| s.id.clone()) {
+            deals.extend(self.store.deals(&DealFilter {
+                account: Some(id),
+                stage: Some(stage),
+                ..DealFilter::default()
+            })?);
+        }
+        Ok(AccountDetail {
+            account: self.store.account(id)?,
+            contacts: self.store.contacts_of(id)?,
+            deals,
+        })
     }
 
     pub fn stage_label(&self, id: &str) -> String {
@@ -357,11 +386,13 @@ impl App {
             Action::Show(view) => {
                 self.view = view;
                 self.detail = None;
+                self.account_detail = None;
             }
             Action::NextView => {
                 let at = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
                 self.view = View::ALL[(at + 1) % View::ALL.len()];
                 self.detail = None;
+                self.account_detail = None;
             }
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
@@ -373,8 +404,8 @@ impl App {
                 self.filtering = false;
             }
             Action::Back => {
-                if self.popup.take().is_none() {
-                    self.detail = None;
+                if self.popup.take().is_none() && self.detail.take().is_none() {
+                    self.account_detail = None;
                 }
             }
             Action::Filter => {
@@ -503,6 +534,13 @@ impl App {
     }
 
     fn open(&mut self) -> Result<(), String> {
+        if self.view == View::Accounts && self.account_detail.is_none() {
+            if let Some(account) = self.accounts.get(self.accounts_selected) {
+                self.account_detail =
+                    Some(self.load_account(account.id).map_err(|e| e.to_string())?);
+            }
+            return Ok(());
+        }
         let id = match self.view {
             View::Agenda => self.selected_reminder().map(|r| r.reminder.deal_id),
             _ => self.selected_deal().map(|r| r.deal.id),

@@ -39,6 +39,9 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     draw_tabs(frame, app, tabs);
     match (&app.detail, app.view) {
         (Some(_), _) => draw_detail(frame, app, body),
+        (None, View::Accounts) if app.account_detail.is_some() => {
+            draw_account_detail(frame, app, body)
+        }
         (None, View::Board) if app.board.iter().all(|l| l.count == 0) => {
             draw_welcome(frame, app, body)
         }
@@ -324,6 +327,65 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
             .block(Block::new().borders(Borders::ALL).title(d.id.short())),
+        area,
+    );
+}
+
+fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let Some(detail) = &app.account_detail else {
+        return;
+    };
+    let c = &app.catalog;
+    let a = &detail.account;
+    let field = |key: &str, value: String| {
+        Line::from(vec![
+            Span::styled(format!("{}: ", c.get(key)), Style::new().fg(Color::Gray)),
+            Span::raw(value),
+        ])
+    };
+    let mut lines = vec![
+        Line::styled(a.name.as_str(), Style::new().add_modifier(Modifier::BOLD)),
+        field(
+            "col.kind",
+            c.get(&format!("account_kind.{}", a.kind)).to_string(),
+        ),
+        field("col.industry", a.industry.clone()),
+        field("col.region", a.region.clone()),
+        field("col.channel", a.channel.clone()),
+        field(
+            "col.satisfaction",
+            c.get(&format!("satisfaction.{}", a.satisfaction))
+                .to_string(),
+        ),
+        field("col.owner", a.owner.clone()),
+        Line::raw(""),
+    ];
+    for contact in &detail.contacts {
+        lines.push(Line::raw(format!(
+            "{}  {}  {}  {}  {}",
+            contact.name, contact.title, contact.phone, contact.email, contact.other
+        )));
+    }
+    if !detail.contacts.is_empty() {
+        lines.push(Line::raw(""));
+    }
+    for row in &detail.deals {
+        let d = &row.deal;
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
+            Span::raw(format!(
+                " {}  {}  {}  {}",
+                d.title,
+                app.stage_label(&d.stage),
+                d.amount,
+                d.expected_close.map(|x| x.to_string()).unwrap_or_default()
+            )),
+        ]));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::ALL).title(a.id.short())),
         area,
     );
 }
