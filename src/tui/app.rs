@@ -371,9 +371,30 @@ impl App {
     }
 
     /// Applies one action; errors a user can cause become the status message.
+    /// Only actions that change data, the view or the filter re-read the
+    /// store: moving the cursor is just a redraw.
     pub fn update(&mut self, action: Action) {
+        let filtering = self.filtering;
         if let Err(message) = self.apply(action) {
             self.message = message;
+        }
+        let moves_only = match action {
+            Action::Up
+            | Action::Down
+            | Action::Left
+            | Action::Right
+            | Action::Open
+            | Action::Back
+            | Action::Help
+            | Action::NextField
+            | Action::PrevField
+            | Action::Filter => true,
+            Action::Type(_) | Action::Erase | Action::ClearInput => !filtering,
+            _ => false,
+        };
+        let filter_dropped = filtering && !self.filtering;
+        if moves_only && !filter_dropped {
+            return;
         }
         if let Err(e) = self.reload() {
             self.message = e.to_string();
