@@ -165,7 +165,10 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             Ok(())
         }
         AccountCommand::List { owner, format } => {
-            let accounts = ctx.store.accounts(&AccountFilter { owner })?;
+            let accounts = ctx.store.accounts(&AccountFilter {
+                owner,
+                ..AccountFilter::default()
+            })?;
             let json: Vec<AccountJson<'_>> =
                 accounts.iter().map(|a| AccountJson::new(a, None)).collect();
             ctx.print(format, accounts_table(ctx, &accounts), &json)

@@ -34,6 +34,8 @@ pub struct AccountPatch {
 #[derive(Debug, Clone, Default)]
 pub struct AccountFilter {
     pub owner: Option<String>,
+    /// At most this many, for views that show only what fits.
+    pub limit: Option<usize>,
 }
 
 impl Store {
@@ -112,11 +114,15 @@ impl Store {
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts
              WHERE deleted_at IS NULL AND (?1 IS NULL OR owner = ?1)
-             ORDER BY name COLLATE NOCASE"
+             ORDER BY name COLLATE NOCASE
+             LIMIT ?2"
         );
+        let limit = filter
+            .limit
+            .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt
-            .query_map([&filter.owner], rows::account)?
+            .query_map(params![filter.owner, limit], rows::account)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

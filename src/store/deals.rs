@@ -371,7 +371,7 @@ impl Store {
             sql.push_str(" AND d.expected_close < ?");
             args.push(Value::Text(values::day(self.session.today)));
         }
-        sql.push_str(" ORDER BY d.grade, d.expected_close IS NULL, d.expected_close, d.title");
+        sql.push_str(" ORDER BY d.grade, coalesce(d.expected_close, '9999-12-31'), d.title");
         if let Some(limit) = filter.limit {
             sql.push_str(" LIMIT ? OFFSET ?");
             args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));

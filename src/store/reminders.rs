@@ -36,6 +36,36 @@ pub(super) const MANUAL_NOTE_PREFIX: &str = "manual:";
 
 impl Store {
     pub fn reminders(&self, due: DueFilter, owner: Option<&str>) -> Result<Vec<ReminderRow>> {
+        self.query_reminders(due, owner, None)
+    }
+
+    /// The first `limit` reminders of [`Store::reminders`], for views that
+    /// show only what fits; read straight off the due-date index.
+    pub fn reminders_page(&self, due: DueFilter, limit: usize) -> Result<Vec<ReminderRow>> {
+        self.query_reminders(due, None, Some(limit))
+    }
+
+    /// Open reminders due before today, and due today.
+    pub fn due_counts(&self) -> Result<(usize, usize)> {
+        let (overdue, today): (i64, i64) = self.conn.query_row(
+            "SELECT coalesce(sum(due < ?1), 0), coalesce(sum(due = ?1), 0) FROM reminders
+             WHERE deleted_at IS NULL AND status IN ('open', 'snoozed')
+               AND status = 'open' AND due <= ?1",
+            [values::day(self.session.today)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(overdue).unwrap_or(0),
+            usize::try_from(today).unwrap_or(0),
+        ))
+    }
+
+    fn query_reminders(
+        &self,
+        due: DueFilter,
+        owner: Option<&str>,
+        limit: Option<usize>,
+    ) -> Result<Vec<ReminderRow>> {
         let today = self.session.today;
         let (status, until) = match due {
             DueFilter::Overdue => ("('open')", today.pred_opt()),
@@ -48,23 +78,32 @@ impl Store {
              FROM reminders r
              JOIN deals d ON d.id = r.deal_id
              JOIN accounts a ON a.id = d.account_id
-             WHERE r.deleted_at IS NULL AND d.deleted_at IS NULL AND r.status IN {status}
+             WHERE r.deleted_at IS NULL AND r.status IN ('open', 'snoozed')
+               AND r.status IN {status} AND d.deleted_at IS NULL
                AND (?1 IS NULL OR r.due <= ?1) AND (?2 IS NULL OR d.owner = ?2)
-             ORDER BY r.due, d.grade, d.title"
+             ORDER BY r.due, d.grade, d.title
+             LIMIT ?3"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let n = REMINDER_COLUMN_COUNT;
         let rows = stmt
-            .query_map(params![until.map(values::day), owner], |row| {
-                Ok(ReminderRow {
-                    reminder: rows::reminder(row)?,
-                    deal_title: row.get(n)?,
-                    account: row.get(n + 1)?,
-                    grade: row.get(n + 2)?,
-                    amount: row.get(n + 3)?,
-                    owner: row.get(n + 4)?,
-                })
-            })?
+            .query_map(
+                params![
+                    until.map(values::day),
+                    owner,
+                    limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))
+                ],
+                |row| {
+                    Ok(ReminderRow {
+                        reminder: rows::reminder(row)?,
+                        deal_title: row.get(n)?,
+                        account: row.get(n + 1)?,
+                        grade: row.get(n + 2)?,
+                        amount: row.get(n + 3)?,
+                        owner: row.get(n + 4)?,
+                    })
+                },
+            )?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

@@ -71,9 +71,18 @@ CREATE TABLE deals (
     last_touch TEXT
 ) STRICT;
 -- The tier lists and `list --grade`: open deals by grade, in close-date order.
-CREATE INDEX deals_open_by_grade ON deals(grade, expected_close)
+-- Deals are listed best grade first, then by close date with undated ones
+-- last: with that order in the index, a view reads only the rows it shows.
+CREATE INDEX deals_open_by_grade
+    ON deals(grade, coalesce(expected_close, '9999-12-31'), title)
     WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost');
-CREATE INDEX deals_by_stage ON deals(stage, expected_close) WHERE deleted_at IS NULL;
+CREATE INDEX deals_by_stage
+    ON deals(stage, grade, coalesce(expected_close, '9999-12-31'), title)
+    WHERE deleted_at IS NULL;
+-- Count and amount per stage and per grade without reading the table.
+CREATE INDEX deals_stage_amounts ON deals(stage, amount_minor) WHERE deleted_at IS NULL;
+CREATE INDEX deals_open_grade_amounts ON deals(grade, amount_minor)
+    WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost');
 CREATE INDEX deals_by_account ON deals(account_id);
 CREATE INDEX deals_by_owner ON deals(owner) WHERE deleted_at IS NULL;
 

@@ -143,15 +143,12 @@ impl App {
 
     /// Re-reads what the current view shows, keeping the selection in range.
     pub fn reload(&mut self) -> crate::store::Result<()> {
-        let due = self.store.reminders(DueFilter::Today, None)?;
-        let today = self.today();
-        self.overdue = due.iter().filter(|r| r.reminder.due < today).count();
-        self.due_today = due.len() - self.overdue;
+        (self.overdue, self.due_today) = self.store.due_counts()?;
         match self.view {
             View::Board => self.load_board()?,
             View::Tiers => self.load_tiers()?,
             View::Agenda => {
-                self.agenda = self.store.reminders(DueFilter::Week, None)?;
+                self.agenda = self.store.reminders_page(DueFilter::Week, PAGE)?;
                 let needle = self.filter.to_lowercase();
                 self.agenda.retain(|r| {
                     r.deal_title.to_lowercase().contains(&needle)
@@ -162,7 +159,10 @@ impl App {
                     .min(self.agenda.len().saturating_sub(1));
             }
             View::Accounts => {
-                self.accounts = self.store.accounts(&Default::default())?;
+                self.accounts = self.store.accounts(&crate::store::AccountFilter {
+                    limit: Some(PAGE),
+                    ..Default::default()
+                })?;
                 let needle = self.filter.to_lowercase();
                 self.accounts
                     .retain(|a| a.name.to_lowercase().contains(&needle));
