@@ -45,6 +45,8 @@ pub struct DealFilter {
     pub stage: Option<String>,
     pub owner: Option<String>,
     pub account: Option<Id>,
+    /// Won and lost deals too, when no stage is asked for.
+    pub all_stages: bool,
     pub slipped_only: bool,
     /// Text found in the title, the account's name or one of its contacts'
     /// names (ignoring ASCII case).
@@ -333,6 +335,7 @@ impl Store {
                 sql.push_str(" AND d.stage = ?");
                 args.push(Value::Text(stage));
             }
+            None if filter.all_stages => {}
             None => sql.push_str(" AND d.stage NOT IN ('won', 'lost')"),
         }
         if let Some(grade) = filter.grade {

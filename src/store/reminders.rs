@@ -49,8 +49,7 @@ impl Store {
     pub fn due_counts(&self) -> Result<(usize, usize)> {
         let (overdue, today): (i64, i64) = self.conn.query_row(
             "SELECT coalesce(sum(due < ?1), 0), coalesce(sum(due = ?1), 0) FROM reminders
-             WHERE deleted_at IS NULL AND status IN ('open', 'snoozed')
-               AND status = 'open' AND due <= ?1",
+             WHERE deleted_at IS NULL AND status = 'open' AND due <= ?1",
             [values::day(self.session.today)],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;

@@ -131,6 +131,9 @@ CREATE TABLE reminders (
 ) STRICT;
 CREATE INDEX reminders_pending_by_due ON reminders(due)
     WHERE deleted_at IS NULL AND status IN ('open', 'snoozed');
+-- What is due now, counted for the status line without reading the table.
+CREATE INDEX reminders_open_by_due ON reminders(due, status, deleted_at)
+    WHERE deleted_at IS NULL AND status = 'open';
 CREATE INDEX reminders_by_deal ON reminders(deal_id);
 -- One pending reminder of each kind per deal, whatever the code above does.
 CREATE UNIQUE INDEX reminders_one_pending_per_kind ON reminders(deal_id, kind)

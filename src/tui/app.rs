@@ -250,14 +250,11 @@ impl App {
     }
 
     fn load_account(&self, id: Id) -> crate::store::Result<AccountDetail> {
-        let mut deals = Vec::new();
-        for stage in self.store.rules().stages.iter().map(|s| s.id.clone()) {
-            deals.extend(self.store.deals(&DealFilter {
-                account: Some(id),
-                stage: Some(stage),
-                ..DealFilter::default()
-            })?);
-        }
+        let deals = self.store.deals(&DealFilter {
+            account: Some(id),
+            all_stages: true,
+            ..DealFilter::default()
+        })?;
         Ok(AccountDetail {
             account: self.store.account(id)?,
             contacts: self.store.contacts_of(id)?,
