@@ -136,7 +136,12 @@ fn moving_a_card_changes_its_stage_in_the_store_with_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
     let deal = app.board[0].rows[0].deal.clone();
+    let (leads, contacted) = (app.board[0].count, app.board[1].count);
     press(&mut app, &[Action::MoveStage(true)]);
+    assert_eq!(
+        (app.board[0].count, app.board[1].count),
+        (leads - 1, contacted + 1)
+    );
     let moved = app.store.deal(deal.id).unwrap();
     assert_eq!(moved.stage, "contacted");
     assert_eq!(app.board_column, 1, "the selection follows the card");

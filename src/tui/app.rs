@@ -105,6 +105,10 @@ pub struct App {
     pub quit: bool,
     /// Whether the day follows the clock (no `--today` was given).
     pub follow_clock: bool,
+    /// Counts and amounts per stage and per grade, kept until something is
+    /// written: recounting them is the slowest part of a reload.
+    stage_totals: Option<Vec<(String, i64, crate::domain::Money)>>,
+    grade_totals: Option<Vec<(Grade, i64, crate::domain::Money)>>,
 }
 
 impl App {
@@ -132,6 +136,8 @@ impl App {
             due_today: 0,
             quit: false,
             follow_clock: false,
+            stage_totals: None,
+            grade_totals: None,
         };
         app.reload()?;
         Ok(app)
@@ -181,7 +187,10 @@ impl App {
     }
 
     fn load_board(&mut self) -> crate::store::Result<()> {
-        let totals = self.store.stage_totals()?;
+        if self.stage_totals.is_none() {
+            self.stage_totals = Some(self.store.stage_totals()?);
+        }
+        let totals = self.stage_totals.clone().unwrap_or_default();
         let open: Vec<(String, String)> = self
             .store
             .rules()
@@ -218,7 +227,10 @@ impl App {
     }
 
     fn load_tiers(&mut self) -> crate::store::Result<()> {
-        let totals = self.store.grade_totals()?;
+        if self.grade_totals.is_none() {
+            self.grade_totals = Some(self.store.grade_totals()?);
+        }
+        let totals = self.grade_totals.clone().unwrap_or_default();
         let mut lanes = Vec::with_capacity(totals.len());
         for (i, (grade, count, amount)) in totals.into_iter().enumerate() {
             let rows = self.store.deals(&DealFilter {
@@ -353,6 +365,11 @@ impl App {
         }
     }
 
+    fn forget_totals(&mut self) {
+        self.stage_totals = None;
+        self.grade_totals = None;
+    }
+
     /// Called when no key came for a while: at midnight the day moves on and
     /// every deal is re-graded for it (unless the user fixed the date).
     pub fn tick(&mut self, now: chrono::DateTime<chrono::Local>) {
@@ -362,6 +379,7 @@ impl App {
         let moved = self
             .store
             .advance(now.date_naive(), now.with_timezone(&chrono::Utc));
+        self.forget_totals();
         if let Err(e) = moved.and_then(|()| self.reload()) {
             self.message = e.to_string();
         }
@@ -392,6 +410,14 @@ impl App {
         let filter_dropped = filtering && !self.filtering;
         if moves_only && !filter_dropped {
             return;
+        }
+        let reads_only = filtering
+            || matches!(
+                action,
+                Action::Show(_) | Action::NextView | Action::ToggleClosed | Action::Quit
+            );
+        if !reads_only {
+            self.forget_totals();
         }
         if let Err(e) = self.reload() {
             self.message = e.to_string();
