@@ -1,81 +1,109 @@
 //! End to end, as a person would: the real binary in a real terminal (tmux),
-//! driven by keystrokes, then the database checked.
+//! driven by keystrokes, then the database checked with the binary itself.
+//!
+//! Needs `tmux` on `PATH` (`.ci/run` installs it where it is missing); without
+//! it the test fails and says so rather than passing without having run.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tierdeck");
+use common::{BIN, Td};
+
 const TODAY: &str = "2026-11-23";
 
-fn tierdeck(db: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args([
-            "--db",
-            db.to_str().unwrap(),
-            "--today",
-            TODAY,
-            "--user",
-            "e2e",
-        ])
-        .args(args)
-        .env_remove("TIERDECK_DB")
-        .env_remove("TIERDECK_TODAY")
-        .output()
-        .unwrap()
-}
+/// How long any one step may take on a slow, loaded machine.
+const PATIENCE: Duration = Duration::from_secs(10);
 
-fn json(output: Output) -> serde_json::Value {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
-}
+/// Printed by the wrapper shell once the binary has exited; see [`WRAPPER`].
+const EXITED: &str = "tierdeck exited ";
 
-/// A tmux server of this test's own; killed however the test ends.
+/// Runs its arguments (the binary) in the pane, then reports the exit status
+/// and whether the terminal modes (raw mode and the rest of `stty`) came back
+/// as they were, and stays alive so the pane's screen modes can still be read.
+/// The arguments arrive as argv: nothing is quoted or parsed by a shell.
+const WRAPPER: &str = r#"before=$(stty -g); "$@"; status=$?
+if [ "$(stty -g)" = "$before" ]; then tty=restored; else tty=changed; fi
+echo "tierdeck exited $status, tty modes $tty"; exec sleep 60"#;
+
+/// A tmux server of this test's own, on a socket in the test's temporary
+/// directory, ignoring the machine's `~/.tmux.conf`; killed however the test
+/// ends, so a failure never leaves tmux running.
 struct Tmux {
     socket: PathBuf,
+    config: PathBuf,
 }
 
 impl Tmux {
+    fn new(td: &Td) -> Tmux {
+        let config = td.root().join("tmux.conf");
+        // A crash leaves its screen to read; the pane is the whole 120×40.
+        std::fs::write(
+            &config,
+            "set-option -g remain-on-exit on\nset-option -g status off\n",
+        )
+        .unwrap();
+        Tmux {
+            socket: td.root().join("tmux.sock"),
+            config,
+        }
+    }
+
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux")
+            .env_remove("TMUX")
+            .arg("-f")
+            .arg(&self.config)
             .arg("-S")
             .arg(&self.socket)
             .args(args)
             .output()
-            .expect("tmux runs; install it (CI does: apt-get install -y tmux)")
+            .expect("run tmux")
     }
 
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "`tmux {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The pane's screen, or what tmux said if it could not show it.
     fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
-    }
-
-    /// Waits until the screen shows `text`, failing with the screen if it never does.
-    fn wait_for(&self, text: &str) -> String {
-        let started = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(15),
-                "waited 15 s for {text:?}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
+        let out = self.run(&["capture-pane", "-p", "-t", "e2e"]);
+        if out.status.success() {
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        } else {
+            format!("(no screen: {})", String::from_utf8_lossy(&out.stderr))
         }
     }
 
+    /// Polls the screen until it shows every one of `texts`; fails with the
+    /// screen if it does not within [`PATIENCE`].
+    fn wait_for(&self, what: &str, texts: &[&str]) -> String {
+        let started = Instant::now();
+        loop {
+            let screen = self.screen();
+            if texts.iter().all(|t| screen.contains(t)) {
+                return screen;
+            }
+            assert!(
+                started.elapsed() < PATIENCE,
+                "waited {PATIENCE:?} for {what} ({texts:?}); the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Types `literal` into the pane, as keys.
     fn keys(&self, literal: &str) {
-        let out = self.run(&["send-keys", "-t", "e2e", "-l", literal]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        self.ok(&["send-keys", "-t", "e2e", "-l", literal]);
     }
 }
 
@@ -85,39 +113,49 @@ impl Drop for Tmux {
     }
 }
 
+/// The first `n` characters of `text`: at most 2n columns, so on screen even
+/// when the card cuts the title.
+fn prefix(text: &str, n: usize) -> String {
+    text.chars().take(n).collect()
+}
+
 #[test]
 fn a_card_moved_on_the_board_with_the_keys_is_moved_in_the_database() {
-    assert!(
-        Command::new("tmux").arg("-V").output().is_ok(),
-        "this test needs tmux; install it (CI does: apt-get install -y tmux)"
-    );
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("e2e.db");
-    let made = tierdeck(&db, &["demo", "--accounts", "20", "--seed", "3"]);
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
-    // The board's first column is `lead`, in the same order as `list`.
-    let leads = json(tierdeck(
-        &db,
-        &["list", "--stage", "lead", "--format", "json"],
-    ));
-    let first = &leads[0];
-    let id = first["id"].as_str().unwrap().to_string();
+    match Command::new("tmux").arg("-V").output() {
+        Ok(out) if out.status.success() => {}
+        other => panic!(
+            "this end-to-end test drives the TUI in tmux, which is not usable here ({other:?}); \
+             install it (`apt-get install -y tmux`, as .ci/run does)"
+        ),
+    }
 
-    let tmux = Tmux {
-        socket: dir.path().join("tmux.sock"),
-    };
-    let home = dir.path().to_str().unwrap();
-    let command = format!(
-        "env -i PATH=/usr/bin:/bin HOME={home} XDG_CONFIG_HOME={home} XDG_DATA_HOME={home} \
-         TERM=xterm-256color LANG=C.UTF-8 {BIN} --db {db} --today {TODAY} --user e2e; \
-         echo tierdeck exited $?; sleep 60",
-        db = db.display()
-    );
-    let started = tmux.run(&[
+    let mut td = Td::new();
+    td.user = "e2e".to_string();
+    td.ok(TODAY, &["demo", "--accounts", "20", "--seed", "3"]);
+    // The board's first column is `lead`, its cards in `list`'s order; the
+    // cursor starts on the first.
+    let leads = td.list(TODAY, &["--stage", "lead"]);
+    let contacted = td.list(TODAY, &["--stage", "contacted"]).len();
+    let first = leads.first().expect("the demo has leads");
+    let id = first["id"].as_str().unwrap().to_string();
+    let title = first["title"].as_str().unwrap();
+    let moves_before = stage_moves(&td.show(TODAY, &id)).len();
+
+    let tmux = Tmux::new(&td);
+    // The same isolated environment the CLI runs above had (tests/common).
+    let path = std::env::var("PATH").unwrap_or_default();
+    let root = td.root().display().to_string();
+    let db = td.db.display().to_string();
+    let env = [
+        format!("PATH={path}"),
+        format!("HOME={root}"),
+        format!("XDG_CONFIG_HOME={root}/config"),
+        format!("XDG_DATA_HOME={root}/data"),
+        "TZ=UTC".to_string(),
+        "TERM=xterm-256color".to_string(),
+        "LANG=C.UTF-8".to_string(),
+    ];
+    let mut session = vec![
         "new-session",
         "-d",
         "-s",
@@ -126,34 +164,84 @@ fn a_card_moved_on_the_board_with_the_keys_is_moved_in_the_database() {
         "120",
         "-y",
         "40",
-        &command,
-    ]);
-    assert!(
-        started.status.success(),
-        "{}",
-        String::from_utf8_lossy(&started.stderr)
+        "-c",
+        &root,
+        "/bin/sh",
+        "-c",
+        WRAPPER,
+        "sh",
+        "env",
+        "-i",
+    ];
+    session.extend(env.iter().map(String::as_str));
+    session.extend([BIN, "--db", &db, "--today", TODAY, "--user", "e2e"]);
+    tmux.ok(&session);
+
+    let lead_header = format!("Lead ({})", leads.len());
+    let contacted_header = format!("Contacted ({contacted})");
+    let title_start = prefix(title, 6);
+    tmux.wait_for(
+        "the board",
+        &["1 Board", &lead_header, &contacted_header, &title_start],
     );
 
-    let board = tmux.wait_for("Lead (");
-    assert!(board.contains("1 Board"), "{board}");
     tmux.keys(">");
-    tmux.wait_for("Moved ");
-    tmux.keys("q");
-    let after = tmux.wait_for("tierdeck exited");
-    assert!(after.contains("tierdeck exited 0"), "{after}");
-    assert!(
-        !after.contains("1 Board"),
-        "the terminal is restored after quitting:\n{after}"
+    // Saved and shown at once: the message names the deal, the counts change.
+    let moved = format!("Moved {} to Contacted", &id[..8]);
+    let lead_header = format!("Lead ({})", leads.len() - 1);
+    let contacted_header = format!("Contacted ({})", contacted + 1);
+    tmux.wait_for(
+        "the card in the next stage",
+        &[&moved, &lead_header, &contacted_header],
     );
 
-    let shown = json(tierdeck(&db, &["show", &id, "--format", "json"]));
+    tmux.keys("q");
+    let after = tmux.wait_for("the binary to exit", &[EXITED]);
+    assert!(
+        after.contains("tierdeck exited 0, tty modes restored"),
+        "quitting exits 0 and leaves raw mode:\n{after}"
+    );
+    assert!(
+        !after.contains("1 Board") && !after.contains(&moved),
+        "the board is gone from the terminal after quitting:\n{after}"
+    );
+    let modes = tmux.ok(&[
+        "display-message",
+        "-p",
+        "-t",
+        "e2e",
+        "alternate screen #{alternate_on}, cursor shown #{cursor_flag}, \
+         mouse reporting #{mouse_any_flag}#{mouse_button_flag}#{mouse_all_flag}",
+    ]);
+    assert_eq!(
+        modes.trim(),
+        "alternate screen 0, cursor shown 1, mouse reporting 000",
+        "the terminal is restored after quitting"
+    );
+
+    let shown = td.show(TODAY, &id);
     assert_eq!(shown["stage"], "contacted", "{shown}");
-    let moves: Vec<(&str, &str)> = shown["history"]
+    let moves = stage_moves(&shown);
+    assert_eq!(
+        moves[moves_before..],
+        [(
+            "lead".to_string(),
+            "contacted".to_string(),
+            "e2e".to_string()
+        )],
+        "one stage change, lead to contacted, by the user; history: {}",
+        shown["history"]
+    );
+}
+
+/// The stage changes in a deal's history (`show --format json`): from, to, author.
+fn stage_moves(shown: &serde_json::Value) -> Vec<(String, String, String)> {
+    let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+    shown["history"]
         .as_array()
-        .unwrap()
+        .expect("show has a history")
         .iter()
         .filter(|h| h["field"] == "stage")
-        .map(|h| (h["from"].as_str().unwrap(), h["to"].as_str().unwrap()))
-        .collect();
-    assert_eq!(moves.last(), Some(&("lead", "contacted")), "{moves:?}");
+        .map(|h| (text(&h["from"]), text(&h["to"]), text(&h["author"])))
+        .collect()
 }
