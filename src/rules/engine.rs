@@ -74,14 +74,24 @@ pub fn evaluate(
     today: NaiveDate,
 ) -> Evaluation {
     let (grade, grade_change) = decide_grade(deal, rules, today);
-    let (ahead, current): (Vec<&Reminder>, Vec<&Reminder>) =
-        reminders.iter().partition(|r| r.created_on > today);
-    let mut ops: Vec<ReminderOp> = ahead
+    let mut ops: Vec<ReminderOp> = reminders
         .iter()
+        .filter(|r| r.created_on > today)
         .map(|r| ReminderOp::Retract { id: r.id })
         .collect();
-    let current: Vec<Reminder> = current.into_iter().cloned().collect();
-    let reminders = current.as_slice();
+    // Copy the rest only in the rare case something was retracted: this runs
+    // for every open deal on a full regrade.
+    let kept: Vec<Reminder>;
+    let reminders = if ops.is_empty() {
+        reminders
+    } else {
+        kept = reminders
+            .iter()
+            .filter(|r| r.created_on <= today)
+            .cloned()
+            .collect();
+        kept.as_slice()
+    };
 
     if !deal.is_open() {
         let note = if deal.is_won() {
