@@ -24,8 +24,9 @@ use ratatui::backend::TestBackend;
 use tierdeck::i18n::{Catalog, Lang};
 use tierdeck::rules::Rules;
 use tierdeck::store::{AccountFilter, DealFilter, DueFilter, OpenMode, Session, Store};
-use tierdeck::tui::app::{App, PAGE, View};
+use tierdeck::tui::app::{App, View};
 use tierdeck::tui::keys::Action;
+use tierdeck::tui::paged::PAGE;
 use tierdeck::tui::render;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tierdeck");

@@ -135,7 +135,7 @@ fn grade_badges_carry_their_colour() {
 fn moving_a_card_changes_its_stage_in_the_store_with_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let deal = app.board[0].rows[0].deal.clone();
+    let deal = app.board[0].deals.rows[0].deal.clone();
     let (leads, contacted) = (app.board[0].count, app.board[1].count);
     press(&mut app, &[Action::MoveStage(true)]);
     assert_eq!(
@@ -155,7 +155,7 @@ fn moving_a_card_changes_its_stage_in_the_store_with_history() {
         (last.old.as_str(), last.new.as_str()),
         ("lead", "contacted")
     );
-    assert!(app.board[1].rows.iter().any(|r| r.deal.id == deal.id));
+    assert!(app.board[1].deals.rows.iter().any(|r| r.deal.id == deal.id));
 }
 
 #[test]
@@ -173,7 +173,8 @@ fn changing_the_close_date_regrades_at_once_and_a_bad_date_keeps_what_was_typed(
         .expect("demo data has an explicit D deal");
     app.update(Action::Show(View::Tiers));
     app.tier_column = 3;
-    app.tiers[3].selected = app.tiers[3]
+    app.tiers[3].deals.selected = app.tiers[3]
+        .deals
         .rows
         .iter()
         .position(|r| r.deal.id == target.deal.id)
@@ -200,6 +201,7 @@ fn changing_the_close_date_regrades_at_once_and_a_bad_date_keeps_what_was_typed(
     assert!(app.message.contains("D → A"), "{}", app.message);
     assert!(
         app.tiers[0]
+            .deals
             .rows
             .iter()
             .any(|r| r.deal.id == target.deal.id)
@@ -213,11 +215,12 @@ fn logging_an_activity_closes_the_open_revisit() {
     app.update(Action::Show(View::Agenda));
     let index = app
         .agenda
+        .rows
         .iter()
         .position(|r| r.reminder.kind == ReminderKind::Revisit)
         .expect("demo data has an overdue revisit");
-    app.agenda_selected = index;
-    let reminder = app.agenda[index].reminder.clone();
+    app.agenda.selected = index;
+    let reminder = app.agenda.rows[index].reminder.clone();
     press(&mut app, &[Action::Open, Action::LogActivity]);
     type_text(&mut app, "visit 上门演示");
     app.update(Action::Submit);
@@ -235,7 +238,7 @@ fn logging_an_activity_closes_the_open_revisit() {
 fn won_and_lost_ask_first_and_leave_the_board() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let first = app.board[0].rows[0].deal.id;
+    let first = app.board[0].deals.rows[0].deal.id;
     press(&mut app, &[Action::Lost]);
     app.update(Action::Submit);
     assert!(
@@ -245,21 +248,21 @@ fn won_and_lost_ask_first_and_leave_the_board() {
     type_text(&mut app, "价格太高");
     app.update(Action::Submit);
     assert!(app.store.deal(first).unwrap().is_lost());
-    assert!(app.board[0].rows.iter().all(|r| r.deal.id != first));
+    assert!(app.board[0].deals.rows.iter().all(|r| r.deal.id != first));
 }
 
 #[test]
 fn the_live_filter_narrows_every_lane_and_escape_clears_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let all: usize = app.board.iter().map(|l| l.rows.len()).sum();
-    let wanted = app.board[0].rows[0].account.clone();
+    let all: usize = app.board.iter().map(|l| l.deals.rows.len()).sum();
+    let wanted = app.board[0].deals.rows[0].account.clone();
     app.update(Action::Filter);
     type_text(&mut app, &wanted);
     let shown: Vec<&str> = app
         .board
         .iter()
-        .flat_map(|l| l.rows.iter().map(|r| r.account.as_str()))
+        .flat_map(|l| l.deals.rows.iter().map(|r| r.account.as_str()))
         .collect();
     assert!(
         !shown.is_empty() && shown.len() < all,
@@ -275,7 +278,10 @@ fn the_live_filter_narrows_every_lane_and_escape_clears_it() {
     app.update(Action::Filter);
     app.update(Action::Back);
     assert!(app.filter.is_empty());
-    assert_eq!(app.board.iter().map(|l| l.rows.len()).sum::<usize>(), all);
+    assert_eq!(
+        app.board.iter().map(|l| l.deals.rows.len()).sum::<usize>(),
+        all
+    );
 }
 
 #[test]
@@ -315,6 +321,7 @@ fn the_won_and_lost_columns_show_on_demand() {
         app.board
             .last()
             .unwrap()
+            .deals
             .rows
             .iter()
             .all(|r| r.deal.is_lost())
@@ -328,9 +335,9 @@ fn a_reminder_can_be_dismissed_from_the_agenda() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
     app.update(Action::Show(View::Agenda));
-    let first = app.agenda[0].reminder.id;
+    let first = app.agenda.rows[0].reminder.id;
     app.update(Action::Dismiss);
-    assert!(app.agenda.iter().all(|r| r.reminder.id != first));
+    assert!(app.agenda.rows.iter().all(|r| r.reminder.id != first));
 }
 
 #[test]
@@ -340,19 +347,19 @@ fn a_click_selects_the_card_under_the_pointer() {
     let area = ratatui::layout::Rect::new(0, 0, 120, 40);
     // Body starts on row 1; a column's cards start inside its border, 3 lines each.
     app.click(area, 30, 1 + 1 + 3);
-    assert_eq!((app.board_column, app.board[1].selected), (1, 1));
+    assert_eq!((app.board_column, app.board[1].deals.selected), (1, 1));
     app.click(area, 5, 1 + 1);
-    assert_eq!((app.board_column, app.board[0].selected), (0, 0));
+    assert_eq!((app.board_column, app.board[0].deals.selected), (0, 0));
     app.update(Action::Show(View::Agenda));
     app.click(area, 10, 1 + 1 + 2);
-    assert_eq!(app.agenda_selected, 2.min(app.agenda.len() - 1));
+    assert_eq!(app.agenda.selected, 2.min(app.agenda.rows.len() - 1));
 }
 
 #[test]
 fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
-    let account = app.board[0].rows[0].account.clone();
+    let account = app.board[0].deals.rows[0].account.clone();
     app.update(Action::NewDeal);
     let form = |app: &App| match &app.popup {
         Some(Popup::Form(form)) => form.clone(),
@@ -397,7 +404,7 @@ fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
 fn editing_a_deal_saves_at_the_version_it_was_loaded() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let deal = app.board[0].rows[0].deal.clone();
+    let deal = app.board[0].deals.rows[0].deal.clone();
     app.update(Action::EditDeal);
     app.update(Action::ClearInput);
     type_text(&mut app, "Renamed deal");
@@ -413,7 +420,7 @@ fn an_account_opens_with_its_contacts_and_deals() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
     app.update(Action::Show(View::Accounts));
-    let account = app.accounts[0].clone();
+    let account = app.accounts.rows[0].clone();
     app.update(Action::Open);
     let detail = app.account_detail.clone().expect("Enter opens the account");
     assert_eq!(detail.account.id, account.id);

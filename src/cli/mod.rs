@@ -275,6 +275,17 @@ fn run(cli: Cli) -> CliResult {
         offset: *now.offset(),
     };
     let mut store = Store::open(&path, mode, session, rules)?;
+    let opens_ui = cli.command.is_none() && {
+        use std::io::IsTerminal;
+        // A person at a terminal gets the UI; a pipe or a script gets the overview.
+        std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+    };
+    if opens_ui {
+        // The UI draws first and re-grades right after, so that a new day
+        // does not keep the screen blank.
+        let follow_clock = cli.today.is_none();
+        return crate::tui::run(store, Catalog::new(lang), follow_clock).map_err(Failure::Error);
+    }
     // `regrade` runs the engine itself, to report what it changed.
     if !matches!(cli.command, Some(Command::Regrade(_))) {
         store.refresh()?;
@@ -285,12 +296,6 @@ fn run(cli: Cli) -> CliResult {
         width: crate::output::terminal_width(),
     };
     let Some(command) = cli.command else {
-        use std::io::IsTerminal;
-        // A person at a terminal gets the UI; a pipe or a script gets the overview.
-        if std::io::stdout().is_terminal() && std::io::stdin().is_terminal() {
-            let follow_clock = cli.today.is_none();
-            return crate::tui::run(ctx.store, ctx.catalog, follow_clock).map_err(Failure::Error);
-        }
         return views::overview(&ctx);
     };
     match command {

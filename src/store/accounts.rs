@@ -1,5 +1,6 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::deals::like_pattern;
 use super::rows::{self, ACCOUNT_COLUMNS, CONTACT_COLUMNS};
 use super::{Result, Store, StoreError, Table, Writer, values};
 use crate::domain::{Account, AccountKind, Contact, Id, ProductTier, RowMeta, Satisfaction};
@@ -34,9 +35,56 @@ pub struct AccountPatch {
 #[derive(Debug, Clone, Default)]
 pub struct AccountFilter {
     pub owner: Option<String>,
-    /// At most this many, for views that show only what fits.
+    /// Text found in the name, the industry, the region or a contact's name.
+    pub text: Option<String>,
+    pub sort: AccountSort,
+    pub descending: bool,
+    /// A window of the result, for views that show only what fits.
+    pub offset: usize,
     pub limit: Option<usize>,
 }
+
+/// The columns an account list can be sorted by; each has an index, and
+/// the name breaks ties.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AccountSort {
+    #[default]
+    Name,
+    Kind,
+    Industry,
+    Region,
+    Channel,
+    Owner,
+}
+
+impl AccountSort {
+    pub const ALL: [AccountSort; 6] = [
+        AccountSort::Name,
+        AccountSort::Kind,
+        AccountSort::Industry,
+        AccountSort::Region,
+        AccountSort::Channel,
+        AccountSort::Owner,
+    ];
+
+    fn column(self) -> &'static str {
+        match self {
+            AccountSort::Name => "name COLLATE NOCASE",
+            AccountSort::Kind => "kind",
+            AccountSort::Industry => "industry",
+            AccountSort::Region => "region",
+            AccountSort::Channel => "channel",
+            AccountSort::Owner => "owner",
+        }
+    }
+}
+
+/// The filter of an account list: `?1` the owner, `?2` a `LIKE` pattern.
+const ACCOUNT_CONDITIONS: &str = " AND (?1 IS NULL OR owner = ?1)
+    AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\' OR industry LIKE ?2 ESCAPE '\\'
+         OR region LIKE ?2 ESCAPE '\\' OR EXISTS (
+            SELECT 1 FROM contacts c WHERE c.account_id = accounts.id AND c.deleted_at IS NULL
+              AND c.name LIKE ?2 ESCAPE '\\'))";
 
 impl Store {
     pub fn add_account(&mut self, new: NewAccount) -> Result<Id> {
@@ -111,20 +159,40 @@ impl Store {
     }
 
     pub fn accounts(&self, filter: &AccountFilter) -> Result<Vec<Account>> {
+        let direction = if filter.descending { "DESC" } else { "ASC" };
+        let order = match filter.sort {
+            AccountSort::Name => format!("name COLLATE NOCASE {direction}"),
+            other => format!(
+                "{} {direction}, name COLLATE NOCASE {direction}",
+                other.column()
+            ),
+        };
         let sql = format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts
-             WHERE deleted_at IS NULL AND (?1 IS NULL OR owner = ?1)
-             ORDER BY name COLLATE NOCASE
-             LIMIT ?2"
+             WHERE deleted_at IS NULL{} ORDER BY {order} LIMIT ?3 OFFSET ?4",
+            ACCOUNT_CONDITIONS
         );
         let limit = filter
             .limit
             .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
         let mut stmt = self.conn.prepare(&sql)?;
+        let pattern = filter.text.as_deref().and_then(like_pattern);
         let rows = stmt
-            .query_map(params![filter.owner, limit], rows::account)?
+            .query_map(params![filter.owner, pattern, limit, offset], rows::account)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// How many accounts [`Store::accounts`] would list without its window.
+    pub fn count_accounts(&self, filter: &AccountFilter) -> Result<usize> {
+        let sql =
+            format!("SELECT count(*) FROM accounts WHERE deleted_at IS NULL{ACCOUNT_CONDITIONS}");
+        let pattern = filter.text.as_deref().and_then(like_pattern);
+        let count: i64 = self
+            .conn
+            .query_row(&sql, params![filter.owner, pattern], |r| r.get(0))?;
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 
     pub fn contacts_of(&self, account: Id) -> Result<Vec<Contact>> {

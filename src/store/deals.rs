@@ -327,7 +327,40 @@ impl Store {
     /// Open deals (or the won or lost ones, when the filter asks for that
     /// stage), best grade and nearest close date first.
     pub fn deals(&self, filter: &DealFilter) -> Result<Vec<DealRow>> {
+        let (conditions, mut args) = self.deal_conditions(filter)?;
         let mut sql = deal_row_select();
+        sql.push_str(&conditions);
+        sql.push_str(" ORDER BY d.grade, coalesce(d.expected_close, '9999-12-31'), d.title");
+        if let Some(limit) = filter.limit {
+            sql.push_str(" LIMIT ? OFFSET ?");
+            args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
+            args.push(Value::Integer(
+                i64::try_from(filter.offset).unwrap_or(i64::MAX),
+            ));
+        }
+        let mut stmt = self.conn.prepare(&sql)?;
+        let raw = stmt
+            .query_map(params_from_iter(args), read_deal_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(raw.into_iter().map(|r| self.deal_row(r)).collect())
+    }
+
+    /// How many deals [`Store::deals`] would list without its window.
+    pub fn count_deals(&self, filter: &DealFilter) -> Result<usize> {
+        let (conditions, args) = self.deal_conditions(filter)?;
+        let sql = format!(
+            "SELECT count(*) FROM deals d JOIN accounts a ON a.id = d.account_id
+             WHERE d.deleted_at IS NULL{conditions}"
+        );
+        let count: i64 = self
+            .conn
+            .query_row(&sql, params_from_iter(args), |r| r.get(0))?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// The `AND …` conditions of a filter over `deals d JOIN accounts a`, with their arguments.
+    fn deal_conditions(&self, filter: &DealFilter) -> Result<(String, Vec<Value>)> {
+        let mut sql = String::new();
         let mut args: Vec<Value> = Vec::new();
         match filter.stage.as_deref() {
             Some(stage) => {
@@ -350,12 +383,7 @@ impl Store {
             sql.push_str(" AND d.owner = ?");
             args.push(Value::Text(owner.clone()));
         }
-        if let Some(text) = filter
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
+        if let Some(pattern) = filter.text.as_deref().and_then(like_pattern) {
             // One numbered parameter, used three times; later `?`s number on from it.
             let n = args.len() + 1;
             let _ = write!(
@@ -364,29 +392,13 @@ impl Store {
                     SELECT 1 FROM contacts c WHERE c.account_id = a.id AND c.deleted_at IS NULL
                       AND c.name LIKE ?{n} ESCAPE '\\'))"
             );
-            let escaped = text
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            args.push(Value::Text(format!("%{escaped}%")));
+            args.push(Value::Text(pattern));
         }
         if filter.slipped_only {
             sql.push_str(" AND d.expected_close < ?");
             args.push(Value::Text(values::day(self.session.today)));
         }
-        sql.push_str(" ORDER BY d.grade, coalesce(d.expected_close, '9999-12-31'), d.title");
-        if let Some(limit) = filter.limit {
-            sql.push_str(" LIMIT ? OFFSET ?");
-            args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
-            args.push(Value::Integer(
-                i64::try_from(filter.offset).unwrap_or(i64::MAX),
-            ));
-        }
-        let mut stmt = self.conn.prepare(&sql)?;
-        let raw = stmt
-            .query_map(params_from_iter(args), read_deal_row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(raw.into_iter().map(|r| self.deal_row(r)).collect())
+        Ok((sql, args))
     }
 
     /// Count and total amount of deals per stage, in pipeline order (zeros included).
@@ -531,6 +543,20 @@ type RawDealRow = (
 
 /// Deals with their account name, last activity day and pending revisit due;
 /// each subquery is one seek in a partial index.
+/// A `LIKE` pattern that finds `text` anywhere, with `%`, `_` and `\\` taken
+/// literally; `None` for blank text, which filters nothing.
+pub(super) fn like_pattern(text: &str) -> Option<String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Some(format!("%{escaped}%"))
+}
+
 fn deal_row_select() -> String {
     let mut sql = String::new();
     let _ = write!(

@@ -65,11 +65,17 @@ impl Store {
     /// already done for this date: every write since then re-ran the engine
     /// for the deals it touched, so nothing can be out of date.
     pub fn refresh(&mut self) -> Result<()> {
-        let done_for = engine_key(&self.session, &self.rules);
-        if setting(&self.conn, SETTING_ENGINE_DAY)?.as_deref() == Some(done_for.as_str()) {
+        if self.is_current()? {
             return Ok(());
         }
         self.regrade().map(drop)
+    }
+
+    /// Whether every deal is graded for the effective date and the rules, so
+    /// that [`Store::refresh`] has nothing to do.
+    pub fn is_current(&self) -> Result<bool> {
+        let done_for = engine_key(&self.session, &self.rules);
+        Ok(setting(&self.conn, SETTING_ENGINE_DAY)?.as_deref() == Some(done_for.as_str()))
     }
 
     /// Runs the engine over every deal and returns the grade changes it made.

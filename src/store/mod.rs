@@ -26,11 +26,12 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use crate::domain::{Id, RowMeta};
 use crate::rules::Rules;
 
-pub use accounts::{AccountFilter, AccountPatch, NewAccount};
+pub use accounts::{AccountFilter, AccountPatch, AccountSort, NewAccount};
 pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
 pub use engine::GradeChangeRow;
 pub use error::StoreError;
-pub use reminders::{DueFilter, ReminderRow};
+pub use reminders::{DueFilter, ReminderPage, ReminderRow};
+pub use schema::latest_version;
 pub use transfer::{DemoSummary, ExportFormat, ImportKind, ImportSummary};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

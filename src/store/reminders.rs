@@ -1,6 +1,7 @@
 use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::deals::like_pattern;
 use super::engine::close_reminder;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, values};
@@ -34,15 +35,51 @@ pub struct ReminderRow {
 /// such a close counts as a touch, so the engine does not reopen it at once.
 pub(super) const MANUAL_NOTE_PREFIX: &str = "manual:";
 
+/// A window of the agenda, optionally filtered by text.
+#[derive(Debug, Clone, Default)]
+pub struct ReminderPage {
+    pub text: Option<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// Pending reminders of live deals: `?1` the last due day, `?2` the owner,
+/// `?3` a `LIKE` pattern for the deal's title or the account's name.
+const REMINDER_CONDITIONS: &str = "r.deleted_at IS NULL AND r.status IN ('open', 'snoozed')
+    AND d.deleted_at IS NULL AND (?1 IS NULL OR r.due <= ?1) AND (?2 IS NULL OR d.owner = ?2)
+    AND (?3 IS NULL OR d.title LIKE ?3 ESCAPE '\\' OR a.name LIKE ?3 ESCAPE '\\')";
+
 impl Store {
     pub fn reminders(&self, due: DueFilter, owner: Option<&str>) -> Result<Vec<ReminderRow>> {
         self.query_reminders(due, owner, None)
     }
 
-    /// The first `limit` reminders of [`Store::reminders`], for views that
-    /// show only what fits; read straight off the due-date index.
-    pub fn reminders_page(&self, due: DueFilter, limit: usize) -> Result<Vec<ReminderRow>> {
-        self.query_reminders(due, None, Some(limit))
+    /// A window of [`Store::reminders`], for views that show only what fits,
+    /// read straight off the due-date index; `text` is found in the deal's
+    /// title or the account's name.
+    pub fn reminders_page(&self, due: DueFilter, page: &ReminderPage) -> Result<Vec<ReminderRow>> {
+        self.query_reminders(due, None, Some(page))
+    }
+
+    /// How many reminders [`Store::reminders_page`] would list without its window.
+    pub fn count_reminders(&self, due: DueFilter, text: Option<&str>) -> Result<usize> {
+        let (status, until) = self.due_bounds(due);
+        let sql = format!(
+            "SELECT count(*) FROM reminders r
+             JOIN deals d ON d.id = r.deal_id
+             JOIN accounts a ON a.id = d.account_id
+             WHERE {REMINDER_CONDITIONS} AND r.status IN {status}"
+        );
+        let count: i64 = self.conn.query_row(
+            &sql,
+            params![
+                until.map(values::day),
+                None::<String>,
+                text.and_then(like_pattern)
+            ],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(count).unwrap_or(0))
     }
 
     /// Open reminders due before today, and due today.
@@ -59,39 +96,41 @@ impl Store {
         ))
     }
 
-    fn query_reminders(
-        &self,
-        due: DueFilter,
-        owner: Option<&str>,
-        limit: Option<usize>,
-    ) -> Result<Vec<ReminderRow>> {
+    /// The statuses and the last due day a filter lists.
+    fn due_bounds(&self, due: DueFilter) -> (&'static str, Option<NaiveDate>) {
         let today = self.session.today;
-        let (status, until) = match due {
+        match due {
             DueFilter::Overdue => ("('open')", today.pred_opt()),
             DueFilter::Today => ("('open')", Some(today)),
             DueFilter::Week => ("('open')", today.checked_add_days(Days::new(7))),
             DueFilter::All => ("('open', 'snoozed')", None),
-        };
+        }
+    }
+
+    fn query_reminders(
+        &self,
+        due: DueFilter,
+        owner: Option<&str>,
+        page: Option<&ReminderPage>,
+    ) -> Result<Vec<ReminderRow>> {
+        let (status, until) = self.due_bounds(due);
         let sql = format!(
             "SELECT {REMINDER_COLUMNS}, d.title, a.name, d.grade, d.amount_minor, d.owner
              FROM reminders r
              JOIN deals d ON d.id = r.deal_id
              JOIN accounts a ON a.id = d.account_id
-             WHERE r.deleted_at IS NULL AND r.status IN ('open', 'snoozed')
-               AND r.status IN {status} AND d.deleted_at IS NULL
-               AND (?1 IS NULL OR r.due <= ?1) AND (?2 IS NULL OR d.owner = ?2)
+             WHERE {REMINDER_CONDITIONS} AND r.status IN {status}
              ORDER BY r.due, d.grade, d.title
-             LIMIT ?3"
+             LIMIT ?4 OFFSET ?5"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let n = REMINDER_COLUMN_COUNT;
+        let limit = page.map_or(-1, |p| i64::try_from(p.limit).unwrap_or(i64::MAX));
+        let offset = page.map_or(0, |p| i64::try_from(p.offset).unwrap_or(i64::MAX));
+        let pattern = page.and_then(|p| p.text.as_deref()).and_then(like_pattern);
         let rows = stmt
             .query_map(
-                params![
-                    until.map(values::day),
-                    owner,
-                    limit.map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX))
-                ],
+                params![until.map(values::day), owner, pattern, limit, offset],
                 |row| {
                     Ok(ReminderRow {
                         reminder: rows::reminder(row)?,

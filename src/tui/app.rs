@@ -5,14 +5,14 @@ use chrono::NaiveDate;
 
 use super::form::DealForm;
 use super::keys::Action;
-use crate::domain::{ActivityKind, Grade, Id, LOST, WON};
+use super::paged::{PAGE, Paged};
+use crate::domain::{Account, ActivityKind, Deal, Grade, Id, LOST, Money, WON};
 use crate::i18n::Catalog;
 use crate::parse;
-use crate::store::{DealDetail, DealFilter, DealPatch, DealRow, DueFilter, ReminderRow, Store};
-
-/// How many cards or rows a view loads at a time: more than any screen shows,
-/// far fewer than a large pipeline holds.
-pub const PAGE: usize = 200;
+use crate::store::{
+    AccountFilter, AccountSort, DealDetail, DealFilter, DealPatch, DealRow, DueFilter,
+    ReminderPage, ReminderRow, Store,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -35,14 +35,23 @@ impl View {
     }
 }
 
+/// What a lane lists: the deals of a stage, or the open deals of a grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LaneKey {
+    Stage(String),
+    Grade(Grade),
+}
+
 /// One list of deals on screen: a stage column of the board or a grade of the tiers.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Lane {
+    pub key: LaneKey,
     pub title: String,
+    /// Every deal of the lane, filtered or not, and their amount.
     pub count: i64,
-    pub amount: crate::domain::Money,
-    pub rows: Vec<DealRow>,
-    pub selected: usize,
+    pub amount: Money,
+    /// The deals the filter lets through, a page of them loaded.
+    pub deals: Paged<DealRow>,
 }
 
 /// An account with its people and its deals, open and closed.
@@ -62,6 +71,16 @@ pub enum Ask {
     Lost(Id),
     Pin(Id),
     Snooze(Id),
+}
+
+impl Ask {
+    /// The deal whose grade, stage or amount the answer may change.
+    fn deal(self) -> Option<Id> {
+        match self {
+            Ask::CloseDate(id) | Ask::Won(id) | Ask::Lost(id) | Ask::Pin(id) => Some(id),
+            Ask::Activity(_) | Ask::Snooze(_) => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,10 +105,10 @@ pub struct App {
     pub board_column: usize,
     pub tiers: Vec<Lane>,
     pub tier_column: usize,
-    pub agenda: Vec<ReminderRow>,
-    pub agenda_selected: usize,
-    pub accounts: Vec<crate::domain::Account>,
-    pub accounts_selected: usize,
+    pub agenda: Paged<ReminderRow>,
+    pub accounts: Paged<Account>,
+    pub accounts_sort: AccountSort,
+    pub accounts_descending: bool,
     pub detail: Option<DealDetail>,
     pub account_detail: Option<AccountDetail>,
     pub popup: Option<Popup>,
@@ -107,8 +126,8 @@ pub struct App {
     pub follow_clock: bool,
     /// Counts and amounts per stage and per grade, kept until something is
     /// written: recounting them is the slowest part of a reload.
-    stage_totals: Option<Vec<(String, i64, crate::domain::Money)>>,
-    grade_totals: Option<Vec<(Grade, i64, crate::domain::Money)>>,
+    stage_totals: Option<Vec<(String, i64, Money)>>,
+    grade_totals: Option<Vec<(Grade, i64, Money)>>,
 }
 
 impl App {
@@ -121,10 +140,10 @@ impl App {
             board_column: 0,
             tiers: Vec::new(),
             tier_column: 0,
-            agenda: Vec::new(),
-            agenda_selected: 0,
-            accounts: Vec::new(),
-            accounts_selected: 0,
+            agenda: Paged::default(),
+            accounts: Paged::default(),
+            accounts_sort: AccountSort::Name,
+            accounts_descending: false,
             detail: None,
             account_detail: None,
             popup: None,
@@ -140,7 +159,30 @@ impl App {
             grade_totals: None,
         };
         app.reload()?;
+        if !app.store.is_current()? {
+            app.message = app
+                .catalog
+                .fmt("tui.regrading", &[("date", &app.today().to_string())]);
+        }
         Ok(app)
+    }
+
+    /// Brings every deal up to date for today, if the store opened on a day
+    /// it had not graded yet; called once the first frame is on screen.
+    pub fn catch_up(&mut self) {
+        match self.store.is_current() {
+            Ok(true) => return,
+            Ok(false) => {}
+            Err(e) => {
+                self.message = e.to_string();
+                return;
+            }
+        }
+        self.forget_totals();
+        match self.store.refresh().and_then(|()| self.reload()) {
+            Ok(()) => self.message.clear(),
+            Err(e) => self.message = e.to_string(),
+        }
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -153,29 +195,8 @@ impl App {
         match self.view {
             View::Board => self.load_board()?,
             View::Tiers => self.load_tiers()?,
-            View::Agenda => {
-                self.agenda = self.store.reminders_page(DueFilter::Week, PAGE)?;
-                let needle = self.filter.to_lowercase();
-                self.agenda.retain(|r| {
-                    r.deal_title.to_lowercase().contains(&needle)
-                        || r.account.to_lowercase().contains(&needle)
-                });
-                self.agenda_selected = self
-                    .agenda_selected
-                    .min(self.agenda.len().saturating_sub(1));
-            }
-            View::Accounts => {
-                self.accounts = self.store.accounts(&crate::store::AccountFilter {
-                    limit: Some(PAGE),
-                    ..Default::default()
-                })?;
-                let needle = self.filter.to_lowercase();
-                self.accounts
-                    .retain(|a| a.name.to_lowercase().contains(&needle));
-                self.accounts_selected = self
-                    .accounts_selected
-                    .min(self.accounts.len().saturating_sub(1));
-            }
+            View::Agenda => self.load_agenda()?,
+            View::Accounts => self.load_accounts()?,
         }
         if let Some(detail) = &self.detail {
             self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
@@ -186,42 +207,73 @@ impl App {
         Ok(())
     }
 
+    /// The filter as the store takes it: `None` when nothing is typed.
+    fn filter_text(&self) -> Option<String> {
+        let text = self.filter.trim();
+        (!text.is_empty()).then(|| text.to_string())
+    }
+
+    fn load_agenda(&mut self) -> crate::store::Result<()> {
+        let text = self.filter_text();
+        let store = &self.store;
+        self.agenda.load(
+            |offset| {
+                store.reminders_page(
+                    DueFilter::Week,
+                    &ReminderPage {
+                        text: text.clone(),
+                        offset,
+                        limit: PAGE,
+                    },
+                )
+            },
+            || store.count_reminders(DueFilter::Week, text.as_deref()),
+        )
+    }
+
+    fn load_accounts(&mut self) -> crate::store::Result<()> {
+        let mut filter = AccountFilter {
+            text: self.filter_text(),
+            sort: self.accounts_sort,
+            descending: self.accounts_descending,
+            limit: Some(PAGE),
+            ..AccountFilter::default()
+        };
+        let counted = filter.clone();
+        let store = &self.store;
+        self.accounts.load(
+            |offset| {
+                filter.offset = offset;
+                store.accounts(&filter)
+            },
+            || store.count_accounts(&counted),
+        )
+    }
+
     fn load_board(&mut self) -> crate::store::Result<()> {
         if self.stage_totals.is_none() {
             self.stage_totals = Some(self.store.stage_totals()?);
         }
-        let totals = self.stage_totals.clone().unwrap_or_default();
-        let open: Vec<(String, String)> = self
+        let stages: Vec<String> = self
             .store
             .rules()
             .stages
             .iter()
             .filter(|s| self.show_closed || (s.id != WON && s.id != LOST))
-            .map(|s| (s.id.clone(), self.stage_label(&s.id)))
+            .map(|s| s.id.clone())
             .collect();
-        let mut lanes = Vec::with_capacity(open.len());
-        for (i, (stage, label)) in open.into_iter().enumerate() {
-            let (count, amount) = totals
-                .iter()
-                .find(|(id, _, _)| *id == stage)
-                .map(|(_, c, a)| (*c, *a))
-                .unwrap_or_default();
-            let rows = self.store.deals(&DealFilter {
-                stage: Some(stage),
-                text: Some(self.filter.clone()),
-                limit: Some(PAGE),
-                ..DealFilter::default()
-            })?;
-            let selected = self.board.get(i).map_or(0, |l| l.selected);
-            lanes.push(Lane {
-                title: label,
-                count,
-                amount,
-                selected: selected.min(rows.len().saturating_sub(1)),
-                rows,
-            });
-        }
-        self.board = lanes;
+        let lanes = stages
+            .into_iter()
+            .map(|stage| Lane {
+                title: self.stage_label(&stage),
+                key: LaneKey::Stage(stage),
+                count: 0,
+                amount: Money(0),
+                deals: Paged::default(),
+            })
+            .collect();
+        let before = std::mem::take(&mut self.board);
+        self.board = self.load_lanes(before, lanes)?;
         self.board_column = self.board_column.min(self.board.len().saturating_sub(1));
         Ok(())
     }
@@ -230,35 +282,132 @@ impl App {
         if self.grade_totals.is_none() {
             self.grade_totals = Some(self.store.grade_totals()?);
         }
-        let totals = self.grade_totals.clone().unwrap_or_default();
-        let mut lanes = Vec::with_capacity(totals.len());
-        for (i, (grade, count, amount)) in totals.into_iter().enumerate() {
-            let rows = self.store.deals(&DealFilter {
-                grade: Some(grade),
-                text: Some(self.filter.clone()),
-                limit: Some(PAGE),
-                ..DealFilter::default()
-            })?;
-            let cadence = self
-                .store
-                .rules()
-                .cadence(grade)
-                .map(|days| {
-                    self.catalog
-                        .fmt("tui.cadence", &[("days", &days.to_string())])
-                })
-                .unwrap_or_default();
-            let selected = self.tiers.get(i).map_or(0, |l| l.selected);
-            lanes.push(Lane {
-                title: format!("{grade} {cadence}").trim_end().to_string(),
-                count,
-                amount,
-                selected: selected.min(rows.len().saturating_sub(1)),
-                rows,
-            });
-        }
-        self.tiers = lanes;
+        let lanes = Grade::ALL
+            .iter()
+            .map(|&grade| {
+                let cadence = self
+                    .store
+                    .rules()
+                    .cadence(grade)
+                    .map(|days| {
+                        self.catalog
+                            .fmt("tui.cadence", &[("days", &days.to_string())])
+                    })
+                    .unwrap_or_default();
+                Lane {
+                    key: LaneKey::Grade(grade),
+                    title: format!("{grade} {cadence}").trim_end().to_string(),
+                    count: 0,
+                    amount: Money(0),
+                    deals: Paged::default(),
+                }
+            })
+            .collect();
+        let before = std::mem::take(&mut self.tiers);
+        self.tiers = self.load_lanes(before, lanes)?;
         Ok(())
+    }
+
+    /// Fills `lanes` with their totals and a page of deals each, keeping the
+    /// cursor of each lane of `before` that lists the same deals.
+    fn load_lanes(
+        &self,
+        before: Vec<Lane>,
+        mut lanes: Vec<Lane>,
+    ) -> crate::store::Result<Vec<Lane>> {
+        for lane in &mut lanes {
+            if let Some(old) = before.iter().find(|old| old.key == lane.key) {
+                lane.deals = old.deals.clone();
+            }
+            self.load_lane(lane)?;
+        }
+        Ok(lanes)
+    }
+
+    fn load_lane(&self, lane: &mut Lane) -> crate::store::Result<()> {
+        let (count, amount) = self.lane_totals(&lane.key);
+        lane.count = count;
+        lane.amount = amount;
+        let mut filter = DealFilter {
+            text: self.filter_text(),
+            limit: Some(PAGE),
+            ..DealFilter::default()
+        };
+        match &lane.key {
+            LaneKey::Stage(stage) => filter.stage = Some(stage.clone()),
+            LaneKey::Grade(grade) => filter.grade = Some(*grade),
+        }
+        let counted = filter.clone();
+        let store = &self.store;
+        lane.deals.load(
+            |offset| {
+                filter.offset = offset;
+                store.deals(&filter)
+            },
+            || match counted.text {
+                None => Ok(usize::try_from(count).unwrap_or(0)),
+                Some(_) => store.count_deals(&counted),
+            },
+        )
+    }
+
+    /// The count and amount of a lane, from the totals kept until a write.
+    fn lane_totals(&self, key: &LaneKey) -> (i64, Money) {
+        let found = match key {
+            LaneKey::Stage(stage) => self
+                .stage_totals
+                .iter()
+                .flatten()
+                .find(|(id, _, _)| id == stage)
+                .map(|(_, count, amount)| (*count, *amount)),
+            LaneKey::Grade(grade) => self
+                .grade_totals
+                .iter()
+                .flatten()
+                .find(|(g, _, _)| g == grade)
+                .map(|(_, count, amount)| (*count, *amount)),
+        };
+        found.unwrap_or((0, Money(0)))
+    }
+
+    /// Brings the kept totals up to date after a write changed one deal from
+    /// `before` (none for a new deal) to what the store now holds, instead of
+    /// counting every deal again.
+    fn wrote_deal(&mut self, before: Option<&Deal>, id: Id) {
+        let Ok(after) = self.store.deal(id) else {
+            // Counted afresh on the next load instead.
+            self.forget_totals();
+            return;
+        };
+        if let Some(before) = before {
+            self.shift_totals(before, -1);
+        }
+        self.shift_totals(&after, 1);
+    }
+
+    fn shift_totals(&mut self, deal: &Deal, sign: i64) {
+        let shift = |count: &mut i64, amount: &mut Money| {
+            *count += sign;
+            amount.0 += sign * deal.amount.0;
+        };
+        if let Some(entry) = self
+            .stage_totals
+            .iter_mut()
+            .flatten()
+            .find(|(id, _, _)| *id == deal.stage)
+        {
+            shift(&mut entry.1, &mut entry.2);
+        }
+        let open = deal.stage != WON && deal.stage != LOST;
+        if open
+            && let Some(entry) = self
+                .grade_totals
+                .iter_mut()
+                .flatten()
+                .find(|(g, _, _)| *g == deal.grade)
+        {
+            shift(&mut entry.1, &mut entry.2);
+        }
     }
 
     fn load_account(&self, id: Id) -> crate::store::Result<AccountDetail> {
@@ -291,18 +440,18 @@ impl App {
             View::Board => self
                 .board
                 .get(self.board_column)
-                .and_then(|l| l.rows.get(l.selected)),
+                .and_then(|l| l.deals.current()),
             View::Tiers => self
                 .tiers
                 .get(self.tier_column)
-                .and_then(|l| l.rows.get(l.selected)),
+                .and_then(|l| l.deals.current()),
             View::Agenda | View::Accounts => None,
         }
     }
 
     fn selected_reminder(&self) -> Option<&ReminderRow> {
         (self.view == View::Agenda && self.detail.is_none())
-            .then(|| self.agenda.get(self.agenda_selected))
+            .then(|| self.agenda.current())
             .flatten()
     }
 
@@ -334,13 +483,12 @@ impl App {
                         continue;
                     }
                     *current = i;
-                    let lane = &mut lanes[i];
+                    let deals = &mut lanes[i].deals;
                     let visible = usize::from((rect.height.saturating_sub(2)) / CARD_HEIGHT);
-                    let index = first_shown(lane.selected, visible)
-                        + usize::from((row - rect.y - 1) / CARD_HEIGHT);
-                    if index < lane.rows.len() {
-                        lane.selected = index;
-                    }
+                    deals.select_loaded(
+                        first_shown(deals.cursor(), visible)
+                            + usize::from((row - rect.y - 1) / CARD_HEIGHT),
+                    );
                 }
             }
             View::Agenda | View::Accounts => {
@@ -353,16 +501,24 @@ impl App {
                     return;
                 };
                 let visible = usize::from(body.height.saturating_sub(2 + header));
-                let (selected, len) = match self.view {
-                    View::Agenda => (&mut self.agenda_selected, self.agenda.len()),
-                    _ => (&mut self.accounts_selected, self.accounts.len()),
-                };
-                let index = first_shown(*selected, visible) + usize::from(line);
-                if index < len {
-                    *selected = index;
+                match self.view {
+                    View::Agenda => self.agenda.select_loaded(
+                        first_shown(self.agenda.cursor(), visible) + usize::from(line),
+                    ),
+                    _ => self.accounts.select_loaded(
+                        first_shown(self.accounts.cursor(), visible) + usize::from(line),
+                    ),
                 }
             }
         }
+    }
+
+    /// A new filter lists other rows: every list starts again at its top.
+    fn forget_cursors(&mut self) {
+        self.board.clear();
+        self.tiers.clear();
+        self.agenda = Paged::default();
+        self.accounts = Paged::default();
     }
 
     fn forget_totals(&mut self) {
@@ -411,14 +567,6 @@ impl App {
         if moves_only && !filter_dropped {
             return;
         }
-        let reads_only = filtering
-            || matches!(
-                action,
-                Action::Show(_) | Action::NextView | Action::ToggleClosed | Action::Quit
-            );
-        if !reads_only {
-            self.forget_totals();
-        }
         if let Err(e) = self.reload() {
             self.message = e.to_string();
         }
@@ -438,8 +586,8 @@ impl App {
                 self.detail = None;
                 self.account_detail = None;
             }
-            Action::Up => self.step(-1),
-            Action::Down => self.step(1),
+            Action::Up => self.step(-1).map_err(|e| e.to_string())?,
+            Action::Down => self.step(1).map_err(|e| e.to_string())?,
             Action::Left => self.column(-1),
             Action::Right => self.column(1),
             Action::Open => self.open()?,
@@ -457,11 +605,18 @@ impl App {
                 self.detail = None;
             }
             Action::Submit if self.filtering => self.filtering = false,
-            Action::Type(c) if self.filtering => self.filter.push(c),
+            Action::Type(c) if self.filtering => {
+                self.filter.push(c);
+                self.forget_cursors();
+            }
             Action::Erase if self.filtering => {
                 self.filter.pop();
+                self.forget_cursors();
             }
-            Action::ClearInput if self.filtering => self.filter.clear(),
+            Action::ClearInput if self.filtering => {
+                self.filter.clear();
+                self.forget_cursors();
+            }
             Action::Help => self.popup = Some(Popup::Help),
             Action::MoveStage(forward) => self.move_stage(forward)?,
             Action::ChangeClose => self.ask(Ask::CloseDate),
@@ -471,8 +626,10 @@ impl App {
             Action::Pin => {
                 if let Some(row) = self.selected_deal() {
                     if row.deal.pin.is_some() {
-                        let id = row.deal.id;
+                        let before = row.deal.clone();
+                        let id = before.id;
                         self.store.unpin(id).map_err(|e| e.to_string())?;
+                        self.wrote_deal(Some(&before), id);
                         self.message = self.catalog.fmt("msg.unpinned", &[("id", &id.short())]);
                     } else {
                         self.ask(Ask::Pin);
@@ -514,6 +671,7 @@ impl App {
                         .store
                         .demo(200, 1, &mut |_, _| {})
                         .map_err(|e| e.to_string())?;
+                    self.forget_totals();
                     self.message = self.catalog.fmt(
                         "tui.demo_loaded",
                         &[("accounts", &summary.accounts.to_string())],
@@ -550,22 +708,35 @@ impl App {
         Ok(())
     }
 
-    fn step(&mut self, by: isize) {
-        let (selected, len) = match self.view {
-            View::Board => match self.board.get_mut(self.board_column) {
-                Some(lane) => (&mut lane.selected, lane.rows.len()),
-                None => return,
-            },
-            View::Tiers => match self.tiers.get_mut(self.tier_column) {
-                Some(lane) => (&mut lane.selected, lane.rows.len()),
-                None => return,
-            },
-            View::Agenda => (&mut self.agenda_selected, self.agenda.len()),
-            View::Accounts => (&mut self.accounts_selected, self.accounts.len()),
-        };
-        *selected = selected
-            .saturating_add_signed(by)
-            .min(len.saturating_sub(1));
+    /// Moves the cursor of the current list, loading the rows it reaches.
+    fn step(&mut self, by: isize) -> crate::store::Result<()> {
+        match self.view {
+            View::Board | View::Tiers => {
+                let board = self.view == View::Board;
+                let (lanes, column) = if board {
+                    (&mut self.board, self.board_column)
+                } else {
+                    (&mut self.tiers, self.tier_column)
+                };
+                let Some(lane) = lanes.get_mut(column) else {
+                    return Ok(());
+                };
+                if lane.deals.step(by) {
+                    let mut lane = lane.clone();
+                    self.load_lane(&mut lane)?;
+                    let lanes = if board {
+                        &mut self.board
+                    } else {
+                        &mut self.tiers
+                    };
+                    lanes[column] = lane;
+                }
+            }
+            View::Agenda if self.agenda.step(by) => self.load_agenda()?,
+            View::Accounts if self.accounts.step(by) => self.load_accounts()?,
+            View::Agenda | View::Accounts => {}
+        }
+        Ok(())
     }
 
     fn column(&mut self, by: isize) {
@@ -579,7 +750,7 @@ impl App {
 
     fn open(&mut self) -> Result<(), String> {
         if self.view == View::Accounts && self.account_detail.is_none() {
-            if let Some(account) = self.accounts.get(self.accounts_selected) {
+            if let Some(account) = self.accounts.current() {
                 self.account_detail =
                     Some(self.load_account(account.id).map_err(|e| e.to_string())?);
             }
@@ -618,16 +789,18 @@ impl App {
             return Ok(());
         };
         let label = self.stage_label(&stage);
+        let before = row.deal.clone();
         self.store
             .update_deal(
                 id,
                 DealPatch {
                     stage: Some(stage),
-                    expected_version: Some(row.deal.meta.version),
+                    expected_version: Some(before.meta.version),
                     ..DealPatch::default()
                 },
             )
             .map_err(|e| e.to_string())?;
+        self.wrote_deal(Some(&before), id);
         if self.detail.is_none() && self.view == View::Board {
             self.board_column = if forward {
                 self.board_column + 1
@@ -701,9 +874,11 @@ impl App {
                         owner: None,
                     })
                     .map_err(|e| e.to_string())?;
+                self.wrote_deal(None, id);
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
             Some((id, _, version)) => {
+                let before = self.store.deal(id).map_err(|e| e.to_string())?;
                 self.store
                     .update_deal(
                         id,
@@ -718,6 +893,7 @@ impl App {
                         },
                     )
                     .map_err(|e| e.to_string())?;
+                self.wrote_deal(Some(&before), id);
                 self.catalog.fmt("msg.updated", &[("id", &id.short())])
             }
         };
@@ -732,8 +908,12 @@ impl App {
         let Some(Popup::Prompt(prompt)) = self.popup.clone() else {
             return;
         };
+        let before = prompt.ask.deal().and_then(|id| self.store.deal(id).ok());
         match self.carry_out(prompt.ask, prompt.text.trim()) {
             Ok(message) => {
+                if let Some(before) = &before {
+                    self.wrote_deal(Some(before), before.id);
+                }
                 self.popup = None;
                 self.message = message;
             }

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod form;
 pub mod keys;
+pub mod paged;
 pub mod render;
 
 use std::time::Duration;
@@ -27,6 +28,8 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
     app.follow_clock = follow_clock;
     ratatui::run(|terminal| -> std::io::Result<()> {
         let _mouse = MouseCapture::enable()?;
+        terminal.draw(|frame| render::draw(frame, &app))?;
+        app.catch_up();
         loop {
             terminal.draw(|frame| render::draw(frame, &app))?;
             if app.quit {

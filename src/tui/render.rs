@@ -194,8 +194,8 @@ fn draw_lanes(frame: &mut Frame<'_>, app: &App, lanes: &[Lane], current: usize, 
             .border_style(border)
             .title(Line::from(format!("{} ({})", lane.title, lane.count)))
             .title_bottom(Line::from(lane.amount.to_string()).right_aligned());
-        let items: Vec<ListItem<'_>> = lane.rows.iter().map(|row| card(app, row)).collect();
-        let mut state = ListState::default().with_selected(focused.then_some(lane.selected));
+        let items: Vec<ListItem<'_>> = lane.deals.rows.iter().map(|row| card(app, row)).collect();
+        let mut state = ListState::default().with_selected(focused.then_some(lane.deals.cursor()));
         let list = List::new(items)
             .block(block)
             .highlight_style(Style::new().add_modifier(Modifier::REVERSED));
@@ -395,6 +395,7 @@ fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let today = app.today();
     let items: Vec<ListItem<'_>> = app
         .agenda
+        .rows
         .iter()
         .map(|r| {
             let due = r.reminder.due;
@@ -420,7 +421,7 @@ fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
             ]))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(app.agenda_selected));
+    let mut state = ListState::default().with_selected(Some(app.agenda.cursor()));
     let list = List::new(items)
         .block(
             Block::new()
@@ -445,7 +446,7 @@ fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .map(|k| Cell::from(c.get(k))),
     )
     .style(Style::new().add_modifier(Modifier::BOLD));
-    let rows = app.accounts.iter().map(|a| {
+    let rows = app.accounts.rows.iter().map(|a| {
         Row::new([
             Cell::from(a.name.as_str()),
             Cell::from(c.get(&format!("account_kind.{}", a.kind)).to_string()),
@@ -471,7 +472,7 @@ fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 .title(c.get("view.accounts")),
         )
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-    let mut state = TableState::default().with_selected(Some(app.accounts_selected));
+    let mut state = TableState::default().with_selected(Some(app.accounts.cursor()));
     frame.render_stateful_widget(table, area, &mut state);
 }
 

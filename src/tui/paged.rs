@@ -1,0 +1,163 @@
+//! A long list of which only a window around the cursor is loaded: the
+//! views hold a page of rows, never the whole pipeline.
+
+/// How many rows a list loads at a time: more than any screen shows, far
+/// fewer than a large pipeline holds.
+pub const PAGE: usize = 200;
+
+#[derive(Debug, Clone)]
+pub struct Paged<T> {
+    /// The loaded rows: positions `offset..offset + rows.len()` of the list.
+    pub rows: Vec<T>,
+    pub offset: usize,
+    /// The cursor, as a position in the whole list.
+    pub selected: usize,
+    /// How long the whole list is.
+    pub total: usize,
+}
+
+impl<T> Default for Paged<T> {
+    fn default() -> Self {
+        Paged {
+            rows: Vec::new(),
+            offset: 0,
+            selected: 0,
+            total: 0,
+        }
+    }
+}
+
+impl<T> Paged<T> {
+    /// The row under the cursor, if it is loaded.
+    pub fn current(&self) -> Option<&T> {
+        self.selected
+            .checked_sub(self.offset)
+            .and_then(|i| self.rows.get(i))
+    }
+
+    /// The cursor's place among the loaded rows, for the list widget.
+    pub fn cursor(&self) -> usize {
+        self.selected.saturating_sub(self.offset)
+    }
+
+    /// Moves the cursor within the whole list; says whether it left the
+    /// loaded rows, so that the list must be loaded around it.
+    pub fn step(&mut self, by: isize) -> bool {
+        self.selected = self
+            .selected
+            .saturating_add_signed(by)
+            .min(self.total.saturating_sub(1));
+        !self.covers(self.selected)
+    }
+
+    /// Puts the cursor on the loaded row `index`, if there is one.
+    pub fn select_loaded(&mut self, index: usize) {
+        if index < self.rows.len() {
+            self.selected = self.offset + index;
+        }
+    }
+
+    fn covers(&self, position: usize) -> bool {
+        position >= self.offset && position < self.offset + self.rows.len()
+    }
+
+    /// Where the next load should start: where it is while the cursor stays
+    /// inside, else so that the cursor sits in the middle of the page.
+    fn window_start(&self) -> usize {
+        if self.covers(self.selected) {
+            self.offset
+        } else {
+            self.selected.saturating_sub(PAGE / 2)
+        }
+    }
+
+    /// Loads the page around the cursor with `fetch(offset)`, and the whole
+    /// length with `count` only when the page does not tell it already.
+    pub fn load<E>(
+        &mut self,
+        mut fetch: impl FnMut(usize) -> Result<Vec<T>, E>,
+        count: impl FnOnce() -> Result<usize, E>,
+    ) -> Result<(), E> {
+        let mut offset = self.window_start();
+        let mut rows = fetch(offset)?;
+        let total = if offset == 0 && rows.len() < PAGE {
+            rows.len()
+        } else {
+            count()?
+        };
+        // The list may have shrunk below the page (a filter, another
+        // change): load again where the cursor now is.
+        if rows.is_empty() && total > 0 {
+            offset = total.saturating_sub(PAGE / 2);
+            rows = fetch(offset)?;
+        }
+        if total == 0 {
+            *self = Paged::default();
+            return Ok(());
+        }
+        self.offset = offset;
+        self.rows = rows;
+        self.total = total;
+        let last_loaded = (offset + self.rows.len()).saturating_sub(1).max(offset);
+        self.selected = self.selected.clamp(offset, last_loaded);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A list of the numbers `0..len`, loaded a page at a time.
+    fn list(len: usize) -> impl FnMut(usize) -> Result<Vec<usize>, ()> {
+        move |offset| Ok((offset..len.min(offset + PAGE)).collect())
+    }
+
+    #[test]
+    fn a_short_list_is_loaded_whole_without_counting() {
+        let mut page = Paged::default();
+        page.load(list(5), || panic!("no count needed")).unwrap();
+        assert_eq!((page.rows.len(), page.total), (5, 5));
+        assert_eq!(page.current(), Some(&0));
+    }
+
+    #[test]
+    fn the_cursor_walks_past_the_first_page_and_back() {
+        let mut page = Paged::default();
+        page.load(list(1000), || Ok(1000)).unwrap();
+        let mut loads = 0;
+        for expected in 1..1000 {
+            if page.step(1) {
+                loads += 1;
+                page.load(list(1000), || Ok(1000)).unwrap();
+            }
+            assert_eq!(page.current(), Some(&expected));
+        }
+        assert!(!page.step(1), "the cursor stops at the last row");
+        assert_eq!(page.current(), Some(&999));
+        assert!((4..20).contains(&loads), "{loads} loads");
+        for expected in (0..999).rev() {
+            if page.step(-1) {
+                page.load(list(1000), || Ok(1000)).unwrap();
+            }
+            assert_eq!(page.current(), Some(&expected));
+        }
+    }
+
+    #[test]
+    fn a_list_that_shrank_under_the_cursor_keeps_it_on_a_row() {
+        let mut page = Paged::default();
+        page.load(list(1000), || Ok(1000)).unwrap();
+        for _ in 0..900 {
+            if page.step(1) {
+                page.load(list(1000), || Ok(1000)).unwrap();
+            }
+        }
+        page.load(list(30), || Ok(30)).unwrap();
+        assert_eq!(page.total, 30);
+        assert_eq!(page.current(), Some(&29));
+        page.load(list(0), || Ok(0)).unwrap();
+        assert_eq!(page.current(), None);
+        assert_eq!(page.cursor(), 0);
+    }
+}
