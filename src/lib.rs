@@ -11,5 +11,6 @@ pub mod parse;
 pub mod playbook;
 pub mod rules;
 pub mod store;
+pub mod timeline;
 pub mod transfer;
 pub mod tui;

@@ -322,28 +322,11 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
     }
     let mut out = fields.render(ctx.width);
 
-    // One timeline: activities and changes in the order they happened.
-    let mut timeline: Vec<(chrono::DateTime<chrono::Utc>, String, String, String)> = Vec::new();
-    for a in &detail.activities {
-        let kind = c.get(&format!("activity.{}", a.kind)).to_string();
-        timeline.push((a.at, kind, a.summary.clone(), a.author.clone()));
-    }
-    for h in &detail.history {
-        let (old, new) = match h.field {
-            crate::domain::HistoryField::Stage => {
-                (ctx.stage_label(&h.old), ctx.stage_label(&h.new))
-            }
-            _ => (h.old.clone(), h.new.clone()),
-        };
-        let what = c.get(&format!("history.{}", h.field)).to_string();
-        let change = if h.old.is_empty() {
-            format!("{new} — {}", h.reason)
-        } else {
-            format!("{old} → {new} — {}", h.reason)
-        };
-        timeline.push((h.at, what, change, h.author.clone()));
-    }
-    timeline.sort_by_key(|entry| entry.0);
+    // One timeline: activities and changes in the order they happened. A stable sort of the
+    // newest-first entries, not a reversal, so same-moment entries stay in recorded order.
+    let mut timeline =
+        crate::timeline::entries(&detail.activities, &detail.history, c, ctx.store.rules());
+    timeline.sort_by_key(|entry| entry.at);
     if !timeline.is_empty() {
         let mut t = Table::new(
             ["col.at", "col.kind", "col.summary", "col.author"]
@@ -351,13 +334,13 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
                 .map(|k| c.get(k).to_string())
                 .collect::<Vec<_>>(),
         );
-        for (at, kind, summary, author) in timeline {
-            let local = at.with_timezone(&ctx.store.session().offset);
+        for entry in timeline {
+            let local = entry.at.with_timezone(&ctx.store.session().offset);
             t.push(vec![
                 local.format("%Y-%m-%d %H:%M").to_string(),
-                kind,
-                summary,
-                author,
+                entry.kind,
+                entry.text,
+                entry.author,
             ]);
         }
         out.push('\n');

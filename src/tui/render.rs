@@ -281,29 +281,17 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Line::raw(""),
     ];
     let offset = app.store.session().offset;
-    let mut timeline: Vec<(chrono::DateTime<chrono::Utc>, String)> = detail
-        .activities
-        .iter()
-        .map(|a| {
-            (
-                a.at,
-                format!("{} {}", c.get(&format!("activity.{}", a.kind)), a.summary),
-            )
-        })
-        .collect();
-    timeline.extend(detail.history.iter().map(|h| {
-        let what = c.get(&format!("history.{}", h.field)).to_string();
-        (h.at, format!("{what} {} → {} ({})", h.old, h.new, h.reason))
-    }));
-    timeline.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
-    for (at, text) in timeline {
-        let when = at
+    let timeline =
+        crate::timeline::entries(&detail.activities, &detail.history, c, app.store.rules());
+    for entry in timeline {
+        let when = entry
+            .at
             .with_timezone(&offset)
             .format("%Y-%m-%d %H:%M")
             .to_string();
         lines.push(Line::from(vec![
             Span::styled(format!("{when}  "), Style::new().fg(Color::Gray)),
-            Span::raw(text),
+            Span::raw(format!("{} {}", entry.kind, entry.text)),
         ]));
     }
     let pending: Vec<Line<'_>> = detail

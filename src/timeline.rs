@@ -1,0 +1,506 @@
+//! A deal's timeline as people read it: activities and stage, grade and pin changes merged,
+//! in the catalogue's language (SPEC §1 "History", §7 detail pane).
+//!
+//! The database keeps history reasons as the stable English the engine and the store write
+//! (`rule: close within 3 months`, `manual: <what the user typed>`), so JSON output and merges
+//! never depend on a language; they are translated here, only for display.
+
+use std::cmp::Reverse;
+
+use chrono::{DateTime, Utc};
+
+use crate::domain::{Activity, HistoryEntry, HistoryField};
+use crate::i18n::{Catalog, Lang};
+use crate::rules::Rules;
+
+/// One line of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub at: DateTime<Utc>,
+    /// The activity kind, or "Stage", "Grade", "Pin" for a change.
+    pub kind: String,
+    /// The activity's summary, or `old → new (reason)` for a change.
+    pub text: String,
+    pub author: String,
+}
+
+/// Shown for the missing side of a change: no stage before a deal was created, no pin after
+/// an unpin.
+const NONE: &str = "—";
+
+/// The deal's activities and history merged, newest first. Entries of the same moment keep
+/// the order they were recorded in (activities, then changes as written), so that a caller
+/// wanting oldest first gets the same ties with a stable sort by time.
+pub fn entries(
+    activities: &[Activity],
+    history: &[HistoryEntry],
+    catalog: &Catalog,
+    rules: &Rules,
+) -> Vec<Entry> {
+    let activities = activities.iter().map(|a| Entry {
+        at: a.at,
+        kind: catalog.get(&format!("activity.{}", a.kind)).to_string(),
+        text: a.summary.clone(),
+        author: a.author.clone(),
+    });
+    let changes = history.iter().map(|h| {
+        let value = |v: &str| match h.field {
+            HistoryField::Stage => stage_label(v, catalog, rules),
+            // Grades and pins are letters, the same in every language.
+            HistoryField::Grade | HistoryField::Pin => shown(v).to_string(),
+        };
+        Entry {
+            at: h.at,
+            kind: catalog.get(&format!("history.{}", h.field)).to_string(),
+            text: format!(
+                "{} → {} ({})",
+                value(&h.old),
+                value(&h.new),
+                reason(&h.reason, catalog)
+            ),
+            author: h.author.clone(),
+        }
+    });
+    let mut merged: Vec<Entry> = activities.chain(changes).collect();
+    merged.sort_by_key(|e| Reverse(e.at));
+    merged
+}
+
+/// A stored history reason in the catalogue's language. Text that is none of the forms the
+/// engine and the store write (an older or newer program's, or imported) is shown as stored.
+pub fn reason(stored: &str, catalog: &Catalog) -> String {
+    if let Some(key) = FIXED
+        .iter()
+        .find_map(|&(s, key)| (s == stored).then_some(key))
+    {
+        return catalog.get(key).to_string();
+    }
+    if let Some(months) = stored.strip_prefix("rule: close within ").and_then(months) {
+        return by_months(months, "reason.rule_within", catalog);
+    }
+    if let Some(months) = stored
+        .strip_prefix("rule: close later than ")
+        .and_then(months)
+    {
+        return by_months(months, "reason.rule_later", catalog);
+    }
+    if let Some(text) = stored.strip_prefix("manual: lost: ") {
+        return catalog.fmt("reason.manual_lost", &[("text", text)]);
+    }
+    if let Some(text) = stored.strip_prefix("manual: ") {
+        return catalog.fmt("reason.manual", &[("text", text)]);
+    }
+    stored.to_string()
+}
+
+/// The reasons written word for word by `rules::grade` and the store.
+const FIXED: &[(&str, &str)] = &[
+    ("rule: no need", "reason.rule_no_need"),
+    ("rule: potential need", "reason.rule_potential_need"),
+    ("rule: no close date", "reason.rule_no_close_date"),
+    ("rule: slipped past close date", "reason.rule_slipped"),
+    ("rule: deal lost", "reason.rule_deal_lost"),
+    ("manual: created", "reason.manual_created"),
+    ("manual: deal update", "reason.manual_deal_update"),
+    ("manual: won", "reason.manual_won"),
+    ("manual: deal lost", "reason.manual_deal_lost"),
+    ("manual: unpinned", "reason.manual_unpinned"),
+    ("manual: imported", "reason.manual_imported"),
+    ("manual: demo", "reason.manual_demo"),
+];
+
+/// The number in `1 month` or `N months`, as the engine writes a horizon; anything else
+/// (`2 month`, `+3 months`, `three months`) is not the engine's and stays as stored.
+fn months(text: &str) -> Option<&str> {
+    let (n, unit) = text.split_once(' ')?;
+    let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+    let unit_fits = if n == "1" {
+        unit == "month"
+    } else {
+        unit == "months"
+    };
+    (digits && unit_fits).then_some(n)
+}
+
+/// English needs its own text for one month; `key_one_month` / `key_months` in the catalogue.
+fn by_months(months: &str, key: &str, catalog: &Catalog) -> String {
+    if months == "1" {
+        catalog.get(&format!("{key}_one_month")).to_string()
+    } else {
+        catalog.fmt(&format!("{key}_months"), &[("months", months)])
+    }
+}
+
+/// A stage id as the current language names it; a stage the rules no longer know keeps its id.
+fn stage_label(id: &str, catalog: &Catalog, rules: &Rules) -> String {
+    match rules.stage(id) {
+        Some(stage) if catalog.lang() == Lang::ZhCn => stage.zh.clone(),
+        Some(stage) => stage.en.clone(),
+        None => shown(id).to_string(),
+    }
+}
+
+fn shown(value: &str) -> &str {
+    if value.is_empty() { NONE } else { value }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone};
+
+    use super::*;
+    use crate::domain::{ActivityKind, Deal, Grade, Id, Money, Need, RowMeta};
+
+    fn en() -> Catalog {
+        Catalog::new(Lang::En)
+    }
+
+    fn zh() -> Catalog {
+        Catalog::new(Lang::ZhCn)
+    }
+
+    fn at(day: u32, hour: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+            .single()
+            .expect("a valid test moment")
+    }
+
+    fn activity(at: DateTime<Utc>, kind: ActivityKind, summary: &str) -> Activity {
+        Activity {
+            id: Id::new_ordered(),
+            deal_id: None,
+            account_id: Id::new(),
+            kind,
+            at,
+            summary: summary.into(),
+            author: "ann".into(),
+            created_at: at,
+        }
+    }
+
+    fn change(
+        at: DateTime<Utc>,
+        field: HistoryField,
+        old: &str,
+        new: &str,
+        reason: &str,
+    ) -> HistoryEntry {
+        HistoryEntry {
+            id: Id::new_ordered(),
+            deal_id: Id::new(),
+            field,
+            at,
+            old: old.into(),
+            new: new.into(),
+            reason: reason.into(),
+            author: "bo".into(),
+        }
+    }
+
+    /// Every form the engine and the store write, with what each language shows for it.
+    const KNOWN: &[(&str, &str, &str)] = &[
+        ("rule: no need", "rule: no need", "规则：无需求"),
+        (
+            "rule: potential need",
+            "rule: potential need",
+            "规则：潜在需求",
+        ),
+        (
+            "rule: no close date",
+            "rule: no close date",
+            "规则：无预计成交日期",
+        ),
+        (
+            "rule: slipped past close date",
+            "rule: slipped past close date",
+            "规则：已过预计成交日期",
+        ),
+        ("rule: deal lost", "rule: deal lost", "规则：商机已输单"),
+        (
+            "rule: close within 1 month",
+            "rule: close within 1 month",
+            "规则：1 个月内成交",
+        ),
+        (
+            "rule: close within 3 months",
+            "rule: close within 3 months",
+            "规则：3 个月内成交",
+        ),
+        (
+            "rule: close within 6 months",
+            "rule: close within 6 months",
+            "规则：6 个月内成交",
+        ),
+        (
+            "rule: close within 12 months",
+            "rule: close within 12 months",
+            "规则：12 个月内成交",
+        ),
+        (
+            "rule: close later than 1 month",
+            "rule: close later than 1 month",
+            "规则：1 个月以后成交",
+        ),
+        (
+            "rule: close later than 6 months",
+            "rule: close later than 6 months",
+            "规则：6 个月以后成交",
+        ),
+        ("manual: created", "manual: created", "手动：新建"),
+        (
+            "manual: deal update",
+            "manual: deal update",
+            "手动：修改商机",
+        ),
+        ("manual: won", "manual: won", "手动：标记成交"),
+        ("manual: deal lost", "manual: deal lost", "手动：商机已输单"),
+        (
+            "manual: lost: price too high",
+            "manual: lost: price too high",
+            "手动：输单：price too high",
+        ),
+        (
+            "manual: lost: 预算砍了",
+            "manual: lost: 预算砍了",
+            "手动：输单：预算砍了",
+        ),
+        ("manual: unpinned", "manual: unpinned", "手动：解除锁定"),
+        ("manual: imported", "manual: imported", "手动：导入"),
+        ("manual: demo", "manual: demo", "手动：演示数据"),
+    ];
+
+    #[test]
+    fn every_known_reason_reads_in_both_languages() {
+        for &(stored, english, chinese) in KNOWN {
+            assert_eq!(reason(stored, &en()), english, "en: {stored}");
+            assert_eq!(reason(stored, &zh()), chinese, "zh: {stored}");
+        }
+    }
+
+    #[test]
+    fn manual_free_text_is_kept_verbatim() {
+        assert_eq!(
+            reason("manual: CEO promised", &en()),
+            "manual: CEO promised"
+        );
+        assert_eq!(reason("manual: CEO promised", &zh()), "手动：CEO promised");
+        assert_eq!(reason("manual: 客户口头承诺", &zh()), "手动：客户口头承诺");
+        // Braces a user typed are text, not placeholders.
+        assert_eq!(
+            reason("manual: {text} {months}", &zh()),
+            "手动：{text} {months}"
+        );
+    }
+
+    #[test]
+    fn unknown_reasons_are_shown_as_stored() {
+        for stored in [
+            "",
+            "imported from the old CRM",
+            "rule: something newer",
+            "rule: close within 2 month",
+            "rule: close within 1 months",
+            "rule: close within +3 months",
+            "rule: close within three months",
+            "rule: close within  months",
+            "Manual: created",
+            "manual:created",
+            "规则：3 个月内成交",
+        ] {
+            assert_eq!(reason(stored, &zh()), stored);
+            assert_eq!(reason(stored, &en()), stored);
+        }
+    }
+
+    #[test]
+    fn every_reason_the_engine_writes_is_translated() {
+        let today = NaiveDate::from_ymd_opt(2026, 3, 10).expect("a valid day");
+        let day = |s: &str| s.parse::<NaiveDate>().expect("a valid day");
+        let deal = |need, close: Option<&str>, stage: &str| Deal {
+            id: Id::new(),
+            account_id: Id::new(),
+            title: "Tea".into(),
+            amount: Money(0),
+            stage: stage.into(),
+            need,
+            expected_close: close.map(day),
+            grade: Grade::D,
+            pin: None,
+            owner: "ann".into(),
+            created_on: today,
+            stage_entered_on: today,
+            closed_on: None,
+            lost_reason: None,
+            meta: RowMeta {
+                created_at: DateTime::default(),
+                updated_at: DateTime::default(),
+                updated_by: "ann".into(),
+                version: 1,
+                deleted_at: None,
+            },
+        };
+        let deals = [
+            deal(Need::Explicit, Some("2026-03-20"), "lead"),
+            deal(Need::Explicit, Some("2026-05-20"), "lead"),
+            deal(Need::Explicit, Some("2026-08-20"), "lead"),
+            deal(Need::Explicit, Some("2027-08-20"), "lead"),
+            deal(Need::Explicit, Some("2026-03-01"), "lead"),
+            deal(Need::Explicit, None, "lead"),
+            deal(Need::Potential, None, "lead"),
+            deal(Need::None, None, "lead"),
+            deal(Need::Explicit, None, "lost"),
+        ];
+        // One-month horizons everywhere give the singular "later than 1 month" too.
+        let one_month = "[grades]\nb_within_months = 1\nc_within_months = 1\n";
+        let rule_sets = [
+            Rules::defaults(),
+            Rules::from_toml(one_month, "test").expect("valid rules"),
+        ];
+        let mut written = Vec::new();
+        for rules in &rule_sets {
+            for d in &deals {
+                let (_, stored) = crate::rules::grade(d, rules, today);
+                let shown = reason(&stored, &zh());
+                assert!(shown.starts_with("规则："), "{stored} → {shown}");
+                assert_eq!(reason(&stored, &en()), stored);
+                written.push(stored);
+            }
+        }
+        for singular in [
+            "rule: close within 1 month",
+            "rule: close later than 1 month",
+        ] {
+            assert!(written.iter().any(|w| w == singular), "{written:?}");
+        }
+    }
+
+    #[test]
+    fn stage_changes_show_labels_and_a_dash_for_no_stage() {
+        let rules = Rules::defaults();
+        let history = [
+            change(at(1, 9), HistoryField::Stage, "", "lead", "manual: demo"),
+            change(
+                at(2, 9),
+                HistoryField::Stage,
+                "lead",
+                "negotiation",
+                "manual: deal update",
+            ),
+            change(at(3, 9), HistoryField::Stage, "gone", "won", "manual: won"),
+        ];
+        let texts = |c: &Catalog| -> Vec<(String, String)> {
+            entries(&[], &history, c, &rules)
+                .into_iter()
+                .map(|e| (e.kind, e.text))
+                .collect()
+        };
+        assert_eq!(
+            texts(&zh()),
+            [
+                ("阶段".into(), "gone → 成交 (手动：标记成交)".into()),
+                ("阶段".into(), "潜在客户 → 跟进谈判 (手动：修改商机)".into()),
+                ("阶段".into(), "— → 潜在客户 (手动：演示数据)".into()),
+            ]
+        );
+        assert_eq!(
+            texts(&en()),
+            [
+                ("Stage".into(), "gone → Won (manual: won)".into()),
+                (
+                    "Stage".into(),
+                    "Lead → Follow-up & negotiation (manual: deal update)".into()
+                ),
+                ("Stage".into(), "— → Lead (manual: demo)".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn grades_and_pins_stay_letters() {
+        let rules = Rules::defaults();
+        let history = [
+            change(
+                at(1, 9),
+                HistoryField::Grade,
+                "",
+                "C",
+                "rule: close within 6 months",
+            ),
+            change(at(2, 9), HistoryField::Pin, "", "A", "manual: 客户口头承诺"),
+            change(at(3, 9), HistoryField::Pin, "A", "", "manual: unpinned"),
+        ];
+        let shown: Vec<(String, String)> = entries(&[], &history, &zh(), &rules)
+            .into_iter()
+            .map(|e| (e.kind, e.text))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("锁定等级".into(), "A → — (手动：解除锁定)".into()),
+                ("锁定等级".into(), "— → A (手动：客户口头承诺)".into()),
+                ("等级".into(), "— → C (规则：6 个月内成交)".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn entries_merge_newest_first_keeping_ties_in_recorded_order() {
+        let rules = Rules::defaults();
+        let activities = [
+            activity(at(2, 10), ActivityKind::Call, "asked about budget"),
+            activity(at(5, 10), ActivityKind::Visit, "上门演示"),
+        ];
+        let history = [
+            change(at(1, 9), HistoryField::Stage, "", "lead", "manual: created"),
+            change(
+                at(1, 9),
+                HistoryField::Grade,
+                "",
+                "B",
+                "rule: close within 3 months",
+            ),
+            change(
+                at(4, 9),
+                HistoryField::Grade,
+                "B",
+                "A",
+                "rule: close within 1 month",
+            ),
+        ];
+        let got = entries(&activities, &history, &en(), &rules);
+        let summary: Vec<(DateTime<Utc>, &str, &str, &str)> = got
+            .iter()
+            .map(|e| (e.at, e.kind.as_str(), e.text.as_str(), e.author.as_str()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (at(5, 10), "Visit", "上门演示", "ann"),
+                (
+                    at(4, 9),
+                    "Grade",
+                    "B → A (rule: close within 1 month)",
+                    "bo"
+                ),
+                (at(2, 10), "Call", "asked about budget", "ann"),
+                (at(1, 9), "Stage", "— → Lead (manual: created)", "bo"),
+                (
+                    at(1, 9),
+                    "Grade",
+                    "— → B (rule: close within 3 months)",
+                    "bo"
+                ),
+            ]
+        );
+        let zh_kinds: Vec<String> = entries(&activities, &history, &zh(), &rules)
+            .into_iter()
+            .map(|e| e.kind)
+            .collect();
+        assert_eq!(zh_kinds, ["拜访", "等级", "电话", "阶段", "等级"]);
+    }
+
+    #[test]
+    fn a_deal_without_a_past_has_an_empty_timeline() {
+        assert!(entries(&[], &[], &zh(), &Rules::defaults()).is_empty());
+    }
+}
