@@ -23,7 +23,9 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tierdeck::i18n::{Catalog, Lang};
 use tierdeck::rules::Rules;
-use tierdeck::store::{AccountFilter, DealFilter, DueFilter, OpenMode, Session, Store};
+use tierdeck::store::{
+    AccountFilter, DealFilter, DueFilter, OpenMode, ReminderPage, Session, Store,
+};
 use tierdeck::tui::app::{App, View};
 use tierdeck::tui::keys::Action;
 use tierdeck::tui::paged::PAGE;
@@ -59,12 +61,12 @@ fn main() {
     // 1. The first frame, per screen size.
     let _ = writeln!(
         report,
-        "\nfirst frame: Store::open + refresh + App::new + first draw"
+        "\nfirst frame: Store::open + App::new + first draw (then: catch up, a regrade if the day is new, + redraw)"
     );
     let _ = writeln!(
         report,
-        "  {:<28} {:>10} {:>10} {:>10} {:>10} {:>10}   target",
-        "size, run", "open", "refresh", "App::new", "draw", "total"
+        "  {:<28} {:>10} {:>10} {:>10} {:>10} {:>12}   target",
+        "size, run", "open", "App::new", "draw", "first frame", "then catch up"
     );
     let mut app_new = Vec::new();
     for (width, height) in [(120, 40), (80, 24)] {
@@ -80,7 +82,7 @@ fn main() {
         }
         let _ = writeln!(
             report,
-            "  {:<28} {:>54}   {}",
+            "  {:<28} {:>43}   {}",
             format!("{width}×{height}, median"),
             ms(median(&mut totals)),
             verdict(median(&mut totals), FIRST_FRAME_TARGET)
@@ -88,7 +90,7 @@ fn main() {
     }
     let _ = writeln!(
         report,
-        "  {:<28} {:>43}   (loads the board: due counts, stage totals, a page per stage)",
+        "  {:<28} {:>21}   (loads the board: due counts, stage totals, a page per stage)",
         format!("App::new alone, median of {}", app_new.len()),
         ms(median(&mut app_new))
     );
@@ -168,12 +170,12 @@ fn main() {
     let after_new_day = peak_rss_kb();
     let _ = writeln!(
         report,
-        "\nfirst start on a new day (refresh re-grades every deal; SPEC allows 1 s for a regrade)"
+        "\nfirst start on a new day (drawn first; catching up re-grades every deal, SPEC allows 1 s for a regrade)"
     );
     let _ = writeln!(
         report,
-        "  {:<28} {:>10} {:>10} {:>10} {:>10} {:>10}   target",
-        "size", "open", "refresh", "App::new", "draw", "total"
+        "  {:<28} {:>10} {:>10} {:>10} {:>10} {:>12}   target",
+        "size", "open", "App::new", "draw", "first frame", "then catch up"
     );
     frame.write_row(&mut report, "120×40, 2026-11-24");
 
@@ -216,29 +218,31 @@ fn main() {
     println!("{report}");
 }
 
-/// What one first frame took, step by step.
+/// What one first frame took, step by step, and the catching up after it.
 struct FirstFrame {
     open: Duration,
-    refresh: Duration,
     app_new: Duration,
     draw: Duration,
+    /// Re-grading for a day the store had not seen, and the redraw: after
+    /// the first frame, as the UI does it.
+    catch_up: Duration,
 }
 
 impl FirstFrame {
     fn total(&self) -> Duration {
-        self.open + self.refresh + self.app_new + self.draw
+        self.open + self.app_new + self.draw
     }
 
     fn write_row(&self, report: &mut String, what: &str) {
         let _ = writeln!(
             report,
-            "  {:<28} {:>10} {:>10} {:>10} {:>10} {:>10}   {}",
+            "  {:<28} {:>10} {:>10} {:>10} {:>10} {:>12}   {}",
             what,
             ms(self.open),
-            ms(self.refresh),
             ms(self.app_new),
             ms(self.draw),
             ms(self.total()),
+            ms(self.catch_up),
             verdict(self.total(), FIRST_FRAME_TARGET)
         );
     }
@@ -248,14 +252,11 @@ impl FirstFrame {
 /// `width`×`height` TestBackend.
 fn first_frame(db: &Path, today: &str, width: u16, height: u16) -> (FirstFrame, App) {
     let started = Instant::now();
-    let mut store = Store::open(db, OpenMode::CreateFile, session(today), Rules::defaults())
+    let store = Store::open(db, OpenMode::CreateFile, session(today), Rules::defaults())
         .expect("open the scale database");
     let open = started.elapsed();
     let started = Instant::now();
-    store.refresh().expect("refresh the grades");
-    let refresh = started.elapsed();
-    let started = Instant::now();
-    let app = App::new(store, Catalog::new(Lang::En)).expect("the app loads its views");
+    let mut app = App::new(store, Catalog::new(Lang::En)).expect("the app loads its views");
     let app_new = started.elapsed();
     let started = Instant::now();
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("a test terminal");
@@ -263,12 +264,18 @@ fn first_frame(db: &Path, today: &str, width: u16, height: u16) -> (FirstFrame, 
         .draw(|f| render::draw(f, &app))
         .expect("the first draw");
     let draw = started.elapsed();
+    let started = Instant::now();
+    app.catch_up();
+    terminal
+        .draw(|f| render::draw(f, &app))
+        .expect("the redraw after catching up");
+    let catch_up = started.elapsed();
     (
         FirstFrame {
             open,
-            refresh,
             app_new,
             draw,
+            catch_up,
         },
         app,
     )
@@ -328,7 +335,13 @@ fn query_times(store: &Store) -> Vec<(String, Duration)> {
         format!("reminders_page(Week, {PAGE}) (the agenda)"),
         &mut || {
             store
-                .reminders_page(DueFilter::Week, PAGE)
+                .reminders_page(
+                    DueFilter::Week,
+                    &ReminderPage {
+                        limit: PAGE,
+                        ..ReminderPage::default()
+                    },
+                )
                 .expect("the agenda")
                 .len()
         },
