@@ -114,6 +114,16 @@ impl Catalog {
             .map_or(key, String::as_str)
     }
 
+    /// The word for a stored value of a vocabulary (`channel`, `online`),
+    /// or the value as typed when it is free text the catalogue does not know.
+    pub fn word(&self, vocabulary: &str, value: &str) -> String {
+        let key = format!("{vocabulary}.{value}");
+        match self.texts.get(&key).or_else(|| self.fallback.get(&key)) {
+            Some(word) => word.clone(),
+            None => value.to_string(),
+        }
+    }
+
     /// The text for `key` with each `{name}` replaced by its value from `args`; placeholders
     /// without a value stay as written. Values are inserted verbatim, never re-expanded.
     pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {

@@ -94,6 +94,39 @@ fn an_empty_database_offers_a_way_in_and_loads_demo_data_with_one_key() {
 }
 
 #[test]
+fn a_first_deal_on_an_empty_database_adds_its_account_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, true);
+    app.update(Action::New);
+    type_text(&mut app, "深圳前海星河贸易有限公司");
+    let Some(Popup::Form(form)) = &app.popup else {
+        panic!("the form is open");
+    };
+    assert!(form.adds_account && form.errors[0].is_none());
+    assert!(
+        render(&app, 80, 24)
+            .backend()
+            .to_string()
+            .contains("将随商机一起新建")
+    );
+    press(&mut app, &[Action::NextField]);
+    type_text(&mut app, "首单试用");
+    press(&mut app, &[Action::Submit]);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let account = app.store.find_account("深圳前海星河贸易有限公司").unwrap();
+    let deals = app
+        .store
+        .deals(&DealFilter {
+            account: Some(account),
+            ..DealFilter::default()
+        })
+        .unwrap();
+    assert_eq!(deals.len(), 1);
+    assert_eq!(deals[0].deal.title, "首单试用");
+    assert_eq!(app.board[0].count, 1, "the board shows it at once");
+}
+
+#[test]
 fn no_size_from_one_by_one_up_makes_drawing_panic() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
@@ -360,7 +393,7 @@ fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
     let account = app.board[0].deals.rows[0].account.clone();
-    app.update(Action::NewDeal);
+    app.update(Action::New);
     let form = |app: &App| match &app.popup {
         Some(Popup::Form(form)) => form.clone(),
         other => panic!("the form should be open, got {other:?}"),
@@ -370,7 +403,7 @@ fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
         account,
         "the account of the selected deal is filled in"
     );
-    app.update(Action::NextField);
+    assert_eq!(form(&app).focus, 1, "typing starts at the title");
     type_text(&mut app, "ERP 二期");
     app.update(Action::NextField);
     type_text(&mut app, "12..5");
@@ -405,7 +438,7 @@ fn editing_a_deal_saves_at_the_version_it_was_loaded() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
     let deal = app.board[0].deals.rows[0].deal.clone();
-    app.update(Action::EditDeal);
+    app.update(Action::Edit);
     app.update(Action::ClearInput);
     type_text(&mut app, "Renamed deal");
     app.update(Action::Submit);
@@ -428,4 +461,305 @@ fn an_account_opens_with_its_contacts_and_deals() {
     insta::assert_snapshot!("account_detail_zh-cn_80x24", render(&app, 80, 24).backend());
     app.update(Action::Back);
     assert!(app.account_detail.is_none());
+}
+
+/// Each lane's title, count and amount in minor units.
+type Totals = Vec<(String, i64, i64)>;
+
+fn totals(lanes: &[tierdeck::tui::app::Lane]) -> Totals {
+    lanes
+        .iter()
+        .map(|l| (l.title.clone(), l.count, l.amount.minor()))
+        .collect()
+}
+
+/// The board's (won and lost included) and the tiers' totals, counted
+/// afresh by a second app on the same database.
+fn recounted(app: &App) -> (Totals, Totals) {
+    let store = Store::open(
+        app.store.path(),
+        OpenMode::CreateFile,
+        session("2026-11-23"),
+        Rules::defaults(),
+    )
+    .unwrap();
+    let mut fresh = App::new(store, Catalog::new(app.catalog.lang())).unwrap();
+    fresh.update(Action::ToggleClosed);
+    let board = totals(&fresh.board);
+    fresh.update(Action::Show(View::Tiers));
+    (board, totals(&fresh.tiers))
+}
+
+#[test]
+fn totals_kept_across_writes_match_a_fresh_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::ToggleClosed);
+    // Move, change a date, win, lose, pin, add and edit: each changes a count or an amount.
+    press(
+        &mut app,
+        &[Action::MoveStage(true), Action::Right, Action::ChangeClose],
+    );
+    press(&mut app, &[Action::ClearInput]);
+    type_text(&mut app, "+3d");
+    press(&mut app, &[Action::Submit, Action::Won, Action::ClearInput]);
+    type_text(&mut app, "99999");
+    press(&mut app, &[Action::Submit, Action::Left, Action::Lost]);
+    type_text(&mut app, "预算取消");
+    press(&mut app, &[Action::Submit, Action::Pin]);
+    type_text(&mut app, "B 老客户");
+    press(&mut app, &[Action::Submit, Action::New]);
+    type_text(&mut app, "A brand new deal");
+    press(&mut app, &[Action::NextField]);
+    type_text(&mut app, "1234.50");
+    press(
+        &mut app,
+        &[
+            Action::Submit,
+            Action::Edit,
+            Action::NextField,
+            Action::ClearInput,
+        ],
+    );
+    type_text(&mut app, "777");
+    press(&mut app, &[Action::Submit]);
+    assert!(app.popup.is_none(), "{:?} {}", app.popup, app.message);
+    let board = totals(&app.board);
+    app.update(Action::Show(View::Tiers));
+    let tiers = totals(&app.tiers);
+    let (fresh_board, fresh_tiers) = recounted(&app);
+    assert_eq!(board, fresh_board);
+    assert_eq!(tiers, fresh_tiers);
+    let won = board.iter().find(|(t, _, _)| t == "Won").unwrap();
+    assert!(won.1 >= 1, "the won deal is counted: {board:?}");
+}
+
+#[test]
+fn the_cursor_scrolls_past_the_first_page_of_a_long_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = app(&dir, Lang::En, true).store;
+    let mut csv = String::from("title,account,amount,stage,expected_close\n");
+    for i in 0..260 {
+        csv.push_str(&format!(
+            "Deal {i:03},Acme {},{i}00,lead,2027-06-01\n",
+            i % 7
+        ));
+    }
+    store
+        .import(
+            tierdeck::store::ImportKind::Deals,
+            csv.as_bytes(),
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
+    let mut app = App::new(store, Catalog::new(Lang::En)).unwrap();
+    assert_eq!(app.board[0].count, 260);
+    let all = app
+        .store
+        .deals(&DealFilter {
+            stage: Some("lead".into()),
+            ..DealFilter::default()
+        })
+        .unwrap();
+    for _ in 0..230 {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.selected_deal().unwrap().deal.id, all[230].deal.id);
+    assert!(app.board[0].deals.rows.len() <= tierdeck::tui::paged::PAGE);
+    for _ in 0..100 {
+        app.update(Action::Down);
+    }
+    assert_eq!(app.selected_deal().unwrap().deal.id, all[259].deal.id);
+    for _ in 0..259 {
+        app.update(Action::Up);
+    }
+    assert_eq!(app.selected_deal().unwrap().deal.id, all[0].deal.id);
+    // What is drawn is the selected card, wherever the page starts.
+    for _ in 0..240 {
+        app.update(Action::Down);
+    }
+    let screen = render(&app, 120, 40).backend().to_string();
+    assert!(screen.contains(&all[240].deal.title), "{screen}");
+}
+
+#[test]
+fn the_accounts_filter_and_sort_run_in_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    app.update(Action::Show(View::Accounts));
+    let everyone = app.accounts.total;
+    press(&mut app, &[Action::Filter]);
+    type_text(&mut app, "港澳台");
+    assert!(app.accounts.total > 0 && app.accounts.total < everyone);
+    assert!(app.accounts.rows.iter().all(|a| a.region == "港澳台"));
+    press(&mut app, &[Action::Back]);
+    assert_eq!(app.accounts.total, everyone, "Esc clears the filter");
+    press(&mut app, &[Action::SortNext]);
+    let kinds: Vec<String> = app
+        .accounts
+        .rows
+        .iter()
+        .map(|a| a.kind.to_string())
+        .collect();
+    let mut sorted = kinds.clone();
+    sorted.sort();
+    assert_eq!(kinds, sorted, "sorted by kind");
+    press(&mut app, &[Action::SortReverse]);
+    let reversed: Vec<String> = app
+        .accounts
+        .rows
+        .iter()
+        .map(|a| a.kind.to_string())
+        .collect();
+    sorted.reverse();
+    assert_eq!(reversed, sorted, "and the other way round");
+}
+
+#[test]
+fn the_account_form_checks_names_picks_values_and_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    app.update(Action::Show(View::Accounts));
+    let taken = app.accounts.rows[0].name.clone();
+    let form = |app: &App| match &app.popup {
+        Some(Popup::Form(form)) => form.clone(),
+        other => panic!("the form should be open, got {other:?}"),
+    };
+    press(&mut app, &[Action::New, Action::Submit]);
+    assert!(form(&app).errors[0].is_some(), "a name is needed");
+    type_text(&mut app, &taken);
+    assert!(
+        form(&app).errors[0].as_deref().unwrap().contains("already"),
+        "a taken name is flagged while typing"
+    );
+    press(&mut app, &[Action::ClearInput]);
+    type_text(&mut app, "杭州云栖数据有限公司");
+    // Kind: ← → pick a value, typing letters does nothing there.
+    press(
+        &mut app,
+        &[Action::NextField, Action::Right, Action::Type('x')],
+    );
+    assert_eq!(form(&app).values[1], "individual");
+    press(&mut app, &[Action::NextField]);
+    type_text(&mut app, "大数据");
+    press(&mut app, &[Action::NextField]);
+    type_text(&mut app, "华东");
+    press(&mut app, &[Action::Submit]);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let id = app.store.find_account("杭州云栖数据有限公司").unwrap();
+    let saved = app.store.account(id).unwrap();
+    assert_eq!(
+        (
+            saved.kind.as_str(),
+            saved.industry.as_str(),
+            saved.region.as_str()
+        ),
+        ("individual", "大数据", "华东")
+    );
+    assert_eq!(saved.owner, "ann");
+
+    // An edit saves only over the version it loaded; nothing typed is lost.
+    press(&mut app, &[Action::Filter]);
+    type_text(&mut app, "云栖");
+    press(&mut app, &[Action::Submit, Action::Edit]);
+    type_text(&mut app, "（杭州）");
+    app.store
+        .update_account(
+            id,
+            tierdeck::store::AccountPatch {
+                region: Some("华南".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    press(&mut app, &[Action::Submit]);
+    assert!(
+        app.message.contains("ann"),
+        "names who changed it: {}",
+        app.message
+    );
+    assert_eq!(form(&app).values[0], "杭州云栖数据有限公司（杭州）");
+    assert_eq!(app.store.account(id).unwrap().region, "华南");
+}
+
+#[test]
+fn help_lists_the_keys_of_the_place_it_is_opened_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::Show(View::Agenda));
+    app.update(Action::Help);
+    let agenda = render(&app, 120, 40).backend().to_string();
+    assert!(agenda.contains("snooze the reminder"), "{agenda}");
+    assert!(!agenda.contains("won and lost columns"), "{agenda}");
+    insta::assert_snapshot!("help_agenda_en_120x40", render(&app, 120, 40).backend());
+    press(
+        &mut app,
+        &[Action::Help, Action::Show(View::Accounts), Action::Help],
+    );
+    let accounts = render(&app, 120, 40).backend().to_string();
+    assert!(accounts.contains("sort by the next column"), "{accounts}");
+    assert!(!accounts.contains("snooze the reminder"), "{accounts}");
+}
+
+#[test]
+fn a_new_day_is_drawn_first_and_regraded_right_after() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(app(&dir, Lang::En, false));
+    let store = Store::open(
+        &dir.path().join("t.db"),
+        OpenMode::CreateFile,
+        session("2027-01-10"),
+        Rules::defaults(),
+    )
+    .unwrap();
+    assert!(!store.is_current().unwrap());
+    let history = || -> i64 {
+        rusqlite::Connection::open(dir.path().join("t.db"))
+            .unwrap()
+            .query_row("SELECT count(*) FROM history", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = history();
+    let mut app = App::new(store, Catalog::new(Lang::En)).unwrap();
+    let first = render(&app, 80, 24).backend().to_string();
+    assert!(
+        first.contains("Re-grading every deal for 2027-01-10"),
+        "{first}"
+    );
+    assert_eq!(
+        history(),
+        before,
+        "nothing is written before the first frame"
+    );
+    app.catch_up();
+    assert!(app.store.is_current().unwrap());
+    assert!(app.message.is_empty());
+    assert!(history() > before, "grades changed for the new day");
+    assert!(
+        app.store.regrade().unwrap().is_empty(),
+        "nothing is left to regrade"
+    );
+}
+
+#[test]
+fn the_deal_form_picks_stage_and_need_with_the_arrows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    press(&mut app, &[Action::Edit]);
+    for _ in 0..3 {
+        app.update(Action::NextField);
+    }
+    press(&mut app, &[Action::Right]);
+    let Some(Popup::Form(form)) = &app.popup else {
+        panic!("the form is open");
+    };
+    assert_eq!(form.values[4], "contacted");
+    let shown = render(&app, 80, 24).backend().to_string();
+    assert!(shown.contains("◂ 初步接触 ▸"), "{shown}");
+    press(&mut app, &[Action::NextField, Action::Type(' ')]);
+    let Some(Popup::Form(form)) = &app.popup else {
+        panic!("the form is open");
+    };
+    assert_eq!(form.values[5], "potential", "space picks the next value");
 }

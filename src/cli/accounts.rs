@@ -155,6 +155,8 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                     satisfaction: f.satisfaction,
                     owner: f.owner,
                     notes: f.notes,
+                    // A command changes what it names, over whatever is there.
+                    expected_version: None,
                 },
             )?;
             println!(

@@ -30,6 +30,8 @@ pub struct AccountPatch {
     pub satisfaction: Option<Satisfaction>,
     pub owner: Option<String>,
     pub notes: Option<String>,
+    /// The version the editor loaded; the save is refused if the row moved on.
+    pub expected_version: Option<i64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -88,32 +90,17 @@ const ACCOUNT_CONDITIONS: &str = " AND (?1 IS NULL OR owner = ?1)
 
 impl Store {
     pub fn add_account(&mut self, new: NewAccount) -> Result<Id> {
-        let name = clean_name(&new.name)?;
-        self.write(|w| {
-            ensure_name_free(w.conn(), &name, None)?;
-            let owner = new.owner.unwrap_or_else(|| w.session.user.clone());
-            insert_account(
-                w,
-                &Account {
-                    id: Id::new(),
-                    name,
-                    kind: new.kind.unwrap_or(AccountKind::Enterprise),
-                    industry: new.industry.unwrap_or_default(),
-                    region: new.region.unwrap_or_default(),
-                    channel: new.channel.unwrap_or_default(),
-                    product_tier: new.product_tier,
-                    satisfaction: new.satisfaction.unwrap_or(Satisfaction::Unknown),
-                    owner,
-                    notes: new.notes.unwrap_or_default(),
-                    meta: w.new_meta(),
-                },
-            )
-        })
+        self.write(|w| create_account(w, new))
     }
 
     pub fn update_account(&mut self, id: Id, patch: AccountPatch) -> Result<Account> {
         self.write(|w| {
             let mut account = get_account(w.conn(), id)?;
+            if let Some(loaded) = patch.expected_version
+                && loaded != account.meta.version
+            {
+                return Err(conflict(w.conn(), "accounts", "account", id));
+            }
             if let Some(name) = patch.name {
                 let name = clean_name(&name)?;
                 ensure_name_free(w.conn(), &name, Some(id))?;
@@ -208,6 +195,11 @@ impl Store {
     }
 
     /// An account by full id, id prefix or exact name (case-insensitive).
+    /// The live account with exactly this name (ignoring case), if any.
+    pub fn account_named(&self, name: &str) -> Result<Option<Id>> {
+        account_by_name(&self.conn, name)
+    }
+
     pub fn find_account(&self, name_or_id: &str) -> Result<Id> {
         if let Some(id) = account_by_name(&self.conn, name_or_id)? {
             return Ok(id);
@@ -242,6 +234,30 @@ fn ensure_name_free(conn: &Connection, name: &str, except: Option<Id>) -> Result
 }
 
 /// The one live account with this name, ignoring case and surrounding spaces.
+/// Adds an account whose name no live account has, owned by the user unless
+/// it says otherwise.
+pub(super) fn create_account(w: &Writer<'_>, new: NewAccount) -> Result<Id> {
+    let name = clean_name(&new.name)?;
+    ensure_name_free(w.conn(), &name, None)?;
+    let owner = new.owner.unwrap_or_else(|| w.session.user.clone());
+    insert_account(
+        w,
+        &Account {
+            id: Id::new(),
+            name,
+            kind: new.kind.unwrap_or(AccountKind::Enterprise),
+            industry: new.industry.unwrap_or_default(),
+            region: new.region.unwrap_or_default(),
+            channel: new.channel.unwrap_or_default(),
+            product_tier: new.product_tier,
+            satisfaction: new.satisfaction.unwrap_or(Satisfaction::Unknown),
+            owner,
+            notes: new.notes.unwrap_or_default(),
+            meta: w.new_meta(),
+        },
+    )
+}
+
 pub(super) fn account_by_name(conn: &Connection, name: &str) -> Result<Option<Id>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM accounts WHERE name = ?1 COLLATE NOCASE AND deleted_at IS NULL LIMIT 3",

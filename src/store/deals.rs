@@ -73,6 +73,8 @@ pub struct DealRow {
 #[derive(Debug, Clone)]
 pub struct DealDetail {
     pub row: DealRow,
+    /// The people at the deal's account.
+    pub contacts: Vec<crate::domain::Contact>,
     pub activities: Vec<Activity>,
     pub history: Vec<HistoryEntry>,
     pub reminders: Vec<Reminder>,
@@ -81,45 +83,31 @@ pub struct DealDetail {
 impl Store {
     pub fn add_deal(&mut self, new: NewDeal) -> Result<Id> {
         let title = clean_title(&new.title)?;
-        let stage = match new.stage {
-            Some(s) => self.stage_id(&s)?,
-            None => first_stage(&self.rules)?,
-        };
+        let stage = self.new_deal_stage(new.stage.as_deref())?;
+        self.write(|w| insert_new_deal(w, new, title, stage))
+    }
+
+    /// Adds an account and its first deal in one transaction: both or neither.
+    /// The deal goes to the new account, whatever `new.account_id` says.
+    pub fn add_deal_at_new_account(
+        &mut self,
+        account: super::NewAccount,
+        new: NewDeal,
+    ) -> Result<(Id, Id)> {
+        let title = clean_title(&new.title)?;
+        let stage = self.new_deal_stage(new.stage.as_deref())?;
         self.write(|w| {
-            let account = super::accounts::get_account(w.conn(), new.account_id)?;
-            let today = w.session.today;
-            let closed = stage == WON || stage == LOST;
-            let mut deal = Deal {
-                id: Id::new(),
-                account_id: account.id,
-                title,
-                amount: new.amount.unwrap_or_default(),
-                stage,
-                need: new.need.unwrap_or(Need::Explicit),
-                expected_close: new.expected_close,
-                grade: Grade::E,
-                pin: None,
-                owner: new.owner.unwrap_or_else(|| w.session.user.clone()),
-                created_on: today,
-                stage_entered_on: today,
-                closed_on: closed.then_some(today),
-                lost_reason: None,
-                meta: w.new_meta(),
-            };
-            let (grade, reason) = rules::grade(&deal, w.rules, today);
-            deal.grade = grade;
-            insert_deal(w, &deal, None)?;
-            w.history(
-                deal.id,
-                HistoryField::Stage,
-                "",
-                &deal.stage,
-                "manual: created",
-            )?;
-            w.history(deal.id, HistoryField::Grade, "", grade.as_str(), &reason)?;
-            refresh_deals(w, &[deal.id])?;
-            Ok(deal.id)
+            let account_id = super::accounts::create_account(w, account)?;
+            let deal = insert_new_deal(w, NewDeal { account_id, ..new }, title, stage)?;
+            Ok((account_id, deal))
         })
+    }
+
+    fn new_deal_stage(&self, asked: Option<&str>) -> Result<String> {
+        match asked {
+            Some(s) => self.stage_id(s),
+            None => first_stage(&self.rules),
+        }
     }
 
     pub fn update_deal(&mut self, id: Id, patch: DealPatch) -> Result<Vec<GradeChangeRow>> {
@@ -481,8 +469,10 @@ impl Store {
                 .collect::<rusqlite::Result<Vec<_>>>()?
         };
         let reminders = super::reminders::reminders_of(&self.conn, id)?;
+        let contacts = self.contacts_of(row.deal.account_id)?;
         Ok(DealDetail {
             row,
+            contacts,
             activities,
             history,
             reminders,
@@ -555,6 +545,43 @@ pub(super) fn like_pattern(text: &str) -> Option<String> {
         .replace('%', "\\%")
         .replace('_', "\\_");
     Some(format!("%{escaped}%"))
+}
+
+/// Writes a new deal at its account, graded, with its first history rows.
+fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -> Result<Id> {
+    let account = super::accounts::get_account(w.conn(), new.account_id)?;
+    let today = w.session.today;
+    let closed = stage == WON || stage == LOST;
+    let mut deal = Deal {
+        id: Id::new(),
+        account_id: account.id,
+        title,
+        amount: new.amount.unwrap_or_default(),
+        stage,
+        need: new.need.unwrap_or(Need::Explicit),
+        expected_close: new.expected_close,
+        grade: Grade::E,
+        pin: None,
+        owner: new.owner.unwrap_or_else(|| w.session.user.clone()),
+        created_on: today,
+        stage_entered_on: today,
+        closed_on: closed.then_some(today),
+        lost_reason: None,
+        meta: w.new_meta(),
+    };
+    let (grade, reason) = rules::grade(&deal, w.rules, today);
+    deal.grade = grade;
+    insert_deal(w, &deal, None)?;
+    w.history(
+        deal.id,
+        HistoryField::Stage,
+        "",
+        &deal.stage,
+        "manual: created",
+    )?;
+    w.history(deal.id, HistoryField::Grade, "", grade.as_str(), &reason)?;
+    refresh_deals(w, &[deal.id])?;
+    Ok(deal.id)
 }
 
 fn deal_row_select() -> String {

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::form::DealForm;
+use super::form::{DealAccount, Form, Subject};
 use super::keys::Action;
 use super::paged::{PAGE, Paged};
 use crate::domain::{Account, ActivityKind, Deal, Grade, Id, LOST, Money, WON};
@@ -94,7 +94,7 @@ pub struct Prompt {
 pub enum Popup {
     Help,
     Prompt(Prompt),
-    Form(Box<DealForm>),
+    Form(Box<Form>),
 }
 
 pub struct App {
@@ -111,6 +111,9 @@ pub struct App {
     pub accounts_descending: bool,
     pub detail: Option<DealDetail>,
     pub account_detail: Option<AccountDetail>,
+    /// How far the open detail, and the help, are scrolled down, in lines.
+    pub detail_scroll: u16,
+    pub help_scroll: u16,
     pub popup: Option<Popup>,
     pub message: String,
     /// The live filter over titles, accounts and contacts; `filtering` while it is typed.
@@ -146,6 +149,8 @@ impl App {
             accounts_descending: false,
             detail: None,
             account_detail: None,
+            detail_scroll: 0,
+            help_scroll: 0,
             popup: None,
             message: String::new(),
             filter: String::new(),
@@ -205,6 +210,11 @@ impl App {
             self.account_detail = Some(self.load_account(detail.account.id)?);
         }
         Ok(())
+    }
+
+    /// Whether a filter narrows the lists now.
+    pub fn is_filtered(&self) -> bool {
+        !self.filter.trim().is_empty()
     }
 
     /// The filter as the store takes it: `None` when nothing is typed.
@@ -431,6 +441,19 @@ impl App {
         }
     }
 
+    /// Where the user is, for the help to list what the keys do there.
+    pub fn place(&self) -> super::keys::Place {
+        use super::keys::Place;
+        match (&self.detail, &self.account_detail, self.view) {
+            (Some(_), _, _) => Place::Deal,
+            (None, Some(_), View::Accounts) => Place::Account,
+            (None, _, View::Board) => Place::Board,
+            (None, _, View::Tiers) => Place::Tiers,
+            (None, _, View::Agenda) => Place::Agenda,
+            (None, _, View::Accounts) => Place::Accounts,
+        }
+    }
+
     /// The deal under the cursor in the current view, if any.
     pub fn selected_deal(&self) -> Option<&DealRow> {
         if let Some(detail) = &self.detail {
@@ -586,8 +609,28 @@ impl App {
                 self.detail = None;
                 self.account_detail = None;
             }
+            Action::Up | Action::Down if self.popup == Some(Popup::Help) => {
+                self.help_scroll = if action == Action::Up {
+                    self.help_scroll.saturating_sub(1)
+                } else {
+                    self.help_scroll.saturating_add(1)
+                };
+            }
+            Action::Up | Action::Down if self.detail.is_some() || self.account_detail.is_some() => {
+                self.detail_scroll = if action == Action::Up {
+                    self.detail_scroll.saturating_sub(1)
+                } else {
+                    self.detail_scroll.saturating_add(1)
+                };
+            }
             Action::Up => self.step(-1).map_err(|e| e.to_string())?,
             Action::Down => self.step(1).map_err(|e| e.to_string())?,
+            Action::Left | Action::Right if matches!(self.popup, Some(Popup::Form(_))) => {
+                if let Some(Popup::Form(form)) = &mut self.popup {
+                    form.cycle(&self.store, action == Action::Right);
+                    form.check(&self.store, self.store.session().today);
+                }
+            }
             Action::Left => self.column(-1),
             Action::Right => self.column(1),
             Action::Open => self.open()?,
@@ -599,6 +642,7 @@ impl App {
                 if self.popup.take().is_none() && self.detail.take().is_none() {
                     self.account_detail = None;
                 }
+                self.detail_scroll = 0;
             }
             Action::Filter => {
                 self.filtering = true;
@@ -617,7 +661,11 @@ impl App {
                 self.filter.clear();
                 self.forget_cursors();
             }
-            Action::Help => self.popup = Some(Popup::Help),
+            Action::Help if self.popup == Some(Popup::Help) => self.popup = None,
+            Action::Help => {
+                self.popup = Some(Popup::Help);
+                self.help_scroll = 0;
+            }
             Action::MoveStage(forward) => self.move_stage(forward)?,
             Action::ChangeClose => self.ask(Ask::CloseDate),
             Action::LogActivity => self.ask(Ask::Activity),
@@ -678,31 +726,33 @@ impl App {
                     );
                 }
             }
-            Action::NewDeal => {
-                let first =
-                    crate::store::first_stage(self.store.rules()).map_err(|e| e.to_string())?;
-                let mut form = DealForm::new_deal(&first);
-                if let Some(row) = self.selected_deal() {
-                    form.values[0] = row.account.clone();
+            Action::New => self.open_new_form()?,
+            Action::Edit => self.open_edit_form(),
+            Action::SortNext | Action::SortReverse if self.view == View::Accounts => {
+                if action == Action::SortReverse {
+                    self.accounts_descending = !self.accounts_descending;
+                } else {
+                    let at = AccountSort::ALL
+                        .iter()
+                        .position(|s| *s == self.accounts_sort)
+                        .unwrap_or(0);
+                    self.accounts_sort = AccountSort::ALL[(at + 1) % AccountSort::ALL.len()];
+                    self.accounts_descending = false;
                 }
-                self.popup = Some(Popup::Form(Box::new(form)));
+                self.accounts = Paged::default();
             }
-            Action::EditDeal => {
-                if let Some(row) = self.selected_deal() {
-                    self.popup = Some(Popup::Form(Box::new(DealForm::edit(row))));
-                }
-            }
+            Action::SortNext | Action::SortReverse => {}
             Action::NextField | Action::PrevField => {
                 if let Some(Popup::Form(form)) = &mut self.popup {
                     form.move_focus(action == Action::NextField);
                 }
             }
             Action::Submit if matches!(self.popup, Some(Popup::Form(_))) => self.submit_form()?,
-            Action::Type(c) => self.edit(|text| text.push(c)),
-            Action::Erase => self.edit(|text| {
+            Action::Type(c) => self.edit(c == ' ', |text| text.push(c)),
+            Action::Erase => self.edit(false, |text| {
                 text.pop();
             }),
-            Action::ClearInput => self.edit(String::clear),
+            Action::ClearInput => self.edit(false, String::clear),
             Action::Submit => self.submit(),
         }
         Ok(())
@@ -749,6 +799,7 @@ impl App {
     }
 
     fn open(&mut self) -> Result<(), String> {
+        self.detail_scroll = 0;
         if self.view == View::Accounts && self.account_detail.is_none() {
             if let Some(account) = self.accounts.current() {
                 self.account_detail =
@@ -834,7 +885,7 @@ impl App {
         }
     }
 
-    fn edit(&mut self, change: impl FnOnce(&mut String)) {
+    fn edit(&mut self, typed_space: bool, change: impl FnOnce(&mut String)) {
         let today = self.today();
         match &mut self.popup {
             Some(Popup::Prompt(prompt)) => {
@@ -842,46 +893,90 @@ impl App {
                 prompt.error = None;
             }
             Some(Popup::Form(form)) => {
-                change(form.focused());
+                match form.typed() {
+                    Some(text) => change(text),
+                    // A field with a fixed set of values: space picks the next one.
+                    None if typed_space => form.cycle(&self.store, true),
+                    None => return,
+                }
                 form.check(&self.store, today);
             }
             _ => {}
         }
     }
 
-    /// Saves the deal form when every field is right; otherwise it stays
-    /// open, each wrong field saying what is wrong.
+    /// `n`: a new account in the accounts view, else a new deal, at the
+    /// account in view when there is one.
+    fn open_new_form(&mut self) -> Result<(), String> {
+        if self.view == View::Accounts && self.account_detail.is_none() && self.detail.is_none() {
+            let form = Form::new_account(&self.store.session().user);
+            self.popup = Some(Popup::Form(Box::new(form)));
+            return Ok(());
+        }
+        let first = crate::store::first_stage(self.store.rules()).map_err(|e| e.to_string())?;
+        let account = match (&self.account_detail, self.selected_deal()) {
+            (Some(detail), None) => Some(detail.account.name.clone()),
+            (_, Some(row)) => Some(row.account.clone()),
+            (None, None) => None,
+        };
+        let form = Form::new_deal(&first, account.as_deref());
+        self.popup = Some(Popup::Form(Box::new(form)));
+        Ok(())
+    }
+
+    /// `e`: the deal in view, or the account in the accounts view.
+    fn open_edit_form(&mut self) {
+        let form = match self.selected_deal() {
+            Some(row) => Form::edit_deal(row),
+            None if self.view == View::Accounts => {
+                let account = match &self.account_detail {
+                    Some(detail) => Some(&detail.account),
+                    None => self.accounts.current(),
+                };
+                match account {
+                    Some(account) => Form::edit_account(account),
+                    None => return,
+                }
+            }
+            None => return,
+        };
+        self.popup = Some(Popup::Form(Box::new(form)));
+    }
+
+    /// Saves the form when every field is right; otherwise it stays open,
+    /// each wrong field saying what is wrong, and a refused save (someone
+    /// else changed the row) keeps everything typed.
     fn submit_form(&mut self) -> Result<(), String> {
+        let Some(Popup::Form(form)) = &self.popup else {
+            return Ok(());
+        };
+        let message = if form.is_deal() {
+            self.save_deal_form()?
+        } else {
+            self.save_account_form()?
+        };
+        if let Some(message) = message {
+            self.popup = None;
+            self.message = message;
+        }
+        Ok(())
+    }
+
+    fn save_deal_form(&mut self) -> Result<Option<String>, String> {
         let today = self.today();
         let Some(Popup::Form(form)) = &mut self.popup else {
-            return Ok(());
+            return Ok(None);
         };
-        let Some(input) = form.check(&self.store, today) else {
-            return Ok(());
+        let Some(input) = form.check_deal(&self.store, today) else {
+            return Ok(None);
         };
-        let editing = form.editing;
-        let message = match editing {
-            None => {
-                let id = self
-                    .store
-                    .add_deal(crate::store::NewDeal {
-                        account_id: input.account,
-                        title: input.title,
-                        amount: input.amount,
-                        stage: Some(input.stage),
-                        need: Some(input.need),
-                        expected_close: input.close,
-                        owner: None,
-                    })
-                    .map_err(|e| e.to_string())?;
-                self.wrote_deal(None, id);
-                self.catalog.fmt("msg.created", &[("id", &id.short())])
-            }
-            Some((id, _, version)) => {
-                let before = self.store.deal(id).map_err(|e| e.to_string())?;
+        let subject = form.subject;
+        let message = match subject {
+            Subject::EditDeal { deal, version, .. } => {
+                let before = self.store.deal(deal).map_err(|e| e.to_string())?;
                 self.store
                     .update_deal(
-                        id,
+                        deal,
                         DealPatch {
                             title: Some(input.title),
                             amount: input.amount,
@@ -893,13 +988,88 @@ impl App {
                         },
                     )
                     .map_err(|e| e.to_string())?;
-                self.wrote_deal(Some(&before), id);
-                self.catalog.fmt("msg.updated", &[("id", &id.short())])
+                self.wrote_deal(Some(&before), deal);
+                self.catalog.fmt("msg.updated", &[("id", &deal.short())])
+            }
+            _ => {
+                let deal_at = |account_id| crate::store::NewDeal {
+                    account_id,
+                    title: input.title,
+                    amount: input.amount,
+                    stage: Some(input.stage),
+                    need: Some(input.need),
+                    expected_close: input.close,
+                    owner: None,
+                };
+                let id = match input.account {
+                    DealAccount::Existing(account) => self.store.add_deal(deal_at(account)),
+                    DealAccount::New(name) => {
+                        let account = crate::store::NewAccount {
+                            name,
+                            ..Default::default()
+                        };
+                        // The id is the new account's, set in the same transaction.
+                        self.store
+                            .add_deal_at_new_account(account, deal_at(Id::new()))
+                            .map(|(_, deal)| deal)
+                    }
+                }
+                .map_err(|e| e.to_string())?;
+                self.wrote_deal(None, id);
+                self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
         };
-        self.popup = None;
-        self.message = message;
-        Ok(())
+        Ok(Some(message))
+    }
+
+    fn save_account_form(&mut self) -> Result<Option<String>, String> {
+        let Some(Popup::Form(form)) = &mut self.popup else {
+            return Ok(None);
+        };
+        let Some(input) = form.check_account(&self.store) else {
+            return Ok(None);
+        };
+        let subject = form.subject;
+        let message = match subject {
+            Subject::EditAccount { account, version } => {
+                self.store
+                    .update_account(
+                        account,
+                        crate::store::AccountPatch {
+                            name: Some(input.name),
+                            kind: Some(input.kind),
+                            industry: Some(input.industry),
+                            region: Some(input.region),
+                            channel: Some(input.channel),
+                            product_tier: Some(input.product_tier),
+                            satisfaction: Some(input.satisfaction),
+                            owner: Some(input.owner),
+                            notes: Some(input.notes),
+                            expected_version: Some(version),
+                        },
+                    )
+                    .map_err(|e| e.to_string())?;
+                self.catalog.fmt("msg.updated", &[("id", &account.short())])
+            }
+            _ => {
+                let id = self
+                    .store
+                    .add_account(crate::store::NewAccount {
+                        name: input.name,
+                        kind: Some(input.kind),
+                        industry: Some(input.industry),
+                        region: Some(input.region),
+                        channel: Some(input.channel),
+                        product_tier: input.product_tier,
+                        satisfaction: Some(input.satisfaction),
+                        owner: Some(input.owner),
+                        notes: Some(input.notes),
+                    })
+                    .map_err(|e| e.to_string())?;
+                self.catalog.fmt("msg.created", &[("id", &id.short())])
+            }
+        };
+        Ok(Some(message))
     }
 
     /// Carries out a prompt; on a mistake the prompt stays open with what was

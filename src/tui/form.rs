@@ -1,40 +1,122 @@
-//! The deal form (`n` new, `e` edit): checked as you type, and nothing typed
-//! is lost when a field is wrong.
+//! The deal and account forms (`n` new, `e` edit): checked as you type, and
+//! nothing typed is lost when a field is wrong. Fields with a fixed set of
+//! values are picked with ← →, shown in the user's language.
 
 use chrono::NaiveDate;
 
-use crate::domain::{Id, Money, Need};
+use crate::domain::{AccountKind, Id, Money, Need, ProductTier, Satisfaction};
 use crate::parse;
 use crate::store::{DealRow, Store};
 
-/// The fields in the order they are shown and tabbed through.
-pub const LABELS: [&str; 6] = [
-    "col.account",
-    "col.title",
-    "col.amount",
-    "col.close",
-    "col.stage",
-    "col.need",
-];
-const ACCOUNT: usize = 0;
-const TITLE: usize = 1;
-const AMOUNT: usize = 2;
-const CLOSE: usize = 3;
-const STAGE: usize = 4;
-const NEED: usize = 5;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DealForm {
-    /// The deal being edited and the version it was loaded at; `None` for a new deal.
-    pub editing: Option<(Id, Id, i64)>,
-    pub values: [String; 6],
-    pub errors: [Option<String>; 6],
-    pub focus: usize,
+/// What a form creates or changes; an edit carries the version it loaded,
+/// so that the save is refused if someone else saved in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Subject {
+    NewDeal,
+    EditDeal { deal: Id, account: Id, version: i64 },
+    NewAccount,
+    EditAccount { account: Id, version: i64 },
 }
 
-/// What a valid form asks for.
+/// How a field takes its value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Typed text, checked as it is typed.
+    Text,
+    /// One of the open stages of the rules.
+    Stage,
+    /// One of `values`, shown as the catalogue's `prefix.value`; an empty
+    /// value, where allowed, shows as "—".
+    Choice {
+        prefix: &'static str,
+        values: &'static [&'static str],
+    },
+}
+
+const DEAL_FIELDS: [(&str, Field); 6] = [
+    ("col.account", Field::Text),
+    ("col.title", Field::Text),
+    ("col.amount", Field::Text),
+    ("col.close", Field::Text),
+    ("col.stage", Field::Stage),
+    (
+        "col.need",
+        Field::Choice {
+            prefix: "need",
+            values: &["explicit", "potential", "none"],
+        },
+    ),
+];
+const D_ACCOUNT: usize = 0;
+const D_TITLE: usize = 1;
+const D_AMOUNT: usize = 2;
+const D_CLOSE: usize = 3;
+const D_STAGE: usize = 4;
+const D_NEED: usize = 5;
+
+const ACCOUNT_FIELDS: [(&str, Field); 9] = [
+    ("col.name", Field::Text),
+    (
+        "col.kind",
+        Field::Choice {
+            prefix: "account_kind",
+            values: &["enterprise", "individual", "wholesale"],
+        },
+    ),
+    ("col.industry", Field::Text),
+    ("col.region", Field::Text),
+    ("col.channel", Field::Text),
+    (
+        "col.product_tier",
+        Field::Choice {
+            prefix: "product_tier",
+            values: &["", "high", "mid", "low"],
+        },
+    ),
+    (
+        "col.satisfaction",
+        Field::Choice {
+            prefix: "satisfaction",
+            values: &["unknown", "satisfied", "neutral", "dissatisfied"],
+        },
+    ),
+    ("col.owner", Field::Text),
+    ("col.notes", Field::Text),
+];
+const A_NAME: usize = 0;
+const A_KIND: usize = 1;
+const A_INDUSTRY: usize = 2;
+const A_REGION: usize = 3;
+const A_CHANNEL: usize = 4;
+const A_TIER: usize = 5;
+const A_SATISFACTION: usize = 6;
+const A_OWNER: usize = 7;
+const A_NOTES: usize = 8;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    pub subject: Subject,
+    /// The catalogue key of each field's label, and how it takes its value.
+    pub fields: &'static [(&'static str, Field)],
+    /// What is in each field: typed text, or the id of the value picked.
+    pub values: Vec<String>,
+    /// One sentence per wrong field.
+    pub errors: Vec<Option<String>>,
+    pub focus: usize,
+    /// A new deal's account is a name no account has yet: saving adds it.
+    pub adds_account: bool,
+}
+
+/// The account a new deal goes to.
+pub enum DealAccount {
+    Existing(Id),
+    /// A name no account has yet: the account is added with the deal.
+    New(String),
+}
+
+/// What a valid deal form asks for.
 pub struct DealInput {
-    pub account: Id,
+    pub account: DealAccount,
     pub title: String,
     pub amount: Option<Money>,
     pub close: Option<NaiveDate>,
@@ -42,46 +124,120 @@ pub struct DealInput {
     pub need: Need,
 }
 
-impl DealForm {
-    pub fn new_deal(first_stage: &str) -> DealForm {
-        DealForm {
-            editing: None,
-            values: [
-                String::new(),
-                String::new(),
-                String::new(),
-                "+1m".to_string(),
-                first_stage.to_string(),
-                Need::Explicit.to_string(),
-            ],
-            errors: Default::default(),
-            focus: 0,
+/// What a valid account form asks for.
+pub struct AccountInput {
+    pub name: String,
+    pub kind: AccountKind,
+    pub industry: String,
+    pub region: String,
+    pub channel: String,
+    pub product_tier: Option<ProductTier>,
+    pub satisfaction: Satisfaction,
+    pub owner: String,
+    pub notes: String,
+}
+
+impl Form {
+    fn new(
+        subject: Subject,
+        fields: &'static [(&'static str, Field)],
+        values: Vec<String>,
+        focus: usize,
+    ) -> Form {
+        Form {
+            subject,
+            fields,
+            errors: vec![None; values.len()],
+            values,
+            focus,
+            adds_account: false,
         }
     }
 
-    pub fn edit(row: &DealRow) -> DealForm {
+    /// A new deal, at `account` when one is known.
+    pub fn new_deal(first_stage: &str, account: Option<&str>) -> Form {
+        let values = vec![
+            account.unwrap_or_default().to_string(),
+            String::new(),
+            String::new(),
+            "+1m".to_string(),
+            first_stage.to_string(),
+            Need::Explicit.to_string(),
+        ];
+        let focus = if account.is_some() {
+            D_TITLE
+        } else {
+            D_ACCOUNT
+        };
+        Form::new(Subject::NewDeal, &DEAL_FIELDS, values, focus)
+    }
+
+    pub fn edit_deal(row: &DealRow) -> Form {
         let d = &row.deal;
-        DealForm {
-            editing: Some((d.id, d.account_id, d.meta.version)),
-            values: [
-                row.account.clone(),
-                d.title.clone(),
-                d.amount.to_string().replace(',', ""),
-                d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
-                d.stage.clone(),
-                d.need.to_string(),
-            ],
-            errors: Default::default(),
-            focus: 1,
-        }
+        let values = vec![
+            row.account.clone(),
+            d.title.clone(),
+            d.amount.to_string().replace(',', ""),
+            d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
+            d.stage.clone(),
+            d.need.to_string(),
+        ];
+        let subject = Subject::EditDeal {
+            deal: d.id,
+            account: d.account_id,
+            version: d.meta.version,
+        };
+        Form::new(subject, &DEAL_FIELDS, values, D_TITLE)
     }
 
-    pub fn focused(&mut self) -> &mut String {
-        &mut self.values[self.focus]
+    pub fn new_account(owner: &str) -> Form {
+        let values = vec![
+            String::new(),
+            AccountKind::Enterprise.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            Satisfaction::Unknown.to_string(),
+            owner.to_string(),
+            String::new(),
+        ];
+        Form::new(Subject::NewAccount, &ACCOUNT_FIELDS, values, A_NAME)
+    }
+
+    pub fn edit_account(a: &crate::domain::Account) -> Form {
+        let values = vec![
+            a.name.clone(),
+            a.kind.to_string(),
+            a.industry.clone(),
+            a.region.clone(),
+            a.channel.clone(),
+            a.product_tier.map(|t| t.to_string()).unwrap_or_default(),
+            a.satisfaction.to_string(),
+            a.owner.clone(),
+            a.notes.clone(),
+        ];
+        let subject = Subject::EditAccount {
+            account: a.id,
+            version: a.meta.version,
+        };
+        Form::new(subject, &ACCOUNT_FIELDS, values, A_NAME)
+    }
+
+    pub fn is_deal(&self) -> bool {
+        matches!(self.subject, Subject::NewDeal | Subject::EditDeal { .. })
+    }
+
+    /// The text being typed, if the focused field takes text.
+    pub fn typed(&mut self) -> Option<&mut String> {
+        match self.fields.get(self.focus) {
+            Some((_, Field::Text)) => self.values.get_mut(self.focus),
+            _ => None,
+        }
     }
 
     pub fn move_focus(&mut self, forward: bool) {
-        let n = LABELS.len();
+        let n = self.fields.len();
         self.focus = if forward {
             (self.focus + 1) % n
         } else {
@@ -89,37 +245,77 @@ impl DealForm {
         };
     }
 
-    /// Checks every field, leaving one sentence per wrong field; returns the
-    /// input when all are right.
-    pub fn check(&mut self, store: &Store, today: NaiveDate) -> Option<DealInput> {
+    /// Picks the next (or previous) value of the focused field, if it has a
+    /// fixed set of values.
+    pub fn cycle(&mut self, store: &Store, forward: bool) {
+        let stages: Vec<String>;
+        let choices: Vec<&str> = match self.fields.get(self.focus) {
+            Some((_, Field::Choice { values, .. })) => values.to_vec(),
+            Some((_, Field::Stage)) => {
+                stages = store.rules().open_stages().map(|s| s.id.clone()).collect();
+                stages.iter().map(String::as_str).collect()
+            }
+            _ => return,
+        };
+        let Some(value) = self.values.get_mut(self.focus) else {
+            return;
+        };
+        let n = choices.len();
+        let next = match choices.iter().position(|c| c == value) {
+            Some(at) if forward => (at + 1) % n,
+            Some(at) => (at + n - 1) % n,
+            None => 0,
+        };
+        if let Some(choice) = choices.get(next) {
+            *value = (*choice).to_string();
+        }
+    }
+
+    /// Checks every field, leaving one sentence per wrong field.
+    pub fn check(&mut self, store: &Store, today: NaiveDate) {
+        if self.is_deal() {
+            self.check_deal(store, today);
+        } else {
+            self.check_account(store);
+        }
+    }
+
+    /// Checks the deal form; the input when every field is right.
+    pub fn check_deal(&mut self, store: &Store, today: NaiveDate) -> Option<DealInput> {
         let v = &self.values;
-        let account = store
-            .find_account(&v[ACCOUNT])
-            .map_err(|e| e.to_string())
-            .and_then(|id| match self.editing {
-                Some((_, current, _)) if current != id => Err(
-                    "a deal stays with its account; add a new deal for the other one".to_string(),
-                ),
-                _ => Ok(id),
-            });
-        let title = Some(v[TITLE].trim().to_string())
+        let typed = v[D_ACCOUNT].trim();
+        let account = match (store.find_account(typed), self.subject) {
+            (Ok(id), Subject::EditDeal { account, .. }) if account != id => {
+                Err("a deal stays with its account; add a new deal for the other one".to_string())
+            }
+            (Ok(id), _) => Ok(DealAccount::Existing(id)),
+            (Err(crate::store::StoreError::NoSuchAccount(_)), Subject::NewDeal)
+                if !typed.is_empty() =>
+            {
+                Ok(DealAccount::New(typed.to_string()))
+            }
+            (Err(_), _) if typed.is_empty() => Err("a deal needs an account".to_string()),
+            (Err(e), _) => Err(e.to_string()),
+        };
+        self.adds_account = matches!(account, Ok(DealAccount::New(_)));
+        let title = Some(v[D_TITLE].trim().to_string())
             .filter(|t| !t.is_empty())
             .ok_or_else(|| "a deal needs a title".to_string());
-        let amount = match v[AMOUNT].trim() {
+        let amount = match v[D_AMOUNT].trim() {
             "" => Ok(None),
             text => parse::parse_amount(text)
                 .map(Some)
                 .map_err(|e| e.to_string()),
         };
-        let close = match v[CLOSE].trim() {
+        let close = match v[D_CLOSE].trim() {
             "" => Ok(None),
             text => parse::parse_date(text, today)
                 .map(Some)
                 .map_err(|e| e.to_string()),
         };
-        let stage = store.stage_id(&v[STAGE]).map_err(|e| e.to_string());
-        let need = v[NEED].parse::<Need>().map_err(|e| e.to_string());
-        self.errors = [
+        let stage = store.stage_id(&v[D_STAGE]).map_err(|e| e.to_string());
+        let need = v[D_NEED].parse::<Need>().map_err(|e| e.to_string());
+        self.errors = vec![
             account.as_ref().err().cloned(),
             title.as_ref().err().cloned(),
             amount.as_ref().err().cloned(),
@@ -134,6 +330,59 @@ impl DealForm {
             close: close.ok()?,
             stage: stage.ok()?,
             need: need.ok()?,
+        })
+    }
+
+    /// Checks the account form; the input when every field is right.
+    pub fn check_account(&mut self, store: &Store) -> Option<AccountInput> {
+        let v = &self.values;
+        let editing = match self.subject {
+            Subject::EditAccount { account, .. } => Some(account),
+            _ => None,
+        };
+        let name = v[A_NAME].trim().to_string();
+        let name = if name.is_empty() {
+            Err("an account needs a name".to_string())
+        } else {
+            match store.account_named(&name) {
+                Ok(Some(other)) if Some(other) != editing => Err(format!(
+                    "there is already an account named {name}; pick another name"
+                )),
+                Ok(_) => Ok(name),
+                Err(e) => Err(e.to_string()),
+            }
+        };
+        let kind = v[A_KIND].parse::<AccountKind>().map_err(|e| e.to_string());
+        let product_tier = match v[A_TIER].as_str() {
+            "" => Ok(None),
+            tier => tier
+                .parse::<ProductTier>()
+                .map(Some)
+                .map_err(|e| e.to_string()),
+        };
+        let satisfaction = v[A_SATISFACTION]
+            .parse::<Satisfaction>()
+            .map_err(|e| e.to_string());
+        let owner = Some(v[A_OWNER].trim().to_string())
+            .filter(|o| !o.is_empty())
+            .ok_or_else(|| "an account needs an owner".to_string());
+        let mut errors = vec![None; self.values.len()];
+        errors[A_NAME] = name.as_ref().err().cloned();
+        errors[A_KIND] = kind.as_ref().err().cloned();
+        errors[A_TIER] = product_tier.as_ref().err().cloned();
+        errors[A_SATISFACTION] = satisfaction.as_ref().err().cloned();
+        errors[A_OWNER] = owner.as_ref().err().cloned();
+        self.errors = errors;
+        Some(AccountInput {
+            name: name.ok()?,
+            kind: kind.ok()?,
+            industry: v[A_INDUSTRY].trim().to_string(),
+            region: v[A_REGION].trim().to_string(),
+            channel: v[A_CHANNEL].trim().to_string(),
+            product_tier: product_tier.ok()?,
+            satisfaction: satisfaction.ok()?,
+            owner: owner.ok()?,
+            notes: v[A_NOTES].trim().to_string(),
         })
     }
 }

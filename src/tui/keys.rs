@@ -33,8 +33,13 @@ pub enum Action {
     LoadDemo,
     /// Start typing a live filter.
     Filter,
-    NewDeal,
-    EditDeal,
+    /// A new deal, or a new account in the accounts view.
+    New,
+    /// Edit the deal, or the account in the accounts view.
+    Edit,
+    /// Sort the accounts by the next column, or the other way round.
+    SortNext,
+    SortReverse,
     NextField,
     PrevField,
     /// Prompt editing.
@@ -44,32 +49,89 @@ pub enum Action {
     Submit,
 }
 
-/// What help shows for the normal mode: the keys and the catalogue key of
-/// their description, in the order of [`normal`]'s arms.
-pub const NORMAL_HELP: &[(&str, &str)] = &[
-    ("1 2 3 4", "help.views"),
-    ("Tab", "help.next_view"),
-    ("↑ ↓ k j", "help.up_down"),
-    ("← → h l", "help.left_right"),
-    ("< >  Shift+← →", "help.move_stage"),
-    ("Enter", "help.open"),
-    ("Esc", "help.back"),
-    ("n", "help.new_deal"),
-    ("e", "help.edit_deal"),
-    ("c", "help.change_close"),
-    ("a", "help.log_activity"),
-    ("w", "help.won"),
-    ("x", "help.lost"),
-    ("p", "help.pin"),
-    ("d", "help.done"),
-    ("s", "help.snooze"),
-    ("X", "help.dismiss"),
-    ("W", "help.toggle_closed"),
-    ("/", "help.filter"),
-    ("D", "help.demo"),
-    ("?", "help.help"),
-    ("q", "help.quit"),
+/// Where a key does something: help lists the keys of the place it is
+/// opened in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Board,
+    Tiers,
+    Agenda,
+    Accounts,
+    /// A deal's detail.
+    Deal,
+    /// An account's detail.
+    Account,
+}
+
+/// One line of help: the keys, the catalogue key of what they do, and where.
+pub struct Help {
+    pub keys: &'static str,
+    pub text: &'static str,
+    pub places: &'static [Place],
+}
+
+const EVERYWHERE: &[Place] = &[
+    Place::Board,
+    Place::Tiers,
+    Place::Agenda,
+    Place::Accounts,
+    Place::Deal,
+    Place::Account,
 ];
+const LISTS: &[Place] = &[Place::Board, Place::Tiers, Place::Agenda, Place::Accounts];
+const DEALS: &[Place] = &[Place::Board, Place::Tiers, Place::Deal];
+
+const fn help(keys: &'static str, text: &'static str, places: &'static [Place]) -> Help {
+    Help { keys, text, places }
+}
+
+/// The keys of the normal mode, in the order of [`normal`]'s arms.
+pub const NORMAL_HELP: &[Help] = &[
+    help("1 2 3 4", "help.views", EVERYWHERE),
+    help("Tab", "help.next_view", EVERYWHERE),
+    help("↑ ↓ k j", "help.up_down", LISTS),
+    help("↑ ↓ k j", "help.scroll", &[Place::Deal, Place::Account]),
+    help("← → h l", "help.left_right", &[Place::Board, Place::Tiers]),
+    help("< >  Shift+← →", "help.move_stage", DEALS),
+    help("Enter", "help.open", LISTS),
+    help("Esc", "help.back", &[Place::Deal, Place::Account]),
+    help(
+        "n",
+        "help.new_deal",
+        &[
+            Place::Board,
+            Place::Tiers,
+            Place::Agenda,
+            Place::Deal,
+            Place::Account,
+        ],
+    ),
+    help("n", "help.new_account", &[Place::Accounts]),
+    help("e", "help.edit_deal", DEALS),
+    help("e", "help.edit_account", &[Place::Accounts, Place::Account]),
+    help("c", "help.change_close", DEALS),
+    help("a", "help.log_activity", DEALS),
+    help("w", "help.won", DEALS),
+    help("x", "help.lost", DEALS),
+    help("p", "help.pin", DEALS),
+    help("d", "help.done", &[Place::Agenda]),
+    help("s", "help.snooze", &[Place::Agenda]),
+    help("X", "help.dismiss", &[Place::Agenda]),
+    help("W", "help.toggle_closed", &[Place::Board]),
+    help("o", "help.sort_next", &[Place::Accounts]),
+    help("O", "help.sort_reverse", &[Place::Accounts]),
+    help("/", "help.filter", LISTS),
+    help("D", "help.demo", &[Place::Board]),
+    help("?", "help.help", EVERYWHERE),
+    help("q", "help.quit", EVERYWHERE),
+];
+
+/// The help lines of one place.
+pub fn help_for(place: Place) -> impl Iterator<Item = &'static Help> {
+    NORMAL_HELP
+        .iter()
+        .filter(move |h| h.places.contains(&place))
+}
 
 /// The action for a key in the normal mode.
 pub fn normal(key: &KeyEvent) -> Option<Action> {
@@ -104,8 +166,10 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('W') => Action::ToggleClosed,
         KeyCode::Char('D') => Action::LoadDemo,
         KeyCode::Char('/') => Action::Filter,
-        KeyCode::Char('n') => Action::NewDeal,
-        KeyCode::Char('e') => Action::EditDeal,
+        KeyCode::Char('n') => Action::New,
+        KeyCode::Char('e') => Action::Edit,
+        KeyCode::Char('o') => Action::SortNext,
+        KeyCode::Char('O') => Action::SortReverse,
         KeyCode::Char('?') => Action::Help,
         KeyCode::Char('q') => Action::Quit,
         _ => return None,
@@ -132,7 +196,8 @@ pub fn prompt(key: &KeyEvent) -> Option<Action> {
     }
 }
 
-/// The action for a key in the deal form: typing, and moving between fields.
+/// The action for a key in a form: typing, moving between fields, and
+/// picking a value with ← →.
 pub fn form(key: &KeyEvent) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
         return None;
@@ -140,6 +205,8 @@ pub fn form(key: &KeyEvent) -> Option<Action> {
     match key.code {
         KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
         KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
+        KeyCode::Left => Some(Action::Left),
+        KeyCode::Right => Some(Action::Right),
         _ => prompt(key),
     }
 }

@@ -9,8 +9,8 @@ use ratatui::widgets::{
 };
 
 use super::app::{App, Ask, Lane, Popup, Prompt, View};
-use super::form::{DealForm, LABELS};
-use super::keys::NORMAL_HELP;
+use super::form::{Field, Form, Subject};
+use super::keys::help_for;
 use crate::domain::Grade;
 use crate::store::DealRow;
 
@@ -136,45 +136,67 @@ pub fn grade_style(grade: Grade) -> Style {
     Style::new().bg(bg).fg(fg).add_modifier(Modifier::BOLD)
 }
 
-fn card<'a>(app: &App, row: &'a DealRow) -> ListItem<'a> {
+/// The slipped, stale and revisit markers of a deal, in words where they fit
+/// in `room` display columns and as one-letter marks (explained in the
+/// help) where they do not; `None` for room means words.
+fn flag_spans(app: &App, row: &DealRow, room: Option<usize>) -> Vec<Span<'static>> {
+    let c = &app.catalog;
+    let today = app.today();
+    let mut flags: Vec<(&str, Color)> = Vec::new();
+    if row.slipped {
+        flags.push(("flag.slipped", Color::Red));
+    }
+    if row.stale {
+        flags.push(("flag.stale", Color::Magenta));
+    }
+    if let Some(next) = row.next_revisit {
+        flags.push(match next.cmp(&today) {
+            std::cmp::Ordering::Less => ("tui.revisit_overdue", Color::Red),
+            std::cmp::Ordering::Equal => ("tui.revisit_today", Color::Yellow),
+            std::cmp::Ordering::Greater => ("tui.revisit_scheduled", Color::Green),
+        });
+    }
+    let mut left = room.unwrap_or(usize::MAX);
+    let mut words = true;
+    flags
+        .into_iter()
+        .map(|(key, color)| {
+            let word = format!(" {}", c.get(key));
+            let mark = format!(" {}", c.get(&format!("{key}_mark")));
+            words = words && crate::output::display_width(&word) <= left;
+            let text = if words { word } else { mark };
+            left = left.saturating_sub(crate::output::display_width(&text));
+            Span::styled(text, Style::new().fg(color))
+        })
+        .collect()
+}
+
+/// A deal as a card of [`CARD_HEIGHT`] lines, `width` columns wide.
+fn card<'a>(app: &App, row: &'a DealRow, width: usize) -> ListItem<'a> {
     let d = &row.deal;
     let title = Line::from(vec![
         Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
         Span::raw(" "),
         Span::raw(d.title.as_str()),
     ]);
-    let mut second = vec![Span::raw(d.amount.to_string())];
+    let mut facts = whole_units(d.amount);
     if let Some(close) = d.expected_close {
-        second.push(Span::raw(format!(" {}", close.format("%m-%d"))));
+        facts.push_str(&format!(" {}", close.format("%m-%d")));
     }
-    if row.slipped {
-        second.push(Span::styled(
-            format!(" {}", app.catalog.get("flag.slipped")),
-            Style::new().fg(Color::Red),
-        ));
-    }
-    if row.stale {
-        second.push(Span::styled(
-            format!(" {}", app.catalog.get("flag.stale")),
-            Style::new().fg(Color::Magenta),
-        ));
-    }
-    if let Some(next) = row.next_revisit {
-        let today = app.today();
-        let (key, color) = if next < today {
-            ("tui.revisit_overdue", Color::Red)
-        } else if next == today {
-            ("tui.revisit_today", Color::Yellow)
-        } else {
-            ("tui.revisit_scheduled", Color::Green)
-        };
-        second.push(Span::styled(
-            format!(" {}", app.catalog.get(key)),
-            Style::new().fg(color),
-        ));
-    }
+    let room = width.saturating_sub(crate::output::display_width(&facts));
+    let mut second = vec![Span::raw(facts)];
+    second.extend(flag_spans(app, row, Some(room)));
     let third = Line::styled(row.account.as_str(), Style::new().fg(Color::Gray));
     ListItem::new(vec![title, Line::from(second), third])
+}
+
+/// An amount without its cents, for a card read at a glance: `132,000`.
+fn whole_units(amount: crate::domain::Money) -> String {
+    let text = amount.to_string();
+    match text.strip_suffix(".00") {
+        Some(whole) => whole.to_string(),
+        None => text,
+    }
 }
 
 fn draw_lanes(frame: &mut Frame<'_>, app: &App, lanes: &[Lane], current: usize, area: Rect) {
@@ -189,18 +211,37 @@ fn draw_lanes(frame: &mut Frame<'_>, app: &App, lanes: &[Lane], current: usize, 
         } else {
             Style::new().fg(Color::DarkGray)
         };
+        let inner = usize::from(column.width.saturating_sub(2));
         let block = Block::new()
             .borders(Borders::ALL)
             .border_style(border)
-            .title(Line::from(format!("{} ({})", lane.title, lane.count)))
+            .title(Line::from(lane_title(app, lane, inner)))
             .title_bottom(Line::from(lane.amount.to_string()).right_aligned());
-        let items: Vec<ListItem<'_>> = lane.deals.rows.iter().map(|row| card(app, row)).collect();
+        let items: Vec<ListItem<'_>> = lane
+            .deals
+            .rows
+            .iter()
+            .map(|row| card(app, row, inner))
+            .collect();
         let mut state = ListState::default().with_selected(focused.then_some(lane.deals.cursor()));
         let list = List::new(items)
             .block(block)
             .highlight_style(Style::new().add_modifier(Modifier::REVERSED));
         frame.render_stateful_widget(list, *column, &mut state);
     }
+}
+
+/// A lane's name with its count, the name cut short so the count always
+/// shows; with a filter, how many of the lane's deals it lets through.
+fn lane_title(app: &App, lane: &Lane, width: usize) -> String {
+    let count = if app.is_filtered() {
+        format!(" ({}/{})", lane.deals.total, lane.count)
+    } else {
+        format!(" ({})", lane.count)
+    };
+    let room = width.saturating_sub(crate::output::display_width(&count));
+    let name = crate::output::truncate_to_width(&lane.title, room);
+    format!("{}{count}", name.trim_end())
 }
 
 /// The tier lists, under the playbook advice for the focused grade.
@@ -239,68 +280,96 @@ fn draw_welcome(frame: &mut Frame<'_>, app: &App, area: Rect) {
     );
 }
 
+/// A section heading inside a detail pane.
+fn heading(text: &str) -> Line<'_> {
+    Line::styled(
+        text,
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+    )
+}
+
+/// `label: value`, the label dimmed.
+fn field_line<'a>(app: &App, key: &str, value: String) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(
+            format!("{}: ", app.catalog.get(key)),
+            Style::new().fg(Color::Gray),
+        ),
+        Span::raw(value),
+    ])
+}
+
+fn contact_line(contact: &crate::domain::Contact) -> Line<'_> {
+    let parts = [
+        contact.title.as_str(),
+        contact.phone.as_str(),
+        contact.email.as_str(),
+        contact.other.as_str(),
+    ];
+    let rest: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    Line::from(vec![
+        Span::styled(
+            format!("  {}", contact.name),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!("  {}", rest.join(" · "))),
+    ])
+}
+
 fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let Some(detail) = &app.detail else { return };
     let c = &app.catalog;
-    let d = &detail.row.deal;
-    let field = |key: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!("{}: ", c.get(key)), Style::new().fg(Color::Gray)),
-            Span::raw(value),
-        ])
-    };
+    let row = &detail.row;
+    let d = &row.deal;
+    let mut title = vec![
+        Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
+        Span::styled(
+            format!(" {}", d.title),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+    ];
+    title.extend(flag_spans(app, row, None));
     let mut lines = vec![
-        Line::from(vec![
-            Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
-            Span::styled(
-                format!(" {}", d.title),
-                Style::new().add_modifier(Modifier::BOLD),
-            ),
-        ]),
-        field("col.account", detail.row.account.clone()),
-        field("col.stage", app.stage_label(&d.stage)),
-        field("col.amount", d.amount.to_string()),
-        field(
+        Line::from(title),
+        field_line(app, "col.account", row.account.clone()),
+        field_line(app, "col.stage", app.stage_label(&d.stage)),
+        field_line(app, "col.amount", d.amount.to_string()),
+        field_line(
+            app,
             "col.close",
             d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
         ),
-        field("col.need", c.get(&format!("need.{}", d.need)).to_string()),
-        field(
+        field_line(
+            app,
+            "col.need",
+            c.get(&format!("need.{}", d.need)).to_string(),
+        ),
+        field_line(
+            app,
             "col.next_revisit",
-            detail
-                .row
-                .next_revisit
-                .map(|x| x.to_string())
-                .unwrap_or_default(),
+            row.next_revisit.map(|x| x.to_string()).unwrap_or_default(),
         ),
-        field("col.owner", d.owner.clone()),
-        field(
-            "col.playbook",
-            crate::playbook::for_grade(d.grade, c.lang()).to_string(),
-        ),
-        Line::raw(""),
+        field_line(app, "col.owner", d.owner.clone()),
     ];
-    let offset = app.store.session().offset;
-    let timeline =
-        crate::timeline::entries(&detail.activities, &detail.history, c, app.store.rules());
-    for entry in timeline {
-        let when = entry
-            .at
-            .with_timezone(&offset)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
-        lines.push(Line::from(vec![
-            Span::styled(format!("{when}  "), Style::new().fg(Color::Gray)),
-            Span::raw(format!("{} {}", entry.kind, entry.text)),
-        ]));
+    if let Some(pin) = &d.pin {
+        lines.push(field_line(
+            app,
+            "flag.pinned",
+            format!("{} {}", pin.grade, pin.reason),
+        ));
     }
+    lines.push(field_line(
+        app,
+        "col.playbook",
+        crate::playbook::for_grade(d.grade, c.lang()).to_string(),
+    ));
     let pending: Vec<Line<'_>> = detail
         .reminders
         .iter()
         .filter(|r| r.status.is_pending())
         .map(|r| {
             Line::raw(format!(
-                "{}  {}  {}",
+                "  {}  {}  {}",
                 r.due,
                 c.get(&format!("reminder.{}", r.kind)),
                 c.get(&format!("reminder_status.{}", r.status))
@@ -309,12 +378,52 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .collect();
     if !pending.is_empty() {
         lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.open_reminders")));
         lines.extend(pending);
     }
+    if !detail.contacts.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.contacts")));
+        lines.extend(detail.contacts.iter().map(contact_line));
+    }
+    let offset = app.store.session().offset;
+    let timeline =
+        crate::timeline::entries(&detail.activities, &detail.history, c, app.store.rules());
+    if !timeline.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.timeline")));
+    }
+    for entry in timeline {
+        let when = entry
+            .at
+            .with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {when}  "), Style::new().fg(Color::Gray)),
+            Span::styled(
+                format!("{} ", entry.kind),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!("{}  ", entry.text)),
+            Span::styled(entry.author, Style::new().fg(Color::Gray)),
+        ]));
+    }
+    draw_pane(frame, app, lines, d.id.short(), area);
+}
+
+/// A bordered, wrapped, scrollable pane of `lines`.
+fn draw_pane(frame: &mut Frame<'_>, app: &App, lines: Vec<Line<'_>>, title: String, area: Rect) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(Block::new().borders(Borders::ALL).title(d.id.short())),
+            .scroll((app.detail_scroll, 0))
+            .block(
+                Block::new()
+                    .borders(Borders::ALL)
+                    .title(title)
+                    .title_bottom(Line::from(app.catalog.get("tui.detail_keys")).right_aligned()),
+            ),
         area,
     );
 }
@@ -325,41 +434,41 @@ fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
     };
     let c = &app.catalog;
     let a = &detail.account;
-    let field = |key: &str, value: String| {
-        Line::from(vec![
-            Span::styled(format!("{}: ", c.get(key)), Style::new().fg(Color::Gray)),
-            Span::raw(value),
-        ])
-    };
     let mut lines = vec![
         Line::styled(a.name.as_str(), Style::new().add_modifier(Modifier::BOLD)),
-        field(
-            "col.kind",
-            c.get(&format!("account_kind.{}", a.kind)).to_string(),
+        field_line(app, "col.kind", c.word("account_kind", a.kind.as_str())),
+        field_line(app, "col.industry", a.industry.clone()),
+        field_line(app, "col.region", a.region.clone()),
+        field_line(app, "col.channel", c.word("channel", &a.channel)),
+        field_line(
+            app,
+            "col.product_tier",
+            a.product_tier
+                .map_or_else(|| "—".to_string(), |t| c.word("product_tier", t.as_str())),
         ),
-        field("col.industry", a.industry.clone()),
-        field("col.region", a.region.clone()),
-        field("col.channel", a.channel.clone()),
-        field(
+        field_line(
+            app,
             "col.satisfaction",
-            c.get(&format!("satisfaction.{}", a.satisfaction))
-                .to_string(),
+            c.word("satisfaction", a.satisfaction.as_str()),
         ),
-        field("col.owner", a.owner.clone()),
-        Line::raw(""),
+        field_line(app, "col.owner", a.owner.clone()),
     ];
-    for contact in &detail.contacts {
-        lines.push(Line::raw(format!(
-            "{}  {}  {}  {}  {}",
-            contact.name, contact.title, contact.phone, contact.email, contact.other
-        )));
+    if !a.notes.is_empty() {
+        lines.push(field_line(app, "col.notes", a.notes.clone()));
     }
     if !detail.contacts.is_empty() {
         lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.contacts")));
+        lines.extend(detail.contacts.iter().map(contact_line));
+    }
+    if !detail.deals.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.deals")));
     }
     for row in &detail.deals {
         let d = &row.deal;
-        lines.push(Line::from(vec![
+        let mut spans = vec![
+            Span::raw("  "),
             Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
             Span::raw(format!(
                 " {}  {}  {}  {}",
@@ -368,14 +477,17 @@ fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 d.amount,
                 d.expected_close.map(|x| x.to_string()).unwrap_or_default()
             )),
-        ]));
+        ];
+        spans.extend(flag_spans(app, row, None));
+        lines.push(Line::from(spans));
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::new().borders(Borders::ALL).title(a.id.short())),
-        area,
-    );
+    draw_pane(frame, app, lines, a.id.short(), area);
+}
+
+/// The catalogue key of a day's short weekday name.
+fn weekday_key(day: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("weekday.{}", day.weekday().num_days_from_monday())
 }
 
 fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
@@ -387,16 +499,23 @@ fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .iter()
         .map(|r| {
             let due = r.reminder.due;
-            let (when, color) = if due < today {
-                (c.get("reminder_status.overdue").to_string(), Color::Red)
-            } else if due == today {
-                (c.get("tui.revisit_today").to_string(), Color::Yellow)
-            } else {
-                (due.to_string(), Color::Green)
+            let (when, color) = match due.cmp(&today) {
+                std::cmp::Ordering::Less => (
+                    c.fmt(
+                        "tui.days_late",
+                        &[("days", &(today - due).num_days().to_string())],
+                    ),
+                    Color::Red,
+                ),
+                std::cmp::Ordering::Equal => (c.get("tui.today").to_string(), Color::Yellow),
+                std::cmp::Ordering::Greater => (
+                    format!("{} {}", due.format("%m-%d"), c.get(&weekday_key(due))),
+                    Color::Green,
+                ),
             };
             ListItem::new(Line::from(vec![
                 Span::styled(
-                    format!("{} ", crate::output::pad_to_width(&when, 12, false)),
+                    format!("{} ", crate::output::pad_to_width(&when, 14, false)),
                     Style::new().fg(color),
                 ),
                 Span::styled(format!(" {} ", r.grade), grade_style(r.grade)),
@@ -421,26 +540,33 @@ fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
 }
 
 fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    use crate::store::AccountSort;
     let c = &app.catalog;
-    let header = Row::new(
-        [
-            "col.name",
-            "col.kind",
-            "col.industry",
-            "col.region",
-            "col.channel",
-            "col.owner",
-        ]
-        .map(|k| Cell::from(c.get(k))),
-    )
+    let columns = [
+        ("col.name", AccountSort::Name),
+        ("col.kind", AccountSort::Kind),
+        ("col.industry", AccountSort::Industry),
+        ("col.region", AccountSort::Region),
+        ("col.channel", AccountSort::Channel),
+        ("col.owner", AccountSort::Owner),
+    ];
+    let arrow = if app.accounts_descending {
+        " ▼"
+    } else {
+        " ▲"
+    };
+    let header = Row::new(columns.map(|(key, sort)| {
+        let mark = if sort == app.accounts_sort { arrow } else { "" };
+        Cell::from(format!("{}{mark}", c.get(key)))
+    }))
     .style(Style::new().add_modifier(Modifier::BOLD));
     let rows = app.accounts.rows.iter().map(|a| {
         Row::new([
             Cell::from(a.name.as_str()),
-            Cell::from(c.get(&format!("account_kind.{}", a.kind)).to_string()),
+            Cell::from(c.word("account_kind", a.kind.as_str())),
             Cell::from(a.industry.as_str()),
             Cell::from(a.region.as_str()),
-            Cell::from(a.channel.as_str()),
+            Cell::from(c.word("channel", &a.channel)),
             Cell::from(a.owner.as_str()),
         ])
     });
@@ -452,19 +578,29 @@ fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ];
+    let position = format!(
+        "{}/{}",
+        (app.accounts.selected + 1).min(app.accounts.total),
+        app.accounts.total
+    );
     let table = Table::new(rows, widths)
         .header(header)
         .block(
             Block::new()
                 .borders(Borders::ALL)
-                .title(c.get("view.accounts")),
+                .title(c.get("view.accounts"))
+                .title_bottom(Line::from(position).right_aligned()),
         )
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
     let mut state = TableState::default().with_selected(Some(app.accounts.cursor()));
     frame.render_stateful_widget(table, area, &mut state);
 }
 
+/// The status line: what the user typed or was told on the left, where and
+/// when on the right; when both do not fit, the message wins over the file
+/// and user, and the due counts always show.
 fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    use crate::output::display_width;
     let session = app.store.session();
     let file = app
         .store
@@ -484,23 +620,35 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     } else {
         Style::new()
     };
-    let mut spans = vec![
-        Span::styled(
-            format!(" {file} · {} · {} · ", session.user, session.today),
-            Style::new().fg(Color::Gray),
-        ),
-        Span::styled(due, due_style),
-    ];
+    let mut left = Vec::new();
     if app.filtering || !app.filter.is_empty() {
         let cursor = if app.filtering { "▏" } else { "" };
-        spans.push(Span::styled(
-            format!("  / {}{cursor}", app.filter),
+        left.push(Span::styled(
+            format!(" / {}{cursor} ", app.filter),
             Style::new().add_modifier(Modifier::BOLD),
         ));
     }
-    spans.push(Span::raw(format!("  {}", app.message)));
-    let line = Line::from(spans);
-    frame.render_widget(line, area);
+    if !app.message.is_empty() {
+        left.push(Span::styled(
+            format!(" {} ", app.message),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    let whereabouts = format!(" {file} · {} · {} · ", session.user, session.today);
+    let used: usize = left.iter().map(|s| display_width(&s.content)).sum();
+    let width = usize::from(area.width);
+    let mut right = vec![Span::styled(due.clone(), due_style), Span::raw(" ")];
+    if used + display_width(&whereabouts) + display_width(&due) < width {
+        right.insert(0, Span::styled(whereabouts, Style::new().fg(Color::Gray)));
+    }
+    let right_width: usize = right.iter().map(|s| display_width(&s.content)).sum();
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(u16::try_from(right_width).unwrap_or(u16::MAX)),
+    ])
+    .areas(area);
+    frame.render_widget(Line::from(left), left_area);
+    frame.render_widget(Line::from(right).right_aligned(), right_area);
 }
 
 /// A rectangle of at most `width`×`height` in the middle of `area`.
@@ -517,26 +665,39 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 
 fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let c = &app.catalog;
-    let lines: Vec<Line<'_>> = NORMAL_HELP
-        .iter()
-        .map(|(keys, help)| {
+    let mut lines: Vec<Line<'_>> = help_for(app.place())
+        .map(|help| {
             Line::from(vec![
                 Span::styled(
-                    crate::output::pad_to_width(keys, 16, false),
+                    crate::output::pad_to_width(help.keys, 16, false),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(c.get(help)),
+                Span::raw(c.get(help.text)),
             ])
         })
         .collect();
-    let popup = centered(area, 78, u16::try_from(lines.len() + 2).unwrap_or(u16::MAX));
+    if matches!(
+        app.place(),
+        super::keys::Place::Board | super::keys::Place::Tiers
+    ) {
+        lines.push(Line::styled(
+            c.get("tui.marks"),
+            Style::new().fg(Color::Gray),
+        ));
+    }
+    let place = match app.place() {
+        super::keys::Place::Deal => c.get("tui.place_deal"),
+        super::keys::Place::Account => c.get("tui.place_account"),
+        _ => c.get(app.view.key()),
+    };
+    let title = format!("{} · {place}", c.get("help.title"));
+    let popup = centered(area, 78, u16::try_from(lines.len() + 3).unwrap_or(u16::MAX));
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::new()
-                .borders(Borders::ALL)
-                .title(c.get("help.title")),
-        ),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.help_scroll, 0))
+            .block(Block::new().borders(Borders::ALL).title(title)),
         popup,
     );
 }
@@ -572,10 +733,10 @@ fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, area: Rect) {
     );
 }
 
-fn draw_form(frame: &mut Frame<'_>, app: &App, form: &DealForm, area: Rect) {
+fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect) {
     let c = &app.catalog;
     let mut lines = Vec::new();
-    for (i, label) in LABELS.iter().enumerate() {
+    for (i, ((label, field), value)) in form.fields.iter().zip(&form.values).enumerate() {
         let focused = i == form.focus;
         let label_style = if focused {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
@@ -588,13 +749,36 @@ fn draw_form(frame: &mut Frame<'_>, app: &App, form: &DealForm, area: Rect) {
                 label_style,
             ),
             Span::raw(" "),
-            Span::raw(form.values[i].as_str()),
         ];
-        if focused {
-            spans.push(Span::raw("▏"));
+        match field {
+            Field::Text => {
+                spans.push(Span::raw(value.as_str()));
+                if focused {
+                    spans.push(Span::raw("▏"));
+                }
+            }
+            Field::Stage | Field::Choice { .. } => {
+                let shown = match field {
+                    Field::Choice { .. } if value.is_empty() => "—".to_string(),
+                    Field::Choice { prefix, .. } => c.get(&format!("{prefix}.{value}")).to_string(),
+                    _ => app.stage_label(value),
+                };
+                let (before, after) = if focused {
+                    ("◂ ", " ▸")
+                } else {
+                    ("  ", "")
+                };
+                spans.push(Span::raw(format!("{before}{shown}{after}")));
+            }
         }
         lines.push(Line::from(spans));
-        if let Some(error) = &form.errors[i] {
+        if i == 0 && form.adds_account {
+            lines.push(Line::styled(
+                format!("             {}", c.get("tui.adds_account")),
+                Style::new().fg(Color::Green),
+            ));
+        }
+        if let Some(error) = form.errors.get(i).and_then(Option::as_ref) {
             lines.push(Line::styled(
                 format!("             {error}"),
                 Style::new().fg(Color::Red),
@@ -605,10 +789,11 @@ fn draw_form(frame: &mut Frame<'_>, app: &App, form: &DealForm, area: Rect) {
         c.get("prompt.form_hint"),
         Style::new().fg(Color::Gray),
     ));
-    let title = if form.editing.is_some() {
-        "prompt.edit_deal"
-    } else {
-        "prompt.new_deal"
+    let title = match form.subject {
+        Subject::NewDeal => "prompt.new_deal",
+        Subject::EditDeal { .. } => "prompt.edit_deal",
+        Subject::NewAccount => "prompt.new_account",
+        Subject::EditAccount { .. } => "prompt.edit_account",
     };
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let popup = centered(area, 76, height);
