@@ -292,6 +292,16 @@ fn the_live_filter_narrows_every_lane_and_escape_clears_it() {
     let wanted = app.board[0].deals.rows[0].account.clone();
     app.update(Action::Filter);
     type_text(&mut app, &wanted);
+    assert!(
+        app.filter_pending,
+        "the letters are drawn, the search waits"
+    );
+    assert_eq!(
+        app.board.iter().map(|l| l.deals.rows.len()).sum::<usize>(),
+        all
+    );
+    app.settle();
+    assert!(!app.filter_pending);
     let shown: Vec<&str> = app
         .board
         .iter()
@@ -383,7 +393,9 @@ fn a_click_selects_the_card_under_the_pointer() {
     assert_eq!((app.board_column, app.board[1].deals.selected), (1, 1));
     app.click(area, 5, 1 + 1);
     assert_eq!((app.board_column, app.board[0].deals.selected), (0, 0));
-    app.update(Action::Show(View::Agenda));
+    // " tierdeck " " 1 Board " " 2 Tiers " then " 3 Agenda " from column 28.
+    app.click(area, 30, 0);
+    assert_eq!(app.view, View::Agenda, "a click on a tab opens its view");
     app.click(area, 10, 1 + 1 + 2);
     assert_eq!(app.agenda.selected, 2.min(app.agenda.rows.len() - 1));
 }
@@ -591,6 +603,7 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
     let everyone = app.accounts.total;
     press(&mut app, &[Action::Filter]);
     type_text(&mut app, "港澳台");
+    app.settle();
     assert!(app.accounts.total > 0 && app.accounts.total < everyone);
     assert!(app.accounts.rows.iter().all(|a| a.region == "港澳台"));
     press(&mut app, &[Action::Back]);
@@ -762,4 +775,32 @@ fn the_deal_form_picks_stage_and_need_with_the_arrows() {
         panic!("the form is open");
     };
     assert_eq!(form.values[5], "potential", "space picks the next value");
+}
+
+#[test]
+fn due_counts_kept_across_agenda_work_match_a_fresh_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::Show(View::Agenda));
+    let (overdue, today) = (app.overdue, app.due_today);
+    assert!(overdue >= 2, "demo data has overdue reminders");
+    press(&mut app, &[Action::Done, Action::Down, Action::Dismiss]);
+    press(&mut app, &[Action::Open, Action::LogActivity]);
+    type_text(&mut app, "call 确认需求");
+    press(
+        &mut app,
+        &[Action::Submit, Action::Back, Action::Snooze, Action::Submit],
+    );
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert_eq!(
+        (app.overdue, app.due_today),
+        app.store.due_counts().unwrap()
+    );
+    assert!(app.overdue + app.due_today < overdue + today);
+    assert_eq!(
+        app.agenda.total,
+        app.store
+            .count_reminders(tierdeck::store::DueFilter::Week, None)
+            .unwrap()
+    );
 }

@@ -1,6 +1,5 @@
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::deals::like_pattern;
 use super::rows::{self, ACCOUNT_COLUMNS, CONTACT_COLUMNS};
 use super::{Result, Store, StoreError, Table, Writer, values};
 use crate::domain::{Account, AccountKind, Contact, Id, ProductTier, RowMeta, Satisfaction};
@@ -81,12 +80,11 @@ impl AccountSort {
     }
 }
 
-/// The filter of an account list: `?1` the owner, `?2` a `LIKE` pattern.
+/// The filter of an account list: `?1` the owner, `?2` a `LIKE` pattern
+/// whose name and contact hits are in `temp.filter_hits`.
 const ACCOUNT_CONDITIONS: &str = " AND (?1 IS NULL OR owner = ?1)
-    AND (?2 IS NULL OR name LIKE ?2 ESCAPE '\\' OR industry LIKE ?2 ESCAPE '\\'
-         OR region LIKE ?2 ESCAPE '\\' OR EXISTS (
-            SELECT 1 FROM contacts c WHERE c.account_id = accounts.id AND c.deleted_at IS NULL
-              AND c.name LIKE ?2 ESCAPE '\\'))";
+    AND (?2 IS NULL OR industry LIKE ?2 ESCAPE '\\' OR region LIKE ?2 ESCAPE '\\'
+         OR id IN (SELECT account_id FROM temp.filter_hits))";
 
 impl Store {
     pub fn add_account(&mut self, new: NewAccount) -> Result<Id> {
@@ -163,8 +161,8 @@ impl Store {
             .limit
             .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+        let pattern = self.find_text(filter.text.as_deref())?;
         let mut stmt = self.conn.prepare(&sql)?;
-        let pattern = filter.text.as_deref().and_then(like_pattern);
         let rows = stmt
             .query_map(params![filter.owner, pattern, limit, offset], rows::account)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -175,7 +173,7 @@ impl Store {
     pub fn count_accounts(&self, filter: &AccountFilter) -> Result<usize> {
         let sql =
             format!("SELECT count(*) FROM accounts WHERE deleted_at IS NULL{ACCOUNT_CONDITIONS}");
-        let pattern = filter.text.as_deref().and_then(like_pattern);
+        let pattern = self.find_text(filter.text.as_deref())?;
         let count: i64 = self
             .conn
             .query_row(&sql, params![filter.owner, pattern], |r| r.get(0))?;

@@ -371,14 +371,10 @@ impl Store {
             sql.push_str(" AND d.owner = ?");
             args.push(Value::Text(owner.clone()));
         }
-        if let Some(pattern) = filter.text.as_deref().and_then(like_pattern) {
-            // One numbered parameter, used three times; later `?`s number on from it.
-            let n = args.len() + 1;
-            let _ = write!(
-                sql,
-                " AND (d.title LIKE ?{n} ESCAPE '\\' OR a.name LIKE ?{n} ESCAPE '\\' OR EXISTS (
-                    SELECT 1 FROM contacts c WHERE c.account_id = a.id AND c.deleted_at IS NULL
-                      AND c.name LIKE ?{n} ESCAPE '\\'))"
+        if let Some(pattern) = self.find_text(filter.text.as_deref())? {
+            sql.push_str(
+                " AND (d.title LIKE ? ESCAPE '\\'
+                   OR d.account_id IN (SELECT account_id FROM temp.filter_hits))",
             );
             args.push(Value::Text(pattern));
         }

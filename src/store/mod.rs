@@ -80,6 +80,9 @@ pub struct Store {
     path: PathBuf,
     session: Session,
     rules: Rules,
+    /// The `LIKE` pattern whose matching accounts `temp.filter_hits` holds
+    /// (see [`Store::find_text`]); any write forgets it.
+    text_hits: std::cell::RefCell<Option<String>>,
 }
 
 impl Store {
@@ -97,11 +100,18 @@ impl Store {
         .map_err(|e| StoreError::open(path, e))?;
         configure(&conn).map_err(|e| StoreError::open(path, e))?;
         migrate(&mut conn, path)?;
+        // This connection's own, in memory: see `Store::find_text`.
+        conn.execute(
+            "CREATE TEMP TABLE filter_hits (account_id TEXT PRIMARY KEY) WITHOUT ROWID",
+            [],
+        )
+        .map_err(|e| StoreError::open(path, e))?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
             session,
             rules,
+            text_hits: std::cell::RefCell::new(None),
         })
     }
 
@@ -142,6 +152,7 @@ impl Store {
         work: impl FnOnce(&Writer<'_>) -> Result<T>,
     ) -> Result<T> {
         let path = self.path.clone();
+        *self.text_hits.get_mut() = None;
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -156,6 +167,28 @@ impl Store {
             tx.commit().map_err(|e| StoreError::write(&path, e))?;
         }
         Ok(value)
+    }
+
+    /// The `LIKE` pattern for filter text, with the accounts it finds (by
+    /// name or by a contact's name) put in `temp.filter_hits`, once per text:
+    /// the lists a filter narrows then look accounts up there instead of
+    /// searching every account and contact again. `None` for blank text.
+    fn find_text(&self, text: Option<&str>) -> Result<Option<String>> {
+        let Some(pattern) = text.and_then(deals::like_pattern) else {
+            return Ok(None);
+        };
+        if self.text_hits.borrow().as_deref() == Some(pattern.as_str()) {
+            return Ok(Some(pattern));
+        }
+        self.conn.execute("DELETE FROM temp.filter_hits", [])?;
+        self.conn.execute(
+            "INSERT OR IGNORE INTO temp.filter_hits
+             SELECT id FROM accounts WHERE deleted_at IS NULL AND name LIKE ?1 ESCAPE '\\'
+             UNION SELECT account_id FROM contacts WHERE deleted_at IS NULL AND name LIKE ?1 ESCAPE '\\'",
+            [&pattern],
+        )?;
+        *self.text_hits.borrow_mut() = Some(pattern.clone());
+        Ok(Some(pattern))
     }
 
     /// Resolves a full id or a unique prefix of at least four characters.

@@ -1,7 +1,6 @@
 use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::deals::like_pattern;
 use super::engine::close_reminder;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, values};
@@ -44,10 +43,12 @@ pub struct ReminderPage {
 }
 
 /// Pending reminders of live deals: `?1` the last due day, `?2` the owner,
-/// `?3` a `LIKE` pattern for the deal's title or the account's name.
+/// `?3` a `LIKE` pattern for the deal's title, whose account hits are in
+/// `temp.filter_hits`.
 const REMINDER_CONDITIONS: &str = "r.deleted_at IS NULL AND r.status IN ('open', 'snoozed')
     AND d.deleted_at IS NULL AND (?1 IS NULL OR r.due <= ?1) AND (?2 IS NULL OR d.owner = ?2)
-    AND (?3 IS NULL OR d.title LIKE ?3 ESCAPE '\\' OR a.name LIKE ?3 ESCAPE '\\')";
+    AND (?3 IS NULL OR d.title LIKE ?3 ESCAPE '\\'
+         OR d.account_id IN (SELECT account_id FROM temp.filter_hits))";
 
 impl Store {
     pub fn reminders(&self, due: DueFilter, owner: Option<&str>) -> Result<Vec<ReminderRow>> {
@@ -65,9 +66,7 @@ impl Store {
     pub fn count_reminders(&self, due: DueFilter, text: Option<&str>) -> Result<usize> {
         let (status, until) = self.due_bounds(due);
         let sql = format!(
-            "SELECT count(*) FROM reminders r
-             JOIN deals d ON d.id = r.deal_id
-             JOIN accounts a ON a.id = d.account_id
+            "SELECT count(*) FROM reminders r JOIN deals d ON d.id = r.deal_id
              WHERE {REMINDER_CONDITIONS} AND r.status IN {status}"
         );
         let count: i64 = self.conn.query_row(
@@ -75,7 +74,7 @@ impl Store {
             params![
                 until.map(values::day),
                 None::<String>,
-                text.and_then(like_pattern)
+                self.find_text(text)?
             ],
             |r| r.get(0),
         )?;
@@ -107,6 +106,35 @@ impl Store {
         }
     }
 
+    /// Open reminders due after today and at most `days` days later: with
+    /// [`Store::due_counts`], the length of the agenda, read off the due-date
+    /// index alone.
+    pub fn count_upcoming(&self, days: u64) -> Result<usize> {
+        let today = self.session.today;
+        let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
+        let count: i64 = self.conn.query_row(
+            "SELECT count(*) FROM reminders
+             WHERE deleted_at IS NULL AND status = 'open' AND due > ?1 AND due <= ?2",
+            params![values::day(today), values::day(until)],
+            |r| r.get(0),
+        )?;
+        Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// Of one deal's open reminders, how many are due before today and today.
+    pub fn due_counts_of(&self, deal: Id) -> Result<(usize, usize)> {
+        let (overdue, today): (i64, i64) = self.conn.query_row(
+            "SELECT coalesce(sum(due < ?2), 0), coalesce(sum(due = ?2), 0) FROM reminders
+             WHERE deal_id = ?1 AND deleted_at IS NULL AND status = 'open' AND due <= ?2",
+            params![deal, values::day(self.session.today)],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok((
+            usize::try_from(overdue).unwrap_or(0),
+            usize::try_from(today).unwrap_or(0),
+        ))
+    }
+
     fn query_reminders(
         &self,
         due: DueFilter,
@@ -127,7 +155,7 @@ impl Store {
         let n = REMINDER_COLUMN_COUNT;
         let limit = page.map_or(-1, |p| i64::try_from(p.limit).unwrap_or(i64::MAX));
         let offset = page.map_or(0, |p| i64::try_from(p.offset).unwrap_or(i64::MAX));
-        let pattern = page.and_then(|p| p.text.as_deref()).and_then(like_pattern);
+        let pattern = self.find_text(page.and_then(|p| p.text.as_deref()))?;
         let rows = stmt
             .query_map(
                 params![until.map(values::day), owner, pattern, limit, offset],

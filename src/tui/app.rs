@@ -54,6 +54,27 @@ pub struct Lane {
     pub deals: Paged<DealRow>,
 }
 
+/// A deal as it was before a write, with how many of its reminders were due:
+/// the kept totals and counts move by the difference, instead of counting
+/// every deal again.
+struct Before {
+    deal: Option<Deal>,
+    overdue: usize,
+    due_today: usize,
+}
+
+/// What an action leaves to re-read from the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reread {
+    /// Nothing: the cursor moved, a popup opened, a letter was typed.
+    Nothing,
+    /// One deal changed: the lanes that list these stages and grades, and
+    /// the open detail.
+    Lanes(Vec<LaneKey>),
+    /// Everything the current view shows.
+    View,
+}
+
 /// An account with its people and its deals, open and closed.
 #[derive(Debug, Clone)]
 pub struct AccountDetail {
@@ -70,15 +91,23 @@ pub enum Ask {
     Won(Id),
     Lost(Id),
     Pin(Id),
-    Snooze(Id),
+    /// A reminder, and the deal it is for.
+    Snooze {
+        reminder: Id,
+        deal: Id,
+    },
 }
 
 impl Ask {
-    /// The deal whose grade, stage or amount the answer may change.
-    fn deal(self) -> Option<Id> {
+    /// The deal the answer changes.
+    fn deal(self) -> Id {
         match self {
-            Ask::CloseDate(id) | Ask::Won(id) | Ask::Lost(id) | Ask::Pin(id) => Some(id),
-            Ask::Activity(_) | Ask::Snooze(_) => None,
+            Ask::CloseDate(id)
+            | Ask::Activity(id)
+            | Ask::Won(id)
+            | Ask::Lost(id)
+            | Ask::Pin(id)
+            | Ask::Snooze { deal: id, .. } => id,
         }
     }
 }
@@ -121,15 +150,22 @@ pub struct App {
     pub filtering: bool,
     /// Whether the board shows the won and lost columns too.
     pub show_closed: bool,
-    /// Open reminders due before today, and due today.
+    /// Open reminders due before today, and due today; kept, like the
+    /// totals, and moved by each write.
     pub overdue: usize,
     pub due_today: usize,
+    due_known: bool,
+    reread: Reread,
+    /// The filter was typed into but the lists not yet narrowed: that waits
+    /// for a pause in the typing (see [`App::settle`]).
+    pub filter_pending: bool,
     pub quit: bool,
     /// Whether the day follows the clock (no `--today` was given).
     pub follow_clock: bool,
     /// Counts and amounts per stage and per grade, kept until something is
     /// written: recounting them is the slowest part of a reload.
     stage_totals: Option<Vec<(String, i64, Money)>>,
+    accounts_total: Option<usize>,
     grade_totals: Option<Vec<(Grade, i64, Money)>>,
 }
 
@@ -158,9 +194,13 @@ impl App {
             show_closed: false,
             overdue: 0,
             due_today: 0,
+            due_known: false,
+            reread: Reread::Nothing,
+            filter_pending: false,
             quit: false,
             follow_clock: false,
             stage_totals: None,
+            accounts_total: None,
             grade_totals: None,
         };
         app.reload()?;
@@ -196,7 +236,8 @@ impl App {
 
     /// Re-reads what the current view shows, keeping the selection in range.
     pub fn reload(&mut self) -> crate::store::Result<()> {
-        (self.overdue, self.due_today) = self.store.due_counts()?;
+        self.know_due_counts()?;
+        self.filter_pending = false;
         match self.view {
             View::Board => self.load_board()?,
             View::Tiers => self.load_tiers()?,
@@ -212,6 +253,58 @@ impl App {
         Ok(())
     }
 
+    fn know_due_counts(&mut self) -> crate::store::Result<()> {
+        if !self.due_known {
+            (self.overdue, self.due_today) = self.store.due_counts()?;
+            self.due_known = true;
+        }
+        Ok(())
+    }
+
+    /// Re-reads what one changed deal shows in: the lanes of `keys` in the
+    /// current view, the agenda, and the open detail.
+    fn reload_lanes(&mut self, keys: &[LaneKey]) -> crate::store::Result<()> {
+        self.know_due_counts()?;
+        match self.view {
+            View::Board | View::Tiers => {
+                let mut lanes = std::mem::take(if self.view == View::Board {
+                    &mut self.board
+                } else {
+                    &mut self.tiers
+                });
+                let loaded = lanes
+                    .iter_mut()
+                    .filter(|lane| keys.contains(&lane.key))
+                    .try_for_each(|lane| self.load_lane(lane));
+                if self.view == View::Board {
+                    self.board = lanes;
+                } else {
+                    self.tiers = lanes;
+                }
+                loaded?;
+            }
+            View::Agenda => self.load_agenda()?,
+            View::Accounts => {}
+        }
+        if let Some(detail) = &self.detail {
+            self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
+        }
+        if let Some(detail) = &self.account_detail {
+            self.account_detail = Some(self.load_account(detail.account.id)?);
+        }
+        Ok(())
+    }
+
+    /// Narrows the lists by the filter typed so far; the event loop calls it
+    /// when the typing pauses, so that each letter is drawn at once.
+    pub fn settle(&mut self) {
+        if self.filter_pending
+            && let Err(e) = self.reload()
+        {
+            self.message = e.to_string();
+        }
+    }
+
     /// Whether a filter narrows the lists now.
     pub fn is_filtered(&self) -> bool {
         !self.filter.trim().is_empty()
@@ -224,6 +317,8 @@ impl App {
     }
 
     fn load_agenda(&mut self) -> crate::store::Result<()> {
+        self.know_due_counts()?;
+        let (overdue, due_today) = (self.overdue, self.due_today);
         let text = self.filter_text();
         let store = &self.store;
         self.agenda.load(
@@ -237,7 +332,13 @@ impl App {
                     },
                 )
             },
-            || store.count_reminders(DueFilter::Week, text.as_deref()),
+            || match text.as_deref() {
+                // Overdue and due today are kept for the status line already.
+                None => store
+                    .count_upcoming(7)
+                    .map(|upcoming| overdue + due_today + upcoming),
+                Some(text) => store.count_reminders(DueFilter::Week, Some(text)),
+            },
         )
     }
 
@@ -251,12 +352,21 @@ impl App {
         };
         let counted = filter.clone();
         let store = &self.store;
+        let kept = &mut self.accounts_total;
         self.accounts.load(
             |offset| {
                 filter.offset = offset;
                 store.accounts(&filter)
             },
-            || store.count_accounts(&counted),
+            || match (counted.text.is_some(), *kept) {
+                (false, Some(total)) => Ok(total),
+                (false, None) => {
+                    let total = store.count_accounts(&counted)?;
+                    *kept = Some(total);
+                    Ok(total)
+                }
+                (true, _) => store.count_accounts(&counted),
+            },
         )
     }
 
@@ -380,19 +490,51 @@ impl App {
         found.unwrap_or((0, Money(0)))
     }
 
-    /// Brings the kept totals up to date after a write changed one deal from
-    /// `before` (none for a new deal) to what the store now holds, instead of
-    /// counting every deal again.
-    fn wrote_deal(&mut self, before: Option<&Deal>, id: Id) {
-        let Ok(after) = self.store.deal(id) else {
+    /// The deal `id` as it is before a write, or nothing for a new deal.
+    fn before(&self, id: Option<Id>) -> Before {
+        let Some(id) = id else {
+            return Before {
+                deal: None,
+                overdue: 0,
+                due_today: 0,
+            };
+        };
+        let (overdue, due_today) = self.store.due_counts_of(id).unwrap_or_default();
+        Before {
+            deal: self.store.deal(id).ok(),
+            overdue,
+            due_today,
+        }
+    }
+
+    /// Moves the kept totals and due counts by what a write changed in deal
+    /// `id`, and marks the lanes that list it, before and after, to re-read.
+    fn after_write(&mut self, before: Before, id: Id) {
+        let (Ok(after), Ok((overdue, due_today))) =
+            (self.store.deal(id), self.store.due_counts_of(id))
+        else {
             // Counted afresh on the next load instead.
             self.forget_totals();
+            self.reread = Reread::View;
             return;
         };
-        if let Some(before) = before {
+        self.overdue = (self.overdue + overdue).saturating_sub(before.overdue);
+        self.due_today = (self.due_today + due_today).saturating_sub(before.due_today);
+        let mut keys = vec![
+            LaneKey::Stage(after.stage.clone()),
+            LaneKey::Grade(after.grade),
+        ];
+        if let Some(before) = &before.deal {
             self.shift_totals(before, -1);
+            keys.push(LaneKey::Stage(before.stage.clone()));
+            keys.push(LaneKey::Grade(before.grade));
         }
         self.shift_totals(&after, 1);
+        match &mut self.reread {
+            Reread::View => {}
+            Reread::Lanes(marked) => marked.extend(keys),
+            Reread::Nothing => self.reread = Reread::Lanes(keys),
+        }
     }
 
     fn shift_totals(&mut self, deal: &Deal, sign: i64) {
@@ -481,10 +623,19 @@ impl App {
     /// Selects what was clicked at (`column`, `row`) on a screen of `area`.
     pub fn click(&mut self, area: ratatui::layout::Rect, column: u16, row: u16) {
         use super::render::{CARD_HEIGHT, lane_areas, screen, tiers_layout};
-        if self.popup.is_some() || self.detail.is_some() {
+        if self.popup.is_some() {
             return;
         }
-        let [_, body, _] = screen(area);
+        let [tabs, body, _] = screen(area);
+        if row == tabs.y {
+            if let Some(view) = super::render::tab_at(self, column) {
+                self.update(Action::Show(view));
+            }
+            return;
+        }
+        if self.detail.is_some() {
+            return;
+        }
         let inside = |r: ratatui::layout::Rect| {
             column >= r.x && column < r.right() && row > r.y && row + 1 < r.bottom()
         };
@@ -547,6 +698,8 @@ impl App {
     fn forget_totals(&mut self) {
         self.stage_totals = None;
         self.grade_totals = None;
+        self.accounts_total = None;
+        self.due_known = false;
     }
 
     /// Called when no key came for a while: at midnight the day moves on and
@@ -569,28 +722,32 @@ impl App {
     /// store: moving the cursor is just a redraw.
     pub fn update(&mut self, action: Action) {
         let filtering = self.filtering;
+        // Writes say themselves what they changed (see `after_write`).
+        self.reread = match action {
+            Action::Show(_)
+            | Action::NextView
+            | Action::ToggleClosed
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::LoadDemo => Reread::View,
+            _ => Reread::Nothing,
+        };
         if let Err(message) = self.apply(action) {
             self.message = message;
+            // Show what the store holds now, e.g. after someone else's change.
+            self.reread = Reread::View;
         }
-        let moves_only = match action {
-            Action::Up
-            | Action::Down
-            | Action::Left
-            | Action::Right
-            | Action::Open
-            | Action::Back
-            | Action::Help
-            | Action::NextField
-            | Action::PrevField
-            | Action::Filter => true,
-            Action::Type(_) | Action::Erase | Action::ClearInput => !filtering,
-            _ => false,
-        };
         let filter_dropped = filtering && !self.filtering;
-        if moves_only && !filter_dropped {
-            return;
+        if filter_dropped && self.filter_pending {
+            self.reread = Reread::View;
         }
-        if let Err(e) = self.reload() {
+        let reread = std::mem::replace(&mut self.reread, Reread::Nothing);
+        let done = match reread {
+            Reread::Nothing => Ok(()),
+            Reread::Lanes(keys) => self.reload_lanes(&keys),
+            Reread::View => self.reload(),
+        };
+        if let Err(e) = done {
             self.message = e.to_string();
         }
     }
@@ -637,6 +794,8 @@ impl App {
             Action::Back if self.filtering => {
                 self.filter.clear();
                 self.filtering = false;
+                self.forget_cursors();
+                self.reread = Reread::View;
             }
             Action::Back => {
                 if self.popup.take().is_none() && self.detail.take().is_none() {
@@ -651,15 +810,15 @@ impl App {
             Action::Submit if self.filtering => self.filtering = false,
             Action::Type(c) if self.filtering => {
                 self.filter.push(c);
-                self.forget_cursors();
+                self.filter_pending = true;
             }
             Action::Erase if self.filtering => {
                 self.filter.pop();
-                self.forget_cursors();
+                self.filter_pending = true;
             }
             Action::ClearInput if self.filtering => {
                 self.filter.clear();
-                self.forget_cursors();
+                self.filter_pending = true;
             }
             Action::Help if self.popup == Some(Popup::Help) => self.popup = None,
             Action::Help => {
@@ -674,10 +833,10 @@ impl App {
             Action::Pin => {
                 if let Some(row) = self.selected_deal() {
                     if row.deal.pin.is_some() {
-                        let before = row.deal.clone();
-                        let id = before.id;
+                        let id = row.deal.id;
+                        let before = self.before(Some(id));
                         self.store.unpin(id).map_err(|e| e.to_string())?;
-                        self.wrote_deal(Some(&before), id);
+                        self.after_write(before, id);
                         self.message = self.catalog.fmt("msg.unpinned", &[("id", &id.short())]);
                     } else {
                         self.ask(Ask::Pin);
@@ -686,8 +845,10 @@ impl App {
             }
             Action::Done => {
                 if let Some(r) = self.selected_reminder() {
-                    let id = r.reminder.id;
+                    let (id, deal) = (r.reminder.id, r.reminder.deal_id);
+                    let before = self.before(Some(deal));
                     self.store.reminder_done(id).map_err(|e| e.to_string())?;
+                    self.after_write(before, deal);
                     self.message = self
                         .catalog
                         .fmt("msg.reminder_done", &[("id", &id.short())]);
@@ -695,8 +856,10 @@ impl App {
             }
             Action::Dismiss => {
                 if let Some(r) = self.selected_reminder() {
-                    let id = r.reminder.id;
+                    let (id, deal) = (r.reminder.id, r.reminder.deal_id);
+                    let before = self.before(Some(deal));
                     self.store.reminder_dismiss(id).map_err(|e| e.to_string())?;
+                    self.after_write(before, deal);
                     self.message = self
                         .catalog
                         .fmt("msg.reminder_dismissed", &[("id", &id.short())]);
@@ -705,9 +868,11 @@ impl App {
             Action::ToggleClosed => self.show_closed = !self.show_closed,
             Action::Snooze => {
                 if let Some(r) = self.selected_reminder() {
-                    let id = r.reminder.id;
                     self.popup = Some(Popup::Prompt(Prompt {
-                        ask: Ask::Snooze(id),
+                        ask: Ask::Snooze {
+                            reminder: r.reminder.id,
+                            deal: r.reminder.deal_id,
+                        },
                         text: "+1w".to_string(),
                         error: None,
                     }));
@@ -840,18 +1005,19 @@ impl App {
             return Ok(());
         };
         let label = self.stage_label(&stage);
-        let before = row.deal.clone();
+        let version = row.deal.meta.version;
+        let before = self.before(Some(id));
         self.store
             .update_deal(
                 id,
                 DealPatch {
                     stage: Some(stage),
-                    expected_version: Some(before.meta.version),
+                    expected_version: Some(version),
                     ..DealPatch::default()
                 },
             )
             .map_err(|e| e.to_string())?;
-        self.wrote_deal(Some(&before), id);
+        self.after_write(before, id);
         if self.detail.is_none() && self.view == View::Board {
             self.board_column = if forward {
                 self.board_column + 1
@@ -973,7 +1139,7 @@ impl App {
         let subject = form.subject;
         let message = match subject {
             Subject::EditDeal { deal, version, .. } => {
-                let before = self.store.deal(deal).map_err(|e| e.to_string())?;
+                let before = self.before(Some(deal));
                 self.store
                     .update_deal(
                         deal,
@@ -988,7 +1154,7 @@ impl App {
                         },
                     )
                     .map_err(|e| e.to_string())?;
-                self.wrote_deal(Some(&before), deal);
+                self.after_write(before, deal);
                 self.catalog.fmt("msg.updated", &[("id", &deal.short())])
             }
             _ => {
@@ -1008,6 +1174,7 @@ impl App {
                             name,
                             ..Default::default()
                         };
+                        self.accounts_total = None;
                         // The id is the new account's, set in the same transaction.
                         self.store
                             .add_deal_at_new_account(account, deal_at(Id::new()))
@@ -1015,7 +1182,7 @@ impl App {
                     }
                 }
                 .map_err(|e| e.to_string())?;
-                self.wrote_deal(None, id);
+                self.after_write(self.before(None), id);
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
         };
@@ -1069,6 +1236,8 @@ impl App {
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
         };
+        self.accounts_total = None;
+        self.reread = Reread::View;
         Ok(Some(message))
     }
 
@@ -1078,12 +1247,11 @@ impl App {
         let Some(Popup::Prompt(prompt)) = self.popup.clone() else {
             return;
         };
-        let before = prompt.ask.deal().and_then(|id| self.store.deal(id).ok());
+        let deal = prompt.ask.deal();
+        let before = self.before(Some(deal));
         match self.carry_out(prompt.ask, prompt.text.trim()) {
             Ok(message) => {
-                if let Some(before) = &before {
-                    self.wrote_deal(Some(before), before.id);
-                }
+                self.after_write(before, deal);
                 self.popup = None;
                 self.message = message;
             }
@@ -1167,7 +1335,7 @@ impl App {
                     &[("id", &id.short()), ("grade", grade.as_str())],
                 ))
             }
-            Ask::Snooze(id) => {
+            Ask::Snooze { reminder: id, .. } => {
                 let until = parse::parse_date(text, today).map_err(|e| e.to_string())?;
                 self.store
                     .reminder_snooze(id, until)

@@ -17,9 +17,13 @@ use ratatui::layout::Rect;
 use crate::i18n::Catalog;
 use crate::store::Store;
 use app::{App, Popup};
+use keys::Action;
 
 /// How long the loop waits for input before looking at the clock again.
 const TICK: Duration = Duration::from_secs(1);
+/// How long the typing must pause before the filter narrows the lists: each
+/// letter is drawn at once, the search runs once the word is there.
+const FILTER_PAUSE: Duration = Duration::from_millis(150);
 
 /// Runs the UI until the user quits. `ratatui::run` enters the alternate
 /// screen and raw mode, restores both on every way out (a panic included).
@@ -35,9 +39,19 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
             if app.quit {
                 return Ok(());
             }
-            // Redraw only when something happened: a key, a resize, a tick.
-            if !event::poll(TICK)? {
-                app.tick(chrono::Local::now());
+            // Redraw only when something happened: a key, a resize, a tick,
+            // or a pause in typing the filter.
+            let wait = if app.filter_pending {
+                FILTER_PAUSE
+            } else {
+                TICK
+            };
+            if !event::poll(wait)? {
+                if app.filter_pending {
+                    app.settle();
+                } else {
+                    app.tick(chrono::Local::now());
+                }
                 continue;
             }
             match event::read()? {
@@ -52,14 +66,19 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                         app.update(action);
                     }
                 }
-                Event::Mouse(mouse) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
-                    let size = terminal.size()?;
-                    app.click(
-                        Rect::new(0, 0, size.width, size.height),
-                        mouse.column,
-                        mouse.row,
-                    );
-                }
+                Event::Mouse(mouse) => match mouse.kind {
+                    MouseEventKind::Down(MouseButton::Left) => {
+                        let size = terminal.size()?;
+                        app.click(
+                            Rect::new(0, 0, size.width, size.height),
+                            mouse.column,
+                            mouse.row,
+                        );
+                    }
+                    MouseEventKind::ScrollDown if app.popup.is_none() => app.update(Action::Down),
+                    MouseEventKind::ScrollUp if app.popup.is_none() => app.update(Action::Up),
+                    _ => {}
+                },
                 _ => {}
             }
         }

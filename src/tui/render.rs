@@ -106,20 +106,40 @@ fn wrap_by_width(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn draw_tabs(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let mut spans = vec![Span::styled(
-        " tierdeck ",
-        Style::new().add_modifier(Modifier::BOLD),
-    )];
+/// The tab line's parts: the name, then one label per view.
+fn tab_labels(app: &App) -> Vec<(Option<View>, String)> {
+    let mut labels = vec![(None, " tierdeck ".to_string())];
     for (i, view) in View::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, app.catalog.get(view.key()));
-        let style = if *view == app.view {
-            Style::new().add_modifier(Modifier::REVERSED)
-        } else {
-            Style::new()
-        };
-        spans.push(Span::styled(label, style));
+        labels.push((Some(*view), label));
     }
+    labels
+}
+
+/// The view whose tab is at `column` of the tab line, for mouse clicks.
+pub fn tab_at(app: &App, column: u16) -> Option<View> {
+    let mut right = 0;
+    for (view, label) in tab_labels(app) {
+        right += crate::output::display_width(&label);
+        if usize::from(column) < right {
+            return view;
+        }
+    }
+    None
+}
+
+fn draw_tabs(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let spans: Vec<Span<'_>> = tab_labels(app)
+        .into_iter()
+        .map(|(view, label)| {
+            let style = match view {
+                None => Style::new().add_modifier(Modifier::BOLD),
+                Some(view) if view == app.view => Style::new().add_modifier(Modifier::REVERSED),
+                Some(_) => Style::new(),
+            };
+            Span::styled(label, style)
+        })
+        .collect();
     frame.render_widget(Line::from(spans), area);
 }
 
@@ -186,7 +206,7 @@ fn card<'a>(app: &App, row: &'a DealRow, width: usize) -> ListItem<'a> {
     let room = width.saturating_sub(crate::output::display_width(&facts));
     let mut second = vec![Span::raw(facts)];
     second.extend(flag_spans(app, row, Some(room)));
-    let third = Line::styled(row.account.as_str(), Style::new().fg(Color::Gray));
+    let third = Line::styled(row.account.as_str(), Style::new().fg(Color::DarkGray));
     ListItem::new(vec![title, Line::from(second), third])
 }
 
@@ -293,7 +313,7 @@ fn field_line<'a>(app: &App, key: &str, value: String) -> Line<'a> {
     Line::from(vec![
         Span::styled(
             format!("{}: ", app.catalog.get(key)),
-            Style::new().fg(Color::Gray),
+            Style::new().fg(Color::DarkGray),
         ),
         Span::raw(value),
     ])
@@ -400,13 +420,13 @@ fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
             .format("%Y-%m-%d %H:%M")
             .to_string();
         lines.push(Line::from(vec![
-            Span::styled(format!("  {when}  "), Style::new().fg(Color::Gray)),
+            Span::styled(format!("  {when}  "), Style::new().fg(Color::DarkGray)),
             Span::styled(
                 format!("{} ", entry.kind),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
             Span::raw(format!("{}  ", entry.text)),
-            Span::styled(entry.author, Style::new().fg(Color::Gray)),
+            Span::styled(entry.author, Style::new().fg(Color::DarkGray)),
         ]));
     }
     draw_pane(frame, app, lines, d.id.short(), area);
@@ -639,7 +659,10 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let width = usize::from(area.width);
     let mut right = vec![Span::styled(due.clone(), due_style), Span::raw(" ")];
     if used + display_width(&whereabouts) + display_width(&due) < width {
-        right.insert(0, Span::styled(whereabouts, Style::new().fg(Color::Gray)));
+        right.insert(
+            0,
+            Span::styled(whereabouts, Style::new().fg(Color::DarkGray)),
+        );
     }
     let right_width: usize = right.iter().map(|s| display_width(&s.content)).sum();
     let [left_area, right_area] = Layout::horizontal([
@@ -682,7 +705,7 @@ fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
     ) {
         lines.push(Line::styled(
             c.get("tui.marks"),
-            Style::new().fg(Color::Gray),
+            Style::new().fg(Color::DarkGray),
         ));
     }
     let place = match app.place() {
@@ -710,7 +733,7 @@ fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, area: Rect) {
         Ask::Won(_) => "prompt.won",
         Ask::Lost(_) => "prompt.lost",
         Ask::Pin(_) => "prompt.pin",
-        Ask::Snooze(_) => "prompt.snooze",
+        Ask::Snooze { .. } => "prompt.snooze",
     };
     let mut lines = vec![Line::from(vec![
         Span::raw(prompt.text.as_str()),
@@ -720,7 +743,7 @@ fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, area: Rect) {
         Some(error) => lines.push(Line::styled(error.as_str(), Style::new().fg(Color::Red))),
         None => lines.push(Line::styled(
             c.get("prompt.hint"),
-            Style::new().fg(Color::Gray),
+            Style::new().fg(Color::DarkGray),
         )),
     }
     let popup = centered(area, 70, 5);
@@ -741,7 +764,7 @@ fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect) {
         let label_style = if focused {
             Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
         } else {
-            Style::new().fg(Color::Gray)
+            Style::new().fg(Color::DarkGray)
         };
         let mut spans = vec![
             Span::styled(
@@ -787,7 +810,7 @@ fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect) {
     }
     lines.push(Line::styled(
         c.get("prompt.form_hint"),
-        Style::new().fg(Color::Gray),
+        Style::new().fg(Color::DarkGray),
     ));
     let title = match form.subject {
         Subject::NewDeal => "prompt.new_deal",
