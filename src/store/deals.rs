@@ -333,20 +333,7 @@ impl Store {
         Ok(raw.into_iter().map(|r| self.deal_row(r)).collect())
     }
 
-    /// How many deals [`Store::deals`] would list without its window.
-    pub fn count_deals(&self, filter: &DealFilter) -> Result<usize> {
-        let (conditions, args) = self.deal_conditions(filter)?;
-        let sql = format!(
-            "SELECT count(*) FROM deals d JOIN accounts a ON a.id = d.account_id
-             WHERE d.deleted_at IS NULL{conditions}"
-        );
-        let count: i64 = self
-            .conn
-            .query_row(&sql, params_from_iter(args), |r| r.get(0))?;
-        Ok(usize::try_from(count).unwrap_or(0))
-    }
-
-    /// The `AND …` conditions of a filter over `deals d JOIN accounts a`, with their arguments.
+    /// The `AND …` conditions of a filter over `deals d`, with their arguments.
     fn deal_conditions(&self, filter: &DealFilter) -> Result<(String, Vec<Value>)> {
         let mut sql = String::new();
         let mut args: Vec<Value> = Vec::new();

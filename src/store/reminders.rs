@@ -62,25 +62,6 @@ impl Store {
         self.query_reminders(due, None, Some(page))
     }
 
-    /// How many reminders [`Store::reminders_page`] would list without its window.
-    pub fn count_reminders(&self, due: DueFilter, text: Option<&str>) -> Result<usize> {
-        let (status, until) = self.due_bounds(due);
-        let sql = format!(
-            "SELECT count(*) FROM reminders r JOIN deals d ON d.id = r.deal_id
-             WHERE {REMINDER_CONDITIONS} AND r.status IN {status}"
-        );
-        let count: i64 = self.conn.query_row(
-            &sql,
-            params![
-                until.map(values::day),
-                None::<String>,
-                self.find_text(text)?
-            ],
-            |r| r.get(0),
-        )?;
-        Ok(usize::try_from(count).unwrap_or(0))
-    }
-
     /// Open reminders due before today, and due today.
     pub fn due_counts(&self) -> Result<(usize, usize)> {
         let (overdue, today): (i64, i64) = self.conn.query_row(

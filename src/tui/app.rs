@@ -213,8 +213,16 @@ impl App {
     }
 
     /// Brings every deal up to date for today, if the store opened on a day
-    /// it had not graded yet; called once the first frame is on screen.
+    /// it had not graded yet, and counts ahead; called once the first frame
+    /// is on screen.
     pub fn catch_up(&mut self) {
+        self.regrade_if_new_day();
+        if let Err(e) = self.count_ahead() {
+            self.message = e.to_string();
+        }
+    }
+
+    fn regrade_if_new_day(&mut self) {
         match self.store.is_current() {
             Ok(true) => return,
             Ok(false) => {}
@@ -228,6 +236,18 @@ impl App {
             Ok(()) => self.message.clear(),
             Err(e) => self.message = e.to_string(),
         }
+    }
+
+    /// Counts what the other views will show, once the first frame is on
+    /// screen, so that the first switch to them is as quick as the rest.
+    fn count_ahead(&mut self) -> crate::store::Result<()> {
+        if self.grade_totals.is_none() {
+            self.grade_totals = Some(self.store.grade_totals()?);
+        }
+        if self.stage_totals.is_none() {
+            self.stage_totals = Some(self.store.stage_totals()?);
+        }
+        Ok(())
     }
 
     pub fn today(&self) -> NaiveDate {
@@ -332,12 +352,12 @@ impl App {
                     },
                 )
             },
-            || match text.as_deref() {
+            || match text {
                 // Overdue and due today are kept for the status line already.
                 None => store
                     .count_upcoming(7)
-                    .map(|upcoming| overdue + due_today + upcoming),
-                Some(text) => store.count_reminders(DueFilter::Week, Some(text)),
+                    .map(|upcoming| Some(overdue + due_today + upcoming)),
+                Some(_) => Ok(None),
             },
         )
     }
@@ -359,13 +379,13 @@ impl App {
                 store.accounts(&filter)
             },
             || match (counted.text.is_some(), *kept) {
-                (false, Some(total)) => Ok(total),
+                (false, Some(total)) => Ok(Some(total)),
                 (false, None) => {
                     let total = store.count_accounts(&counted)?;
                     *kept = Some(total);
-                    Ok(total)
+                    Ok(Some(total))
                 }
-                (true, _) => store.count_accounts(&counted),
+                (true, _) => Ok(None),
             },
         )
     }
@@ -457,17 +477,16 @@ impl App {
             LaneKey::Stage(stage) => filter.stage = Some(stage.clone()),
             LaneKey::Grade(grade) => filter.grade = Some(*grade),
         }
-        let counted = filter.clone();
+        // Counting a filtered lane would search all of it: it is counted as
+        // its pages come in instead.
+        let unfiltered = filter.text.is_none();
         let store = &self.store;
         lane.deals.load(
             |offset| {
                 filter.offset = offset;
                 store.deals(&filter)
             },
-            || match counted.text {
-                None => Ok(usize::try_from(count).unwrap_or(0)),
-                Some(_) => store.count_deals(&counted),
-            },
+            || Ok(unfiltered.then(|| usize::try_from(count).unwrap_or(0))),
         )
     }
 

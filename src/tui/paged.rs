@@ -13,8 +13,10 @@ pub struct Paged<T> {
     pub offset: usize,
     /// The cursor, as a position in the whole list.
     pub selected: usize,
-    /// How long the whole list is.
+    /// How long the whole list is; while not `exact`, how long it is known
+    /// to be at least (counting a filtered list costs a search of all of it).
     pub total: usize,
+    pub exact: bool,
 }
 
 impl<T> Default for Paged<T> {
@@ -24,6 +26,7 @@ impl<T> Default for Paged<T> {
             offset: 0,
             selected: 0,
             total: 0,
+            exact: true,
         }
     }
 }
@@ -73,24 +76,39 @@ impl<T> Paged<T> {
     }
 
     /// Loads the page around the cursor with `fetch(offset)`, and the whole
-    /// length with `count` only when the page does not tell it already.
+    /// length with `count` only when the page does not tell it already;
+    /// `count` may not know (`None`), and then the list is known to go on
+    /// as long as pages come back full.
     pub fn load<E>(
         &mut self,
         mut fetch: impl FnMut(usize) -> Result<Vec<T>, E>,
-        count: impl FnOnce() -> Result<usize, E>,
+        count: impl FnOnce() -> Result<Option<usize>, E>,
     ) -> Result<(), E> {
         let mut offset = self.window_start();
         let mut rows = fetch(offset)?;
-        let total = if offset == 0 && rows.len() < PAGE {
-            rows.len()
+        let short = rows.len() < PAGE;
+        let (mut total, mut exact) = if offset == 0 && short {
+            (rows.len(), true)
         } else {
-            count()?
+            match count()? {
+                Some(total) => (total, true),
+                None if short => (offset + rows.len(), true),
+                // One more than loaded, so that the cursor can step on and load it.
+                None => (offset + rows.len() + 1, false),
+            }
         };
         // The list may have shrunk below the page (a filter, another
         // change): load again where the cursor now is.
-        if rows.is_empty() && total > 0 {
-            offset = total.saturating_sub(PAGE / 2);
+        if rows.is_empty() && offset > 0 {
+            offset = if exact {
+                total.saturating_sub(PAGE / 2)
+            } else {
+                0
+            };
             rows = fetch(offset)?;
+            if !exact {
+                (total, exact) = (offset + rows.len(), true);
+            }
         }
         if total == 0 {
             *self = Paged::default();
@@ -99,6 +117,7 @@ impl<T> Paged<T> {
         self.offset = offset;
         self.rows = rows;
         self.total = total;
+        self.exact = exact;
         let last_loaded = (offset + self.rows.len()).saturating_sub(1).max(offset);
         self.selected = self.selected.clamp(offset, last_loaded);
         Ok(())
@@ -125,12 +144,12 @@ mod tests {
     #[test]
     fn the_cursor_walks_past_the_first_page_and_back() {
         let mut page = Paged::default();
-        page.load(list(1000), || Ok(1000)).unwrap();
+        page.load(list(1000), || Ok(Some(1000))).unwrap();
         let mut loads = 0;
         for expected in 1..1000 {
             if page.step(1) {
                 loads += 1;
-                page.load(list(1000), || Ok(1000)).unwrap();
+                page.load(list(1000), || Ok(Some(1000))).unwrap();
             }
             assert_eq!(page.current(), Some(&expected));
         }
@@ -143,7 +162,7 @@ mod tests {
         );
         for expected in (0..999).rev() {
             if page.step(-1) {
-                page.load(list(1000), || Ok(1000)).unwrap();
+                page.load(list(1000), || Ok(Some(1000))).unwrap();
             }
             assert_eq!(page.current(), Some(&expected));
         }
@@ -152,17 +171,38 @@ mod tests {
     #[test]
     fn a_list_that_shrank_under_the_cursor_keeps_it_on_a_row() {
         let mut page = Paged::default();
-        page.load(list(1000), || Ok(1000)).unwrap();
+        page.load(list(1000), || Ok(Some(1000))).unwrap();
         for _ in 0..900 {
             if page.step(1) {
-                page.load(list(1000), || Ok(1000)).unwrap();
+                page.load(list(1000), || Ok(Some(1000))).unwrap();
             }
         }
-        page.load(list(30), || Ok(30)).unwrap();
+        page.load(list(30), || Ok(Some(30))).unwrap();
         assert_eq!(page.total, 30);
         assert_eq!(page.current(), Some(&29));
-        page.load(list(0), || Ok(0)).unwrap();
+        page.load(list(0), || Ok(Some(0))).unwrap();
         assert_eq!(page.current(), None);
         assert_eq!(page.cursor(), 0);
+    }
+
+    #[test]
+    fn a_list_of_unknown_length_goes_on_while_pages_come_back_full() {
+        let mut page = Paged::default();
+        page.load(list(500), || Ok(None)).unwrap();
+        assert!(!page.exact);
+        for expected in 1..500 {
+            if page.step(1) {
+                page.load(list(500), || Ok(None)).unwrap();
+            }
+            assert_eq!(page.current(), Some(&expected));
+        }
+        page.step(1);
+        page.load(list(500), || Ok(None)).unwrap();
+        assert_eq!(
+            page.current(),
+            Some(&499),
+            "the cursor stops at the last row"
+        );
+        assert_eq!((page.total, page.exact), (500, true));
     }
 }

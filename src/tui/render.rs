@@ -255,7 +255,13 @@ fn draw_lanes(frame: &mut Frame<'_>, app: &App, lanes: &[Lane], current: usize, 
 /// shows; with a filter, how many of the lane's deals it lets through.
 fn lane_title(app: &App, lane: &Lane, width: usize) -> String {
     let count = if app.is_filtered() {
-        format!(" ({}/{})", lane.deals.total, lane.count)
+        let more = if lane.deals.exact { "" } else { "+" };
+        let found = if lane.deals.exact {
+            lane.deals.total
+        } else {
+            lane.deals.total.saturating_sub(1)
+        };
+        format!(" ({found}{more}/{})", lane.count)
     } else {
         format!(" ({})", lane.count)
     };
@@ -598,11 +604,15 @@ fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Constraint::Fill(1),
         Constraint::Fill(1),
     ];
-    let position = format!(
-        "{}/{}",
-        (app.accounts.selected + 1).min(app.accounts.total),
-        app.accounts.total
-    );
+    let position = if app.accounts.exact {
+        format!(
+            "{}/{}",
+            (app.accounts.selected + 1).min(app.accounts.total),
+            app.accounts.total
+        )
+    } else {
+        format!("{}/{}+", app.accounts.selected + 1, app.accounts.total - 1)
+    };
     let table = Table::new(rows, widths)
         .header(header)
         .block(
