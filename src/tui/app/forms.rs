@@ -1,0 +1,178 @@
+//! Opening and saving the deal and account forms.
+
+use super::{App, Popup, Reread, View};
+use crate::domain::Id;
+use crate::store::DealPatch;
+use crate::tui::form::{DealAccount, Form, Subject};
+
+impl App {
+    /// `n`: a new account in the accounts view, else a new deal, at the
+    /// account in view when there is one.
+    pub(super) fn open_new_form(&mut self) -> Result<(), String> {
+        if self.view == View::Accounts && self.account_detail.is_none() && self.detail.is_none() {
+            let form = Form::new_account(&self.store.session().user);
+            self.popup = Some(Popup::Form(Box::new(form)));
+            return Ok(());
+        }
+        let first = crate::store::first_stage(self.store.rules()).map_err(|e| e.to_string())?;
+        let account = match (&self.account_detail, self.selected_deal()) {
+            (Some(detail), None) => Some(detail.account.name.clone()),
+            (_, Some(row)) => Some(row.account.clone()),
+            (None, None) => None,
+        };
+        let form = Form::new_deal(&first, account.as_deref());
+        self.popup = Some(Popup::Form(Box::new(form)));
+        Ok(())
+    }
+
+    /// `e`: the deal in view, or the account in the accounts view.
+    pub(super) fn open_edit_form(&mut self) {
+        let form = match self.selected_deal() {
+            Some(row) => Form::edit_deal(row),
+            None if self.view == View::Accounts => {
+                let account = match &self.account_detail {
+                    Some(detail) => Some(&detail.account),
+                    None => self.accounts.current(),
+                };
+                match account {
+                    Some(account) => Form::edit_account(account),
+                    None => return,
+                }
+            }
+            None => return,
+        };
+        self.popup = Some(Popup::Form(Box::new(form)));
+    }
+
+    /// Saves the form when every field is right; otherwise it stays open,
+    /// each wrong field saying what is wrong, and a refused save (someone
+    /// else changed the row) keeps everything typed.
+    pub(super) fn submit_form(&mut self) -> Result<(), String> {
+        let Some(Popup::Form(form)) = &self.popup else {
+            return Ok(());
+        };
+        let message = if form.is_deal() {
+            self.save_deal_form()?
+        } else {
+            self.save_account_form()?
+        };
+        if let Some(message) = message {
+            self.popup = None;
+            self.message = message;
+        }
+        Ok(())
+    }
+
+    pub(super) fn save_deal_form(&mut self) -> Result<Option<String>, String> {
+        let today = self.today();
+        let Some(Popup::Form(form)) = &mut self.popup else {
+            return Ok(None);
+        };
+        let Some(input) = form.check_deal(&self.store, today) else {
+            return Ok(None);
+        };
+        let subject = form.subject;
+        let message = match subject {
+            Subject::EditDeal { deal, version, .. } => {
+                let before = self.before(Some(deal));
+                self.store
+                    .update_deal(
+                        deal,
+                        DealPatch {
+                            title: Some(input.title),
+                            amount: input.amount,
+                            stage: Some(input.stage),
+                            need: Some(input.need),
+                            expected_close: Some(input.close),
+                            owner: None,
+                            expected_version: Some(version),
+                        },
+                    )
+                    .map_err(|e| e.to_string())?;
+                self.after_write(before, deal);
+                self.catalog.fmt("msg.updated", &[("id", &deal.short())])
+            }
+            _ => {
+                let deal_at = |account_id| crate::store::NewDeal {
+                    account_id,
+                    title: input.title,
+                    amount: input.amount,
+                    stage: Some(input.stage),
+                    need: Some(input.need),
+                    expected_close: input.close,
+                    owner: None,
+                };
+                let id = match input.account {
+                    DealAccount::Existing(account) => self.store.add_deal(deal_at(account)),
+                    DealAccount::New(name) => {
+                        let account = crate::store::NewAccount {
+                            name,
+                            ..Default::default()
+                        };
+                        self.accounts_total = None;
+                        // The id is the new account's, set in the same transaction.
+                        self.store
+                            .add_deal_at_new_account(account, deal_at(Id::new()))
+                            .map(|(_, deal)| deal)
+                    }
+                }
+                .map_err(|e| e.to_string())?;
+                self.after_write(self.before(None), id);
+                self.catalog.fmt("msg.created", &[("id", &id.short())])
+            }
+        };
+        Ok(Some(message))
+    }
+
+    pub(super) fn save_account_form(&mut self) -> Result<Option<String>, String> {
+        let Some(Popup::Form(form)) = &mut self.popup else {
+            return Ok(None);
+        };
+        let Some(input) = form.check_account(&self.store) else {
+            return Ok(None);
+        };
+        let subject = form.subject;
+        let message = match subject {
+            Subject::EditAccount { account, version } => {
+                self.store
+                    .update_account(
+                        account,
+                        crate::store::AccountPatch {
+                            name: Some(input.name),
+                            kind: Some(input.kind),
+                            industry: Some(input.industry),
+                            region: Some(input.region),
+                            channel: Some(input.channel),
+                            product_tier: Some(input.product_tier),
+                            satisfaction: Some(input.satisfaction),
+                            owner: Some(input.owner),
+                            notes: Some(input.notes),
+                            expected_version: Some(version),
+                        },
+                    )
+                    .map_err(|e| e.to_string())?;
+                self.catalog.fmt("msg.updated", &[("id", &account.short())])
+            }
+            _ => {
+                let id = self
+                    .store
+                    .add_account(crate::store::NewAccount {
+                        name: input.name,
+                        kind: Some(input.kind),
+                        industry: Some(input.industry),
+                        region: Some(input.region),
+                        channel: Some(input.channel),
+                        product_tier: input.product_tier,
+                        satisfaction: Some(input.satisfaction),
+                        owner: Some(input.owner),
+                        notes: Some(input.notes),
+                    })
+                    .map_err(|e| e.to_string())?;
+                self.catalog.fmt("msg.created", &[("id", &id.short())])
+            }
+        };
+        self.accounts_total = None;
+        self.reread = Reread::View;
+        Ok(Some(message))
+    }
+}

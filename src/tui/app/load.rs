@@ -1,0 +1,285 @@
+//! Reading what the views show: a page of each list around its cursor,
+//! with the totals kept between writes.
+
+use super::{AccountDetail, App, Lane, LaneKey, View};
+use crate::domain::{Grade, Id, LOST, Money, WON};
+use crate::store::{AccountFilter, DealFilter, DueFilter, ReminderPage};
+use crate::tui::paged::{PAGE, Paged};
+
+impl App {
+    /// Re-reads what the current view shows, keeping the selection in range.
+    pub fn reload(&mut self) -> crate::store::Result<()> {
+        self.know_due_counts()?;
+        self.filter_pending = false;
+        match self.view {
+            View::Board => self.load_board()?,
+            View::Tiers => self.load_tiers()?,
+            View::Agenda => self.load_agenda()?,
+            View::Accounts => self.load_accounts()?,
+        }
+        if let Some(detail) = &self.detail {
+            self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
+        }
+        if let Some(detail) = &self.account_detail {
+            self.account_detail = Some(self.load_account(detail.account.id)?);
+        }
+        Ok(())
+    }
+
+    pub(super) fn know_due_counts(&mut self) -> crate::store::Result<()> {
+        if !self.due_known {
+            (self.overdue, self.due_today) = self.store.due_counts()?;
+            self.due_known = true;
+        }
+        Ok(())
+    }
+
+    /// Re-reads what one changed deal shows in: the lanes of `keys` in the
+    /// current view, the agenda, and the open detail.
+    pub(super) fn reload_lanes(&mut self, keys: &[LaneKey]) -> crate::store::Result<()> {
+        self.know_due_counts()?;
+        match self.view {
+            View::Board | View::Tiers => {
+                let mut lanes = std::mem::take(if self.view == View::Board {
+                    &mut self.board
+                } else {
+                    &mut self.tiers
+                });
+                let loaded = lanes
+                    .iter_mut()
+                    .filter(|lane| keys.contains(&lane.key))
+                    .try_for_each(|lane| self.load_lane(lane));
+                if self.view == View::Board {
+                    self.board = lanes;
+                } else {
+                    self.tiers = lanes;
+                }
+                loaded?;
+            }
+            View::Agenda => self.load_agenda()?,
+            View::Accounts => {}
+        }
+        if let Some(detail) = &self.detail {
+            self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
+        }
+        if let Some(detail) = &self.account_detail {
+            self.account_detail = Some(self.load_account(detail.account.id)?);
+        }
+        Ok(())
+    }
+
+    /// Narrows the lists by the filter typed so far; the event loop calls it
+    /// when the typing pauses, so that each letter is drawn at once.
+    pub fn settle(&mut self) {
+        if self.filter_pending
+            && let Err(e) = self.reload()
+        {
+            self.message = e.to_string();
+        }
+    }
+
+    /// Whether a filter narrows the lists now.
+    pub fn is_filtered(&self) -> bool {
+        !self.filter.trim().is_empty()
+    }
+
+    /// The filter as the store takes it: `None` when nothing is typed.
+    pub(super) fn filter_text(&self) -> Option<String> {
+        let text = self.filter.trim();
+        (!text.is_empty()).then(|| text.to_string())
+    }
+
+    pub(super) fn load_agenda(&mut self) -> crate::store::Result<()> {
+        self.know_due_counts()?;
+        let (overdue, due_today) = (self.overdue, self.due_today);
+        let text = self.filter_text();
+        let store = &self.store;
+        self.agenda.load(
+            |offset| {
+                store.reminders_page(
+                    DueFilter::Week,
+                    &ReminderPage {
+                        text: text.clone(),
+                        offset,
+                        limit: PAGE,
+                    },
+                )
+            },
+            || match text {
+                // Overdue and due today are kept for the status line already.
+                None => store
+                    .count_upcoming(7)
+                    .map(|upcoming| Some(overdue + due_today + upcoming)),
+                Some(_) => Ok(None),
+            },
+        )
+    }
+
+    pub(super) fn load_accounts(&mut self) -> crate::store::Result<()> {
+        let mut filter = AccountFilter {
+            text: self.filter_text(),
+            sort: self.accounts_sort,
+            descending: self.accounts_descending,
+            limit: Some(PAGE),
+            ..AccountFilter::default()
+        };
+        let counted = filter.clone();
+        let store = &self.store;
+        let kept = &mut self.accounts_total;
+        self.accounts.load(
+            |offset| {
+                filter.offset = offset;
+                store.accounts(&filter)
+            },
+            || match (counted.text.is_some(), *kept) {
+                (false, Some(total)) => Ok(Some(total)),
+                (false, None) => {
+                    let total = store.count_accounts(&counted)?;
+                    *kept = Some(total);
+                    Ok(Some(total))
+                }
+                (true, _) => Ok(None),
+            },
+        )
+    }
+
+    pub(super) fn load_board(&mut self) -> crate::store::Result<()> {
+        if self.stage_totals.is_none() {
+            self.stage_totals = Some(self.store.stage_totals()?);
+        }
+        let stages: Vec<String> = self
+            .store
+            .rules()
+            .stages
+            .iter()
+            .filter(|s| self.show_closed || (s.id != WON && s.id != LOST))
+            .map(|s| s.id.clone())
+            .collect();
+        let lanes = stages
+            .into_iter()
+            .map(|stage| Lane {
+                title: self.stage_label(&stage),
+                key: LaneKey::Stage(stage),
+                count: 0,
+                amount: Money(0),
+                deals: Paged::default(),
+            })
+            .collect();
+        let before = std::mem::take(&mut self.board);
+        self.board = self.load_lanes(before, lanes)?;
+        self.board_column = self.board_column.min(self.board.len().saturating_sub(1));
+        Ok(())
+    }
+
+    pub(super) fn load_tiers(&mut self) -> crate::store::Result<()> {
+        if self.grade_totals.is_none() {
+            self.grade_totals = Some(self.store.grade_totals()?);
+        }
+        let lanes = Grade::ALL
+            .iter()
+            .map(|&grade| {
+                let cadence = self
+                    .store
+                    .rules()
+                    .cadence(grade)
+                    .map(|days| {
+                        self.catalog
+                            .fmt("tui.cadence", &[("days", &days.to_string())])
+                    })
+                    .unwrap_or_default();
+                Lane {
+                    key: LaneKey::Grade(grade),
+                    title: format!("{grade} {cadence}").trim_end().to_string(),
+                    count: 0,
+                    amount: Money(0),
+                    deals: Paged::default(),
+                }
+            })
+            .collect();
+        let before = std::mem::take(&mut self.tiers);
+        self.tiers = self.load_lanes(before, lanes)?;
+        Ok(())
+    }
+
+    /// Fills `lanes` with their totals and a page of deals each, keeping the
+    /// cursor of each lane of `before` that lists the same deals.
+    pub(super) fn load_lanes(
+        &self,
+        before: Vec<Lane>,
+        mut lanes: Vec<Lane>,
+    ) -> crate::store::Result<Vec<Lane>> {
+        for lane in &mut lanes {
+            if let Some(old) = before.iter().find(|old| old.key == lane.key) {
+                lane.deals = old.deals.clone();
+            }
+            self.load_lane(lane)?;
+        }
+        Ok(lanes)
+    }
+
+    pub(super) fn load_lane(&self, lane: &mut Lane) -> crate::store::Result<()> {
+        let (count, amount) = self.lane_totals(&lane.key);
+        lane.count = count;
+        lane.amount = amount;
+        let mut filter = DealFilter {
+            text: self.filter_text(),
+            limit: Some(PAGE),
+            ..DealFilter::default()
+        };
+        match &lane.key {
+            LaneKey::Stage(stage) => filter.stage = Some(stage.clone()),
+            LaneKey::Grade(grade) => filter.grade = Some(*grade),
+        }
+        // Counting a filtered lane would search all of it: it is counted as
+        // its pages come in instead.
+        let unfiltered = filter.text.is_none();
+        let store = &self.store;
+        lane.deals.load(
+            |offset| {
+                filter.offset = offset;
+                store.deals(&filter)
+            },
+            || Ok(unfiltered.then(|| usize::try_from(count).unwrap_or(0))),
+        )
+    }
+
+    /// The count and amount of a lane, from the totals kept until a write.
+    pub(super) fn lane_totals(&self, key: &LaneKey) -> (i64, Money) {
+        let found = match key {
+            LaneKey::Stage(stage) => self
+                .stage_totals
+                .iter()
+                .flatten()
+                .find(|(id, _, _)| id == stage)
+                .map(|(_, count, amount)| (*count, *amount)),
+            LaneKey::Grade(grade) => self
+                .grade_totals
+                .iter()
+                .flatten()
+                .find(|(g, _, _)| g == grade)
+                .map(|(_, count, amount)| (*count, *amount)),
+        };
+        found.unwrap_or((0, Money(0)))
+    }
+
+    pub(super) fn load_account(&self, id: Id) -> crate::store::Result<AccountDetail> {
+        let deals = self.store.deals(&DealFilter {
+            account: Some(id),
+            all_stages: true,
+            ..DealFilter::default()
+        })?;
+        Ok(AccountDetail {
+            account: self.store.account(id)?,
+            contacts: self.store.contacts_of(id)?,
+            deals,
+        })
+    }
+
+    /// A new filter lists other rows: every list starts again at its top.
+    pub(super) fn forget_cursors(&mut self) {
+        self.board.clear();
+        self.tiers.clear();
+        self.agenda = Paged::default();
+        self.accounts = Paged::default();
+    }
+}

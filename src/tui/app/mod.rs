@@ -1,0 +1,677 @@
+//! The application state and its one update step: an [`Action`] goes in, the
+//! store is changed in one transaction, and the views re-read what they show.
+
+mod forms;
+mod load;
+mod prompts;
+mod totals;
+
+use chrono::NaiveDate;
+
+use super::form::Form;
+use super::keys::Action;
+use super::paged::Paged;
+use crate::domain::{Account, Grade, Id, Money};
+use crate::i18n::Catalog;
+use crate::store::{AccountSort, DealDetail, DealPatch, DealRow, ReminderRow, Store};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Board,
+    Tiers,
+    Agenda,
+    Accounts,
+}
+
+impl View {
+    pub const ALL: [View; 4] = [View::Board, View::Tiers, View::Agenda, View::Accounts];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            View::Board => "view.board",
+            View::Tiers => "view.tiers",
+            View::Agenda => "view.agenda",
+            View::Accounts => "view.accounts",
+        }
+    }
+}
+
+/// What a lane lists: the deals of a stage, or the open deals of a grade.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LaneKey {
+    Stage(String),
+    Grade(Grade),
+}
+
+/// One list of deals on screen: a stage column of the board or a grade of the tiers.
+#[derive(Debug, Clone)]
+pub struct Lane {
+    pub key: LaneKey,
+    pub title: String,
+    /// Every deal of the lane, filtered or not, and their amount.
+    pub count: i64,
+    pub amount: Money,
+    /// The deals the filter lets through, a page of them loaded.
+    pub deals: Paged<DealRow>,
+}
+
+/// What an action leaves to re-read from the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Reread {
+    /// Nothing: the cursor moved, a popup opened, a letter was typed.
+    Nothing,
+    /// One deal changed: the lanes that list these stages and grades, and
+    /// the open detail.
+    Lanes(Vec<LaneKey>),
+    /// Everything the current view shows.
+    View,
+}
+
+/// An account with its people and its deals, open and closed.
+#[derive(Debug, Clone)]
+pub struct AccountDetail {
+    pub account: crate::domain::Account,
+    pub contacts: Vec<crate::domain::Contact>,
+    pub deals: Vec<DealRow>,
+}
+
+/// What a one-line prompt is asking for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    CloseDate(Id),
+    Activity(Id),
+    Won(Id),
+    Lost(Id),
+    Pin(Id),
+    /// A reminder, and the deal it is for.
+    Snooze {
+        reminder: Id,
+        deal: Id,
+    },
+}
+
+impl Ask {
+    /// The deal the answer changes.
+    fn deal(self) -> Id {
+        match self {
+            Ask::CloseDate(id)
+            | Ask::Activity(id)
+            | Ask::Won(id)
+            | Ask::Lost(id)
+            | Ask::Pin(id)
+            | Ask::Snooze { deal: id, .. } => id,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompt {
+    pub ask: Ask,
+    pub text: String,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    Prompt(Prompt),
+    Form(Box<Form>),
+}
+
+pub struct App {
+    pub store: Store,
+    pub catalog: Catalog,
+    pub view: View,
+    pub board: Vec<Lane>,
+    pub board_column: usize,
+    pub tiers: Vec<Lane>,
+    pub tier_column: usize,
+    pub agenda: Paged<ReminderRow>,
+    pub accounts: Paged<Account>,
+    pub accounts_sort: AccountSort,
+    pub accounts_descending: bool,
+    pub detail: Option<DealDetail>,
+    pub account_detail: Option<AccountDetail>,
+    /// How far the open detail, and the help, are scrolled down, in lines.
+    pub detail_scroll: u16,
+    pub help_scroll: u16,
+    pub popup: Option<Popup>,
+    pub message: String,
+    /// The live filter over titles, accounts and contacts; `filtering` while it is typed.
+    pub filter: String,
+    pub filtering: bool,
+    /// Whether the board shows the won and lost columns too.
+    pub show_closed: bool,
+    /// Open reminders due before today, and due today; kept, like the
+    /// totals, and moved by each write.
+    pub overdue: usize,
+    pub due_today: usize,
+    due_known: bool,
+    reread: Reread,
+    /// The filter was typed into but the lists not yet narrowed: that waits
+    /// for a pause in the typing (see [`App::settle`]).
+    pub filter_pending: bool,
+    pub quit: bool,
+    /// Whether the day follows the clock (no `--today` was given).
+    pub follow_clock: bool,
+    /// Counts and amounts per stage and per grade, kept until something is
+    /// written: recounting them is the slowest part of a reload.
+    stage_totals: Option<Vec<(String, i64, Money)>>,
+    accounts_total: Option<usize>,
+    grade_totals: Option<Vec<(Grade, i64, Money)>>,
+}
+
+impl App {
+    pub fn new(store: Store, catalog: Catalog) -> crate::store::Result<App> {
+        let mut app = App {
+            store,
+            catalog,
+            view: View::Board,
+            board: Vec::new(),
+            board_column: 0,
+            tiers: Vec::new(),
+            tier_column: 0,
+            agenda: Paged::default(),
+            accounts: Paged::default(),
+            accounts_sort: AccountSort::Name,
+            accounts_descending: false,
+            detail: None,
+            account_detail: None,
+            detail_scroll: 0,
+            help_scroll: 0,
+            popup: None,
+            message: String::new(),
+            filter: String::new(),
+            filtering: false,
+            show_closed: false,
+            overdue: 0,
+            due_today: 0,
+            due_known: false,
+            reread: Reread::Nothing,
+            filter_pending: false,
+            quit: false,
+            follow_clock: false,
+            stage_totals: None,
+            accounts_total: None,
+            grade_totals: None,
+        };
+        app.reload()?;
+        if !app.store.is_current()? {
+            app.message = app
+                .catalog
+                .fmt("tui.regrading", &[("date", &app.today().to_string())]);
+        }
+        Ok(app)
+    }
+
+    /// Brings every deal up to date for today, if the store opened on a day
+    /// it had not graded yet, and counts ahead; called once the first frame
+    /// is on screen.
+    pub fn catch_up(&mut self) {
+        self.regrade_if_new_day();
+        if let Err(e) = self.count_ahead() {
+            self.message = e.to_string();
+        }
+    }
+
+    fn regrade_if_new_day(&mut self) {
+        match self.store.is_current() {
+            Ok(true) => return,
+            Ok(false) => {}
+            Err(e) => {
+                self.message = e.to_string();
+                return;
+            }
+        }
+        self.forget_totals();
+        match self.store.refresh().and_then(|()| self.reload()) {
+            Ok(()) => self.message.clear(),
+            Err(e) => self.message = e.to_string(),
+        }
+    }
+
+    pub fn today(&self) -> NaiveDate {
+        self.store.session().today
+    }
+
+    pub fn stage_label(&self, id: &str) -> String {
+        match self.store.rules().stage(id) {
+            Some(s) if self.catalog.lang() == crate::i18n::Lang::ZhCn => s.zh.clone(),
+            Some(s) => s.en.clone(),
+            None => id.to_string(),
+        }
+    }
+
+    /// Where the user is, for the help to list what the keys do there.
+    pub fn place(&self) -> super::keys::Place {
+        use super::keys::Place;
+        match (&self.detail, &self.account_detail, self.view) {
+            (Some(_), _, _) => Place::Deal,
+            (None, Some(_), View::Accounts) => Place::Account,
+            (None, _, View::Board) => Place::Board,
+            (None, _, View::Tiers) => Place::Tiers,
+            (None, _, View::Agenda) => Place::Agenda,
+            (None, _, View::Accounts) => Place::Accounts,
+        }
+    }
+
+    /// The deal under the cursor in the current view, if any.
+    pub fn selected_deal(&self) -> Option<&DealRow> {
+        if let Some(detail) = &self.detail {
+            return Some(&detail.row);
+        }
+        match self.view {
+            View::Board => self
+                .board
+                .get(self.board_column)
+                .and_then(|l| l.deals.current()),
+            View::Tiers => self
+                .tiers
+                .get(self.tier_column)
+                .and_then(|l| l.deals.current()),
+            View::Agenda | View::Accounts => None,
+        }
+    }
+
+    fn selected_reminder(&self) -> Option<&ReminderRow> {
+        (self.view == View::Agenda && self.detail.is_none())
+            .then(|| self.agenda.current())
+            .flatten()
+    }
+
+    /// Selects what was clicked at (`column`, `row`) on a screen of `area`.
+    pub fn click(&mut self, area: ratatui::layout::Rect, column: u16, row: u16) {
+        use super::render::{CARD_HEIGHT, lane_areas, screen, tiers_layout};
+        if self.popup.is_some() {
+            return;
+        }
+        let [tabs, body, _] = screen(area);
+        if row == tabs.y {
+            if let Some(view) = super::render::tab_at(self, column) {
+                self.update(Action::Show(view));
+            }
+            return;
+        }
+        if self.detail.is_some() {
+            return;
+        }
+        let inside = |r: ratatui::layout::Rect| {
+            column >= r.x && column < r.right() && row > r.y && row + 1 < r.bottom()
+        };
+        // The first visible entry, as the list widget scrolls to keep the selection in view.
+        let first_shown =
+            |selected: usize, visible: usize| (selected + 1).saturating_sub(visible.max(1));
+        match self.view {
+            View::Board | View::Tiers => {
+                let (lanes, current, body) = match self.view {
+                    View::Board => (&mut self.board, &mut self.board_column, body),
+                    _ => (
+                        &mut self.tiers,
+                        &mut self.tier_column,
+                        tiers_layout(body)[1],
+                    ),
+                };
+                for (i, rect) in lane_areas(body, lanes.len()).iter().enumerate() {
+                    if !inside(*rect) {
+                        continue;
+                    }
+                    *current = i;
+                    let deals = &mut lanes[i].deals;
+                    let visible = usize::from((rect.height.saturating_sub(2)) / CARD_HEIGHT);
+                    deals.select_loaded(
+                        first_shown(deals.cursor(), visible)
+                            + usize::from((row - rect.y - 1) / CARD_HEIGHT),
+                    );
+                }
+            }
+            View::Agenda | View::Accounts => {
+                if !inside(body) {
+                    return;
+                }
+                // The accounts table has a header line above its rows.
+                let header = u16::from(self.view == View::Accounts);
+                let Some(line) = (row - body.y - 1).checked_sub(header) else {
+                    return;
+                };
+                let visible = usize::from(body.height.saturating_sub(2 + header));
+                match self.view {
+                    View::Agenda => self.agenda.select_loaded(
+                        first_shown(self.agenda.cursor(), visible) + usize::from(line),
+                    ),
+                    _ => self.accounts.select_loaded(
+                        first_shown(self.accounts.cursor(), visible) + usize::from(line),
+                    ),
+                }
+            }
+        }
+    }
+
+    /// Called when no key came for a while: at midnight the day moves on and
+    /// every deal is re-graded for it (unless the user fixed the date).
+    pub fn tick(&mut self, now: chrono::DateTime<chrono::Local>) {
+        if !self.follow_clock || now.date_naive() == self.today() {
+            return;
+        }
+        let moved = self
+            .store
+            .advance(now.date_naive(), now.with_timezone(&chrono::Utc));
+        self.forget_totals();
+        if let Err(e) = moved.and_then(|()| self.reload()) {
+            self.message = e.to_string();
+        }
+    }
+
+    /// Applies one action; errors a user can cause become the status message.
+    /// Only actions that change data, the view or the filter re-read the
+    /// store: moving the cursor is just a redraw.
+    pub fn update(&mut self, action: Action) {
+        let filtering = self.filtering;
+        // Writes say themselves what they changed (see `after_write`).
+        self.reread = match action {
+            Action::Show(_)
+            | Action::NextView
+            | Action::ToggleClosed
+            | Action::SortNext
+            | Action::SortReverse
+            | Action::LoadDemo => Reread::View,
+            _ => Reread::Nothing,
+        };
+        if let Err(message) = self.apply(action) {
+            self.message = message;
+            // Show what the store holds now, e.g. after someone else's change.
+            self.reread = Reread::View;
+        }
+        let filter_dropped = filtering && !self.filtering;
+        if filter_dropped && self.filter_pending {
+            self.reread = Reread::View;
+        }
+        let reread = std::mem::replace(&mut self.reread, Reread::Nothing);
+        let done = match reread {
+            Reread::Nothing => Ok(()),
+            Reread::Lanes(keys) => self.reload_lanes(&keys),
+            Reread::View => self.reload(),
+        };
+        if let Err(e) = done {
+            self.message = e.to_string();
+        }
+    }
+
+    fn apply(&mut self, action: Action) -> Result<(), String> {
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Show(view) => {
+                self.view = view;
+                self.detail = None;
+                self.account_detail = None;
+            }
+            Action::NextView => {
+                let at = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
+                self.view = View::ALL[(at + 1) % View::ALL.len()];
+                self.detail = None;
+                self.account_detail = None;
+            }
+            Action::Up | Action::Down if self.popup == Some(Popup::Help) => {
+                self.help_scroll = if action == Action::Up {
+                    self.help_scroll.saturating_sub(1)
+                } else {
+                    self.help_scroll.saturating_add(1)
+                };
+            }
+            Action::Up | Action::Down if self.detail.is_some() || self.account_detail.is_some() => {
+                self.detail_scroll = if action == Action::Up {
+                    self.detail_scroll.saturating_sub(1)
+                } else {
+                    self.detail_scroll.saturating_add(1)
+                };
+            }
+            Action::Up => self.step(-1).map_err(|e| e.to_string())?,
+            Action::Down => self.step(1).map_err(|e| e.to_string())?,
+            Action::Left | Action::Right if matches!(self.popup, Some(Popup::Form(_))) => {
+                if let Some(Popup::Form(form)) = &mut self.popup {
+                    form.cycle(&self.store, action == Action::Right);
+                    form.check(&self.store, self.store.session().today);
+                }
+            }
+            Action::Left => self.column(-1),
+            Action::Right => self.column(1),
+            Action::Open => self.open()?,
+            Action::Back if self.filtering => {
+                self.filter.clear();
+                self.filtering = false;
+                self.forget_cursors();
+                self.reread = Reread::View;
+            }
+            Action::Back => {
+                if self.popup.take().is_none() && self.detail.take().is_none() {
+                    self.account_detail = None;
+                }
+                self.detail_scroll = 0;
+            }
+            Action::Filter => {
+                self.filtering = true;
+                self.detail = None;
+            }
+            Action::Submit if self.filtering => self.filtering = false,
+            Action::Type(c) if self.filtering => {
+                self.filter.push(c);
+                self.filter_pending = true;
+            }
+            Action::Erase if self.filtering => {
+                self.filter.pop();
+                self.filter_pending = true;
+            }
+            Action::ClearInput if self.filtering => {
+                self.filter.clear();
+                self.filter_pending = true;
+            }
+            Action::Help if self.popup == Some(Popup::Help) => self.popup = None,
+            Action::Help => {
+                self.popup = Some(Popup::Help);
+                self.help_scroll = 0;
+            }
+            Action::MoveStage(forward) => self.move_stage(forward)?,
+            Action::ChangeClose => self.ask(Ask::CloseDate),
+            Action::LogActivity => self.ask(Ask::Activity),
+            Action::Won => self.ask(Ask::Won),
+            Action::Lost => self.ask(Ask::Lost),
+            Action::Pin => {
+                if let Some(row) = self.selected_deal() {
+                    if row.deal.pin.is_some() {
+                        let id = row.deal.id;
+                        let before = self.before(Some(id));
+                        self.store.unpin(id).map_err(|e| e.to_string())?;
+                        self.after_write(before, id);
+                        self.message = self.catalog.fmt("msg.unpinned", &[("id", &id.short())]);
+                    } else {
+                        self.ask(Ask::Pin);
+                    }
+                }
+            }
+            Action::Done => {
+                if let Some(r) = self.selected_reminder() {
+                    let (id, deal) = (r.reminder.id, r.reminder.deal_id);
+                    let before = self.before(Some(deal));
+                    self.store.reminder_done(id).map_err(|e| e.to_string())?;
+                    self.after_write(before, deal);
+                    self.message = self
+                        .catalog
+                        .fmt("msg.reminder_done", &[("id", &id.short())]);
+                }
+            }
+            Action::Dismiss => {
+                if let Some(r) = self.selected_reminder() {
+                    let (id, deal) = (r.reminder.id, r.reminder.deal_id);
+                    let before = self.before(Some(deal));
+                    self.store.reminder_dismiss(id).map_err(|e| e.to_string())?;
+                    self.after_write(before, deal);
+                    self.message = self
+                        .catalog
+                        .fmt("msg.reminder_dismissed", &[("id", &id.short())]);
+                }
+            }
+            Action::ToggleClosed => self.show_closed = !self.show_closed,
+            Action::Snooze => {
+                if let Some(r) = self.selected_reminder() {
+                    self.popup = Some(Popup::Prompt(Prompt {
+                        ask: Ask::Snooze {
+                            reminder: r.reminder.id,
+                            deal: r.reminder.deal_id,
+                        },
+                        text: "+1w".to_string(),
+                        error: None,
+                    }));
+                }
+            }
+            Action::LoadDemo => {
+                if self.board.iter().all(|l| l.count == 0) {
+                    let summary = self
+                        .store
+                        .demo(200, 1, &mut |_, _| {})
+                        .map_err(|e| e.to_string())?;
+                    self.forget_totals();
+                    self.message = self.catalog.fmt(
+                        "tui.demo_loaded",
+                        &[("accounts", &summary.accounts.to_string())],
+                    );
+                }
+            }
+            Action::New => self.open_new_form()?,
+            Action::Edit => self.open_edit_form(),
+            Action::SortNext | Action::SortReverse if self.view == View::Accounts => {
+                if action == Action::SortReverse {
+                    self.accounts_descending = !self.accounts_descending;
+                } else {
+                    let at = AccountSort::ALL
+                        .iter()
+                        .position(|s| *s == self.accounts_sort)
+                        .unwrap_or(0);
+                    self.accounts_sort = AccountSort::ALL[(at + 1) % AccountSort::ALL.len()];
+                    self.accounts_descending = false;
+                }
+                self.accounts = Paged::default();
+            }
+            Action::SortNext | Action::SortReverse => {}
+            Action::NextField | Action::PrevField => {
+                if let Some(Popup::Form(form)) = &mut self.popup {
+                    form.move_focus(action == Action::NextField);
+                }
+            }
+            Action::Submit if matches!(self.popup, Some(Popup::Form(_))) => self.submit_form()?,
+            Action::Type(c) => self.edit(c == ' ', |text| text.push(c)),
+            Action::Erase => self.edit(false, |text| {
+                text.pop();
+            }),
+            Action::ClearInput => self.edit(false, String::clear),
+            Action::Submit => self.submit(),
+        }
+        Ok(())
+    }
+
+    /// Moves the cursor of the current list, loading the rows it reaches.
+    fn step(&mut self, by: isize) -> crate::store::Result<()> {
+        match self.view {
+            View::Board | View::Tiers => {
+                let board = self.view == View::Board;
+                let (lanes, column) = if board {
+                    (&mut self.board, self.board_column)
+                } else {
+                    (&mut self.tiers, self.tier_column)
+                };
+                let Some(lane) = lanes.get_mut(column) else {
+                    return Ok(());
+                };
+                if lane.deals.step(by) {
+                    let mut lane = lane.clone();
+                    self.load_lane(&mut lane)?;
+                    let lanes = if board {
+                        &mut self.board
+                    } else {
+                        &mut self.tiers
+                    };
+                    lanes[column] = lane;
+                }
+            }
+            View::Agenda if self.agenda.step(by) => self.load_agenda()?,
+            View::Accounts if self.accounts.step(by) => self.load_accounts()?,
+            View::Agenda | View::Accounts => {}
+        }
+        Ok(())
+    }
+
+    fn column(&mut self, by: isize) {
+        let (column, len) = match self.view {
+            View::Board => (&mut self.board_column, self.board.len()),
+            View::Tiers => (&mut self.tier_column, self.tiers.len()),
+            View::Agenda | View::Accounts => return,
+        };
+        *column = column.saturating_add_signed(by).min(len.saturating_sub(1));
+    }
+
+    fn open(&mut self) -> Result<(), String> {
+        self.detail_scroll = 0;
+        if self.view == View::Accounts && self.account_detail.is_none() {
+            if let Some(account) = self.accounts.current() {
+                self.account_detail =
+                    Some(self.load_account(account.id).map_err(|e| e.to_string())?);
+            }
+            return Ok(());
+        }
+        let id = match self.view {
+            View::Agenda => self.selected_reminder().map(|r| r.reminder.deal_id),
+            _ => self.selected_deal().map(|r| r.deal.id),
+        };
+        if let Some(id) = id {
+            self.detail = Some(self.store.deal_detail(id).map_err(|e| e.to_string())?);
+        }
+        Ok(())
+    }
+
+    fn move_stage(&mut self, forward: bool) -> Result<(), String> {
+        let Some(row) = self.selected_deal() else {
+            return Ok(());
+        };
+        let id = row.deal.id;
+        let open: Vec<String> = self
+            .store
+            .rules()
+            .open_stages()
+            .map(|s| s.id.clone())
+            .collect();
+        let Some(at) = open.iter().position(|s| *s == row.deal.stage) else {
+            return Ok(());
+        };
+        let target = if forward {
+            at.checked_add(1)
+        } else {
+            at.checked_sub(1)
+        };
+        let Some(stage) = target.and_then(|i| open.get(i)).cloned() else {
+            return Ok(());
+        };
+        let label = self.stage_label(&stage);
+        let version = row.deal.meta.version;
+        let before = self.before(Some(id));
+        self.store
+            .update_deal(
+                id,
+                DealPatch {
+                    stage: Some(stage),
+                    expected_version: Some(version),
+                    ..DealPatch::default()
+                },
+            )
+            .map_err(|e| e.to_string())?;
+        self.after_write(before, id);
+        if self.detail.is_none() && self.view == View::Board {
+            self.board_column = if forward {
+                self.board_column + 1
+            } else {
+                self.board_column.saturating_sub(1)
+            };
+        }
+        self.message = self
+            .catalog
+            .fmt("tui.moved", &[("id", &id.short()), ("stage", &label)]);
+        Ok(())
+    }
+}

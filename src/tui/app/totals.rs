@@ -1,0 +1,107 @@
+//! Counts and totals kept between writes: each write moves them by the
+//! difference it made to the one deal it touched, instead of a recount.
+
+use super::{App, LaneKey, Reread};
+use crate::domain::{Deal, Id, LOST, Money, WON};
+
+/// A deal as it was before a write, with how many of its reminders were due:
+/// the kept totals and counts move by the difference, instead of counting
+/// every deal again.
+pub(super) struct Before {
+    deal: Option<Deal>,
+    overdue: usize,
+    due_today: usize,
+}
+
+impl App {
+    /// Counts what the other views will show, once the first frame is on
+    /// screen, so that the first switch to them is as quick as the rest.
+    pub(super) fn count_ahead(&mut self) -> crate::store::Result<()> {
+        if self.grade_totals.is_none() {
+            self.grade_totals = Some(self.store.grade_totals()?);
+        }
+        if self.stage_totals.is_none() {
+            self.stage_totals = Some(self.store.stage_totals()?);
+        }
+        Ok(())
+    }
+
+    /// The deal `id` as it is before a write, or nothing for a new deal.
+    pub(super) fn before(&self, id: Option<Id>) -> Before {
+        let Some(id) = id else {
+            return Before {
+                deal: None,
+                overdue: 0,
+                due_today: 0,
+            };
+        };
+        let (overdue, due_today) = self.store.due_counts_of(id).unwrap_or_default();
+        Before {
+            deal: self.store.deal(id).ok(),
+            overdue,
+            due_today,
+        }
+    }
+
+    /// Moves the kept totals and due counts by what a write changed in deal
+    /// `id`, and marks the lanes that list it, before and after, to re-read.
+    pub(super) fn after_write(&mut self, before: Before, id: Id) {
+        let (Ok(after), Ok((overdue, due_today))) =
+            (self.store.deal(id), self.store.due_counts_of(id))
+        else {
+            // Counted afresh on the next load instead.
+            self.forget_totals();
+            self.reread = Reread::View;
+            return;
+        };
+        self.overdue = (self.overdue + overdue).saturating_sub(before.overdue);
+        self.due_today = (self.due_today + due_today).saturating_sub(before.due_today);
+        let mut keys = vec![
+            LaneKey::Stage(after.stage.clone()),
+            LaneKey::Grade(after.grade),
+        ];
+        if let Some(before) = &before.deal {
+            self.shift_totals(before, -1);
+            keys.push(LaneKey::Stage(before.stage.clone()));
+            keys.push(LaneKey::Grade(before.grade));
+        }
+        self.shift_totals(&after, 1);
+        match &mut self.reread {
+            Reread::View => {}
+            Reread::Lanes(marked) => marked.extend(keys),
+            Reread::Nothing => self.reread = Reread::Lanes(keys),
+        }
+    }
+
+    pub(super) fn shift_totals(&mut self, deal: &Deal, sign: i64) {
+        let shift = |count: &mut i64, amount: &mut Money| {
+            *count += sign;
+            amount.0 += sign * deal.amount.0;
+        };
+        if let Some(entry) = self
+            .stage_totals
+            .iter_mut()
+            .flatten()
+            .find(|(id, _, _)| *id == deal.stage)
+        {
+            shift(&mut entry.1, &mut entry.2);
+        }
+        let open = deal.stage != WON && deal.stage != LOST;
+        if open
+            && let Some(entry) = self
+                .grade_totals
+                .iter_mut()
+                .flatten()
+                .find(|(g, _, _)| *g == deal.grade)
+        {
+            shift(&mut entry.1, &mut entry.2);
+        }
+    }
+
+    pub(super) fn forget_totals(&mut self) {
+        self.stage_totals = None;
+        self.grade_totals = None;
+        self.accounts_total = None;
+        self.due_known = false;
+    }
+}

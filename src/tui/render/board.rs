@@ -1,0 +1,168 @@
+//! The board and the tier lists: lanes of deal cards.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+
+use super::{grade_style, lane_areas, tiers_layout};
+use crate::domain::Grade;
+use crate::store::DealRow;
+use crate::tui::app::{App, Lane};
+
+/// The slipped, stale and revisit markers of a deal, in words where they fit
+/// in `room` display columns and as one-letter marks (explained in the
+/// help) where they do not; `None` for room means words.
+pub(super) fn flag_spans(app: &App, row: &DealRow, room: Option<usize>) -> Vec<Span<'static>> {
+    let c = &app.catalog;
+    let today = app.today();
+    let mut flags: Vec<(&str, Color)> = Vec::new();
+    if row.slipped {
+        flags.push(("flag.slipped", Color::Red));
+    }
+    if row.stale {
+        flags.push(("flag.stale", Color::Magenta));
+    }
+    if let Some(next) = row.next_revisit {
+        flags.push(match next.cmp(&today) {
+            std::cmp::Ordering::Less => ("tui.revisit_overdue", Color::Red),
+            std::cmp::Ordering::Equal => ("tui.revisit_today", Color::Yellow),
+            std::cmp::Ordering::Greater => ("tui.revisit_scheduled", Color::Green),
+        });
+    }
+    let mut left = room.unwrap_or(usize::MAX);
+    let mut words = true;
+    flags
+        .into_iter()
+        .map(|(key, color)| {
+            let word = format!(" {}", c.get(key));
+            let mark = format!(" {}", c.get(&format!("{key}_mark")));
+            words = words && crate::output::display_width(&word) <= left;
+            let text = if words { word } else { mark };
+            left = left.saturating_sub(crate::output::display_width(&text));
+            Span::styled(text, Style::new().fg(color))
+        })
+        .collect()
+}
+
+/// A deal as a card of [`CARD_HEIGHT`] lines, `width` columns wide.
+pub(super) fn card<'a>(app: &App, row: &'a DealRow, width: usize) -> ListItem<'a> {
+    let d = &row.deal;
+    let title = Line::from(vec![
+        Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
+        Span::raw(" "),
+        Span::raw(d.title.as_str()),
+    ]);
+    let mut facts = whole_units(d.amount);
+    if let Some(close) = d.expected_close {
+        facts.push_str(&format!(" {}", close.format("%m-%d")));
+    }
+    let room = width.saturating_sub(crate::output::display_width(&facts));
+    let mut second = vec![Span::raw(facts)];
+    second.extend(flag_spans(app, row, Some(room)));
+    let third = Line::styled(row.account.as_str(), Style::new().fg(Color::DarkGray));
+    ListItem::new(vec![title, Line::from(second), third])
+}
+
+/// An amount without its cents, for a card read at a glance: `132,000`.
+pub(super) fn whole_units(amount: crate::domain::Money) -> String {
+    let text = amount.to_string();
+    match text.strip_suffix(".00") {
+        Some(whole) => whole.to_string(),
+        None => text,
+    }
+}
+
+pub(super) fn draw_lanes(
+    frame: &mut Frame<'_>,
+    app: &App,
+    lanes: &[Lane],
+    current: usize,
+    area: Rect,
+) {
+    if lanes.is_empty() {
+        return;
+    }
+    let columns = lane_areas(area, lanes.len());
+    for (i, (lane, column)) in lanes.iter().zip(columns.iter()).enumerate() {
+        let focused = i == current;
+        let border = if focused {
+            Style::new().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().fg(Color::DarkGray)
+        };
+        let inner = usize::from(column.width.saturating_sub(2));
+        let block = Block::new()
+            .borders(Borders::ALL)
+            .border_style(border)
+            .title(Line::from(lane_title(app, lane, inner)))
+            .title_bottom(Line::from(lane.amount.to_string()).right_aligned());
+        let items: Vec<ListItem<'_>> = lane
+            .deals
+            .rows
+            .iter()
+            .map(|row| card(app, row, inner))
+            .collect();
+        let mut state = ListState::default().with_selected(focused.then_some(lane.deals.cursor()));
+        let list = List::new(items)
+            .block(block)
+            .highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        frame.render_stateful_widget(list, *column, &mut state);
+    }
+}
+
+/// A lane's name with its count, the name cut short so the count always
+/// shows; with a filter, how many of the lane's deals it lets through.
+pub(super) fn lane_title(app: &App, lane: &Lane, width: usize) -> String {
+    let count = if app.is_filtered() {
+        let more = if lane.deals.exact { "" } else { "+" };
+        let found = if lane.deals.exact {
+            lane.deals.total
+        } else {
+            lane.deals.total.saturating_sub(1)
+        };
+        format!(" ({found}{more}/{})", lane.count)
+    } else {
+        format!(" ({})", lane.count)
+    };
+    let room = width.saturating_sub(crate::output::display_width(&count));
+    let name = crate::output::truncate_to_width(&lane.title, room);
+    format!("{}{count}", name.trim_end())
+}
+
+/// The tier lists, under the playbook advice for the focused grade.
+pub(super) fn draw_tiers(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let [advice, lanes] = tiers_layout(area);
+    if let Some(grade) = Grade::ALL.get(app.tier_column) {
+        let text = crate::playbook::for_grade(*grade, app.catalog.lang());
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!(" {grade} "), grade_style(*grade)),
+                Span::raw(format!(" {text}")),
+            ]))
+            .wrap(Wrap { trim: true }),
+            advice,
+        );
+    }
+    draw_lanes(frame, app, &app.tiers, app.tier_column, lanes);
+}
+
+pub(super) fn draw_welcome(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let c = &app.catalog;
+    let lines = vec![
+        Line::styled(
+            c.get("msg.welcome"),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::raw(""),
+        Line::raw(c.get("tui.welcome_demo")),
+        Line::raw(c.get("tui.welcome_cli")),
+    ];
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: true })
+            .block(Block::new().borders(Borders::ALL)),
+        area,
+    );
+}

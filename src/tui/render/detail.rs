@@ -1,0 +1,221 @@
+//! The detail panes of a deal and of an account.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::board::flag_spans;
+use super::grade_style;
+use crate::tui::app::App;
+
+/// A section heading inside a detail pane.
+pub(super) fn heading(text: &str) -> Line<'_> {
+    Line::styled(
+        text,
+        Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+    )
+}
+
+/// `label: value`, the label dimmed.
+pub(super) fn field_line<'a>(app: &App, key: &str, value: String) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(
+            format!("{}: ", app.catalog.get(key)),
+            Style::new().fg(Color::DarkGray),
+        ),
+        Span::raw(value),
+    ])
+}
+
+pub(super) fn contact_line(contact: &crate::domain::Contact) -> Line<'_> {
+    let parts = [
+        contact.title.as_str(),
+        contact.phone.as_str(),
+        contact.email.as_str(),
+        contact.other.as_str(),
+    ];
+    let rest: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+    Line::from(vec![
+        Span::styled(
+            format!("  {}", contact.name),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!("  {}", rest.join(" · "))),
+    ])
+}
+
+pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let Some(detail) = &app.detail else { return };
+    let c = &app.catalog;
+    let row = &detail.row;
+    let d = &row.deal;
+    let mut title = vec![
+        Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
+        Span::styled(
+            format!(" {}", d.title),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+    ];
+    title.extend(flag_spans(app, row, None));
+    let mut lines = vec![
+        Line::from(title),
+        field_line(app, "col.account", row.account.clone()),
+        field_line(app, "col.stage", app.stage_label(&d.stage)),
+        field_line(app, "col.amount", d.amount.to_string()),
+        field_line(
+            app,
+            "col.close",
+            d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
+        ),
+        field_line(
+            app,
+            "col.need",
+            c.get(&format!("need.{}", d.need)).to_string(),
+        ),
+        field_line(
+            app,
+            "col.next_revisit",
+            row.next_revisit.map(|x| x.to_string()).unwrap_or_default(),
+        ),
+        field_line(app, "col.owner", d.owner.clone()),
+    ];
+    if let Some(pin) = &d.pin {
+        lines.push(field_line(
+            app,
+            "flag.pinned",
+            format!("{} {}", pin.grade, pin.reason),
+        ));
+    }
+    lines.push(field_line(
+        app,
+        "col.playbook",
+        crate::playbook::for_grade(d.grade, c.lang()).to_string(),
+    ));
+    let pending: Vec<Line<'_>> = detail
+        .reminders
+        .iter()
+        .filter(|r| r.status.is_pending())
+        .map(|r| {
+            Line::raw(format!(
+                "  {}  {}  {}",
+                r.due,
+                c.get(&format!("reminder.{}", r.kind)),
+                c.get(&format!("reminder_status.{}", r.status))
+            ))
+        })
+        .collect();
+    if !pending.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.open_reminders")));
+        lines.extend(pending);
+    }
+    if !detail.contacts.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.contacts")));
+        lines.extend(detail.contacts.iter().map(contact_line));
+    }
+    let offset = app.store.session().offset;
+    let timeline =
+        crate::timeline::entries(&detail.activities, &detail.history, c, app.store.rules());
+    if !timeline.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.timeline")));
+    }
+    for entry in timeline {
+        let when = entry
+            .at
+            .with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {when}  "), Style::new().fg(Color::DarkGray)),
+            Span::styled(
+                format!("{} ", entry.kind),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!("{}  ", entry.text)),
+            Span::styled(entry.author, Style::new().fg(Color::DarkGray)),
+        ]));
+    }
+    draw_pane(frame, app, lines, d.id.short(), area);
+}
+
+/// A bordered, wrapped, scrollable pane of `lines`.
+pub(super) fn draw_pane(
+    frame: &mut Frame<'_>,
+    app: &App,
+    lines: Vec<Line<'_>>,
+    title: String,
+    area: Rect,
+) {
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_scroll, 0))
+            .block(
+                Block::new()
+                    .borders(Borders::ALL)
+                    .title(title)
+                    .title_bottom(Line::from(app.catalog.get("tui.detail_keys")).right_aligned()),
+            ),
+        area,
+    );
+}
+
+pub(super) fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let Some(detail) = &app.account_detail else {
+        return;
+    };
+    let c = &app.catalog;
+    let a = &detail.account;
+    let mut lines = vec![
+        Line::styled(a.name.as_str(), Style::new().add_modifier(Modifier::BOLD)),
+        field_line(app, "col.kind", c.word("account_kind", a.kind.as_str())),
+        field_line(app, "col.industry", a.industry.clone()),
+        field_line(app, "col.region", a.region.clone()),
+        field_line(app, "col.channel", c.word("channel", &a.channel)),
+        field_line(
+            app,
+            "col.product_tier",
+            a.product_tier
+                .map_or_else(|| "—".to_string(), |t| c.word("product_tier", t.as_str())),
+        ),
+        field_line(
+            app,
+            "col.satisfaction",
+            c.word("satisfaction", a.satisfaction.as_str()),
+        ),
+        field_line(app, "col.owner", a.owner.clone()),
+    ];
+    if !a.notes.is_empty() {
+        lines.push(field_line(app, "col.notes", a.notes.clone()));
+    }
+    if !detail.contacts.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.contacts")));
+        lines.extend(detail.contacts.iter().map(contact_line));
+    }
+    if !detail.deals.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(heading(c.get("tui.deals")));
+    }
+    for row in &detail.deals {
+        let d = &row.deal;
+        let mut spans = vec![
+            Span::raw("  "),
+            Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
+            Span::raw(format!(
+                " {}  {}  {}  {}",
+                d.title,
+                app.stage_label(&d.stage),
+                d.amount,
+                d.expected_close.map(|x| x.to_string()).unwrap_or_default()
+            )),
+        ];
+        spans.extend(flag_spans(app, row, None));
+        lines.push(Line::from(spans));
+    }
+    draw_pane(frame, app, lines, a.id.short(), area);
+}

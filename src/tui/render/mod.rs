@@ -1,0 +1,220 @@
+//! Drawing: a pure function of the app state; nothing here changes anything.
+
+mod board;
+mod detail;
+mod lists;
+mod popups;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::app::{App, Popup, View};
+use crate::domain::Grade;
+use board::{draw_lanes, draw_tiers, draw_welcome};
+use detail::{draw_account_detail, draw_detail};
+use lists::{draw_accounts, draw_agenda};
+use popups::{draw_form, draw_help, draw_prompt};
+
+/// Below this the layout cannot show a card; the screen says so instead.
+pub const MIN_WIDTH: u16 = 60;
+
+pub const MIN_HEIGHT: u16 = 12;
+
+pub fn draw(frame: &mut Frame<'_>, app: &App) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let text = app.catalog.fmt(
+            "tui.too_small",
+            &[
+                ("need", &format!("{MIN_WIDTH}×{MIN_HEIGHT}")),
+                ("now", &format!("{}×{}", area.width, area.height)),
+            ],
+        );
+        let lines: Vec<Line<'_>> = wrap_by_width(&text, usize::from(area.width))
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        frame.render_widget(Paragraph::new(lines), area);
+        return;
+    }
+    let [tabs, body, status] = screen(area);
+    draw_tabs(frame, app, tabs);
+    match (&app.detail, app.view) {
+        (Some(_), _) => draw_detail(frame, app, body),
+        (None, View::Accounts) if app.account_detail.is_some() => {
+            draw_account_detail(frame, app, body)
+        }
+        (None, View::Board) if app.board.iter().all(|l| l.count == 0) => {
+            draw_welcome(frame, app, body)
+        }
+        (None, View::Board) => draw_lanes(frame, app, &app.board, app.board_column, body),
+        (None, View::Tiers) => draw_tiers(frame, app, body),
+        (None, View::Agenda) => draw_agenda(frame, app, body),
+        (None, View::Accounts) => draw_accounts(frame, app, body),
+    }
+    draw_status(frame, app, status);
+    match &app.popup {
+        Some(Popup::Help) => draw_help(frame, app, area),
+        Some(Popup::Prompt(prompt)) => draw_prompt(frame, app, prompt, area),
+        Some(Popup::Form(form)) => draw_form(frame, app, form, area),
+        None => {}
+    }
+}
+
+/// The tab line, the body and the status line. Shared with mouse hit-testing,
+/// so a click lands where the eye sees it.
+pub fn screen(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// The columns of the board or the tier lists within the body.
+pub fn lane_areas(body: Rect, lanes: usize) -> std::rc::Rc<[Rect]> {
+    Layout::horizontal(vec![Constraint::Fill(1); lanes]).split(body)
+}
+
+/// The playbook advice above the tier lists, and the lists.
+pub fn tiers_layout(body: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(body)
+}
+
+/// How many display lines a card takes.
+pub const CARD_HEIGHT: u16 = 3;
+
+/// Breaks text into lines of at most `width` display columns, never splitting
+/// a character; a double-width character that cannot fit at all is dropped.
+fn wrap_by_width(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let mut lines = vec![String::new()];
+    let mut used = 0;
+    for ch in text.chars() {
+        let w = ch.width().unwrap_or(0);
+        if w > width {
+            continue;
+        }
+        if used + w > width {
+            lines.push(String::new());
+            used = 0;
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(ch);
+        }
+        used += w;
+    }
+    lines
+}
+
+/// The tab line's parts: the name, then one label per view.
+fn tab_labels(app: &App) -> Vec<(Option<View>, String)> {
+    let mut labels = vec![(None, " tierdeck ".to_string())];
+    for (i, view) in View::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, app.catalog.get(view.key()));
+        labels.push((Some(*view), label));
+    }
+    labels
+}
+
+/// The view whose tab is at `column` of the tab line, for mouse clicks.
+pub fn tab_at(app: &App, column: u16) -> Option<View> {
+    let mut right = 0;
+    for (view, label) in tab_labels(app) {
+        right += crate::output::display_width(&label);
+        if usize::from(column) < right {
+            return view;
+        }
+    }
+    None
+}
+
+fn draw_tabs(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let spans: Vec<Span<'_>> = tab_labels(app)
+        .into_iter()
+        .map(|(view, label)| {
+            let style = match view {
+                None => Style::new().add_modifier(Modifier::BOLD),
+                Some(view) if view == app.view => Style::new().add_modifier(Modifier::REVERSED),
+                Some(_) => Style::new(),
+            };
+            Span::styled(label, style)
+        })
+        .collect();
+    frame.render_widget(Line::from(spans), area);
+}
+
+/// The colour of a grade's badge: background and a readable foreground, so
+/// it works on dark and light terminals alike.
+pub fn grade_style(grade: Grade) -> Style {
+    let (bg, fg) = match grade {
+        Grade::A => (Color::Red, Color::White),
+        Grade::B => (Color::Yellow, Color::Black),
+        Grade::C => (Color::Cyan, Color::Black),
+        Grade::D => (Color::Blue, Color::White),
+        Grade::E => (Color::DarkGray, Color::White),
+    };
+    Style::new().bg(bg).fg(fg).add_modifier(Modifier::BOLD)
+}
+
+/// The status line: what the user typed or was told on the left, where and
+/// when on the right; when both do not fit, the message wins over the file
+/// and user, and the due counts always show.
+fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    use crate::output::display_width;
+    let session = app.store.session();
+    let file = app
+        .store
+        .path()
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let due = app.catalog.fmt(
+        "tui.due_now",
+        &[
+            ("overdue", &app.overdue.to_string()),
+            ("today", &app.due_today.to_string()),
+        ],
+    );
+    let due_style = if app.overdue > 0 {
+        Style::new().fg(Color::Red)
+    } else {
+        Style::new()
+    };
+    let mut left = Vec::new();
+    if app.filtering || !app.filter.is_empty() {
+        let cursor = if app.filtering { "▏" } else { "" };
+        left.push(Span::styled(
+            format!(" / {}{cursor} ", app.filter),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    if !app.message.is_empty() {
+        left.push(Span::styled(
+            format!(" {} ", app.message),
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    }
+    let whereabouts = format!(" {file} · {} · {} · ", session.user, session.today);
+    let used: usize = left.iter().map(|s| display_width(&s.content)).sum();
+    let width = usize::from(area.width);
+    let mut right = vec![Span::styled(due.clone(), due_style), Span::raw(" ")];
+    if used + display_width(&whereabouts) + display_width(&due) < width {
+        right.insert(
+            0,
+            Span::styled(whereabouts, Style::new().fg(Color::DarkGray)),
+        );
+    }
+    let right_width: usize = right.iter().map(|s| display_width(&s.content)).sum();
+    let [left_area, right_area] = Layout::horizontal([
+        Constraint::Min(0),
+        Constraint::Length(u16::try_from(right_width).unwrap_or(u16::MAX)),
+    ])
+    .areas(area);
+    frame.render_widget(Line::from(left), left_area);
+    frame.render_widget(Line::from(right).right_aligned(), right_area);
+}

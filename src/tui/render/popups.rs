@@ -1,0 +1,163 @@
+//! What is drawn over a view: help, prompts and forms.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+use crate::tui::app::{App, Ask, Prompt};
+use crate::tui::form::{Field, Form, Subject};
+use crate::tui::keys::{Place, help_for};
+
+/// A rectangle of at most `width`×`height` in the middle of `area`.
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let c = &app.catalog;
+    let mut lines: Vec<Line<'_>> = help_for(app.place())
+        .map(|help| {
+            Line::from(vec![
+                Span::styled(
+                    crate::output::pad_to_width(help.keys, 16, false),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(c.get(help.text)),
+            ])
+        })
+        .collect();
+    if matches!(app.place(), Place::Board | Place::Tiers) {
+        lines.push(Line::styled(
+            c.get("tui.marks"),
+            Style::new().fg(Color::DarkGray),
+        ));
+    }
+    let place = match app.place() {
+        Place::Deal => c.get("tui.place_deal"),
+        Place::Account => c.get("tui.place_account"),
+        _ => c.get(app.view.key()),
+    };
+    let title = format!("{} · {place}", c.get("help.title"));
+    let popup = centered(area, 78, u16::try_from(lines.len() + 3).unwrap_or(u16::MAX));
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.help_scroll, 0))
+            .block(Block::new().borders(Borders::ALL).title(title)),
+        popup,
+    );
+}
+
+pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, area: Rect) {
+    let c = &app.catalog;
+    let title = match prompt.ask {
+        Ask::CloseDate(_) => "prompt.close_date",
+        Ask::Activity(_) => "prompt.activity",
+        Ask::Won(_) => "prompt.won",
+        Ask::Lost(_) => "prompt.lost",
+        Ask::Pin(_) => "prompt.pin",
+        Ask::Snooze { .. } => "prompt.snooze",
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::raw(prompt.text.as_str()),
+        Span::styled("▏", Style::new().add_modifier(Modifier::SLOW_BLINK)),
+    ])];
+    match &prompt.error {
+        Some(error) => lines.push(Line::styled(error.as_str(), Style::new().fg(Color::Red))),
+        None => lines.push(Line::styled(
+            c.get("prompt.hint"),
+            Style::new().fg(Color::DarkGray),
+        )),
+    }
+    let popup = centered(area, 70, 5);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::ALL).title(c.get(title))),
+        popup,
+    );
+}
+
+pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect) {
+    let c = &app.catalog;
+    let mut lines = Vec::new();
+    for (i, ((label, field), value)) in form.fields.iter().zip(&form.values).enumerate() {
+        let focused = i == form.focus;
+        let label_style = if focused {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::new().fg(Color::DarkGray)
+        };
+        let mut spans = vec![
+            Span::styled(
+                crate::output::pad_to_width(c.get(label), 12, false),
+                label_style,
+            ),
+            Span::raw(" "),
+        ];
+        match field {
+            Field::Text => {
+                spans.push(Span::raw(value.as_str()));
+                if focused {
+                    spans.push(Span::raw("▏"));
+                }
+            }
+            Field::Stage | Field::Choice { .. } => {
+                let shown = match field {
+                    Field::Choice { .. } if value.is_empty() => "—".to_string(),
+                    Field::Choice { prefix, .. } => c.get(&format!("{prefix}.{value}")).to_string(),
+                    _ => app.stage_label(value),
+                };
+                let (before, after) = if focused {
+                    ("◂ ", " ▸")
+                } else {
+                    ("  ", "")
+                };
+                spans.push(Span::raw(format!("{before}{shown}{after}")));
+            }
+        }
+        lines.push(Line::from(spans));
+        if i == 0 && form.adds_account {
+            lines.push(Line::styled(
+                format!("             {}", c.get("tui.adds_account")),
+                Style::new().fg(Color::Green),
+            ));
+        }
+        if let Some(error) = form.errors.get(i).and_then(Option::as_ref) {
+            lines.push(Line::styled(
+                format!("             {error}"),
+                Style::new().fg(Color::Red),
+            ));
+        }
+    }
+    lines.push(Line::styled(
+        c.get("prompt.form_hint"),
+        Style::new().fg(Color::DarkGray),
+    ));
+    let title = match form.subject {
+        Subject::NewDeal => "prompt.new_deal",
+        Subject::EditDeal { .. } => "prompt.edit_deal",
+        Subject::NewAccount => "prompt.new_account",
+        Subject::EditAccount { .. } => "prompt.edit_account",
+    };
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let popup = centered(area, 76, height);
+    frame.render_widget(Clear, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::new().borders(Borders::ALL).title(c.get(title))),
+        popup,
+    );
+}
