@@ -124,6 +124,7 @@ fn a_first_deal_on_an_empty_database_adds_its_account_too() {
     assert_eq!(deals.len(), 1);
     assert_eq!(deals[0].deal.title, "首单试用");
     assert_eq!(app.board[0].count, 1, "the board shows it at once");
+    assert_eq!(app.selected_deal().unwrap().deal.title, "首单试用");
 }
 
 #[test]
@@ -178,6 +179,7 @@ fn moving_a_card_changes_its_stage_in_the_store_with_history() {
     let moved = app.store.deal(deal.id).unwrap();
     assert_eq!(moved.stage, "contacted");
     assert_eq!(app.board_column, 1, "the selection follows the card");
+    assert_eq!(app.selected_deal().unwrap().deal.id, deal.id);
     let history = app.store.deal_detail(deal.id).unwrap().history;
     let last = history
         .iter()

@@ -181,10 +181,15 @@ impl Store {
             return Ok(Some(pattern));
         }
         self.conn.execute("DELETE FROM temp.filter_hits", [])?;
+        // Two statements: as one UNION, SQLite took ten times as long.
         self.conn.execute(
             "INSERT OR IGNORE INTO temp.filter_hits
-             SELECT id FROM accounts WHERE deleted_at IS NULL AND name LIKE ?1 ESCAPE '\\'
-             UNION SELECT account_id FROM contacts WHERE deleted_at IS NULL AND name LIKE ?1 ESCAPE '\\'",
+             SELECT id FROM accounts WHERE deleted_at IS NULL AND name LIKE ?1 ESCAPE '\\'",
+            [&pattern],
+        )?;
+        self.conn.execute(
+            "INSERT OR IGNORE INTO temp.filter_hits
+             SELECT account_id FROM contacts WHERE deleted_at IS NULL AND name LIKE ?1 ESCAPE '\\'",
             [&pattern],
         )?;
         *self.text_hits.borrow_mut() = Some(pattern.clone());

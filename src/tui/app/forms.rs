@@ -118,6 +118,7 @@ impl App {
                 }
                 .map_err(|e| e.to_string())?;
                 self.after_write(self.before(None), id);
+                self.follow = Some(id);
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
         };

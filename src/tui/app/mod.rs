@@ -148,17 +148,20 @@ pub struct App {
     pub due_today: usize,
     due_known: bool,
     reread: Reread,
+    /// A deal a write moved or made: the cursor goes to it once re-read.
+    follow: Option<Id>,
     /// The filter was typed into but the lists not yet narrowed: that waits
     /// for a pause in the typing (see [`App::settle`]).
     pub filter_pending: bool,
     pub quit: bool,
     /// Whether the day follows the clock (no `--today` was given).
     pub follow_clock: bool,
-    /// Counts and amounts per stage and per grade, kept until something is
-    /// written: recounting them is the slowest part of a reload.
+    /// Counts and amounts per stage and per grade, and the number of
+    /// accounts, kept between writes: counting them is the slowest part of
+    /// a reload.
     stage_totals: Option<Vec<(String, i64, Money)>>,
-    accounts_total: Option<usize>,
     grade_totals: Option<Vec<(Grade, i64, Money)>>,
+    accounts_total: Option<usize>,
 }
 
 impl App {
@@ -188,12 +191,13 @@ impl App {
             due_today: 0,
             due_known: false,
             reread: Reread::Nothing,
+            follow: None,
             filter_pending: false,
             quit: false,
             follow_clock: false,
             stage_totals: None,
-            accounts_total: None,
             grade_totals: None,
+            accounts_total: None,
         };
         app.reload()?;
         if !app.store.is_current()? {
@@ -393,6 +397,26 @@ impl App {
         };
         if let Err(e) = done {
             self.message = e.to_string();
+        }
+        if let Some(id) = self.follow.take() {
+            self.select_deal(id);
+        }
+    }
+
+    /// Puts the cursor of the board or the tiers on deal `id`, where it is
+    /// loaded.
+    fn select_deal(&mut self, id: Id) {
+        let (lanes, column) = match self.view {
+            View::Board => (&mut self.board, &mut self.board_column),
+            View::Tiers => (&mut self.tiers, &mut self.tier_column),
+            View::Agenda | View::Accounts => return,
+        };
+        for (i, lane) in lanes.iter_mut().enumerate() {
+            if let Some(at) = lane.deals.rows.iter().position(|r| r.deal.id == id) {
+                lane.deals.select_loaded(at);
+                *column = i;
+                return;
+            }
         }
     }
 
@@ -662,13 +686,7 @@ impl App {
             )
             .map_err(|e| e.to_string())?;
         self.after_write(before, id);
-        if self.detail.is_none() && self.view == View::Board {
-            self.board_column = if forward {
-                self.board_column + 1
-            } else {
-                self.board_column.saturating_sub(1)
-            };
-        }
+        self.follow = Some(id);
         self.message = self
             .catalog
             .fmt("tui.moved", &[("id", &id.short()), ("stage", &label)]);

@@ -57,6 +57,7 @@ impl App {
         match self.carry_out(prompt.ask, prompt.text.trim()) {
             Ok(message) => {
                 self.after_write(before, deal);
+                self.follow = Some(deal);
                 self.popup = None;
                 self.message = message;
             }

@@ -11,9 +11,9 @@ use crate::domain::Grade;
 use crate::store::DealRow;
 use crate::tui::app::{App, Lane};
 
-/// The slipped, stale and revisit markers of a deal, in words where they fit
-/// in `room` display columns and as one-letter marks (explained in the
-/// help) where they do not; `None` for room means words.
+/// The slipped, stale and revisit markers of a deal: in words when they all
+/// fit in `room` display columns, else as one-letter marks (explained in the
+/// help); `None` for room means words.
 pub(super) fn flag_spans(app: &App, row: &DealRow, room: Option<usize>) -> Vec<Span<'static>> {
     let c = &app.catalog;
     let today = app.today();
@@ -31,16 +31,24 @@ pub(super) fn flag_spans(app: &App, row: &DealRow, room: Option<usize>) -> Vec<S
             std::cmp::Ordering::Greater => ("tui.revisit_scheduled", Color::Green),
         });
     }
-    let mut left = room.unwrap_or(usize::MAX);
-    let mut words = true;
+    let words: Vec<String> = flags
+        .iter()
+        .map(|(key, _)| format!(" {}", c.get(key)))
+        .collect();
+    let fits = words
+        .iter()
+        .map(|w| crate::output::display_width(w))
+        .sum::<usize>()
+        <= room.unwrap_or(usize::MAX);
     flags
         .into_iter()
-        .map(|(key, color)| {
-            let word = format!(" {}", c.get(key));
-            let mark = format!(" {}", c.get(&format!("{key}_mark")));
-            words = words && crate::output::display_width(&word) <= left;
-            let text = if words { word } else { mark };
-            left = left.saturating_sub(crate::output::display_width(&text));
+        .zip(words)
+        .map(|((key, color), word)| {
+            let text = if fits {
+                word
+            } else {
+                format!(" {}", c.get(&format!("{key}_mark")))
+            };
             Span::styled(text, Style::new().fg(color))
         })
         .collect()

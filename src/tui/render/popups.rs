@@ -22,6 +22,16 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// A bordered box of at most `width` columns in the middle of `area`, tall
+/// enough for `lines` wrapped to its inside.
+fn popup_for(area: Rect, width: u16, lines: &[Line<'_>]) -> Rect {
+    let inner = usize::from(width.min(area.width).saturating_sub(2)).max(1);
+    // Words wrap a little earlier than characters would: one spare line.
+    let wrapped: usize = lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum();
+    let height = u16::try_from(wrapped + 3).unwrap_or(u16::MAX);
+    centered(area, width, height)
+}
+
 pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let c = &app.catalog;
     let mut lines: Vec<Line<'_>> = help_for(app.place())
@@ -47,7 +57,7 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
         _ => c.get(app.view.key()),
     };
     let title = format!("{} · {place}", c.get("help.title"));
-    let popup = centered(area, 78, u16::try_from(lines.len() + 3).unwrap_or(u16::MAX));
+    let popup = popup_for(area, 78, &lines);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
@@ -79,7 +89,7 @@ pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, are
             Style::new().fg(Color::DarkGray),
         )),
     }
-    let popup = centered(area, 70, 5);
+    let popup = popup_for(area, 70, &lines);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
@@ -151,8 +161,7 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
         Subject::NewAccount => "prompt.new_account",
         Subject::EditAccount { .. } => "prompt.edit_account",
     };
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let popup = centered(area, 76, height);
+    let popup = popup_for(area, 76, &lines);
     frame.render_widget(Clear, popup);
     frame.render_widget(
         Paragraph::new(lines)
