@@ -807,3 +807,35 @@ fn due_counts_kept_across_agenda_work_match_a_fresh_count() {
             .len()
     );
 }
+
+#[test]
+fn forms_and_prompts_render_in_both_languages() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        let code = lang.code().to_lowercase();
+        app.update(Action::Edit);
+        insta::assert_snapshot!(
+            format!("deal_form_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        press(
+            &mut app,
+            &[Action::Back, Action::ChangeClose, Action::ClearInput],
+        );
+        type_text(&mut app, "2026-13-01");
+        app.update(Action::Submit);
+        insta::assert_snapshot!(
+            format!("close_prompt_error_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        press(
+            &mut app,
+            &[Action::Back, Action::Show(View::Accounts), Action::New],
+        );
+        insta::assert_snapshot!(
+            format!("account_form_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+    }
+}

@@ -22,6 +22,19 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// Blanks what a popup covers, and one column either side: a wide (Chinese)
+/// character cut by the popup's edge would otherwise still show over it.
+fn clear_under(frame: &mut Frame<'_>, popup: Rect) {
+    let widened = Rect::new(
+        popup.x.saturating_sub(1),
+        popup.y,
+        popup.width.saturating_add(2),
+        popup.height,
+    )
+    .intersection(frame.area());
+    frame.render_widget(Clear, widened);
+}
+
 /// A bordered box of at most `width` columns in the middle of `area`, tall
 /// enough for `lines` wrapped to its inside.
 fn popup_for(area: Rect, width: u16, lines: &[Line<'_>]) -> Rect {
@@ -58,7 +71,7 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
     };
     let title = format!("{} · {place}", c.get("help.title"));
     let popup = popup_for(area, 78, &lines);
-    frame.render_widget(Clear, popup);
+    clear_under(frame, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -90,7 +103,7 @@ pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, are
         )),
     }
     let popup = popup_for(area, 70, &lines);
-    frame.render_widget(Clear, popup);
+    clear_under(frame, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
@@ -162,7 +175,7 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
         Subject::EditAccount { .. } => "prompt.edit_account",
     };
     let popup = popup_for(area, 76, &lines);
-    frame.render_widget(Clear, popup);
+    clear_under(frame, popup);
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
