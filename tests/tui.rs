@@ -645,7 +645,10 @@ fn the_account_form_checks_names_picks_values_and_saves() {
     assert!(form(&app).errors[0].is_some(), "a name is needed");
     type_text(&mut app, &taken);
     assert!(
-        form(&app).errors[0].as_deref().unwrap().contains("already"),
+        form(&app).errors[0]
+            .as_deref()
+            .unwrap()
+            .contains("已有名为"),
         "a taken name is flagged while typing"
     );
     press(&mut app, &[Action::ClearInput]);

@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 
+use super::say::Say;
 use crate::domain::{AccountKind, Id, Money, Need, ProductTier, Satisfaction};
+use crate::i18n::Catalog;
 use crate::parse;
 use crate::store::{DealRow, Store};
 
@@ -272,21 +274,26 @@ impl Form {
     }
 
     /// Checks every field, leaving one sentence per wrong field.
-    pub fn check(&mut self, store: &Store, today: NaiveDate) {
+    pub fn check(&mut self, store: &Store, today: NaiveDate, c: &Catalog) {
         if self.is_deal() {
-            self.check_deal(store, today);
+            self.check_deal(store, today, c);
         } else {
-            self.check_account(store);
+            self.check_account(store, c);
         }
     }
 
     /// Checks the deal form; the input when every field is right.
-    pub fn check_deal(&mut self, store: &Store, today: NaiveDate) -> Option<DealInput> {
+    pub fn check_deal(
+        &mut self,
+        store: &Store,
+        today: NaiveDate,
+        c: &Catalog,
+    ) -> Option<DealInput> {
         let v = &self.values;
         let typed = v[D_ACCOUNT].trim();
         let account = match (store.find_account(typed), self.subject) {
             (Ok(id), Subject::EditDeal { account, .. }) if account != id => {
-                Err("a deal stays with its account; add a new deal for the other one".to_string())
+                Err(c.get("form.stays_with_account").to_string())
             }
             (Ok(id), _) => Ok(DealAccount::Existing(id)),
             (Err(crate::store::StoreError::NoSuchAccount(_)), Subject::NewDeal)
@@ -294,27 +301,25 @@ impl Form {
             {
                 Ok(DealAccount::New(typed.to_string()))
             }
-            (Err(_), _) if typed.is_empty() => Err("a deal needs an account".to_string()),
-            (Err(e), _) => Err(e.to_string()),
+            (Err(_), _) if typed.is_empty() => Err(c.get("form.needs_account").to_string()),
+            (Err(e), _) => Err(e.say(c)),
         };
         self.adds_account = matches!(account, Ok(DealAccount::New(_)));
         let title = Some(v[D_TITLE].trim().to_string())
             .filter(|t| !t.is_empty())
-            .ok_or_else(|| "a deal needs a title".to_string());
+            .ok_or_else(|| c.get("form.needs_title").to_string());
         let amount = match v[D_AMOUNT].trim() {
             "" => Ok(None),
-            text => parse::parse_amount(text)
-                .map(Some)
-                .map_err(|e| e.to_string()),
+            text => parse::parse_amount(text).map(Some).map_err(|e| e.say(c)),
         };
         let close = match v[D_CLOSE].trim() {
             "" => Ok(None),
             text => parse::parse_date(text, today)
                 .map(Some)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| e.say(c)),
         };
-        let stage = store.stage_id(&v[D_STAGE]).map_err(|e| e.to_string());
-        let need = v[D_NEED].parse::<Need>().map_err(|e| e.to_string());
+        let stage = store.stage_id(&v[D_STAGE]).map_err(|e| e.say(c));
+        let need = v[D_NEED].parse::<Need>().map_err(|e| e.say(c));
         self.errors = vec![
             account.as_ref().err().cloned(),
             title.as_ref().err().cloned(),
@@ -334,7 +339,7 @@ impl Form {
     }
 
     /// Checks the account form; the input when every field is right.
-    pub fn check_account(&mut self, store: &Store) -> Option<AccountInput> {
+    pub fn check_account(&mut self, store: &Store, c: &Catalog) -> Option<AccountInput> {
         let v = &self.values;
         let editing = match self.subject {
             Subject::EditAccount { account, .. } => Some(account),
@@ -342,30 +347,27 @@ impl Form {
         };
         let name = v[A_NAME].trim().to_string();
         let name = if name.is_empty() {
-            Err("an account needs a name".to_string())
+            Err(c.get("form.needs_name").to_string())
         } else {
             match store.account_named(&name) {
-                Ok(Some(other)) if Some(other) != editing => Err(format!(
-                    "there is already an account named {name}; pick another name"
-                )),
+                Ok(Some(other)) if Some(other) != editing => {
+                    Err(c.fmt("form.name_taken", &[("name", &name)]))
+                }
                 Ok(_) => Ok(name),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(e.say(c)),
             }
         };
-        let kind = v[A_KIND].parse::<AccountKind>().map_err(|e| e.to_string());
+        let kind = v[A_KIND].parse::<AccountKind>().map_err(|e| e.say(c));
         let product_tier = match v[A_TIER].as_str() {
             "" => Ok(None),
-            tier => tier
-                .parse::<ProductTier>()
-                .map(Some)
-                .map_err(|e| e.to_string()),
+            tier => tier.parse::<ProductTier>().map(Some).map_err(|e| e.say(c)),
         };
         let satisfaction = v[A_SATISFACTION]
             .parse::<Satisfaction>()
-            .map_err(|e| e.to_string());
+            .map_err(|e| e.say(c));
         let owner = Some(v[A_OWNER].trim().to_string())
             .filter(|o| !o.is_empty())
-            .ok_or_else(|| "an account needs an owner".to_string());
+            .ok_or_else(|| c.get("form.needs_owner").to_string());
         let mut errors = vec![None; self.values.len()];
         errors[A_NAME] = name.as_ref().err().cloned();
         errors[A_KIND] = kind.as_ref().err().cloned();

@@ -4,6 +4,7 @@ use super::{App, Popup, Reread, View};
 use crate::domain::Id;
 use crate::store::DealPatch;
 use crate::tui::form::{DealAccount, Form, Subject};
+use crate::tui::say::Say;
 
 impl App {
     /// `n`: a new account in the accounts view, else a new deal, at the
@@ -14,7 +15,8 @@ impl App {
             self.popup = Some(Popup::Form(Box::new(form)));
             return Ok(());
         }
-        let first = crate::store::first_stage(self.store.rules()).map_err(|e| e.to_string())?;
+        let first =
+            crate::store::first_stage(self.store.rules()).map_err(|e| e.say(&self.catalog))?;
         let account = match (&self.account_detail, self.selected_deal()) {
             (Some(detail), None) => Some(detail.account.name.clone()),
             (_, Some(row)) => Some(row.account.clone()),
@@ -68,7 +70,7 @@ impl App {
         let Some(Popup::Form(form)) = &mut self.popup else {
             return Ok(None);
         };
-        let Some(input) = form.check_deal(&self.store, today) else {
+        let Some(input) = form.check_deal(&self.store, today, &self.catalog) else {
             return Ok(None);
         };
         let subject = form.subject;
@@ -88,7 +90,7 @@ impl App {
                             expected_version: Some(version),
                         },
                     )
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(&self.catalog))?;
                 self.after_write(before, deal);
                 self.catalog.fmt("msg.updated", &[("id", &deal.short())])
             }
@@ -116,7 +118,7 @@ impl App {
                             .map(|(_, deal)| deal)
                     }
                 }
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| e.say(&self.catalog))?;
                 self.after_write(self.before(None), id);
                 self.follow = Some(id);
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
@@ -129,7 +131,7 @@ impl App {
         let Some(Popup::Form(form)) = &mut self.popup else {
             return Ok(None);
         };
-        let Some(input) = form.check_account(&self.store) else {
+        let Some(input) = form.check_account(&self.store, &self.catalog) else {
             return Ok(None);
         };
         let subject = form.subject;
@@ -151,7 +153,7 @@ impl App {
                             expected_version: Some(version),
                         },
                     )
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(&self.catalog))?;
                 self.catalog.fmt("msg.updated", &[("id", &account.short())])
             }
             _ => {
@@ -168,7 +170,7 @@ impl App {
                         owner: Some(input.owner),
                         notes: Some(input.notes),
                     })
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(&self.catalog))?;
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
         };

@@ -5,6 +5,7 @@ use super::{AccountDetail, App, Lane, LaneKey, View};
 use crate::domain::{Grade, Id, LOST, Money, WON};
 use crate::store::{AccountFilter, DealFilter, DueFilter, ReminderPage};
 use crate::tui::paged::{PAGE, Paged};
+use crate::tui::say::Say;
 
 impl App {
     /// Re-reads what the current view shows, keeping the selection in range.
@@ -74,7 +75,7 @@ impl App {
         if self.filter_pending
             && let Err(e) = self.reload()
         {
-            self.message = e.to_string();
+            self.message = e.say(&self.catalog);
         }
     }
 

@@ -6,6 +6,7 @@ mod load;
 mod prompts;
 mod totals;
 
+use crate::tui::say::Say;
 use chrono::NaiveDate;
 
 use super::form::Form;
@@ -214,7 +215,7 @@ impl App {
     pub fn catch_up(&mut self) {
         self.regrade_if_new_day();
         if let Err(e) = self.count_ahead() {
-            self.message = e.to_string();
+            self.message = e.say(&self.catalog);
         }
     }
 
@@ -223,14 +224,14 @@ impl App {
             Ok(true) => return,
             Ok(false) => {}
             Err(e) => {
-                self.message = e.to_string();
+                self.message = e.say(&self.catalog);
                 return;
             }
         }
         self.forget_totals();
         match self.store.refresh().and_then(|()| self.reload()) {
             Ok(()) => self.message.clear(),
-            Err(e) => self.message = e.to_string(),
+            Err(e) => self.message = e.say(&self.catalog),
         }
     }
 
@@ -361,7 +362,7 @@ impl App {
             .advance(now.date_naive(), now.with_timezone(&chrono::Utc));
         self.forget_totals();
         if let Err(e) = moved.and_then(|()| self.reload()) {
-            self.message = e.to_string();
+            self.message = e.say(&self.catalog);
         }
     }
 
@@ -396,7 +397,7 @@ impl App {
             Reread::View => self.reload(),
         };
         if let Err(e) = done {
-            self.message = e.to_string();
+            self.message = e.say(&self.catalog);
         }
         if let Some(id) = self.follow.take() {
             self.select_deal(id);
@@ -448,12 +449,12 @@ impl App {
                     self.detail_scroll.saturating_add(1)
                 };
             }
-            Action::Up => self.step(-1).map_err(|e| e.to_string())?,
-            Action::Down => self.step(1).map_err(|e| e.to_string())?,
+            Action::Up => self.step(-1).map_err(|e| e.say(&self.catalog))?,
+            Action::Down => self.step(1).map_err(|e| e.say(&self.catalog))?,
             Action::Left | Action::Right if matches!(self.popup, Some(Popup::Form(_))) => {
                 if let Some(Popup::Form(form)) = &mut self.popup {
                     form.cycle(&self.store, action == Action::Right);
-                    form.check(&self.store, self.store.session().today);
+                    form.check(&self.store, self.store.session().today, &self.catalog);
                 }
             }
             Action::Left => self.column(-1),
@@ -503,7 +504,7 @@ impl App {
                     if row.deal.pin.is_some() {
                         let id = row.deal.id;
                         let before = self.before(Some(id));
-                        self.store.unpin(id).map_err(|e| e.to_string())?;
+                        self.store.unpin(id).map_err(|e| e.say(&self.catalog))?;
                         self.after_write(before, id);
                         self.message = self.catalog.fmt("msg.unpinned", &[("id", &id.short())]);
                     } else {
@@ -515,7 +516,9 @@ impl App {
                 if let Some(r) = self.selected_reminder() {
                     let (id, deal) = (r.reminder.id, r.reminder.deal_id);
                     let before = self.before(Some(deal));
-                    self.store.reminder_done(id).map_err(|e| e.to_string())?;
+                    self.store
+                        .reminder_done(id)
+                        .map_err(|e| e.say(&self.catalog))?;
                     self.after_write(before, deal);
                     self.message = self
                         .catalog
@@ -526,7 +529,9 @@ impl App {
                 if let Some(r) = self.selected_reminder() {
                     let (id, deal) = (r.reminder.id, r.reminder.deal_id);
                     let before = self.before(Some(deal));
-                    self.store.reminder_dismiss(id).map_err(|e| e.to_string())?;
+                    self.store
+                        .reminder_dismiss(id)
+                        .map_err(|e| e.say(&self.catalog))?;
                     self.after_write(before, deal);
                     self.message = self
                         .catalog
@@ -551,7 +556,7 @@ impl App {
                     let summary = self
                         .store
                         .demo(200, 1, &mut |_, _| {})
-                        .map_err(|e| e.to_string())?;
+                        .map_err(|e| e.say(&self.catalog))?;
                     self.forget_totals();
                     self.message = self.catalog.fmt(
                         "tui.demo_loaded",
@@ -635,8 +640,10 @@ impl App {
         self.detail_scroll = 0;
         if self.view == View::Accounts && self.account_detail.is_none() {
             if let Some(account) = self.accounts.current() {
-                self.account_detail =
-                    Some(self.load_account(account.id).map_err(|e| e.to_string())?);
+                self.account_detail = Some(
+                    self.load_account(account.id)
+                        .map_err(|e| e.say(&self.catalog))?,
+                );
             }
             return Ok(());
         }
@@ -645,7 +652,11 @@ impl App {
             _ => self.selected_deal().map(|r| r.deal.id),
         };
         if let Some(id) = id {
-            self.detail = Some(self.store.deal_detail(id).map_err(|e| e.to_string())?);
+            self.detail = Some(
+                self.store
+                    .deal_detail(id)
+                    .map_err(|e| e.say(&self.catalog))?,
+            );
         }
         Ok(())
     }
@@ -684,7 +695,7 @@ impl App {
                     ..DealPatch::default()
                 },
             )
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.say(&self.catalog))?;
         self.after_write(before, id);
         self.follow = Some(id);
         self.message = self

@@ -4,6 +4,7 @@ use super::{App, Ask, Popup, Prompt};
 use crate::domain::{ActivityKind, Grade, Id};
 use crate::parse;
 use crate::store::DealPatch;
+use crate::tui::say::Say;
 
 impl App {
     pub(super) fn ask(&mut self, make: fn(Id) -> Ask) {
@@ -40,7 +41,7 @@ impl App {
                     None if typed_space => form.cycle(&self.store, true),
                     None => return,
                 }
-                form.check(&self.store, today);
+                form.check(&self.store, today, &self.catalog);
             }
             _ => {}
         }
@@ -78,7 +79,7 @@ impl App {
                 let close = if text.is_empty() || text.eq_ignore_ascii_case("none") {
                     None
                 } else {
-                    Some(parse::parse_date(text, today).map_err(|e| e.to_string())?)
+                    Some(parse::parse_date(text, today).map_err(|e| e.say(c))?)
                 };
                 let changes = self
                     .store
@@ -89,7 +90,7 @@ impl App {
                             ..DealPatch::default()
                         },
                     )
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(c))?;
                 Ok(match changes.first() {
                     Some(ch) => c.fmt(
                         "msg.regraded",
@@ -106,7 +107,7 @@ impl App {
                 let (kind, summary) = split_activity(text);
                 self.store
                     .log_activity(id, kind, summary, None)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(c))?;
                 Ok(c.fmt(
                     "msg.logged",
                     &[
@@ -119,33 +120,31 @@ impl App {
                 let amount = if text.is_empty() {
                     None
                 } else {
-                    Some(parse::parse_amount(text).map_err(|e| e.to_string())?)
+                    Some(parse::parse_amount(text).map_err(|e| e.say(c))?)
                 };
-                self.store.won(id, amount).map_err(|e| e.to_string())?;
+                self.store.won(id, amount).map_err(|e| e.say(c))?;
                 Ok(c.fmt("msg.won", &[("id", &id.short())]))
             }
             Ask::Lost(id) => {
-                self.store.lost(id, text).map_err(|e| e.to_string())?;
+                self.store.lost(id, text).map_err(|e| e.say(c))?;
                 Ok(c.fmt("msg.lost", &[("id", &id.short())]))
             }
             Ask::Pin(id) => {
                 let (grade, reason) = text.split_once(' ').unwrap_or((text, ""));
                 let grade: Grade = grade
                     .parse()
-                    .map_err(|e: crate::domain::UnknownValue| e.to_string())?;
-                self.store
-                    .pin(id, grade, reason)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e: crate::domain::UnknownValue| e.say(c))?;
+                self.store.pin(id, grade, reason).map_err(|e| e.say(c))?;
                 Ok(c.fmt(
                     "msg.pinned",
                     &[("id", &id.short()), ("grade", grade.as_str())],
                 ))
             }
             Ask::Snooze { reminder: id, .. } => {
-                let until = parse::parse_date(text, today).map_err(|e| e.to_string())?;
+                let until = parse::parse_date(text, today).map_err(|e| e.say(c))?;
                 self.store
                     .reminder_snooze(id, until)
-                    .map_err(|e| e.to_string())?;
+                    .map_err(|e| e.say(c))?;
                 Ok(c.fmt(
                     "msg.reminder_snoozed",
                     &[("id", &id.short()), ("date", &until.to_string())],
