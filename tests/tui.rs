@@ -842,3 +842,92 @@ fn forms_and_prompts_render_in_both_languages() {
         );
     }
 }
+
+#[test]
+fn a_filter_typed_far_down_a_long_column_lists_its_finds_from_the_top() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = app(&dir, Lang::En, true).store;
+    let mut csv = String::from("title,account,amount,stage,expected_close\n");
+    for i in 0..260 {
+        csv.push_str(&format!(
+            "Deal {i:03},Acme {},{i}00,lead,2027-06-01\n",
+            i % 7
+        ));
+    }
+    store
+        .import(
+            tierdeck::store::ImportKind::Deals,
+            csv.as_bytes(),
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
+    let mut app = App::new(store, Catalog::new(Lang::En)).unwrap();
+    for _ in 0..230 {
+        app.update(Action::Down);
+    }
+    press(&mut app, &[Action::Filter]);
+    type_text(&mut app, "Deal 00");
+    app.settle();
+    let lead = &app.board[0].deals;
+    assert_eq!(lead.rows.len(), 10, "Deal 000 to Deal 009");
+    assert_eq!((lead.total, lead.exact, lead.selected), (10, true, 0));
+    let title = lane_title_on_screen(&app);
+    assert!(title.contains("(10/260)"), "{title}");
+}
+
+/// The first line of the board under the tabs, where the lane headers are.
+fn lane_title_on_screen(app: &App) -> String {
+    let screen = render(app, 120, 40).backend().to_string();
+    screen.lines().nth(1).unwrap_or_default().to_string()
+}
+
+#[test]
+fn demo_data_never_goes_into_a_database_that_has_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let before = app.store.count_accounts(&Default::default()).unwrap();
+    // Elsewhere than on the board, after a filter, the board's lanes are not loaded.
+    press(&mut app, &[Action::Show(View::Tiers), Action::Filter]);
+    type_text(&mut app, "x");
+    press(&mut app, &[Action::Back, Action::LoadDemo]);
+    assert_eq!(
+        app.store.count_accounts(&Default::default()).unwrap(),
+        before
+    );
+    assert!(!app.empty);
+}
+
+#[test]
+fn a_lost_deal_can_still_be_edited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    press(&mut app, &[Action::Lost, Action::Submit]);
+    match &app.popup {
+        Some(Popup::Prompt(p)) => assert!(
+            p.error.as_deref().unwrap_or_default().contains("输单原因"),
+            "{:?}",
+            p.error
+        ),
+        other => panic!("a lost deal needs a reason: {other:?}"),
+    }
+    type_text(&mut app, "预算取消");
+    app.update(Action::Submit);
+    app.update(Action::ToggleClosed);
+    let lost = app.board.len() - 1;
+    app.board_column = lost;
+    let deal = app
+        .selected_deal()
+        .expect("the lost column has the deal")
+        .deal
+        .clone();
+    press(&mut app, &[Action::Edit, Action::ClearInput]);
+    type_text(&mut app, "改名后的商机");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?} {}", app.popup, app.message);
+    let saved = app.store.deal(deal.id).unwrap();
+    assert_eq!(
+        (saved.title.as_str(), saved.stage.as_str()),
+        ("改名后的商机", "lost")
+    );
+}

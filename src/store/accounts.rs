@@ -88,7 +88,7 @@ const ACCOUNT_CONDITIONS: &str = " AND (?1 IS NULL OR owner = ?1)
 
 impl Store {
     pub fn add_account(&mut self, new: NewAccount) -> Result<Id> {
-        self.write(|w| create_account(w, new))
+        self.write(|w| create_account(w, Id::new(), new))
     }
 
     pub fn update_account(&mut self, id: Id, patch: AccountPatch) -> Result<Account> {
@@ -192,12 +192,21 @@ impl Store {
         Ok(rows)
     }
 
-    /// An account by full id, id prefix or exact name (case-insensitive).
+    /// Whether the database holds no account (and so no deal) at all.
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM accounts WHERE deleted_at IS NULL)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The live account with exactly this name (ignoring case), if any.
     pub fn account_named(&self, name: &str) -> Result<Option<Id>> {
         account_by_name(&self.conn, name)
     }
 
+    /// An account by full id, id prefix or exact name (case-insensitive).
     pub fn find_account(&self, name_or_id: &str) -> Result<Id> {
         if let Some(id) = account_by_name(&self.conn, name_or_id)? {
             return Ok(id);
@@ -231,17 +240,16 @@ fn ensure_name_free(conn: &Connection, name: &str, except: Option<Id>) -> Result
     }
 }
 
-/// The one live account with this name, ignoring case and surrounding spaces.
 /// Adds an account whose name no live account has, owned by the user unless
 /// it says otherwise.
-pub(super) fn create_account(w: &Writer<'_>, new: NewAccount) -> Result<Id> {
+pub(super) fn create_account(w: &Writer<'_>, id: Id, new: NewAccount) -> Result<Id> {
     let name = clean_name(&new.name)?;
     ensure_name_free(w.conn(), &name, None)?;
     let owner = new.owner.unwrap_or_else(|| w.session.user.clone());
     insert_account(
         w,
         &Account {
-            id: Id::new(),
+            id,
             name,
             kind: new.kind.unwrap_or(AccountKind::Enterprise),
             industry: new.industry.unwrap_or_default(),
@@ -256,6 +264,7 @@ pub(super) fn create_account(w: &Writer<'_>, new: NewAccount) -> Result<Id> {
     )
 }
 
+/// The one live account with this name, ignoring case and surrounding spaces.
 pub(super) fn account_by_name(conn: &Connection, name: &str) -> Result<Option<Id>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM accounts WHERE name = ?1 COLLATE NOCASE AND deleted_at IS NULL LIMIT 3",

@@ -87,18 +87,20 @@ impl Store {
         self.write(|w| insert_new_deal(w, new, title, stage))
     }
 
-    /// Adds an account and its first deal in one transaction: both or neither.
-    /// The deal goes to the new account, whatever `new.account_id` says.
+    /// Adds an account and its first deal, `deal_at(the account's id)`, in
+    /// one transaction: both or neither.
     pub fn add_deal_at_new_account(
         &mut self,
         account: super::NewAccount,
-        new: NewDeal,
+        deal_at: impl FnOnce(Id) -> NewDeal,
     ) -> Result<(Id, Id)> {
+        let account_id = Id::new();
+        let new = deal_at(account_id);
         let title = clean_title(&new.title)?;
         let stage = self.new_deal_stage(new.stage.as_deref())?;
         self.write(|w| {
-            let account_id = super::accounts::create_account(w, account)?;
-            let deal = insert_new_deal(w, NewDeal { account_id, ..new }, title, stage)?;
+            super::accounts::create_account(w, account_id, account)?;
+            let deal = insert_new_deal(w, new, title, stage)?;
             Ok((account_id, deal))
         })
     }
@@ -514,8 +516,6 @@ type RawDealRow = (
     Option<NaiveDate>,
 );
 
-/// Deals with their account name, last activity day and pending revisit due;
-/// each subquery is one seek in a partial index.
 /// A `LIKE` pattern that finds `text` anywhere, with `%`, `_` and `\\` taken
 /// literally; `None` for blank text, which filters nothing.
 pub(super) fn like_pattern(text: &str) -> Option<String> {
@@ -567,6 +567,8 @@ fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -
     Ok(deal.id)
 }
 
+/// Deals with their account name, last activity day and pending revisit due;
+/// each subquery is one seek in a partial index.
 fn deal_row_select() -> String {
     let mut sql = String::new();
     let _ = write!(

@@ -1,5 +1,6 @@
-//! Keys to actions, per mode, from one table: the help screen is drawn from
-//! the same table, so it cannot drift from what the keys do.
+//! Keys to actions, per mode. The help is drawn from [`NORMAL_HELP`], beside
+//! the key table of [`normal`]; a test checks that every key the table
+//! binds is in the help.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -85,7 +86,7 @@ const fn help(keys: &'static str, text: &'static str, places: &'static [Place]) 
     Help { keys, text, places }
 }
 
-/// The keys of the normal mode, in the order of [`normal`]'s arms.
+/// The keys of the normal mode, and where each does something.
 pub const NORMAL_HELP: &[Help] = &[
     help("1 2 3 4", "help.views", EVERYWHERE),
     help("Tab", "help.next_view", EVERYWHERE),
@@ -123,7 +124,7 @@ pub const NORMAL_HELP: &[Help] = &[
     help("/", "help.filter", LISTS),
     help("D", "help.demo", &[Place::Board]),
     help("?", "help.help", EVERYWHERE),
-    help("q", "help.quit", EVERYWHERE),
+    help("q  Ctrl+C", "help.quit", EVERYWHERE),
 ];
 
 /// The help lines of one place.
@@ -177,6 +178,22 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
     Some(action)
 }
 
+/// The action for a key while help is open: scrolling it, or closing it.
+pub fn in_help(key: &KeyEvent) -> Option<Action> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('c') if control => Some(Action::Quit),
+        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Back),
+        KeyCode::Char('?') => Some(Action::Help),
+        _ => None,
+    }
+}
+
 /// The action for a key while a prompt or the filter is open: typing, never commands.
 pub fn prompt(key: &KeyEvent) -> Option<Action> {
     if key.kind != KeyEventKind::Press {
@@ -208,5 +225,35 @@ pub fn form(key: &KeyEvent) -> Option<Action> {
         KeyCode::Left => Some(Action::Left),
         KeyCode::Right => Some(Action::Right),
         _ => prompt(key),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_letter_the_normal_mode_binds_is_in_the_help() {
+        let listed: Vec<&str> = NORMAL_HELP
+            .iter()
+            .flat_map(|h| h.keys.split_whitespace())
+            .collect();
+        for c in (' '..='~').chain(['<', '>']) {
+            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            if normal(&key).is_some() {
+                assert!(
+                    listed.iter().any(|k| k.contains(c)),
+                    "`{c}` does something but is not in the help"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn help_takes_only_its_own_keys() {
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(in_help(&key('>')), None, "no card moves under the help");
+        assert_eq!(in_help(&key('q')), Some(Action::Back));
+        assert_eq!(in_help(&key('j')), Some(Action::Down));
     }
 }

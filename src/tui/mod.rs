@@ -8,7 +8,7 @@ pub mod paged;
 pub mod render;
 pub mod say;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, MouseButton, MouseEventKind,
@@ -35,15 +35,20 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
         let _mouse = MouseCapture::enable()?;
         terminal.draw(|frame| render::draw(frame, &app))?;
         app.catch_up();
+        // When the filter was last typed into: it narrows the lists once
+        // the typing has paused, whatever else (a moving mouse) happens.
+        let mut typed_at = Instant::now();
+        let mut redraw = true;
         loop {
-            terminal.draw(|frame| render::draw(frame, &app))?;
+            if redraw {
+                terminal.draw(|frame| render::draw(frame, &app))?;
+            }
             if app.quit {
                 return Ok(());
             }
-            // Redraw only when something happened: a key, a resize, a tick,
-            // or a pause in typing the filter.
+            redraw = true;
             let wait = if app.filter_pending {
-                FILTER_PAUSE
+                FILTER_PAUSE.saturating_sub(typed_at.elapsed())
             } else {
                 TICK
             };
@@ -60,9 +65,13 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                     let action = match app.popup {
                         Some(Popup::Form(_)) => keys::form(&key),
                         Some(Popup::Prompt(_)) => keys::prompt(&key),
+                        Some(Popup::Help) => keys::in_help(&key),
                         _ if app.filtering => keys::prompt(&key),
                         _ => keys::normal(&key),
                     };
+                    if app.filtering {
+                        typed_at = Instant::now();
+                    }
                     if let Some(action) = action {
                         app.update(action);
                     }
@@ -78,9 +87,11 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                     }
                     MouseEventKind::ScrollDown if app.popup.is_none() => app.update(Action::Down),
                     MouseEventKind::ScrollUp if app.popup.is_none() => app.update(Action::Up),
-                    _ => {}
+                    // Moving over the screen changes nothing.
+                    _ => redraw = false,
                 },
-                _ => {}
+                Event::Resize(..) => {}
+                _ => redraw = false,
             }
         }
     })

@@ -84,32 +84,32 @@ impl<T> Paged<T> {
         mut fetch: impl FnMut(usize) -> Result<Vec<T>, E>,
         count: impl FnOnce() -> Result<Option<usize>, E>,
     ) -> Result<(), E> {
+        let mut count = Some(count);
+        let mut counted = None;
         let mut offset = self.window_start();
         let mut rows = fetch(offset)?;
-        let short = rows.len() < PAGE;
-        let (mut total, mut exact) = if offset == 0 && short {
-            (rows.len(), true)
-        } else {
-            match count()? {
-                Some(total) => (total, true),
-                None if short => (offset + rows.len(), true),
-                // One more than loaded, so that the cursor can step on and load it.
-                None => (offset + rows.len() + 1, false),
-            }
-        };
-        // The list may have shrunk below the page (a filter, another
-        // change): load again where the cursor now is.
+        // The list may have shrunk below the window (a filter, another
+        // change): load again where it still has rows, its end if known.
         if rows.is_empty() && offset > 0 {
-            offset = if exact {
-                total.saturating_sub(PAGE / 2)
-            } else {
-                0
-            };
+            let known = count.take().map_or(Ok(None), |count| count())?;
+            offset = known.map_or(0, |total| total.saturating_sub(PAGE / 2));
             rows = fetch(offset)?;
-            if !exact {
-                (total, exact) = (offset + rows.len(), true);
-            }
+            counted = Some(known);
         }
+        let short = rows.len() < PAGE;
+        let known = if offset == 0 && short {
+            Some(rows.len())
+        } else if let Some(known) = counted {
+            known
+        } else {
+            count.take().map_or(Ok(None), |count| count())?
+        };
+        let (total, exact) = match known {
+            Some(total) => (total, true),
+            None if short => (offset + rows.len(), true),
+            // One more than loaded, so that the cursor can step on and load it.
+            None => (offset + rows.len() + 1, false),
+        };
         if total == 0 {
             *self = Paged::default();
             return Ok(());
@@ -183,6 +183,20 @@ mod tests {
         page.load(list(0), || Ok(Some(0))).unwrap();
         assert_eq!(page.current(), None);
         assert_eq!(page.cursor(), 0);
+    }
+
+    #[test]
+    fn a_filtered_list_shorter_than_where_the_cursor_was_starts_again_at_its_top() {
+        let mut page = Paged::default();
+        page.load(list(1000), || Ok(Some(1000))).unwrap();
+        for _ in 0..500 {
+            if page.step(1) {
+                page.load(list(1000), || Ok(Some(1000))).unwrap();
+            }
+        }
+        page.load(list(30), || Ok(None)).unwrap();
+        assert_eq!((page.total, page.exact), (30, true));
+        assert_eq!(page.current(), Some(&29));
     }
 
     #[test]

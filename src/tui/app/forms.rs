@@ -1,7 +1,6 @@
 //! Opening and saving the deal and account forms.
 
 use super::{App, Popup, Reread, View};
-use crate::domain::Id;
 use crate::store::DealPatch;
 use crate::tui::form::{DealAccount, Form, Subject};
 use crate::tui::say::Say;
@@ -77,13 +76,15 @@ impl App {
         let message = match subject {
             Subject::EditDeal { deal, version, .. } => {
                 let before = self.before(Some(deal));
+                // A won or lost deal keeps its stage unless the form moved it.
+                let moved = before.deal.as_ref().is_none_or(|d| d.stage != input.stage);
                 self.store
                     .update_deal(
                         deal,
                         DealPatch {
                             title: Some(input.title),
                             amount: input.amount,
-                            stage: Some(input.stage),
+                            stage: moved.then_some(input.stage),
                             need: Some(input.need),
                             expected_close: Some(input.close),
                             owner: None,
@@ -112,9 +113,8 @@ impl App {
                             ..Default::default()
                         };
                         self.accounts_total = None;
-                        // The id is the new account's, set in the same transaction.
                         self.store
-                            .add_deal_at_new_account(account, deal_at(Id::new()))
+                            .add_deal_at_new_account(account, deal_at)
                             .map(|(_, deal)| deal)
                     }
                 }

@@ -11,6 +11,7 @@ impl App {
     /// Re-reads what the current view shows, keeping the selection in range.
     pub fn reload(&mut self) -> crate::store::Result<()> {
         self.know_due_counts()?;
+        self.empty = self.store.is_empty()?;
         self.filter_pending = false;
         match self.view {
             View::Board => self.load_board()?,
@@ -39,6 +40,7 @@ impl App {
     /// current view, the agenda, and the open detail.
     pub(super) fn reload_lanes(&mut self, keys: &[LaneKey]) -> crate::store::Result<()> {
         self.know_due_counts()?;
+        self.empty = self.store.is_empty()?;
         match self.view {
             View::Board | View::Tiers => {
                 let mut lanes = std::mem::take(if self.view == View::Board {
@@ -72,9 +74,12 @@ impl App {
     /// Narrows the lists by the filter typed so far; the event loop calls it
     /// when the typing pauses, so that each letter is drawn at once.
     pub fn settle(&mut self) {
-        if self.filter_pending
-            && let Err(e) = self.reload()
-        {
+        if !self.filter_pending {
+            return;
+        }
+        // Other text lists other rows: every list starts again at its top.
+        self.forget_cursors();
+        if let Err(e) = self.reload() {
             self.message = e.say(&self.catalog);
         }
     }

@@ -149,6 +149,8 @@ pub struct App {
     pub due_today: usize,
     due_known: bool,
     reread: Reread,
+    /// No account at all: the board welcomes instead.
+    pub empty: bool,
     /// A deal a write moved or made: the cursor goes to it once re-read.
     follow: Option<Id>,
     /// The filter was typed into but the lists not yet narrowed: that waits
@@ -192,6 +194,7 @@ impl App {
             due_today: 0,
             due_known: false,
             reread: Reread::Nothing,
+            empty: false,
             follow: None,
             filter_pending: false,
             quit: false,
@@ -297,7 +300,7 @@ impl App {
             }
             return;
         }
-        if self.detail.is_some() {
+        if self.detail.is_some() || self.account_detail.is_some() {
             return;
         }
         let inside = |r: ratatui::layout::Rect| {
@@ -388,6 +391,7 @@ impl App {
         }
         let filter_dropped = filtering && !self.filtering;
         if filter_dropped && self.filter_pending {
+            self.forget_cursors();
             self.reread = Reread::View;
         }
         let reread = std::mem::replace(&mut self.reread, Reread::Nothing);
@@ -407,10 +411,8 @@ impl App {
     /// Puts the cursor of the board or the tiers on deal `id`, where it is
     /// loaded.
     fn select_deal(&mut self, id: Id) {
-        let (lanes, column) = match self.view {
-            View::Board => (&mut self.board, &mut self.board_column),
-            View::Tiers => (&mut self.tiers, &mut self.tier_column),
-            View::Agenda | View::Accounts => return,
+        let Some((lanes, column)) = self.lanes_mut() else {
+            return;
         };
         for (i, lane) in lanes.iter_mut().enumerate() {
             if let Some(at) = lane.deals.rows.iter().position(|r| r.deal.id == id) {
@@ -475,6 +477,7 @@ impl App {
             Action::Filter => {
                 self.filtering = true;
                 self.detail = None;
+                self.account_detail = None;
             }
             Action::Submit if self.filtering => self.filtering = false,
             Action::Type(c) if self.filtering => {
@@ -552,7 +555,8 @@ impl App {
                 }
             }
             Action::LoadDemo => {
-                if self.board.iter().all(|l| l.count == 0) {
+                // Only ever into a database with nothing of the user's in it.
+                if self.store.is_empty().map_err(|e| e.say(&self.catalog))? {
                     let summary = self
                         .store
                         .demo(200, 1, &mut |_, _| {})
@@ -628,12 +632,21 @@ impl App {
     }
 
     fn column(&mut self, by: isize) {
-        let (column, len) = match self.view {
-            View::Board => (&mut self.board_column, self.board.len()),
-            View::Tiers => (&mut self.tier_column, self.tiers.len()),
-            View::Agenda | View::Accounts => return,
-        };
-        *column = column.saturating_add_signed(by).min(len.saturating_sub(1));
+        if let Some((lanes, column)) = self.lanes_mut() {
+            *column = column
+                .saturating_add_signed(by)
+                .min(lanes.len().saturating_sub(1));
+        }
+    }
+
+    /// The lanes of the board or of the tiers, and the one in focus, when
+    /// either is the view.
+    fn lanes_mut(&mut self) -> Option<(&mut Vec<Lane>, &mut usize)> {
+        match self.view {
+            View::Board => Some((&mut self.board, &mut self.board_column)),
+            View::Tiers => Some((&mut self.tiers, &mut self.tier_column)),
+            View::Agenda | View::Accounts => None,
+        }
     }
 
     fn open(&mut self) -> Result<(), String> {

@@ -105,6 +105,9 @@ impl App {
             }
             Ask::Activity(id) => {
                 let (kind, summary) = split_activity(text);
+                if summary.trim().is_empty() {
+                    return Err(c.get("prompt.needs_summary").to_string());
+                }
                 self.store
                     .log_activity(id, kind, summary, None)
                     .map_err(|e| e.say(c))?;
@@ -126,6 +129,9 @@ impl App {
                 Ok(c.fmt("msg.won", &[("id", &id.short())]))
             }
             Ask::Lost(id) => {
+                if text.is_empty() {
+                    return Err(c.get("prompt.needs_lost_reason").to_string());
+                }
                 self.store.lost(id, text).map_err(|e| e.say(c))?;
                 Ok(c.fmt("msg.lost", &[("id", &id.short())]))
             }
@@ -134,6 +140,9 @@ impl App {
                 let grade: Grade = grade
                     .parse()
                     .map_err(|e: crate::domain::UnknownValue| e.say(c))?;
+                if reason.trim().is_empty() {
+                    return Err(c.get("prompt.needs_pin_reason").to_string());
+                }
                 self.store.pin(id, grade, reason).map_err(|e| e.say(c))?;
                 Ok(c.fmt(
                     "msg.pinned",

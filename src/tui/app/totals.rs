@@ -8,7 +8,7 @@ use crate::domain::{Deal, Id, LOST, Money, WON};
 /// the kept totals and counts move by the difference, instead of counting
 /// every deal again.
 pub(super) struct Before {
-    deal: Option<Deal>,
+    pub(super) deal: Option<Deal>,
     overdue: usize,
     due_today: usize,
 }

@@ -112,10 +112,15 @@ pub(super) fn draw_lanes(
             .iter()
             .map(|row| card(app, row, inner))
             .collect();
-        let mut state = ListState::default().with_selected(focused.then_some(lane.deals.cursor()));
-        let list = List::new(items)
-            .block(block)
-            .highlight_style(Style::new().add_modifier(Modifier::REVERSED));
+        // Every lane keeps its cursor in view, as clicks expect; only the
+        // focused one shows it.
+        let mut state = ListState::default().with_selected(Some(lane.deals.cursor()));
+        let highlight = if focused {
+            Style::new().add_modifier(Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        let list = List::new(items).block(block).highlight_style(highlight);
         frame.render_stateful_widget(list, *column, &mut state);
     }
 }

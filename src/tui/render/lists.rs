@@ -64,45 +64,56 @@ pub(super) fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_stateful_widget(list, area, &mut state);
 }
 
+/// From this width on, the accounts table shows product tier and satisfaction too.
+const WIDE_ACCOUNTS: u16 = 110;
+
 pub(super) fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
     use crate::store::AccountSort;
     let c = &app.catalog;
     let columns = [
-        ("col.name", AccountSort::Name),
-        ("col.kind", AccountSort::Kind),
-        ("col.industry", AccountSort::Industry),
-        ("col.region", AccountSort::Region),
-        ("col.channel", AccountSort::Channel),
-        ("col.owner", AccountSort::Owner),
+        ("col.name", Some(AccountSort::Name)),
+        ("col.kind", Some(AccountSort::Kind)),
+        ("col.industry", Some(AccountSort::Industry)),
+        ("col.region", Some(AccountSort::Region)),
+        ("col.channel", Some(AccountSort::Channel)),
+        ("col.owner", Some(AccountSort::Owner)),
+        ("col.product_tier", None),
+        ("col.satisfaction", None),
     ];
+    // The segment columns that are not sorted by show where there is room.
+    let shown = if area.width >= WIDE_ACCOUNTS { 8 } else { 6 };
     let arrow = if app.accounts_descending {
         " ▼"
     } else {
         " ▲"
     };
-    let header = Row::new(columns.map(|(key, sort)| {
-        let mark = if sort == app.accounts_sort { arrow } else { "" };
+    let header = Row::new(columns[..shown].iter().map(|(key, sort)| {
+        let mark = if *sort == Some(app.accounts_sort) {
+            arrow
+        } else {
+            ""
+        };
         Cell::from(format!("{}{mark}", c.get(key)))
     }))
     .style(Style::new().add_modifier(Modifier::BOLD));
     let rows = app.accounts.rows.iter().map(|a| {
-        Row::new([
-            Cell::from(a.name.as_str()),
-            Cell::from(c.word("account_kind", a.kind.as_str())),
-            Cell::from(a.industry.as_str()),
-            Cell::from(a.region.as_str()),
-            Cell::from(c.word("channel", &a.channel)),
-            Cell::from(a.owner.as_str()),
-        ])
+        let cells = [
+            a.name.clone(),
+            c.word("account_kind", a.kind.as_str()),
+            a.industry.clone(),
+            a.region.clone(),
+            c.word("channel", &a.channel),
+            a.owner.clone(),
+            a.product_tier
+                .map(|t| c.word("product_tier", t.as_str()))
+                .unwrap_or_default(),
+            c.word("satisfaction", a.satisfaction.as_str()),
+        ];
+        Row::new(cells.into_iter().take(shown).map(Cell::from))
     });
-    let widths = [
-        Constraint::Fill(3),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
-        Constraint::Fill(1),
-    ];
+    let widths: Vec<Constraint> = (0..shown)
+        .map(|i| Constraint::Fill(if i == 0 { 3 } else { 1 }))
+        .collect();
     let position = if app.accounts.exact {
         format!(
             "{}/{}",

@@ -47,9 +47,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         (None, View::Accounts) if app.account_detail.is_some() => {
             draw_account_detail(frame, app, body)
         }
-        (None, View::Board) if app.board.iter().all(|l| l.count == 0) => {
-            draw_welcome(frame, app, body)
-        }
+        (None, View::Board) if app.empty => draw_welcome(frame, app, body),
         (None, View::Board) => draw_lanes(frame, app, &app.board, app.board_column, body),
         (None, View::Tiers) => draw_tiers(frame, app, body),
         (None, View::Agenda) => draw_agenda(frame, app, body),
