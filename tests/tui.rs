@@ -548,10 +548,10 @@ fn totals_kept_across_writes_match_a_fresh_count() {
     assert!(won.1 >= 1, "the won deal is counted: {board:?}");
 }
 
-#[test]
-fn the_cursor_scrolls_past_the_first_page_of_a_long_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = app(&dir, Lang::En, true).store;
+/// An app whose only deals are 260 leads, `Deal 000` to `Deal 259`: more
+/// than a page.
+fn long_lead_column(dir: &tempfile::TempDir) -> App {
+    let mut store = app(dir, Lang::En, true).store;
     let mut csv = String::from("title,account,amount,stage,expected_close\n");
     for i in 0..260 {
         csv.push_str(&format!(
@@ -567,7 +567,13 @@ fn the_cursor_scrolls_past_the_first_page_of_a_long_column() {
             &mut |_, _| {},
         )
         .unwrap();
-    let mut app = App::new(store, Catalog::new(Lang::En)).unwrap();
+    App::new(store, Catalog::new(Lang::En)).unwrap()
+}
+
+#[test]
+fn the_cursor_scrolls_past_the_first_page_of_a_long_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = long_lead_column(&dir);
     assert_eq!(app.board[0].count, 260);
     let all = app
         .store
@@ -846,23 +852,7 @@ fn forms_and_prompts_render_in_both_languages() {
 #[test]
 fn a_filter_typed_far_down_a_long_column_lists_its_finds_from_the_top() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = app(&dir, Lang::En, true).store;
-    let mut csv = String::from("title,account,amount,stage,expected_close\n");
-    for i in 0..260 {
-        csv.push_str(&format!(
-            "Deal {i:03},Acme {},{i}00,lead,2027-06-01\n",
-            i % 7
-        ));
-    }
-    store
-        .import(
-            tierdeck::store::ImportKind::Deals,
-            csv.as_bytes(),
-            false,
-            &mut |_, _| {},
-        )
-        .unwrap();
-    let mut app = App::new(store, Catalog::new(Lang::En)).unwrap();
+    let mut app = long_lead_column(&dir);
     for _ in 0..230 {
         app.update(Action::Down);
     }

@@ -408,6 +408,29 @@ impl App {
         }
     }
 
+    /// Marks the reminder under the cursor done, or dismisses it.
+    fn close_reminder(&mut self, done: bool) -> Result<(), String> {
+        let Some(r) = self.selected_reminder() else {
+            return Ok(());
+        };
+        let (id, deal) = (r.reminder.id, r.reminder.deal_id);
+        let before = self.before(Some(deal));
+        let closed = if done {
+            self.store.reminder_done(id)
+        } else {
+            self.store.reminder_dismiss(id)
+        };
+        closed.map_err(|e| e.say(&self.catalog))?;
+        self.after_write(before, deal);
+        let said = if done {
+            "msg.reminder_done"
+        } else {
+            "msg.reminder_dismissed"
+        };
+        self.message = self.catalog.fmt(said, &[("id", &id.short())]);
+        Ok(())
+    }
+
     /// Puts the cursor of the board or the tiers on deal `id`, where it is
     /// loaded.
     fn select_deal(&mut self, id: Id) {
@@ -515,32 +538,8 @@ impl App {
                     }
                 }
             }
-            Action::Done => {
-                if let Some(r) = self.selected_reminder() {
-                    let (id, deal) = (r.reminder.id, r.reminder.deal_id);
-                    let before = self.before(Some(deal));
-                    self.store
-                        .reminder_done(id)
-                        .map_err(|e| e.say(&self.catalog))?;
-                    self.after_write(before, deal);
-                    self.message = self
-                        .catalog
-                        .fmt("msg.reminder_done", &[("id", &id.short())]);
-                }
-            }
-            Action::Dismiss => {
-                if let Some(r) = self.selected_reminder() {
-                    let (id, deal) = (r.reminder.id, r.reminder.deal_id);
-                    let before = self.before(Some(deal));
-                    self.store
-                        .reminder_dismiss(id)
-                        .map_err(|e| e.say(&self.catalog))?;
-                    self.after_write(before, deal);
-                    self.message = self
-                        .catalog
-                        .fmt("msg.reminder_dismissed", &[("id", &id.short())]);
-                }
-            }
+            Action::Done => self.close_reminder(true)?,
+            Action::Dismiss => self.close_reminder(false)?,
             Action::ToggleClosed => self.show_closed = !self.show_closed,
             Action::Snooze => {
                 if let Some(r) = self.selected_reminder() {

@@ -23,6 +23,9 @@ impl App {
         if self.stage_totals.is_none() {
             self.stage_totals = Some(self.store.stage_totals()?);
         }
+        if self.accounts_total.is_none() {
+            self.accounts_total = Some(self.store.count_accounts(&Default::default())?);
+        }
         Ok(())
     }
 

@@ -22,6 +22,27 @@ pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
+/// A titled box of `lines`, at most `width` wide, over the middle of `area`,
+/// scrolled down by `scroll` lines.
+fn draw_box(
+    frame: &mut Frame<'_>,
+    area: Rect,
+    width: u16,
+    title: String,
+    lines: Vec<Line<'_>>,
+    scroll: u16,
+) {
+    let popup = popup_for(area, width, &lines);
+    clear_under(frame, popup);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0))
+            .block(Block::new().borders(Borders::ALL).title(title)),
+        popup,
+    );
+}
+
 /// Blanks what a popup covers, and one column either side: a wide (Chinese)
 /// character cut by the popup's edge would otherwise still show over it.
 fn clear_under(frame: &mut Frame<'_>, popup: Rect) {
@@ -70,15 +91,7 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
         _ => c.get(app.view.key()),
     };
     let title = format!("{} · {place}", c.get("help.title"));
-    let popup = popup_for(area, 78, &lines);
-    clear_under(frame, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((app.help_scroll, 0))
-            .block(Block::new().borders(Borders::ALL).title(title)),
-        popup,
-    );
+    draw_box(frame, area, 78, title, lines, app.help_scroll);
 }
 
 pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, area: Rect) {
@@ -102,14 +115,7 @@ pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, are
             Style::new().fg(Color::DarkGray),
         )),
     }
-    let popup = popup_for(area, 70, &lines);
-    clear_under(frame, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::new().borders(Borders::ALL).title(c.get(title))),
-        popup,
-    );
+    draw_box(frame, area, 70, c.get(title).to_string(), lines, 0);
 }
 
 pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect) {
@@ -174,12 +180,5 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
         Subject::NewAccount => "prompt.new_account",
         Subject::EditAccount { .. } => "prompt.edit_account",
     };
-    let popup = popup_for(area, 76, &lines);
-    clear_under(frame, popup);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::new().borders(Borders::ALL).title(c.get(title))),
-        popup,
-    );
+    draw_box(frame, area, 76, c.get(title).to_string(), lines, 0);
 }
