@@ -190,7 +190,7 @@ impl App {
                     .cadence(grade)
                     .map(|days| {
                         self.catalog
-                            .fmt("tui.cadence", &[("days", &days.to_string())])
+                            .fmt("tui.cadence_short", &[("days", &days.to_string())])
                     })
                     .unwrap_or_default();
                 Lane {

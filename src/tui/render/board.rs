@@ -148,10 +148,23 @@ pub(super) fn lane_title(app: &App, lane: &Lane, width: usize) -> String {
 pub(super) fn draw_tiers(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let [advice, lanes] = tiers_layout(area);
     if let Some(grade) = Grade::ALL.get(app.tier_column) {
-        let text = crate::playbook::for_grade(*grade, app.catalog.lang());
+        let c = &app.catalog;
+        let text = crate::playbook::for_grade(*grade, c.lang());
+        let cadence = app
+            .store
+            .rules()
+            .cadence(*grade)
+            .map(|days| {
+                format!(
+                    " {} ·",
+                    c.fmt("tui.cadence", &[("days", &days.to_string())])
+                )
+            })
+            .unwrap_or_default();
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled(format!(" {grade} "), grade_style(*grade)),
+                Span::styled(cadence, Style::new().add_modifier(Modifier::BOLD)),
                 Span::raw(format!(" {text}")),
             ]))
             .wrap(Wrap { trim: true }),
