@@ -320,7 +320,11 @@ impl Store {
         let (conditions, mut args) = self.deal_conditions(filter)?;
         let mut sql = deal_row_select();
         sql.push_str(&conditions);
-        sql.push_str(" ORDER BY d.grade, coalesce(d.expected_close, '9999-12-31'), d.title");
+        // Ending in the rest of the lane indexes' keys, the order is total, so
+        // pages of it never repeat or skip a deal; the indexes still serve it.
+        sql.push_str(
+            " ORDER BY d.grade, coalesce(d.expected_close, '9999-12-31'), d.title, d.account_id, d.rowid",
+        );
         if let Some(limit) = filter.limit {
             sql.push_str(" LIMIT ? OFFSET ?");
             args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));

@@ -129,7 +129,7 @@ impl Store {
              JOIN deals d ON d.id = r.deal_id
              JOIN accounts a ON a.id = d.account_id
              WHERE {REMINDER_CONDITIONS} AND r.status IN {status}
-             ORDER BY r.due, d.grade, d.title
+             ORDER BY r.due, d.grade, d.title, r.id
              LIMIT ?4 OFFSET ?5"
         );
         let mut stmt = self.conn.prepare(&sql)?;
