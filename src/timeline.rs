@@ -10,7 +10,7 @@ use std::cmp::Reverse;
 use chrono::{DateTime, Utc};
 
 use crate::domain::{Activity, HistoryEntry, HistoryField};
-use crate::i18n::{Catalog, Lang};
+use crate::i18n::Catalog;
 use crate::rules::Rules;
 
 /// One line of the timeline.
@@ -45,7 +45,8 @@ pub fn entries(
     });
     let changes = history.iter().map(|h| {
         let value = |v: &str| match h.field {
-            HistoryField::Stage => stage_label(v, catalog, rules),
+            HistoryField::Stage if v.is_empty() => NONE.to_string(),
+            HistoryField::Stage => rules.stage_label(v, catalog.lang()),
             // Grades and pins are letters, the same in every language.
             HistoryField::Grade | HistoryField::Pin => shown(v).to_string(),
         };
@@ -132,14 +133,6 @@ fn by_months(months: &str, key: &str, catalog: &Catalog) -> String {
 }
 
 /// A stage id as the current language names it; a stage the rules no longer know keeps its id.
-fn stage_label(id: &str, catalog: &Catalog, rules: &Rules) -> String {
-    match rules.stage(id) {
-        Some(stage) if catalog.lang() == Lang::ZhCn => stage.zh.clone(),
-        Some(stage) => stage.en.clone(),
-        None => shown(id).to_string(),
-    }
-}
-
 fn shown(value: &str) -> &str {
     if value.is_empty() { NONE } else { value }
 }
@@ -150,6 +143,7 @@ mod tests {
 
     use super::*;
     use crate::domain::{ActivityKind, Deal, Grade, Id, Money, Need, RowMeta};
+    use crate::i18n::Lang;
 
     fn en() -> Catalog {
         Catalog::new(Lang::En)

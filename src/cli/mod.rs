@@ -142,11 +142,7 @@ impl Context {
 
     /// A stage's label in the user's language.
     pub fn stage_label(&self, id: &str) -> String {
-        match self.store.rules().stage(id) {
-            Some(stage) if self.catalog.lang() == Lang::ZhCn => stage.zh.clone(),
-            Some(stage) => stage.en.clone(),
-            None => id.to_string(),
-        }
+        self.store.rules().stage_label(id, self.catalog.lang())
     }
 
     /// Prints records: the table for people; CSV and JSON from the same

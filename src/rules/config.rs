@@ -104,6 +104,15 @@ impl Rules {
         self.stages.iter().find(|s| s.id == id)
     }
 
+    /// A stage's label in `lang`; an id the rules do not know shows as itself.
+    pub fn stage_label(&self, id: &str, lang: crate::i18n::Lang) -> String {
+        match self.stage(id) {
+            Some(stage) if lang == crate::i18n::Lang::ZhCn => stage.zh.clone(),
+            Some(stage) => stage.en.clone(),
+            None => id.to_string(),
+        }
+    }
+
     /// Every stage but the outcomes, in pipeline order.
     pub fn open_stages(&self) -> impl Iterator<Item = &StageRule> {
         self.stages.iter().filter(|s| s.id != WON && s.id != LOST)

@@ -163,13 +163,7 @@ impl App {
             .collect();
         let lanes = stages
             .into_iter()
-            .map(|stage| Lane {
-                title: self.stage_label(&stage),
-                key: LaneKey::Stage(stage),
-                count: 0,
-                amount: Money(0),
-                deals: Paged::default(),
-            })
+            .map(|stage| Lane::new(LaneKey::Stage(stage.clone()), self.stage_label(&stage)))
             .collect();
         let before = std::mem::take(&mut self.board);
         self.board = self.load_lanes(before, lanes)?;
@@ -193,13 +187,8 @@ impl App {
                             .fmt("tui.cadence_short", &[("days", &days.to_string())])
                     })
                     .unwrap_or_default();
-                Lane {
-                    key: LaneKey::Grade(grade),
-                    title: format!("{grade} {cadence}").trim_end().to_string(),
-                    count: 0,
-                    amount: Money(0),
-                    deals: Paged::default(),
-                }
+                let title = format!("{grade} {cadence}").trim_end().to_string();
+                Lane::new(LaneKey::Grade(grade), title)
             })
             .collect();
         let before = std::mem::take(&mut self.tiers);

@@ -56,6 +56,19 @@ pub struct Lane {
     pub deals: Paged<DealRow>,
 }
 
+impl Lane {
+    /// A lane not loaded yet: its totals and deals come with the next load.
+    fn new(key: LaneKey, title: String) -> Lane {
+        Lane {
+            key,
+            title,
+            count: 0,
+            amount: Money(0),
+            deals: Paged::default(),
+        }
+    }
+}
+
 /// What an action leaves to re-read from the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Reread {
@@ -243,11 +256,7 @@ impl App {
     }
 
     pub fn stage_label(&self, id: &str) -> String {
-        match self.store.rules().stage(id) {
-            Some(s) if self.catalog.lang() == crate::i18n::Lang::ZhCn => s.zh.clone(),
-            Some(s) => s.en.clone(),
-            None => id.to_string(),
-        }
+        self.store.rules().stage_label(id, self.catalog.lang())
     }
 
     /// Where the user is, for the help to list what the keys do there.
