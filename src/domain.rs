@@ -169,6 +169,22 @@ vocabulary!(
     }
 );
 vocabulary!(
+    /// An account's place in the 80/20 ranking of revenue: A the key few.
+    ValueTier, "value tier" { A => "A", B => "B", C => "C" }
+);
+vocabulary!(
+    /// Where an account stands with us, from its wins.
+    Lifecycle, "lifecycle" { Prospect => "prospect", New => "new", Active => "active", Churned => "churned" }
+);
+vocabulary!(
+    /// How often an account buys.
+    Behaviour, "purchase behaviour" { Frequent => "frequent", Occasional => "occasional", Never => "never" }
+);
+vocabulary!(
+    /// Why an account is flagged at risk.
+    RiskReason, "at-risk reason" { Quiet => "quiet", Dissatisfied => "dissatisfied" }
+);
+vocabulary!(
     ActivityKind, "activity kind" {
         Call => "call", Visit => "visit", Email => "email", Meeting => "meeting", Message => "message", Note => "note"
     }

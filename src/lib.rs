@@ -10,6 +10,7 @@ pub mod output;
 pub mod parse;
 pub mod playbook;
 pub mod rules;
+pub mod segments;
 pub mod store;
 pub mod timeline;
 pub mod transfer;

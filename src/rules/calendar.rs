@@ -9,12 +9,18 @@ pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
+/// Calendar months back, day clamped to month end: 2027-03-31 − 1 month = 2027-02-28.
+pub fn sub_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN)
+}
+
 pub(crate) fn add_days(date: NaiveDate, days: u32) -> NaiveDate {
     date.checked_add_days(Days::new(days.into()))
         .unwrap_or(NaiveDate::MAX)
 }
 
-pub(crate) fn sub_days(date: NaiveDate, days: u32) -> NaiveDate {
+pub fn sub_days(date: NaiveDate, days: u32) -> NaiveDate {
     date.checked_sub_days(Days::new(days.into()))
         .unwrap_or(NaiveDate::MIN)
 }

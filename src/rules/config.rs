@@ -16,6 +16,8 @@ const DEFAULTS_NAME: &str = "assets/rules.toml (built in)";
 /// Ten years: further out than any sales forecast, and small enough that date
 /// arithmetic never leaves the calendar.
 const MAX_MONTHS: u32 = 120;
+/// The same ten years, in days.
+const MAX_DAYS: u32 = 3660;
 
 /// The resolved, validated rule set the engine runs on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,6 +31,48 @@ pub struct Rules {
     pub stages: Vec<StageRule>,
     /// Revisit cadence in days, indexed by grade; `None` means no revisits.
     cadence: [Option<u32>; 5],
+    pub value_tiers: TierRules,
+    pub lifecycle: LifecycleRules,
+}
+
+/// How accounts are ranked into value tiers A–C.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierRules {
+    /// Revenue counts the deals won in this many months up to today.
+    pub window_months: u32,
+    pub mode: TierMode,
+}
+
+/// Where the tier boundaries fall in the ranking of accounts by revenue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierMode {
+    /// The first `a_percent` of the ranked accounts are A, up to `b_percent` B.
+    Rank { a_percent: u32, b_percent: u32 },
+    /// A until the accounts above bring `a_percent` of revenue, B until `b_percent`.
+    Share { a_percent: u32, b_percent: u32 },
+}
+
+impl TierMode {
+    /// The top share of accounts the Pareto headline speaks of, in percent.
+    pub fn headline_percent(self) -> u32 {
+        match self {
+            TierMode::Rank { a_percent, .. } => a_percent,
+            TierMode::Share { .. } => 20,
+        }
+    }
+}
+
+/// The thresholds of an account's lifecycle, purchase behaviour and risk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LifecycleRules {
+    /// An account whose first win is this recent is `new`.
+    pub new_within_days: u32,
+    /// A win in this many months keeps an account `active`; behaviour counts wins in it.
+    pub active_within_months: u32,
+    /// At least this many wins in that window make a buyer `frequent`.
+    pub frequent_wins: u32,
+    /// An account we still work with is at risk after this many days without activity.
+    pub quiet_days: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +179,35 @@ struct FileLayer {
     cadence_days: CadenceLayer,
     reminders: RemindersLayer,
     stages: BTreeMap<String, Spanned<StageLayer>>,
+    value_tiers: TiersLayer,
+    lifecycle: LifecycleLayer,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct TiersLayer {
+    window_months: Opt<u32>,
+    mode: Opt<TierModeName>,
+    rank_a_percent: Opt<u32>,
+    rank_b_percent: Opt<u32>,
+    share_a_percent: Opt<u32>,
+    share_b_percent: Opt<u32>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum TierModeName {
+    Rank,
+    Share,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct LifecycleLayer {
+    new_within_days: Opt<u32>,
+    active_within_months: Opt<u32>,
+    frequent_wins: Opt<u32>,
+    quiet_days: Opt<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -218,6 +291,25 @@ impl<'a> Loc<'a> {
 struct Val<'a, T> {
     value: T,
     at: Loc<'a>,
+}
+
+fn in_range(
+    v: &Val<'_, u32>,
+    name: &str,
+    range: std::ops::RangeInclusive<u32>,
+    unit: &str,
+) -> Result<(), RulesError> {
+    if range.contains(&v.value) {
+        return Ok(());
+    }
+    Err(v.at.error(
+        format!("{name} = {} is out of range", v.value),
+        format!(
+            "use a number of {unit} from {} to {}",
+            range.start(),
+            range.end()
+        ),
+    ))
 }
 
 impl<'a> Source<'a> {
@@ -337,6 +429,68 @@ impl<'a> Overlay<'a> {
             close_warning_days: self.key(|l| &l.reminders.close_warning_days).value,
             stages: self.stages()?,
             cadence,
+            value_tiers: self.value_tiers()?,
+            lifecycle: self.lifecycle()?,
+        })
+    }
+
+    fn value_tiers(&self) -> Result<TierRules, RulesError> {
+        let window = self.key(|l| &l.value_tiers.window_months);
+        in_range(&window, "window_months", 1..=MAX_MONTHS, "months")?;
+        let mode = self.key(|l| &l.value_tiers.mode).value;
+        let (prefix, a, b) = match mode {
+            TierModeName::Rank => (
+                "rank",
+                self.key(|l| &l.value_tiers.rank_a_percent),
+                self.key(|l| &l.value_tiers.rank_b_percent),
+            ),
+            TierModeName::Share => (
+                "share",
+                self.key(|l| &l.value_tiers.share_a_percent),
+                self.key(|l| &l.value_tiers.share_b_percent),
+            ),
+        };
+        in_range(&a, &format!("{prefix}_a_percent"), 1..=100, "percent")?;
+        in_range(&b, &format!("{prefix}_b_percent"), 1..=100, "percent")?;
+        if b.value < a.value {
+            return Err(a.at.blame(b.at).error(
+                format!(
+                    "{prefix}_b_percent = {} is less than {prefix}_a_percent = {}",
+                    b.value, a.value
+                ),
+                "tier B reaches further down the ranking than tier A: a <= b",
+            ));
+        }
+        let (a_percent, b_percent) = (a.value, b.value);
+        Ok(TierRules {
+            window_months: window.value,
+            mode: match mode {
+                TierModeName::Rank => TierMode::Rank {
+                    a_percent,
+                    b_percent,
+                },
+                TierModeName::Share => TierMode::Share {
+                    a_percent,
+                    b_percent,
+                },
+            },
+        })
+    }
+
+    fn lifecycle(&self) -> Result<LifecycleRules, RulesError> {
+        let new = self.key(|l| &l.lifecycle.new_within_days);
+        let active = self.key(|l| &l.lifecycle.active_within_months);
+        let frequent = self.key(|l| &l.lifecycle.frequent_wins);
+        let quiet = self.key(|l| &l.lifecycle.quiet_days);
+        in_range(&new, "new_within_days", 1..=MAX_DAYS, "days")?;
+        in_range(&active, "active_within_months", 1..=MAX_MONTHS, "months")?;
+        in_range(&frequent, "frequent_wins", 1..=1000, "wins")?;
+        in_range(&quiet, "quiet_days", 1..=MAX_DAYS, "days")?;
+        Ok(LifecycleRules {
+            new_within_days: new.value,
+            active_within_months: active.value,
+            frequent_wins: frequent.value,
+            quiet_days: quiet.value,
         })
     }
 

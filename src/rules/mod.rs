@@ -6,6 +6,6 @@ mod calendar;
 mod config;
 mod engine;
 
-pub use calendar::add_months;
-pub use config::{Rules, RulesError, StageRule};
+pub use calendar::{add_months, sub_days, sub_months};
+pub use config::{LifecycleRules, Rules, RulesError, StageRule, TierMode, TierRules};
 pub use engine::{Evaluation, GradeChange, ReminderOp, evaluate, grade, is_stale};

@@ -1,0 +1,77 @@
+//! The reports of SPEC §4, as plain functions over the facts the store reads:
+//! where the pipeline leaks (funnel), what it will bring (forecast), how near
+//! deals are (grades), who matters most (abc), who needs care (lifecycle) and
+//! how each salesperson does (owners). No SQL, no terminal; `today` and the
+//! period are parameters.
+
+mod abc;
+mod forecast;
+mod funnel;
+mod grades;
+mod lifecycle;
+mod owners;
+
+pub use abc::{Abc, AbcRow, TierTotal, abc};
+pub use forecast::{ForecastRow, forecast};
+pub use funnel::{Funnel, FunnelRow, funnel};
+pub use grades::{GradeRow, grades};
+pub use lifecycle::{AtRiskRow, LifecycleReport, LifecycleRow, lifecycle};
+pub use owners::{OwnerRow, owners};
+
+use chrono::NaiveDate;
+
+use crate::domain::{Behaviour, Grade, Id, Lifecycle, Money, RiskReason, ValueTier};
+
+/// A deal as the reports read it: every deal that is not deleted, open or closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DealFact {
+    pub id: Id,
+    pub stage: String,
+    pub grade: Grade,
+    pub amount: Money,
+    pub expected_close: Option<NaiveDate>,
+    pub owner: String,
+    /// The day it was won or lost.
+    pub closed_on: Option<NaiveDate>,
+    /// Sat in its stage too long with no activity (the engine's stale flag).
+    pub stale: bool,
+}
+
+/// One stage change of a deal, from its history. `from` is `None` for the
+/// row written when the deal was created in `to`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageMove {
+    pub deal: Id,
+    pub on: NaiveDate,
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// An account as the ABC and lifecycle reports read it: its stored segments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountStanding {
+    pub name: String,
+    pub owner: String,
+    /// Won in the value-tier window.
+    pub revenue: Money,
+    pub tier: Option<ValueTier>,
+    pub lifecycle: Lifecycle,
+    pub behaviour: Behaviour,
+    /// Empty when not at risk.
+    pub risks: Vec<RiskReason>,
+    /// Days since its latest activity (or since it was added).
+    pub quiet_days: i64,
+}
+
+/// The days a report covers, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    pub fn contains(self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+}
