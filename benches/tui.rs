@@ -296,7 +296,6 @@ fn query_times(store: &Store) -> Vec<(String, Duration)> {
         out.push((format!("{what} → {rows} rows"), median(&mut runs)));
     };
     let page = |filter: DealFilter| DealFilter {
-        text: Some(String::new()),
         limit: Some(PAGE),
         ..filter
     };

@@ -9,6 +9,8 @@ pub mod ics;
 pub mod output;
 pub mod parse;
 pub mod playbook;
+pub mod query;
+pub mod reports;
 pub mod rules;
 pub mod segments;
 pub mod store;

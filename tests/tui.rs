@@ -438,7 +438,7 @@ fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
     let created = app
         .store
         .deals(&DealFilter {
-            text: Some("ERP 二期".into()),
+            query: tierdeck::query::Query::parse("ERP 二期", "me").unwrap(),
             ..DealFilter::default()
         })
         .unwrap();
@@ -470,8 +470,8 @@ fn an_account_opens_with_its_contacts_and_deals() {
     let account = app.accounts.rows[0].clone();
     app.update(Action::Open);
     let detail = app.account_detail.clone().expect("Enter opens the account");
-    assert_eq!(detail.account.id, account.id);
-    assert!(detail.deals.iter().all(|r| r.deal.account_id == account.id));
+    assert_eq!(detail.account.id, account.account.id);
+    assert!(detail.deals.iter().all(|r| r.deal.account_id == account.account.id));
     insta::assert_snapshot!("account_detail_zh-cn_80x24", render(&app, 80, 24).backend());
     app.update(Action::Back);
     assert!(app.account_detail.is_none());
@@ -613,7 +613,7 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
     type_text(&mut app, "港澳台");
     app.settle();
     assert!(app.accounts.total > 0 && app.accounts.total < everyone);
-    assert!(app.accounts.rows.iter().all(|a| a.region == "港澳台"));
+    assert!(app.accounts.rows.iter().all(|a| a.account.region == "港澳台"));
     press(&mut app, &[Action::Back]);
     assert_eq!(app.accounts.total, everyone, "Esc clears the filter");
     press(&mut app, &[Action::SortNext]);
@@ -621,7 +621,7 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
         .accounts
         .rows
         .iter()
-        .map(|a| a.kind.to_string())
+        .map(|a| a.account.kind.to_string())
         .collect();
     let mut sorted = kinds.clone();
     sorted.sort();
@@ -631,7 +631,7 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
         .accounts
         .rows
         .iter()
-        .map(|a| a.kind.to_string())
+        .map(|a| a.account.kind.to_string())
         .collect();
     sorted.reverse();
     assert_eq!(reversed, sorted, "and the other way round");
@@ -642,7 +642,7 @@ fn the_account_form_checks_names_picks_values_and_saves() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
     app.update(Action::Show(View::Accounts));
-    let taken = app.accounts.rows[0].name.clone();
+    let taken = app.accounts.rows[0].account.name.clone();
     let form = |app: &App| match &app.popup {
         Some(Popup::Form(form)) => form.clone(),
         other => panic!("the form should be open, got {other:?}"),

@@ -1,10 +1,14 @@
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
+use super::segments::SegmentArgs;
 use super::{CliResult, Context, vocab};
-use crate::domain::{Account, AccountKind, Contact, ProductTier, Satisfaction};
+use crate::domain::{
+    AccountKind, Behaviour, Contact, Lifecycle, Money, ProductTier, RiskReason, Satisfaction,
+    ValueTier,
+};
 use crate::output::{Format, Table};
-use crate::store::{AccountFilter, AccountPatch, NewAccount};
+use crate::store::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount, Standing};
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
@@ -18,9 +22,15 @@ pub enum AccountCommand {
         fields: AccountFields,
     },
     /// List accounts
+    /// List accounts; filter by segment terms and flags, or count them by a segment
     List {
         #[arg(long)]
         owner: Option<String>,
+        #[command(flatten)]
+        segments: SegmentArgs,
+        /// Sort by this column, best value tier first for `tier`
+        #[arg(long, value_enum, default_value_t = SortArg::Name)]
+        sort: SortArg,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -75,6 +85,12 @@ struct AccountJson<'a> {
     updated_at: String,
     updated_by: &'a str,
     version: i64,
+    revenue_minor: Money,
+    value_tier: Option<ValueTier>,
+    lifecycle: Lifecycle,
+    behaviour: Behaviour,
+    at_risk: &'a [RiskReason],
+    last_activity: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     contacts: Option<Vec<ContactJson<'a>>>,
 }
@@ -91,7 +107,8 @@ struct ContactJson<'a> {
 }
 
 impl<'a> AccountJson<'a> {
-    fn new(a: &'a Account, contacts: Option<&'a [Contact]>) -> Self {
+    fn new(row: &'a AccountRow, contacts: Option<&'a [Contact]>) -> Self {
+        let (a, standing) = (&row.account, &row.standing);
         AccountJson {
             id: a.id.to_string(),
             name: &a.name,
@@ -107,6 +124,12 @@ impl<'a> AccountJson<'a> {
             updated_at: a.meta.updated_at.to_rfc3339(),
             updated_by: &a.meta.updated_by,
             version: a.meta.version,
+            revenue_minor: standing.revenue,
+            value_tier: standing.tier,
+            lifecycle: standing.lifecycle,
+            behaviour: standing.behaviour,
+            at_risk: &standing.risks,
+            last_activity: standing.last_activity.map(|d| d.to_string()),
             contacts: contacts.map(|cs| {
                 cs.iter()
                     .map(|c| ContactJson {
@@ -166,22 +189,39 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             );
             Ok(())
         }
-        AccountCommand::List { owner, format } => {
-            let accounts = ctx.store.accounts(&AccountFilter {
+        AccountCommand::List {
+            owner,
+            segments,
+            sort,
+            format,
+        } => {
+            let filter = AccountFilter {
                 owner,
+                query: segments.query(ctx)?,
+                sort: sort.into(),
                 ..AccountFilter::default()
-            })?;
+            };
+            if let Some(by) = segments.group_by {
+                let groups = ctx.store.account_groups(&filter, by)?;
+                return super::segments::print_groups(ctx, format, by, &groups, false);
+            }
+            let accounts = ctx.store.accounts(&filter)?;
             let json: Vec<AccountJson<'_>> =
                 accounts.iter().map(|a| AccountJson::new(a, None)).collect();
+            if format == Format::Table && accounts.is_empty() {
+                println!("{}", ctx.catalog.get("msg.no_records"));
+                return Ok(());
+            }
             ctx.print(format, accounts_table(ctx, &accounts), &json)
         }
         AccountCommand::Show { id, format } => {
             let id = ctx.store.find_account(&id)?;
-            let account = ctx.store.account(id)?;
+            let row = ctx.store.account_row(id)?;
+            let (account, standing) = (&row.account, &row.standing);
             let contacts = ctx.store.contacts_of(id)?;
             match format {
                 Format::Json => {
-                    crate::output::print_json(&AccountJson::new(&account, Some(&contacts)))?
+                    crate::output::print_json(&AccountJson::new(&row, Some(&contacts)))?
                 }
                 _ => {
                     let c = &ctx.catalog;
@@ -210,11 +250,25 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                         ),
                         ("col.owner", account.owner.clone()),
                         ("col.notes", account.notes.clone()),
+                        ("col.value_tier", tier_cell(standing)),
+                        ("col.revenue", standing.revenue.to_string()),
+                        (
+                            "col.lifecycle",
+                            c.word("lifecycle", standing.lifecycle.as_str()),
+                        ),
+                        (
+                            "col.behaviour",
+                            c.word("behaviour", standing.behaviour.as_str()),
+                        ),
+                        ("col.at_risk", risk_cell(ctx, standing)),
                     ];
                     for (key, value) in rows {
                         fields.push(vec![c.get(key).to_string(), value]);
                     }
                     print!("{}", fields.render(ctx.width));
+                    if let Some(tier) = standing.tier {
+                        println!("\n{}", crate::playbook::for_tier(tier.as_str(), c.lang()));
+                    }
                     if !contacts.is_empty() {
                         println!();
                         let mut table = Table::new(
@@ -247,35 +301,93 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
     }
 }
 
-fn accounts_table(ctx: &Context, accounts: &[Account]) -> Table {
+fn accounts_table(ctx: &Context, accounts: &[AccountRow]) -> Table {
     let c = &ctx.catalog;
     let mut table = Table::new(
         [
             "col.id",
             "col.name",
+            "col.tier",
+            "col.revenue",
+            "col.lifecycle",
             "col.kind",
             "col.industry",
             "col.region",
-            "col.channel",
-            "col.satisfaction",
             "col.owner",
+            "col.at_risk",
         ]
         .iter()
         .map(|k| c.get(k).to_string())
         .collect::<Vec<_>>(),
-    );
-    for a in accounts {
+    )
+    .right_align(3);
+    for row in accounts {
+        let (a, s) = (&row.account, &row.standing);
         table.push(vec![
             a.id.short(),
             a.name.clone(),
-            c.get(&format!("account_kind.{}", a.kind)).to_string(),
+            tier_cell(s),
+            s.revenue.to_string(),
+            c.word("lifecycle", s.lifecycle.as_str()),
+            c.word("account_kind", a.kind.as_str()),
             a.industry.clone(),
             a.region.clone(),
-            a.channel.clone(),
-            c.get(&format!("satisfaction.{}", a.satisfaction))
-                .to_string(),
             a.owner.clone(),
+            risk_cell(ctx, s),
         ]);
     }
     table
+}
+
+fn tier_cell(s: &Standing) -> String {
+    s.tier.map(|t| t.to_string()).unwrap_or_else(|| "-".into())
+}
+
+/// Why an account is at risk, in words: "no activity for 73 days; dissatisfied".
+pub(super) fn risk_cell(ctx: &Context, s: &Standing) -> String {
+    let quiet = s
+        .last_activity
+        .map(|day| (ctx.today() - day).num_days().to_string());
+    s.risks
+        .iter()
+        .map(|r| match (r, &quiet) {
+            (RiskReason::Quiet, Some(days)) => {
+                ctx.catalog.fmt("risk.quiet_days", &[("days", days)])
+            }
+            _ => ctx.catalog.word("risk", r.as_str()),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The sort orders `account list` offers.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum SortArg {
+    Name,
+    Tier,
+    Lifecycle,
+    Kind,
+    Industry,
+    Region,
+    Channel,
+    Owner,
+    ProductTier,
+    Satisfaction,
+}
+
+impl From<SortArg> for AccountSort {
+    fn from(sort: SortArg) -> AccountSort {
+        match sort {
+            SortArg::Name => AccountSort::Name,
+            SortArg::Tier => AccountSort::ValueTier,
+            SortArg::Lifecycle => AccountSort::Lifecycle,
+            SortArg::Kind => AccountSort::Kind,
+            SortArg::Industry => AccountSort::Industry,
+            SortArg::Region => AccountSort::Region,
+            SortArg::Channel => AccountSort::Channel,
+            SortArg::Owner => AccountSort::Owner,
+            SortArg::ProductTier => AccountSort::ProductTier,
+            SortArg::Satisfaction => AccountSort::Satisfaction,
+        }
+    }
 }

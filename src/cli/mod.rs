@@ -6,6 +6,8 @@
 mod accounts;
 mod deals;
 mod reminders;
+mod reports;
+mod segments;
 mod transfer;
 mod views;
 
@@ -75,6 +77,8 @@ pub enum Command {
     Import(transfer::ImportArgs),
     /// Export every table as CSV (re-importable) or JSON
     Export(transfer::ExportArgs),
+    /// Funnel, forecast, grades, ABC/Pareto, lifecycle or owner performance
+    Report(reports::ReportArgs),
 }
 
 /// How a command failed: a usage error (exit 2) or anything else (exit 1).
@@ -311,6 +315,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Remind(cmd) => reminders::run(&mut ctx, cmd),
         Command::Import(args) => transfer::import(&mut ctx, args),
         Command::Export(args) => transfer::export(&ctx, args),
+        Command::Report(args) => reports::run(&ctx, args),
     }
 }
 

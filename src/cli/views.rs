@@ -1,6 +1,7 @@
 use clap::Args;
 use serde::Serialize;
 
+use super::segments::SegmentArgs;
 use super::{CliResult, Context, vocab};
 use crate::domain::{Grade, Need};
 use crate::output::{Format, Table};
@@ -24,6 +25,8 @@ pub struct ListArgs {
     /// Only deals whose expected close date has passed
     #[arg(long)]
     slipped: bool,
+    #[command(flatten)]
+    segments: SegmentArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -163,13 +166,19 @@ struct ChangeJson {
 }
 
 pub fn list(ctx: &Context, args: ListArgs) -> CliResult {
-    let rows = ctx.store.deals(&DealFilter {
+    let filter = DealFilter {
         grade: args.grade,
         stage: args.stage,
         owner: args.owner,
         slipped_only: args.slipped,
+        query: args.segments.query(ctx)?,
         ..DealFilter::default()
-    })?;
+    };
+    if let Some(by) = args.segments.group_by {
+        let groups = ctx.store.deal_groups(&filter, by)?;
+        return super::segments::print_groups(ctx, args.format, by, &groups, true);
+    }
+    let rows = ctx.store.deals(&filter)?;
     let currency = ctx.store.currency()?;
     let json: Vec<DealJson> = rows.iter().map(|r| DealJson::new(r, &currency)).collect();
     if args.format == Format::Table && rows.is_empty() {

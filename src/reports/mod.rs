@@ -37,13 +37,12 @@ pub struct DealFact {
     pub stale: bool,
 }
 
-/// One stage change of a deal, from its history. `from` is `None` for the
-/// row written when the deal was created in `to`.
+/// One stage change of a deal, from its history: its first is the stage the
+/// deal was created in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageMove {
     pub deal: Id,
     pub on: NaiveDate,
-    pub from: Option<String>,
     pub to: String,
 }
 

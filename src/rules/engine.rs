@@ -146,14 +146,30 @@ pub fn is_stale(
     today: NaiveDate,
 ) -> bool {
     deal.is_open()
-        && rules
-            .stage(&deal.stage)
-            .and_then(|s| s.stale_after_days)
-            .is_some_and(|days| {
-                let since =
-                    last_activity.map_or(deal.stage_entered_on, |a| a.max(deal.stage_entered_on));
-                (today - since).num_days() > i64::from(days)
-            })
+        && stale_in(
+            &deal.stage,
+            deal.stage_entered_on,
+            last_activity,
+            rules,
+            today,
+        )
+}
+
+/// [`is_stale`] for an open deal known only by its stage and dates.
+pub fn stale_in(
+    stage: &str,
+    stage_entered_on: NaiveDate,
+    last_activity: Option<NaiveDate>,
+    rules: &Rules,
+    today: NaiveDate,
+) -> bool {
+    rules
+        .stage(stage)
+        .and_then(|s| s.stale_after_days)
+        .is_some_and(|days| {
+            let since = last_activity.map_or(stage_entered_on, |a| a.max(stage_entered_on));
+            (today - since).num_days() > i64::from(days)
+        })
 }
 
 fn decide_grade(deal: &Deal, rules: &Rules, today: NaiveDate) -> (Grade, Option<GradeChange>) {

@@ -8,4 +8,4 @@ mod engine;
 
 pub use calendar::{add_months, sub_days, sub_months};
 pub use config::{LifecycleRules, Rules, RulesError, StageRule, TierMode, TierRules};
-pub use engine::{Evaluation, GradeChange, ReminderOp, evaluate, grade, is_stale};
+pub use engine::{Evaluation, GradeChange, ReminderOp, evaluate, grade, is_stale, stale_in};

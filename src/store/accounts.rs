@@ -1,6 +1,11 @@
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-use super::rows::{self, ACCOUNT_COLUMNS, CONTACT_COLUMNS};
+use super::filter::Conditions;
+use super::segments::{STANDING_COLUMNS, Standing, read_standing};
+use crate::query::Query;
+
+use super::rows::{self, ACCOUNT_COLUMN_COUNT, ACCOUNT_COLUMNS, CONTACT_COLUMNS};
 use super::{Result, Store, StoreError, Table, Writer, values};
 use crate::domain::{Account, AccountKind, Contact, Id, ProductTier, RowMeta, Satisfaction};
 
@@ -33,11 +38,19 @@ pub struct AccountPatch {
     pub expected_version: Option<i64>,
 }
 
+/// An account as lists show it: with the segments the engine worked out.
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub account: Account,
+    pub standing: Standing,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct AccountFilter {
     pub owner: Option<String>,
-    /// Text found in the name, the industry, the region or a contact's name.
-    pub text: Option<String>,
+    /// Segment terms, and text found in the name, the industry, the region
+    /// or a contact's name.
+    pub query: Query,
     pub sort: AccountSort,
     pub descending: bool,
     /// A window of the result, for views that show only what fits.
@@ -51,40 +64,46 @@ pub struct AccountFilter {
 pub enum AccountSort {
     #[default]
     Name,
+    ValueTier,
+    Lifecycle,
     Kind,
     Industry,
     Region,
     Channel,
     Owner,
+    ProductTier,
+    Satisfaction,
 }
 
 impl AccountSort {
-    pub const ALL: [AccountSort; 6] = [
+    pub const ALL: [AccountSort; 10] = [
         AccountSort::Name,
+        AccountSort::ValueTier,
+        AccountSort::Lifecycle,
         AccountSort::Kind,
         AccountSort::Industry,
         AccountSort::Region,
         AccountSort::Channel,
         AccountSort::Owner,
+        AccountSort::ProductTier,
+        AccountSort::Satisfaction,
     ];
 
     fn column(self) -> &'static str {
         match self {
             AccountSort::Name => "name COLLATE NOCASE",
+            AccountSort::ValueTier => "revenue_minor",
+            AccountSort::Lifecycle => "lifecycle",
             AccountSort::Kind => "kind",
             AccountSort::Industry => "industry",
             AccountSort::Region => "region",
             AccountSort::Channel => "channel",
             AccountSort::Owner => "owner",
+            AccountSort::ProductTier => "product_tier",
+            AccountSort::Satisfaction => "satisfaction",
         }
     }
 }
-
-/// The filter of an account list: `?1` the owner, `?2` a `LIKE` pattern
-/// whose name and contact hits are in `temp.filter_hits`.
-const ACCOUNT_CONDITIONS: &str = " AND (?1 IS NULL OR owner = ?1)
-    AND (?2 IS NULL OR industry LIKE ?2 ESCAPE '\\' OR region LIKE ?2 ESCAPE '\\'
-         OR id IN (SELECT account_id FROM temp.filter_hits))";
 
 impl Store {
     pub fn add_account(&mut self, new: NewAccount) -> Result<Id> {
@@ -135,6 +154,7 @@ impl Store {
                 ..account.meta.clone()
             };
             write_account(w, &account, &meta, account.meta.version)?;
+            super::segments::resegment_account(w, id)?;
             get_account(w.conn(), id)
         })
     }
@@ -143,41 +163,95 @@ impl Store {
         get_account(&self.conn, id)
     }
 
-    pub fn accounts(&self, filter: &AccountFilter) -> Result<Vec<Account>> {
+    pub fn accounts(&self, filter: &AccountFilter) -> Result<Vec<AccountRow>> {
         let direction = if filter.descending { "DESC" } else { "ASC" };
         let order = match filter.sort {
             AccountSort::Name => format!("name COLLATE NOCASE {direction}"),
+            // Best tier first: the tier follows revenue, which has the index.
+            AccountSort::ValueTier => {
+                let reverse = if filter.descending { "ASC" } else { "DESC" };
+                format!("revenue_minor {reverse}, name COLLATE NOCASE {reverse}")
+            }
             other => format!(
                 "{} {direction}, name COLLATE NOCASE {direction}",
                 other.column()
             ),
         };
+        let mut c = self.account_conditions(filter)?;
         let sql = format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts
-             WHERE deleted_at IS NULL{} ORDER BY {order} LIMIT ?3 OFFSET ?4",
-            ACCOUNT_CONDITIONS
+            "SELECT {ACCOUNT_COLUMNS}, {STANDING_COLUMNS} FROM accounts
+             WHERE deleted_at IS NULL{} ORDER BY {order} LIMIT ? OFFSET ?",
+            c.sql
         );
         let limit = filter
             .limit
             .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
-        let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
-        let pattern = self.find_text(filter.text.as_deref())?;
+        c.args.push(Value::Integer(limit));
+        c.args.push(Value::Integer(
+            i64::try_from(filter.offset).unwrap_or(i64::MAX),
+        ));
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt
-            .query_map(params![filter.owner, pattern, limit, offset], rows::account)?
+            .query_map(params_from_iter(c.args), |row| {
+                Ok(AccountRow {
+                    account: rows::account(row)?,
+                    standing: read_standing(row, ACCOUNT_COLUMN_COUNT)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
     /// How many accounts [`Store::accounts`] would list without its window.
     pub fn count_accounts(&self, filter: &AccountFilter) -> Result<usize> {
-        let sql =
-            format!("SELECT count(*) FROM accounts WHERE deleted_at IS NULL{ACCOUNT_CONDITIONS}");
-        let pattern = self.find_text(filter.text.as_deref())?;
+        let c = self.account_conditions(filter)?;
+        let sql = format!(
+            "SELECT count(*) FROM accounts WHERE deleted_at IS NULL{}",
+            c.sql
+        );
         let count: i64 = self
             .conn
-            .query_row(&sql, params![filter.owner, pattern], |r| r.get(0))?;
+            .query_row(&sql, params_from_iter(c.args), |r| r.get(0))?;
         Ok(usize::try_from(count).unwrap_or(0))
+    }
+
+    /// One account with its segments.
+    pub fn account_row(&self, id: Id) -> Result<AccountRow> {
+        let standing = self
+            .conn
+            .query_row(
+                &format!("SELECT {STANDING_COLUMNS} FROM accounts WHERE id = ?1"),
+                [id],
+                |row| read_standing(row, 0),
+            )
+            .optional()?;
+        Ok(AccountRow {
+            account: self.account(id)?,
+            standing: standing.ok_or_else(|| StoreError::NotFound {
+                what: "account",
+                given: id.short(),
+            })?,
+        })
+    }
+
+    /// The owner, the terms and the text of an account list; the text's
+    /// name and contact hits are in `temp.filter_hits`.
+    pub(super) fn account_conditions(&self, filter: &AccountFilter) -> Result<Conditions> {
+        let mut c = Conditions::default();
+        if let Some(owner) = &filter.owner {
+            c.sql.push_str(" AND owner = ?");
+            c.args.push(Value::Text(owner.clone()));
+        }
+        self.account_terms(&filter.query, &mut c)?;
+        if let Some(pattern) = self.find_text(Some(&filter.query.text))? {
+            c.sql.push_str(
+                " AND (industry LIKE ? ESCAPE '\\' OR region LIKE ? ESCAPE '\\'
+                   OR id IN (SELECT account_id FROM temp.filter_hits))",
+            );
+            c.args.push(Value::Text(pattern.clone()));
+            c.args.push(Value::Text(pattern));
+        }
+        Ok(c)
     }
 
     pub fn contacts_of(&self, account: Id) -> Result<Vec<Contact>> {

@@ -5,6 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::V
 
 use super::accounts::conflict;
 use super::engine::{refresh_deals, touch_today};
+use super::filter::Conditions;
 use super::rows::{self, ACTIVITY_COLUMNS, DEAL_COLUMN_COUNT, DEAL_COLUMNS, HISTORY_COLUMNS};
 use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
@@ -12,6 +13,7 @@ use crate::domain::{
     Activity, ActivityKind, Deal, Grade, HistoryEntry, HistoryField, Id, LOST, Money, Need, Pin,
     Reminder, RowMeta, WON,
 };
+use crate::query::Query;
 use crate::rules;
 
 #[derive(Debug, Clone)]
@@ -48,9 +50,9 @@ pub struct DealFilter {
     /// Won and lost deals too, when no stage is asked for.
     pub all_stages: bool,
     pub slipped_only: bool,
-    /// Text found in the title, the account's name or one of its contacts'
-    /// names (ignoring ASCII case).
-    pub text: Option<String>,
+    /// Segment terms, and text found in the title, the account's name or one
+    /// of its contacts' names (ignoring ASCII case).
+    pub query: Query,
     /// A window of the result, for views that show only what fits.
     pub offset: usize,
     pub limit: Option<usize>,
@@ -340,7 +342,7 @@ impl Store {
     }
 
     /// The `AND …` conditions of a filter over `deals d`, with their arguments.
-    fn deal_conditions(&self, filter: &DealFilter) -> Result<(String, Vec<Value>)> {
+    pub(super) fn deal_conditions(&self, filter: &DealFilter) -> Result<(String, Vec<Value>)> {
         let mut sql = String::new();
         let mut args: Vec<Value> = Vec::new();
         match filter.stage.as_deref() {
@@ -364,7 +366,11 @@ impl Store {
             sql.push_str(" AND d.owner = ?");
             args.push(Value::Text(owner.clone()));
         }
-        if let Some(pattern) = self.find_text(filter.text.as_deref())? {
+        let mut terms = Conditions::default();
+        self.deal_terms(&filter.query, &mut terms)?;
+        sql.push_str(&terms.sql);
+        args.extend(terms.args);
+        if let Some(pattern) = self.find_text(Some(&filter.query.text))? {
             sql.push_str(
                 " AND (d.title LIKE ? ESCAPE '\\'
                    OR d.account_id IN (SELECT account_id FROM temp.filter_hits))",

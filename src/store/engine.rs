@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, params};
 
 use super::rows::{self, DEAL_COLUMN_COUNT, DEAL_COLUMNS, REMINDER_COLUMNS};
+use super::segments::{resegment_account, resegment_all};
 use super::values::{self, get_opt_day};
 use super::{Result, SETTING_ENGINE_DAY, Store, Writer, set_setting, setting};
 use crate::domain::{Deal, Grade, HistoryField, Id, Reminder, ReminderStatus};
@@ -130,6 +131,7 @@ pub(super) fn refresh_deals(w: &Writer<'_>, ids: &[Id]) -> Result<Vec<GradeChang
     Ok(changes)
 }
 
+#[derive(Clone, Copy)]
 pub(super) enum Scope {
     All,
     Deal(Id),
@@ -217,6 +219,18 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
         }
         for op in eval.reminder_ops {
             apply(w, deal.id, op)?;
+        }
+    }
+    match scope {
+        Scope::All => resegment_all(w)?,
+        Scope::Deal(id) => {
+            let account: Option<Id> = conn
+                .prepare_cached("SELECT account_id FROM deals WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?;
+            if let Some(account) = account {
+                resegment_account(w, account)?;
+            }
         }
     }
     Ok(changes)

@@ -9,9 +9,12 @@ mod accounts;
 mod deals;
 mod engine;
 mod error;
+mod filter;
 mod reminders;
+mod reports;
 mod rows;
 mod schema;
+mod segments;
 mod transfer;
 mod values;
 
@@ -26,12 +29,15 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 use crate::domain::{Id, RowMeta};
 use crate::rules::Rules;
 
-pub use accounts::{AccountFilter, AccountPatch, AccountSort, NewAccount};
+pub use accounts::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount};
 pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
 pub use engine::GradeChangeRow;
 pub use error::StoreError;
+pub use filter::Group;
 pub use reminders::{DueFilter, ReminderPage, ReminderRow};
+pub use reports::ReportSet;
 pub use schema::latest_version;
+pub use segments::Standing;
 pub use transfer::{DemoSummary, ExportFormat, ImportKind, ImportSummary};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,10 +1,13 @@
 use chrono::{Days, NaiveDate};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
 use super::engine::close_reminder;
+use super::filter::Conditions;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, values};
 use crate::domain::{Grade, Id, Money, Reminder, ReminderKind, ReminderStatus};
+use crate::query::Query;
 
 /// Which pending reminders to list, relative to the effective date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,18 +40,11 @@ pub(super) const MANUAL_NOTE_PREFIX: &str = "manual:";
 /// A window of the agenda, optionally filtered by text.
 #[derive(Debug, Clone, Default)]
 pub struct ReminderPage {
-    pub text: Option<String>,
+    /// Segment terms, and text found in the deal's title or its account.
+    pub query: Query,
     pub offset: usize,
     pub limit: usize,
 }
-
-/// Pending reminders of live deals: `?1` the last due day, `?2` the owner,
-/// `?3` a `LIKE` pattern for the deal's title, whose account hits are in
-/// `temp.filter_hits`.
-const REMINDER_CONDITIONS: &str = "r.deleted_at IS NULL AND r.status IN ('open', 'snoozed')
-    AND d.deleted_at IS NULL AND (?1 IS NULL OR r.due <= ?1) AND (?2 IS NULL OR d.owner = ?2)
-    AND (?3 IS NULL OR d.title LIKE ?3 ESCAPE '\\'
-         OR d.account_id IN (SELECT account_id FROM temp.filter_hits))";
 
 impl Store {
     pub fn reminders(&self, due: DueFilter, owner: Option<&str>) -> Result<Vec<ReminderRow>> {
@@ -123,34 +119,52 @@ impl Store {
         page: Option<&ReminderPage>,
     ) -> Result<Vec<ReminderRow>> {
         let (status, until) = self.due_bounds(due);
+        let mut c = Conditions::default();
+        if let Some(until) = until {
+            c.sql.push_str(" AND r.due <= ?");
+            c.args.push(Value::Text(values::day(until)));
+        }
+        if let Some(owner) = owner {
+            c.sql.push_str(" AND d.owner = ?");
+            c.args.push(Value::Text(owner.to_string()));
+        }
+        if let Some(page) = page {
+            self.deal_terms(&page.query, &mut c)?;
+            if let Some(pattern) = self.find_text(Some(&page.query.text))? {
+                c.sql.push_str(
+                    " AND (d.title LIKE ? ESCAPE '\\'
+                       OR d.account_id IN (SELECT account_id FROM temp.filter_hits))",
+                );
+                c.args.push(Value::Text(pattern));
+            }
+        }
         let sql = format!(
             "SELECT {REMINDER_COLUMNS}, d.title, a.name, d.grade, d.amount_minor, d.owner
              FROM reminders r
              JOIN deals d ON d.id = r.deal_id
              JOIN accounts a ON a.id = d.account_id
-             WHERE {REMINDER_CONDITIONS} AND r.status IN {status}
+             WHERE r.deleted_at IS NULL AND r.status IN {status} AND d.deleted_at IS NULL{}
              ORDER BY r.due, d.grade, d.title, r.id
-             LIMIT ?4 OFFSET ?5"
+             LIMIT ? OFFSET ?",
+            c.sql
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let n = REMINDER_COLUMN_COUNT;
         let limit = page.map_or(-1, |p| i64::try_from(p.limit).unwrap_or(i64::MAX));
         let offset = page.map_or(0, |p| i64::try_from(p.offset).unwrap_or(i64::MAX));
-        let pattern = self.find_text(page.and_then(|p| p.text.as_deref()))?;
+        c.args.push(Value::Integer(limit));
+        c.args.push(Value::Integer(offset));
         let rows = stmt
-            .query_map(
-                params![until.map(values::day), owner, pattern, limit, offset],
-                |row| {
-                    Ok(ReminderRow {
-                        reminder: rows::reminder(row)?,
-                        deal_title: row.get(n)?,
-                        account: row.get(n + 1)?,
-                        grade: row.get(n + 2)?,
-                        amount: row.get(n + 3)?,
-                        owner: row.get(n + 4)?,
-                    })
-                },
-            )?
+            .query_map(params_from_iter(c.args), |row| {
+                Ok(ReminderRow {
+                    reminder: rows::reminder(row)?,
+                    deal_title: row.get(n)?,
+                    account: row.get(n + 1)?,
+                    grade: row.get(n + 2)?,
+                    amount: row.get(n + 3)?,
+                    owner: row.get(n + 4)?,
+                })
+            })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

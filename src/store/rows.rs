@@ -18,6 +18,8 @@ fn meta(row: &Row<'_>, first: usize) -> rusqlite::Result<RowMeta> {
 pub const ACCOUNT_COLUMNS: &str = "id, name, kind, industry, region, channel, product_tier, \
      satisfaction, owner, notes, created_at, updated_at, updated_by, version, deleted_at";
 
+pub const ACCOUNT_COLUMN_COUNT: usize = 15;
+
 pub fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
         id: row.get(0)?,

@@ -166,14 +166,42 @@ CREATE INDEX accounts_by_channel ON accounts(channel, name COLLATE NOCASE) WHERE
 CREATE INDEX accounts_by_owner ON accounts(owner, name COLLATE NOCASE) WHERE deleted_at IS NULL;
 "#;
 
+/// An account's segments, worked out by the engine like a deal's grade and
+/// kept on its row so that lists filter and sort by them a page at a time.
+/// They are derived, not edited: writing them leaves version and updated_at.
+const V3: &str = r#"
+ALTER TABLE accounts ADD COLUMN revenue_minor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN value_tier TEXT;
+ALTER TABLE accounts ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'prospect';
+ALTER TABLE accounts ADD COLUMN behaviour TEXT NOT NULL DEFAULT 'never';
+-- Why it is at risk, comma separated; empty when it is not.
+ALTER TABLE accounts ADD COLUMN risks TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN last_activity TEXT;
+CREATE INDEX accounts_by_revenue ON accounts(revenue_minor, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+-- Re-tiering after one win touches only the accounts that cross a boundary.
+CREATE INDEX accounts_by_tier ON accounts(value_tier, revenue_minor) WHERE deleted_at IS NULL;
+CREATE INDEX accounts_by_lifecycle ON accounts(lifecycle, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE INDEX accounts_by_product_tier ON accounts(product_tier, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE INDEX accounts_by_satisfaction ON accounts(satisfaction, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE INDEX deals_won_by_account ON deals(account_id, closed_on, amount_minor)
+    WHERE deleted_at IS NULL AND stage = 'won';
+-- The reports read every deal's figures, and the funnel every stage change
+-- in deal order, off these indexes alone rather than the wide rows.
+CREATE INDEX deals_report ON deals(stage, grade, amount_minor, expected_close, closed_on,
+    stage_entered_on, last_activity, owner, id) WHERE deleted_at IS NULL;
+CREATE INDEX history_stage_moves ON history(deal_id, at, new) WHERE field = 'stage';
+CREATE INDEX reminders_open_revisits ON reminders(due, deal_id)
+    WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit';
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    2
+    3
 }
 
 #[cfg(test)]

@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::domain::{
-    AccountKind, ActivityKind, Grade, HistoryField, Id, Money, Need, ProductTier, ReminderKind,
-    ReminderStatus, Satisfaction,
+    AccountKind, ActivityKind, Behaviour, Grade, HistoryField, Id, Lifecycle, Money, Need,
+    ProductTier, ReminderKind, ReminderStatus, Satisfaction, ValueTier,
 };
 
 impl ToSql for Id {
@@ -61,7 +61,10 @@ text_vocabulary!(
     ActivityKind,
     ReminderKind,
     ReminderStatus,
-    HistoryField
+    HistoryField,
+    ValueTier,
+    Lifecycle,
+    Behaviour
 );
 
 pub fn moment(at: DateTime<Utc>) -> String {
@@ -106,14 +109,58 @@ pub fn parse_day(text: &str) -> FromSqlResult<NaiveDate> {
 
 /// Reads a `YYYY-MM-DD` column.
 pub fn get_day(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<NaiveDate> {
-    let text: String = row.get(idx)?;
-    parse_day(&text).map_err(|e| from_sql_error(idx, e))
+    let text = row
+        .get_ref(idx)?
+        .as_str()
+        .map_err(|e| from_sql_error(idx, e))?;
+    parse_day(text).map_err(|e| from_sql_error(idx, e))
 }
 
 pub fn get_opt_day(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveDate>> {
-    let text: Option<String> = row.get(idx)?;
-    text.map(|t| parse_day(&t).map_err(|e| from_sql_error(idx, e)))
+    let text = row
+        .get_ref(idx)?
+        .as_str_or_null()
+        .map_err(|e| from_sql_error(idx, e))?;
+    text.map(|t| parse_day(t).map_err(|e| from_sql_error(idx, e)))
         .transpose()
+}
+
+/// Reads a moment column as the day it fell on at `offset`, without building
+/// the moment: the reports read one per stage change in the history.
+pub fn get_local_day(
+    row: &rusqlite::Row<'_>,
+    idx: usize,
+    offset: chrono::FixedOffset,
+) -> rusqlite::Result<NaiveDate> {
+    let text = row
+        .get_ref(idx)?
+        .as_str()
+        .map_err(|e| from_sql_error(idx, e))?;
+    let b = text.as_bytes();
+    let clock = |at: usize| {
+        let digits = b.get(at..at + 2)?;
+        digits.iter().try_fold(0i32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + i32::from(c - b'0'))
+        })
+    };
+    let utc_day = text.get(..10).and_then(|day| parse_day(day).ok());
+    match (
+        utc_day,
+        clock(11),
+        clock(14),
+        clock(17),
+        text.ends_with('Z'),
+    ) {
+        (Some(day), Some(h), Some(m), Some(s), true) => {
+            let seconds = h * 3600 + m * 60 + s + offset.local_minus_utc();
+            Ok(day + chrono::Duration::days(i64::from(seconds.div_euclid(86_400))))
+        }
+        // Not the way we write moments: take the long way.
+        _ => Ok(parse_moment(text)
+            .map_err(|e| from_sql_error(idx, e))?
+            .with_timezone(&offset)
+            .date_naive()),
+    }
 }
 
 pub fn get_moment(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<DateTime<Utc>> {

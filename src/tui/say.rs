@@ -5,6 +5,7 @@
 use crate::domain::UnknownValue;
 use crate::i18n::{Catalog, Lang};
 use crate::parse::ParseError;
+use crate::query::QueryError;
 use crate::store::StoreError;
 
 pub trait Say {
@@ -37,6 +38,20 @@ impl Say for UnknownValue {
             "error.unknown_value",
             &[("given", &self.given), ("allowed", &self.allowed)],
         )
+    }
+}
+
+impl Say for QueryError {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            QueryError::Value { term, source } if c.lang() != Lang::En => {
+                format!("{term}: {}", source.say(c))
+            }
+            QueryError::Empty { term, key } if c.lang() != Lang::En => {
+                c.fmt("error.empty_term", &[("term", term), ("key", key)])
+            }
+            _ => self.to_string(),
+        }
     }
 }
 

@@ -33,7 +33,7 @@ impl App {
             None if self.view == View::Accounts => {
                 let account = match &self.account_detail {
                     Some(detail) => Some(&detail.account),
-                    None => self.accounts.current(),
+                    None => self.accounts.current().map(|row| &row.account),
                 };
                 match account {
                     Some(account) => Form::edit_account(account),

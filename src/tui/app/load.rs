@@ -3,6 +3,7 @@
 
 use super::{AccountDetail, App, Lane, LaneKey, View};
 use crate::domain::{Grade, Id, LOST, Money, WON};
+use crate::query::Query;
 use crate::store::{AccountFilter, DealFilter, DueFilter, ReminderPage};
 use crate::tui::paged::{PAGE, Paged};
 use crate::tui::say::Say;
@@ -77,6 +78,15 @@ impl App {
         if !self.filter_pending {
             return;
         }
+        match Query::parse(&self.filter, &self.store.session().user) {
+            Ok(query) => self.query = query,
+            // A half-typed term keeps the lists as they were until it is right.
+            Err(e) => {
+                self.filter_pending = false;
+                self.message = e.say(&self.catalog);
+                return;
+            }
+        }
         // Other text lists other rows: every list starts again at its top.
         self.forget_cursors();
         if let Err(e) = self.reload() {
@@ -89,41 +99,34 @@ impl App {
         !self.filter.trim().is_empty()
     }
 
-    /// The filter as the store takes it: `None` when nothing is typed.
-    pub(super) fn filter_text(&self) -> Option<String> {
-        let text = self.filter.trim();
-        (!text.is_empty()).then(|| text.to_string())
-    }
-
     pub(super) fn load_agenda(&mut self) -> crate::store::Result<()> {
         self.know_due_counts()?;
         let (overdue, due_today) = (self.overdue, self.due_today);
-        let text = self.filter_text();
+        let unfiltered = self.query.is_empty();
+        let mut page = ReminderPage {
+            query: self.query.clone(),
+            offset: 0,
+            limit: PAGE,
+        };
         let store = &self.store;
         self.agenda.load(
             |offset| {
-                store.reminders_page(
-                    DueFilter::Week,
-                    &ReminderPage {
-                        text: text.clone(),
-                        offset,
-                        limit: PAGE,
-                    },
-                )
+                page.offset = offset;
+                store.reminders_page(DueFilter::Week, &page)
             },
-            || match text {
+            || match unfiltered {
                 // Overdue and due today are kept for the status line already.
-                None => store
+                true => store
                     .count_upcoming(7)
                     .map(|upcoming| Some(overdue + due_today + upcoming)),
-                Some(_) => Ok(None),
+                false => Ok(None),
             },
         )
     }
 
     pub(super) fn load_accounts(&mut self) -> crate::store::Result<()> {
         let mut filter = AccountFilter {
-            text: self.filter_text(),
+            query: self.query.clone(),
             sort: self.accounts_sort,
             descending: self.accounts_descending,
             limit: Some(PAGE),
@@ -137,7 +140,7 @@ impl App {
                 filter.offset = offset;
                 store.accounts(&filter)
             },
-            || match (counted.text.is_some(), *kept) {
+            || match (!counted.query.is_empty(), *kept) {
                 (false, Some(total)) => Ok(Some(total)),
                 (false, None) => {
                     let total = store.count_accounts(&counted)?;
@@ -217,7 +220,7 @@ impl App {
         lane.count = count;
         lane.amount = amount;
         let mut filter = DealFilter {
-            text: self.filter_text(),
+            query: self.query.clone(),
             limit: Some(PAGE),
             ..DealFilter::default()
         };
@@ -227,7 +230,7 @@ impl App {
         }
         // Counting a filtered lane would search all of it: it is counted as
         // its pages come in instead.
-        let unfiltered = filter.text.is_none();
+        let unfiltered = filter.query.is_empty();
         let store = &self.store;
         lane.deals.load(
             |offset| {

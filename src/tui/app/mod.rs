@@ -12,9 +12,10 @@ use chrono::NaiveDate;
 use super::form::Form;
 use super::keys::Action;
 use super::paged::Paged;
-use crate::domain::{Account, Grade, Id, Money};
+use crate::domain::{Grade, Id, Money};
 use crate::i18n::Catalog;
-use crate::store::{AccountSort, DealDetail, DealPatch, DealRow, ReminderRow, Store};
+use crate::query::Query;
+use crate::store::{AccountRow, AccountSort, DealDetail, DealPatch, DealRow, ReminderRow, Store};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
@@ -141,7 +142,7 @@ pub struct App {
     pub tiers: Vec<Lane>,
     pub tier_column: usize,
     pub agenda: Paged<ReminderRow>,
-    pub accounts: Paged<Account>,
+    pub accounts: Paged<AccountRow>,
     pub accounts_sort: AccountSort,
     pub accounts_descending: bool,
     pub detail: Option<DealDetail>,
@@ -153,6 +154,8 @@ pub struct App {
     pub message: String,
     /// The live filter over titles, accounts and contacts; `filtering` while it is typed.
     pub filter: String,
+    /// The filter as last applied: what the lists show.
+    pub query: Query,
     pub filtering: bool,
     /// Whether the board shows the won and lost columns too.
     pub show_closed: bool,
@@ -201,6 +204,7 @@ impl App {
             popup: None,
             message: String::new(),
             filter: String::new(),
+            query: Query::default(),
             filtering: false,
             show_closed: false,
             overdue: 0,
@@ -496,6 +500,7 @@ impl App {
             Action::Open => self.open()?,
             Action::Back if self.filtering => {
                 self.filter.clear();
+                self.query = Query::default();
                 self.filtering = false;
                 self.forget_cursors();
                 self.reread = Reread::View;
@@ -660,9 +665,9 @@ impl App {
     fn open(&mut self) -> Result<(), String> {
         self.detail_scroll = 0;
         if self.view == View::Accounts && self.account_detail.is_none() {
-            if let Some(account) = self.accounts.current() {
+            if let Some(row) = self.accounts.current() {
                 self.account_detail = Some(
-                    self.load_account(account.id)
+                    self.load_account(row.account.id)
                         .map_err(|e| e.say(&self.catalog))?,
                 );
             }

@@ -96,7 +96,8 @@ pub(super) fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Cell::from(format!("{}{mark}", c.get(key)))
     }))
     .style(Style::new().add_modifier(Modifier::BOLD));
-    let rows = app.accounts.rows.iter().map(|a| {
+    let rows = app.accounts.rows.iter().map(|row| {
+        let a = &row.account;
         let cells = [
             a.name.clone(),
             c.word("account_kind", a.kind.as_str()),

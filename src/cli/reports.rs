@@ -1,0 +1,300 @@
+//! `tierdeck report …`: the reports of SPEC §4 as tables, CSV or JSON.
+
+use clap::{Args, ValueEnum};
+
+use super::{CliResult, Context};
+use crate::domain::Money;
+use crate::output::{Format, Table};
+use crate::reports::Period;
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    report: ReportKind,
+    /// First day of the period (funnel and owners); default a year before --to
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day of the period; default today
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportKind {
+    /// Deals that reached each stage, conversion, win rate, days in stage
+    Funnel,
+    /// Open pipeline by month of expected close, weighted by stage
+    Forecast,
+    /// Open deals per grade, with slipped and stale counts
+    Grades,
+    /// Accounts ranked by revenue into value tiers, with the 80/20 headline
+    Abc,
+    /// Accounts per lifecycle, and those at risk with the reason
+    Lifecycle,
+    /// Each owner's wins, win rate, open pipeline and overdue revisits
+    Owners,
+}
+
+pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
+    let period = period(ctx, &args)?;
+    let c = &ctx.catalog;
+    let store = &ctx.store;
+    let format = args.format;
+    match args.report {
+        ReportKind::Funnel => {
+            let funnel = store.funnel(period)?;
+            let mut table = table(ctx, &["stage", "reached", "conversion", "median_days"]);
+            for row in &funnel.rows {
+                table.push([
+                    ctx.stage_label(&row.stage),
+                    row.reached.to_string(),
+                    percent(row.conversion),
+                    row.median_days
+                        .map(|d| format!("{d:.1}"))
+                        .unwrap_or_default(),
+                ]);
+            }
+            headline(
+                format,
+                c.fmt(
+                    "report.funnel_headline",
+                    &[
+                        ("from", &period.from.to_string()),
+                        ("to", &period.to.to_string()),
+                        ("rate", &percent(funnel.win_rate)),
+                        ("won", &funnel.won.to_string()),
+                        ("lost", &funnel.lost.to_string()),
+                    ],
+                ),
+            );
+            ctx.print(format, table, &funnel.rows)
+        }
+        ReportKind::Forecast => {
+            let rows = crate::reports::forecast(&store.deal_facts()?, store.rules());
+            let mut table = table(ctx, &["month", "deals", "amount", "weighted"]);
+            let today = ctx.today().format("%Y-%m").to_string();
+            for row in &rows {
+                let month = match &row.month {
+                    Some(m) if *m < today => c.fmt("report.slipped_month", &[("month", m)]),
+                    Some(m) => m.clone(),
+                    None => c.get("report.no_date").to_string(),
+                };
+                table.push([
+                    month,
+                    row.deals.to_string(),
+                    row.amount_minor.to_string(),
+                    row.weighted_minor.to_string(),
+                ]);
+            }
+            let sum = |f: fn(&crate::reports::ForecastRow) -> Money| {
+                Money(rows.iter().map(|r| f(r).minor()).sum())
+            };
+            table.push([
+                c.get("report.total").to_string(),
+                rows.iter().map(|r| r.deals).sum::<usize>().to_string(),
+                sum(|r| r.amount_minor).to_string(),
+                sum(|r| r.weighted_minor).to_string(),
+            ]);
+            ctx.print(format, table, &rows)
+        }
+        ReportKind::Grades => {
+            let rows = crate::reports::grades(&store.deal_facts()?, ctx.today());
+            let mut table = table(ctx, &["grade", "deals", "amount", "slipped", "stale"]);
+            for row in &rows {
+                table.push([
+                    row.grade.to_string(),
+                    row.deals.to_string(),
+                    row.amount_minor.to_string(),
+                    row.slipped.to_string(),
+                    row.stale.to_string(),
+                ]);
+            }
+            ctx.print(format, table, &rows)
+        }
+        ReportKind::Abc => {
+            let abc = store.abc()?;
+            if let Some(p) = abc.pareto {
+                headline(
+                    format,
+                    c.fmt(
+                        "report.pareto",
+                        &[
+                            ("percent", &p.top_percent.to_string()),
+                            ("top", &p.top.to_string()),
+                            ("ranked", &p.ranked.to_string()),
+                            ("share", &percent(Some(p.share))),
+                        ],
+                    ),
+                );
+            }
+            if format == Format::Table {
+                let mut tiers = table(ctx, &["value_tier", "accounts", "revenue", "share"]);
+                for t in &abc.tiers {
+                    tiers.push([
+                        t.tier.to_string(),
+                        t.accounts.to_string(),
+                        t.revenue_minor.to_string(),
+                        percent(Some(t.share)),
+                    ]);
+                }
+                println!("{}", tiers.render(ctx.width));
+            }
+            let mut table = table(ctx, &["account", "revenue", "value_tier", "cumulative"]);
+            for row in &abc.rows {
+                table.push([
+                    row.account.clone(),
+                    row.revenue_minor.to_string(),
+                    row.tier.to_string(),
+                    percent(Some(row.cumulative_share)),
+                ]);
+            }
+            if format == Format::Table && abc.rows.is_empty() {
+                println!("{}", c.get("report.no_revenue"));
+                return Ok(());
+            }
+            ctx.print(format, table, &abc.rows)
+        }
+        ReportKind::Lifecycle => {
+            let report = store.lifecycle_report()?;
+            let mut table = table(
+                ctx,
+                &[
+                    "lifecycle",
+                    "accounts",
+                    "revenue",
+                    "frequent",
+                    "occasional",
+                    "at_risk",
+                ],
+            );
+            for row in &report.rows {
+                table.push([
+                    c.word("lifecycle", row.lifecycle.as_str()),
+                    row.accounts.to_string(),
+                    row.revenue_minor.to_string(),
+                    row.frequent.to_string(),
+                    row.occasional.to_string(),
+                    row.at_risk.to_string(),
+                ]);
+            }
+            if format != Format::Table {
+                return ctx.print(format, table, &report.rows);
+            }
+            print!("{}", table.render(ctx.width));
+            let columns = ["account", "lifecycle", "value_tier", "owner", "reason"];
+            let mut risky = figures_from(ctx, &columns, columns.len());
+            for row in &report.rows {
+                for a in &row.at_risk_accounts {
+                    let reasons: Vec<String> = a
+                        .reasons
+                        .iter()
+                        .map(|r| match r {
+                            crate::domain::RiskReason::Quiet => {
+                                c.fmt("risk.quiet_days", &[("days", &a.quiet_days.to_string())])
+                            }
+                            other => c.word("risk", other.as_str()),
+                        })
+                        .collect();
+                    risky.push([
+                        a.account.clone(),
+                        c.word("lifecycle", row.lifecycle.as_str()),
+                        a.tier.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+                        a.owner.clone(),
+                        reasons.join("; "),
+                    ]);
+                }
+            }
+            if !risky.is_empty() {
+                println!("\n{}", c.get("report.at_risk"));
+                print!("{}", risky.render(ctx.width));
+            }
+            Ok(())
+        }
+        ReportKind::Owners => {
+            let rows = store.owners_report(period)?;
+            let mut table = table(
+                ctx,
+                &[
+                    "owner",
+                    "won",
+                    "won_amount",
+                    "lost",
+                    "win_rate",
+                    "open_deals",
+                    "open_amount",
+                    "weighted",
+                    "overdue_revisits",
+                ],
+            );
+            for row in &rows {
+                table.push([
+                    if row.owner.is_empty() {
+                        "-".to_string()
+                    } else {
+                        row.owner.clone()
+                    },
+                    row.won.to_string(),
+                    row.won_amount_minor.to_string(),
+                    row.lost.to_string(),
+                    percent(row.win_rate),
+                    row.open_deals.to_string(),
+                    row.open_amount_minor.to_string(),
+                    row.weighted_minor.to_string(),
+                    row.overdue_revisits.to_string(),
+                ]);
+            }
+            ctx.print(format, table, &rows)
+        }
+    }
+}
+
+fn period(ctx: &Context, args: &ReportArgs) -> CliResult<Period> {
+    let default = ctx.store.default_period();
+    let to = args
+        .to
+        .as_deref()
+        .map(|d| ctx.date(d))
+        .transpose()?
+        .unwrap_or(default.to);
+    let from = match args.from.as_deref() {
+        Some(d) => ctx.date(d)?,
+        None => crate::rules::sub_months(to, ctx.store.rules().value_tiers.window_months),
+    };
+    if from > to {
+        return Err(super::Failure::Usage(format!(
+            "--from {from} is after --to {to}; give the first day of the period first"
+        )));
+    }
+    Ok(Period { from, to })
+}
+
+/// A table whose first column is text and the rest figures.
+fn table(ctx: &Context, columns: &[&str]) -> Table {
+    figures_from(ctx, columns, 1)
+}
+
+/// A table whose columns from `first` on are figures.
+fn figures_from(ctx: &Context, columns: &[&str], first: usize) -> Table {
+    let mut table = Table::new(
+        columns
+            .iter()
+            .map(|k| ctx.catalog.get(&format!("col.{k}")).to_string())
+            .collect::<Vec<_>>(),
+    );
+    for i in first..columns.len() {
+        table = table.right_align(i);
+    }
+    table
+}
+
+/// A line above the table, for people: CSV and JSON stay bare records.
+fn headline(format: Format, line: String) {
+    if format == Format::Table {
+        println!("{line}\n");
+    }
+}
+
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "-".to_string(), |s| format!("{:.1}%", s * 100.0))
+}

@@ -1,0 +1,210 @@
+//! A [`Query`] as SQL conditions, for the deal, account and reminder lists.
+
+use rusqlite::params_from_iter;
+use rusqlite::types::Value;
+
+use super::accounts::AccountFilter;
+use super::deals::DealFilter;
+use super::{Result, Store, StoreError};
+use crate::domain::{
+    AccountKind, Behaviour, Grade, Lifecycle, Money, ProductTier, Satisfaction, ValueTier,
+};
+use crate::query::{Dimension, Query};
+
+/// One value of a dimension with how many rows have it and their money:
+/// the deals' amount, or the accounts' revenue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// `None` for rows without a value (no value tier, no product tier).
+    pub value: Option<String>,
+    pub count: usize,
+    pub money: Money,
+}
+
+/// `AND …` conditions with their arguments, appended in order.
+#[derive(Default)]
+pub(super) struct Conditions {
+    pub sql: String,
+    pub args: Vec<Value>,
+}
+
+impl Conditions {
+    /// `AND column IN (?, …)` unless `values` is empty.
+    fn any_of<T: ToString>(&mut self, column: &str, values: &[T]) {
+        if values.is_empty() {
+            return;
+        }
+        let marks = vec!["?"; values.len()].join(", ");
+        self.sql.push_str(&format!(" AND {column} IN ({marks})"));
+        self.args
+            .extend(values.iter().map(|v| Value::Text(v.to_string())));
+    }
+}
+
+impl Store {
+    /// The deals a filter lists, counted and totalled by `by`.
+    pub fn deal_groups(&self, filter: &DealFilter, by: Dimension) -> Result<Vec<Group>> {
+        let column = match by {
+            Dimension::Grade => "d.grade".to_string(),
+            Dimension::Stage => "d.stage".to_string(),
+            Dimension::Owner => "d.owner".to_string(),
+            other => format!("a.{}", account_column(other)),
+        };
+        let (conditions, args) = self.deal_conditions(filter)?;
+        let sql = format!(
+            "SELECT {column}, count(*), coalesce(sum(d.amount_minor), 0)
+             FROM deals d JOIN accounts a ON a.id = d.account_id
+             WHERE d.deleted_at IS NULL{conditions} GROUP BY 1"
+        );
+        self.groups(&sql, args, by)
+    }
+
+    /// The accounts a filter lists, counted and their revenue totalled by `by`.
+    pub fn account_groups(&self, filter: &AccountFilter, by: Dimension) -> Result<Vec<Group>> {
+        if by.of_deals() {
+            return Err(StoreError::Invalid(format!(
+                "accounts have no {0}; count deals by it with `tierdeck list --group-by {0}`",
+                by.key()
+            )));
+        }
+        let column = match by {
+            Dimension::Owner => "owner",
+            other => account_column(other),
+        };
+        let c = self.account_conditions(filter)?;
+        let sql = format!(
+            "SELECT {column}, count(*), coalesce(sum(revenue_minor), 0)
+             FROM accounts WHERE deleted_at IS NULL{} GROUP BY 1",
+            c.sql
+        );
+        self.groups(&sql, c.args, by)
+    }
+
+    fn groups(&self, sql: &str, args: Vec<Value>, by: Dimension) -> Result<Vec<Group>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let mut groups = stmt
+            .query_map(params_from_iter(args), |r| {
+                Ok(Group {
+                    value: r.get(0)?,
+                    count: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+                    money: r.get(2)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        // Closed vocabularies in their own order; free text by money, most first.
+        let rank = |value: &Option<String>| -> Option<usize> {
+            let v = value.as_deref()?;
+            match by {
+                Dimension::Grade => position_of(Grade::ALL, v),
+                Dimension::Tier => position_of(ValueTier::ALL, v),
+                Dimension::Kind => position_of(AccountKind::ALL, v),
+                Dimension::ProductTier => position_of(ProductTier::ALL, v),
+                Dimension::Lifecycle => position_of(Lifecycle::ALL, v),
+                Dimension::Satisfaction => position_of(Satisfaction::ALL, v),
+                Dimension::Behaviour => position_of(Behaviour::ALL, v),
+                Dimension::Stage => self.rules.stages.iter().position(|s| s.id == v),
+                _ => None,
+            }
+        };
+        groups.sort_by(|x, y| {
+            let order = |g: &Group| (g.value.is_none(), rank(&g.value).unwrap_or(usize::MAX));
+            order(x)
+                .cmp(&order(y))
+                .then(y.money.cmp(&x.money))
+                .then(x.value.cmp(&y.value))
+        });
+        Ok(groups)
+    }
+
+    /// The query's terms on deals `d` (the free text is the caller's).
+    pub(super) fn deal_terms(&self, q: &Query, c: &mut Conditions) -> Result<()> {
+        self.deal_columns(q, "d.", c)?;
+        if q.has_account_terms() {
+            c.sql
+                .push_str(" AND d.account_id IN (SELECT id FROM accounts WHERE deleted_at IS NULL");
+            account_columns(q, "", c);
+            c.sql.push(')');
+        }
+        Ok(())
+    }
+
+    /// The query's terms on accounts: its own columns, and for grade and
+    /// stage terms, a deal of the account that has them (an open one unless
+    /// a stage is named). The owner is the account's.
+    pub(super) fn account_terms(&self, q: &Query, c: &mut Conditions) -> Result<()> {
+        account_columns(q, "", c);
+        c.any_of("owner", &q.owners);
+        if !(q.grades.is_empty() && q.stages.is_empty()) {
+            c.sql
+                .push_str(" AND id IN (SELECT account_id FROM deals WHERE deleted_at IS NULL");
+            if q.stages.is_empty() {
+                c.sql.push_str(" AND stage NOT IN ('won', 'lost')");
+            }
+            let deal_only = Query {
+                grades: q.grades.clone(),
+                stages: q.stages.clone(),
+                ..Query::default()
+            };
+            self.deal_columns(&deal_only, "", c)?;
+            c.sql.push(')');
+        }
+        Ok(())
+    }
+
+    fn deal_columns(&self, q: &Query, alias: &str, c: &mut Conditions) -> Result<()> {
+        c.any_of(&format!("{alias}grade"), &q.grades);
+        let stages = q
+            .stages
+            .iter()
+            .map(|s| self.stage_id(s))
+            .collect::<Result<Vec<_>>>()?;
+        c.any_of(&format!("{alias}stage"), &stages);
+        if alias == "d." {
+            c.any_of("d.owner", &q.owners);
+        }
+        Ok(())
+    }
+}
+
+/// Conditions on the columns of `accounts` (prefixed by `alias`).
+fn account_columns(q: &Query, alias: &str, c: &mut Conditions) {
+    c.any_of(&format!("{alias}value_tier"), &q.tiers);
+    c.any_of(&format!("{alias}kind"), &q.kinds);
+    c.any_of(&format!("{alias}industry COLLATE NOCASE"), &q.industries);
+    c.any_of(&format!("{alias}region COLLATE NOCASE"), &q.regions);
+    c.any_of(&format!("{alias}channel COLLATE NOCASE"), &q.channels);
+    c.any_of(&format!("{alias}product_tier"), &q.product_tiers);
+    c.any_of(&format!("{alias}lifecycle"), &q.lifecycles);
+    c.any_of(&format!("{alias}satisfaction"), &q.satisfactions);
+    c.any_of(&format!("{alias}behaviour"), &q.behaviours);
+    if q.at_risk {
+        c.sql.push_str(&format!(" AND {alias}risks <> ''"));
+    }
+    if !q.risks.is_empty() {
+        let each = format!("(',' || {alias}risks || ',') LIKE ?");
+        let any = vec![each.as_str(); q.risks.len()].join(" OR ");
+        c.sql.push_str(&format!(" AND ({any})"));
+        c.args
+            .extend(q.risks.iter().map(|r| Value::Text(format!("%,{r},%"))));
+    }
+}
+
+fn account_column(by: Dimension) -> &'static str {
+    match by {
+        Dimension::Tier => "value_tier",
+        Dimension::Kind => "kind",
+        Dimension::Industry => "industry",
+        Dimension::Region => "region",
+        Dimension::Channel => "channel",
+        Dimension::ProductTier => "product_tier",
+        Dimension::Lifecycle => "lifecycle",
+        Dimension::Satisfaction => "satisfaction",
+        Dimension::Behaviour => "behaviour",
+        // The deal's owner, for deals; the account's owner, for accounts.
+        Dimension::Grade | Dimension::Stage | Dimension::Owner => "owner",
+    }
+}
+
+fn position_of<T: ToString>(all: &[T], value: &str) -> Option<usize> {
+    all.iter().position(|x| x.to_string() == value)
+}

@@ -1,0 +1,186 @@
+//! The facts the reports are worked out from, read in one pass each and kept
+//! small: a report over 200,000 deals must not build 200,000 full rows.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::values::{self, get_opt_day};
+use super::{Result, Store};
+use crate::domain::{Grade, Id, WON};
+use crate::reports::{
+    self, Abc, AccountStanding, DealFact, ForecastRow, Funnel, GradeRow, LifecycleReport, OwnerRow,
+    Period, StageMove,
+};
+use crate::rules;
+
+/// Every report, as the TUI's Reports view shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSet {
+    pub period: Period,
+    pub funnel: Funnel,
+    pub forecast: Vec<ForecastRow>,
+    pub grades: Vec<GradeRow>,
+    pub abc: Abc,
+    pub lifecycle: LifecycleReport,
+    pub owners: Vec<OwnerRow>,
+}
+
+impl Store {
+    /// The period reports cover by default: the value-tier window up to today.
+    pub fn default_period(&self) -> Period {
+        let today = self.session.today;
+        Period {
+            from: rules::sub_months(today, self.rules.value_tiers.window_months),
+            to: today,
+        }
+    }
+
+    pub fn report_set(&self, period: Period) -> Result<ReportSet> {
+        let deals = self.deal_facts()?;
+        let accounts = self.account_standings()?;
+        Ok(ReportSet {
+            period,
+            funnel: self.funnel(period)?,
+            forecast: reports::forecast(&deals, &self.rules),
+            grades: reports::grades(&deals, self.session.today),
+            abc: self.abc_of(&accounts),
+            lifecycle: reports::lifecycle(&accounts),
+            owners: reports::owners(&deals, &self.overdue_by_owner(&deals)?, &self.rules, period),
+        })
+    }
+
+    pub fn funnel(&self, period: Period) -> Result<Funnel> {
+        Ok(reports::funnel(&self.stage_moves()?, &self.rules, period))
+    }
+
+    pub fn abc(&self) -> Result<Abc> {
+        Ok(self.abc_of(&self.account_standings()?))
+    }
+
+    fn abc_of(&self, accounts: &[AccountStanding]) -> Abc {
+        let mode = self.rules.value_tiers.mode;
+        reports::abc(accounts, mode, mode.headline_percent())
+    }
+
+    pub fn lifecycle_report(&self) -> Result<LifecycleReport> {
+        Ok(reports::lifecycle(&self.account_standings()?))
+    }
+
+    pub fn owners_report(&self, period: Period) -> Result<Vec<OwnerRow>> {
+        let deals = self.deal_facts()?;
+        Ok(reports::owners(
+            &deals,
+            &self.overdue_by_owner(&deals)?,
+            &self.rules,
+            period,
+        ))
+    }
+
+    /// Every deal that is not deleted, as the reports read it.
+    pub fn deal_facts(&self) -> Result<Vec<DealFact>> {
+        let today = self.session.today;
+        let mut stmt = self.conn.prepare(
+            "SELECT id, stage, grade, amount_minor, expected_close, owner, closed_on,
+                    stage_entered_on, last_activity
+             FROM deals INDEXED BY deals_report WHERE deleted_at IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut facts = Vec::new();
+        while let Some(row) = rows.next()? {
+            let stage: String = row.get(1)?;
+            let last_activity = get_opt_day(row, 8)?;
+            let open = stage != WON && stage != crate::domain::LOST;
+            let stale = open
+                && rules::stale_in(
+                    &stage,
+                    values::get_day(row, 7)?,
+                    last_activity,
+                    &self.rules,
+                    today,
+                );
+            facts.push(DealFact {
+                id: row.get(0)?,
+                grade: row.get::<_, Grade>(2)?,
+                amount: row.get(3)?,
+                expected_close: get_opt_day(row, 4)?,
+                owner: row.get(5)?,
+                closed_on: get_opt_day(row, 6)?,
+                stale,
+                stage,
+            });
+        }
+        Ok(facts)
+    }
+
+    /// Every stage change in the history, each on the user's own calendar
+    /// day, in deal and time order (which the funnel wants, off its index).
+    pub fn stage_moves(&self) -> Result<Vec<StageMove>> {
+        let offset = self.session.offset;
+        let mut stmt = self.conn.prepare(
+            "SELECT deal_id, at, new FROM history INDEXED BY history_stage_moves
+             WHERE field = 'stage' ORDER BY deal_id, at",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut moves = Vec::new();
+        while let Some(row) = rows.next()? {
+            moves.push(StageMove {
+                deal: row.get::<_, Id>(0)?,
+                on: values::get_local_day(row, 1, offset)?,
+                to: row.get(2)?,
+            });
+        }
+        Ok(moves)
+    }
+
+    /// Every account with its stored segments.
+    pub fn account_standings(&self) -> Result<Vec<AccountStanding>> {
+        let today = self.session.today;
+        let offset = self.session.offset;
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT name, owner, created_at, {} FROM accounts WHERE deleted_at IS NULL",
+            super::segments::STANDING_COLUMNS
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut accounts = Vec::new();
+        while let Some(row) = rows.next()? {
+            let standing = super::segments::read_standing(row, 3)?;
+            let added: NaiveDate = values::get_moment(row, 2)?
+                .with_timezone(&offset)
+                .date_naive();
+            let since = standing.last_activity.unwrap_or(added);
+            accounts.push(AccountStanding {
+                name: row.get(0)?,
+                owner: row.get(1)?,
+                revenue: standing.revenue,
+                tier: standing.tier,
+                lifecycle: standing.lifecycle,
+                behaviour: standing.behaviour,
+                risks: standing.risks,
+                quiet_days: (today - since).num_days().max(0),
+            });
+        }
+        Ok(accounts)
+    }
+
+    /// Open revisits due before today, per owner of the deal.
+    fn overdue_by_owner(&self, deals: &[DealFact]) -> Result<Vec<(String, usize)>> {
+        let owner_of: HashMap<Id, &str> = deals.iter().map(|d| (d.id, d.owner.as_str())).collect();
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT deal_id FROM reminders
+             WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit' AND due < ?1",
+        )?;
+        let mut rows = stmt.query([values::day(self.session.today)])?;
+        while let Some(row) = rows.next()? {
+            // A deleted deal is not among the facts, and its revisits are no one's.
+            if let Some(owner) = owner_of.get(&row.get::<_, Id>(0)?) {
+                *counts.entry(owner).or_default() += 1;
+            }
+        }
+        Ok(counts
+            .into_iter()
+            .map(|(owner, n)| (owner.to_string(), n))
+            .collect())
+    }
+}

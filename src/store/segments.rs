@@ -1,0 +1,262 @@
+//! Keeps every account's segments current, as the engine keeps deal grades:
+//! all of them once a day (and after imports), one account after a write that
+//! touches it. The decisions are the pure core's (`segments`); this reads the
+//! facts and writes the answers.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::values::{self, get_moment, get_opt_day};
+use super::{Result, Writer};
+use crate::domain::{Behaviour, Id, Lifecycle, Money, RiskReason, Satisfaction, ValueTier};
+use crate::segments::{self, AccountFacts, Segments, Thresholds};
+
+/// An account's segments as last worked out.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Standing {
+    /// Won in the value-tier window.
+    pub revenue: Money,
+    pub tier: Option<ValueTier>,
+    pub lifecycle: Lifecycle,
+    pub behaviour: Behaviour,
+    /// Empty when it is not at risk.
+    pub risks: Vec<RiskReason>,
+    pub last_activity: Option<NaiveDate>,
+}
+
+/// The stored segment columns of `accounts`, read by [`read_standing`].
+pub const STANDING_COLUMNS: &str =
+    "revenue_minor, value_tier, lifecycle, behaviour, risks, last_activity";
+
+pub fn read_standing(row: &Row<'_>, first: usize) -> rusqlite::Result<Standing> {
+    let risks: String = row.get(first + 4)?;
+    Ok(Standing {
+        revenue: row.get(first)?,
+        tier: row.get(first + 1)?,
+        lifecycle: row.get(first + 2)?,
+        behaviour: row.get(first + 3)?,
+        risks: risks.split(',').filter_map(|r| r.parse().ok()).collect(),
+        last_activity: get_opt_day(row, first + 5)?,
+    })
+}
+
+fn risks_text(risks: &[RiskReason]) -> String {
+    risks
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Works out every account's segments and tier for the effective date and
+/// writes those that changed.
+pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
+    let conn = w.conn();
+    let mut wins: HashMap<Id, Vec<(NaiveDate, Money)>> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT account_id, closed_on, amount_minor FROM deals
+         WHERE deleted_at IS NULL AND stage = 'won' AND closed_on IS NOT NULL",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let account: Id = row.get(0)?;
+        wins.entry(account)
+            .or_default()
+            .push((values::get_day(row, 1)?, row.get(2)?));
+    }
+    let open: HashSet<Id> = conn
+        .prepare(
+            "SELECT DISTINCT account_id FROM deals
+             WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost')",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut last_activity: HashMap<Id, NaiveDate> = HashMap::new();
+    let mut stmt = conn.prepare(
+        "SELECT account_id, max(at) FROM activities WHERE deleted_at IS NULL GROUP BY account_id",
+    )?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        last_activity.insert(row.get(0)?, local_day(w, get_moment(row, 1)?));
+    }
+
+    let mut stmt = conn.prepare(&format!(
+        "SELECT id, satisfaction, created_at, {STANDING_COLUMNS} FROM accounts
+         WHERE deleted_at IS NULL"
+    ))?;
+    let mut worked: Vec<(Id, Segments, Option<NaiveDate>, Standing)> = Vec::new();
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let id: Id = row.get(0)?;
+        let facts = AccountFacts {
+            wins: wins.remove(&id).unwrap_or_default(),
+            has_open_deals: open.contains(&id),
+            last_activity: last_activity.get(&id).copied(),
+            added_on: local_day(w, get_moment(row, 2)?),
+            satisfaction: row.get(1)?,
+        };
+        let segments = assess(w, &facts);
+        worked.push((id, segments, facts.last_activity, read_standing(row, 3)?));
+    }
+    let revenues: Vec<Money> = worked.iter().map(|(_, s, _, _)| s.revenue).collect();
+    let thresholds = Thresholds::from_revenues(&revenues, w.rules.value_tiers.mode);
+    for (id, segments, last_activity, stored) in worked {
+        let tier = thresholds.and_then(|t| t.tier(segments.revenue));
+        let standing = standing(segments, tier, last_activity);
+        if standing != stored {
+            save(w, id, &standing)?;
+        }
+    }
+    Ok(())
+}
+
+/// Works out one account's segments after a write that touched it; when its
+/// revenue moved, the tier boundaries may have moved for everyone.
+pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
+    let conn = w.conn();
+    let Some((satisfaction, created_at, stored)) = conn
+        .prepare_cached(&format!(
+            "SELECT satisfaction, created_at, {STANDING_COLUMNS} FROM accounts
+             WHERE id = ?1 AND deleted_at IS NULL"
+        ))?
+        .query_row([id], |row| {
+            Ok((
+                row.get::<_, Satisfaction>(0)?,
+                get_moment(row, 1)?,
+                read_standing(row, 2)?,
+            ))
+        })
+        .optional()?
+    else {
+        return Ok(());
+    };
+    let wins = conn
+        .prepare_cached(
+            "SELECT closed_on, amount_minor FROM deals
+             WHERE account_id = ?1 AND deleted_at IS NULL AND stage = 'won'
+               AND closed_on IS NOT NULL",
+        )?
+        .query_map([id], |row| Ok((values::get_day(row, 0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let has_open_deals: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM deals WHERE account_id = ?1 AND deleted_at IS NULL
+                AND stage NOT IN ('won', 'lost'))",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    let last: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(at) FROM activities WHERE account_id = ?1 AND deleted_at IS NULL",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    let last_activity = last
+        .map(|at| values::parse_moment(&at))
+        .transpose()
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+        })?
+        .map(|at| local_day(w, at));
+    let facts = AccountFacts {
+        wins,
+        has_open_deals,
+        last_activity,
+        added_on: local_day(w, created_at),
+        satisfaction,
+    };
+    let segments = assess(w, &facts);
+    let revenue_moved = segments.revenue != stored.revenue;
+    let standing = standing(segments, stored.tier, last_activity);
+    if standing != stored {
+        save(w, id, &standing)?;
+    }
+    if revenue_moved {
+        retier(w)?;
+    }
+    Ok(())
+}
+
+/// Puts every account in the tier its revenue now earns, touching only the
+/// accounts that cross a boundary (each query is a range of `accounts_by_tier`).
+fn retier(w: &Writer<'_>) -> Result<()> {
+    let conn = w.conn();
+    let revenues: Vec<Money> = conn
+        .prepare_cached(
+            "SELECT revenue_minor FROM accounts WHERE deleted_at IS NULL AND revenue_minor > 0",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let Some(t) = Thresholds::from_revenues(&revenues, w.rules.value_tiers.mode) else {
+        conn.prepare_cached(
+            "UPDATE accounts SET value_tier = NULL
+             WHERE deleted_at IS NULL AND value_tier IS NOT NULL",
+        )?
+        .execute([])?;
+        return Ok(());
+    };
+    let misplaced = [
+        "value_tier = 'A' AND revenue_minor < ?1",
+        "value_tier = 'B' AND (revenue_minor >= ?1 OR revenue_minor < ?2)",
+        "value_tier = 'C' AND (revenue_minor >= ?2 OR revenue_minor <= 0)",
+        "value_tier IS NULL AND revenue_minor > 0",
+    ];
+    for condition in misplaced {
+        conn.prepare_cached(&format!(
+            "UPDATE accounts SET value_tier = CASE
+                 WHEN revenue_minor >= ?1 THEN 'A' WHEN revenue_minor >= ?2 THEN 'B'
+                 WHEN revenue_minor > 0 THEN 'C' END
+             WHERE deleted_at IS NULL AND {condition}"
+        ))?
+        .execute(params![t.a, t.b])?;
+    }
+    Ok(())
+}
+
+fn assess(w: &Writer<'_>, facts: &AccountFacts) -> Segments {
+    segments::assess(
+        facts,
+        &w.rules.value_tiers,
+        &w.rules.lifecycle,
+        w.session.today,
+    )
+}
+
+fn standing(
+    segments: Segments,
+    tier: Option<ValueTier>,
+    last_activity: Option<NaiveDate>,
+) -> Standing {
+    Standing {
+        revenue: segments.revenue,
+        tier,
+        lifecycle: segments.lifecycle,
+        behaviour: segments.behaviour,
+        risks: segments.risks,
+        last_activity,
+    }
+}
+
+fn save(w: &Writer<'_>, id: Id, s: &Standing) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "UPDATE accounts SET revenue_minor = ?2, value_tier = ?3, lifecycle = ?4,
+                behaviour = ?5, risks = ?6, last_activity = ?7
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            s.revenue,
+            s.tier,
+            s.lifecycle,
+            s.behaviour,
+            risks_text(&s.risks),
+            s.last_activity.map(values::day)
+        ])?;
+    Ok(())
+}
+
+/// A moment as a day in the user's own calendar.
+fn local_day(w: &Writer<'_>, at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
+    at.with_timezone(&w.session.offset).date_naive()
+}
