@@ -72,6 +72,16 @@ fn main() {
         target: "< 0.5 s",
     });
 
+    for report in ["funnel", "forecast", "grades", "abc", "lifecycle", "owners"] {
+        let (took, out) = run(&db, &["report", report, "--format", "json"]);
+        let rows = out.lines().filter(|l| l.starts_with("  {")).count();
+        figures.push(Figure {
+            what: format!("report {report} --format json ({rows} rows)"),
+            measured: secs(took),
+            target: "< 1 s",
+        });
+    }
+
     let csv = dir.path().join("deals.csv");
     write_import_csv(&csv, 100_000);
     let (took, out) = run(

@@ -636,3 +636,50 @@ fn skipping_a_revisit_does_not_make_a_stale_deal_fresh_but_an_activity_does() {
     assert!(!after_visit.stale);
     assert_eq!(after_visit.last_activity, Some(day("2026-12-10")));
 }
+
+/// Every account's segments as the lists read them, by id.
+fn standings(store: &Store) -> Vec<(String, tierdeck::store::Standing, i64)> {
+    let mut rows: Vec<_> = store
+        .accounts(&tierdeck::store::AccountFilter::default())
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.account.id.to_string(), r.standing, r.account.meta.version))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    rows
+}
+
+#[test]
+fn segments_kept_after_each_write_equal_a_full_pass() {
+    let f = fixture();
+    let mut store = open(&f.path, "2026-11-23");
+    store.demo(120, 11, &mut |_, _| {}).unwrap();
+    let open_deals = store.deals(&DealFilter::default()).unwrap();
+    // Each win moves one account's revenue and may move every tier boundary.
+    for row in open_deals.iter().step_by(7).take(12) {
+        store.won(row.deal.id, Some(Money(12_345_600))).unwrap();
+    }
+    let kept = standings(&store);
+    store.regrade().unwrap();
+    let full = standings(&store);
+    assert_eq!(kept, full);
+
+    // The stored tiers are the ones the 80/20 rule gives the stored revenues.
+    let revenues: Vec<Money> = full.iter().map(|(_, s, _)| s.revenue).collect();
+    let thresholds = tierdeck::segments::Thresholds::from_revenues(
+        &revenues,
+        Rules::defaults().value_tiers.mode,
+    )
+    .expect("the demo has revenue");
+    for (_, s, version) in &full {
+        assert_eq!(s.tier, thresholds.tier(s.revenue));
+        // Segments are worked out, not edited: they leave the version alone.
+        assert_eq!(*version, 1);
+    }
+    let a = full
+        .iter()
+        .filter(|(_, s, _)| s.tier == Some(tierdeck::domain::ValueTier::A))
+        .count();
+    let ranked = revenues.iter().filter(|r| r.minor() > 0).count();
+    assert!(a >= ranked.div_ceil(5), "{a} of {ranked}");
+}

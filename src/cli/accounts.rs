@@ -90,7 +90,7 @@ struct AccountJson<'a> {
     lifecycle: Lifecycle,
     behaviour: Behaviour,
     at_risk: &'a [RiskReason],
-    last_activity: Option<String>,
+    quiet_since: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     contacts: Option<Vec<ContactJson<'a>>>,
 }
@@ -129,7 +129,7 @@ impl<'a> AccountJson<'a> {
             lifecycle: standing.lifecycle,
             behaviour: standing.behaviour,
             at_risk: &standing.risks,
-            last_activity: standing.last_activity.map(|d| d.to_string()),
+            quiet_since: standing.quiet_since.map(|d| d.to_string()),
             contacts: contacts.map(|cs| {
                 cs.iter()
                     .map(|c| ContactJson {
@@ -346,7 +346,7 @@ fn tier_cell(s: &Standing) -> String {
 /// Why an account is at risk, in words: "no activity for 73 days; dissatisfied".
 pub(super) fn risk_cell(ctx: &Context, s: &Standing) -> String {
     let quiet = s
-        .last_activity
+        .quiet_since
         .map(|day| (ctx.today() - day).num_days().to_string());
     s.risks
         .iter()

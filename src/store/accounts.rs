@@ -170,7 +170,7 @@ impl Store {
             // Best tier first: the tier follows revenue, which has the index.
             AccountSort::ValueTier => {
                 let reverse = if filter.descending { "ASC" } else { "DESC" };
-                format!("revenue_minor {reverse}, name COLLATE NOCASE {reverse}")
+                format!("revenue_minor {reverse}, name COLLATE NOCASE {direction}")
             }
             other => format!(
                 "{} {direction}, name COLLATE NOCASE {direction}",

@@ -148,7 +148,7 @@ impl Store {
             let added: NaiveDate = values::get_moment(row, 2)?
                 .with_timezone(&offset)
                 .date_naive();
-            let since = standing.last_activity.unwrap_or(added);
+            let since = standing.quiet_since.unwrap_or(added);
             accounts.push(AccountStanding {
                 name: row.get(0)?,
                 owner: row.get(1)?,

@@ -176,7 +176,8 @@ ALTER TABLE accounts ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'prospect';
 ALTER TABLE accounts ADD COLUMN behaviour TEXT NOT NULL DEFAULT 'never';
 -- Why it is at risk, comma separated; empty when it is not.
 ALTER TABLE accounts ADD COLUMN risks TEXT NOT NULL DEFAULT '';
-ALTER TABLE accounts ADD COLUMN last_activity TEXT;
+-- The day of its latest activity, or the day we first knew it: when it went quiet.
+ALTER TABLE accounts ADD COLUMN quiet_since TEXT;
 CREATE INDEX accounts_by_revenue ON accounts(revenue_minor, name COLLATE NOCASE) WHERE deleted_at IS NULL;
 -- Re-tiering after one win touches only the accounts that cross a boundary.
 CREATE INDEX accounts_by_tier ON accounts(value_tier, revenue_minor) WHERE deleted_at IS NULL;
@@ -185,11 +186,15 @@ CREATE INDEX accounts_by_product_tier ON accounts(product_tier, name COLLATE NOC
 CREATE INDEX accounts_by_satisfaction ON accounts(satisfaction, name COLLATE NOCASE) WHERE deleted_at IS NULL;
 CREATE INDEX deals_won_by_account ON deals(account_id, closed_on, amount_minor)
     WHERE deleted_at IS NULL AND stage = 'won';
--- The reports read every deal's figures, and the funnel every stage change
--- in deal order, off these indexes alone rather than the wide rows.
+-- The reports and the segment pass read every deal's figures, and the
+-- funnel every stage change in deal order, off these indexes alone rather
+-- than the wide rows.
 CREATE INDEX deals_report ON deals(stage, grade, amount_minor, expected_close, closed_on,
-    stage_entered_on, last_activity, owner, id) WHERE deleted_at IS NULL;
+    stage_entered_on, last_activity, owner, id, account_id, created_on) WHERE deleted_at IS NULL;
 CREATE INDEX history_stage_moves ON history(deal_id, at, new) WHERE field = 'stage';
+-- Activities logged on an account rather than a deal: its deals keep the rest.
+CREATE INDEX activities_without_deal ON activities(account_id, at)
+    WHERE deleted_at IS NULL AND deal_id IS NULL;
 CREATE INDEX reminders_open_revisits ON reminders(due, deal_id)
     WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit';
 "#;

@@ -3,14 +3,16 @@
 //! touches it. The decisions are the pure core's (`segments`); this reads the
 //! facts and writes the answers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::values::{self, get_moment, get_opt_day};
 use super::{Result, Writer};
-use crate::domain::{Behaviour, Id, Lifecycle, Money, RiskReason, Satisfaction, ValueTier};
+use crate::domain::{
+    Behaviour, Id, LOST, Lifecycle, Money, RiskReason, Satisfaction, ValueTier, WON,
+};
 use crate::segments::{self, AccountFacts, Segments, Thresholds};
 
 /// An account's segments as last worked out.
@@ -23,12 +25,14 @@ pub struct Standing {
     pub behaviour: Behaviour,
     /// Empty when it is not at risk.
     pub risks: Vec<RiskReason>,
-    pub last_activity: Option<NaiveDate>,
+    /// Its latest activity, or the day we first knew it: what "no activity
+    /// for N days" counts from.
+    pub quiet_since: Option<NaiveDate>,
 }
 
 /// The stored segment columns of `accounts`, read by [`read_standing`].
 pub const STANDING_COLUMNS: &str =
-    "revenue_minor, value_tier, lifecycle, behaviour, risks, last_activity";
+    "revenue_minor, value_tier, lifecycle, behaviour, risks, quiet_since";
 
 pub fn read_standing(row: &Row<'_>, first: usize) -> rusqlite::Result<Standing> {
     let risks: String = row.get(first + 4)?;
@@ -38,7 +42,7 @@ pub fn read_standing(row: &Row<'_>, first: usize) -> rusqlite::Result<Standing> 
         lifecycle: row.get(first + 2)?,
         behaviour: row.get(first + 3)?,
         risks: risks.split(',').filter_map(|r| r.parse().ok()).collect(),
-        last_activity: get_opt_day(row, first + 5)?,
+        quiet_since: get_opt_day(row, first + 5)?,
     })
 }
 
@@ -54,57 +58,70 @@ fn risks_text(risks: &[RiskReason]) -> String {
 /// writes those that changed.
 pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
     let conn = w.conn();
-    let mut wins: HashMap<Id, Vec<(NaiveDate, Money)>> = HashMap::new();
+    let mut deals: HashMap<Id, DealsOf> = HashMap::new();
     let mut stmt = conn.prepare(
-        "SELECT account_id, closed_on, amount_minor FROM deals
-         WHERE deleted_at IS NULL AND stage = 'won' AND closed_on IS NOT NULL",
+        "SELECT account_id, stage, closed_on, amount_minor, created_on, last_activity
+         FROM deals INDEXED BY deals_report WHERE deleted_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;
+    let mut last_activity: HashMap<Id, NaiveDate> = HashMap::new();
     while let Some(row) = rows.next()? {
         let account: Id = row.get(0)?;
-        wins.entry(account)
-            .or_default()
-            .push((values::get_day(row, 1)?, row.get(2)?));
+        // Each deal keeps the day of its latest activity: no need to read
+        // the million activities themselves.
+        if let Some(day) = get_opt_day(row, 5)? {
+            let last = last_activity.entry(account).or_insert(day);
+            *last = (*last).max(day);
+        }
+        let of = deals.entry(account).or_default();
+        let created = values::get_day(row, 4)?;
+        of.first = Some(of.first.map_or(created, |first| first.min(created)));
+        match row.get_ref(1)?.as_str().unwrap_or_default() {
+            WON => {
+                if let Some(day) = get_opt_day(row, 2)? {
+                    of.wins.push((day, row.get(3)?));
+                }
+            }
+            LOST => {}
+            _ => of.open = true,
+        }
     }
-    let open: HashSet<Id> = conn
-        .prepare(
-            "SELECT DISTINCT account_id FROM deals
-             WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost')",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut last_activity: HashMap<Id, NaiveDate> = HashMap::new();
     let mut stmt = conn.prepare(
-        "SELECT account_id, max(at) FROM activities WHERE deleted_at IS NULL GROUP BY account_id",
+        "SELECT account_id, max(at) FROM activities
+         WHERE deleted_at IS NULL AND deal_id IS NULL GROUP BY account_id",
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        last_activity.insert(row.get(0)?, local_day(w, get_moment(row, 1)?));
+        let day = local_day(w, get_moment(row, 1)?);
+        let last = last_activity.entry(row.get(0)?).or_insert(day);
+        *last = (*last).max(day);
     }
 
     let mut stmt = conn.prepare(&format!(
         "SELECT id, satisfaction, created_at, {STANDING_COLUMNS} FROM accounts
          WHERE deleted_at IS NULL"
     ))?;
-    let mut worked: Vec<(Id, Segments, Option<NaiveDate>, Standing)> = Vec::new();
+    let mut worked: Vec<(Id, Segments, NaiveDate, Standing)> = Vec::new();
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let id: Id = row.get(0)?;
+        let of = deals.remove(&id).unwrap_or_default();
         let facts = AccountFacts {
-            wins: wins.remove(&id).unwrap_or_default(),
-            has_open_deals: open.contains(&id),
+            wins: of.wins,
+            has_open_deals: of.open,
             last_activity: last_activity.get(&id).copied(),
-            added_on: local_day(w, get_moment(row, 2)?),
+            added_on: added_on(w, get_moment(row, 2)?, of.first),
             satisfaction: row.get(1)?,
         };
         let segments = assess(w, &facts);
-        worked.push((id, segments, facts.last_activity, read_standing(row, 3)?));
+        let quiet_since = facts.last_activity.unwrap_or(facts.added_on);
+        worked.push((id, segments, quiet_since, read_standing(row, 3)?));
     }
     let revenues: Vec<Money> = worked.iter().map(|(_, s, _, _)| s.revenue).collect();
     let thresholds = Thresholds::from_revenues(&revenues, w.rules.value_tiers.mode);
-    for (id, segments, last_activity, stored) in worked {
+    for (id, segments, quiet_since, stored) in worked {
         let tier = thresholds.and_then(|t| t.tier(segments.revenue));
-        let standing = standing(segments, tier, last_activity);
+        let standing = standing(segments, tier, quiet_since);
         if standing != stored {
             save(w, id, &standing)?;
         }
@@ -140,12 +157,18 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
         )?
         .query_map([id], |row| Ok((values::get_day(row, 0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let has_open_deals: bool = conn
+    let (has_open_deals, first_deal): (bool, Option<String>) = conn
         .prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM deals WHERE account_id = ?1 AND deleted_at IS NULL
-                AND stage NOT IN ('won', 'lost'))",
+            "SELECT coalesce(max(stage NOT IN ('won', 'lost')), 0), min(created_on) FROM deals
+             WHERE account_id = ?1 AND deleted_at IS NULL",
         )?
-        .query_row([id], |r| r.get(0))?;
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let first_deal = first_deal
+        .map(|day| values::parse_day(&day))
+        .transpose()
+        .map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        })?;
     let last: Option<String> = conn
         .prepare_cached(
             "SELECT max(at) FROM activities WHERE account_id = ?1 AND deleted_at IS NULL",
@@ -162,12 +185,13 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
         wins,
         has_open_deals,
         last_activity,
-        added_on: local_day(w, created_at),
+        added_on: added_on(w, created_at, first_deal),
         satisfaction,
     };
     let segments = assess(w, &facts);
     let revenue_moved = segments.revenue != stored.revenue;
-    let standing = standing(segments, stored.tier, last_activity);
+    let quiet_since = facts.last_activity.unwrap_or(facts.added_on);
+    let standing = standing(segments, stored.tier, quiet_since);
     if standing != stored {
         save(w, id, &standing)?;
     }
@@ -222,18 +246,14 @@ fn assess(w: &Writer<'_>, facts: &AccountFacts) -> Segments {
     )
 }
 
-fn standing(
-    segments: Segments,
-    tier: Option<ValueTier>,
-    last_activity: Option<NaiveDate>,
-) -> Standing {
+fn standing(segments: Segments, tier: Option<ValueTier>, quiet_since: NaiveDate) -> Standing {
     Standing {
         revenue: segments.revenue,
         tier,
         lifecycle: segments.lifecycle,
         behaviour: segments.behaviour,
         risks: segments.risks,
-        last_activity,
+        quiet_since: Some(quiet_since),
     }
 }
 
@@ -241,7 +261,7 @@ fn save(w: &Writer<'_>, id: Id, s: &Standing) -> Result<()> {
     w.conn()
         .prepare_cached(
             "UPDATE accounts SET revenue_minor = ?2, value_tier = ?3, lifecycle = ?4,
-                behaviour = ?5, risks = ?6, last_activity = ?7
+                behaviour = ?5, risks = ?6, quiet_since = ?7
              WHERE id = ?1",
         )?
         .execute(params![
@@ -251,9 +271,29 @@ fn save(w: &Writer<'_>, id: Id, s: &Standing) -> Result<()> {
             s.lifecycle,
             s.behaviour,
             risks_text(&s.risks),
-            s.last_activity.map(values::day)
+            s.quiet_since.map(values::day)
         ])?;
     Ok(())
+}
+
+/// What one account's deals say about it.
+#[derive(Default)]
+struct DealsOf {
+    wins: Vec<(NaiveDate, Money)>,
+    open: bool,
+    /// The day its first deal was created.
+    first: Option<NaiveDate>,
+}
+
+/// Since when we have known an account: its row's creation, or its first
+/// deal when that is earlier (a deal entered for a past day, or imported).
+fn added_on(
+    w: &Writer<'_>,
+    created_at: chrono::DateTime<chrono::Utc>,
+    first_deal: Option<NaiveDate>,
+) -> NaiveDate {
+    let created = local_day(w, created_at);
+    first_deal.map_or(created, |first| first.min(created))
 }
 
 /// A moment as a day in the user's own calendar.
