@@ -18,9 +18,17 @@ struct Entry {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct TierEntry {
+    en: String,
+    zh: String,
+    visit_days: u32,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Playbook {
     grade: BTreeMap<String, Entry>,
-    tier: BTreeMap<String, Entry>,
+    tier: BTreeMap<String, TierEntry>,
 }
 
 static PLAYBOOK: LazyLock<Playbook> = LazyLock::new(|| {
@@ -28,21 +36,28 @@ static PLAYBOOK: LazyLock<Playbook> = LazyLock::new(|| {
         .expect("assets/playbook.toml is valid; a unit test reads it")
 });
 
-fn pick(entry: Option<&Entry>, lang: Lang) -> &str {
-    entry.map_or("", |e| match lang {
-        Lang::En => e.en.as_str(),
-        Lang::ZhCn => e.zh.as_str(),
+fn pick<'a>(texts: Option<(&'a str, &'a str)>, lang: Lang) -> &'a str {
+    texts.map_or("", |(en, zh)| match lang {
+        Lang::En => en,
+        Lang::ZhCn => zh,
     })
 }
 
 /// The recommended handling of a deal of this grade.
 pub fn for_grade(grade: Grade, lang: Lang) -> &'static str {
-    pick(PLAYBOOK.grade.get(grade.as_str()), lang)
+    let entry = PLAYBOOK.grade.get(grade.as_str());
+    pick(entry.map(|e| (e.en.as_str(), e.zh.as_str())), lang)
 }
 
 /// The recommended handling of an account in value tier `tier` (`A`, `B`, `C`).
 pub fn for_tier(tier: &str, lang: Lang) -> &'static str {
-    pick(PLAYBOOK.tier.get(tier), lang)
+    let entry = PLAYBOOK.tier.get(tier);
+    pick(entry.map(|e| (e.en.as_str(), e.zh.as_str())), lang)
+}
+
+/// Days between contacts the handling of value tier `tier` implies.
+pub fn visit_days(tier: &str) -> Option<u32> {
+    PLAYBOOK.tier.get(tier).map(|t| t.visit_days)
 }
 
 #[cfg(test)]
@@ -67,5 +82,9 @@ mod tests {
             assert!(!for_tier(tier, Lang::En).is_empty(), "{tier}");
         }
         assert_eq!(for_tier("Z", Lang::En), "");
+        // Better tiers are visited more often.
+        let days: Vec<Option<u32>> = ["A", "B", "C"].iter().map(|t| visit_days(t)).collect();
+        assert!(days.windows(2).all(|w| w[0] < w[1]), "{days:?}");
+        assert!(days.iter().all(Option::is_some));
     }
 }

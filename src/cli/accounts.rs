@@ -267,7 +267,16 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                     }
                     print!("{}", fields.render(ctx.width));
                     if let Some(tier) = standing.tier {
-                        println!("\n{}", crate::playbook::for_tier(tier.as_str(), c.lang()));
+                        let tier = tier.as_str();
+                        let days = crate::playbook::visit_days(tier).unwrap_or_default();
+                        let advice = crate::playbook::for_tier(tier, c.lang());
+                        println!(
+                            "\n{}",
+                            c.fmt(
+                                "msg.tier_playbook",
+                                &[("tier", tier), ("advice", advice), ("days", &days.to_string())]
+                            )
+                        );
                     }
                     if !contacts.is_empty() {
                         println!();
