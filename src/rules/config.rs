@@ -798,6 +798,64 @@ mod tests {
     }
 
     #[test]
+    fn value_tiers_and_lifecycle_default_to_80_20_and_the_documented_days() {
+        let r = Rules::defaults();
+        assert_eq!(r.value_tiers.window_months, 12);
+        assert_eq!(
+            r.value_tiers.mode,
+            TierMode::Rank {
+                a_percent: 20,
+                b_percent: 50
+            }
+        );
+        assert_eq!(
+            r.lifecycle,
+            LifecycleRules {
+                new_within_days: 90,
+                active_within_months: 12,
+                frequent_wins: 4,
+                quiet_days: 60
+            }
+        );
+        let share = Rules::from_toml("[value_tiers]\nmode = \"share\"\n", "rules.toml").unwrap();
+        assert_eq!(
+            share.value_tiers.mode,
+            TierMode::Share {
+                a_percent: 80,
+                b_percent: 95
+            }
+        );
+    }
+
+    #[test]
+    fn bad_tier_and_lifecycle_settings_are_refused_at_their_line() {
+        let err = refused("[value_tiers]\nrank_a_percent = 60\n");
+        assert_eq!(err.line, Some(2));
+        assert_eq!(
+            err.reason,
+            "rank_b_percent = 50 is less than rank_a_percent = 60"
+        );
+        // Only the mode in use is checked against its pair.
+        assert!(Rules::from_toml("[value_tiers]\nshare_a_percent = 99\n", "r").is_ok());
+        let err = refused("[value_tiers]\nmode = \"share\"\nshare_a_percent = 99\n");
+        assert_eq!(err.line, Some(3));
+        let err = refused("[value_tiers]\nmode = \"top\"\n");
+        assert_eq!(err.line, Some(2));
+        assert!(err.reason.contains("unknown value"), "{}", err.reason);
+        let err = refused("\n[lifecycle]\nquiet_days = 0\n");
+        assert_eq!(
+            (err.line, err.reason.as_str()),
+            (Some(3), "quiet_days = 0 is out of range")
+        );
+        assert_eq!(err.hint, "use a number of days from 1 to 3660");
+        assert!(
+            refused("[value_tiers]\nwindow_months = 0\n")
+                .reason
+                .contains("out of range")
+        );
+    }
+
+    #[test]
     fn horizons_that_shrink_are_refused_at_the_users_line() {
         let err = refused("[grades]\na_within_months = 2\nb_within_months = 1\n");
         assert_eq!(err.line, Some(3));
