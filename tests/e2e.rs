@@ -87,15 +87,23 @@ impl Tmux {
     /// Polls the screen until it shows every one of `texts`; fails with the
     /// screen if it does not within [`PATIENCE`].
     fn wait_for(&self, what: &str, texts: &[&str]) -> String {
+        self.wait_until(&format!("{what} ({texts:?})"), |screen| {
+            texts.iter().all(|t| screen.contains(t))
+        })
+    }
+
+    /// Polls the screen until `shows` holds for it; fails with the screen
+    /// if it does not within [`PATIENCE`].
+    fn wait_until(&self, what: &str, shows: impl Fn(&str) -> bool) -> String {
         let started = Instant::now();
         loop {
             let screen = self.screen();
-            if texts.iter().all(|t| screen.contains(t)) {
+            if shows(&screen) {
                 return screen;
             }
             assert!(
                 started.elapsed() < PATIENCE,
-                "waited {PATIENCE:?} for {what} ({texts:?}); the screen shows:\n{screen}"
+                "waited {PATIENCE:?} for {what}; the screen shows:\n{screen}"
             );
             std::thread::sleep(Duration::from_millis(25));
         }
@@ -194,6 +202,17 @@ fn a_card_moved_on_the_board_with_the_keys_is_moved_in_the_database() {
         "the card in the next stage",
         &[&moved, &lead_header, &contacted_header],
     );
+
+    // The reports are worked out on a thread of their own; the loop picks
+    // them up and draws them without another key.
+    tmux.keys("5");
+    tmux.wait_until("the reports of the pipeline as it is now", |screen| {
+        ["Funnel", "Open deals by grade", "Weighted forecast"]
+            .iter()
+            .all(|t| screen.contains(t))
+            && !screen.contains("updating…")
+            && !screen.contains("Working out the reports")
+    });
 
     tmux.keys("q");
     let after = tmux.wait_for("the binary to exit", &[EXITED]);

@@ -363,7 +363,10 @@ fn segments_follow_time_and_writes() {
         "{shown}"
     );
     let shown = td.ok(DAY, &["--lang", "zh-CN", "account", "show", "Acme"]);
-    assert!(shown.contains("重点客户") && shown.contains("每 14 天"), "{shown}");
+    assert!(
+        shown.contains("重点客户") && shown.contains("每 14 天"),
+        "{shown}"
+    );
     // Winning C2 (2,000.00) makes Cato the top account. Three ranked:
     // ⌈0.6⌉ = 1 is A (Cato), ⌈1.5⌉ = 2 reach B (Acme), Bolt is C.
     let c2 = td.listed(DAY, "C2").expect("C2 is open")["id"]

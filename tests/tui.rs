@@ -5,10 +5,10 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use tierdeck::domain::{Grade, HistoryField, ReminderKind, ReminderStatus};
+use tierdeck::domain::{Grade, HistoryField, ReminderKind, ReminderStatus, ValueTier};
 use tierdeck::i18n::{Catalog, Lang};
 use tierdeck::rules::Rules;
-use tierdeck::store::{DealFilter, OpenMode, Session, Store};
+use tierdeck::store::{AccountRow, AccountSort, DealFilter, OpenMode, Session, Store};
 use tierdeck::tui::app::{App, Popup, View};
 use tierdeck::tui::keys::Action;
 use tierdeck::tui::render;
@@ -64,6 +64,7 @@ fn every_view_renders_in_both_languages_at_both_sizes() {
         let mut app = app(&dir, lang, false);
         for view in View::ALL {
             app.update(Action::Show(view));
+            app.wait_reports();
             for (w, h) in [(80, 24), (120, 40)] {
                 let name = format!("{view:?}_{}_{w}x{h}", lang.code()).to_lowercase();
                 insta::assert_snapshot!(name, render(&app, w, h).backend());
@@ -131,6 +132,7 @@ fn a_first_deal_on_an_empty_database_adds_its_account_too() {
 fn no_size_from_one_by_one_up_makes_drawing_panic() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
+    app.wait_reports();
     for view in View::ALL {
         app.update(Action::Show(view));
         for w in [1, 2, 5, 10, 30, 59, 60, 61, 79] {
@@ -471,7 +473,12 @@ fn an_account_opens_with_its_contacts_and_deals() {
     app.update(Action::Open);
     let detail = app.account_detail.clone().expect("Enter opens the account");
     assert_eq!(detail.account.id, account.account.id);
-    assert!(detail.deals.iter().all(|r| r.deal.account_id == account.account.id));
+    assert!(
+        detail
+            .deals
+            .iter()
+            .all(|r| r.deal.account_id == account.account.id)
+    );
     insta::assert_snapshot!("account_detail_zh-cn_80x24", render(&app, 80, 24).backend());
     app.update(Action::Back);
     assert!(app.account_detail.is_none());
@@ -613,28 +620,149 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
     type_text(&mut app, "港澳台");
     app.settle();
     assert!(app.accounts.total > 0 && app.accounts.total < everyone);
-    assert!(app.accounts.rows.iter().all(|a| a.account.region == "港澳台"));
+    assert!(
+        app.accounts
+            .rows
+            .iter()
+            .all(|a| a.account.region == "港澳台")
+    );
     press(&mut app, &[Action::Back]);
     assert_eq!(app.accounts.total, everyone, "Esc clears the filter");
+    // `o` walks every sort key in turn; each orders the rows in the store
+    // and marks its column's header, at both sizes.
+    let c = Catalog::new(Lang::ZhCn);
+    for (i, sort) in AccountSort::ALL.iter().enumerate().skip(1) {
+        press(&mut app, &[Action::SortNext]);
+        assert_eq!(app.accounts_sort, *sort);
+        let keys: Vec<Vec<String>> = app
+            .accounts
+            .rows
+            .iter()
+            .map(|r| sort_key(*sort, r))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted, "sorted by {sort:?}");
+        let marked = format!("{} ▲", c.get(sort_header(*sort)));
+        for (w, h) in [(80, 24), (120, 40)] {
+            let screen = render(&app, w, h).backend().to_string();
+            let header = screen.lines().nth(2).unwrap_or_default().replace(' ', "");
+            assert!(
+                header.contains(&marked.replace(' ', "")),
+                "{sort:?} ({i}) at {w}×{h}: {header}"
+            );
+        }
+    }
     press(&mut app, &[Action::SortNext]);
-    let kinds: Vec<String> = app
-        .accounts
-        .rows
-        .iter()
-        .map(|a| a.account.kind.to_string())
-        .collect();
-    let mut sorted = kinds.clone();
-    sorted.sort();
-    assert_eq!(kinds, sorted, "sorted by kind");
+    assert_eq!(app.accounts_sort, AccountSort::Name, "and round again");
+    press(
+        &mut app,
+        &[Action::SortNext, Action::SortNext, Action::SortNext],
+    );
+    assert_eq!(app.accounts_sort, AccountSort::Kind);
     press(&mut app, &[Action::SortReverse]);
-    let reversed: Vec<String> = app
+    let reversed: Vec<Vec<String>> = app
         .accounts
         .rows
         .iter()
-        .map(|a| a.account.kind.to_string())
+        .map(|r| sort_key(AccountSort::Kind, r))
         .collect();
+    let mut sorted = reversed.clone();
+    sorted.sort();
     sorted.reverse();
     assert_eq!(reversed, sorted, "and the other way round");
+    assert!(
+        render(&app, 80, 24)
+            .backend()
+            .to_string()
+            .contains("类型 ▼")
+    );
+}
+
+/// What the store sorts accounts by, for `sort`, as comparable text: the
+/// stored value, then the name (which breaks ties); SQLite's `NOCASE` folds
+/// ASCII only, and an empty value (`NULL`) comes first.
+fn sort_key(sort: AccountSort, row: &AccountRow) -> Vec<String> {
+    let (a, s) = (&row.account, &row.standing);
+    let value = match sort {
+        AccountSort::Name => String::new(),
+        // Best first: the most revenue, which the tier follows.
+        AccountSort::ValueTier => format!("{:020}", i64::MAX - s.revenue.minor()),
+        AccountSort::Lifecycle => s.lifecycle.to_string(),
+        AccountSort::Kind => a.kind.to_string(),
+        AccountSort::Industry => a.industry.clone(),
+        AccountSort::Region => a.region.clone(),
+        AccountSort::Channel => a.channel.clone(),
+        AccountSort::Owner => a.owner.clone(),
+        AccountSort::ProductTier => a.product_tier.map(|t| t.to_string()).unwrap_or_default(),
+        AccountSort::Satisfaction => a.satisfaction.to_string(),
+    };
+    vec![value, a.name.to_ascii_lowercase()]
+}
+
+/// The catalogue key of the header the sort marks.
+fn sort_header(sort: AccountSort) -> &'static str {
+    match sort {
+        AccountSort::Name => "col.name",
+        AccountSort::ValueTier => "col.tier",
+        AccountSort::Lifecycle => "col.lifecycle",
+        AccountSort::Kind => "col.kind",
+        AccountSort::Industry => "col.industry",
+        AccountSort::Region => "col.region",
+        AccountSort::Channel => "col.channel",
+        AccountSort::Owner => "col.owner",
+        AccountSort::ProductTier => "col.product_tier",
+        AccountSort::Satisfaction => "col.satisfaction",
+    }
+}
+
+#[test]
+fn accounts_sorted_by_value_tier_come_best_tier_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    // Revenue for a B and more tiers: win one deal each at two more accounts.
+    for amount in ["5000", "90000"] {
+        let deal = app.board[0].deals.rows[0].deal.id;
+        press(&mut app, &[Action::Won, Action::ClearInput]);
+        type_text(&mut app, amount);
+        app.update(Action::Submit);
+        assert!(app.store.deal(deal).unwrap().is_won(), "{}", app.message);
+    }
+    press(&mut app, &[Action::Show(View::Accounts), Action::SortNext]);
+    assert_eq!(app.accounts_sort, AccountSort::ValueTier);
+    let tiers: Vec<Option<ValueTier>> = app.accounts.rows.iter().map(|r| r.standing.tier).collect();
+    let ranked: Vec<ValueTier> = tiers.iter().flatten().copied().collect();
+    assert!(ranked.len() >= 3, "{tiers:?}");
+    assert_eq!(ranked[0], ValueTier::A, "{tiers:?}");
+    // A before B before C, the accounts without revenue (no tier) last.
+    let mut best_first = tiers.clone();
+    best_first.sort_by_key(|t| (t.is_none(), *t));
+    assert_eq!(tiers, best_first);
+    let revenue: Vec<i64> = app
+        .accounts
+        .rows
+        .iter()
+        .map(|r| r.standing.revenue.minor())
+        .collect();
+    assert!(revenue.windows(2).all(|w| w[0] >= w[1]), "{revenue:?}");
+    let screen = render(&app, 80, 24).backend().to_string();
+    let first = &app.accounts.rows[0].account.name;
+    let line = screen.lines().find(|l| l.contains(first.as_str())).unwrap();
+    assert!(
+        line.contains(" A "),
+        "the tier shows beside the name: {line}"
+    );
+    press(&mut app, &[Action::SortReverse]);
+    let revenue: Vec<i64> = app
+        .accounts
+        .rows
+        .iter()
+        .map(|r| r.standing.revenue.minor())
+        .collect();
+    assert!(
+        revenue.windows(2).all(|w| w[0] <= w[1]),
+        "worst first: {revenue:?}"
+    );
 }
 
 #[test]
@@ -919,5 +1047,418 @@ fn a_lost_deal_can_still_be_edited() {
     assert_eq!(
         (saved.title.as_str(), saved.stage.as_str()),
         ("改名后的商机", "lost")
+    );
+}
+
+/// Types `terms` into the live filter and lets the typing pause.
+fn filter_by(app: &mut App, terms: &str) {
+    press(app, &[Action::Filter, Action::ClearInput]);
+    type_text(app, terms);
+    app.settle();
+}
+
+/// The deals every lane of the board or the tiers lists.
+fn lane_deals(lanes: &[tierdeck::tui::app::Lane]) -> Vec<tierdeck::store::DealRow> {
+    lanes
+        .iter()
+        .flat_map(|l| l.deals.rows.iter().cloned())
+        .collect()
+}
+
+#[test]
+fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    let store_row = |app: &App, deal: tierdeck::domain::Id| {
+        let account = app.store.deal(deal).unwrap().account_id;
+        app.store.account_row(account).unwrap()
+    };
+    let everything = |app: &mut App| {
+        press(app, &[Action::Show(View::Board)]);
+        let board = lane_deals(&app.board).len();
+        press(app, &[Action::Show(View::Tiers)]);
+        let tiers = lane_deals(&app.tiers).len();
+        press(app, &[Action::Show(View::Agenda)]);
+        let agenda = app.agenda.rows.len();
+        press(app, &[Action::Show(View::Accounts)]);
+        (board, tiers, agenda, app.accounts.rows.len())
+    };
+    let all = everything(&mut app);
+
+    // An account term (one with a Chinese key and a full-width colon)
+    // narrows the deals and the reminders to those of the accounts it names.
+    type Check = fn(&AccountRow) -> bool;
+    let account_terms: [(&str, Check); 4] = [
+        ("tier:A", |r| r.standing.tier == Some(ValueTier::A)),
+        ("区域：港澳台", |r| r.account.region == "港澳台"),
+        ("lifecycle:prospect", |r| {
+            r.standing.lifecycle == tierdeck::domain::Lifecycle::Prospect
+        }),
+        ("risk:any", |r| !r.standing.risks.is_empty()),
+    ];
+    for (terms, holds) in account_terms {
+        app.update(Action::Show(View::Board));
+        filter_by(&mut app, terms);
+        let board = lane_deals(&app.board);
+        assert!(
+            !board.is_empty() && board.len() < all.0,
+            "{terms}: {}",
+            board.len()
+        );
+        assert!(
+            board.iter().all(|r| holds(&store_row(&app, r.deal.id))),
+            "{terms}"
+        );
+        press(&mut app, &[Action::Submit, Action::Show(View::Tiers)]);
+        let tiers = lane_deals(&app.tiers);
+        assert!(tiers.len() < all.1, "{terms}");
+        assert!(
+            tiers.iter().all(|r| holds(&store_row(&app, r.deal.id))),
+            "{terms}"
+        );
+        app.update(Action::Show(View::Agenda));
+        assert!(app.agenda.rows.len() <= all.2, "{terms}");
+        assert!(
+            app.agenda
+                .rows
+                .iter()
+                .all(|r| holds(&store_row(&app, r.reminder.deal_id))),
+            "{terms}"
+        );
+        app.update(Action::Show(View::Accounts));
+        let accounts = &app.accounts.rows;
+        assert!(!accounts.is_empty() && accounts.len() < all.3, "{terms}");
+        assert!(accounts.iter().all(holds), "{terms}");
+        // Every account the term names, not just some.
+        let named = app
+            .store
+            .accounts(&Default::default())
+            .unwrap()
+            .into_iter()
+            .filter(holds)
+            .count();
+        assert_eq!(accounts.len(), named, "{terms}");
+        press(&mut app, &[Action::Filter, Action::Back]);
+    }
+
+    // Deal terms: the grade and `owner:me` (the deal's owner; the
+    // account's, in the accounts view).
+    app.update(Action::Show(View::Tiers));
+    filter_by(&mut app, "grade:C");
+    let shown: Vec<usize> = app.tiers.iter().map(|l| l.deals.rows.len()).collect();
+    assert!(
+        shown[2] > 0 && shown.iter().sum::<usize>() == shown[2],
+        "{shown:?}"
+    );
+    press(&mut app, &[Action::Submit, Action::Show(View::Agenda)]);
+    assert!(app.agenda.rows.iter().all(|r| r.grade == Grade::C));
+    filter_by(&mut app, "owner:me");
+    press(&mut app, &[Action::Submit, Action::Show(View::Board)]);
+    let mine = lane_deals(&app.board);
+    assert!(!mine.is_empty() && mine.len() < all.0);
+    assert!(mine.iter().all(|r| r.deal.owner == "ann"));
+    app.update(Action::Show(View::Accounts));
+    assert!(!app.accounts.rows.is_empty());
+    assert!(app.accounts.rows.iter().all(|r| r.account.owner == "ann"));
+
+    // A wrong term says what is wrong and keeps the rows as they were.
+    let before: Vec<String> = app
+        .accounts
+        .rows
+        .iter()
+        .map(|r| r.account.name.clone())
+        .collect();
+    filter_by(&mut app, "owner:me tier:Z");
+    assert!(app.message.contains("tier:Z"), "{}", app.message);
+    let kept: Vec<String> = app
+        .accounts
+        .rows
+        .iter()
+        .map(|r| r.account.name.clone())
+        .collect();
+    assert_eq!(kept, before);
+    let status = render(&app, 120, 40).backend().to_string();
+    assert!(status.contains("tier:Z"), "{status}");
+    // Put right, the error goes from the status line and the terms apply.
+    press(&mut app, &[Action::Erase, Action::Type('A')]);
+    app.settle();
+    assert!(app.message.is_empty(), "{}", app.message);
+    assert_eq!(app.query.tiers, [ValueTier::A]);
+    let shown: Vec<String> = app
+        .accounts
+        .rows
+        .iter()
+        .map(|r| r.account.name.clone())
+        .collect();
+    let mine_at_a: Vec<String> = app
+        .store
+        .accounts(&Default::default())
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.account.owner == "ann" && r.standing.tier == Some(ValueTier::A))
+        .map(|r| r.account.name)
+        .collect();
+    assert_eq!(shown, mine_at_a);
+}
+
+#[test]
+fn enter_narrows_the_lists_at_once_without_waiting_for_the_pause() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::Show(View::Accounts));
+    let all = app.accounts.rows.len();
+    press(&mut app, &[Action::Filter]);
+    type_text(&mut app, "lifecycle:churned");
+    assert!(app.filter_pending);
+    app.update(Action::Submit);
+    assert!(!app.filter_pending && !app.filtering);
+    let churned = &app.accounts.rows;
+    assert!(!churned.is_empty() && churned.len() < all);
+    assert!(
+        churned
+            .iter()
+            .all(|r| r.standing.lifecycle == tierdeck::domain::Lifecycle::Churned)
+    );
+}
+
+#[test]
+fn an_account_shows_its_tier_lifecycle_risks_and_playbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    app.update(Action::Show(View::Accounts));
+    filter_by(&mut app, "tier:A risk:any");
+    app.update(Action::Submit);
+    let row = app
+        .accounts
+        .rows
+        .first()
+        .expect("demo data has an A account at risk")
+        .clone();
+    app.update(Action::Open);
+    let detail = app.account_detail.clone().expect("Enter opens the account");
+    assert_eq!(detail.standing, row.standing);
+    let screen = render(&app, 120, 40).backend().to_string().replace(' ', "");
+    let c = Catalog::new(Lang::ZhCn);
+    let playbook = tierdeck::playbook::for_tier("A", Lang::ZhCn);
+    for shown in [
+        c.get("col.value_tier").to_string(),
+        row.standing.revenue.to_string(),
+        c.word("lifecycle", row.standing.lifecycle.as_str()),
+        c.word("behaviour", row.standing.behaviour.as_str()),
+        playbook.chars().take(12).collect(),
+    ] {
+        assert!(
+            screen.contains(&shown.replace(' ', "")),
+            "{shown} in\n{screen}"
+        );
+    }
+    for risk in &row.standing.risks {
+        let words = match (risk, row.standing.quiet_since) {
+            (tierdeck::domain::RiskReason::Quiet, Some(since)) => c.fmt(
+                "risk.quiet_days",
+                &[("days", &(app.today() - since).num_days().to_string())],
+            ),
+            _ => c.word("risk", risk.as_str()),
+        };
+        assert!(
+            screen.contains(&words.replace(' ', "")),
+            "{words} in\n{screen}"
+        );
+    }
+}
+
+/// The app's reports as worked out on their thread, and as the store works
+/// them out here and now: they must be the same.
+fn reports_match_the_store(app: &App) {
+    let set = app
+        .reports
+        .set
+        .as_ref()
+        .expect("the reports are worked out");
+    let fresh = app.store.report_set(app.store.default_period()).unwrap();
+    assert_eq!(set, &fresh);
+    assert!(!app.reports.is_stale());
+}
+
+#[test]
+fn the_reports_view_draws_what_the_store_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::NextView);
+    app.update(Action::Show(View::Accounts));
+    app.update(Action::NextView);
+    assert_eq!(
+        app.view,
+        View::Reports,
+        "Tab goes on from the accounts to the reports"
+    );
+    // Nothing has come back yet: the view says it is on its way.
+    let waiting = render(&app, 120, 40).backend().to_string();
+    assert!(waiting.contains("Working out the reports"), "{waiting}");
+    app.wait_reports();
+    reports_match_the_store(&app);
+    let screen = render(&app, 120, 40).backend().to_string();
+    let period = app.store.default_period();
+    let funnel = app.store.funnel(period).unwrap();
+    for row in funnel.rows.iter().filter(|r| r.stage != "lost") {
+        // The label may be cut short (`Follow-up & negoti…`).
+        let label: String = app.stage_label(&row.stage).chars().take(12).collect();
+        let line = screen
+            .lines()
+            .filter_map(|l| l.split('│').nth(1))
+            .find(|inside| inside.starts_with(&label))
+            .unwrap_or_else(|| panic!("{label} in\n{screen}"));
+        let figures: Vec<&str> = line.split_whitespace().rev().take(2).collect();
+        assert!(
+            figures.contains(&row.reached.to_string().as_str()),
+            "{label} reached {}: {line}",
+            row.reached
+        );
+    }
+    for title in [
+        "Funnel",
+        "Open deals by grade",
+        "Revenue by value tier",
+        "Weighted forecast",
+    ] {
+        assert!(screen.contains(title), "{title}");
+    }
+    let pareto = app.reports.set.as_ref().unwrap().abc.pareto.unwrap();
+    let headline = format!("({} of {})", pareto.top, pareto.ranked);
+    assert!(screen.contains(&headline), "{screen}");
+    app.update(Action::NextView);
+    assert_eq!(
+        app.view,
+        View::Board,
+        "and from the reports back to the board"
+    );
+}
+
+#[test]
+fn the_reports_follow_a_win_and_show_the_old_numbers_meanwhile() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.catch_up();
+    app.wait_reports();
+    reports_match_the_store(&app);
+    let before = app.reports.set.clone().unwrap();
+    // Win the first lead, for more than anyone has won yet.
+    let deal = app.board[0].deals.rows[0].deal.clone();
+    press(&mut app, &[Action::Won, Action::ClearInput]);
+    type_text(&mut app, "500000");
+    app.update(Action::Submit);
+    assert!(app.store.deal(deal.id).unwrap().is_won(), "{}", app.message);
+    assert!(app.reports.is_stale(), "a write leaves the reports behind");
+    app.update(Action::Show(View::Reports));
+    assert!(
+        app.reports.is_running(),
+        "showing the view works them out again"
+    );
+    let meanwhile = render(&app, 120, 40).backend().to_string();
+    assert!(meanwhile.contains("updating…"), "{meanwhile}");
+    assert!(
+        meanwhile.contains("Funnel"),
+        "the last numbers stay in view"
+    );
+    app.wait_reports();
+    reports_match_the_store(&app);
+    let after = app.reports.set.clone().unwrap();
+    let open = |set: &tierdeck::store::ReportSet, grade: Grade| {
+        set.grades.iter().find(|g| g.grade == grade).unwrap().deals
+    };
+    assert_eq!(open(&after, deal.grade), open(&before, deal.grade) - 1);
+    let revenue = |set: &tierdeck::store::ReportSet| -> i64 {
+        set.abc.tiers.iter().map(|t| t.revenue_minor.minor()).sum()
+    };
+    assert_eq!(revenue(&after), revenue(&before) + 50_000_000);
+    let account = app.store.account(deal.account_id).unwrap().name;
+    assert_eq!(
+        after.abc.rows[0].account, account,
+        "the biggest account now"
+    );
+    assert_eq!(after.abc.rows[0].tier, ValueTier::A);
+    assert_eq!(after.funnel.won, before.funnel.won + 1);
+    let screen = render(&app, 120, 40).backend().to_string();
+    assert!(!screen.contains("updating…"), "{screen}");
+}
+
+#[test]
+fn a_small_screen_shows_the_charts_a_pair_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::Show(View::Reports));
+    app.wait_reports();
+    let first = render(&app, 80, 24).backend().to_string();
+    assert!(first.contains("Funnel") && first.contains("Open deals by grade"));
+    assert!(!first.contains("Weighted forecast") && first.contains("1–2/4"));
+    press(
+        &mut app,
+        &[Action::Right, Action::Right, Action::Right, Action::Right],
+    );
+    assert_eq!(app.report_panel, 3, "the last chart is as far as it goes");
+    insta::assert_snapshot!("reports_page2_en_80x24", render(&app, 80, 24).backend());
+    let last = render(&app, 80, 24).backend().to_string();
+    assert!(last.contains("Revenue by value tier") && last.contains("Weighted forecast"));
+    assert!(!last.contains("Funnel"));
+    // Smaller still, one at a time, the focused one.
+    let one = render(&app, 60, 14).backend().to_string();
+    assert!(one.contains("Weighted forecast") && !one.contains("Revenue by value tier"));
+    assert!(one.contains("4/4"), "{one}");
+    press(&mut app, &[Action::Left]);
+    let one = render(&app, 60, 14).backend().to_string();
+    assert!(
+        one.contains("Revenue by value tier") && one.contains("3/4"),
+        "{one}"
+    );
+    // A click on a chart of the grid focuses it.
+    let area = ratatui::layout::Rect::new(0, 0, 120, 40);
+    app.click(area, 10, 5);
+    assert_eq!(app.report_panel, 0);
+    app.click(area, 100, 30);
+    assert_eq!(app.report_panel, 3);
+}
+
+#[test]
+fn grade_bars_carry_the_colour_of_the_grade_badges() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::Show(View::Reports));
+    app.wait_reports();
+    let terminal = render(&app, 120, 40);
+    let buffer = terminal.backend().buffer();
+    let screen = terminal.backend().to_string();
+    for (grade, color) in [(Grade::C, Color::Cyan), (Grade::D, Color::Blue)] {
+        // The grades chart is the top right one: its badge ` D `, then the bar.
+        let y = screen
+            .lines()
+            .position(|l| l.contains(&format!("││ {grade} ")))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{grade} in
+{screen}"
+                )
+            });
+        let x = (0..120)
+            .find(|&x| buffer[(x, y as u16)].symbol() == "█" && x > 60)
+            .unwrap_or_else(|| panic!("a bar for {grade}"));
+        assert_eq!(buffer[(x, y as u16)].fg, color, "{grade}");
+        let badge = (61..x).find(|&x| buffer[(x, y as u16)].symbol() == grade.as_str());
+        assert_eq!(badge.map(|b| buffer[(b, y as u16)].bg), Some(color));
+    }
+}
+
+#[test]
+fn the_reports_keys_are_in_their_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    press(&mut app, &[Action::Show(View::Reports), Action::Help]);
+    let help = render(&app, 120, 40).backend().to_string();
+    assert!(help.contains("在图表之间切换"), "{help}");
+    assert!(help.contains("报表"), "{help}");
+    assert!(!help.contains("新建商机"), "n does nothing there: {help}");
+    press(&mut app, &[Action::Help, Action::New, Action::Filter]);
+    assert!(
+        app.popup.is_none() && !app.filtering,
+        "the reports take no filter and no form"
     );
 }

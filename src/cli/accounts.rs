@@ -274,7 +274,11 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                             "\n{}",
                             c.fmt(
                                 "msg.tier_playbook",
-                                &[("tier", tier), ("advice", advice), ("days", &days.to_string())]
+                                &[
+                                    ("tier", tier),
+                                    ("advice", advice),
+                                    ("days", &days.to_string())
+                                ]
                             )
                         );
                     }

@@ -62,6 +62,7 @@ pub enum Place {
     Deal,
     /// An account's detail.
     Account,
+    Reports,
 }
 
 /// One line of help: the keys, the catalogue key of what they do, and where.
@@ -78,6 +79,7 @@ const EVERYWHERE: &[Place] = &[
     Place::Accounts,
     Place::Deal,
     Place::Account,
+    Place::Reports,
 ];
 const LISTS: &[Place] = &[Place::Board, Place::Tiers, Place::Agenda, Place::Accounts];
 const DEALS: &[Place] = &[Place::Board, Place::Tiers, Place::Deal];
@@ -88,11 +90,12 @@ const fn help(keys: &'static str, text: &'static str, places: &'static [Place]) 
 
 /// The keys of the normal mode, and where each does something.
 pub const NORMAL_HELP: &[Help] = &[
-    help("1 2 3 4", "help.views", EVERYWHERE),
+    help("1 2 3 4 5", "help.views", EVERYWHERE),
     help("Tab", "help.next_view", EVERYWHERE),
     help("↑ ↓ k j", "help.up_down", LISTS),
     help("↑ ↓ k j", "help.scroll", &[Place::Deal, Place::Account]),
     help("← → h l", "help.left_right", &[Place::Board, Place::Tiers]),
+    help("← → h l", "help.report_panels", &[Place::Reports]),
     help("< >  Shift+← →", "help.move_stage", DEALS),
     help("Enter", "help.open", LISTS),
     help("Esc", "help.back", &[Place::Deal, Place::Account]),
@@ -144,7 +147,7 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
     let action = match key.code {
         KeyCode::Char('c') if control => Action::Quit,
         _ if control => return None,
-        KeyCode::Char(n @ '1'..='4') => Action::Show(View::ALL[usize::from(n as u8 - b'1')]),
+        KeyCode::Char(n @ '1'..='5') => Action::Show(View::ALL[usize::from(n as u8 - b'1')]),
         KeyCode::Tab => Action::NextView,
         KeyCode::Up | KeyCode::Char('k') => Action::Up,
         KeyCode::Down | KeyCode::Char('j') => Action::Down,

@@ -25,6 +25,13 @@ const TICK: Duration = Duration::from_secs(1);
 /// How long the typing must pause before the filter narrows the lists: each
 /// letter is drawn at once, the search runs once the word is there.
 const FILTER_PAUSE: Duration = Duration::from_millis(150);
+/// How long the keys must rest after a write before the reports are worked
+/// out again in the background: a run of edits costs one recount, not one
+/// each. Showing the Reports view does not wait.
+const REPORTS_PAUSE: Duration = Duration::from_secs(2);
+/// How often the loop looks whether the reports have come back while they
+/// are being worked out.
+const REPORTS_POLL: Duration = Duration::from_millis(50);
 
 /// Runs the UI until the user quits. `ratatui::run` enters the alternate
 /// screen and raw mode, restores both on every way out (a panic included).
@@ -38,6 +45,9 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
         // When the filter was last typed into: it narrows the lists once
         // the typing has paused, whatever else (a moving mouse) happens.
         let mut typed_at = Instant::now();
+        // When a key last came, and when the clock was last looked at.
+        let mut key_at = Instant::now();
+        let mut ticked_at = Instant::now();
         let mut redraw = true;
         loop {
             if redraw {
@@ -47,21 +57,38 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                 return Ok(());
             }
             redraw = true;
-            let wait = if app.filter_pending {
+            let mut wait = if app.filter_pending {
                 FILTER_PAUSE.saturating_sub(typed_at.elapsed())
             } else {
-                TICK
+                TICK.saturating_sub(ticked_at.elapsed())
             };
+            if app.reports.is_running() {
+                wait = wait.min(REPORTS_POLL);
+            } else if app.reports.is_due() {
+                wait = wait.min(REPORTS_PAUSE.saturating_sub(key_at.elapsed()));
+            }
             if !event::poll(wait)? {
+                // Only what changed is drawn again: a wait for the reports
+                // draws nothing until they come.
+                redraw = app.collect_reports();
+                if app.reports.is_due() && key_at.elapsed() >= REPORTS_PAUSE {
+                    app.refresh_reports();
+                }
                 if app.filter_pending {
-                    app.settle();
-                } else {
+                    if typed_at.elapsed() >= FILTER_PAUSE {
+                        app.settle();
+                        redraw = true;
+                    }
+                } else if ticked_at.elapsed() >= TICK {
                     app.tick(chrono::Local::now());
+                    ticked_at = Instant::now();
+                    redraw = true;
                 }
                 continue;
             }
             match event::read()? {
                 Event::Key(key) => {
+                    key_at = Instant::now();
                     let action = match app.popup {
                         Some(Popup::Form(_)) => keys::form(&key),
                         Some(Popup::Prompt(_)) => keys::prompt(&key),
@@ -93,6 +120,8 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                 Event::Resize(..) => {}
                 _ => redraw = false,
             }
+            // Keys in a steady stream never let the poll time out.
+            redraw |= app.collect_reports();
         }
     })
     .map_err(|e| format!("the terminal failed: {e}"))

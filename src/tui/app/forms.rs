@@ -9,6 +9,10 @@ impl App {
     /// `n`: a new account in the accounts view, else a new deal, at the
     /// account in view when there is one.
     pub(super) fn open_new_form(&mut self) -> Result<(), String> {
+        // The reports have nothing to add to; `n` is for the lists.
+        if self.view == View::Reports {
+            return Ok(());
+        }
         if self.view == View::Accounts && self.account_detail.is_none() && self.detail.is_none() {
             let form = Form::new_account(&self.store.session().user);
             self.popup = Some(Popup::Form(Box::new(form)));
@@ -175,6 +179,7 @@ impl App {
             }
         };
         self.accounts_total = None;
+        self.reports.outdate();
         self.reread = Reread::View;
         Ok(Some(message))
     }

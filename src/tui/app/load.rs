@@ -19,6 +19,8 @@ impl App {
             View::Tiers => self.load_tiers()?,
             View::Agenda => self.load_agenda()?,
             View::Accounts => self.load_accounts()?,
+            // The reports come from their own thread (see `App::refresh_reports`).
+            View::Reports => {}
         }
         if let Some(detail) = &self.detail {
             self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
@@ -61,7 +63,7 @@ impl App {
                 loaded?;
             }
             View::Agenda => self.load_agenda()?,
-            View::Accounts => {}
+            View::Accounts | View::Reports => {}
         }
         if let Some(detail) = &self.detail {
             self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
@@ -75,22 +77,34 @@ impl App {
     /// Narrows the lists by the filter typed so far; the event loop calls it
     /// when the typing pauses, so that each letter is drawn at once.
     pub fn settle(&mut self) {
-        if !self.filter_pending {
-            return;
+        if self.filter_pending
+            && self.take_filter()
+            && let Err(e) = self.reload()
+        {
+            self.message = e.say(&self.catalog);
         }
+    }
+
+    /// Makes the filter typed so far the query the lists are read with, and
+    /// says whether it did: a half-typed or wrong term keeps the lists as
+    /// they were, and says what is wrong, until it is right.
+    pub(super) fn take_filter(&mut self) -> bool {
         match Query::parse(&self.filter, &self.store.session().user) {
-            Ok(query) => self.query = query,
-            // A half-typed term keeps the lists as they were until it is right.
+            Ok(query) => {
+                self.query = query;
+                if std::mem::take(&mut self.query_error_shown) {
+                    self.message.clear();
+                }
+                // Other terms list other rows: every list starts again at its top.
+                self.forget_cursors();
+                true
+            }
             Err(e) => {
                 self.filter_pending = false;
                 self.message = e.say(&self.catalog);
-                return;
+                self.query_error_shown = true;
+                false
             }
-        }
-        // Other text lists other rows: every list starts again at its top.
-        self.forget_cursors();
-        if let Err(e) = self.reload() {
-            self.message = e.say(&self.catalog);
         }
     }
 
@@ -266,8 +280,10 @@ impl App {
             all_stages: true,
             ..DealFilter::default()
         })?;
+        let row = self.store.account_row(id)?;
         Ok(AccountDetail {
-            account: self.store.account(id)?,
+            account: row.account,
+            standing: row.standing,
             contacts: self.store.contacts_of(id)?,
             deals,
         })

@@ -4,6 +4,7 @@
 mod forms;
 mod load;
 mod prompts;
+pub mod reports;
 mod totals;
 
 use crate::tui::say::Say;
@@ -23,10 +24,17 @@ pub enum View {
     Tiers,
     Agenda,
     Accounts,
+    Reports,
 }
 
 impl View {
-    pub const ALL: [View; 4] = [View::Board, View::Tiers, View::Agenda, View::Accounts];
+    pub const ALL: [View; 5] = [
+        View::Board,
+        View::Tiers,
+        View::Agenda,
+        View::Accounts,
+        View::Reports,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -34,6 +42,7 @@ impl View {
             View::Tiers => "view.tiers",
             View::Agenda => "view.agenda",
             View::Accounts => "view.accounts",
+            View::Reports => "view.reports",
         }
     }
 }
@@ -86,6 +95,8 @@ enum Reread {
 #[derive(Debug, Clone)]
 pub struct AccountDetail {
     pub account: crate::domain::Account,
+    /// Its value tier, lifecycle, buying and risks as last worked out.
+    pub standing: crate::store::Standing,
     pub contacts: Vec<crate::domain::Contact>,
     pub deals: Vec<DealRow>,
 }
@@ -156,6 +167,8 @@ pub struct App {
     pub filter: String,
     /// The filter as last applied: what the lists show.
     pub query: Query,
+    /// The status line says what is wrong with the filter, until it is right.
+    query_error_shown: bool,
     pub filtering: bool,
     /// Whether the board shows the won and lost columns too.
     pub show_closed: bool,
@@ -181,6 +194,10 @@ pub struct App {
     stage_totals: Option<Vec<(String, i64, Money)>>,
     grade_totals: Option<Vec<(Grade, i64, Money)>>,
     accounts_total: Option<usize>,
+    /// The Reports view's numbers, worked out away from the keys.
+    pub reports: reports::Reports,
+    /// The report panel in focus; on a small screen, the first one shown.
+    pub report_panel: usize,
 }
 
 impl App {
@@ -205,6 +222,7 @@ impl App {
             message: String::new(),
             filter: String::new(),
             query: Query::default(),
+            query_error_shown: false,
             filtering: false,
             show_closed: false,
             overdue: 0,
@@ -219,6 +237,8 @@ impl App {
             stage_totals: None,
             grade_totals: None,
             accounts_total: None,
+            reports: reports::Reports::default(),
+            report_panel: 0,
         };
         app.reload()?;
         if !app.store.is_current()? {
@@ -230,10 +250,13 @@ impl App {
     }
 
     /// Brings every deal up to date for today, if the store opened on a day
-    /// it had not graded yet, and counts ahead; called once the first frame
-    /// is on screen.
+    /// it had not graded yet, starts working out the reports and counts
+    /// ahead; called once the first frame is on screen.
     pub fn catch_up(&mut self) {
         self.regrade_if_new_day();
+        // On its own thread, after the regrade it must count: usually done
+        // before anyone asks for the view.
+        self.refresh_reports();
         if let Err(e) = self.count_ahead() {
             self.message = e.say(&self.catalog);
         }
@@ -273,6 +296,7 @@ impl App {
             (None, _, View::Tiers) => Place::Tiers,
             (None, _, View::Agenda) => Place::Agenda,
             (None, _, View::Accounts) => Place::Accounts,
+            (None, _, View::Reports) => Place::Reports,
         }
     }
 
@@ -290,7 +314,7 @@ impl App {
                 .tiers
                 .get(self.tier_column)
                 .and_then(|l| l.deals.current()),
-            View::Agenda | View::Accounts => None,
+            View::Agenda | View::Accounts | View::Reports => None,
         }
     }
 
@@ -364,6 +388,11 @@ impl App {
                     ),
                 }
             }
+            View::Reports => {
+                if let Some(panel) = super::render::report_panel_at(self, body, column, row) {
+                    self.report_panel = panel;
+                }
+            }
         }
     }
 
@@ -401,10 +430,15 @@ impl App {
             self.message = message;
             // Show what the store holds now, e.g. after someone else's change.
             self.reread = Reread::View;
+            self.reports.outdate();
         }
+        if self.view == View::Reports {
+            self.refresh_reports();
+        }
+        // Enter or Esc before the typing paused: the lists follow what
+        // the filter says now.
         let filter_dropped = filtering && !self.filtering;
-        if filter_dropped && self.filter_pending {
-            self.forget_cursors();
+        if filter_dropped && self.filter_pending && self.take_filter() {
             self.reread = Reread::View;
         }
         let reread = std::mem::replace(&mut self.reread, Reread::Nothing);
@@ -495,6 +529,13 @@ impl App {
                     form.check(&self.store, self.store.session().today, &self.catalog);
                 }
             }
+            Action::Left | Action::Right if self.view == View::Reports => {
+                self.report_panel = if action == Action::Right {
+                    (self.report_panel + 1).min(reports::PANELS - 1)
+                } else {
+                    self.report_panel.saturating_sub(1)
+                };
+            }
             Action::Left => self.column(-1),
             Action::Right => self.column(1),
             Action::Open => self.open()?,
@@ -511,6 +552,8 @@ impl App {
                 }
                 self.detail_scroll = 0;
             }
+            // The reports cover the whole pipeline: a filter would not show there.
+            Action::Filter if self.view == View::Reports => {}
             Action::Filter => {
                 self.filtering = true;
                 self.detail = None;
@@ -639,7 +682,7 @@ impl App {
             }
             View::Agenda if self.agenda.step(by) => self.load_agenda()?,
             View::Accounts if self.accounts.step(by) => self.load_accounts()?,
-            View::Agenda | View::Accounts => {}
+            View::Agenda | View::Accounts | View::Reports => {}
         }
         Ok(())
     }
@@ -658,7 +701,7 @@ impl App {
         match self.view {
             View::Board => Some((&mut self.board, &mut self.board_column)),
             View::Tiers => Some((&mut self.tiers, &mut self.tier_column)),
-            View::Agenda | View::Accounts => None,
+            View::Agenda | View::Accounts | View::Reports => None,
         }
     }
 

@@ -49,6 +49,7 @@ impl App {
     /// Moves the kept totals and due counts by what a write changed in deal
     /// `id`, and marks the lanes that list it, before and after, to re-read.
     pub(super) fn after_write(&mut self, before: Before, id: Id) {
+        self.reports.outdate();
         let (Ok(after), Ok((overdue, due_today))) =
             (self.store.deal(id), self.store.due_counts_of(id))
         else {
@@ -101,7 +102,10 @@ impl App {
         }
     }
 
+    /// Forgets every count kept, after a write too wide to follow (a new
+    /// day, demo data); the reports are out of date with them.
     pub(super) fn forget_totals(&mut self) {
+        self.reports.outdate();
         self.stage_totals = None;
         self.grade_totals = None;
         self.accounts_total = None;

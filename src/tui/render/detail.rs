@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::board::flag_spans;
-use super::grade_style;
+use super::{grade_style, tier_style};
+use crate::store::Standing;
 use crate::tui::app::App;
 
 /// A section heading inside a detail pane.
@@ -170,8 +171,17 @@ pub(super) fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) 
     };
     let c = &app.catalog;
     let a = &detail.account;
-    let mut lines = vec![
-        Line::styled(a.name.as_str(), Style::new().add_modifier(Modifier::BOLD)),
+    let standing = &detail.standing;
+    let mut title = vec![Span::styled(
+        a.name.as_str(),
+        Style::new().add_modifier(Modifier::BOLD),
+    )];
+    if let Some(tier) = standing.tier {
+        title.push(Span::styled(format!("  {tier}"), tier_style(tier)));
+    }
+    let mut lines = vec![Line::from(title)];
+    lines.extend(standing_lines(app, standing));
+    lines.extend([
         field_line(app, "col.kind", c.word("account_kind", a.kind.as_str())),
         field_line(app, "col.industry", a.industry.clone()),
         field_line(app, "col.region", a.region.clone()),
@@ -188,7 +198,7 @@ pub(super) fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) 
             c.word("satisfaction", a.satisfaction.as_str()),
         ),
         field_line(app, "col.owner", a.owner.clone()),
-    ];
+    ]);
     if !a.notes.is_empty() {
         lines.push(field_line(app, "col.notes", a.notes.clone()));
     }
@@ -218,4 +228,65 @@ pub(super) fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) 
         lines.push(Line::from(spans));
     }
     draw_pane(frame, app, lines, a.id.short(), area);
+}
+
+/// An account's value tier with its revenue, lifecycle, buying, the reasons
+/// it is at risk in words, and the playbook line of its tier.
+fn standing_lines(app: &App, standing: &Standing) -> Vec<Line<'static>> {
+    let c = &app.catalog;
+    let tier = match (standing.tier, standing.revenue.minor()) {
+        (None, 0) => "—".to_string(),
+        (tier, _) => {
+            let revenue = c.fmt(
+                "tui.revenue_window",
+                &[
+                    ("amount", &standing.revenue.to_string()),
+                    (
+                        "months",
+                        &app.store.rules().value_tiers.window_months.to_string(),
+                    ),
+                ],
+            );
+            let tier = tier.map(|t| format!("{t} · ")).unwrap_or_default();
+            format!("{tier}{revenue}")
+        }
+    };
+    let dim = Style::new().fg(Color::DarkGray);
+    // Lifecycle and buying share a line: both say how the account buys.
+    let mut lifecycle = field_line(
+        app,
+        "col.lifecycle",
+        c.word("lifecycle", standing.lifecycle.as_str()),
+    );
+    lifecycle.push_span(Span::styled(format!("  {}: ", c.get("col.behaviour")), dim));
+    lifecycle.push_span(Span::raw(c.word("behaviour", standing.behaviour.as_str())));
+    let mut lines = vec![field_line(app, "col.value_tier", tier), lifecycle];
+    if !standing.risks.is_empty() {
+        let reasons: Vec<String> = standing
+            .risks
+            .iter()
+            .map(|risk| match (risk, standing.quiet_since) {
+                (crate::domain::RiskReason::Quiet, Some(since)) => c.fmt(
+                    "risk.quiet_days",
+                    &[("days", &(app.today() - since).num_days().to_string())],
+                ),
+                _ => c.word("risk", risk.as_str()),
+            })
+            .collect();
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", c.get("col.at_risk")), dim),
+            Span::styled(
+                reasons.join(" · "),
+                Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            ),
+        ]));
+    }
+    if let Some(tier) = standing.tier {
+        lines.push(field_line(
+            app,
+            "col.playbook",
+            crate::playbook::for_tier(tier.as_str(), c.lang()).to_string(),
+        ));
+    }
+    lines
 }

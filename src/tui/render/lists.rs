@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, List, ListItem, ListState, Row, Table, TableState};
 
 use super::grade_style;
+use crate::store::{AccountRow, AccountSort};
 use crate::tui::app::App;
 
 /// The catalogue key of a day's short weekday name.
@@ -64,56 +65,227 @@ pub(super) fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_stateful_widget(list, area, &mut state);
 }
 
-/// From this width on, the accounts table shows product tier and satisfaction too.
-const WIDE_ACCOUNTS: u16 = 110;
+/// A column of the accounts table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    /// The at-risk mark, in a gutter without a header.
+    Risk,
+    Name,
+    Tier,
+    Revenue,
+    Lifecycle,
+    Kind,
+    Industry,
+    Region,
+    Channel,
+    Owner,
+    ProductTier,
+    Satisfaction,
+}
+
+impl Column {
+    /// The order they are shown in: the order of the sort keys.
+    const SHOWN: [Column; 12] = [
+        Column::Risk,
+        Column::Name,
+        Column::Tier,
+        Column::Revenue,
+        Column::Lifecycle,
+        Column::Kind,
+        Column::Industry,
+        Column::Region,
+        Column::Channel,
+        Column::Owner,
+        Column::ProductTier,
+        Column::Satisfaction,
+    ];
+
+    /// The order they get room in, after the mark, the name and the sorted
+    /// column: what a salesperson scans a customer list for first.
+    const ROOM: [Column; 10] = [
+        Column::Tier,
+        Column::Lifecycle,
+        Column::Kind,
+        Column::Region,
+        Column::Owner,
+        Column::Industry,
+        Column::Revenue,
+        Column::Channel,
+        Column::ProductTier,
+        Column::Satisfaction,
+    ];
+
+    fn header(self) -> &'static str {
+        match self {
+            Column::Risk => "",
+            Column::Name => "col.name",
+            Column::Tier => "col.tier",
+            Column::Revenue => "col.revenue",
+            Column::Lifecycle => "col.lifecycle",
+            Column::Kind => "col.kind",
+            Column::Industry => "col.industry",
+            Column::Region => "col.region",
+            Column::Channel => "col.channel",
+            Column::Owner => "col.owner",
+            Column::ProductTier => "col.product_tier",
+            Column::Satisfaction => "col.satisfaction",
+        }
+    }
+
+    /// The sort that orders this column; revenue goes with the value tier,
+    /// which follows it.
+    fn sort(self) -> Option<AccountSort> {
+        Some(match self {
+            Column::Risk => return None,
+            Column::Name => AccountSort::Name,
+            Column::Tier | Column::Revenue => AccountSort::ValueTier,
+            Column::Lifecycle => AccountSort::Lifecycle,
+            Column::Kind => AccountSort::Kind,
+            Column::Industry => AccountSort::Industry,
+            Column::Region => AccountSort::Region,
+            Column::Channel => AccountSort::Channel,
+            Column::Owner => AccountSort::Owner,
+            Column::ProductTier => AccountSort::ProductTier,
+            Column::Satisfaction => AccountSort::Satisfaction,
+        })
+    }
+
+    /// Whether its header carries the arrow of `sort`: the tier's, not the
+    /// revenue's, marks the value-tier sort they share.
+    fn marks(self, sort: AccountSort) -> bool {
+        self.sort() == Some(sort) && self != Column::Revenue
+    }
+
+    /// The most display columns it takes; longer text is cut with `…`.
+    fn widest(self) -> usize {
+        match self {
+            Column::Risk => 1,
+            Column::Name => 34,
+            Column::Kind => 11,
+            // `International` whole.
+            Column::Region => 13,
+            _ => 12,
+        }
+    }
+
+    fn text(self, app: &App, row: &AccountRow) -> String {
+        let c = &app.catalog;
+        let (a, s) = (&row.account, &row.standing);
+        match self {
+            Column::Risk => if s.risks.is_empty() { "" } else { "!" }.to_string(),
+            Column::Name => a.name.clone(),
+            Column::Tier => s.tier.map(|t| t.to_string()).unwrap_or_default(),
+            Column::Revenue if s.revenue.minor() == 0 => String::new(),
+            Column::Revenue => super::board::whole_units(s.revenue),
+            Column::Lifecycle => c.word("lifecycle", s.lifecycle.as_str()),
+            Column::Kind => c.word("account_kind", a.kind.as_str()),
+            Column::Industry => a.industry.clone(),
+            Column::Region => a.region.clone(),
+            Column::Channel => c.word("channel", &a.channel),
+            Column::Owner => a.owner.clone(),
+            Column::ProductTier => a
+                .product_tier
+                .map(|t| c.word("product_tier", t.as_str()))
+                .unwrap_or_default(),
+            Column::Satisfaction => c.word("satisfaction", a.satisfaction.as_str()),
+        }
+    }
+
+    fn style(self, row: &AccountRow) -> Style {
+        match (self, row.standing.tier) {
+            (Column::Risk, _) => Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            (Column::Tier, Some(tier)) => super::tier_style(tier),
+            _ => Style::new(),
+        }
+    }
+}
+
+/// The columns that fit in `width`, in the order shown, each with its
+/// width: the name keeps a fair share, the sorted column always shows, and
+/// the rest come in [`Column::ROOM`] order while they fit whole.
+fn account_columns(app: &App, width: usize, arrow: &str) -> Vec<(Column, usize)> {
+    use crate::output::display_width;
+    let natural = |column: Column| {
+        let mut header = app.catalog.get(column.header()).to_string();
+        if column.marks(app.accounts_sort) {
+            header.push_str(arrow);
+        }
+        let cells = app
+            .accounts
+            .rows
+            .iter()
+            .map(|row| display_width(&column.text(app, row)));
+        cells
+            .chain([display_width(&header)])
+            .max()
+            .unwrap_or(0)
+            .min(column.widest())
+    };
+    let name_least = (width / 4).clamp(16, 30).min(natural(Column::Name).max(16));
+    // Each column takes one space of gap before it.
+    let mut used = natural(Column::Risk) + 1 + name_least;
+    let mut chosen = vec![Column::Risk, Column::Name];
+    let sorted = Column::ROOM.iter().filter(|c| c.marks(app.accounts_sort));
+    for &column in sorted.chain(Column::ROOM.iter()) {
+        if chosen.contains(&column) {
+            continue;
+        }
+        let room = natural(column) + 1;
+        if used + room <= width {
+            used += room;
+            chosen.push(column);
+        }
+    }
+    Column::SHOWN
+        .iter()
+        .filter(|c| chosen.contains(c))
+        .map(|&c| {
+            let w = match c {
+                // Whatever the others leave.
+                Column::Name => width.saturating_sub(used) + name_least,
+                _ => natural(c),
+            };
+            (c, w)
+        })
+        .collect()
+}
 
 pub(super) fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    use crate::store::AccountSort;
+    use crate::output::truncate_to_width;
     let c = &app.catalog;
-    let columns = [
-        ("col.name", Some(AccountSort::Name)),
-        ("col.kind", Some(AccountSort::Kind)),
-        ("col.industry", Some(AccountSort::Industry)),
-        ("col.region", Some(AccountSort::Region)),
-        ("col.channel", Some(AccountSort::Channel)),
-        ("col.owner", Some(AccountSort::Owner)),
-        ("col.product_tier", None),
-        ("col.satisfaction", None),
-    ];
-    // The segment columns that are not sorted by show where there is room.
-    let shown = if area.width >= WIDE_ACCOUNTS { 8 } else { 6 };
     let arrow = if app.accounts_descending {
         " ▼"
     } else {
         " ▲"
     };
-    let header = Row::new(columns[..shown].iter().map(|(key, sort)| {
-        let mark = if *sort == Some(app.accounts_sort) {
+    let columns = account_columns(app, usize::from(area.width.saturating_sub(2)), arrow);
+    let aligned = |column: Column, text: String| {
+        let line = Line::from(text);
+        if column == Column::Revenue {
+            line.right_aligned()
+        } else {
+            line
+        }
+    };
+    let header = Row::new(columns.iter().map(|&(column, width)| {
+        let mark = if column.marks(app.accounts_sort) {
             arrow
         } else {
             ""
         };
-        Cell::from(format!("{}{mark}", c.get(key)))
+        let text = format!("{}{mark}", c.get(column.header()));
+        Cell::from(aligned(column, truncate_to_width(&text, width)))
     }))
     .style(Style::new().add_modifier(Modifier::BOLD));
     let rows = app.accounts.rows.iter().map(|row| {
-        let a = &row.account;
-        let cells = [
-            a.name.clone(),
-            c.word("account_kind", a.kind.as_str()),
-            a.industry.clone(),
-            a.region.clone(),
-            c.word("channel", &a.channel),
-            a.owner.clone(),
-            a.product_tier
-                .map(|t| c.word("product_tier", t.as_str()))
-                .unwrap_or_default(),
-            c.word("satisfaction", a.satisfaction.as_str()),
-        ];
-        Row::new(cells.into_iter().take(shown).map(Cell::from))
+        Row::new(columns.iter().map(|&(column, width)| {
+            let text = truncate_to_width(&column.text(app, row), width);
+            Cell::from(aligned(column, text)).style(column.style(row))
+        }))
     });
-    let widths: Vec<Constraint> = (0..shown)
-        .map(|i| Constraint::Fill(if i == 0 { 3 } else { 1 }))
+    let widths: Vec<Constraint> = columns
+        .iter()
+        .map(|&(_, width)| Constraint::Length(u16::try_from(width).unwrap_or(u16::MAX)))
         .collect();
     let position = if app.accounts.exact {
         format!(

@@ -4,6 +4,7 @@ mod board;
 mod detail;
 mod lists;
 mod popups;
+mod reports;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -12,11 +13,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::app::{App, Popup, View};
-use crate::domain::Grade;
+use crate::domain::{Grade, ValueTier};
 use board::{draw_lanes, draw_tiers, draw_welcome};
 use detail::{draw_account_detail, draw_detail};
 use lists::{draw_accounts, draw_agenda};
 use popups::{draw_form, draw_help, draw_prompt};
+use reports::draw_reports;
+pub use reports::report_panel_at;
 
 /// Below this the layout cannot show a card; the screen says so instead.
 pub const MIN_WIDTH: u16 = 60;
@@ -52,6 +55,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         (None, View::Tiers) => draw_tiers(frame, app, body),
         (None, View::Agenda) => draw_agenda(frame, app, body),
         (None, View::Accounts) => draw_accounts(frame, app, body),
+        (None, View::Reports) => draw_reports(frame, app, body),
     }
     draw_status(frame, app, status);
     match &app.popup {
@@ -157,6 +161,17 @@ pub fn grade_style(grade: Grade) -> Style {
         Grade::E => (Color::DarkGray, Color::White),
     };
     Style::new().bg(bg).fg(fg).add_modifier(Modifier::BOLD)
+}
+
+/// The colour of a value tier's letter: no background, so that it never
+/// reads as a grade badge.
+pub fn tier_style(tier: ValueTier) -> Style {
+    let color = match tier {
+        ValueTier::A => Color::Green,
+        ValueTier::B => Color::Cyan,
+        ValueTier::C => Color::Gray,
+    };
+    Style::new().fg(color).add_modifier(Modifier::BOLD)
 }
 
 /// The status line: what the user typed or was told on the left, where and

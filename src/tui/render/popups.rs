@@ -79,11 +79,14 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
             ])
         })
         .collect();
-    if matches!(app.place(), Place::Board | Place::Tiers) {
-        lines.push(Line::styled(
-            c.get("tui.marks"),
-            Style::new().fg(Color::DarkGray),
-        ));
+    let marks = match app.place() {
+        Place::Board | Place::Tiers => Some("tui.marks"),
+        Place::Accounts => Some("tui.account_marks"),
+        Place::Reports => Some("reports_view.marks"),
+        Place::Agenda | Place::Deal | Place::Account => None,
+    };
+    if let Some(marks) = marks {
+        lines.push(Line::styled(c.get(marks), Style::new().fg(Color::DarkGray)));
     }
     let place = match app.place() {
         Place::Deal => c.get("tui.place_deal"),

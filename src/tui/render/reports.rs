@@ -1,0 +1,645 @@
+//! The Reports view: the funnel, the grades, the value tiers and the
+//! forecast as charts, two by two where there is room, else a pair (or one)
+//! at a time with ← → for the others.
+
+use chrono::{Datelike, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph, Wrap};
+
+use super::{grade_style, tier_style};
+use crate::domain::{LOST, Money, WON};
+use crate::i18n::{Catalog, Lang};
+use crate::output::{display_width, pad_to_width, truncate_to_width};
+use crate::store::ReportSet;
+use crate::tui::app::App;
+use crate::tui::app::reports::PANELS;
+
+/// From this width of the body on, all four charts show at once, two by
+/// two, if they are tall enough.
+const GRID_WIDTH: u16 = 100;
+/// The height a chart needs to be worth showing: its border, a header, six
+/// bars and a note.
+const PANEL_HEIGHT: u16 = 9;
+/// A forecast bar is as wide as its label, `2026-12`, and one cell apart.
+const MONTH_BAR: u16 = 7;
+
+/// The line above the charts, and each chart shown with where it goes.
+fn layout(app: &App, body: Rect) -> (Rect, Vec<(usize, Rect)>) {
+    let [summary, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
+    if body.width >= GRID_WIDTH && rest.height >= 2 * PANEL_HEIGHT {
+        let [top, bottom] = Layout::vertical([Constraint::Fill(1); 2]).areas(rest);
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
+        let [c, d] = Layout::horizontal([Constraint::Fill(1); 2]).areas(bottom);
+        return (summary, vec![(0, a), (1, b), (2, c), (3, d)]);
+    }
+    let shown = if rest.height >= 2 * PANEL_HEIGHT {
+        2
+    } else {
+        1
+    };
+    // The focused chart is always among those shown.
+    let first = app.report_panel.min(PANELS - shown);
+    let areas = Layout::vertical(vec![Constraint::Fill(1); shown]).split(rest);
+    (summary, (first..).zip(areas.iter().copied()).collect())
+}
+
+/// The chart at (`column`, `row`) of the body, for mouse clicks.
+pub fn report_panel_at(app: &App, body: Rect, column: u16, row: u16) -> Option<usize> {
+    let (_, panels) = layout(app, body);
+    panels
+        .into_iter()
+        .find(|(_, r)| r.contains(ratatui::layout::Position::new(column, row)))
+        .map(|(panel, _)| panel)
+}
+
+pub(super) fn draw_reports(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let c = &app.catalog;
+    let reports = &app.reports;
+    let Some(set) = &reports.set else {
+        let text = match &reports.error {
+            Some(error) => Line::styled(error.as_str(), Style::new().fg(Color::Red)),
+            None => Line::styled(
+                c.get("reports_view.working"),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+        };
+        frame.render_widget(
+            Paragraph::new(text).wrap(Wrap { trim: true }).block(
+                Block::new()
+                    .borders(Borders::ALL)
+                    .title(c.get("view.reports")),
+            ),
+            area,
+        );
+        return;
+    };
+    let (summary, panels) = layout(app, area);
+    frame.render_widget(summary_line(app, set, usize::from(summary.width)), summary);
+    let last = panels.len().saturating_sub(1);
+    for (i, &(panel, rect)) in panels.iter().enumerate() {
+        let focused = panel == app.report_panel;
+        let mut block = Block::new().borders(Borders::ALL).border_style(if focused {
+            Style::new().add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().fg(Color::DarkGray)
+        });
+        // Where the others are, when not all show.
+        if i == last && panels.len() < PANELS {
+            let first = panels.first().map_or(0, |(p, _)| p + 1);
+            let shown = if first == panel + 1 {
+                format!("{first}/{PANELS} ← →")
+            } else {
+                format!("{first}–{}/{PANELS} ← →", panel + 1)
+            };
+            block = block.title_bottom(Line::from(shown).right_aligned());
+        }
+        let inner = block.inner(rect);
+        let (title, lines) = match panel {
+            0 => ("reports_view.funnel", funnel_lines(app, set, inner)),
+            1 => ("reports_view.grades", grade_lines(app, set, inner)),
+            2 => ("reports_view.tiers", tier_lines(app, set, inner)),
+            _ => {
+                let (chart, total) = forecast_chart(app, set, inner);
+                frame.render_widget(
+                    block
+                        .title(c.get("reports_view.forecast"))
+                        .title_bottom(Line::from(total)),
+                    rect,
+                );
+                frame.render_widget(chart, inner);
+                continue;
+            }
+        };
+        frame.render_widget(
+            Paragraph::new(lines)
+                .wrap(Wrap { trim: false })
+                .block(block.title(c.get(title))),
+            rect,
+        );
+    }
+}
+
+/// The period, the accounts per lifecycle and how many are at risk; and
+/// whether newer numbers are on their way.
+fn summary_line<'a>(app: &App, set: &ReportSet, width: usize) -> Line<'a> {
+    let c = &app.catalog;
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut spans = Vec::new();
+    for row in &set.lifecycle.rows {
+        if !spans.is_empty() {
+            spans.push(Span::styled(" · ", dim));
+        }
+        spans.push(Span::raw(format!(
+            "{} {}",
+            c.word("lifecycle", row.lifecycle.as_str()),
+            row.accounts
+        )));
+    }
+    let at_risk: usize = set.lifecycle.rows.iter().map(|r| r.at_risk).sum();
+    spans.push(Span::styled(" · ", dim));
+    spans.push(Span::styled(
+        c.fmt("reports_view.at_risk", &[("count", &at_risk.to_string())]),
+        Style::new().fg(Color::Red),
+    ));
+    let mut note = Vec::new();
+    if let Some(error) = &app.reports.error {
+        note.push(Span::styled(
+            format!("  {error}"),
+            Style::new().fg(Color::Red),
+        ));
+    } else if app.reports.is_stale() {
+        note.push(Span::styled(
+            format!("  {}", c.get("reports_view.updating")),
+            Style::new().fg(Color::Yellow),
+        ));
+    }
+    let period = c.fmt(
+        "reports_view.period",
+        &[
+            ("from", &set.period.from.to_string()),
+            ("to", &set.period.to.to_string()),
+        ],
+    );
+    let used: usize = spans
+        .iter()
+        .chain(&note)
+        .map(|s| display_width(&s.content))
+        .sum();
+    // The period goes first, when it fits.
+    let period_width = display_width(&period) + 4;
+    let mut line = vec![Span::raw(" ")];
+    if used + period_width <= width {
+        line.push(Span::styled(
+            period,
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+        line.push(Span::styled(" · ", dim));
+    }
+    line.extend(spans);
+    line.extend(note);
+    Line::from(line)
+}
+
+/// One bar of a horizontal bar table: its label, what its length measures,
+/// its colour and the figures after it.
+struct Row<'a> {
+    label: Span<'a>,
+    value: u64,
+    style: Style,
+    figures: Vec<Span<'a>>,
+}
+
+/// Rows of bars `width` columns wide, labels and figures aligned by display
+/// width, under a header of the figures' names. The bar gets what the label
+/// and the figures leave; where that is too little, the last figures go.
+fn bar_table<'a>(
+    label_header: &str,
+    headers: &[&str],
+    rows: Vec<Row<'a>>,
+    area: Rect,
+    below: usize,
+) -> Vec<Line<'a>> {
+    let width = usize::from(area.width);
+    // With room to spare (all four charts on a tall screen), a blank line
+    // between bars makes them easier to tell apart.
+    let spread = usize::from(area.height) >= 1 + 2 * rows.len() + below;
+    const LEAST_BAR: usize = 6;
+    let label_width = rows
+        .iter()
+        .map(|r| display_width(&r.label.content))
+        .chain([display_width(label_header)])
+        .max()
+        .unwrap_or(0)
+        .min(width / 3);
+    let mut figure_widths: Vec<usize> = headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            rows.iter()
+                .filter_map(|r| r.figures.get(i))
+                .map(|f| display_width(&f.content))
+                .chain([display_width(h)])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let room = |figures: &[usize]| {
+        width.saturating_sub(label_width + 1 + figures.iter().map(|w| w + 1).sum::<usize>())
+    };
+    while room(&figure_widths) < LEAST_BAR && figure_widths.pop().is_some() {}
+    let bar_width = room(&figure_widths);
+    let most = rows.iter().map(|r| r.value).max().unwrap_or(0);
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut header = vec![Span::styled(
+        pad_to_width(label_header, label_width + 1 + bar_width, false),
+        dim,
+    )];
+    for (h, w) in headers.iter().zip(&figure_widths) {
+        header.push(Span::styled(format!(" {}", pad_to_width(h, *w, true)), dim));
+    }
+    let mut lines = vec![Line::from(header)];
+    for row in rows {
+        let label = truncate_to_width(&row.label.content, label_width);
+        let mut spans = vec![
+            Span::styled(pad_to_width(&label, label_width, false), row.label.style),
+            Span::raw(" "),
+            Span::styled(
+                pad_to_width(&bar(row.value, most, bar_width), bar_width, false),
+                row.style,
+            ),
+        ];
+        for (figure, w) in row.figures.into_iter().zip(&figure_widths) {
+            spans.push(Span::styled(
+                format!(" {}", pad_to_width(&figure.content, *w, true)),
+                figure.style,
+            ));
+        }
+        lines.push(Line::from(spans));
+        if spread {
+            lines.push(Line::raw(""));
+        }
+    }
+    lines
+}
+
+/// A bar `value / most` of `width` cells, drawn to an eighth of a cell; a
+/// value above nothing always shows a sliver.
+fn bar(value: u64, most: u64, width: usize) -> String {
+    const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    if most == 0 || value == 0 || width == 0 {
+        return String::new();
+    }
+    let eighths = (u128::from(value) * width as u128 * 8 / u128::from(most)).max(1);
+    let full = usize::try_from(eighths / 8).unwrap_or(width).min(width);
+    let mut text = "█".repeat(full);
+    let part = usize::try_from(eighths % 8).unwrap_or(0);
+    if part > 0 && full < width {
+        text.push(EIGHTHS[part - 1]);
+    }
+    text
+}
+
+/// A share 0..=1 as a whole percentage.
+fn percent(share: Option<f64>) -> String {
+    share.map_or_else(|| "–".to_string(), |s| format!("{:.0}%", s * 100.0))
+}
+
+/// Money short enough for a chart: `9,800`, `12.5k`, `1.2M`; in Chinese,
+/// `12.5万`, `1.2亿`, as people there count.
+fn compact(amount: Money, c: &Catalog) -> String {
+    let major = amount.minor() / 100;
+    let steps: &[(i64, &str)] = match c.lang() {
+        Lang::ZhCn => &[(100_000_000, "亿"), (10_000, "万")],
+        Lang::En => &[(1_000_000_000, "B"), (1_000_000, "M"), (10_000, "k")],
+    };
+    for &(step, unit) in steps {
+        // Thousands are written as such from ten thousand on (`12.5k`).
+        let divisor = if unit == "k" { 1_000 } else { step };
+        if major.abs() >= step {
+            let scaled = major as f64 / divisor as f64;
+            let text = if scaled.abs() >= 100.0 {
+                format!("{scaled:.0}")
+            } else {
+                format!("{scaled:.1}")
+            };
+            let text = text.strip_suffix(".0").unwrap_or(&text).to_string();
+            return format!("{text}{unit}");
+        }
+    }
+    super::board::whole_units(Money(major * 100))
+}
+
+fn funnel_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
+    let c = &app.catalog;
+    let funnel = &set.funnel;
+    let rows = funnel
+        .rows
+        .iter()
+        .filter(|r| r.stage != LOST)
+        .map(|r| {
+            let won = r.stage == WON;
+            Row {
+                label: Span::raw(app.stage_label(&r.stage)),
+                value: r.reached as u64,
+                style: Style::new().fg(if won { Color::Green } else { Color::Cyan }),
+                figures: vec![
+                    Span::styled(
+                        r.reached.to_string(),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(if won {
+                        String::new()
+                    } else {
+                        percent(r.conversion)
+                    }),
+                ],
+            }
+        })
+        .collect();
+    let mut lines = bar_table(
+        c.get("col.stage"),
+        &[c.get("col.reached"), c.get("col.conversion")],
+        rows,
+        area,
+        1,
+    );
+    lines.push(Line::styled(
+        c.fmt(
+            "reports_view.win_rate",
+            &[
+                ("rate", &percent(funnel.win_rate)),
+                ("won", &funnel.won.to_string()),
+                ("lost", &funnel.lost.to_string()),
+            ],
+        ),
+        Style::new().fg(Color::DarkGray),
+    ));
+    lines
+}
+
+fn grade_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
+    let c = &app.catalog;
+    let rows = set
+        .grades
+        .iter()
+        .map(|g| {
+            let mark = |count: usize, color: Color| {
+                let text = if count == 0 {
+                    String::new()
+                } else {
+                    count.to_string()
+                };
+                Span::styled(text, Style::new().fg(color))
+            };
+            Row {
+                label: Span::styled(format!(" {} ", g.grade), grade_style(g.grade)),
+                value: g.deals as u64,
+                // The bar in the colour of the grade's badge on the board.
+                style: Style::new().fg(grade_style(g.grade).bg.unwrap_or(Color::Reset)),
+                figures: vec![
+                    Span::styled(
+                        g.deals.to_string(),
+                        Style::new().add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(compact(g.amount_minor, c)),
+                    mark(g.slipped, Color::Red),
+                    mark(g.stale, Color::Magenta),
+                ],
+            }
+        })
+        .collect();
+    bar_table(
+        "",
+        &[
+            c.get("col.deals"),
+            c.get("col.amount"),
+            c.get("col.slipped"),
+            c.get("col.stale"),
+        ],
+        rows,
+        area,
+        0,
+    )
+}
+
+fn tier_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
+    let c = &app.catalog;
+    let abc = &set.abc;
+    let rows = abc
+        .tiers
+        .iter()
+        .map(|t| Row {
+            label: Span::styled(t.tier.to_string(), tier_style(t.tier)),
+            // Basis points: the bars compare shares, whatever the currency.
+            value: (t.share * 10_000.0).round() as u64,
+            style: tier_style(t.tier).remove_modifier(Modifier::BOLD),
+            figures: vec![
+                Span::styled(
+                    percent(Some(t.share)),
+                    Style::new().add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(t.accounts.to_string()),
+                Span::raw(compact(t.revenue_minor, c)),
+            ],
+        })
+        .collect();
+    let mut lines = bar_table(
+        c.get("col.tier"),
+        &[
+            c.get("col.share"),
+            c.get("col.accounts"),
+            c.get("col.revenue"),
+        ],
+        rows,
+        area,
+        2,
+    );
+    let headline = match &abc.pareto {
+        Some(p) => c.fmt(
+            "report.pareto",
+            &[
+                ("percent", &p.top_percent.to_string()),
+                ("top", &p.top.to_string()),
+                ("ranked", &p.ranked.to_string()),
+                ("share", &percent(Some(p.share))),
+            ],
+        ),
+        None => c.get("report.no_revenue").to_string(),
+    };
+    lines.push(Line::styled(
+        headline,
+        Style::new().add_modifier(Modifier::BOLD),
+    ));
+    lines
+}
+
+/// One bar of the forecast: its label, the weighted amount and its colour.
+struct Month {
+    label: String,
+    weighted: i64,
+    color: Color,
+}
+
+/// The weighted forecast as columns: the months before this one together
+/// as "late", this month and the next ones as far as they fit, the rest as
+/// "later", and the deals without a close date; with the totals below.
+fn forecast_chart<'a>(app: &App, set: &ReportSet, area: Rect) -> (BarChart<'a>, String) {
+    let c = &app.catalog;
+    let today = app.today();
+    let this_month = today.with_day(1).unwrap_or(today);
+    let month_of = |text: &str| NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").ok();
+    let (mut late, mut undated) = (0i64, 0i64);
+    let mut ahead: Vec<(NaiveDate, i64)> = Vec::new();
+    for row in &set.forecast {
+        let weighted = row.weighted_minor.minor();
+        match row.month.as_deref().and_then(month_of) {
+            Some(month) if month < this_month => late += weighted,
+            Some(month) => ahead.push((month, weighted)),
+            None => undated += weighted,
+        }
+    }
+    let fits = usize::from((area.width + 1) / (MONTH_BAR + 1));
+    let fixed = usize::from(late != 0) + usize::from(undated != 0);
+    let last = ahead.iter().map(|(m, _)| *m).max().unwrap_or(this_month);
+    let span = months_between(this_month, last) + 1;
+    // Every month from this one on, empty ones too, so the axis is time;
+    // one bar goes to "later" when they do not all fit.
+    let room = fits.saturating_sub(fixed).max(1);
+    let shown = if span <= room {
+        span
+    } else {
+        room.saturating_sub(1).max(1)
+    };
+    let mut bars = Vec::new();
+    if late != 0 {
+        bars.push(Month {
+            label: c.get("reports_view.late").to_string(),
+            weighted: late,
+            color: Color::Red,
+        });
+    }
+    let mut month = this_month;
+    for _ in 0..shown {
+        let weighted = ahead
+            .iter()
+            .filter(|(m, _)| *m == month)
+            .map(|(_, w)| w)
+            .sum();
+        bars.push(Month {
+            label: month.format("%Y-%m").to_string(),
+            weighted,
+            color: Color::Green,
+        });
+        month = month
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap_or(month);
+    }
+    let later: i64 = ahead
+        .iter()
+        .filter(|(m, _)| *m >= month && shown < span)
+        .map(|(_, w)| w)
+        .sum();
+    if shown < span {
+        bars.push(Month {
+            label: c.get("reports_view.later").to_string(),
+            weighted: later,
+            color: Color::Green,
+        });
+    }
+    if undated != 0 {
+        bars.push(Month {
+            label: c.get("reports_view.undated").to_string(),
+            weighted: undated,
+            color: Color::DarkGray,
+        });
+    }
+    let bars: Vec<Bar<'a>> = bars
+        .into_iter()
+        .map(|m| {
+            let value_style = Style::new().bg(m.color).fg(match m.color {
+                Color::Green => Color::Black,
+                _ => Color::White,
+            });
+            Bar::new(u64::try_from(m.weighted).unwrap_or(0))
+                .label(Line::from(m.label))
+                .text_value(bar_value(compact(Money(m.weighted), c)))
+                .style(Style::new().fg(m.color))
+                .value_style(value_style)
+        })
+        .collect();
+    let chart = BarChart::vertical(bars)
+        .bar_width(MONTH_BAR)
+        .bar_gap(1)
+        .label_style(Style::new().fg(Color::DarkGray));
+    let open = set.forecast.iter();
+    let total = c.fmt(
+        "reports_view.forecast_total",
+        &[
+            (
+                "weighted",
+                &compact(
+                    Money(open.clone().map(|r| r.weighted_minor.minor()).sum()),
+                    c,
+                ),
+            ),
+            (
+                "amount",
+                &compact(Money(open.clone().map(|r| r.amount_minor.minor()).sum()), c),
+            ),
+            ("deals", &open.map(|r| r.deals).sum::<usize>().to_string()),
+        ],
+    );
+    (chart, total)
+}
+
+/// A value to print on a forecast bar, centred by display width: the chart
+/// centres by bytes, which puts `1.7万` a column off; spaces in front make
+/// up for it (and never show, being drawn in the bar's colour).
+fn bar_value(text: String) -> String {
+    if text.is_ascii() {
+        return text;
+    }
+    let width = usize::from(MONTH_BAR);
+    let offset = width.saturating_sub(display_width(&text)) / 2;
+    format!("{}{text}", " ".repeat(offset))
+}
+
+/// Whole months from `from` to `to`, both firsts of a month.
+fn months_between(from: NaiveDate, to: NaiveDate) -> usize {
+    let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
+    usize::try_from(months).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_drawn_to_an_eighth_and_never_vanish() {
+        assert_eq!(bar(8, 8, 4), "████");
+        assert_eq!(bar(4, 8, 4), "██");
+        assert_eq!(bar(5, 8, 4), "██▌");
+        assert_eq!(bar(1, 1_000_000, 4), "▏", "a sliver for a little");
+        assert_eq!(bar(0, 8, 4), "");
+        assert_eq!(bar(3, 0, 4), "");
+    }
+
+    #[test]
+    fn money_on_a_chart_is_short_in_the_reader_s_own_units() {
+        let en = Catalog::new(Lang::En);
+        let zh = Catalog::new(Lang::ZhCn);
+        let yuan = |major: i64| Money(major * 100);
+        assert_eq!(compact(yuan(9_800), &en), "9,800");
+        assert_eq!(compact(yuan(12_500), &en), "12.5k");
+        assert_eq!(compact(yuan(350_000), &en), "350k");
+        assert_eq!(compact(yuan(1_200_000), &en), "1.2M");
+        assert_eq!(compact(yuan(-2_000_000), &en), "-2M");
+        assert_eq!(compact(yuan(9_800), &zh), "9,800");
+        assert_eq!(compact(yuan(125_000), &zh), "12.5万");
+        assert_eq!(compact(yuan(3_500_000), &zh), "350万");
+        assert_eq!(compact(yuan(120_000_000), &zh), "1.2亿");
+    }
+
+    #[test]
+    fn a_chinese_value_is_centred_on_its_bar_by_display_width() {
+        // The chart starts it at (7 - bytes) / 2: 0 for all of these, so
+        // the spaces put it where a centred one goes.
+        for (text, offset) in [("1.7万", 1), ("35万", 1), ("17.7万", 0), ("2亿", 2)] {
+            let padded = bar_value(text.to_string());
+            assert!(padded.len() >= usize::from(MONTH_BAR) - 1, "{padded:?}");
+            assert_eq!(padded.len() - text.len(), offset, "{text}");
+        }
+        assert_eq!(bar_value("350k".to_string()), "350k");
+    }
+
+    #[test]
+    fn months_between_counts_across_years() {
+        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+        assert_eq!(months_between(d("2026-11-01"), d("2027-02-01")), 3);
+        assert_eq!(months_between(d("2026-11-01"), d("2026-11-01")), 0);
+        assert_eq!(months_between(d("2026-11-01"), d("2026-01-01")), 0);
+    }
+}
