@@ -419,6 +419,11 @@ fn list_terms_and_group_bys() {
     assert_eq!(names(&["grade:A"]), ["Cato"]);
     assert_eq!(names(&["--sort", "tier"]), ["Acme", "Bolt", "Cato", "Dune"]);
     assert_eq!(names(&["--lifecycle", "new"]), ["Bolt"]);
+    // Lifecycles in their own order, not the alphabet's.
+    assert_eq!(
+        names(&["--sort", "lifecycle"]),
+        ["Cato", "Dune", "Bolt", "Acme"]
+    );
 
     let groups = array(td.json(DAY, &["account", "list", "--group-by", "lifecycle"]));
     assert_eq!(

@@ -5,7 +5,10 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use tierdeck::domain::{Grade, HistoryField, ReminderKind, ReminderStatus, ValueTier};
+use tierdeck::domain::{
+    Behaviour, Grade, HistoryField, Lifecycle, ProductTier, ReminderKind, ReminderStatus,
+    Satisfaction, ValueTier,
+};
 use tierdeck::i18n::{Catalog, Lang};
 use tierdeck::rules::Rules;
 use tierdeck::store::{AccountRow, AccountSort, DealFilter, OpenMode, Session, Store};
@@ -655,10 +658,11 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
     }
     press(&mut app, &[Action::SortNext]);
     assert_eq!(app.accounts_sort, AccountSort::Name, "and round again");
-    press(
-        &mut app,
-        &[Action::SortNext, Action::SortNext, Action::SortNext],
-    );
+    let to_kind = AccountSort::ALL
+        .iter()
+        .position(|s| *s == AccountSort::Kind)
+        .expect("kind is a sort");
+    press(&mut app, &vec![Action::SortNext; to_kind]);
     assert_eq!(app.accounts_sort, AccountSort::Kind);
     press(&mut app, &[Action::SortReverse]);
     let reversed: Vec<Vec<String>> = app
@@ -680,24 +684,32 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
 }
 
 /// What the store sorts accounts by, for `sort`, as comparable text: the
-/// stored value, then the name (which breaks ties); SQLite's `NOCASE` folds
-/// ASCII only, and an empty value (`NULL`) comes first.
+/// stored value (a closed vocabulary by its place in the vocabulary, no
+/// value last), then the name (which breaks ties); SQLite's `NOCASE` folds
+/// ASCII only, and an empty free-text value comes first.
 fn sort_key(sort: AccountSort, row: &AccountRow) -> Vec<String> {
     let (a, s) = (&row.account, &row.standing);
     let value = match sort {
         AccountSort::Name => String::new(),
         // Best first: the most revenue, which the tier follows.
         AccountSort::ValueTier => format!("{:020}", i64::MAX - s.revenue.minor()),
-        AccountSort::Lifecycle => s.lifecycle.to_string(),
+        AccountSort::Lifecycle => rank(Lifecycle::ALL, Some(s.lifecycle)),
+        AccountSort::Behaviour => rank(Behaviour::ALL, Some(s.behaviour)),
         AccountSort::Kind => a.kind.to_string(),
         AccountSort::Industry => a.industry.clone(),
         AccountSort::Region => a.region.clone(),
         AccountSort::Channel => a.channel.clone(),
         AccountSort::Owner => a.owner.clone(),
-        AccountSort::ProductTier => a.product_tier.map(|t| t.to_string()).unwrap_or_default(),
-        AccountSort::Satisfaction => a.satisfaction.to_string(),
+        AccountSort::ProductTier => rank(ProductTier::ALL, a.product_tier),
+        AccountSort::Satisfaction => rank(Satisfaction::ALL, Some(a.satisfaction)),
     };
     vec![value, a.name.to_ascii_lowercase()]
+}
+
+/// A vocabulary value's place in its vocabulary as text; none comes last.
+fn rank<T: PartialEq>(all: &[T], value: Option<T>) -> String {
+    let place = value.and_then(|v| all.iter().position(|x| *x == v));
+    place.unwrap_or(all.len()).to_string()
 }
 
 /// The catalogue key of the header the sort marks.
@@ -706,6 +718,7 @@ fn sort_header(sort: AccountSort) -> &'static str {
         AccountSort::Name => "col.name",
         AccountSort::ValueTier => "col.tier",
         AccountSort::Lifecycle => "col.lifecycle",
+        AccountSort::Behaviour => "col.behaviour",
         AccountSort::Kind => "col.kind",
         AccountSort::Industry => "col.industry",
         AccountSort::Region => "col.region",

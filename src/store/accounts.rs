@@ -73,13 +73,15 @@ pub enum AccountSort {
     Owner,
     ProductTier,
     Satisfaction,
+    Behaviour,
 }
 
 impl AccountSort {
-    pub const ALL: [AccountSort; 10] = [
+    pub const ALL: [AccountSort; 11] = [
         AccountSort::Name,
         AccountSort::ValueTier,
         AccountSort::Lifecycle,
+        AccountSort::Behaviour,
         AccountSort::Kind,
         AccountSort::Industry,
         AccountSort::Region,
@@ -93,14 +95,23 @@ impl AccountSort {
         match self {
             AccountSort::Name => "name COLLATE NOCASE",
             AccountSort::ValueTier => "revenue_minor",
-            AccountSort::Lifecycle => "lifecycle",
+            AccountSort::Lifecycle => {
+                "(CASE lifecycle WHEN 'prospect' THEN 0 WHEN 'new' THEN 1 WHEN 'active' THEN 2 ELSE 3 END)"
+            }
+            AccountSort::Behaviour => {
+                "(CASE behaviour WHEN 'frequent' THEN 0 WHEN 'occasional' THEN 1 ELSE 2 END)"
+            }
             AccountSort::Kind => "kind",
             AccountSort::Industry => "industry",
             AccountSort::Region => "region",
             AccountSort::Channel => "channel",
             AccountSort::Owner => "owner",
-            AccountSort::ProductTier => "product_tier",
-            AccountSort::Satisfaction => "satisfaction",
+            AccountSort::ProductTier => {
+                "(CASE product_tier WHEN 'high' THEN 0 WHEN 'mid' THEN 1 WHEN 'low' THEN 2 ELSE 3 END)"
+            }
+            AccountSort::Satisfaction => {
+                "(CASE satisfaction WHEN 'satisfied' THEN 0 WHEN 'neutral' THEN 1 WHEN 'dissatisfied' THEN 2 ELSE 3 END)"
+            }
         }
     }
 }
@@ -164,6 +175,21 @@ impl Store {
     }
 
     pub fn accounts(&self, filter: &AccountFilter) -> Result<Vec<AccountRow>> {
+        let (sql, args) = self.accounts_sql(filter)?;
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(args), |row| {
+                Ok(AccountRow {
+                    account: rows::account(row)?,
+                    standing: read_standing(row, ACCOUNT_COLUMN_COUNT)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// The query of [`Store::accounts`]: every sort order is an index's.
+    fn accounts_sql(&self, filter: &AccountFilter) -> Result<(String, Vec<Value>)> {
         let direction = if filter.descending { "DESC" } else { "ASC" };
         let order = match filter.sort {
             AccountSort::Name => format!("name COLLATE NOCASE {direction}"),
@@ -190,16 +216,7 @@ impl Store {
         c.args.push(Value::Integer(
             i64::try_from(filter.offset).unwrap_or(i64::MAX),
         ));
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter(c.args), |row| {
-                Ok(AccountRow {
-                    account: rows::account(row)?,
-                    standing: read_standing(row, ACCOUNT_COLUMN_COUNT)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
+        Ok((sql, c.args))
     }
 
     /// How many accounts [`Store::accounts`] would list without its window.
@@ -471,5 +488,49 @@ pub(super) fn conflict(conn: &Connection, table: &str, what: &'static str, id: I
             at,
         },
         Err(e) => StoreError::Sql(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+    use crate::store::{OpenMode, Session};
+
+    #[test]
+    fn every_account_sort_reads_an_index_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let session = Session {
+            user: "ann".into(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            now: chrono::Utc::now(),
+            offset: chrono::FixedOffset::east_opt(0).unwrap(),
+        };
+        let path = dir.path().join("t.db");
+        let store = Store::open(&path, OpenMode::CreateFile, session, Rules::defaults()).unwrap();
+        for sort in AccountSort::ALL {
+            for descending in [false, true] {
+                let filter = AccountFilter {
+                    sort,
+                    descending,
+                    limit: Some(80),
+                    ..AccountFilter::default()
+                };
+                let (sql, args) = store.accounts_sql(&filter).unwrap();
+                let mut stmt = store
+                    .conn
+                    .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+                    .unwrap();
+                let plan: Vec<String> = stmt
+                    .query_map(params_from_iter(args), |r| r.get(3))
+                    .unwrap()
+                    .collect::<rusqlite::Result<_>>()
+                    .unwrap();
+                assert!(
+                    !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+                    "{sort:?} descending={descending} sorts every account: {plan:?}"
+                );
+            }
+        }
     }
 }

@@ -76,6 +76,9 @@ pub enum OpenMode {
     CreateFile,
     /// Create the file and any missing directories: only for the default path.
     CreateDirs,
+    /// Only a file that is there: a second connection to an open database
+    /// must not make an empty one where the file went away.
+    Existing,
 }
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
@@ -97,11 +100,14 @@ impl Store {
     /// is refused before anything is written to it.
     pub fn open(path: &Path, mode: OpenMode, session: Session, rules: Rules) -> Result<Store> {
         check_file(path, mode)?;
+        let create = if mode == OpenMode::Existing {
+            OpenFlags::empty()
+        } else {
+            OpenFlags::SQLITE_OPEN_CREATE
+        };
         let mut conn = Connection::open_with_flags(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | create | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::open(path, e))?;
         configure(&conn).map_err(|e| StoreError::open(path, e))?;
@@ -318,6 +324,12 @@ fn check_file(path: &Path, mode: OpenMode) -> Result<()> {
     }
     if path.is_dir() {
         return Err(StoreError::NotSqlite(path.to_path_buf()));
+    }
+    if mode == OpenMode::Existing && !path.exists() {
+        return Err(StoreError::Io {
+            path: path.to_path_buf(),
+            source: std::io::ErrorKind::NotFound.into(),
+        });
     }
     if let Ok(mut file) = fs::File::open(path) {
         let mut head = [0u8; 16];

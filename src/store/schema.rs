@@ -178,12 +178,25 @@ ALTER TABLE accounts ADD COLUMN behaviour TEXT NOT NULL DEFAULT 'never';
 ALTER TABLE accounts ADD COLUMN risks TEXT NOT NULL DEFAULT '';
 -- The day of its latest activity, or the day we first knew it: when it went quiet.
 ALTER TABLE accounts ADD COLUMN quiet_since TEXT;
-CREATE INDEX accounts_by_revenue ON accounts(revenue_minor, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+-- Best first, names A to Z among equals.
+CREATE INDEX accounts_by_revenue ON accounts(revenue_minor DESC, name COLLATE NOCASE)
+    WHERE deleted_at IS NULL;
 -- Re-tiering after one win touches only the accounts that cross a boundary.
 CREATE INDEX accounts_by_tier ON accounts(value_tier, revenue_minor) WHERE deleted_at IS NULL;
-CREATE INDEX accounts_by_lifecycle ON accounts(lifecycle, name COLLATE NOCASE) WHERE deleted_at IS NULL;
-CREATE INDEX accounts_by_product_tier ON accounts(product_tier, name COLLATE NOCASE) WHERE deleted_at IS NULL;
-CREATE INDEX accounts_by_satisfaction ON accounts(satisfaction, name COLLATE NOCASE) WHERE deleted_at IS NULL;
+-- Closed vocabularies sort in their own order, not the alphabet's; the
+-- expressions are AccountSort's, character for character.
+CREATE INDEX accounts_by_lifecycle ON accounts(
+    (CASE lifecycle WHEN 'prospect' THEN 0 WHEN 'new' THEN 1 WHEN 'active' THEN 2 ELSE 3 END),
+    name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE INDEX accounts_by_behaviour ON accounts(
+    (CASE behaviour WHEN 'frequent' THEN 0 WHEN 'occasional' THEN 1 ELSE 2 END),
+    name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE INDEX accounts_by_product_tier ON accounts(
+    (CASE product_tier WHEN 'high' THEN 0 WHEN 'mid' THEN 1 WHEN 'low' THEN 2 ELSE 3 END),
+    name COLLATE NOCASE) WHERE deleted_at IS NULL;
+CREATE INDEX accounts_by_satisfaction ON accounts(
+    (CASE satisfaction WHEN 'satisfied' THEN 0 WHEN 'neutral' THEN 1 WHEN 'dissatisfied' THEN 2 ELSE 3 END),
+    name COLLATE NOCASE) WHERE deleted_at IS NULL;
 CREATE INDEX deals_won_by_account ON deals(account_id, closed_on, amount_minor)
     WHERE deleted_at IS NULL AND stage = 'won';
 -- The reports and the segment pass read every deal's figures, and the

@@ -57,7 +57,7 @@ impl Reports {
         );
         let (send, receive) = mpsc::channel();
         std::thread::spawn(move || {
-            let set = Store::open(&path, OpenMode::CreateFile, session, rules)
+            let set = Store::open(&path, OpenMode::Existing, session, rules)
                 .and_then(|store| store.report_set(store.default_period()));
             // Nobody is waiting any more when the UI has quit: nothing to do.
             let _ = send.send(set);

@@ -74,6 +74,7 @@ enum Column {
     Tier,
     Revenue,
     Lifecycle,
+    Behaviour,
     Kind,
     Industry,
     Region,
@@ -85,12 +86,13 @@ enum Column {
 
 impl Column {
     /// The order they are shown in: the order of the sort keys.
-    const SHOWN: [Column; 12] = [
+    const SHOWN: [Column; 13] = [
         Column::Risk,
         Column::Name,
         Column::Tier,
         Column::Revenue,
         Column::Lifecycle,
+        Column::Behaviour,
         Column::Kind,
         Column::Industry,
         Column::Region,
@@ -102,7 +104,7 @@ impl Column {
 
     /// The order they get room in, after the mark, the name and the sorted
     /// column: what a salesperson scans a customer list for first.
-    const ROOM: [Column; 10] = [
+    const ROOM: [Column; 11] = [
         Column::Tier,
         Column::Lifecycle,
         Column::Kind,
@@ -113,6 +115,7 @@ impl Column {
         Column::Channel,
         Column::ProductTier,
         Column::Satisfaction,
+        Column::Behaviour,
     ];
 
     fn header(self) -> &'static str {
@@ -122,6 +125,7 @@ impl Column {
             Column::Tier => "col.tier",
             Column::Revenue => "col.revenue",
             Column::Lifecycle => "col.lifecycle",
+            Column::Behaviour => "col.behaviour",
             Column::Kind => "col.kind",
             Column::Industry => "col.industry",
             Column::Region => "col.region",
@@ -140,6 +144,7 @@ impl Column {
             Column::Name => AccountSort::Name,
             Column::Tier | Column::Revenue => AccountSort::ValueTier,
             Column::Lifecycle => AccountSort::Lifecycle,
+            Column::Behaviour => AccountSort::Behaviour,
             Column::Kind => AccountSort::Kind,
             Column::Industry => AccountSort::Industry,
             Column::Region => AccountSort::Region,
@@ -178,6 +183,7 @@ impl Column {
             Column::Revenue if s.revenue.minor() == 0 => String::new(),
             Column::Revenue => super::board::whole_units(s.revenue),
             Column::Lifecycle => c.word("lifecycle", s.lifecycle.as_str()),
+            Column::Behaviour => c.word("behaviour", s.behaviour.as_str()),
             Column::Kind => c.word("account_kind", a.kind.as_str()),
             Column::Industry => a.industry.clone(),
             Column::Region => a.region.clone(),
