@@ -113,7 +113,7 @@ mod tests {
     fn account(name: &str, revenue: i64) -> AccountStanding {
         AccountStanding {
             name: name.to_string(),
-            owner: String::new(),
+            owner: "".into(),
             revenue: Money(revenue),
             tier: Some(ValueTier::C),
             lifecycle: Lifecycle::Active,

@@ -50,7 +50,7 @@ pub fn forecast(deals: &[DealFact], rules: &Rules) -> Vec<ForecastRow> {
 }
 
 pub(super) fn is_open(deal: &DealFact) -> bool {
-    deal.stage != WON && deal.stage != LOST
+    &*deal.stage != WON && &*deal.stage != LOST
 }
 
 /// amount × the stage's probability in percent: hundredths of a minor unit,
@@ -84,11 +84,11 @@ mod tests {
     fn deal(stage: &str, amount: i64, close: &str) -> DealFact {
         DealFact {
             id: Id::new(),
-            stage: stage.to_string(),
+            stage: stage.into(),
             grade: Grade::C,
             amount: Money(amount),
             expected_close: (!close.is_empty()).then(|| close.parse::<NaiveDate>().expect("date")),
-            owner: String::new(),
+            owner: "".into(),
             closed_on: None,
             stale: false,
         }

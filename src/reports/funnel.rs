@@ -71,9 +71,9 @@ pub fn funnel(moves: &[StageMove], rules: &Rules, period: Period) -> Funnel {
             {
                 stays[k].push((m.on - entered).num_days());
             }
-            current = Some((m.to.as_str(), m.on));
+            current = Some((&*m.to, m.on));
             if inside {
-                let reach = match m.to.as_str() {
+                let reach = match &*m.to {
                     WON => {
                         was_won = true;
                         Some(open.len())
@@ -116,7 +116,7 @@ pub fn funnel(moves: &[StageMove], rules: &Rules, period: Period) -> Funnel {
     }
     for (stage, reached) in [(WON, won), (LOST, lost)] {
         rows.push(FunnelRow {
-            stage: stage.to_string(),
+            stage: stage.into(),
             reached,
             conversion: None,
             median_days: None,
@@ -155,7 +155,7 @@ mod tests {
         StageMove {
             deal: Id(uuid::Uuid::from_u128(deal)),
             on: d(on),
-            to: to.to_string(),
+            to: to.into(),
         }
     }
 

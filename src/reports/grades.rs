@@ -49,11 +49,11 @@ mod tests {
     fn deal(stage: &str, grade: Grade, amount: i64, close: &str, stale: bool) -> DealFact {
         DealFact {
             id: Id::new(),
-            stage: stage.to_string(),
+            stage: stage.into(),
             grade,
             amount: Money(amount),
             expected_close: (!close.is_empty()).then(|| d(close)),
-            owner: String::new(),
+            owner: "".into(),
             closed_on: None,
             stale,
         }

@@ -18,19 +18,22 @@ pub use grades::{GradeRow, grades};
 pub use lifecycle::{AtRiskRow, LifecycleReport, LifecycleRow, lifecycle};
 pub use owners::{OwnerRow, owners};
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 
 use crate::domain::{Behaviour, Grade, Id, Lifecycle, Money, RiskReason, ValueTier};
 
-/// A deal as the reports read it: every deal that is not deleted, open or closed.
+/// A deal as the reports read it: every deal that is not deleted, open or
+/// closed. Stages and owners are shared text: a few values over 200,000 rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DealFact {
     pub id: Id,
-    pub stage: String,
+    pub stage: Arc<str>,
     pub grade: Grade,
     pub amount: Money,
     pub expected_close: Option<NaiveDate>,
-    pub owner: String,
+    pub owner: Arc<str>,
     /// The day it was won or lost.
     pub closed_on: Option<NaiveDate>,
     /// Sat in its stage too long with no activity (the engine's stale flag).
@@ -43,7 +46,7 @@ pub struct DealFact {
 pub struct StageMove {
     pub deal: Id,
     pub on: NaiveDate,
-    pub to: String,
+    pub to: Arc<str>,
 }
 
 /// An account as the ABC and lifecycle reports read it: its stored segments.

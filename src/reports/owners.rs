@@ -53,16 +53,16 @@ pub fn owners(
 ) -> Vec<OwnerRow> {
     let mut by_owner: BTreeMap<&str, Sums> = BTreeMap::new();
     for deal in deals {
-        let sums = by_owner.entry(deal.owner.as_str()).or_default();
+        let sums = by_owner.entry(&*deal.owner).or_default();
         let closed_in_period = deal.closed_on.is_some_and(|day| period.contains(day));
         if is_open(deal) {
             sums.open += 1;
             sums.open_amount += i128::from(deal.amount.minor());
             sums.weighted += weight(deal, rules);
-        } else if closed_in_period && deal.stage == WON {
+        } else if closed_in_period && &*deal.stage == WON {
             sums.won += 1;
             sums.won_amount += i128::from(deal.amount.minor());
-        } else if closed_in_period && deal.stage == LOST {
+        } else if closed_in_period && &*deal.stage == LOST {
             sums.lost += 1;
         }
     }
@@ -73,7 +73,7 @@ pub fn owners(
     let mut rows: Vec<OwnerRow> = by_owner
         .into_iter()
         .map(|(owner, s)| OwnerRow {
-            owner: owner.to_string(),
+            owner: owner.into(),
             won: s.won,
             won_amount_minor: money(s.won_amount),
             lost: s.lost,
@@ -106,11 +106,11 @@ mod tests {
     fn deal(owner: &str, stage: &str, amount: i64, closed: &str) -> DealFact {
         DealFact {
             id: Id::new(),
-            stage: stage.to_string(),
+            stage: stage.into(),
             grade: Grade::B,
             amount: Money(amount),
             expected_close: None,
-            owner: owner.to_string(),
+            owner: owner.into(),
             closed_on: (!closed.is_empty()).then(|| d(closed)),
             stale: false,
         }
@@ -146,7 +146,7 @@ mod tests {
         let row =
             |owner: &str, won, won_amount, lost, win_rate, open, open_amount, weighted, overdue| {
                 OwnerRow {
-                    owner: owner.to_string(),
+                    owner: owner.into(),
                     won,
                     won_amount_minor: Money(won_amount),
                     lost,

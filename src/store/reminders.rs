@@ -119,6 +119,8 @@ impl Store {
         page: Option<&ReminderPage>,
     ) -> Result<Vec<ReminderRow>> {
         let (status, until) = self.due_bounds(due);
+        // The pending statuses spelled out, as the due-date index's own
+        // condition is, so that SQLite reads the page off that index.
         let mut c = Conditions::default();
         if let Some(until) = until {
             c.sql.push_str(" AND r.due <= ?");
@@ -143,7 +145,8 @@ impl Store {
              FROM reminders r
              JOIN deals d ON d.id = r.deal_id
              JOIN accounts a ON a.id = d.account_id
-             WHERE r.deleted_at IS NULL AND r.status IN {status} AND d.deleted_at IS NULL{}
+             WHERE r.deleted_at IS NULL AND r.status IN ('open', 'snoozed') AND r.status IN {status}
+               AND d.deleted_at IS NULL{}
              ORDER BY r.due, d.grade, d.title, r.id
              LIMIT ? OFFSET ?",
             c.sql

@@ -1,7 +1,8 @@
 //! The facts the reports are worked out from, read in one pass each and kept
 //! small: a report over 200,000 deals must not build 200,000 full rows.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -87,10 +88,11 @@ impl Store {
         )?;
         let mut rows = stmt.query([])?;
         let mut facts = Vec::new();
+        let mut texts = Pool::default();
         while let Some(row) = rows.next()? {
-            let stage: String = row.get(1)?;
+            let stage = texts.text(row, 1)?;
             let last_activity = get_opt_day(row, 8)?;
-            let open = stage != WON && stage != crate::domain::LOST;
+            let open = &*stage != WON && &*stage != crate::domain::LOST;
             let stale = open
                 && rules::stale_in(
                     &stage,
@@ -104,7 +106,7 @@ impl Store {
                 grade: row.get::<_, Grade>(2)?,
                 amount: row.get(3)?,
                 expected_close: get_opt_day(row, 4)?,
-                owner: row.get(5)?,
+                owner: texts.text(row, 5)?,
                 closed_on: get_opt_day(row, 6)?,
                 stale,
                 stage,
@@ -123,11 +125,12 @@ impl Store {
         )?;
         let mut rows = stmt.query([])?;
         let mut moves = Vec::new();
+        let mut stages = Pool::default();
         while let Some(row) = rows.next()? {
             moves.push(StageMove {
                 deal: row.get::<_, Id>(0)?,
                 on: values::get_local_day(row, 1, offset)?,
-                to: row.get(2)?,
+                to: stages.text(row, 2)?,
             });
         }
         Ok(moves)
@@ -138,7 +141,7 @@ impl Store {
         let today = self.session.today;
         let offset = self.session.offset;
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT name, owner, created_at, {} FROM accounts WHERE deleted_at IS NULL",
+            "SELECT name, owner, created_at, {} FROM accounts NOT INDEXED WHERE deleted_at IS NULL",
             super::segments::STANDING_COLUMNS
         ))?;
         let mut rows = stmt.query([])?;
@@ -165,7 +168,7 @@ impl Store {
 
     /// Open revisits due before today, per owner of the deal.
     fn overdue_by_owner(&self, deals: &[DealFact]) -> Result<Vec<(String, usize)>> {
-        let owner_of: HashMap<Id, &str> = deals.iter().map(|d| (d.id, d.owner.as_str())).collect();
+        let owner_of: HashMap<Id, &str> = deals.iter().map(|d| (d.id, &*d.owner)).collect();
         let mut counts: HashMap<&str, usize> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT deal_id FROM reminders
@@ -182,5 +185,24 @@ impl Store {
             .into_iter()
             .map(|(owner, n)| (owner.to_string(), n))
             .collect())
+    }
+}
+
+/// One shared copy of each distinct text of a column: stages and owners
+/// repeat over hundreds of thousands of rows.
+#[derive(Default)]
+struct Pool(HashSet<Arc<str>>);
+
+impl Pool {
+    fn text(&mut self, row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Arc<str>> {
+        let text = row.get_ref(idx)?.as_str().map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(idx, rusqlite::types::Type::Text, Box::new(e))
+        })?;
+        if let Some(shared) = self.0.get(text) {
+            return Ok(Arc::clone(shared));
+        }
+        let shared: Arc<str> = text.into();
+        self.0.insert(Arc::clone(&shared));
+        Ok(shared)
     }
 }
