@@ -110,7 +110,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | create | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::open(path, e))?;
-        configure(&conn).map_err(|e| StoreError::open(path, e))?;
+        configure(&conn, mode).map_err(|e| StoreError::open(path, e))?;
         migrate(&mut conn, path)?;
         // This connection's own, in memory: see `Store::find_text`.
         conn.execute(
@@ -357,15 +357,17 @@ fn check_file(path: &Path, mode: OpenMode) -> Result<()> {
 /// Connection settings for a file that may be shared: a rollback journal (WAL
 /// is unsafe on network file systems and in sync folders), a busy timeout so
 /// that writers queue instead of failing, and enforced references.
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &Connection, mode: OpenMode) -> rusqlite::Result<()> {
     conn.busy_timeout(Duration::from_secs(10))?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
-    debug_assert_eq!(mode.to_ascii_lowercase(), "delete");
+    let journal: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    debug_assert_eq!(journal.to_ascii_lowercase(), "delete");
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     // Random ids scatter index writes: a 32 MB page cache (SQLite's default
-    // is 2 MB) keeps bulk work and full regrades off the disk.
-    conn.pragma_update(None, "cache_size", -32_768)?;
+    // is 2 MB) keeps bulk work and full regrades off the disk. A second
+    // connection only reads, front to back, and the OS caches the file.
+    let cache_kb = if mode == OpenMode::Existing { 4_096 } else { 32_768 };
+    conn.pragma_update(None, "cache_size", -cache_kb)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
 }
