@@ -1,7 +1,7 @@
 //! Where the pipeline leaks: how many deals reached each stage in a period,
 //! how many of them went on, the win rate, and how long deals sat in a stage.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::{Period, StageMove};
@@ -48,22 +48,22 @@ pub fn funnel(moves: &[StageMove], rules: &Rules, period: Period) -> Funnel {
     let open: Vec<&str> = rules.open_stages().map(|s| s.id.as_str()).collect();
     let position = |stage: &str| open.iter().position(|&s| s == stage);
 
-    let mut ordered: Vec<&StageMove> = moves.iter().collect();
-    // Stable, so same-day moves keep the order they were recorded in; next
-    // to free when the store reads them in this order already.
-    ordered.sort_by_key(|m| (m.deal, m.on));
+    let order = by_deal_and_day(moves);
 
     // Deals by the furthest open stage they entered in the period (`won` is
     // past them all, at `open.len()`).
     let mut furthest_count = vec![0usize; open.len() + 1];
     let (mut won, mut lost) = (0, 0);
     let mut stays = vec![Vec::new(); open.len()];
-    for history in ordered.chunk_by(|a, b| a.deal == b.deal) {
+    for history in order.chunk_by(|a, b| a.0 == b.0) {
         let (mut furthest, mut was_won, mut was_lost) = (None, false, false);
         // Unknown until the first move: a history without its creation row
         // does not say when the deal entered the stage it first leaves.
         let mut current: Option<(&str, NaiveDate)> = None;
-        for m in history {
+        for m in history
+            .iter()
+            .map(|&(_, key)| &moves[(key & 0xFFFF_FFFF) as usize])
+        {
             let inside = period.contains(m.on);
             if let Some((stage, entered)) = current
                 && inside
@@ -128,6 +128,23 @@ pub fn funnel(moves: &[StageMove], rules: &Rules, period: Period) -> Funnel {
         lost,
         win_rate: ratio(won, won + lost),
     }
+}
+
+/// The moves' positions, each deal's together by day, same-day moves in the
+/// order they were recorded, as integer keys `(deal, day | position)`:
+/// several times faster to sort than the moves themselves.
+fn by_deal_and_day(moves: &[StageMove]) -> Vec<(u128, u64)> {
+    let mut order: Vec<(u128, u64)> = moves
+        .iter()
+        .zip(0u32..)
+        .map(|(m, position)| {
+            // Days from year 1, shifted so that every date is positive.
+            let day = (i64::from(m.on.num_days_from_ce()) - i64::from(i32::MIN)) as u64;
+            (m.deal.0.as_u128(), (day << 32) | u64::from(position))
+        })
+        .collect();
+    order.sort_unstable();
+    order
 }
 
 fn median(days: &mut [i64]) -> Option<f64> {

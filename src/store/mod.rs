@@ -366,7 +366,11 @@ fn configure(conn: &Connection, mode: OpenMode) -> rusqlite::Result<()> {
     // Random ids scatter index writes: a 32 MB page cache (SQLite's default
     // is 2 MB) keeps bulk work and full regrades off the disk. A second
     // connection only reads, front to back, and the OS caches the file.
-    let cache_kb = if mode == OpenMode::Existing { 4_096 } else { 32_768 };
+    let cache_kb = if mode == OpenMode::Existing {
+        4_096
+    } else {
+        32_768
+    };
     conn.pragma_update(None, "cache_size", -cache_kb)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())

@@ -116,12 +116,12 @@ impl Store {
     }
 
     /// Every stage change in the history, each on the user's own calendar
-    /// day, in deal and time order (which the funnel wants, off its index).
+    /// day, in the order they happened.
     pub fn stage_moves(&self) -> Result<Vec<StageMove>> {
         let offset = self.session.offset;
         let mut stmt = self.conn.prepare(
             "SELECT deal_id, at, new FROM history INDEXED BY history_stage_moves
-             WHERE field = 'stage' ORDER BY deal_id, at",
+             WHERE field = 'stage'",
         )?;
         let mut rows = stmt.query([])?;
         let mut moves = Vec::new();

@@ -200,11 +200,12 @@ CREATE INDEX accounts_by_satisfaction ON accounts(
 CREATE INDEX deals_won_by_account ON deals(account_id, closed_on, amount_minor)
     WHERE deleted_at IS NULL AND stage = 'won';
 -- The reports and the segment pass read every deal's figures, and the
--- funnel every stage change in deal order, off these indexes alone rather
--- than the wide rows.
-CREATE INDEX deals_report ON deals(stage, grade, amount_minor, expected_close, closed_on,
-    stage_entered_on, last_activity, owner, id, account_id, created_on) WHERE deleted_at IS NULL;
-CREATE INDEX history_stage_moves ON history(deal_id, at, new) WHERE field = 'stage';
+-- funnel every stage change, off these indexes alone rather than the wide
+-- rows. Both lead with a day, so that new rows land at their end instead
+-- of on every page (an import of 100,000 deals would rewrite them whole).
+CREATE INDEX deals_report ON deals(created_on, stage, grade, amount_minor, expected_close,
+    closed_on, stage_entered_on, last_activity, owner, id, account_id) WHERE deleted_at IS NULL;
+CREATE INDEX history_stage_moves ON history(at, deal_id, new) WHERE field = 'stage';
 -- Activities logged on an account rather than a deal: its deals keep the rest.
 CREATE INDEX activities_without_deal ON activities(account_id, at)
     WHERE deleted_at IS NULL AND deal_id IS NULL;
