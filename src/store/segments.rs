@@ -112,7 +112,7 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
             wins: of.wins,
             has_open_deals: of.open,
             last_activity: last_activity.get(&id).copied(),
-            added_on: added_on(w, get_moment(row, 2)?, of.first),
+            added_on: added_on(values::get_local_day(row, 2, w.session.offset)?, of.first),
             satisfaction: row.get(1)?,
         };
         let segments = assess(w, &facts);
@@ -135,7 +135,7 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
 /// revenue moved, the tier boundaries may have moved for everyone.
 pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
     let conn = w.conn();
-    let Some((satisfaction, created_at, stored)) = conn
+    let Some((satisfaction, created_on, stored)) = conn
         .prepare_cached(&format!(
             "SELECT satisfaction, created_at, {STANDING_COLUMNS} FROM accounts
              WHERE id = ?1 AND deleted_at IS NULL"
@@ -143,7 +143,7 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
         .query_row([id], |row| {
             Ok((
                 row.get::<_, Satisfaction>(0)?,
-                get_moment(row, 1)?,
+                values::get_local_day(row, 1, w.session.offset)?,
                 read_standing(row, 2)?,
             ))
         })
@@ -187,7 +187,7 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
         wins,
         has_open_deals,
         last_activity,
-        added_on: added_on(w, created_at, first_deal),
+        added_on: added_on(created_on, first_deal),
         satisfaction,
     };
     let segments = assess(w, &facts);
@@ -289,13 +289,8 @@ struct DealsOf {
 
 /// Since when we have known an account: its row's creation, or its first
 /// deal when that is earlier (a deal entered for a past day, or imported).
-fn added_on(
-    w: &Writer<'_>,
-    created_at: chrono::DateTime<chrono::Utc>,
-    first_deal: Option<NaiveDate>,
-) -> NaiveDate {
-    let created = local_day(w, created_at);
-    first_deal.map_or(created, |first| first.min(created))
+fn added_on(created_on: NaiveDate, first_deal: Option<NaiveDate>) -> NaiveDate {
+    first_deal.map_or(created_on, |first| first.min(created_on))
 }
 
 /// A moment as a day in the user's own calendar.
