@@ -38,11 +38,14 @@ impl Store {
     }
 
     pub fn report_set(&self, period: Period) -> Result<ReportSet> {
+        // The funnel first: its stage moves are the largest facts, and are
+        // let go before the deals and accounts are read.
+        let funnel = self.funnel(period)?;
         let deals = self.deal_facts()?;
         let accounts = self.account_standings()?;
         Ok(ReportSet {
             period,
-            funnel: self.funnel(period)?,
+            funnel,
             forecast: reports::forecast(&deals, &self.rules),
             grades: reports::grades(&deals, self.session.today),
             abc: self.abc_of(&accounts),
