@@ -254,6 +254,9 @@ impl App {
     /// ahead; called once the first frame is on screen.
     pub fn catch_up(&mut self) {
         self.regrade_if_new_day();
+        // A regrade of a large pipeline reads every deal: what it freed goes
+        // back before the reports read them all again.
+        reports::give_back_memory();
         // On its own thread, after the regrade it must count: usually done
         // before anyone asks for the view.
         self.refresh_reports();
