@@ -18,6 +18,29 @@ pub const LOST: &str = "lost";
 #[serde(transparent)]
 pub struct Id(pub Uuid);
 
+/// A map keyed by ids, for the passes over every deal or account. Ids are
+/// random (or end in random bits), so folding their bytes is hash enough,
+/// and several times cheaper than the default SipHash.
+pub type IdMap<V> = std::collections::HashMap<Id, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word))
+                .wrapping_mul(0x517c_c1b7_2722_0a95);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 impl Id {
     pub const MIN_PREFIX: usize = 4;
     /// Characters shown when an id is displayed in a table.

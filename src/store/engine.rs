@@ -1,7 +1,7 @@
 //! Runs the rules engine over stored deals and writes what it decides:
 //! grade changes with their history, and the reminder log.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 
@@ -11,7 +11,7 @@ use super::rows::{self, DEAL_COLUMN_COUNT, DEAL_COLUMNS, REMINDER_COLUMNS};
 use super::segments::{resegment_account, resegment_all};
 use super::values::{self, get_opt_day};
 use super::{Result, SETTING_ENGINE_DAY, Store, Writer, set_setting, setting};
-use crate::domain::{Deal, Grade, HistoryField, Id, Reminder, ReminderStatus};
+use crate::domain::{Deal, Grade, HistoryField, Id, IdMap, Reminder, ReminderStatus};
 use crate::rules::{self, ReminderOp};
 
 /// Recomputes a deal's `last_touch` from its rows: the latest activity (as a
@@ -141,7 +141,7 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     let conn = w.conn();
     let relevant_reminders = "r.deleted_at IS NULL
         AND (r.status IN ('open', 'snoozed') OR r.kind IN ('close_soon', 'slipped'))";
-    let mut reminders: HashMap<Id, Vec<Reminder>> = HashMap::new();
+    let mut reminders: IdMap<Vec<Reminder>> = IdMap::default();
     let mut keep = |r: Reminder| reminders.entry(r.deal_id).or_default().push(r);
     let one_deal = format!(
         "SELECT {DEAL_COLUMNS}, d.last_touch FROM deals d WHERE d.id = ?1 AND d.deleted_at IS NULL"

@@ -3,15 +3,13 @@
 //! touches it. The decisions are the pure core's (`segments`); this reads the
 //! facts and writes the answers.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
 use super::values::{self, get_moment, get_opt_day};
 use super::{Result, Writer};
 use crate::domain::{
-    Behaviour, Id, LOST, Lifecycle, Money, RiskReason, Satisfaction, ValueTier, WON,
+    Behaviour, Id, IdMap, LOST, Lifecycle, Money, RiskReason, Satisfaction, ValueTier, WON,
 };
 use crate::segments::{self, AccountFacts, Segments, Thresholds};
 
@@ -58,22 +56,17 @@ fn risks_text(risks: &[RiskReason]) -> String {
 /// writes those that changed.
 pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
     let conn = w.conn();
-    let mut deals: HashMap<Id, DealsOf> = HashMap::new();
+    let mut deals: IdMap<DealsOf> = IdMap::default();
     let mut stmt = conn.prepare(
         "SELECT account_id, stage, closed_on, amount_minor, created_on, last_activity
          FROM deals INDEXED BY deals_report WHERE deleted_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;
-    let mut last_activity: HashMap<Id, NaiveDate> = HashMap::new();
     while let Some(row) = rows.next()? {
-        let account: Id = row.get(0)?;
+        let of = deals.entry(row.get(0)?).or_default();
         // Each deal keeps the day of its latest activity: no need to read
         // the million activities themselves.
-        if let Some(day) = get_opt_day(row, 5)? {
-            let last = last_activity.entry(account).or_insert(day);
-            *last = (*last).max(day);
-        }
-        let of = deals.entry(account).or_default();
+        of.last_activity = of.last_activity.max(get_opt_day(row, 5)?);
         let created = values::get_day(row, 4)?;
         of.first = Some(of.first.map_or(created, |first| first.min(created)));
         match row.get_ref(1)?.as_str().unwrap_or_default() {
@@ -92,9 +85,10 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
-        let day = local_day(w, get_moment(row, 1)?);
-        let last = last_activity.entry(row.get(0)?).or_insert(day);
-        *last = (*last).max(day);
+        let of = deals.entry(row.get(0)?).or_default();
+        of.last_activity = of
+            .last_activity
+            .max(Some(local_day(w, get_moment(row, 1)?)));
     }
 
     let mut stmt = conn.prepare(&format!(
@@ -111,7 +105,7 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
         let facts = AccountFacts {
             wins: of.wins,
             has_open_deals: of.open,
-            last_activity: last_activity.get(&id).copied(),
+            last_activity: of.last_activity,
             added_on: added_on(values::get_local_day(row, 2, w.session.offset)?, of.first),
             satisfaction: row.get(1)?,
         };
@@ -285,6 +279,8 @@ struct DealsOf {
     open: bool,
     /// The day its first deal was created.
     first: Option<NaiveDate>,
+    /// The day of its latest activity, on a deal or on itself.
+    last_activity: Option<NaiveDate>,
 }
 
 /// Since when we have known an account: its row's creation, or its first

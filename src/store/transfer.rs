@@ -266,7 +266,7 @@ impl BulkLoad {
         let mut stmt = conn.prepare(
             "SELECT name, sql FROM sqlite_schema
              WHERE type = 'index' AND sql IS NOT NULL
-               AND tbl_name IN ('contacts', 'deals', 'activities', 'history')",
+               AND tbl_name IN ('accounts', 'contacts', 'deals', 'activities', 'history')",
         )?;
         let statements = stmt
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
