@@ -98,6 +98,12 @@ impl FromStr for Id {
 pub struct Money(pub i64);
 
 impl Money {
+    /// An exact wide sum as money, saturating at the i64 edge rather than
+    /// wrapping: amounts come from users and files.
+    pub fn saturating(total: i128) -> Money {
+        Money(i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX }))
+    }
+
     pub fn minor(self) -> i64 {
         self.0
     }

@@ -196,10 +196,11 @@ impl Query {
                 self.regions.extend(values.iter().cloned());
                 Ok(())
             }
-            _ => {
+            "channel" => {
                 self.channels.extend(values.iter().cloned());
                 Ok(())
             }
+            other => unreachable!("`{other}` is not one of KEYS"),
         }
     }
 }

@@ -41,12 +41,13 @@ pub fn assess(
     // A win dated after today has not happened yet on the day being planned.
     let wins = || facts.wins.iter().filter(|(day, _)| *day <= today);
     let revenue_from = sub_months(today, tiers.window_months);
-    let revenue = Money(
-        wins()
-            .filter(|(day, _)| *day >= revenue_from)
-            .map(|(_, amount)| amount.minor())
-            .sum(),
-    );
+    // Summed wide: amounts come from users and files, and their sum must
+    // saturate, not wrap.
+    let sum: i128 = wins()
+        .filter(|(day, _)| *day >= revenue_from)
+        .map(|(_, amount)| i128::from(amount.minor()))
+        .sum();
+    let revenue = Money::saturating(sum);
     let active_from = sub_months(today, rules.active_within_months);
     let first_win = wins().map(|(day, _)| *day).min();
     let recent_wins = wins().filter(|(day, _)| *day >= active_from).count();

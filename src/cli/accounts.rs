@@ -202,6 +202,12 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                 ..AccountFilter::default()
             };
             if let Some(by) = segments.group_by {
+                if by.of_deals() {
+                    return Err(super::Failure::Usage(format!(
+                        "accounts have no {0}; count deals by it with `tierdeck list --group-by {0}`",
+                        by.key()
+                    )));
+                }
                 let groups = ctx.store.account_groups(&filter, by)?;
                 return super::segments::print_groups(ctx, format, by, &groups, false);
             }

@@ -88,7 +88,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                 ]);
             }
             let sum = |f: fn(&crate::reports::ForecastRow) -> Money| {
-                Money(rows.iter().map(|r| f(r).minor()).sum())
+                Money::saturating(rows.iter().map(|r| i128::from(f(r).minor())).sum())
             };
             table.push([
                 c.get("report.total").to_string(),

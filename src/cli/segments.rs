@@ -50,7 +50,19 @@ pub struct SegmentArgs {
 impl SegmentArgs {
     /// The terms typed and the flags given, as one query.
     pub fn query(&self, ctx: &Context) -> CliResult<Query> {
-        let mut q = Query::parse(&self.terms.join(" "), &ctx.store.session().user)
+        // Each argument is one word, as the shell quoted it.
+        let words: Vec<String> = self
+            .terms
+            .iter()
+            .map(|t| {
+                if t.contains(char::is_whitespace) {
+                    format!("\"{t}\"")
+                } else {
+                    t.clone()
+                }
+            })
+            .collect();
+        let mut q = Query::parse(&words.join(" "), &ctx.store.session().user)
             .map_err(|e| super::Failure::Usage(e.to_string()))?;
         q.tiers.extend(self.tier);
         q.kinds.extend(self.kind);

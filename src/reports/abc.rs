@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use super::AccountStanding;
-use super::forecast::money;
 use super::funnel::round4;
 use crate::domain::{Money, ValueTier};
 use crate::rules::TierMode;
@@ -40,8 +39,8 @@ pub struct TierTotal {
 
 pub fn abc(accounts: &[AccountStanding], mode: TierMode, headline_percent: u32) -> Abc {
     let revenues: Vec<Money> = accounts.iter().map(|a| a.revenue).collect();
-    // Tiers from today's revenues rather than the stored ones, so the table
-    // always agrees with itself.
+    // The boundaries worked out again from the revenues given, so that the
+    // table always agrees with itself.
     let thresholds = Thresholds::from_revenues(&revenues, mode);
     let mut ranked: Vec<(&AccountStanding, ValueTier)> = accounts
         .iter()
@@ -82,7 +81,7 @@ pub fn abc(accounts: &[AccountStanding], mode: TierMode, headline_percent: u32) 
             TierTotal {
                 tier,
                 accounts: members().count(),
-                revenue_minor: money(revenue),
+                revenue_minor: Money::saturating(revenue),
                 share: share(revenue),
             }
         })

@@ -39,7 +39,7 @@ pub fn forecast(deals: &[DealFact], rules: &Rules) -> Vec<ForecastRow> {
     let row = |month: Option<(i32, u32)>, sums: Sums| ForecastRow {
         month: month.map(|(y, m)| format!("{y:04}-{m:02}")),
         deals: sums.deals,
-        amount_minor: money(sums.amount),
+        amount_minor: Money::saturating(sums.amount),
         weighted_minor: from_hundredths(sums.weighted),
     };
     // `None` sorts first in the map; the undated row goes last.
@@ -65,13 +65,7 @@ pub(super) fn weight(deal: &DealFact, rules: &Rules) -> i128 {
 pub(super) fn from_hundredths(total: i128) -> Money {
     // Integer division truncates toward zero, so push half a unit away first.
     let half = if total < 0 { -50 } else { 50 };
-    money((total + half) / 100)
-}
-
-/// An exact sum as money; no real total comes near the i64 edge, where it
-/// saturates rather than wraps.
-pub(super) fn money(total: i128) -> Money {
-    Money(i64::try_from(total).unwrap_or(if total < 0 { i64::MIN } else { i64::MAX }))
+    Money::saturating((total + half) / 100)
 }
 
 #[cfg(test)]
@@ -157,7 +151,7 @@ mod tests {
 
     #[test]
     fn sums_beyond_money_saturate() {
-        assert_eq!(money(i128::from(i64::MAX) + 1), Money(i64::MAX));
-        assert_eq!(money(i128::from(i64::MIN) - 1), Money(i64::MIN));
+        assert_eq!(Money::saturating(i128::from(i64::MAX) + 1), Money(i64::MAX));
+        assert_eq!(Money::saturating(i128::from(i64::MIN) - 1), Money(i64::MIN));
     }
 }

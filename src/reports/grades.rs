@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::DealFact;
-use super::forecast::{is_open, money};
+use super::forecast::is_open;
 use crate::domain::{Grade, Money};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,7 +27,7 @@ pub fn grades(deals: &[DealFact], today: NaiveDate) -> Vec<GradeRow> {
             GradeRow {
                 grade,
                 deals: open().count(),
-                amount_minor: money(open().map(|d| i128::from(d.amount.minor())).sum()),
+                amount_minor: Money::saturating(open().map(|d| i128::from(d.amount.minor())).sum()),
                 slipped: open()
                     .filter(|d| d.expected_close.is_some_and(|day| day < today))
                     .count(),

@@ -6,7 +6,6 @@ use std::cmp::Reverse;
 use serde::Serialize;
 
 use super::AccountStanding;
-use super::forecast::money;
 use crate::domain::{Behaviour, Lifecycle, Money, RiskReason, ValueTier};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -48,7 +47,9 @@ pub fn lifecycle(accounts: &[AccountStanding]) -> LifecycleReport {
             LifecycleRow {
                 lifecycle,
                 accounts: members().count(),
-                revenue_minor: money(members().map(|a| i128::from(a.revenue.minor())).sum()),
+                revenue_minor: Money::saturating(
+                    members().map(|a| i128::from(a.revenue.minor())).sum(),
+                ),
                 frequent: buying(Behaviour::Frequent),
                 occasional: buying(Behaviour::Occasional),
                 at_risk: at_risk.len(),

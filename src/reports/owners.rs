@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::forecast::{from_hundredths, is_open, money, weight};
+use super::forecast::{from_hundredths, is_open, weight};
 use super::funnel::ratio;
 use super::{DealFact, Period};
 use crate::domain::{LOST, Money, WON};
@@ -75,11 +75,11 @@ pub fn owners(
         .map(|(owner, s)| OwnerRow {
             owner: owner.into(),
             won: s.won,
-            won_amount_minor: money(s.won_amount),
+            won_amount_minor: Money::saturating(s.won_amount),
             lost: s.lost,
             win_rate: ratio(s.won, s.won + s.lost),
             open_deals: s.open,
-            open_amount_minor: money(s.open_amount),
+            open_amount_minor: Money::saturating(s.open_amount),
             weighted_minor: from_hundredths(s.weighted),
             overdue_revisits: s.overdue,
         })

@@ -351,7 +351,8 @@ impl Store {
                 sql.push_str(" AND d.stage = ?");
                 args.push(Value::Text(stage));
             }
-            None if filter.all_stages => {}
+            // A stage term names the stages itself, won and lost among them.
+            None if filter.all_stages || !filter.query.stages.is_empty() => {}
             None => sql.push_str(" AND d.stage NOT IN ('won', 'lost')"),
         }
         if let Some(grade) = filter.grade {

@@ -44,17 +44,18 @@ impl Conditions {
 impl Store {
     /// The deals a filter lists, counted and totalled by `by`.
     pub fn deal_groups(&self, filter: &DealFilter, by: Dimension) -> Result<Vec<Group>> {
-        let column = match by {
-            Dimension::Grade => "d.grade".to_string(),
-            Dimension::Stage => "d.stage".to_string(),
-            Dimension::Owner => "d.owner".to_string(),
-            other => format!("a.{}", account_column(other)),
+        let column = match (by, account_column(by)) {
+            (Dimension::Grade, _) => "d.grade".to_string(),
+            (Dimension::Stage, _) => "d.stage".to_string(),
+            (Dimension::Owner, _) => "d.owner".to_string(),
+            (_, Some(column)) => format!("a.{column}"),
+            (_, None) => unreachable!("every other dimension is an account's"),
         };
         let (conditions, args) = self.deal_conditions(filter)?;
         let sql = format!(
-            "SELECT {column}, count(*), coalesce(sum(d.amount_minor), 0)
+            "SELECT nullif({column}, ''), count(*), coalesce(sum(d.amount_minor), 0)
              FROM deals d JOIN accounts a ON a.id = d.account_id
-             WHERE d.deleted_at IS NULL{conditions} GROUP BY 1"
+             WHERE d.deleted_at IS NULL{conditions} GROUP BY 1 COLLATE NOCASE"
         );
         self.groups(&sql, args, by)
     }
@@ -67,14 +68,15 @@ impl Store {
                 by.key()
             )));
         }
-        let column = match by {
-            Dimension::Owner => "owner",
-            other => account_column(other),
+        let column = match (by, account_column(by)) {
+            (Dimension::Owner, _) => "owner",
+            (_, Some(column)) => column,
+            (_, None) => unreachable!("deal dimensions are refused above"),
         };
         let c = self.account_conditions(filter)?;
         let sql = format!(
-            "SELECT {column}, count(*), coalesce(sum(revenue_minor), 0)
-             FROM accounts WHERE deleted_at IS NULL{} GROUP BY 1",
+            "SELECT nullif({column}, ''), count(*), coalesce(sum(revenue_minor), 0)
+             FROM accounts WHERE deleted_at IS NULL{} GROUP BY 1 COLLATE NOCASE",
             c.sql
         );
         self.groups(&sql, c.args, by)
@@ -189,8 +191,9 @@ fn account_columns(q: &Query, alias: &str, c: &mut Conditions) {
     }
 }
 
-fn account_column(by: Dimension) -> &'static str {
-    match by {
+/// The column of `accounts` a dimension is; `None` for a deal's.
+fn account_column(by: Dimension) -> Option<&'static str> {
+    Some(match by {
         Dimension::Tier => "value_tier",
         Dimension::Kind => "kind",
         Dimension::Industry => "industry",
@@ -200,9 +203,9 @@ fn account_column(by: Dimension) -> &'static str {
         Dimension::Lifecycle => "lifecycle",
         Dimension::Satisfaction => "satisfaction",
         Dimension::Behaviour => "behaviour",
-        // The deal's owner, for deals; the account's owner, for accounts.
-        Dimension::Grade | Dimension::Stage | Dimension::Owner => "owner",
-    }
+        Dimension::Owner => "owner",
+        Dimension::Grade | Dimension::Stage => return None,
+    })
 }
 
 fn position_of<T: ToString>(all: &[T], value: &str) -> Option<usize> {

@@ -118,13 +118,16 @@ impl Store {
         Ok(facts)
     }
 
-    /// Every stage change in the history, each on the user's own calendar
-    /// day, in the order they happened.
+    /// Every stage change of the deals that are not deleted, each on the
+    /// user's own calendar day, in the order they happened (history ids are
+    /// time-ordered, so they order the moves of one moment too).
     pub fn stage_moves(&self) -> Result<Vec<StageMove>> {
         let offset = self.session.offset;
         let mut stmt = self.conn.prepare(
             "SELECT deal_id, at, new FROM history INDEXED BY history_stage_moves
-             WHERE field = 'stage'",
+             WHERE field = 'stage'
+               AND deal_id NOT IN (SELECT id FROM deals WHERE deleted_at IS NOT NULL)
+             ORDER BY at, id",
         )?;
         let mut rows = stmt.query([])?;
         let mut moves = Vec::new();

@@ -205,12 +205,16 @@ CREATE INDEX deals_won_by_account ON deals(account_id, closed_on, amount_minor)
 -- of on every page (an import of 100,000 deals would rewrite them whole).
 CREATE INDEX deals_report ON deals(created_on, stage, grade, amount_minor, expected_close,
     closed_on, stage_entered_on, last_activity, owner, id, account_id) WHERE deleted_at IS NULL;
-CREATE INDEX history_stage_moves ON history(at, deal_id, new) WHERE field = 'stage';
+CREATE INDEX history_stage_moves ON history(at, id, deal_id, new) WHERE field = 'stage';
+-- The few deleted deals, which the reports leave out.
+CREATE INDEX deals_deleted ON deals(id) WHERE deleted_at IS NOT NULL;
 -- Activities logged on an account rather than a deal: its deals keep the rest.
 CREATE INDEX activities_without_deal ON activities(account_id, at)
     WHERE deleted_at IS NULL AND deal_id IS NULL;
 CREATE INDEX reminders_open_revisits ON reminders(due, deal_id)
     WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit';
+-- Every account's segments are worked out on the first run after this.
+DELETE FROM settings WHERE key = 'engine_day';
 "#;
 
 pub fn migrations() -> Migrations<'static> {

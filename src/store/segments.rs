@@ -165,18 +165,31 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
         .map_err(|e| {
             rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
         })?;
-    let last: Option<String> = conn
+    // As the full pass reads it: each live deal's latest activity, and the
+    // latest activity logged on the account itself.
+    let on_deals: Option<String> = conn
         .prepare_cached(
-            "SELECT max(at) FROM activities WHERE account_id = ?1 AND deleted_at IS NULL",
+            "SELECT max(last_activity) FROM deals WHERE account_id = ?1 AND deleted_at IS NULL",
         )?
         .query_row([id], |r| r.get(0))?;
-    let last_activity = last
+    let on_account: Option<String> = conn
+        .prepare_cached(
+            "SELECT max(at) FROM activities
+             WHERE account_id = ?1 AND deal_id IS NULL AND deleted_at IS NULL",
+        )?
+        .query_row([id], |r| r.get(0))?;
+    let bad =
+        |e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e));
+    let on_deals = on_deals
+        .map(|day| values::parse_day(&day))
+        .transpose()
+        .map_err(bad)?;
+    let on_account = on_account
         .map(|at| values::parse_moment(&at))
         .transpose()
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        })?
+        .map_err(bad)?
         .map(|at| local_day(w, at));
+    let last_activity = on_deals.max(on_account);
     let facts = AccountFacts {
         wins,
         has_open_deals,

@@ -114,6 +114,10 @@ impl Store {
             if importer.needs_engine {
                 run(w, Scope::All)?;
                 mark_current(w)?;
+            } else {
+                // Restored rows keep their grades, but segments are never
+                // exported: they are worked out again for what was restored.
+                super::segments::resegment_all(w)?;
             }
             Ok(summary)
         })
