@@ -1475,3 +1475,25 @@ fn the_reports_keys_are_in_their_help() {
         "the reports take no filter and no form"
     );
 }
+
+#[test]
+fn mine_shows_only_the_users_own_deals_and_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let user = app.store.session().user.clone();
+    let everyone = lane_deals(&app.board);
+    assert!(
+        everyone.iter().any(|d| d.deal.owner != user),
+        "the demo has other owners"
+    );
+    press(&mut app, &[Action::ToggleMine]);
+    let mine = lane_deals(&app.board);
+    assert!(!mine.is_empty() && mine.len() < everyone.len());
+    assert!(mine.iter().all(|d| d.deal.owner == user));
+    assert!(app.message.contains(&user), "{}", app.message);
+    press(&mut app, &[Action::Show(View::Accounts)]);
+    assert!(app.accounts.rows.iter().all(|a| a.account.owner == user));
+    // And back to everyone's.
+    press(&mut app, &[Action::ToggleMine, Action::Show(View::Board)]);
+    assert_eq!(lane_deals(&app.board).len(), everyone.len());
+}

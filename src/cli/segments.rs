@@ -42,6 +42,9 @@ pub struct SegmentArgs {
     /// Only accounts at risk (quiet too long, or dissatisfied)
     #[arg(long)]
     at_risk: bool,
+    /// Only your own: deals you own, or accounts you own (the --user)
+    #[arg(long)]
+    mine: bool,
     /// Count and total by this dimension instead of listing
     #[arg(long, value_enum)]
     pub group_by: Option<Dimension>,
@@ -74,6 +77,9 @@ impl SegmentArgs {
         q.satisfactions.extend(self.satisfaction);
         q.behaviours.extend(self.behaviour);
         q.at_risk |= self.at_risk;
+        if self.mine {
+            q.owners.push(ctx.store.session().user.clone());
+        }
         Ok(q)
     }
 }

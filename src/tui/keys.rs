@@ -30,6 +30,8 @@ pub enum Action {
     Dismiss,
     /// Show or hide the won and lost columns of the board.
     ToggleClosed,
+    /// Only the user's own deals and accounts, or everyone's.
+    ToggleMine,
     /// Fill an empty database with demo data.
     LoadDemo,
     /// Start typing a live filter.
@@ -125,6 +127,7 @@ pub const NORMAL_HELP: &[Help] = &[
     help("o", "help.sort_next", &[Place::Accounts]),
     help("O", "help.sort_reverse", &[Place::Accounts]),
     help("/", "help.filter", LISTS),
+    help("m", "help.mine", LISTS),
     help("D", "help.demo", &[Place::Board]),
     help("?", "help.help", EVERYWHERE),
     help("q  Ctrl+C", "help.quit", EVERYWHERE),
@@ -168,6 +171,7 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Action::Snooze,
         KeyCode::Char('X') => Action::Dismiss,
         KeyCode::Char('W') => Action::ToggleClosed,
+        KeyCode::Char('m') => Action::ToggleMine,
         KeyCode::Char('D') => Action::LoadDemo,
         KeyCode::Char('/') => Action::Filter,
         KeyCode::Char('n') => Action::New,

@@ -108,17 +108,27 @@ impl App {
         }
     }
 
-    /// Whether a filter narrows the lists now.
+    /// Whether a filter, or showing only one's own, narrows the lists now.
     pub fn is_filtered(&self) -> bool {
-        !self.filter.trim().is_empty()
+        !self.filter.trim().is_empty() || self.mine
+    }
+
+    /// What the lists show: the filter, and the user's own rows only when
+    /// "mine" is on (deals by their owner, accounts by theirs).
+    pub(super) fn list_query(&self) -> Query {
+        let mut query = self.query.clone();
+        if self.mine {
+            query.owners = vec![self.store.session().user.clone()];
+        }
+        query
     }
 
     pub(super) fn load_agenda(&mut self) -> crate::store::Result<()> {
         self.know_due_counts()?;
         let (overdue, due_today) = (self.overdue, self.due_today);
-        let unfiltered = self.query.is_empty();
+        let unfiltered = self.list_query().is_empty();
         let mut page = ReminderPage {
-            query: self.query.clone(),
+            query: self.list_query(),
             offset: 0,
             limit: PAGE,
         };
@@ -140,7 +150,7 @@ impl App {
 
     pub(super) fn load_accounts(&mut self) -> crate::store::Result<()> {
         let mut filter = AccountFilter {
-            query: self.query.clone(),
+            query: self.list_query(),
             sort: self.accounts_sort,
             descending: self.accounts_descending,
             limit: Some(PAGE),
@@ -234,7 +244,7 @@ impl App {
         lane.count = count;
         lane.amount = amount;
         let mut filter = DealFilter {
-            query: self.query.clone(),
+            query: self.list_query(),
             limit: Some(PAGE),
             ..DealFilter::default()
         };

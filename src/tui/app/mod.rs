@@ -167,6 +167,8 @@ pub struct App {
     pub filter: String,
     /// The filter as last applied: what the lists show.
     pub query: Query,
+    /// Only the user's own deals and accounts.
+    pub mine: bool,
     /// The status line says what is wrong with the filter, until it is right.
     query_error_shown: bool,
     pub filtering: bool,
@@ -222,6 +224,7 @@ impl App {
             message: String::new(),
             filter: String::new(),
             query: Query::default(),
+            mine: false,
             query_error_shown: false,
             filtering: false,
             show_closed: false,
@@ -424,6 +427,7 @@ impl App {
             Action::Show(_)
             | Action::NextView
             | Action::ToggleClosed
+            | Action::ToggleMine
             | Action::SortNext
             | Action::SortReverse
             | Action::LoadDemo => Reread::View,
@@ -601,6 +605,19 @@ impl App {
             Action::Done => self.close_reminder(true)?,
             Action::Dismiss => self.close_reminder(false)?,
             Action::ToggleClosed => self.show_closed = !self.show_closed,
+            Action::ToggleMine => {
+                self.mine = !self.mine;
+                // Other rows: every list starts again at its top.
+                self.forget_cursors();
+                let said = if self.mine {
+                    "msg.mine_on"
+                } else {
+                    "msg.mine_off"
+                };
+                self.message = self
+                    .catalog
+                    .fmt(said, &[("user", &self.store.session().user)]);
+            }
             Action::Snooze => {
                 if let Some(r) = self.selected_reminder() {
                     self.popup = Some(Popup::Prompt(Prompt {
