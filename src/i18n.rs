@@ -88,6 +88,24 @@ pub struct Catalog {
     fallback: &'static Texts,
 }
 
+/// Why an account is at risk, in words: "No activity for 73 days",
+/// "Dissatisfied". `quiet_days` fills in the first when it is known.
+pub fn risk_words(
+    c: &Catalog,
+    risks: &[crate::domain::RiskReason],
+    quiet_days: Option<i64>,
+) -> Vec<String> {
+    risks
+        .iter()
+        .map(|risk| match (risk, quiet_days) {
+            (crate::domain::RiskReason::Quiet, Some(days)) => {
+                c.fmt("risk.quiet_days", &[("days", &days.to_string())])
+            }
+            _ => c.word("risk", risk.as_str()),
+        })
+        .collect()
+}
+
 impl Catalog {
     pub fn new(lang: Lang) -> Catalog {
         let texts = match lang {

@@ -80,9 +80,21 @@ pub fn assess(
     }
 }
 
+impl AccountFacts {
+    /// Its latest activity, or the day it was added: when it went quiet.
+    pub fn quiet_since(&self) -> NaiveDate {
+        self.last_activity.unwrap_or(self.added_on)
+    }
+}
+
 /// Days since the account's latest activity, or since it was added.
 pub fn quiet_days(facts: &AccountFacts, today: NaiveDate) -> i64 {
-    let since = facts.last_activity.unwrap_or(facts.added_on);
+    days_since(facts.quiet_since(), today)
+}
+
+/// Whole days from `since` to `today`; none when `since` is later (a day
+/// planned with `--today` in the past).
+pub fn days_since(since: NaiveDate, today: NaiveDate) -> i64 {
     (today - since).num_days().max(0)
 }
 

@@ -363,20 +363,8 @@ fn tier_cell(s: &Standing) -> String {
 }
 
 /// Why an account is at risk, in words: "no activity for 73 days; dissatisfied".
-pub(super) fn risk_cell(ctx: &Context, s: &Standing) -> String {
-    let quiet = s
-        .quiet_since
-        .map(|day| (ctx.today() - day).num_days().to_string());
-    s.risks
-        .iter()
-        .map(|r| match (r, &quiet) {
-            (RiskReason::Quiet, Some(days)) => {
-                ctx.catalog.fmt("risk.quiet_days", &[("days", days)])
-            }
-            _ => ctx.catalog.word("risk", r.as_str()),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
+fn risk_cell(ctx: &Context, s: &Standing) -> String {
+    crate::i18n::risk_words(&ctx.catalog, &s.risks, s.quiet_days(ctx.today())).join("; ")
 }
 
 /// The sort orders `account list` offers.

@@ -186,16 +186,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
             let mut risky = figures_from(ctx, &columns, columns.len());
             for row in &report.rows {
                 for a in &row.at_risk_accounts {
-                    let reasons: Vec<String> = a
-                        .reasons
-                        .iter()
-                        .map(|r| match r {
-                            crate::domain::RiskReason::Quiet => {
-                                c.fmt("risk.quiet_days", &[("days", &a.quiet_days.to_string())])
-                            }
-                            other => c.word("risk", other.as_str()),
-                        })
-                        .collect();
+                    let reasons = crate::i18n::risk_words(c, &a.reasons, Some(a.quiet_days));
                     risky.push([
                         a.account.clone(),
                         c.word("lifecycle", row.lifecycle.as_str()),

@@ -157,7 +157,9 @@ impl Store {
             let added: NaiveDate = values::get_moment(row, 2)?
                 .with_timezone(&offset)
                 .date_naive();
-            let since = standing.quiet_since.unwrap_or(added);
+            let quiet_days = standing
+                .quiet_days(today)
+                .unwrap_or_else(|| crate::segments::days_since(added, today));
             accounts.push(AccountStanding {
                 name: row.get(0)?,
                 owner: row.get(1)?,
@@ -166,7 +168,7 @@ impl Store {
                 lifecycle: standing.lifecycle,
                 behaviour: standing.behaviour,
                 risks: standing.risks,
-                quiet_days: (today - since).num_days().max(0),
+                quiet_days,
             });
         }
         Ok(accounts)

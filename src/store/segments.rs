@@ -32,6 +32,14 @@ pub struct Standing {
 pub const STANDING_COLUMNS: &str =
     "revenue_minor, value_tier, lifecycle, behaviour, risks, quiet_since";
 
+impl Standing {
+    /// Days without activity, as of `today`; `None` before its first pass.
+    pub fn quiet_days(&self, today: NaiveDate) -> Option<i64> {
+        self.quiet_since
+            .map(|since| segments::days_since(since, today))
+    }
+}
+
 pub fn read_standing(row: &Row<'_>, first: usize) -> rusqlite::Result<Standing> {
     let risks: String = row.get(first + 4)?;
     Ok(Standing {
@@ -110,8 +118,7 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
             satisfaction: row.get(1)?,
         };
         let segments = assess(w, &facts);
-        let quiet_since = facts.last_activity.unwrap_or(facts.added_on);
-        worked.push((id, segments, quiet_since, read_standing(row, 3)?));
+        worked.push((id, segments, facts.quiet_since(), read_standing(row, 3)?));
     }
     let revenues: Vec<Money> = worked.iter().map(|(_, s, _, _)| s.revenue).collect();
     let thresholds = Thresholds::from_revenues(&revenues, w.rules.value_tiers.mode);
@@ -199,8 +206,7 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
     };
     let segments = assess(w, &facts);
     let revenue_moved = segments.revenue != stored.revenue;
-    let quiet_since = facts.last_activity.unwrap_or(facts.added_on);
-    let standing = standing(segments, stored.tier, quiet_since);
+    let standing = standing(segments, stored.tier, facts.quiet_since());
     if standing != stored {
         save(w, id, &standing)?;
     }

@@ -262,17 +262,7 @@ fn standing_lines(app: &App, standing: &Standing) -> Vec<Line<'static>> {
     lifecycle.push_span(Span::raw(c.word("behaviour", standing.behaviour.as_str())));
     let mut lines = vec![field_line(app, "col.value_tier", tier), lifecycle];
     if !standing.risks.is_empty() {
-        let reasons: Vec<String> = standing
-            .risks
-            .iter()
-            .map(|risk| match (risk, standing.quiet_since) {
-                (crate::domain::RiskReason::Quiet, Some(since)) => c.fmt(
-                    "risk.quiet_days",
-                    &[("days", &(app.today() - since).num_days().to_string())],
-                ),
-                _ => c.word("risk", risk.as_str()),
-            })
-            .collect();
+        let reasons = crate::i18n::risk_words(c, &standing.risks, standing.quiet_days(app.today()));
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", c.get("col.at_risk")), dim),
             Span::styled(
