@@ -29,8 +29,8 @@ pub enum AccountCommand {
         #[command(flatten)]
         segments: SegmentArgs,
         /// Sort by this column, best value tier first for `tier`
-        #[arg(long, value_enum, default_value_t = SortArg::Name)]
-        sort: SortArg,
+        #[arg(long, value_enum, default_value_t = AccountSort::Name)]
+        sort: AccountSort,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -198,7 +198,7 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             let filter = AccountFilter {
                 owner,
                 query: segments.query(ctx)?,
-                sort: sort.into(),
+                sort,
                 ..AccountFilter::default()
             };
             if let Some(by) = segments.group_by {
@@ -256,7 +256,7 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                         ),
                         ("col.owner", account.owner.clone()),
                         ("col.notes", account.notes.clone()),
-                        ("col.value_tier", tier_cell(standing)),
+                        ("col.value_tier", tier_cell(standing.tier)),
                         ("col.revenue", standing.revenue.to_string()),
                         (
                             "col.lifecycle",
@@ -345,7 +345,7 @@ fn accounts_table(ctx: &Context, accounts: &[AccountRow]) -> Table {
         table.push(vec![
             a.id.short(),
             a.name.clone(),
-            tier_cell(s),
+            tier_cell(s.tier),
             s.revenue.to_string(),
             c.word("lifecycle", s.lifecycle.as_str()),
             c.word("account_kind", a.kind.as_str()),
@@ -358,45 +358,12 @@ fn accounts_table(ctx: &Context, accounts: &[AccountRow]) -> Table {
     table
 }
 
-fn tier_cell(s: &Standing) -> String {
-    s.tier.map(|t| t.to_string()).unwrap_or_else(|| "-".into())
+/// A value tier as tables show it; "-" for an account without revenue.
+pub(super) fn tier_cell(tier: Option<ValueTier>) -> String {
+    tier.map(|t| t.to_string()).unwrap_or_else(|| "-".into())
 }
 
 /// Why an account is at risk, in words: "no activity for 73 days; dissatisfied".
 fn risk_cell(ctx: &Context, s: &Standing) -> String {
     crate::i18n::risk_words(&ctx.catalog, &s.risks, s.quiet_days(ctx.today())).join("; ")
-}
-
-/// The sort orders `account list` offers.
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum SortArg {
-    Name,
-    Tier,
-    Lifecycle,
-    Behaviour,
-    Kind,
-    Industry,
-    Region,
-    Channel,
-    Owner,
-    ProductTier,
-    Satisfaction,
-}
-
-impl From<SortArg> for AccountSort {
-    fn from(sort: SortArg) -> AccountSort {
-        match sort {
-            SortArg::Name => AccountSort::Name,
-            SortArg::Tier => AccountSort::ValueTier,
-            SortArg::Lifecycle => AccountSort::Lifecycle,
-            SortArg::Behaviour => AccountSort::Behaviour,
-            SortArg::Kind => AccountSort::Kind,
-            SortArg::Industry => AccountSort::Industry,
-            SortArg::Region => AccountSort::Region,
-            SortArg::Channel => AccountSort::Channel,
-            SortArg::Owner => AccountSort::Owner,
-            SortArg::ProductTier => AccountSort::ProductTier,
-            SortArg::Satisfaction => AccountSort::Satisfaction,
-        }
-    }
 }

@@ -190,7 +190,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     risky.push([
                         a.account.clone(),
                         c.word("lifecycle", row.lifecycle.as_str()),
-                        a.tier.map(|t| t.to_string()).unwrap_or_else(|| "-".into()),
+                        super::accounts::tier_cell(a.tier),
                         a.owner.clone(),
                         reasons.join("; "),
                     ]);
@@ -241,16 +241,13 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
 }
 
 fn period(ctx: &Context, args: &ReportArgs) -> CliResult<Period> {
-    let default = ctx.store.default_period();
-    let to = args
-        .to
-        .as_deref()
-        .map(|d| ctx.date(d))
-        .transpose()?
-        .unwrap_or(default.to);
+    let to = match args.to.as_deref() {
+        Some(d) => ctx.date(d)?,
+        None => ctx.today(),
+    };
     let from = match args.from.as_deref() {
         Some(d) => ctx.date(d)?,
-        None => crate::rules::sub_months(to, ctx.store.rules().value_tiers.window_months),
+        None => ctx.store.period_ending(to).from,
     };
     if from > to {
         return Err(super::Failure::Usage(format!(

@@ -60,10 +60,11 @@ pub struct AccountFilter {
 
 /// The columns an account list can be sorted by; each has an index, and
 /// the name breaks ties.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum AccountSort {
     #[default]
     Name,
+    #[value(name = "tier")]
     ValueTier,
     Lifecycle,
     Kind,

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::values::{self, get_opt_day};
 use super::{Result, Store};
-use crate::domain::{Grade, Id, WON};
+use crate::domain::{Grade, Id, IdMap, WON};
 use crate::reports::{
     self, Abc, AccountStanding, DealFact, ForecastRow, Funnel, GradeRow, LifecycleReport, OwnerRow,
     Period, StageMove,
@@ -30,10 +30,14 @@ pub struct ReportSet {
 impl Store {
     /// The period reports cover by default: the value-tier window up to today.
     pub fn default_period(&self) -> Period {
-        let today = self.session.today;
+        self.period_ending(self.session.today)
+    }
+
+    /// The value-tier window up to `to`.
+    pub fn period_ending(&self, to: NaiveDate) -> Period {
         Period {
-            from: rules::sub_months(today, self.rules.value_tiers.window_months),
-            to: today,
+            from: rules::sub_months(to, self.rules.value_tiers.window_months),
+            to,
         }
     }
 
@@ -176,7 +180,7 @@ impl Store {
 
     /// Open revisits due before today, per owner of the deal.
     fn overdue_by_owner(&self, deals: &[DealFact]) -> Result<Vec<(String, usize)>> {
-        let owner_of: HashMap<Id, &str> = deals.iter().map(|d| (d.id, &*d.owner)).collect();
+        let owner_of: IdMap<&str> = deals.iter().map(|d| (d.id, &*d.owner)).collect();
         let mut counts: HashMap<&str, usize> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT deal_id FROM reminders
