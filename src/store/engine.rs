@@ -19,29 +19,18 @@ use crate::rules::{self, ReminderOp};
 /// (skipping a revisit restarts the cadence just as a call does).
 pub(super) fn recompute_last_touch(w: &Writer<'_>, deal: Id) -> Result<()> {
     let conn = w.conn();
-    let last_activity: Option<String> = conn
+    let activity_day = conn
         .prepare_cached("SELECT max(at) FROM activities WHERE deal_id = ?1 AND deleted_at IS NULL")?
-        .query_row([deal], |r| r.get(0))?;
-    let last_closed: Option<String> = conn
+        .query_row([deal], |r| {
+            values::get_opt_local_day(r, 0, w.session.offset)
+        })?;
+    let closed_day = conn
         .prepare_cached(
             "SELECT max(closed_on) FROM reminders
              WHERE deal_id = ?1 AND kind = 'revisit' AND deleted_at IS NULL
                AND status IN ('done', 'dismissed') AND note LIKE 'manual:%'",
         )?
-        .query_row([deal], |r| r.get(0))?;
-    let activity_day = last_activity
-        .map(|at| values::parse_moment(&at))
-        .transpose()
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        })?
-        .map(|at| at.with_timezone(&w.session.offset).date_naive());
-    let closed_day = last_closed
-        .map(|day| values::parse_day(&day))
-        .transpose()
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-        })?;
+        .query_row([deal], |r| get_opt_day(r, 0))?;
     conn.prepare_cached("UPDATE deals SET last_activity = ?2, last_touch = ?3 WHERE id = ?1")?
         .execute(params![
             deal,

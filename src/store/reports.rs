@@ -158,9 +158,7 @@ impl Store {
         let mut accounts = Vec::new();
         while let Some(row) = rows.next()? {
             let standing = super::segments::read_standing(row, 3)?;
-            let added: NaiveDate = values::get_moment(row, 2)?
-                .with_timezone(&offset)
-                .date_naive();
+            let added = values::get_local_day(row, 2, offset)?;
             let quiet_days = standing
                 .quiet_days(today)
                 .unwrap_or_else(|| crate::segments::days_since(added, today));

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::values::{self, get_moment, get_opt_day};
+use super::values::{self, get_opt_day};
 use super::{Result, Writer};
 use crate::domain::{
     Behaviour, Id, IdMap, LOST, Lifecycle, Money, RiskReason, Satisfaction, ValueTier, WON,
@@ -94,9 +94,9 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let of = deals.entry(row.get(0)?).or_default();
-        of.last_activity = of
-            .last_activity
-            .max(Some(local_day(w, get_moment(row, 1)?)));
+        of.last_activity =
+            of.last_activity
+                .max(Some(values::get_local_day(row, 1, w.session.offset)?));
     }
 
     let mut stmt = conn.prepare(&format!(
@@ -160,42 +160,23 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
         )?
         .query_map([id], |row| Ok((values::get_day(row, 0)?, row.get(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let (has_open_deals, first_deal): (bool, Option<String>) = conn
+    // What its live deals say, in one read: open ones, the first, and the
+    // latest activity on any (as the full pass reads it).
+    let (has_open_deals, first_deal, on_deals) = conn
         .prepare_cached(
-            "SELECT coalesce(max(stage NOT IN ('won', 'lost')), 0), min(created_on) FROM deals
-             WHERE account_id = ?1 AND deleted_at IS NULL",
+            "SELECT coalesce(max(stage NOT IN ('won', 'lost')), 0), min(created_on),
+                    max(last_activity)
+             FROM deals WHERE account_id = ?1 AND deleted_at IS NULL",
         )?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    let first_deal = first_deal
-        .map(|day| values::parse_day(&day))
-        .transpose()
-        .map_err(|e| {
-            rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+        .query_row([id], |r| {
+            Ok((r.get::<_, bool>(0)?, get_opt_day(r, 1)?, get_opt_day(r, 2)?))
         })?;
-    // As the full pass reads it: each live deal's latest activity, and the
-    // latest activity logged on the account itself.
-    let on_deals: Option<String> = conn
-        .prepare_cached(
-            "SELECT max(last_activity) FROM deals WHERE account_id = ?1 AND deleted_at IS NULL",
-        )?
-        .query_row([id], |r| r.get(0))?;
-    let on_account: Option<String> = conn
+    let on_account = conn
         .prepare_cached(
             "SELECT max(at) FROM activities
              WHERE account_id = ?1 AND deal_id IS NULL AND deleted_at IS NULL",
         )?
-        .query_row([id], |r| r.get(0))?;
-    let bad =
-        |e| rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e));
-    let on_deals = on_deals
-        .map(|day| values::parse_day(&day))
-        .transpose()
-        .map_err(bad)?;
-    let on_account = on_account
-        .map(|at| values::parse_moment(&at))
-        .transpose()
-        .map_err(bad)?
-        .map(|at| local_day(w, at));
+        .query_row([id], |r| values::get_opt_local_day(r, 0, w.session.offset))?;
     let last_activity = on_deals.max(on_account);
     let facts = AccountFacts {
         wins,
@@ -306,9 +287,4 @@ struct DealsOf {
 /// deal when that is earlier (a deal entered for a past day, or imported).
 fn added_on(created_on: NaiveDate, first_deal: Option<NaiveDate>) -> NaiveDate {
     first_deal.map_or(created_on, |first| first.min(created_on))
-}
-
-/// A moment as a day in the user's own calendar.
-fn local_day(w: &Writer<'_>, at: chrono::DateTime<chrono::Utc>) -> NaiveDate {
-    at.with_timezone(&w.session.offset).date_naive()
 }

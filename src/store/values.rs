@@ -125,6 +125,18 @@ pub fn get_opt_day(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Opti
         .transpose()
 }
 
+/// [`get_local_day`] for a column that may be `NULL`.
+pub fn get_opt_local_day(
+    row: &rusqlite::Row<'_>,
+    idx: usize,
+    offset: chrono::FixedOffset,
+) -> rusqlite::Result<Option<NaiveDate>> {
+    match row.get_ref(idx)? {
+        rusqlite::types::ValueRef::Null => Ok(None),
+        _ => get_local_day(row, idx, offset).map(Some),
+    }
+}
+
 /// Reads a moment column as the day it fell on at `offset`, without building
 /// the moment: the reports read one per stage change in the history.
 pub fn get_local_day(
