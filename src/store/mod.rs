@@ -143,6 +143,13 @@ impl Store {
         self.refresh()
     }
 
+    /// Moves the session's moment on within its day: a long-running UI
+    /// calls it before each change, so that every row it writes says when
+    /// it was written (merges order rows by that moment).
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.session.now = now;
+    }
+
     pub fn rules(&self) -> &Rules {
         &self.rules
     }

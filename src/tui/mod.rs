@@ -100,6 +100,7 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                         typed_at = Instant::now();
                     }
                     if let Some(action) = action {
+                        app.store.set_now(chrono::Utc::now());
                         app.update(action);
                     }
                 }
