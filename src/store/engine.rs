@@ -11,7 +11,7 @@ use super::rows::{self, DEAL_COLUMN_COUNT, DEAL_COLUMNS, REMINDER_COLUMNS};
 use super::segments::{resegment_account, resegment_all};
 use super::values::{self, get_opt_day};
 use super::{Result, SETTING_ENGINE_DAY, Store, Writer, set_setting, setting};
-use crate::domain::{Deal, Grade, HistoryField, Id, IdMap, Reminder, ReminderStatus};
+use crate::domain::{Deal, Grade, HistoryField, Id, IdMap, Reminder};
 use crate::rules::{self, ReminderOp};
 
 /// Recomputes a deal's `last_touch` from its rows: the latest activity (as a
@@ -225,13 +225,14 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     Ok(changes)
 }
 
+/// The engine's own writes leave version and updated_at alone, like the
+/// segments: they are worked out from the row, not edits of it, so they
+/// neither refuse a form's save nor outweigh a person's edit in a merge
+/// (which runs the engine again afterwards).
 fn set_grade(w: &Writer<'_>, deal: &Deal, grade: Grade) -> Result<()> {
     w.conn()
-        .prepare_cached(
-            "UPDATE deals SET grade = ?2, updated_at = ?3, updated_by = ?4, version = version + 1
-             WHERE id = ?1",
-        )?
-        .execute(params![deal.id, grade, w.stamp(), w.session.user])?;
+        .prepare_cached("UPDATE deals SET grade = ?2 WHERE id = ?1")?
+        .execute(params![deal.id, grade])?;
     Ok(())
 }
 
@@ -258,51 +259,23 @@ fn apply(w: &Writer<'_>, deal_id: Id, op: ReminderOp) -> Result<()> {
             ])?;
         }
         ReminderOp::Close { id, status, note } => {
-            close_reminder(w, id, status, &note)?;
+            conn.prepare_cached(
+                "UPDATE reminders SET status = ?2, closed_on = ?3, note = ?4 WHERE id = ?1",
+            )?
+            .execute(params![id, status, today, note])?;
         }
         ReminderOp::Reschedule { id, due } => {
-            conn.prepare_cached(
-                "UPDATE reminders SET due = ?2, updated_at = ?3, updated_by = ?4,
-                    version = version + 1 WHERE id = ?1",
-            )?
-            .execute(params![id, values::day(due), w.stamp(), w.session.user])?;
+            conn.prepare_cached("UPDATE reminders SET due = ?2 WHERE id = ?1")?
+                .execute(params![id, values::day(due)])?;
         }
         ReminderOp::Retract { id } => {
-            conn.prepare_cached(
-                "UPDATE reminders SET deleted_at = ?2, updated_at = ?2, updated_by = ?3,
-                    version = version + 1 WHERE id = ?1",
-            )?
-            .execute(params![id, w.stamp(), w.session.user])?;
+            conn.prepare_cached("UPDATE reminders SET deleted_at = ?2 WHERE id = ?1")?
+                .execute(params![id, w.stamp()])?;
         }
         ReminderOp::Wake { id } => {
-            conn.prepare_cached(
-                "UPDATE reminders SET status = 'open', updated_at = ?2, updated_by = ?3,
-                    version = version + 1 WHERE id = ?1",
-            )?
-            .execute(params![id, w.stamp(), w.session.user])?;
+            conn.prepare_cached("UPDATE reminders SET status = 'open' WHERE id = ?1")?
+                .execute(params![id])?;
         }
     }
-    Ok(())
-}
-
-pub(super) fn close_reminder(
-    w: &Writer<'_>,
-    id: Id,
-    status: ReminderStatus,
-    note: &str,
-) -> Result<()> {
-    w.conn()
-        .prepare_cached(
-            "UPDATE reminders SET status = ?2, closed_on = ?3, note = ?4, updated_at = ?5,
-                updated_by = ?6, version = version + 1 WHERE id = ?1",
-        )?
-        .execute(params![
-            id,
-            status,
-            values::day(w.session.today),
-            note,
-            w.stamp(),
-            w.session.user
-        ])?;
     Ok(())
 }

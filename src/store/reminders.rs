@@ -2,10 +2,9 @@ use chrono::{Days, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
-use super::engine::close_reminder;
 use super::filter::Conditions;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
-use super::{Result, Store, StoreError, values};
+use super::{Result, Store, StoreError, Writer, values};
 use crate::domain::{Grade, Id, Money, Reminder, ReminderKind, ReminderStatus};
 use crate::query::Query;
 
@@ -242,4 +241,26 @@ pub(super) fn reminders_of(conn: &Connection, deal: Id) -> Result<Vec<Reminder>>
         .query_map([deal], rows::reminder)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+fn close_reminder(
+    w: &Writer<'_>,
+    id: Id,
+    status: ReminderStatus,
+    note: &str,
+) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "UPDATE reminders SET status = ?2, closed_on = ?3, note = ?4, updated_at = ?5,
+                updated_by = ?6, version = version + 1 WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            status,
+            values::day(w.session.today),
+            note,
+            w.stamp(),
+            w.session.user
+        ])?;
+    Ok(())
 }
