@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod copies;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
