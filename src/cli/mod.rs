@@ -5,6 +5,7 @@
 
 mod accounts;
 mod deals;
+mod doctor;
 mod reminders;
 mod reports;
 mod segments;
@@ -79,6 +80,8 @@ pub enum Command {
     Export(transfer::ExportArgs),
     /// Funnel, forecast, grades, ABC/Pareto, lifecycle or owner performance
     Report(reports::ReportArgs),
+    /// Check the database file and list the conflict copies sync tools left beside it
+    Doctor(doctor::DoctorArgs),
 }
 
 /// How a command failed: a usage error (exit 2) or anything else (exit 1).
@@ -274,6 +277,11 @@ fn run(cli: Cli) -> CliResult {
         now: now.with_timezone(&Utc),
         offset: *now.offset(),
     };
+    // The doctor writes nothing (no engine run, no new file) and must still
+    // report when the file does not open, so it opens the file itself.
+    if let Some(Command::Doctor(args)) = &cli.command {
+        return doctor::run(&path, session, rules, &Catalog::new(lang), args);
+    }
     let mut store = Store::open(&path, mode, session, rules)?;
     let opens_ui = cli.command.is_none() && {
         use std::io::IsTerminal;
@@ -316,6 +324,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Import(args) => transfer::import(&mut ctx, args),
         Command::Export(args) => transfer::export(&ctx, args),
         Command::Report(args) => reports::run(&ctx, args),
+        Command::Doctor(_) => unreachable!("doctor runs before the store is opened"),
     }
 }
 

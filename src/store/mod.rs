@@ -7,6 +7,7 @@
 
 mod accounts;
 mod deals;
+mod doctor;
 mod engine;
 mod error;
 mod filter;
@@ -31,6 +32,7 @@ use crate::rules::Rules;
 
 pub use accounts::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount};
 pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
+pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::StoreError;
 pub use filter::Group;

@@ -1,0 +1,172 @@
+//! What `tierdeck doctor` reads about the file: all of it read-only.
+
+use rusqlite::Connection;
+
+use super::{Result, Store, StoreError, schema};
+
+/// The state of the database file, as SQLite reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Health {
+    /// What `PRAGMA integrity_check` found wrong; empty when it said "ok".
+    pub integrity: Vec<String>,
+    /// The file's schema (`user_version`).
+    pub schema_version: i64,
+    /// The newest schema this build knows.
+    pub latest_version: i64,
+    /// Lower case; `delete` (a rollback journal) is the only safe one for a shared file.
+    pub journal_mode: String,
+    pub page_count: i64,
+    pub page_size: i64,
+    /// The file's length on disk, when it could be read.
+    pub file_size: Option<u64>,
+    /// Live records, or why they could not be counted (a damaged table).
+    pub counts: std::result::Result<Counts, String>,
+}
+
+/// Live (not deleted) rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub accounts: i64,
+    pub deals: i64,
+    pub activities: i64,
+}
+
+impl Health {
+    pub fn integrity_ok(&self) -> bool {
+        self.integrity.is_empty()
+    }
+
+    pub fn schema_ok(&self) -> bool {
+        self.schema_version == self.latest_version
+    }
+
+    pub fn journal_ok(&self) -> bool {
+        self.journal_mode == "delete"
+    }
+
+    /// With a rollback journal and no open write, the file is exactly its
+    /// pages: anything else is a truncated or half-copied file.
+    pub fn size_ok(&self) -> bool {
+        self.file_size.is_some_and(|size| {
+            i64::try_from(size).ok() == self.page_count.checked_mul(self.page_size)
+        })
+    }
+
+    pub fn is_healthy(&self) -> bool {
+        self.integrity_ok() && self.schema_ok() && self.journal_ok() && self.size_ok()
+    }
+}
+
+impl Store {
+    /// Checks the file without writing to it.
+    pub fn health(&self) -> Result<Health> {
+        let conn = &self.conn;
+        let pragma =
+            |name: &str| -> Result<i64> { Ok(conn.pragma_query_value(None, name, |r| r.get(0))?) };
+        let journal_mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+        Ok(Health {
+            integrity: integrity_problems(conn),
+            schema_version: pragma("user_version")?,
+            latest_version: schema::latest_version(),
+            journal_mode: journal_mode.to_ascii_lowercase(),
+            page_count: pragma("page_count")?,
+            page_size: pragma("page_size")?,
+            file_size: std::fs::metadata(&self.path).ok().map(|m| m.len()),
+            counts: counts(conn).map_err(|e| StoreError::from(e).to_string()),
+        })
+    }
+}
+
+/// The check's own report; a check that cannot even run (the file is
+/// malformed at its root) is a problem too, in SQLite's words.
+fn integrity_problems(conn: &Connection) -> Vec<String> {
+    let rows = conn.prepare("PRAGMA integrity_check").and_then(|mut stmt| {
+        stmt.query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()
+    });
+    match rows {
+        Ok(rows) if rows.len() == 1 && rows[0] == "ok" => Vec::new(),
+        Ok(rows) => rows,
+        Err(e) => vec![e.to_string()],
+    }
+}
+
+fn counts(conn: &Connection) -> rusqlite::Result<Counts> {
+    let live = |table: &str| -> rusqlite::Result<i64> {
+        conn.query_row(
+            &format!("SELECT count(*) FROM {table} WHERE deleted_at IS NULL"),
+            [],
+            |r| r.get(0),
+        )
+    };
+    Ok(Counts {
+        accounts: live("accounts")?,
+        deals: live("deals")?,
+        activities: live("activities")?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+    use crate::store::{NewAccount, OpenMode, Session};
+
+    fn session() -> Session {
+        Session {
+            user: "ann".into(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date"),
+            now: chrono::Utc::now(),
+            offset: chrono::FixedOffset::east_opt(0).expect("an offset"),
+        }
+    }
+
+    #[test]
+    fn a_fresh_database_is_healthy_and_counted() {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("t.db");
+        let mut store =
+            Store::open(&path, OpenMode::CreateFile, session(), Rules::defaults()).expect("open");
+        store
+            .add_account(NewAccount {
+                name: "Acme".into(),
+                ..NewAccount::default()
+            })
+            .expect("add an account");
+        let health = store.health().expect("health");
+        assert!(health.is_healthy(), "{health:?}");
+        assert_eq!(health.schema_version, schema::latest_version());
+        assert_eq!(health.journal_mode, "delete");
+        assert_eq!(
+            health.counts,
+            Ok(Counts {
+                accounts: 1,
+                deals: 0,
+                activities: 0
+            })
+        );
+    }
+
+    #[test]
+    fn a_file_longer_than_its_pages_is_not_the_right_size() {
+        let health = Health {
+            integrity: Vec::new(),
+            schema_version: 1,
+            latest_version: 1,
+            journal_mode: "delete".into(),
+            page_count: 3,
+            page_size: 4096,
+            file_size: Some(3 * 4096 + 1),
+            counts: Err("no tables".into()),
+        };
+        assert!(!health.size_ok());
+        assert!(!health.is_healthy());
+        assert!(
+            Health {
+                file_size: Some(3 * 4096),
+                ..health
+            }
+            .size_ok()
+        );
+    }
+}
