@@ -20,6 +20,9 @@ pub enum AccountCommand {
         id: String,
         #[command(flatten)]
         fields: AccountFields,
+        /// Save only if the account is still at this version (as `account show` prints it)
+        #[arg(long, value_name = "N")]
+        if_version: Option<i64>,
     },
     /// List accounts
     /// List accounts; filter by segment terms and flags, or count them by a segment
@@ -164,24 +167,36 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             println!("{id}");
             Ok(())
         }
-        AccountCommand::Update { id, fields: f } => {
+        AccountCommand::Update {
+            id,
+            fields: f,
+            if_version,
+        } => {
             let id = ctx.store.find_account(&id)?;
-            let account = ctx.store.update_account(
-                id,
-                AccountPatch {
-                    name: f.name,
-                    kind: f.kind,
-                    industry: f.industry,
-                    region: f.region,
-                    channel: f.channel,
-                    product_tier: f.product_tier.map(Some),
-                    satisfaction: f.satisfaction,
-                    owner: f.owner,
-                    notes: f.notes,
-                    // A command changes what it names, over whatever is there.
-                    expected_version: None,
-                },
-            )?;
+            let account = ctx
+                .store
+                .update_account(
+                    id,
+                    AccountPatch {
+                        name: f.name,
+                        kind: f.kind,
+                        industry: f.industry,
+                        region: f.region,
+                        channel: f.channel,
+                        product_tier: f.product_tier.map(Some),
+                        satisfaction: f.satisfaction,
+                        owner: f.owner,
+                        notes: f.notes,
+                        // Without --if-version a command changes what it
+                        // names, over whatever is there.
+                        expected_version: if_version,
+                    },
+                )
+                .map_err(|e| {
+                    super::deals::refused(ctx, e, "error.account_conflict", if_version, |s| {
+                        s.account(id).map(|a| a.meta.version)
+                    })
+                })?;
             println!(
                 "{}",
                 ctx.catalog
@@ -267,6 +282,10 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                             c.word("behaviour", standing.behaviour.as_str()),
                         ),
                         ("col.at_risk", risk_cell(ctx, standing)),
+                        (
+                            "col.version",
+                            super::views::version_cell(ctx, &account.meta),
+                        ),
                     ];
                     for (key, value) in rows {
                         fields.push(vec![c.get(key).to_string(), value]);

@@ -1,9 +1,9 @@
 use clap::{Args, Subcommand};
 
-use super::{CliResult, Context, vocab};
+use super::{CliResult, Context, Failure, vocab};
 use crate::domain::{ActivityKind, Grade, Need};
 use crate::parse;
-use crate::store::{DealPatch, NewDeal, Table};
+use crate::store::{DealPatch, NewDeal, Store, StoreError, Table};
 
 #[derive(Debug, Subcommand)]
 pub enum DealCommand {
@@ -78,6 +78,9 @@ pub struct UpdateArgs {
     need: Option<Need>,
     #[arg(long)]
     owner: Option<String>,
+    /// Save only if the deal is still at this version (as `show` prints it)
+    #[arg(long, value_name = "N")]
+    if_version: Option<i64>,
 }
 
 #[derive(Debug, Args)]
@@ -116,18 +119,25 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
                 Some(t) => Some(Some(ctx.date(t)?)),
             };
             let id = ctx.store.resolve(Table::Deals, &u.id)?;
-            let changes = ctx.store.update_deal(
-                id,
-                DealPatch {
-                    title: u.title,
-                    amount,
-                    stage: u.stage,
-                    need: u.need,
-                    expected_close,
-                    owner: u.owner,
-                    expected_version: None,
-                },
-            )?;
+            let changes = ctx
+                .store
+                .update_deal(
+                    id,
+                    DealPatch {
+                        title: u.title,
+                        amount,
+                        stage: u.stage,
+                        need: u.need,
+                        expected_close,
+                        owner: u.owner,
+                        expected_version: u.if_version,
+                    },
+                )
+                .map_err(|e| {
+                    refused(ctx, e, "error.deal_conflict", u.if_version, |s| {
+                        s.deal(id).map(|d| d.meta.version)
+                    })
+                })?;
             println!("{}", ctx.catalog.fmt("msg.updated", &[("id", &id.short())]));
             for c in changes {
                 println!(
@@ -182,4 +192,43 @@ pub fn log(ctx: &mut Context, args: LogArgs) -> CliResult {
     let activity = ctx.store.log_activity(id, args.kind, &args.summary, None)?;
     println!("{activity}");
     Ok(())
+}
+
+/// A save `--if-version` refused, said for the command line (`key` is the
+/// text for the row's kind): who changed the row and when, in the user's own
+/// time, both versions, and how to go on. Any other error passes as it is.
+pub(super) fn refused(
+    ctx: &Context,
+    e: StoreError,
+    key: &str,
+    had: Option<i64>,
+    version_now: impl FnOnce(&Store) -> crate::store::Result<i64>,
+) -> Failure {
+    let Some(had) = had else {
+        return e.into();
+    };
+    let StoreError::Conflict { id, by, at, .. } = e else {
+        return e.into();
+    };
+    // The row went away since (deleted by the other user): that is the news.
+    let version = match version_now(&ctx.store) {
+        Ok(version) => version,
+        Err(gone) => return gone.into(),
+    };
+    let at = chrono::DateTime::parse_from_rfc3339(&at).map_or(at.clone(), |moment| {
+        moment
+            .with_timezone(&ctx.store.session().offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    });
+    Failure::Error(ctx.catalog.fmt(
+        key,
+        &[
+            ("id", &id),
+            ("by", &by),
+            ("at", &at),
+            ("version", &version.to_string()),
+            ("had", &had.to_string()),
+        ],
+    ))
 }

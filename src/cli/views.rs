@@ -325,6 +325,7 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
         ),
         ("col.owner", d.owner.clone()),
         ("col.flags", flags(ctx, r)),
+        ("col.version", version_cell(ctx, &d.meta)),
     ];
     for (key, value) in rows {
         fields.push(vec![c.get(key).to_string(), value]);
@@ -451,4 +452,16 @@ pub fn overview(ctx: &Context) -> CliResult {
     );
     println!("{}", c.get("msg.overview_hint"));
     Ok(())
+}
+
+/// A row's version with who saved it last and when, in the user's time: the
+/// number is what `--if-version` takes back.
+pub(super) fn version_cell(ctx: &Context, meta: &crate::domain::RowMeta) -> String {
+    let at = meta.updated_at.with_timezone(&ctx.store.session().offset);
+    format!(
+        "{} ({}, {})",
+        meta.version,
+        meta.updated_by,
+        at.format("%Y-%m-%d %H:%M")
+    )
 }
