@@ -37,6 +37,46 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// The TUI on `td`'s database as `td`'s user, in a pane of 120×40.
+    fn start(td: &Td) -> Tmux {
+        let tmux = Tmux::new(td);
+        // The same isolated environment the CLI runs have (tests/common).
+        let path = std::env::var("PATH").unwrap_or_default();
+        let root = td.root().display().to_string();
+        let db = td.db.display().to_string();
+        let env = [
+            format!("PATH={path}"),
+            format!("HOME={root}"),
+            format!("XDG_CONFIG_HOME={root}/config"),
+            format!("XDG_DATA_HOME={root}/data"),
+            "TZ=UTC".to_string(),
+            "TERM=xterm-256color".to_string(),
+            "LANG=C.UTF-8".to_string(),
+        ];
+        let mut session = vec![
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-c",
+            &root,
+            "/bin/sh",
+            "-c",
+            WRAPPER,
+            "sh",
+            "env",
+            "-i",
+        ];
+        session.extend(env.iter().map(String::as_str));
+        session.extend([BIN, "--db", &db, "--today", TODAY, "--user", &td.user]);
+        tmux.ok(&session);
+        tmux
+    }
+
     fn new(td: &Td) -> Tmux {
         let config = td.root().join("tmux.conf");
         // A crash leaves its screen to read; the pane is the whole 120×40.
@@ -121,6 +161,18 @@ impl Drop for Tmux {
     }
 }
 
+/// Fails, saying how to mend it, where tmux cannot run: a test that did not
+/// run must not pass.
+fn need_tmux() {
+    match Command::new("tmux").arg("-V").output() {
+        Ok(out) if out.status.success() => {}
+        other => panic!(
+            "this end-to-end test drives the TUI in tmux, which is not usable here ({other:?}); \
+             install it (`apt-get install -y tmux`, as .ci/run does)"
+        ),
+    }
+}
+
 /// The first `n` characters of `text`: at most 2n columns, so on screen even
 /// when the card cuts the title.
 fn prefix(text: &str, n: usize) -> String {
@@ -129,14 +181,7 @@ fn prefix(text: &str, n: usize) -> String {
 
 #[test]
 fn a_card_moved_on_the_board_with_the_keys_is_moved_in_the_database() {
-    match Command::new("tmux").arg("-V").output() {
-        Ok(out) if out.status.success() => {}
-        other => panic!(
-            "this end-to-end test drives the TUI in tmux, which is not usable here ({other:?}); \
-             install it (`apt-get install -y tmux`, as .ci/run does)"
-        ),
-    }
-
+    need_tmux();
     let mut td = Td::new();
     td.user = "e2e".to_string();
     td.ok(TODAY, &["demo", "--accounts", "20", "--seed", "3"]);
@@ -149,41 +194,7 @@ fn a_card_moved_on_the_board_with_the_keys_is_moved_in_the_database() {
     let title = first["title"].as_str().unwrap();
     let moves_before = stage_moves(&td.show(TODAY, &id)).len();
 
-    let tmux = Tmux::new(&td);
-    // The same isolated environment the CLI runs above had (tests/common).
-    let path = std::env::var("PATH").unwrap_or_default();
-    let root = td.root().display().to_string();
-    let db = td.db.display().to_string();
-    let env = [
-        format!("PATH={path}"),
-        format!("HOME={root}"),
-        format!("XDG_CONFIG_HOME={root}/config"),
-        format!("XDG_DATA_HOME={root}/data"),
-        "TZ=UTC".to_string(),
-        "TERM=xterm-256color".to_string(),
-        "LANG=C.UTF-8".to_string(),
-    ];
-    let mut session = vec![
-        "new-session",
-        "-d",
-        "-s",
-        "e2e",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        "-c",
-        &root,
-        "/bin/sh",
-        "-c",
-        WRAPPER,
-        "sh",
-        "env",
-        "-i",
-    ];
-    session.extend(env.iter().map(String::as_str));
-    session.extend([BIN, "--db", &db, "--today", TODAY, "--user", "e2e"]);
-    tmux.ok(&session);
+    let tmux = Tmux::start(&td);
 
     let lead_header = format!("Lead ({})", leads.len());
     let contacted_header = format!("Contacted ({contacted})");
@@ -263,4 +274,44 @@ fn stage_moves(shown: &serde_json::Value) -> Vec<(String, String, String)> {
         .filter(|h| h["field"] == "stage")
         .map(|h| (text(&h["from"]), text(&h["to"]), text(&h["author"])))
         .collect()
+}
+
+#[test]
+fn changes_saved_by_another_process_show_without_a_key() {
+    need_tmux();
+    let mut td = Td::new();
+    td.user = "e2e".to_string();
+    td.ok(TODAY, &["demo", "--accounts", "20", "--seed", "3"]);
+    let leads = td.list(TODAY, &["--stage", "lead"]);
+    let first = leads.first().expect("the demo has leads");
+    let id = first["id"].as_str().unwrap().to_string();
+    let title = first["title"].as_str().unwrap();
+    let tmux = Tmux::start(&td);
+    tmux.wait_for("the board", &["1 Board", &prefix(title, 6)]);
+
+    // Another person, in another process, while the TUI waits for a key.
+    td.user = "李娜".to_string();
+    td.ok(
+        TODAY,
+        &["deal", "update", &id, "--title", "Renamed by Li Na"],
+    );
+    tmux.wait_for(
+        "the new title and who changed it",
+        &["Renamed by", "李娜 changed Renamed by Li Na (deal)"],
+    );
+    td.ok(
+        TODAY,
+        &["log", &id, "--kind", "call", "asked about the budget"],
+    );
+    tmux.wait_for(
+        "the activity and who logged it",
+        &["李娜 logged an activity on Renamed by Li Na"],
+    );
+
+    tmux.keys("q");
+    let after = tmux.wait_for("the binary to exit", &[EXITED]);
+    assert!(
+        after.contains("tierdeck exited 0, tty modes restored"),
+        "{after}"
+    );
 }

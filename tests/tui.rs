@@ -6,8 +6,8 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use tierdeck::domain::{
-    Behaviour, Grade, HistoryField, Lifecycle, ProductTier, ReminderKind, ReminderStatus,
-    Satisfaction, ValueTier,
+    ActivityKind, Behaviour, Grade, HistoryField, Lifecycle, ProductTier, ReminderKind,
+    ReminderStatus, Satisfaction, ValueTier,
 };
 use tierdeck::i18n::{Catalog, Lang};
 use tierdeck::rules::Rules;
@@ -1496,4 +1496,120 @@ fn mine_shows_only_the_users_own_deals_and_accounts() {
     // And back to everyone's.
     press(&mut app, &[Action::ToggleMine, Action::Show(View::Board)]);
     assert_eq!(lane_deals(&app.board).len(), everyone.len());
+}
+
+/// A second connection to the app's database, as another person.
+fn other_store(dir: &tempfile::TempDir, user: &str) -> Store {
+    Store::open(
+        &dir.path().join("t.db"),
+        OpenMode::Existing,
+        Session {
+            user: user.to_string(),
+            ..session("2026-11-23")
+        },
+        Rules::defaults(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn another_process_s_changes_show_on_the_tick_keeping_the_cursor_and_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let mut lina = other_store(&dir, "李娜");
+    // The fullest column but the last, whose deals have a next stage.
+    let column = (0..app.board.len() - 1)
+        .max_by_key(|&i| app.board[i].count)
+        .unwrap();
+    let lane = app.board[column].deals.rows.clone();
+    assert!(lane.len() >= 3, "the demo has a column of three deals");
+    let (first, second, third) = (&lane[0].deal, &lane[1].deal, &lane[2].deal);
+    let count = app.board[column].count;
+    let next = app.board[column + 1].key.clone();
+    let tierdeck::tui::app::LaneKey::Stage(next) = next else {
+        panic!("the board's lanes are stages");
+    };
+    for _ in 0..column {
+        press(&mut app, &[Action::Right]);
+    }
+    press(&mut app, &[Action::Down, Action::Edit]);
+    type_text(&mut app, " draft");
+    let typed = match &app.popup {
+        Some(Popup::Form(form)) => form.values.clone(),
+        other => panic!("the edit form is open: {other:?}"),
+    };
+
+    // Nothing committed elsewhere: the tick reads nothing and says nothing.
+    app.wait_reports();
+    app.tick(chrono::Local::now());
+    assert_eq!(app.message, "", "the reports' own connection is no change");
+
+    // The deal above the cursor leaves the lane: the cursor stays on its deal.
+    lina.update_deal(
+        first.id,
+        tierdeck::store::DealPatch {
+            stage: Some(next),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.tick(chrono::Local::now());
+    assert_eq!(
+        app.board[column].count,
+        count - 1,
+        "the kept totals were recounted"
+    );
+    assert_eq!(app.selected_deal().unwrap().deal.id, second.id);
+    assert_eq!(app.board_column, column);
+    assert_eq!(app.message, format!("李娜 changed {} (deal)", first.title));
+    match &app.popup {
+        Some(Popup::Form(form)) => assert_eq!(form.values, typed, "nothing typed is lost"),
+        other => panic!("the form stays open: {other:?}"),
+    }
+
+    // An edit that writes no history, and an activity, in one tick.
+    lina.update_deal(
+        third.id,
+        tierdeck::store::DealPatch {
+            title: Some("华为云采购".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    lina.log_activity(first.id, ActivityKind::Call, "问了预算", None)
+        .unwrap();
+    app.tick(chrono::Local::now());
+    assert_eq!(
+        app.message,
+        format!("李娜 logged an activity on {} · 1 more change", first.title)
+    );
+    assert!(
+        app.board[column]
+            .deals
+            .rows
+            .iter()
+            .any(|r| r.deal.title == "华为云采购"),
+        "the board shows the new title"
+    );
+    assert_eq!(app.selected_deal().unwrap().deal.id, second.id);
+    app.update(Action::Back);
+    insta::assert_snapshot!("live_refresh_en_80x24", render(&app, 80, 24).backend());
+}
+
+#[test]
+fn an_open_detail_is_read_again_when_someone_else_changes_its_deal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    let mut lina = other_store(&dir, "李娜");
+    app.update(Action::Open);
+    let deal = app.detail.as_ref().unwrap().row.deal.clone();
+    lina.log_activity(deal.id, ActivityKind::Visit, "上门演示", None)
+        .unwrap();
+    app.tick(chrono::Local::now());
+    let detail = app.detail.as_ref().expect("the detail stays open");
+    assert!(detail.activities.iter().any(|a| a.summary == "上门演示"));
+    assert_eq!(
+        app.message,
+        format!("李娜 在「{}」记录了一条跟进", deal.title)
+    );
 }

@@ -6,6 +6,7 @@
 //! half-done change.
 
 mod accounts;
+mod changes;
 mod deals;
 mod doctor;
 mod engine;
@@ -31,6 +32,7 @@ use crate::domain::{Id, RowMeta};
 use crate::rules::Rules;
 
 pub use accounts::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount};
+pub use changes::{Change, Changed, Changes, Seen};
 pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
 pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;

@@ -20,7 +20,8 @@ use crate::store::Store;
 use app::{App, Popup};
 use keys::Action;
 
-/// How long the loop waits for input before looking at the clock again.
+/// How long the loop waits for input before looking at the clock, and at
+/// the file for what others saved, again.
 const TICK: Duration = Duration::from_secs(1);
 /// How long the typing must pause before the filter narrows the lists: each
 /// letter is drawn at once, the search runs once the word is there.
@@ -121,8 +122,14 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                 Event::Resize(..) => {}
                 _ => redraw = false,
             }
-            // Keys in a steady stream never let the poll time out.
+            // Keys in a steady stream never let the poll time out: the
+            // reports and others' changes must still come in.
             redraw |= app.collect_reports();
+            if !app.filter_pending && ticked_at.elapsed() >= TICK {
+                app.tick(chrono::Local::now());
+                ticked_at = Instant::now();
+                redraw = true;
+            }
         }
     })
     .map_err(|e| format!("the terminal failed: {e}"))

@@ -2,6 +2,7 @@
 //! store is changed in one transaction, and the views re-read what they show.
 
 mod forms;
+mod live;
 mod load;
 mod prompts;
 pub mod reports;
@@ -200,10 +201,13 @@ pub struct App {
     pub reports: reports::Reports,
     /// The report panel in focus; on a small screen, the first one shown.
     pub report_panel: usize,
+    /// Where the last look at other processes' commits left off.
+    seen: crate::store::Seen,
 }
 
 impl App {
     pub fn new(store: Store, catalog: Catalog) -> crate::store::Result<App> {
+        let seen = store.watch()?;
         let mut app = App {
             store,
             catalog,
@@ -242,6 +246,7 @@ impl App {
             accounts_total: None,
             reports: reports::Reports::default(),
             report_panel: 0,
+            seen,
         };
         app.reload()?;
         if !app.store.is_current()? {
@@ -402,19 +407,20 @@ impl App {
         }
     }
 
-    /// Called when no key came for a while: at midnight the day moves on and
-    /// every deal is re-graded for it (unless the user fixed the date).
+    /// Called about once a second: at midnight the day moves on and every
+    /// deal is re-graded for it (unless the user fixed the date), and what
+    /// others saved to the file since the last tick is shown.
     pub fn tick(&mut self, now: chrono::DateTime<chrono::Local>) {
-        if !self.follow_clock || now.date_naive() == self.today() {
-            return;
+        if self.follow_clock && now.date_naive() != self.today() {
+            let moved = self
+                .store
+                .advance(now.date_naive(), now.with_timezone(&chrono::Utc));
+            self.forget_totals();
+            if let Err(e) = moved.and_then(|()| self.reload()) {
+                self.message = e.say(&self.catalog);
+            }
         }
-        let moved = self
-            .store
-            .advance(now.date_naive(), now.with_timezone(&chrono::Utc));
-        self.forget_totals();
-        if let Err(e) = moved.and_then(|()| self.reload()) {
-            self.message = e.say(&self.catalog);
-        }
+        self.notice_others();
     }
 
     /// Applies one action; errors a user can cause become the status message.

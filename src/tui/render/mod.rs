@@ -207,8 +207,11 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
         ));
     }
     if !app.message.is_empty() {
+        // The due counts always show: a long message is cut short of them.
+        let used: usize = left.iter().map(|s| display_width(&s.content)).sum();
+        let room = usize::from(area.width).saturating_sub(used + display_width(&due) + 3);
         left.push(Span::styled(
-            format!(" {} ", app.message),
+            format!(" {} ", crate::output::truncate_to_width(&app.message, room)),
             Style::new().add_modifier(Modifier::BOLD),
         ));
     }
