@@ -839,12 +839,11 @@ fn the_account_form_checks_names_picks_values_and_saves() {
         )
         .unwrap();
     press(&mut app, &[Action::Submit]);
-    assert!(
-        app.message.contains("ann"),
-        "names who changed it: {}",
-        app.message
-    );
-    assert_eq!(form(&app).values[0], "杭州云栖数据有限公司（杭州）");
+    let Some(Popup::Conflict(conflict)) = &app.popup else {
+        panic!("both versions are shown: {:?}", app.popup);
+    };
+    assert_eq!(conflict.by, "ann", "names who changed it");
+    assert_eq!(conflict.mine.values[0], "杭州云栖数据有限公司（杭州）");
     assert_eq!(app.store.account(id).unwrap().region, "华南");
 }
 
@@ -1611,5 +1610,285 @@ fn an_open_detail_is_read_again_when_someone_else_changes_its_deal() {
     assert_eq!(
         app.message,
         format!("李娜 在「{}」记录了一条跟进", deal.title)
+    );
+}
+
+/// The app's deal form open on the selected card with its title and amount
+/// typed over, while 李娜, through a second connection, saved another title
+/// and a new close date; then the app saves. Returns the deal as loaded.
+fn conflicted_deal(app: &mut App, lina: &mut Store) -> tierdeck::domain::Deal {
+    let deal = app.selected_deal().unwrap().deal.clone();
+    app.update(Action::Edit);
+    app.update(Action::ClearInput);
+    type_text(app, "Mine title");
+    app.update(Action::NextField);
+    app.update(Action::ClearInput);
+    type_text(app, "12345");
+    lina.update_deal(
+        deal.id,
+        tierdeck::store::DealPatch {
+            title: Some("华为云采购 v2".into()),
+            expected_close: Some(NaiveDate::from_ymd_opt(2027, 1, 15)),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.update(Action::Submit);
+    assert!(
+        matches!(app.popup, Some(Popup::Conflict(_))),
+        "the refused save shows both versions: {:?}",
+        app.popup
+    );
+    deal
+}
+
+fn day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+#[test]
+fn a_refused_save_shows_both_versions_field_by_field() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        let mut lina = other_store(&dir, "李娜");
+        conflicted_deal(&mut app, &mut lina);
+        let Some(Popup::Conflict(conflict)) = &app.popup else {
+            unreachable!()
+        };
+        assert_eq!(conflict.by, "李娜");
+        // Both changed the title: mine. Only I changed the amount: mine.
+        // Only 李娜 changed the close date: theirs. The rest is the same.
+        let differing: Vec<usize> = (0..6).filter(|&i| conflict.differs(i)).collect();
+        assert_eq!(differing, [1, 2, 3]);
+        assert_eq!(
+            conflict.take_theirs,
+            [false, false, false, true, false, false]
+        );
+        insta::assert_snapshot!(
+            format!("conflict_{}_80x24", lang.code()).to_lowercase(),
+            render(&app, 80, 24).backend()
+        );
+    }
+}
+
+#[test]
+fn keep_mine_saves_every_field_as_typed_over_theirs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let mut lina = other_store(&dir, "李娜");
+    let loaded = conflicted_deal(&mut app, &mut lina);
+    app.update(Action::KeepMine);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let saved = app.store.deal(loaded.id).unwrap();
+    assert_eq!(saved.title, "Mine title");
+    assert_eq!(saved.amount.minor(), 1_234_500);
+    assert_eq!(
+        saved.expected_close, loaded.expected_close,
+        "mine, as loaded"
+    );
+    assert_eq!(saved.meta.updated_by, "ann");
+    assert_eq!(saved.meta.version, loaded.meta.version + 2);
+}
+
+#[test]
+fn take_theirs_drops_what_was_typed_and_keeps_their_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let mut lina = other_store(&dir, "李娜");
+    let loaded = conflicted_deal(&mut app, &mut lina);
+    let theirs = app.store.deal(loaded.id).unwrap();
+    app.update(Action::TakeTheirs);
+    assert!(app.popup.is_none());
+    assert_eq!(
+        app.message,
+        format!(
+            "Kept 李娜's version of {}; your edits were not saved",
+            loaded.id.short()
+        )
+    );
+    let now = app.store.deal(loaded.id).unwrap();
+    assert_eq!(
+        (
+            now.title.as_str(),
+            now.amount,
+            now.expected_close,
+            now.meta.version
+        ),
+        (
+            "华为云采购 v2",
+            loaded.amount,
+            day("2027-01-15"),
+            theirs.meta.version
+        )
+    );
+    assert_eq!(
+        app.selected_deal().unwrap().deal.title,
+        "华为云采购 v2",
+        "the board shows their version"
+    );
+}
+
+#[test]
+fn combine_saves_each_field_from_the_side_picked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let mut lina = other_store(&dir, "李娜");
+    let loaded = conflicted_deal(&mut app, &mut lina);
+    // The cursor starts on the title, the first field that differs: theirs.
+    app.update(Action::Pick);
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let saved = app.store.deal(loaded.id).unwrap();
+    assert_eq!(saved.title, "华为云采购 v2", "theirs, picked");
+    assert_eq!(saved.amount.minor(), 1_234_500, "mine, typed");
+    assert_eq!(
+        saved.expected_close,
+        day("2027-01-15"),
+        "theirs, untouched by me"
+    );
+    assert_eq!(saved.meta.updated_by, "ann");
+}
+
+#[test]
+fn a_third_change_while_deciding_is_caught_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let mut lina = other_store(&dir, "李娜");
+    let loaded = conflicted_deal(&mut app, &mut lina);
+    let mut bo = other_store(&dir, "Bo");
+    bo.update_deal(
+        loaded.id,
+        tierdeck::store::DealPatch {
+            title: Some("Bo's title".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.update(Action::KeepMine);
+    let Some(Popup::Conflict(conflict)) = &app.popup else {
+        panic!("refused again: {:?}", app.popup);
+    };
+    assert_eq!(conflict.by, "Bo");
+    assert_eq!(conflict.theirs.values[1], "Bo's title");
+    assert_eq!(
+        conflict.mine.values[1], "Mine title",
+        "what was typed is kept"
+    );
+    app.update(Action::KeepMine);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert_eq!(app.store.deal(loaded.id).unwrap().title, "Mine title");
+}
+
+#[test]
+fn escape_goes_back_to_the_form_as_typed_and_saves_from_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let mut lina = other_store(&dir, "李娜");
+    let loaded = conflicted_deal(&mut app, &mut lina);
+    app.update(Action::Back);
+    let Some(Popup::Form(form)) = &app.popup else {
+        panic!("back in the form: {:?}", app.popup);
+    };
+    assert_eq!(form.values[1..3], ["Mine title", "12345"]);
+    app.update(Action::PrevField);
+    type_text(&mut app, "!");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert_eq!(app.store.deal(loaded.id).unwrap().title, "Mine title!");
+}
+
+#[test]
+fn the_account_form_resolves_a_conflict_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    let mut lina = other_store(&dir, "李娜");
+    app.update(Action::Show(View::Accounts));
+    let account = app.accounts.current().unwrap().account.clone();
+    app.update(Action::Edit);
+    // Industry, region and channel come after the name and the kind.
+    press(
+        &mut app,
+        &[Action::NextField, Action::NextField, Action::ClearInput],
+    );
+    type_text(&mut app, "云计算");
+    lina.update_account(
+        account.id,
+        tierdeck::store::AccountPatch {
+            notes: Some("李娜的备注".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.update(Action::Submit);
+    assert!(
+        matches!(app.popup, Some(Popup::Conflict(_))),
+        "{:?}",
+        app.popup
+    );
+    let shown = render(&app, 80, 24).backend().to_string();
+    assert!(
+        shown.contains("他人已保存了这个客户") && shown.contains("李娜的备注"),
+        "{shown}"
+    );
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let saved = app.store.account(account.id).unwrap();
+    assert_eq!(
+        (saved.industry.as_str(), saved.notes.as_str()),
+        ("云计算", "李娜的备注")
+    );
+}
+
+#[test]
+fn a_card_move_or_close_date_refused_names_who_changed_the_deal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let mut lina = other_store(&dir, "李娜");
+    let loaded = app.selected_deal().unwrap().deal.clone();
+    lina.update_deal(
+        loaded.id,
+        tierdeck::store::DealPatch {
+            title: Some("Li Na's title".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.update(Action::MoveStage(true));
+    let theirs = app.store.deal(loaded.id).unwrap();
+    assert_eq!(theirs.stage, loaded.stage, "not moved");
+    let when = app.when(theirs.meta.updated_at);
+    assert_eq!(
+        app.message,
+        format!(
+            "李娜 changed deal {} at {when}, after you loaded it: nothing was saved; \
+             it now shows as it is, so do it again if you still want to",
+            loaded.id.short()
+        )
+    );
+    assert_eq!(app.selected_deal().unwrap().deal.title, "Li Na's title");
+
+    // The view read it again: the date now goes in, until 李娜 saves again.
+    lina.update_deal(
+        loaded.id,
+        tierdeck::store::DealPatch {
+            title: Some("Li Na's second title".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.update(Action::ChangeClose);
+    app.update(Action::ClearInput);
+    type_text(&mut app, "2027-03-01");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "the prompt closes: {:?}", app.popup);
+    assert!(
+        app.message.starts_with("李娜 changed deal"),
+        "{}",
+        app.message
+    );
+    assert_eq!(
+        app.store.deal(loaded.id).unwrap().expected_close,
+        loaded.expected_close
     );
 }

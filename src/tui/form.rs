@@ -102,6 +102,9 @@ pub struct Form {
     pub fields: &'static [(&'static str, Field)],
     /// What is in each field: typed text, or the id of the value picked.
     pub values: Vec<String>,
+    /// The values the form opened with: a field still at its loaded value
+    /// is one the user did not change.
+    pub loaded: Vec<String>,
     /// One sentence per wrong field.
     pub errors: Vec<Option<String>>,
     pub focus: usize,
@@ -150,6 +153,7 @@ impl Form {
             subject,
             fields,
             errors: vec![None; values.len()],
+            loaded: values.clone(),
             values,
             focus,
             adds_account: false,
@@ -224,6 +228,13 @@ impl Form {
             version: a.meta.version,
         };
         Form::new(subject, &ACCOUNT_FIELDS, values, A_NAME)
+    }
+
+    /// Makes `theirs`, the same row as read again, what this form was
+    /// loaded from: its next save is checked against their version.
+    pub fn rebase(&mut self, theirs: &Form) {
+        self.subject = theirs.subject;
+        self.loaded = theirs.values.clone();
     }
 
     pub fn is_deal(&self) -> bool {

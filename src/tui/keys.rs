@@ -45,6 +45,12 @@ pub enum Action {
     SortReverse,
     NextField,
     PrevField,
+    /// In the conflict dialog: save every field as typed, over the other
+    /// person's change, or drop what was typed and keep theirs.
+    KeepMine,
+    TakeTheirs,
+    /// In the conflict dialog: mine or theirs for the field under the cursor.
+    Pick,
     /// Prompt editing.
     Type(char),
     Erase,
@@ -220,6 +226,37 @@ pub fn prompt(key: &KeyEvent) -> Option<Action> {
     }
 }
 
+/// The keys of the conflict dialog, shown at its foot: the keys, and the
+/// catalogue key of what they do.
+pub const CONFLICT_HELP: &[(&str, &str)] = &[
+    ("↑ ↓ k j", "conflict.help_move"),
+    ("Space", "conflict.help_pick"),
+    ("Enter", "conflict.help_save"),
+    ("m", "conflict.help_mine"),
+    ("t", "conflict.help_theirs"),
+    ("Esc", "conflict.help_back"),
+];
+
+/// The action for a key in the conflict dialog (see [`CONFLICT_HELP`]).
+pub fn conflict(key: &KeyEvent) -> Option<Action> {
+    if key.kind != KeyEventKind::Press {
+        return None;
+    }
+    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Char('c') if control => Some(Action::Back),
+        _ if control => None,
+        KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Char(' ') => Some(Action::Pick),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Char('m') => Some(Action::KeepMine),
+        KeyCode::Char('t') => Some(Action::TakeTheirs),
+        KeyCode::Esc => Some(Action::Back),
+        _ => None,
+    }
+}
+
 /// The action for a key in a form: typing, moving between fields, and
 /// picking a value with ← →.
 pub fn form(key: &KeyEvent) -> Option<Action> {
@@ -254,6 +291,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn every_key_of_the_conflict_dialog_is_at_its_foot() {
+        let listed: Vec<&str> = CONFLICT_HELP
+            .iter()
+            .flat_map(|(keys, _)| keys.split_whitespace())
+            .collect();
+        for c in ' '..='~' {
+            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+            if conflict(&key).is_some() {
+                let name = if c == ' ' {
+                    "Space".to_string()
+                } else {
+                    c.to_string()
+                };
+                assert!(listed.contains(&name.as_str()), "`{c}` is not at the foot");
+            }
+        }
+        for code in [KeyCode::Enter, KeyCode::Esc] {
+            assert!(conflict(&KeyEvent::new(code, KeyModifiers::NONE)).is_some());
+        }
+        let typed = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
+        assert_eq!(conflict(&typed), None, "nothing is typed into the dialog");
     }
 
     #[test]

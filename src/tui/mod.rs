@@ -92,6 +92,7 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                     key_at = Instant::now();
                     let action = match app.popup {
                         Some(Popup::Form(_)) => keys::form(&key),
+                        Some(Popup::Conflict(_)) => keys::conflict(&key),
                         Some(Popup::Prompt(_)) => keys::prompt(&key),
                         Some(Popup::Help) => keys::in_help(&key),
                         _ if app.filtering => keys::prompt(&key),

@@ -1,7 +1,7 @@
 //! Opening and saving the deal and account forms.
 
 use super::{App, Popup, Reread, View};
-use crate::store::DealPatch;
+use crate::store::{DealPatch, StoreError};
 use crate::tui::form::{DealAccount, Form, Subject};
 use crate::tui::say::Say;
 
@@ -50,8 +50,8 @@ impl App {
     }
 
     /// Saves the form when every field is right; otherwise it stays open,
-    /// each wrong field saying what is wrong, and a refused save (someone
-    /// else changed the row) keeps everything typed.
+    /// each wrong field saying what is wrong. A save refused because
+    /// someone else changed the row shows both versions to choose from.
     pub(super) fn submit_form(&mut self) -> Result<(), String> {
         let Some(Popup::Form(form)) = &self.popup else {
             return Ok(());
@@ -82,20 +82,23 @@ impl App {
                 let before = self.before(Some(deal));
                 // A won or lost deal keeps its stage unless the form moved it.
                 let moved = before.deal.as_ref().is_none_or(|d| d.stage != input.stage);
-                self.store
-                    .update_deal(
-                        deal,
-                        DealPatch {
-                            title: Some(input.title),
-                            amount: input.amount,
-                            stage: moved.then_some(input.stage),
-                            need: Some(input.need),
-                            expected_close: Some(input.close),
-                            owner: None,
-                            expected_version: Some(version),
-                        },
-                    )
-                    .map_err(|e| e.say(&self.catalog))?;
+                let saved = self.store.update_deal(
+                    deal,
+                    DealPatch {
+                        title: Some(input.title),
+                        amount: input.amount,
+                        stage: moved.then_some(input.stage),
+                        need: Some(input.need),
+                        expected_close: Some(input.close),
+                        owner: None,
+                        expected_version: Some(version),
+                    },
+                );
+                if let Err(StoreError::Conflict { .. }) = saved {
+                    self.open_conflict()?;
+                    return Ok(None);
+                }
+                saved.map_err(|e| e.say(&self.catalog))?;
                 self.after_write(before, deal);
                 self.catalog.fmt("msg.updated", &[("id", &deal.short())])
             }
@@ -141,23 +144,26 @@ impl App {
         let subject = form.subject;
         let message = match subject {
             Subject::EditAccount { account, version } => {
-                self.store
-                    .update_account(
-                        account,
-                        crate::store::AccountPatch {
-                            name: Some(input.name),
-                            kind: Some(input.kind),
-                            industry: Some(input.industry),
-                            region: Some(input.region),
-                            channel: Some(input.channel),
-                            product_tier: Some(input.product_tier),
-                            satisfaction: Some(input.satisfaction),
-                            owner: Some(input.owner),
-                            notes: Some(input.notes),
-                            expected_version: Some(version),
-                        },
-                    )
-                    .map_err(|e| e.say(&self.catalog))?;
+                let saved = self.store.update_account(
+                    account,
+                    crate::store::AccountPatch {
+                        name: Some(input.name),
+                        kind: Some(input.kind),
+                        industry: Some(input.industry),
+                        region: Some(input.region),
+                        channel: Some(input.channel),
+                        product_tier: Some(input.product_tier),
+                        satisfaction: Some(input.satisfaction),
+                        owner: Some(input.owner),
+                        notes: Some(input.notes),
+                        expected_version: Some(version),
+                    },
+                );
+                if let Err(StoreError::Conflict { .. }) = saved {
+                    self.open_conflict()?;
+                    return Ok(None);
+                }
+                saved.map_err(|e| e.say(&self.catalog))?;
                 self.catalog.fmt("msg.updated", &[("id", &account.short())])
             }
             _ => {

@@ -1,6 +1,7 @@
 //! The application state and its one update step: an [`Action`] goes in, the
 //! store is changed in one transaction, and the views re-read what they show.
 
+mod conflict;
 mod forms;
 mod live;
 mod load;
@@ -10,6 +11,8 @@ mod totals;
 
 use crate::tui::say::Say;
 use chrono::NaiveDate;
+
+pub use conflict::Conflict;
 
 use super::form::Form;
 use super::keys::Action;
@@ -105,7 +108,12 @@ pub struct AccountDetail {
 /// What a one-line prompt is asking for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ask {
-    CloseDate(Id),
+    /// A deal, and the version the new date is for: someone else's change
+    /// meanwhile refuses it.
+    CloseDate {
+        deal: Id,
+        version: i64,
+    },
     Activity(Id),
     Won(Id),
     Lost(Id),
@@ -121,7 +129,7 @@ impl Ask {
     /// The deal the answer changes.
     fn deal(self) -> Id {
         match self {
-            Ask::CloseDate(id)
+            Ask::CloseDate { deal: id, .. }
             | Ask::Activity(id)
             | Ask::Won(id)
             | Ask::Lost(id)
@@ -143,6 +151,8 @@ pub enum Popup {
     Help,
     Prompt(Prompt),
     Form(Box<Form>),
+    /// A form's save was refused: someone else saved the row first.
+    Conflict(Box<Conflict>),
 }
 
 pub struct App {
@@ -527,6 +537,17 @@ impl App {
                     self.help_scroll.saturating_add(1)
                 };
             }
+            Action::Up | Action::Down if self.in_conflict() => {
+                self.conflict_step(action == Action::Down);
+            }
+            Action::Pick => self.conflict_pick(),
+            Action::Submit | Action::KeepMine if self.in_conflict() => {
+                self.save_resolution(action == Action::KeepMine)?;
+            }
+            Action::TakeTheirs => self.take_theirs(),
+            Action::Back if self.in_conflict() => self.back_to_form(),
+            // Only the dialog's keys make it.
+            Action::KeepMine => {}
             Action::Up | Action::Down if self.detail.is_some() || self.account_detail.is_some() => {
                 self.detail_scroll = if action == Action::Up {
                     self.detail_scroll.saturating_sub(1)
@@ -591,10 +612,13 @@ impl App {
                 self.help_scroll = 0;
             }
             Action::MoveStage(forward) => self.move_stage(forward)?,
-            Action::ChangeClose => self.ask(Ask::CloseDate),
-            Action::LogActivity => self.ask(Ask::Activity),
-            Action::Won => self.ask(Ask::Won),
-            Action::Lost => self.ask(Ask::Lost),
+            Action::ChangeClose => self.ask(|row| Ask::CloseDate {
+                deal: row.deal.id,
+                version: row.deal.meta.version,
+            }),
+            Action::LogActivity => self.ask(|row| Ask::Activity(row.deal.id)),
+            Action::Won => self.ask(|row| Ask::Won(row.deal.id)),
+            Action::Lost => self.ask(|row| Ask::Lost(row.deal.id)),
             Action::Pin => {
                 if let Some(row) = self.selected_deal() {
                     if row.deal.pin.is_some() {
@@ -604,7 +628,7 @@ impl App {
                         self.after_write(before, id);
                         self.message = self.catalog.fmt("msg.unpinned", &[("id", &id.short())]);
                     } else {
-                        self.ask(Ask::Pin);
+                        self.ask(|row| Ask::Pin(row.deal.id));
                     }
                 }
             }
@@ -790,7 +814,7 @@ impl App {
                     ..DealPatch::default()
                 },
             )
-            .map_err(|e| e.say(&self.catalog))?;
+            .map_err(|e| self.refused(&e))?;
         self.after_write(before, id);
         self.follow = Some(id);
         self.message = self

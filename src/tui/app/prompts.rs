@@ -1,17 +1,17 @@
 //! One-line prompts: the close date, an activity, won, lost, a pin, a snooze.
 
 use super::{App, Ask, Popup, Prompt};
-use crate::domain::{ActivityKind, Grade, Id};
+use crate::domain::{ActivityKind, Grade};
 use crate::parse;
-use crate::store::DealPatch;
+use crate::store::{DealPatch, DealRow, StoreError};
 use crate::tui::say::Say;
 
 impl App {
-    pub(super) fn ask(&mut self, make: fn(Id) -> Ask) {
+    pub(super) fn ask(&mut self, make: fn(&DealRow) -> Ask) {
         if let Some(row) = self.selected_deal() {
-            let ask = make(row.deal.id);
+            let ask = make(row);
             let text = match ask {
-                Ask::CloseDate(_) => row
+                Ask::CloseDate { .. } => row
                     .deal
                     .expected_close
                     .map(|d| d.to_string())
@@ -75,22 +75,25 @@ impl App {
         let today = self.today();
         let c = &self.catalog;
         match ask {
-            Ask::CloseDate(id) => {
+            Ask::CloseDate { deal: id, version } => {
                 let close = if text.is_empty() || text.eq_ignore_ascii_case("none") {
                     None
                 } else {
                     Some(parse::parse_date(text, today).map_err(|e| e.say(c))?)
                 };
-                let changes = self
-                    .store
-                    .update_deal(
-                        id,
-                        DealPatch {
-                            expected_close: Some(close),
-                            ..DealPatch::default()
-                        },
-                    )
-                    .map_err(|e| e.say(c))?;
+                let changes = match self.store.update_deal(
+                    id,
+                    DealPatch {
+                        expected_close: Some(close),
+                        expected_version: Some(version),
+                        ..DealPatch::default()
+                    },
+                ) {
+                    // Nothing to mend in a date: the prompt closes and the
+                    // deal shows as it is now, to decide on again.
+                    Err(e @ StoreError::Conflict { .. }) => return Ok(self.refused(&e)),
+                    saved => saved.map_err(|e| e.say(c))?,
+                };
                 Ok(match changes.first() {
                     Some(ch) => c.fmt(
                         "msg.regraded",

@@ -17,7 +17,7 @@ use crate::domain::{Grade, ValueTier};
 use board::{draw_lanes, draw_tiers, draw_welcome};
 use detail::{draw_account_detail, draw_detail};
 use lists::{draw_accounts, draw_agenda};
-use popups::{draw_form, draw_help, draw_prompt};
+use popups::{draw_conflict, draw_form, draw_help, draw_prompt};
 use reports::draw_reports;
 pub use reports::report_panel_at;
 
@@ -62,6 +62,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Help) => draw_help(frame, app, area),
         Some(Popup::Prompt(prompt)) => draw_prompt(frame, app, prompt, area),
         Some(Popup::Form(form)) => draw_form(frame, app, form, area),
+        Some(Popup::Conflict(conflict)) => draw_conflict(frame, app, conflict, area),
         None => {}
     }
 }

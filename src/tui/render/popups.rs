@@ -6,9 +6,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
-use crate::tui::app::{App, Ask, Prompt};
+use crate::output::{display_width, pad_to_width, truncate_to_width};
+use crate::tui::app::{App, Ask, Conflict, Prompt};
 use crate::tui::form::{Field, Form, Subject};
-use crate::tui::keys::{Place, help_for};
+use crate::tui::keys::{CONFLICT_HELP, Place, help_for};
 
 /// A rectangle of at most `width`×`height` in the middle of `area`.
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -72,7 +73,7 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .map(|help| {
             Line::from(vec![
                 Span::styled(
-                    crate::output::pad_to_width(help.keys, 16, false),
+                    pad_to_width(help.keys, 16, false),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(c.get(help.text)),
@@ -100,7 +101,7 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
 pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, area: Rect) {
     let c = &app.catalog;
     let title = match prompt.ask {
-        Ask::CloseDate(_) => "prompt.close_date",
+        Ask::CloseDate { .. } => "prompt.close_date",
         Ask::Activity(_) => "prompt.activity",
         Ask::Won(_) => "prompt.won",
         Ask::Lost(_) => "prompt.lost",
@@ -132,10 +133,7 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
             Style::new().fg(Color::DarkGray)
         };
         let mut spans = vec![
-            Span::styled(
-                crate::output::pad_to_width(c.get(label), 12, false),
-                label_style,
-            ),
+            Span::styled(pad_to_width(c.get(label), 12, false), label_style),
             Span::raw(" "),
         ];
         match field {
@@ -146,11 +144,7 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
                 }
             }
             Field::Stage | Field::Choice { .. } => {
-                let shown = match field {
-                    Field::Choice { .. } if value.is_empty() => "—".to_string(),
-                    Field::Choice { prefix, .. } => c.get(&format!("{prefix}.{value}")).to_string(),
-                    _ => app.stage_label(value),
-                };
+                let shown = shown_value(app, field, value);
                 let (before, after) = if focused {
                     ("◂ ", " ▸")
                 } else {
@@ -184,4 +178,101 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
         Subject::EditAccount { .. } => "prompt.edit_account",
     };
     draw_box(frame, area, 76, c.get(title).to_string(), lines, 0);
+}
+
+/// A field's value as the user reads it: text as typed, a picked value in
+/// the user's language, an empty choice as "—".
+fn shown_value(app: &App, field: &Field, value: &str) -> String {
+    match field {
+        Field::Text => value.to_string(),
+        Field::Choice { .. } if value.is_empty() => "—".to_string(),
+        Field::Choice { prefix, .. } => app.catalog.get(&format!("{prefix}.{value}")).to_string(),
+        Field::Stage => app.stage_label(value),
+    }
+}
+
+/// Both versions of a row side by side: a ● marks the side each differing
+/// field is saved from, the cursor ▸ the field Space changes.
+pub(super) fn draw_conflict(frame: &mut Frame<'_>, app: &App, conflict: &Conflict, area: Rect) {
+    const WIDTH: u16 = 78;
+    const LABEL: usize = 12;
+    let c = &app.catalog;
+    // Inside the borders: the cursor, the label, then mine and theirs.
+    let inner = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let side = inner.saturating_sub(LABEL + 3) / 2;
+    let at = app.when(conflict.at);
+    let dim = Style::new().fg(Color::DarkGray);
+    let mut lines = vec![
+        Line::raw(c.fmt("conflict.who", &[("by", &conflict.by), ("at", &at)])),
+        Line::raw(""),
+        Line::styled(
+            format!(
+                "  {} {}{}",
+                pad_to_width(c.get("conflict.field"), LABEL, false),
+                pad_to_width(c.get("conflict.mine"), side, false),
+                truncate_to_width(c.get("conflict.theirs"), side),
+            ),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+    ];
+    let mine = &conflict.mine;
+    for (i, (label, field)) in mine.fields.iter().enumerate() {
+        let value = |form: &Form| {
+            let text = form.values.get(i).map_or("", String::as_str);
+            truncate_to_width(&shown_value(app, field, text), side.saturating_sub(3))
+        };
+        let (mine_value, theirs_value) = (value(mine), value(&conflict.theirs));
+        let differs = conflict.differs(i);
+        let theirs_taken = conflict.take_theirs.get(i).copied().unwrap_or(false);
+        let mark = |taken: bool| match (differs, taken) {
+            (false, _) => "  ",
+            (true, true) => "● ",
+            (true, false) => "○ ",
+        };
+        let focused = differs && i == conflict.focus;
+        let picked = Style::new().add_modifier(Modifier::BOLD).fg(Color::Green);
+        let (mine_style, theirs_style) = match (differs, theirs_taken) {
+            (false, _) => (dim, dim),
+            (true, false) => (picked, Style::new()),
+            (true, true) => (Style::new(), picked),
+        };
+        let label_style = if focused {
+            Style::new().add_modifier(Modifier::BOLD | Modifier::REVERSED)
+        } else {
+            Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::raw(if focused { "▸ " } else { "  " }),
+            Span::styled(pad_to_width(c.get(label), LABEL, false), label_style),
+            Span::raw(" "),
+            Span::styled(
+                pad_to_width(&format!("{}{mine_value}", mark(!theirs_taken)), side, false),
+                mine_style,
+            ),
+            Span::styled(
+                format!("{}{theirs_value}", mark(theirs_taken)),
+                theirs_style,
+            ),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    // The keys, broken between items rather than inside one.
+    let mut hints = vec![String::new()];
+    for (keys, text) in CONFLICT_HELP {
+        let item = format!("{keys} {}", c.get(text));
+        match hints.last_mut() {
+            Some(line) if line.is_empty() => line.push_str(&item),
+            Some(line) if display_width(line) + 3 + display_width(&item) <= inner => {
+                line.push_str(" · ");
+                line.push_str(&item);
+            }
+            _ => hints.push(item),
+        }
+    }
+    lines.extend(hints.into_iter().map(|hint| Line::styled(hint, dim)));
+    let title = match mine.subject {
+        Subject::EditAccount { .. } | Subject::NewAccount => "conflict.title_account",
+        Subject::EditDeal { .. } | Subject::NewDeal => "conflict.title_deal",
+    };
+    draw_box(frame, area, WIDTH, c.get(title).to_string(), lines, 0);
 }
