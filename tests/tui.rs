@@ -1892,3 +1892,50 @@ fn a_card_move_or_close_date_refused_names_who_changed_the_deal() {
         loaded.expected_close
     );
 }
+
+#[test]
+fn a_banner_names_the_conflict_copies_beside_the_database() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let dropbox = dir.path().join("t (Ann's conflicted copy 2026-11-22).db");
+        let syncthing = dir
+            .path()
+            .join("t.sync-conflict-20261122-101500-ABCD123.db");
+        for copy in [&dropbox, &syncthing] {
+            std::fs::write(copy, b"").unwrap();
+        }
+        // Not a copy: the banner counts only what a sync tool names so.
+        std::fs::write(dir.path().join("t-old.db"), b"").unwrap();
+        let mut app = app(&dir, lang, false);
+        insta::assert_snapshot!(
+            format!("copies_banner_{}_80x24", lang.code()).to_lowercase(),
+            render(&app, 80, 24).backend()
+        );
+        // The line above the status line, and its look.
+        let banner_row = |app: &App| {
+            let terminal = render(app, 80, 24);
+            let buffer = terminal.backend().buffer();
+            let text: String = (0..80).map(|x| buffer[(x, 22)].symbol()).collect();
+            (text, buffer[(3, 22)].bg)
+        };
+        assert_eq!(banner_row(&app).1, Color::Yellow, "the banner stands out");
+
+        // The folder is listed again at most every 30 s.
+        std::fs::remove_file(&syncthing).unwrap();
+        let start = chrono::Local::now();
+        app.tick(start);
+        app.tick(start + chrono::TimeDelta::seconds(29));
+        assert_eq!(app.copies.len(), 2, "not listed again yet");
+        app.tick(start + chrono::TimeDelta::seconds(30));
+        assert_eq!(app.copies.len(), 1);
+        let (one, _) = banner_row(&app);
+        assert!(
+            one.contains("Dropbox") && !one.contains("Syncthing"),
+            "{one}"
+        );
+        std::fs::remove_file(&dropbox).unwrap();
+        app.tick(start + chrono::TimeDelta::seconds(60));
+        assert!(app.copies.is_empty());
+        assert!(!banner_row(&app).0.contains("doctor"), "the banner is gone");
+    }
+}

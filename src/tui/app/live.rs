@@ -1,13 +1,19 @@
 //! Live refresh: other people's commits to the shared file are noticed on
 //! the tick and shown, the cursors staying on their rows and anything being
-//! typed left as it is.
+//! typed left as it is; and the conflict copies sync tools leave beside it.
 
 use std::collections::HashMap;
+
+use chrono::{DateTime, Local};
 
 use super::{App, LaneKey, View};
 use crate::domain::{Id, RowMeta};
 use crate::store::{Change, Changed, Changes, StoreError};
 use crate::tui::say::Say;
+
+/// How often the database's folder is listed for conflict copies: cheap,
+/// but not free on a network share.
+const COPIES_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
 
 /// What each list's cursor is on, by id, to put it back after a re-read.
 struct Cursors {
@@ -72,6 +78,20 @@ impl App {
         self.message = self.say_changes(&changes);
         if self.view == View::Reports {
             self.refresh_reports();
+        }
+    }
+
+    /// Lists the folder again for conflict copies, at most every
+    /// [`COPIES_EVERY`]; the first tick only starts the clock, the folder
+    /// having been listed at start.
+    pub(super) fn look_for_copies(&mut self, now: DateTime<Local>) {
+        match self.copies_listed {
+            Some(at) if now - at < COPIES_EVERY => {}
+            Some(_) => {
+                self.copies = crate::copies::conflict_copies(self.store.path());
+                self.copies_listed = Some(now);
+            }
+            None => self.copies_listed = Some(now),
         }
     }
 

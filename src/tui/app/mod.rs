@@ -213,11 +213,16 @@ pub struct App {
     pub report_panel: usize,
     /// Where the last look at other processes' commits left off.
     seen: crate::store::Seen,
+    /// The conflict copies sync tools left beside the database, for the
+    /// banner, and when the folder was last listed (`None`: at start).
+    pub copies: Vec<crate::copies::ConflictCopy>,
+    copies_listed: Option<chrono::DateTime<chrono::Local>>,
 }
 
 impl App {
     pub fn new(store: Store, catalog: Catalog) -> crate::store::Result<App> {
         let seen = store.watch()?;
+        let copies = crate::copies::conflict_copies(store.path());
         let mut app = App {
             store,
             catalog,
@@ -257,6 +262,8 @@ impl App {
             reports: reports::Reports::default(),
             report_panel: 0,
             seen,
+            copies,
+            copies_listed: None,
         };
         app.reload()?;
         if !app.store.is_current()? {
@@ -351,7 +358,7 @@ impl App {
         if self.popup.is_some() {
             return;
         }
-        let [tabs, body, _] = screen(area);
+        let [tabs, body, _, _] = screen(area, !self.copies.is_empty());
         if row == tabs.y {
             if let Some(view) = super::render::tab_at(self, column) {
                 self.update(Action::Show(view));
@@ -418,8 +425,9 @@ impl App {
     }
 
     /// Called about once a second: at midnight the day moves on and every
-    /// deal is re-graded for it (unless the user fixed the date), and what
-    /// others saved to the file since the last tick is shown.
+    /// deal is re-graded for it (unless the user fixed the date), what
+    /// others saved to the file since the last tick is shown, and now and
+    /// then the folder is looked at for conflict copies.
     pub fn tick(&mut self, now: chrono::DateTime<chrono::Local>) {
         if self.follow_clock && now.date_naive() != self.today() {
             let moved = self
@@ -431,6 +439,7 @@ impl App {
             }
         }
         self.notice_others();
+        self.look_for_copies(now);
     }
 
     /// Applies one action; errors a user can cause become the status message.

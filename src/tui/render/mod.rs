@@ -43,7 +43,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let [tabs, body, status] = screen(area);
+    let [tabs, body, banner, status] = screen(area, !app.copies.is_empty());
     draw_tabs(frame, app, tabs);
     match (&app.detail, app.view) {
         (Some(_), _) => draw_detail(frame, app, body),
@@ -57,6 +57,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         (None, View::Accounts) => draw_accounts(frame, app, body),
         (None, View::Reports) => draw_reports(frame, app, body),
     }
+    draw_banner(frame, app, banner);
     draw_status(frame, app, status);
     match &app.popup {
         Some(Popup::Help) => draw_help(frame, app, area),
@@ -67,12 +68,14 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     }
 }
 
-/// The tab line, the body and the status line. Shared with mouse hit-testing,
-/// so a click lands where the eye sees it.
-pub fn screen(area: Rect) -> [Rect; 3] {
+/// The tab line, the body, the banner about conflict copies (no line when
+/// there is none) and the status line. Shared with mouse hit-testing, so a
+/// click lands where the eye sees it.
+pub fn screen(area: Rect, banner: bool) -> [Rect; 4] {
     Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
+        Constraint::Length(u16::from(banner)),
         Constraint::Length(1),
     ])
     .areas(area)
@@ -173,6 +176,50 @@ pub fn tier_style(tier: ValueTier) -> Style {
         ValueTier::C => Color::Gray,
     };
     Style::new().fg(color).add_modifier(Modifier::BOLD)
+}
+
+/// "2 conflict copies beside tierdeck.db (Dropbox, Syncthing): run tierdeck
+/// doctor", while there are any.
+fn draw_banner(frame: &mut Frame<'_>, app: &App, area: Rect) {
+    let Some(first) = app.copies.first() else {
+        return;
+    };
+    let file = app
+        .store
+        .path()
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut tools: Vec<&str> = app.copies.iter().map(|c| c.tool.name()).collect();
+    tools.sort_unstable();
+    tools.dedup();
+    let key = match app.copies.len() {
+        1 => "banner.one_copy",
+        _ => "banner.copies",
+    };
+    let copy = first
+        .path
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = app.catalog.fmt(
+        key,
+        &[
+            ("count", &app.copies.len().to_string()),
+            ("file", &file),
+            (
+                "tools",
+                &tools.join(app.catalog.get("banner.between_tools")),
+            ),
+            ("copy", &copy),
+        ],
+    );
+    let text = crate::output::truncate_to_width(&format!(" {text}"), usize::from(area.width));
+    let style = Style::new()
+        .bg(Color::Yellow)
+        .fg(Color::Black)
+        .add_modifier(Modifier::BOLD);
+    frame.render_widget(Paragraph::new(text).style(style), area);
 }
 
 /// The status line: what the user typed or was told on the left, where and
