@@ -20,6 +20,27 @@ const WINDOW: i64 = 1_000;
 /// How many changes one look names at most.
 const NAMED: usize = 50;
 
+/// Activities added by rowid in `?1..=?2`, not by `?3`: the deal or
+/// account each is on, who, and its title or name, one row per pair, the
+/// newest first, at most `?4`.
+const ACTIVITIES: &str = "
+    SELECT coalesce(a.deal_id, a.account_id), a.author, coalesce(d.title, c.name, '')
+    FROM (SELECT max(rowid) AS last, deal_id, account_id, author FROM activities
+          WHERE rowid > ?1 AND rowid <= ?2 AND author <> ?3
+          GROUP BY coalesce(deal_id, account_id), author) a
+    LEFT JOIN deals d ON d.id = a.deal_id
+    LEFT JOIN accounts c ON c.id = a.account_id
+    ORDER BY a.last DESC LIMIT ?4";
+
+/// The same for history rows: stage moves, grades and pins of deals.
+const HISTORY: &str = "
+    SELECT h.deal_id, h.author, coalesce(d.title, '')
+    FROM (SELECT max(rowid) AS last, deal_id, author FROM history
+          WHERE rowid > ?1 AND rowid <= ?2 AND author <> ?3
+          GROUP BY deal_id, author) h
+    LEFT JOIN deals d ON d.id = h.deal_id
+    ORDER BY h.last DESC LIMIT ?4";
+
 /// Where the last look left off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Seen {
@@ -81,60 +102,24 @@ impl Store {
         let activities = last_rowid(&self.conn, "activities")?;
         let history = last_rowid(&self.conn, "history")?;
         let mut changes = Changes::default();
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT coalesce(a.deal_id, a.account_id), a.author, coalesce(d.title, c.name, '')
-             FROM (SELECT max(rowid) AS last, deal_id, account_id, author FROM activities
-                   WHERE rowid > ?1 AND rowid <= ?2 AND author <> ?3
-                   GROUP BY coalesce(deal_id, account_id), author) a
-             LEFT JOIN deals d ON d.id = a.deal_id
-             LEFT JOIN accounts c ON c.id = a.account_id
-             ORDER BY a.last DESC LIMIT ?4",
-        )?;
-        let found = stmt.query_map(
-            params![
-                seen.activities.max(activities - WINDOW),
-                activities,
-                me,
-                NAMED as i64 + 1
-            ],
-            |r| {
+        let looks = [
+            (ACTIVITIES, Changed::Activity, seen.activities, activities),
+            (HISTORY, Changed::Deal, seen.history, history),
+        ];
+        for (sql, what, from, to) in looks {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let lowest = from.max(to - WINDOW);
+            let found = stmt.query_map(params![lowest, to, me, NAMED as i64 + 1], |r| {
                 Ok(Change {
-                    what: Changed::Activity,
+                    what,
                     on: r.get(0)?,
                     by: r.get(1)?,
                     name: r.get(2)?,
                 })
-            },
-        )?;
-        for change in found {
-            changes.add(change?);
-        }
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT h.deal_id, h.author, coalesce(d.title, '')
-             FROM (SELECT max(rowid) AS last, deal_id, author FROM history
-                   WHERE rowid > ?1 AND rowid <= ?2 AND author <> ?3
-                   GROUP BY deal_id, author) h
-             LEFT JOIN deals d ON d.id = h.deal_id
-             ORDER BY h.last DESC LIMIT ?4",
-        )?;
-        let found = stmt.query_map(
-            params![
-                seen.history.max(history - WINDOW),
-                history,
-                me,
-                NAMED as i64 + 1
-            ],
-            |r| {
-                Ok(Change {
-                    what: Changed::Deal,
-                    on: r.get(0)?,
-                    by: r.get(1)?,
-                    name: r.get(2)?,
-                })
-            },
-        )?;
-        for change in found {
-            changes.add(change?);
+            })?;
+            for change in found {
+                changes.add(change?);
+            }
         }
         // More rows than the window holds were added: not all are named.
         changes.capped |= activities - seen.activities > WINDOW || history - seen.history > WINDOW;

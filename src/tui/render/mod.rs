@@ -178,18 +178,20 @@ pub fn tier_style(tier: ValueTier) -> Style {
     Style::new().fg(color).add_modifier(Modifier::BOLD)
 }
 
+/// The last part of a path, as the user reads it.
+fn file_name(path: &std::path::Path) -> String {
+    path.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// "2 conflict copies beside tierdeck.db (Dropbox, Syncthing): run tierdeck
 /// doctor", while there are any.
 fn draw_banner(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let Some(first) = app.copies.first() else {
         return;
     };
-    let file = app
-        .store
-        .path()
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file = file_name(app.store.path());
     let mut tools: Vec<&str> = app.copies.iter().map(|c| c.tool.name()).collect();
     tools.sort_unstable();
     tools.dedup();
@@ -197,11 +199,7 @@ fn draw_banner(frame: &mut Frame<'_>, app: &App, area: Rect) {
         1 => "banner.one_copy",
         _ => "banner.copies",
     };
-    let copy = first
-        .path
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let copy = file_name(&first.path);
     let text = app.catalog.fmt(
         key,
         &[
@@ -228,12 +226,7 @@ fn draw_banner(frame: &mut Frame<'_>, app: &App, area: Rect) {
 fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     use crate::output::display_width;
     let session = app.store.session();
-    let file = app
-        .store
-        .path()
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file = file_name(app.store.path());
     let due = app.catalog.fmt(
         "tui.due_now",
         &[
