@@ -6,6 +6,7 @@
 mod accounts;
 mod deals;
 mod doctor;
+mod merge;
 mod reminders;
 mod reports;
 mod segments;
@@ -82,6 +83,8 @@ pub enum Command {
     Report(reports::ReportArgs),
     /// Check the database file and list the conflict copies sync tools left beside it
     Doctor(doctor::DoctorArgs),
+    /// Merge another copy of the database in (a sync tool's conflict copy): nothing is lost
+    Merge(merge::MergeArgs),
 }
 
 /// How a command failed: a usage error (exit 2) or anything else (exit 1).
@@ -325,6 +328,7 @@ fn run(cli: Cli) -> CliResult {
         Command::Export(args) => transfer::export(&ctx, args),
         Command::Report(args) => reports::run(&ctx, args),
         Command::Doctor(_) => unreachable!("doctor runs before the store is opened"),
+        Command::Merge(args) => merge::merge(&mut ctx, args),
     }
 }
 

@@ -75,6 +75,8 @@ pub enum StoreError {
         by: String,
         at: String,
     },
+    #[error("{} was not merged: {reason}; nothing was changed", path.display())]
+    MergeRefused { path: PathBuf, reason: String },
     #[error("{0}; nothing was imported")]
     Import(ImportError),
     #[error("database error: {}", plain_reason(.0))]

@@ -243,12 +243,7 @@ pub(super) fn reminders_of(conn: &Connection, deal: Id) -> Result<Vec<Reminder>>
     Ok(rows)
 }
 
-fn close_reminder(
-    w: &Writer<'_>,
-    id: Id,
-    status: ReminderStatus,
-    note: &str,
-) -> Result<()> {
+fn close_reminder(w: &Writer<'_>, id: Id, status: ReminderStatus, note: &str) -> Result<()> {
     w.conn()
         .prepare_cached(
             "UPDATE reminders SET status = ?2, closed_on = ?3, note = ?4, updated_at = ?5,

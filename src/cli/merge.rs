@@ -1,0 +1,119 @@
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::{CliResult, Context, progress_printer};
+use crate::store::Overruled;
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The other copy: a sync tool's conflict copy, or a teammate's file
+    other: PathBuf,
+    /// Report what would change, without writing anything or moving the copy
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn merge(ctx: &mut Context, args: MergeArgs) -> CliResult {
+    let summary = ctx
+        .store
+        .merge(&args.other, args.dry_run, &mut progress_printer("merge"))?;
+    let c = &ctx.catalog;
+    for table in &summary.tables {
+        let what = c.get(&format!("merge_table.{}", table.table)).to_string();
+        println!(
+            "{}",
+            c.fmt(
+                "msg.merge_table",
+                &[
+                    ("what", &what),
+                    ("theirs", &table.theirs.to_string()),
+                    ("added", &table.added.to_string()),
+                    ("updated", &table.updated.to_string()),
+                ],
+            )
+        );
+    }
+    for row in &summary.overruled {
+        println!("{}", overruled_line(ctx, row));
+    }
+    if summary.duplicates_closed > 0 {
+        let n = summary.duplicates_closed.to_string();
+        println!("{}", c.fmt("msg.merge_duplicates", &[("count", &n)]));
+    }
+    let changed = summary.changed().to_string();
+    let other = args.other.display().to_string();
+    match &summary.moved_to {
+        Some(to) => println!(
+            "{}",
+            c.fmt(
+                "msg.merged",
+                &[
+                    ("changed", &changed),
+                    ("other", &other),
+                    ("moved", &to.display().to_string()),
+                ],
+            )
+        ),
+        None => println!(
+            "{}",
+            c.fmt(
+                "msg.merge_dry_run",
+                &[("changed", &changed), ("other", &other)]
+            )
+        ),
+    }
+    Ok(())
+}
+
+/// One line per row both copies changed: whose change was kept, and what the
+/// other one said, so that it can be entered again if it mattered.
+fn overruled_line(ctx: &Context, row: &Overruled) -> String {
+    let c = &ctx.catalog;
+    let offset = ctx.store.session().offset;
+    let when = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| {
+                t.with_timezone(&offset)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|_| at.to_string())
+    };
+    let fields: Vec<String> = row
+        .fields
+        .iter()
+        .map(|(column, lost, kept)| {
+            let (name, lost, kept) = match column.strip_suffix("_minor") {
+                Some(name) => (name.to_string(), as_money(lost), as_money(kept)),
+                None => (column.replace('_', " "), lost.clone(), kept.clone()),
+            };
+            c.fmt(
+                "msg.merge_field",
+                &[("field", &name), ("lost", &lost), ("kept", &kept)],
+            )
+        })
+        .collect();
+    let what = c.get(&format!("merge_row.{}", row.table)).to_string();
+    c.fmt(
+        "msg.merge_overruled",
+        &[
+            ("what", &what),
+            ("id", &row.id.short()),
+            ("label", &row.label),
+            ("kept_by", &row.kept_by),
+            ("kept_at", &when(&row.kept_at)),
+            ("lost_by", &row.lost_by),
+            ("lost_at", &when(&row.lost_at)),
+            ("fields", &fields.join("; ")),
+        ],
+    )
+}
+
+/// Amounts are kept in minor units (cents, fen).
+fn as_money(minor: &str) -> String {
+    match minor.parse::<i64>() {
+        Ok(n) => format!("{}.{:02}", n / 100, (n % 100).abs()),
+        Err(_) => minor.to_string(),
+    }
+}

@@ -1,0 +1,654 @@
+//! Merging a diverged copy of the database (a sync tool's conflict copy)
+//! into this one (SPEC §5).
+//!
+//! Rows are matched by id. Of two versions of a row, the later update wins;
+//! equal moments fall to the higher version, then the editor's name, then
+//! the content itself, so that every pair of versions has one winner
+//! whichever side it is seen from: the result does not depend on the order
+//! of merging, and merging again changes nothing. A tombstone is an update
+//! like any other. Activities and history are never edited, only added (an
+//! activity may be tombstoned), so they are unioned. Afterwards the engine
+//! runs again, as the derived columns (grades, last touches, segments) of
+//! the winners were worked out on their own side.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags, params};
+
+use super::engine::{self, Scope, mark_current, recompute_last_touch};
+use super::{Result, Store, StoreError, Writer, schema};
+use crate::domain::Id;
+
+/// The tables people edit, in the order their references need them.
+const VERSIONED: [&str; 4] = ["accounts", "contacts", "deals", "reminders"];
+
+/// Columns the engine works out on each side; they are not what makes two
+/// versions of a row different, and are worked out again after a merge.
+const DERIVED: [&str; 9] = [
+    "grade",
+    "last_activity",
+    "last_touch",
+    "revenue_minor",
+    "value_tier",
+    "lifecycle",
+    "behaviour",
+    "risks",
+    "quiet_since",
+];
+
+/// Who changed a row and when: what orders two versions, not what they say.
+const BOOKKEEPING: [&str; 4] = ["created_at", "updated_at", "updated_by", "version"];
+
+/// A merge run in steps of about equal weight, for the progress shown.
+const STEPS: usize = 8;
+
+/// How much of the private copy is read through a memory map.
+const COPY_MMAP: i64 = 1 << 32;
+
+const PENDING: &str = "deleted_at IS NULL AND status IN ('open', 'snoozed')";
+
+/// A row both copies changed, whose one version was kept and whose other
+/// was not: what the merge reports, so that no edit goes unnoticed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overruled {
+    pub table: &'static str,
+    pub id: Id,
+    /// The row's title or name, as kept.
+    pub label: String,
+    pub kept_by: String,
+    pub kept_at: String,
+    pub lost_by: String,
+    pub lost_at: String,
+    /// Each field that differed: its column, the value not kept, the value kept.
+    pub fields: Vec<(String, String, String)>,
+}
+
+/// What a merge brought in, per table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableMerge {
+    pub table: &'static str,
+    /// Rows in the other copy.
+    pub theirs: usize,
+    /// Rows only the other copy had.
+    pub added: usize,
+    /// Rows whose other version was the later one.
+    pub updated: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeSummary {
+    pub dry_run: bool,
+    pub tables: Vec<TableMerge>,
+    /// Pending reminders of one kind for one deal, one from each side: all
+    /// but the latest are closed as duplicates.
+    pub duplicates_closed: usize,
+    /// Rows both copies changed each their own way.
+    pub overruled: Vec<Overruled>,
+    /// Where the merged copy went (not on a dry run).
+    pub moved_to: Option<PathBuf>,
+}
+
+impl MergeSummary {
+    pub fn changed(&self) -> usize {
+        self.tables
+            .iter()
+            .map(|t| t.added + t.updated)
+            .sum::<usize>()
+            + self.duplicates_closed
+    }
+}
+
+impl Store {
+    /// Merges the tierdeck database at `other` into this one, all of it or
+    /// nothing, then moves `other` aside into the `merged` folder beside
+    /// this database. `other` itself is never written: the merge reads a
+    /// private copy of it, which is also what an older schema is brought up
+    /// to date in. `progress` is told the steps done out of all.
+    pub fn merge(
+        &mut self,
+        other: &Path,
+        dry_run: bool,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<MergeSummary> {
+        let refused = |reason: String| StoreError::MergeRefused {
+            path: other.to_path_buf(),
+            reason,
+        };
+        let same_file = match (fs::canonicalize(other), fs::canonicalize(&self.path)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        if same_file {
+            return Err(refused(
+                "it is this database itself; give the path of the other copy".to_string(),
+            ));
+        }
+        let snapshot = Snapshot::take(other).map_err(|e| match e {
+            StoreError::NotSqlite(_) => refused("it is not an SQLite file".to_string()),
+            e => e,
+        })?;
+        prepare(&snapshot.path).map_err(refused)?;
+        progress(1, STEPS);
+
+        self.conn
+            .execute("ATTACH DATABASE ?1 AS theirs", [snapshot.path_text()?])
+            .map_err(|e| StoreError::open(other, e))?;
+        self.conn
+            .pragma_update(Some("theirs"), "mmap_size", COPY_MMAP)
+            .map_err(|e| StoreError::open(other, e))?;
+        // SQLite's full integrity check of a large copy takes longer than
+        // the merge itself: it runs beside it, and the merge commits only
+        // once the check has passed.
+        let merged = std::thread::scope(|scope| {
+            let check = scope.spawn(|| check_integrity(&snapshot.path));
+            self.transact(!dry_run, |w| {
+                let summary = merge_rows(w, progress)?;
+                let verdict = check.join().unwrap_or_else(|_| {
+                    Err("its integrity check stopped unexpectedly".to_string())
+                });
+                verdict.map_err(refused)?;
+                Ok(summary)
+            })
+        });
+        // Detached whatever happened, so that this connection goes on as before.
+        let detached = self.conn.execute("DETACH DATABASE theirs", []);
+        let mut summary = merged?;
+        detached?;
+        summary.dry_run = dry_run;
+        if !dry_run {
+            summary.moved_to = Some(move_aside(other, &self.path)?);
+        }
+        progress(STEPS, STEPS);
+        Ok(summary)
+    }
+}
+
+/// A private copy of the file to merge, removed when the merge is over: a
+/// sync tool may rewrite the original meanwhile, and an older schema is
+/// upgraded in the copy, never in the original.
+struct Snapshot {
+    path: PathBuf,
+}
+
+impl Snapshot {
+    fn take(other: &Path) -> Result<Snapshot> {
+        super::check_file(other, super::OpenMode::Existing)?;
+        let name = format!(
+            "tierdeck-merge-{}-{}.db",
+            std::process::id(),
+            Id::new().short()
+        );
+        let path = std::env::temp_dir().join(name);
+        let snapshot = Snapshot { path };
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io { path, source }
+        };
+        fs::copy(other, &snapshot.path).map_err(io(other))?;
+        // A journal left by a writer that stopped half way must come along:
+        // SQLite rolls the copy back with it, to what was last committed.
+        let journal = journal_of(other);
+        if journal.exists() {
+            fs::copy(&journal, journal_of(&snapshot.path)).map_err(io(&journal))?;
+        }
+        Ok(snapshot)
+    }
+
+    fn path_text(&self) -> Result<&str> {
+        self.path.to_str().ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "the temporary folder {} has a name SQLite cannot take; set TMPDIR to another folder",
+                self.path.display()
+            ))
+        })
+    }
+}
+
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        // Nothing to do if it is gone already; it is in the temporary folder.
+        let _ = fs::remove_file(&self.path);
+        let _ = fs::remove_file(journal_of(&self.path));
+    }
+}
+
+fn journal_of(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push("-journal");
+    PathBuf::from(name)
+}
+
+/// SQLite's full check of the copy, on a connection of its own.
+fn check_integrity(copy: &Path) -> std::result::Result<(), String> {
+    let conn = Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("it cannot be read ({e})"))?;
+    conn.pragma_update(None, "mmap_size", COPY_MMAP)
+        .map_err(|e| format!("it cannot be read ({e})"))?;
+    damage(&conn, "integrity_check")
+}
+
+/// What `PRAGMA check` (integrity_check or quick_check) finds wrong.
+fn damage(conn: &Connection, check: &str) -> std::result::Result<(), String> {
+    let problems: Vec<String> = conn
+        .prepare(&format!("PRAGMA {check}"))
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .map_err(|e| format!("it cannot be read ({e})"))?;
+    if problems.first().map(String::as_str) == Some("ok") {
+        return Ok(());
+    }
+    Err(format!(
+        "it is damaged (SQLite's integrity check says: {}); keep it aside and enter what it holds by hand or from an export",
+        problems.join("; ")
+    ))
+}
+
+/// Checks that the copy is a sound tierdeck database this build can read,
+/// and brings an older schema up to date; the error says why not.
+fn prepare(copy: &Path) -> std::result::Result<(), String> {
+    let plain = |e: rusqlite::Error| match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
+            "it is not an SQLite file".to_string()
+        }
+        e => format!("it cannot be read ({e})"),
+    };
+    let mut conn =
+        Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(plain)?;
+    // The copy is a private file on a local disk, where mapping it into
+    // memory is safe (it is not on a network share) and saves a read call
+    // per page.
+    conn.pragma_update(None, "mmap_size", COPY_MMAP)
+        .map_err(plain)?;
+    // The quick check finds most damage in a tenth of the time, before the
+    // schema is upgraded; the full one runs during the merge.
+    damage(&conn, "quick_check")?;
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(plain)?;
+    let supported = schema::latest_version();
+    if found > supported {
+        return Err(format!(
+            "it was written by a newer tierdeck (schema {found}, this one knows up to {supported}); upgrade tierdeck and merge it then"
+        ));
+    }
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table'
+             AND name IN ('accounts', 'contacts', 'deals', 'activities', 'history', 'reminders')",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(plain)?;
+    if found == 0 || tables < 6 {
+        return Err("it is not a tierdeck database".to_string());
+    }
+    schema::migrations()
+        .to_latest(&mut conn)
+        .map_err(|e| format!("its schema cannot be brought up to date ({e})"))
+}
+
+fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<MergeSummary> {
+    let conn = w.conn();
+    // The rows of one table in which the copies differ: one pass over the
+    // other copy's table finds them, and what follows reads only these.
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS merge_diff
+            (id TEXT PRIMARY KEY, theirs_win INTEGER NOT NULL, added INTEGER NOT NULL) WITHOUT ROWID;
+         CREATE TEMP TABLE IF NOT EXISTS merge_touched (deal_id TEXT PRIMARY KEY) WITHOUT ROWID;
+         DELETE FROM temp.merge_touched;",
+    )?;
+    // Both sides may hold a pending reminder of one kind for one deal; the
+    // index that allows only one is set aside until they are sorted out.
+    let one_pending: String = conn.query_row(
+        "SELECT sql FROM main.sqlite_schema WHERE name = 'reminders_one_pending_per_kind'",
+        [],
+        |r| r.get(0),
+    )?;
+    conn.execute("DROP INDEX main.reminders_one_pending_per_kind", [])?;
+
+    let mut tables = Vec::new();
+    let mut overruled = Vec::new();
+    for (step, table) in VERSIONED.into_iter().enumerate() {
+        tables.push(merge_versioned(conn, table, &mut overruled)?);
+        progress(step + 2, STEPS);
+    }
+    tables.push(merge_activities(conn)?);
+    tables.push(merge_history(conn)?);
+    progress(VERSIONED.len() + 2, STEPS);
+
+    let duplicates_closed = close_duplicate_reminders(conn)?;
+    conn.execute(&one_pending, [])?;
+    let touched: Vec<Id> = conn
+        .prepare("SELECT deal_id FROM temp.merge_touched")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for deal in touched {
+        recompute_last_touch(w, deal)?;
+    }
+    engine::run(w, Scope::All)?;
+    mark_current(w)?;
+    Ok(MergeSummary {
+        dry_run: false,
+        tables,
+        duplicates_closed,
+        overruled,
+        moved_to: None,
+    })
+}
+
+fn columns(conn: &Connection, table: &str) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare(&format!(
+            "SELECT name FROM pragma_table_info('{table}', 'main')"
+        ))?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+fn count(conn: &Connection, sql: &str) -> Result<usize> {
+    let n: i64 = conn.query_row(sql, [], |r| r.get(0))?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+/// Deals whose activities, reminders or own row came from the other side:
+/// their last touch is worked out again from the union.
+fn note_touched(conn: &Connection, table: &str, deal: &str) -> Result<()> {
+    conn.execute(
+        &format!(
+            "INSERT OR IGNORE INTO temp.merge_touched
+             SELECT t.{deal} FROM theirs.{table} t JOIN temp.merge_diff d ON d.id = t.id
+             WHERE d.theirs_win AND t.{deal} IS NOT NULL"
+        ),
+        [],
+    )?;
+    Ok(())
+}
+
+/// The columns people edit, of one side (`t` or `m`), as one comparable value.
+fn edited(columns: &[String], side: &str) -> String {
+    let edited: Vec<String> = columns
+        .iter()
+        .filter(|c| !DERIVED.contains(&c.as_str()) && !BOOKKEEPING.contains(&c.as_str()))
+        .map(|c| format!("{side}.{c}"))
+        .collect();
+    format!("json_array({})", edited.join(", "))
+}
+
+fn merge_versioned(
+    conn: &Connection,
+    table: &'static str,
+    overruled: &mut Vec<Overruled>,
+) -> Result<TableMerge> {
+    let columns = columns(conn, table)?;
+    let list = columns.join(", ");
+    let (t, m) = (edited(&columns, "t"), edited(&columns, "m"));
+    // Later moment, then higher version, then editor, then content: spelled
+    // out so that the content of the rows is only built for exact ties.
+    let theirs_win = format!(
+        "(t.updated_at > m.updated_at OR (t.updated_at = m.updated_at AND (t.version > m.version
+          OR (t.version = m.version AND (t.updated_by > m.updated_by
+          OR (t.updated_by = m.updated_by AND {t} > {m}))))))"
+    );
+    conn.execute("DELETE FROM temp.merge_diff", [])?;
+    conn.execute(
+        &format!(
+            "INSERT INTO temp.merge_diff
+             SELECT t.id, m.id IS NULL OR {theirs_win}, m.id IS NULL
+             FROM theirs.{table} t LEFT JOIN main.{table} m ON m.id = t.id
+             WHERE m.id IS NULL OR t.updated_at <> m.updated_at OR t.version <> m.version
+                OR t.updated_by <> m.updated_by OR {t} <> {m}"
+        ),
+        [],
+    )?;
+    let theirs = count(conn, &format!("SELECT count(*) FROM theirs.{table}"))?;
+    let added = count(conn, "SELECT count(*) FROM temp.merge_diff WHERE added")?;
+    let updated = count(
+        conn,
+        "SELECT count(*) FROM temp.merge_diff WHERE theirs_win AND NOT added",
+    )?;
+    overruled.extend(find_overruled(conn, table, &columns)?);
+    match table {
+        "deals" => note_touched(conn, table, "id")?,
+        "reminders" => note_touched(conn, table, "deal_id")?,
+        _ => {}
+    }
+    if updated > 0 {
+        let from_theirs: Vec<String> = columns.iter().map(|c| format!("t.{c}")).collect();
+        conn.execute(
+            &format!(
+                "UPDATE main.{table} SET ({list}) =
+                    (SELECT {} FROM theirs.{table} t WHERE t.id = main.{table}.id)
+                 WHERE id IN (SELECT id FROM temp.merge_diff WHERE theirs_win AND NOT added)",
+                from_theirs.join(", ")
+            ),
+            [],
+        )?;
+    }
+    conn.execute(
+        &format!(
+            "INSERT INTO main.{table} ({list}) SELECT {list} FROM theirs.{table}
+             WHERE id IN (SELECT id FROM temp.merge_diff WHERE added)"
+        ),
+        [],
+    )?;
+    Ok(TableMerge {
+        table,
+        theirs,
+        added,
+        updated,
+    })
+}
+
+/// The rows both sides edited each their own way. A version that lost to a
+/// later one with a lower or equal version number cannot have been seen by
+/// whoever wrote the winner, so its edit is reported; a version that lost
+/// to a higher one may simply be the row before the winner's edits, and
+/// two versions stamped alike differ only in what the engine worked out:
+/// neither is worth a word.
+fn find_overruled(
+    conn: &Connection,
+    table: &'static str,
+    columns: &[String],
+) -> Result<Vec<Overruled>> {
+    let shown: Vec<&String> = columns
+        .iter()
+        .filter(|c| !DERIVED.contains(&c.as_str()) && !BOOKKEEPING.contains(&c.as_str()))
+        .filter(|c| c.as_str() != "id")
+        .collect();
+    let pick = |side: &str| {
+        shown
+            .iter()
+            .map(|c| format!("{side}.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let label = match table {
+        "accounts" | "contacts" => "name",
+        "deals" => "title",
+        _ => "kind",
+    };
+    let sql = format!(
+        "SELECT t.id, d.theirs_win, t.{label}, m.{label},
+            t.updated_by, t.updated_at, m.updated_by, m.updated_at, {}, {}
+         FROM temp.merge_diff d JOIN theirs.{table} t ON t.id = d.id
+            JOIN main.{table} m ON m.id = d.id
+         WHERE NOT d.added
+           AND (t.updated_at, t.version, t.updated_by) IS NOT (m.updated_at, m.version, m.updated_by)
+           AND CASE WHEN d.theirs_win THEN m.version >= t.version ELSE t.version >= m.version END",
+        pick("t"),
+        pick("m"),
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let found = stmt.query_map([], |r| {
+        let theirs_won: bool = r.get(1)?;
+        let text = |i: usize| -> rusqlite::Result<String> {
+            Ok(match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => String::new(),
+                rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                v => v.as_str().unwrap_or_default().to_string(),
+            })
+        };
+        let n = shown.len();
+        let mut fields = Vec::new();
+        for (i, column) in shown.iter().enumerate() {
+            let (t, m) = (text(8 + i)?, text(8 + n + i)?);
+            if t != m {
+                let (lost, kept) = if theirs_won { (m, t) } else { (t, m) };
+                fields.push((column.to_string(), lost, kept));
+            }
+        }
+        let (kept, lost) = if theirs_won { (4, 6) } else { (6, 4) };
+        Ok(Overruled {
+            table,
+            id: r.get(0)?,
+            label: text(if theirs_won { 2 } else { 3 })?,
+            kept_by: text(kept)?,
+            kept_at: text(kept + 1)?,
+            lost_by: text(lost)?,
+            lost_at: text(lost + 1)?,
+            fields,
+        })
+    })?;
+    // Rows whose differences are all in derived columns say nothing.
+    let found: Vec<Overruled> = found.collect::<rusqlite::Result<_>>()?;
+    Ok(found.into_iter().filter(|o| !o.fields.is_empty()).collect())
+}
+
+/// Activities are unioned; a tombstone on either side holds, at its
+/// earlier moment when both have one.
+fn merge_activities(conn: &Connection) -> Result<TableMerge> {
+    let list = columns(conn, "activities")?.join(", ");
+    conn.execute("DELETE FROM temp.merge_diff", [])?;
+    conn.execute(
+        "INSERT INTO temp.merge_diff
+         SELECT t.id, 1, m.id IS NULL
+         FROM theirs.activities t LEFT JOIN main.activities m ON m.id = t.id
+         WHERE m.id IS NULL
+            OR (t.deleted_at IS NOT NULL AND (m.deleted_at IS NULL OR t.deleted_at < m.deleted_at))",
+        [],
+    )?;
+    note_touched(conn, "activities", "deal_id")?;
+    let updated = conn.execute(
+        "UPDATE main.activities
+         SET deleted_at = (SELECT t.deleted_at FROM theirs.activities t WHERE t.id = main.activities.id)
+         WHERE id IN (SELECT id FROM temp.merge_diff WHERE NOT added)",
+        [],
+    )?;
+    let added = conn.execute(
+        &format!(
+            "INSERT INTO main.activities ({list}) SELECT {list} FROM theirs.activities
+             WHERE id IN (SELECT id FROM temp.merge_diff WHERE added)"
+        ),
+        [],
+    )?;
+    Ok(TableMerge {
+        table: "activities",
+        theirs: count(conn, "SELECT count(*) FROM theirs.activities")?,
+        added,
+        updated,
+    })
+}
+
+/// History is only ever added to: the union.
+fn merge_history(conn: &Connection) -> Result<TableMerge> {
+    let columns = columns(conn, "history")?;
+    let list = columns.join(", ");
+    let from_theirs: Vec<String> = columns.iter().map(|c| format!("t.{c}")).collect();
+    let added = conn.execute(
+        &format!(
+            "INSERT INTO main.history ({list})
+             SELECT {} FROM theirs.history t LEFT JOIN main.history m ON m.id = t.id
+             WHERE m.id IS NULL",
+            from_theirs.join(", ")
+        ),
+        [],
+    )?;
+    Ok(TableMerge {
+        table: "history",
+        theirs: count(conn, "SELECT count(*) FROM theirs.history")?,
+        added,
+        updated: 0,
+    })
+}
+
+/// Of the pending reminders of one kind for one deal, the latest edited
+/// stays; the others are closed as its duplicates, stamped with the
+/// survivor's moment and editor so that both orders of merging agree.
+fn close_duplicate_reminders(conn: &Connection) -> Result<usize> {
+    let sql = format!(
+        "SELECT deal_id, kind, id, updated_at, version, updated_by FROM main.reminders
+         WHERE {PENDING} AND (deal_id, kind) IN
+            (SELECT deal_id, kind FROM main.reminders WHERE {PENDING}
+             GROUP BY deal_id, kind HAVING count(*) > 1)
+         ORDER BY deal_id, kind, updated_at DESC, version DESC, id DESC"
+    );
+    type Pending = (String, String, String, String, i64, String);
+    let rows: Vec<Pending> = conn
+        .prepare(&sql)?
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut close = conn.prepare(
+        "UPDATE main.reminders SET status = 'dismissed', closed_on = substr(?2, 1, 10),
+            note = ?3, updated_at = ?2, updated_by = ?4, version = version + 1
+         WHERE id = ?1",
+    )?;
+    let mut closed = 0;
+    let mut survivor: Option<&Pending> = None;
+    for row in &rows {
+        match survivor {
+            Some(s) if s.0 == row.0 && s.1 == row.1 => {
+                let short: String = s.2.chars().take(Id::SHORT_LEN).collect();
+                let note = format!("merge: a duplicate of reminder {short}");
+                close.execute(params![row.2, s.3, note, s.5])?;
+                closed += 1;
+            }
+            _ => survivor = Some(row),
+        }
+    }
+    Ok(closed)
+}
+
+/// Moves the merged copy into the `merged` folder beside the database,
+/// under a name not yet taken there; its journal, if any, goes along.
+fn move_aside(other: &Path, db: &Path) -> Result<PathBuf> {
+    let dir = db
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("merged");
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| StoreError::Io { path, source }
+    };
+    fs::create_dir_all(&dir).map_err(io(&dir))?;
+    let name = other
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "copy.db".to_string());
+    let (stem, ext) = match name.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem.to_string(), format!(".{ext}")),
+        _ => (name.clone(), String::new()),
+    };
+    let mut target = dir.join(&name);
+    let mut n = 2;
+    while target.exists() {
+        target = dir.join(format!("{stem} ({n}){ext}"));
+        n += 1;
+    }
+    fs::rename(other, &target).map_err(io(other))?;
+    let journal = journal_of(other);
+    if journal.exists() {
+        fs::rename(&journal, journal_of(&target)).map_err(io(&journal))?;
+    }
+    Ok(target)
+}
