@@ -381,7 +381,9 @@ fn the_later_edit_of_a_row_wins_and_the_overruled_one_is_reported() {
         .find(|r| r.deal.id == mine)
         .unwrap();
     assert_eq!(row.last_activity, Some(today()));
-    let moved = summary.moved_to.unwrap();
+    let tierdeck::store::Aside::Moved(moved) = summary.aside else {
+        panic!("moved aside: {:?}", summary.aside);
+    };
     assert!(!copy.exists() && moved.exists());
     assert_eq!(moved.parent().unwrap(), dir.path().join("merged"));
 }
@@ -445,4 +447,32 @@ fn an_exact_tie_is_broken_the_same_way_from_both_sides() {
     assert_eq!(dump(&ab), dump(&ba));
     let title = open(&ab, "ann", at).deal(deals[0]).unwrap().title;
     assert_eq!(title, "Title from b", "the greater content wins a tie");
+}
+
+/// The merge is in even when the copy cannot be moved aside (here a file
+/// takes the folder's name): the user is told so, and merging the copy
+/// again changes nothing.
+#[test]
+fn a_copy_that_cannot_be_moved_aside_is_merged_and_left_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tierdeck.db");
+    let deals = base(&db);
+    let copy = dir.path().join("tierdeck-LAPTOP7.db");
+    fs::copy(&db, &copy).unwrap();
+    let mut bob = open(&copy, "bob", start() + Duration::minutes(1));
+    update(&mut bob, deals[2], |p| p.title = Some("Bob's".into())).unwrap();
+    drop(bob);
+    fs::write(dir.path().join("merged"), "in the way").unwrap();
+
+    let mut ann = open(&db, "ann", start() + Duration::minutes(2));
+    let summary = ann.merge(&copy, false, &mut |_, _| {}).unwrap();
+    assert!(
+        matches!(summary.aside, tierdeck::store::Aside::Stuck(_)),
+        "{:?}",
+        summary.aside
+    );
+    assert!(copy.exists());
+    assert_eq!(ann.deal(deals[2]).unwrap().title, "Bob's");
+    let again = ann.merge(&copy, true, &mut |_, _| {}).unwrap();
+    assert_eq!(again.changed(), 0);
 }

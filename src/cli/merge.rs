@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::{CliResult, Context, progress_printer};
-use crate::store::Overruled;
+use crate::store::{Aside, Overruled};
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
@@ -43,26 +43,25 @@ pub fn merge(ctx: &mut Context, args: MergeArgs) -> CliResult {
     }
     let changed = summary.changed().to_string();
     let other = args.other.display().to_string();
-    match &summary.moved_to {
-        Some(to) => println!(
-            "{}",
-            c.fmt(
-                "msg.merged",
-                &[
-                    ("changed", &changed),
-                    ("other", &other),
-                    ("moved", &to.display().to_string()),
-                ],
-            )
+    let message = match &summary.aside {
+        Aside::Moved(to) => c.fmt(
+            "msg.merged",
+            &[
+                ("changed", &changed),
+                ("other", &other),
+                ("moved", &to.display().to_string()),
+            ],
         ),
-        None => println!(
-            "{}",
-            c.fmt(
-                "msg.merge_dry_run",
-                &[("changed", &changed), ("other", &other)]
-            )
+        Aside::Stuck(reason) => c.fmt(
+            "msg.merged_not_moved",
+            &[("changed", &changed), ("other", &other), ("reason", reason)],
         ),
-    }
+        Aside::Left => c.fmt(
+            "msg.merge_dry_run",
+            &[("changed", &changed), ("other", &other)],
+        ),
+    };
+    println!("{message}");
     Ok(())
 }
 

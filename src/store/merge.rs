@@ -85,8 +85,18 @@ pub struct MergeSummary {
     pub duplicates_closed: usize,
     /// Rows both copies changed each their own way.
     pub overruled: Vec<Overruled>,
-    /// Where the merged copy went (not on a dry run).
-    pub moved_to: Option<PathBuf>,
+    pub aside: Aside,
+}
+
+/// What became of the merged copy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Aside {
+    /// A dry run leaves it where it is.
+    Left,
+    Moved(PathBuf),
+    /// The merge is in, but the copy could not be moved: merging it again
+    /// would change nothing, so the user may move it by hand.
+    Stuck(String),
 }
 
 impl MergeSummary {
@@ -157,7 +167,10 @@ impl Store {
         detached?;
         summary.dry_run = dry_run;
         if !dry_run {
-            summary.moved_to = Some(move_aside(other, &self.path)?);
+            summary.aside = match move_aside(other, &self.path) {
+                Ok(to) => Aside::Moved(to),
+                Err(e) => Aside::Stuck(e.to_string()),
+            };
         }
         progress(STEPS, STEPS);
         Ok(summary)
@@ -332,7 +345,7 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
         tables,
         duplicates_closed,
         overruled,
-        moved_to: None,
+        aside: Aside::Left,
     })
 }
 
@@ -651,4 +664,49 @@ fn move_aside(other: &Path, db: &Path) -> Result<PathBuf> {
         fs::rename(&journal, journal_of(&target)).map_err(io(&journal))?;
     }
     Ok(target)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::Rules;
+    use crate::store::{OpenMode, Session};
+    use chrono::{TimeZone, Utc};
+
+    /// A copy made by an older tierdeck is upgraded in the private copy and
+    /// merged; the file itself keeps its old schema until it is moved aside.
+    #[test]
+    fn a_copy_from_an_older_schema_is_upgraded_privately_and_merged() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("old.db");
+        let mut conn = Connection::open(&old).unwrap();
+        schema::migrations().to_version(&mut conn, 2).unwrap();
+        conn.execute(
+            "INSERT INTO accounts (id, name, kind, created_at, updated_at, updated_by)
+             VALUES ('4f0c3a1e-0000-4000-8000-000000000001', '老客户', 'enterprise',
+                     '2026-01-05T02:00:00.000Z', '2026-01-05T02:00:00.000Z', 'li')",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let session = Session {
+            user: "ann".into(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+            now: Utc.with_ymd_and_hms(2026, 12, 1, 2, 0, 0).unwrap(),
+            offset: chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
+        };
+        let db = dir.path().join("tierdeck.db");
+        let mut store = Store::open(&db, OpenMode::CreateFile, session, Rules::defaults()).unwrap();
+        let summary = store.merge(&old, false, &mut |_, _| {}).unwrap();
+        assert_eq!(summary.tables[0].added, 1);
+        let Aside::Moved(moved) = summary.aside else {
+            panic!("{:?}", summary.aside);
+        };
+        let version: i64 = Connection::open(&moved)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, 2, "the other file is never upgraded in place");
+        assert!(store.account_named("老客户").unwrap().is_some());
+    }
 }
