@@ -82,6 +82,46 @@ fn main() {
         });
     }
 
+    // A teammate's diverged copy of the whole set: 20 calls and 20 renamed
+    // deals, 10 of which were also edited here meanwhile.
+    let copy = dir
+        .path()
+        .join("scale.sync-conflict-20261201-101500-ABCD123.db");
+    std::fs::copy(&db, &copy).expect("copy the scale database");
+    let (_, out) = run(&db, &["list", "--grade", "A", "--format", "csv"]);
+    let ids: Vec<String> = out
+        .lines()
+        .skip(1)
+        .take(20)
+        .filter_map(|l| l.split(',').next().map(str::to_string))
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        run(&copy, &["log", id, "--kind", "call", "merged call"]);
+        run(
+            &copy,
+            &["deal", "update", id, "--title", &format!("Renamed {i}")],
+        );
+        if i % 2 == 0 {
+            run(&db, &["deal", "update", id, "--amount", "12345"]);
+        }
+    }
+    let (took, _) = run(
+        &db,
+        &["merge", copy.to_str().unwrap_or_default(), "--dry-run"],
+    );
+    figures.push(Figure {
+        what: "merge --dry-run of a diverged copy of the whole set".into(),
+        measured: secs(took),
+        target: "(no target)",
+    });
+    let (took, out) = run(&db, &["merge", copy.to_str().unwrap_or_default()]);
+    let overruled = out.matches("Both copies changed").count();
+    figures.push(Figure {
+        what: format!("merge of that copy ({overruled} rows both changed, reported)"),
+        measured: secs(took),
+        target: "(no target)",
+    });
+
     let csv = dir.path().join("deals.csv");
     write_import_csv(&csv, 100_000);
     let (took, out) = run(
