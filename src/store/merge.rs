@@ -43,9 +43,6 @@ const BOOKKEEPING: [&str; 4] = ["created_at", "updated_at", "updated_by", "versi
 /// A merge run in steps of about equal weight, for the progress shown.
 const STEPS: usize = 8;
 
-/// How much of the private copy is read through a memory map.
-const COPY_MMAP: i64 = 1 << 32;
-
 const PENDING: &str = "deleted_at IS NULL AND status IN ('open', 'snoozed')";
 
 /// A row both copies changed, whose one version was kept and whose other
@@ -144,9 +141,6 @@ impl Store {
         self.conn
             .execute("ATTACH DATABASE ?1 AS theirs", [snapshot.path_text()?])
             .map_err(|e| StoreError::open(other, e))?;
-        self.conn
-            .pragma_update(Some("theirs"), "mmap_size", COPY_MMAP)
-            .map_err(|e| StoreError::open(other, e))?;
         // SQLite's full integrity check of a large copy takes longer than
         // the merge itself: it runs beside it, and the merge commits only
         // once the check has passed.
@@ -236,8 +230,6 @@ fn journal_of(db: &Path) -> PathBuf {
 fn check_integrity(copy: &Path) -> std::result::Result<(), String> {
     let conn = Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("it cannot be read ({e})"))?;
-    conn.pragma_update(None, "mmap_size", COPY_MMAP)
-        .map_err(|e| format!("it cannot be read ({e})"))?;
     damage(&conn, "integrity_check")
 }
 
@@ -267,11 +259,6 @@ fn prepare(copy: &Path) -> std::result::Result<(), String> {
     };
     let mut conn =
         Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(plain)?;
-    // The copy is a private file on a local disk, where mapping it into
-    // memory is safe (it is not on a network share) and saves a read call
-    // per page.
-    conn.pragma_update(None, "mmap_size", COPY_MMAP)
-        .map_err(plain)?;
     // The quick check finds most damage in a tenth of the time, before the
     // schema is upgraded; the full one runs during the merge.
     damage(&conn, "quick_check")?;
