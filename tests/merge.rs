@@ -11,10 +11,12 @@ use rusqlite::Connection;
 use tierdeck::domain::{ActivityKind, Id, Money};
 use tierdeck::rules::Rules;
 use tierdeck::store::{
-    DealFilter, DealPatch, DueFilter, NewAccount, NewDeal, OpenMode, Session, Store, StoreError,
+    DealFilter, DealPatch, DueFilter, MergeSummary, NewAccount, NewDeal, OpenMode, Session, Store,
+    StoreError,
 };
 
-const TABLES: [&str; 6] = [
+const TABLES: [&str; 7] = [
+    "row_versions",
     "accounts",
     "contacts",
     "deals",
@@ -111,11 +113,13 @@ fn edit() -> impl Strategy<Value = Edit> {
 }
 
 /// Applies edits to one copy, each at its own moment. Moments are whole
-/// seconds from the same start on both sides, so the two copies often hold
-/// versions of one row stamped at the same moment: the tie-breaks are
-/// exercised too. Edits the store refuses (a won deal won again) are fine:
-/// they change nothing.
-fn apply(path: &Path, user: &str, edits: &[(Edit, u8)], base_deals: &[Id]) {
+/// seconds from the same start, shifted by `skew`, so the two copies often
+/// hold versions of one row stamped in the same second by different people:
+/// the tie-breaks after the moment are exercised. One person's stamps on
+/// two machines differ at least in the millisecond (`skew`); an exact tie
+/// has a test of its own. Edits the store refuses (a won deal won again)
+/// are fine: they change nothing.
+fn apply(path: &Path, user: &str, skew: Duration, edits: &[(Edit, u8)], base_deals: &[Id]) {
     let mut store = open(path, user, start());
     let mut deals = base_deals.to_vec();
     let accounts: Vec<Id> = {
@@ -129,7 +133,7 @@ fn apply(path: &Path, user: &str, edits: &[(Edit, u8)], base_deals: &[Id]) {
         seen
     };
     let stages: Vec<String> = store.rules().stages.iter().map(|s| s.id.clone()).collect();
-    let mut now = start();
+    let mut now = start() + skew;
     for (edit, gap) in edits {
         now += Duration::seconds(i64::from(*gap % 3));
         store.set_now(now);
@@ -269,12 +273,51 @@ fn merged(dir: &Path, into: &Path, other: &Path, name: &str) -> PathBuf {
     result
 }
 
-fn merge_in(dir: &Path, into: &Path, other: &Path) {
+fn merge_in(dir: &Path, into: &Path, other: &Path) -> MergeSummary {
+    merge_as(dir, into, other, "merger", start() + Duration::hours(1))
+}
+
+fn merge_as(dir: &Path, into: &Path, other: &Path, user: &str, at: DateTime<Utc>) -> MergeSummary {
     let copy = dir.join(format!("incoming-{}.db", Id::new().short()));
     fs::copy(other, &copy).unwrap();
-    let mut store = open(into, "merger", start() + Duration::hours(1));
-    store.merge(&copy, false, &mut |_, _| {}).unwrap();
+    let session = Session {
+        user: user.to_string(),
+        today: at.date_naive(),
+        now: at,
+        offset: chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
+    };
+    let mut store = Store::open(into, OpenMode::Existing, session, Rules::defaults()).unwrap();
+    let summary = store.merge(&copy, false, &mut |_, _| {}).unwrap();
     assert!(!copy.exists(), "the merged copy is moved aside");
+    summary
+}
+
+/// Who saved a row last, and when: version, moment, name.
+type Stamp = (i64, String, String);
+
+/// A deal's stamp and what people edit in it, by id.
+fn deal_states(path: &Path) -> BTreeMap<String, (Stamp, String)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, version, updated_at, updated_by,
+                json_array(title, amount_minor, stage, need, expected_close, pinned_grade,
+                    pin_reason, owner, stage_entered_on, closed_on, lost_reason, deleted_at)
+             FROM deals",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            (
+                (r.get(1)?, r.get(2)?, r.get(3)?),
+                vec![r.get::<_, String>(4)?],
+            ),
+        ))
+    })
+    .unwrap()
+    .collect::<rusqlite::Result<_>>()
+    .unwrap()
 }
 
 proptest! {
@@ -293,17 +336,43 @@ proptest! {
         let b = dir.path().join("b.db");
         fs::copy(&base_path, &a).unwrap();
         fs::copy(&base_path, &b).unwrap();
-        apply(&a, "ann", &edits_a, &deals);
-        apply(&b, if same_user { "ann" } else { "bob" }, &edits_b, &deals);
+        apply(&a, "ann", Duration::zero(), &edits_a, &deals);
+        let (b_user, skew) = if same_user {
+            ("ann", Duration::milliseconds(1))
+        } else {
+            ("bob", Duration::zero())
+        };
+        apply(&b, b_user, skew, &edits_b, &deals);
 
-        let ab = merged(dir.path(), &a, &b, "ab");
+        let ab = dir.path().join("ab.db");
+        fs::copy(&a, &ab).unwrap();
+        let summary = merge_in(dir.path(), &ab, &b);
         let ba = merged(dir.path(), &b, &a, "ba");
         let ab_rows = dump(&ab);
         prop_assert_eq!(&ab_rows, &dump(&ba), "merge(a, b) and merge(b, a) differ");
 
-        merge_in(dir.path(), &ab, &b);
+        // A deal both copies edited apart, each its own way: the version not
+        // kept is reported.
+        let (before, in_a, in_b, after) =
+            (deal_states(&base_path), deal_states(&a), deal_states(&b), deal_states(&ab));
+        for (id, (stamp, _)) in &before {
+            let (a_stamp, a_content) = &in_a[id];
+            let (b_stamp, b_content) = &in_b[id];
+            if a_stamp != stamp && b_stamp != stamp && a_content != b_content {
+                let kept = &after[id].1;
+                let reported = summary.overruled.iter().any(|o| o.id.to_string() == *id);
+                prop_assert!(reported, "deal {} edited on both sides, {:?} kept, not reported", id, kept);
+            }
+        }
+
+        let again = merge_in(dir.path(), &ab, &b);
         merge_in(dir.path(), &ab, &a);
         prop_assert_eq!(&ab_rows, &dump(&ab), "merging again changed something");
+        prop_assert_eq!(again.changed(), 0);
+        prop_assert!(again.overruled.is_empty(), "{:?}", again.overruled);
+        // Days later, as someone else: still nothing to bring in.
+        let later = merge_as(dir.path(), &ab, &b, "carol", start() + Duration::days(3));
+        prop_assert_eq!(later.changed(), 0, "a later merge of the same copy changed rows");
 
         for table in ["activities", "history"] {
             let kept = ids(&ab, table);

@@ -14,7 +14,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, OpenFlags};
 
 use super::engine::{self, Scope, mark_current, recompute_last_touch};
 use super::{Result, Store, StoreError, Writer, schema};
@@ -306,6 +306,11 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
     )?;
     conn.execute("DROP INDEX main.reminders_one_pending_per_kind", [])?;
 
+    // Either copy's past versions are the merged rows' past versions.
+    conn.execute(
+        "INSERT OR IGNORE INTO main.row_versions SELECT * FROM theirs.row_versions",
+        [],
+    )?;
     let mut tables = Vec::new();
     let mut overruled = Vec::new();
     for (step, table) in VERSIONED.into_iter().enumerate() {
@@ -316,6 +321,7 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
     tables.push(merge_history(conn)?);
     progress(VERSIONED.len() + 2, STEPS);
 
+    retract_reminders_of_deleted_deals(conn)?;
     let duplicates_closed = close_duplicate_reminders(conn)?;
     conn.execute(&one_pending, [])?;
     let touched: Vec<Id> = conn
@@ -384,10 +390,27 @@ fn merge_versioned(
     let (t, m) = (edited(&columns, "t"), edited(&columns, "m"));
     // Later moment, then higher version, then editor, then content: spelled
     // out so that the content of the rows is only built for exact ties.
+    // Reminders stamped alike differ in what the engine did to them (it
+    // leaves the stamps): the one further along its life wins, as the
+    // engine never takes a reminder back, so that the other copy's stale
+    // twin cannot reopen it.
+    let content = if table == "reminders" {
+        let stage = |side: &str| {
+            format!(
+                "CASE WHEN {side}.deleted_at IS NOT NULL THEN 3
+                      WHEN {side}.status IN ('done', 'dismissed') THEN 2
+                      WHEN {side}.status = 'snoozed' THEN 1 ELSE 0 END"
+            )
+        };
+        let (st, sm) = (stage("t"), stage("m"));
+        format!("({st} > {sm} OR ({st} = {sm} AND {t} > {m}))")
+    } else {
+        format!("{t} > {m}")
+    };
     let theirs_win = format!(
         "(t.updated_at > m.updated_at OR (t.updated_at = m.updated_at AND (t.version > m.version
           OR (t.version = m.version AND (t.updated_by > m.updated_by
-          OR (t.updated_by = m.updated_by AND {t} > {m}))))))"
+          OR (t.updated_by = m.updated_by AND {content}))))))"
     );
     conn.execute("DELETE FROM temp.merge_diff", [])?;
     conn.execute(
@@ -406,7 +429,25 @@ fn merge_versioned(
         conn,
         "SELECT count(*) FROM temp.merge_diff WHERE theirs_win AND NOT added",
     )?;
-    overruled.extend(find_overruled(conn, table, &columns)?);
+    // The engine changes reminders without a new stamp, and only them: in
+    // other tables, two versions stamped alike yet different are two edits.
+    let same_stamp_counts = table != "reminders";
+    overruled.extend(find_overruled(conn, table, &columns, same_stamp_counts)?);
+    // The losing version is now in the merged row's past: merging it again,
+    // or a copy that holds it, reports nothing more.
+    for (loser, won) in [("m", "d.theirs_win"), ("t", "NOT d.theirs_win")] {
+        conn.execute(
+            &format!(
+                "INSERT OR IGNORE INTO main.row_versions
+                 SELECT {loser}.id, {loser}.version, {loser}.updated_at, {loser}.updated_by
+                 FROM temp.merge_diff d JOIN theirs.{table} t ON t.id = d.id
+                    JOIN main.{table} m ON m.id = d.id
+                 WHERE {won} AND NOT d.added AND ({same_stamp_counts}
+                   OR (t.version, t.updated_at, t.updated_by) IS NOT (m.version, m.updated_at, m.updated_by))"
+            ),
+            [],
+        )?;
+    }
     match table {
         "deals" => note_touched(conn, table, "id")?,
         "reminders" => note_touched(conn, table, "deal_id")?,
@@ -439,16 +480,14 @@ fn merge_versioned(
     })
 }
 
-/// The rows both sides edited each their own way. A version that lost to a
-/// later one with a lower or equal version number cannot have been seen by
-/// whoever wrote the winner, so its edit is reported; a version that lost
-/// to a higher one may simply be the row before the winner's edits, and
-/// two versions stamped alike differ only in what the engine worked out:
-/// neither is worth a word.
+/// The rows both sides edited each their own way. A version that lost to a later one is reported unless it is in the
+/// winner's past (`row_versions`): then the other copy had simply not
+/// caught up, which is not worth a word.
 fn find_overruled(
     conn: &Connection,
     table: &'static str,
     columns: &[String],
+    same_stamp_counts: bool,
 ) -> Result<Vec<Overruled>> {
     let shown: Vec<&String> = columns
         .iter()
@@ -473,8 +512,12 @@ fn find_overruled(
          FROM temp.merge_diff d JOIN theirs.{table} t ON t.id = d.id
             JOIN main.{table} m ON m.id = d.id
          WHERE NOT d.added
-           AND (t.updated_at, t.version, t.updated_by) IS NOT (m.updated_at, m.version, m.updated_by)
-           AND CASE WHEN d.theirs_win THEN m.version >= t.version ELSE t.version >= m.version END",
+           AND ({same_stamp_counts} OR (t.updated_at, t.version, t.updated_by) IS NOT (m.updated_at, m.version, m.updated_by))
+           AND NOT EXISTS (SELECT 1 FROM main.row_versions v WHERE v.row_id = d.id
+                AND (v.version, v.updated_at, v.updated_by) = (
+                    CASE WHEN d.theirs_win THEN m.version ELSE t.version END,
+                    CASE WHEN d.theirs_win THEN m.updated_at ELSE t.updated_at END,
+                    CASE WHEN d.theirs_win THEN m.updated_by ELSE t.updated_by END))",
         pick("t"),
         pick("m"),
     );
@@ -573,49 +616,43 @@ fn merge_history(conn: &Connection) -> Result<TableMerge> {
 }
 
 /// Of the pending reminders of one kind for one deal, the latest edited
-/// stays; the others are closed as its duplicates, stamped with the
-/// survivor's moment and editor so that both orders of merging agree.
+/// stays; the others are closed as duplicates. Each is closed with its own
+/// moment and editor, so that whatever order copies are merged in, and
+/// however many, a duplicate ends the same.
 fn close_duplicate_reminders(conn: &Connection) -> Result<usize> {
-    let sql = format!(
-        "SELECT deal_id, kind, id, updated_at, version, updated_by FROM main.reminders
-         WHERE {PENDING} AND (deal_id, kind) IN
-            (SELECT deal_id, kind FROM main.reminders WHERE {PENDING}
-             GROUP BY deal_id, kind HAVING count(*) > 1)
-         ORDER BY deal_id, kind, updated_at DESC, version DESC, id DESC"
-    );
-    type Pending = (String, String, String, String, i64, String);
-    let rows: Vec<Pending> = conn
-        .prepare(&sql)?
-        .query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut close = conn.prepare(
-        "UPDATE main.reminders SET status = 'dismissed', closed_on = substr(?2, 1, 10),
-            note = ?3, updated_at = ?2, updated_by = ?4, version = version + 1
-         WHERE id = ?1",
+    conn.execute("DELETE FROM temp.merge_diff", [])?;
+    conn.execute(
+        &format!(
+            "INSERT INTO temp.merge_diff
+             SELECT r.id, 0, 0 FROM main.reminders r
+             WHERE r.{PENDING} AND EXISTS (
+                SELECT 1 FROM main.reminders s
+                WHERE s.deal_id = r.deal_id AND s.kind = r.kind AND s.id <> r.id AND s.{PENDING}
+                  AND (s.updated_at, s.version, s.id) > (r.updated_at, r.version, r.id))"
+        ),
+        [],
     )?;
-    let mut closed = 0;
-    let mut survivor: Option<&Pending> = None;
-    for row in &rows {
-        match survivor {
-            Some(s) if s.0 == row.0 && s.1 == row.1 => {
-                let short: String = s.2.chars().take(Id::SHORT_LEN).collect();
-                let note = format!("merge: a duplicate of reminder {short}");
-                close.execute(params![row.2, s.3, note, s.5])?;
-                closed += 1;
-            }
-            _ => survivor = Some(row),
-        }
-    }
+    let closed = conn.execute(
+        "UPDATE main.reminders SET status = 'dismissed', closed_on = substr(updated_at, 1, 10),
+            note = 'merge: a duplicate', version = version + 1
+         WHERE id IN (SELECT id FROM temp.merge_diff)",
+        [],
+    )?;
     Ok(closed)
+}
+
+/// A deal deleted on one copy may hold reminders the other copy opened:
+/// they go with it, as the engine retracts them, at the deal's deletion.
+fn retract_reminders_of_deleted_deals(conn: &Connection) -> Result<()> {
+    conn.execute(
+        &format!(
+            "UPDATE main.reminders
+             SET deleted_at = (SELECT d.deleted_at FROM main.deals d WHERE d.id = reminders.deal_id)
+             WHERE {PENDING} AND deal_id IN (SELECT id FROM main.deals WHERE deleted_at IS NOT NULL)"
+        ),
+        [],
+    )?;
+    Ok(())
 }
 
 /// Moves the merged copy into the `merged` folder beside the database,

@@ -217,14 +217,40 @@ CREATE INDEX reminders_open_revisits ON reminders(due, deal_id)
 DELETE FROM settings WHERE key = 'engine_day';
 "#;
 
+/// Every version a row has had, as who saved it and when: a merge tells a
+/// version the other copy simply has not caught up from (one in the
+/// winner's past) from an edit made apart (one that is not), and reports
+/// only the latter. Triggers keep it, so no write path can forget to.
+const V4: &str = r#"
+CREATE TABLE row_versions (
+    row_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    PRIMARY KEY (row_id, version, updated_at, updated_by)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER accounts_keep_versions AFTER UPDATE ON accounts
+    WHEN (new.version, new.updated_at, new.updated_by) IS NOT (old.version, old.updated_at, old.updated_by)
+    BEGIN INSERT OR IGNORE INTO row_versions VALUES (old.id, old.version, old.updated_at, old.updated_by); END;
+CREATE TRIGGER contacts_keep_versions AFTER UPDATE ON contacts
+    WHEN (new.version, new.updated_at, new.updated_by) IS NOT (old.version, old.updated_at, old.updated_by)
+    BEGIN INSERT OR IGNORE INTO row_versions VALUES (old.id, old.version, old.updated_at, old.updated_by); END;
+CREATE TRIGGER deals_keep_versions AFTER UPDATE ON deals
+    WHEN (new.version, new.updated_at, new.updated_by) IS NOT (old.version, old.updated_at, old.updated_by)
+    BEGIN INSERT OR IGNORE INTO row_versions VALUES (old.id, old.version, old.updated_at, old.updated_by); END;
+CREATE TRIGGER reminders_keep_versions AFTER UPDATE ON reminders
+    WHEN (new.version, new.updated_at, new.updated_by) IS NOT (old.version, old.updated_at, old.updated_by)
+    BEGIN INSERT OR IGNORE INTO row_versions VALUES (old.id, old.version, old.updated_at, old.updated_by); END;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    3
+    4
 }
 
 #[cfg(test)]
