@@ -309,10 +309,7 @@ fn deal_states(path: &Path) -> BTreeMap<String, (Stamp, String)> {
     stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
-            (
-                (r.get(1)?, r.get(2)?, r.get(3)?),
-                vec![r.get::<_, String>(4)?],
-            ),
+            ((r.get(1)?, r.get(2)?, r.get(3)?), r.get(4)?),
         ))
     })
     .unwrap()
