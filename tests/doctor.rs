@@ -308,3 +308,37 @@ fn a_file_longer_than_its_pages_fails_the_size_check() {
         "{stdout}"
     );
 }
+
+/// The doctor reports the file as it is: it does not switch a WAL file back
+/// to a rollback journal, nor upgrade an older schema, on its way to
+/// looking at them.
+#[test]
+fn the_journal_mode_and_the_schema_are_reported_as_found_not_mended() {
+    for (pragma, says) in [
+        ("journal_mode = WAL", "journal mode wal"),
+        ("user_version = 2", "schema version 2"),
+    ] {
+        let td = filled();
+        let conn = rusqlite::Connection::open(&td.db).expect("open the database");
+        conn.execute_batch(&format!("PRAGMA {pragma};"))
+            .expect("set it");
+        drop(conn);
+        let before = fs::read(&td.db).expect("read the database");
+
+        let out = td.run(DAY, &["doctor"]);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        let (code, _) = common::failed(out, &["doctor"]);
+        assert_eq!(code, 1, "{stdout}");
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with("problem") && l.contains(says)),
+            "`{says}` is not a problem line:\n{stdout}"
+        );
+        assert_eq!(
+            fs::read(&td.db).expect("read it again"),
+            before,
+            "the doctor changed the file"
+        );
+    }
+}

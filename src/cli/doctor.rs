@@ -13,8 +13,7 @@ use super::{CliResult, Failure};
 use crate::copies::{self, ConflictCopy};
 use crate::i18n::Catalog;
 use crate::output::{display_width, pad_to_width};
-use crate::rules::Rules;
-use crate::store::{Health, OpenMode, Session, Store};
+use crate::store::Health;
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -87,20 +86,11 @@ struct CopyJson {
 /// Checks the file at `path` and lists its conflict copies; fails (exit 1)
 /// when the file does not open or a check finds a problem, after printing
 /// everything it found.
-pub fn run(
-    path: &Path,
-    session: Session,
-    rules: Rules,
-    catalog: &Catalog,
-    args: &DoctorArgs,
-) -> CliResult {
+pub fn run(path: &Path, catalog: &Catalog, args: &DoctorArgs) -> CliResult {
     let database = path.display().to_string();
     let copies = copies::conflict_copies(path);
     let health = if path.exists() {
-        // `Existing`: a doctor must never leave an empty database behind.
-        Store::open(path, OpenMode::Existing, session, rules)
-            .and_then(|store| store.health())
-            .map_err(|e| e.to_string())
+        Health::read(path).map_err(|e| e.to_string())
     } else {
         Err(catalog.fmt("doctor.missing", &[("path", &database)]))
     };

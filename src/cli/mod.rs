@@ -269,22 +269,23 @@ fn run(cli: Cli) -> CliResult {
         .filter(|u| !u.trim().is_empty())
         .or(config.user)
         .unwrap_or_else(config::login_name);
-    let rules = Rules::load(Some(&dirs.rules_file()))?;
     let (path, mode) = match cli.db.or(config.db) {
         Some(path) => (path, OpenMode::CreateFile),
         None => (dirs.default_db(), OpenMode::CreateDirs),
     };
+    // The doctor writes nothing (no engine run, no upgrade, no new file),
+    // needs no rules, and must still report when the file does not open,
+    // so it reads the file itself.
+    if let Some(Command::Doctor(args)) = &cli.command {
+        return doctor::run(&path, &Catalog::new(lang), args);
+    }
+    let rules = Rules::load(Some(&dirs.rules_file()))?;
     let session = Session {
         user,
         today,
         now: now.with_timezone(&Utc),
         offset: *now.offset(),
     };
-    // The doctor writes nothing (no engine run, no new file) and must still
-    // report when the file does not open, so it opens the file itself.
-    if let Some(Command::Doctor(args)) = &cli.command {
-        return doctor::run(&path, session, rules, &Catalog::new(lang), args);
-    }
     let mut store = Store::open(&path, mode, session, rules)?;
     let opens_ui = cli.command.is_none() && {
         use std::io::IsTerminal;

@@ -1,8 +1,10 @@
 //! What `tierdeck doctor` reads about the file: all of it read-only.
 
-use rusqlite::Connection;
+use std::path::Path;
 
-use super::{Result, Store, StoreError, schema};
+use rusqlite::{Connection, OpenFlags};
+
+use super::{Result, StoreError, schema};
 
 /// The state of the database file, as SQLite reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +59,28 @@ impl Health {
     }
 }
 
-impl Store {
-    /// Checks the file without writing to it.
-    pub fn health(&self) -> Result<Health> {
-        let conn = &self.conn;
-        let pragma =
-            |name: &str| -> Result<i64> { Ok(conn.pragma_query_value(None, name, |r| r.get(0))?) };
-        let journal_mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+impl Health {
+    /// Checks the file at `path` as it is, on a read-only connection: not
+    /// through [`Store::open`], which would upgrade an old schema and set
+    /// the journal mode, the very things this reports on.
+    pub fn read(path: &Path) -> Result<Health> {
+        super::check_file(path, super::OpenMode::Existing)?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| StoreError::open(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(|e| StoreError::open(path, e))?;
+        let conn = &conn;
+        // A file too damaged to answer these is reported as not opening.
+        let pragma = |name: &str| -> Result<i64> {
+            conn.pragma_query_value(None, name, |r| r.get(0))
+                .map_err(|e| StoreError::open(path, e))
+        };
+        let journal_mode: String = conn
+            .pragma_query_value(None, "journal_mode", |r| r.get(0))
+            .map_err(|e| StoreError::open(path, e))?;
         Ok(Health {
             integrity: integrity_problems(conn),
             schema_version: pragma("user_version")?,
@@ -71,7 +88,7 @@ impl Store {
             journal_mode: journal_mode.to_ascii_lowercase(),
             page_count: pragma("page_count")?,
             page_size: pragma("page_size")?,
-            file_size: std::fs::metadata(&self.path).ok().map(|m| m.len()),
+            file_size: std::fs::metadata(path).ok().map(|m| m.len()),
             counts: counts(conn).map_err(|e| StoreError::from(e).to_string()),
         })
     }
@@ -110,7 +127,7 @@ fn counts(conn: &Connection) -> rusqlite::Result<Counts> {
 mod tests {
     use super::*;
     use crate::rules::Rules;
-    use crate::store::{NewAccount, OpenMode, Session};
+    use crate::store::{NewAccount, OpenMode, Session, Store};
 
     fn session() -> Session {
         Session {
@@ -133,7 +150,7 @@ mod tests {
                 ..NewAccount::default()
             })
             .expect("add an account");
-        let health = store.health().expect("health");
+        let health = Health::read(&path).expect("health");
         assert!(health.is_healthy(), "{health:?}");
         assert_eq!(health.schema_version, schema::latest_version());
         assert_eq!(health.journal_mode, "delete");
