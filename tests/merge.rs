@@ -542,3 +542,36 @@ fn a_copy_that_cannot_be_moved_aside_is_merged_and_left_in_place() {
     let again = ann.merge(&copy, true, &mut |_, _| {}).unwrap();
     assert_eq!(again.changed(), 0);
 }
+
+/// Each copy added the same new customer: both accounts are kept, and the
+/// merge names the clash, since a lookup by that name is now ambiguous.
+#[test]
+fn the_same_new_account_on_both_copies_is_kept_twice_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.db");
+    base(&a);
+    let b = dir.path().join("b.db");
+    fs::copy(&a, &b).unwrap();
+    let mut ids = Vec::new();
+    for (path, user) in [(&a, "ann"), (&b, "bob")] {
+        let mut store = open(path, user, start() + Duration::minutes(1));
+        ids.push(
+            store
+                .add_account(NewAccount {
+                    name: "深圳新客户".into(),
+                    ..NewAccount::default()
+                })
+                .unwrap(),
+        );
+    }
+    ids.sort();
+    let summary = merge_in(dir.path(), &a, &b);
+    let [clash] = summary.name_clashes.as_slice() else {
+        panic!("one clash expected: {:?}", summary.name_clashes);
+    };
+    assert_eq!((clash.name.as_str(), &clash.ids), ("深圳新客户", &ids));
+    assert!(
+        merge_in(dir.path(), &a, &b).name_clashes.is_empty(),
+        "reported once"
+    );
+}

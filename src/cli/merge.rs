@@ -37,6 +37,16 @@ pub fn merge(ctx: &mut Context, args: MergeArgs) -> CliResult {
     for row in &summary.overruled {
         println!("{}", overruled_line(ctx, row));
     }
+    for clash in &summary.name_clashes {
+        let ids: Vec<String> = clash.ids.iter().map(|id| id.short()).collect();
+        println!(
+            "{}",
+            c.fmt(
+                "msg.merge_name_clash",
+                &[("name", &clash.name), ("ids", &ids.join(", "))],
+            )
+        );
+    }
     if summary.duplicates_closed > 0 {
         let n = summary.duplicates_closed.to_string();
         println!("{}", c.fmt("msg.merge_duplicates", &[("count", &n)]));

@@ -61,6 +61,12 @@ pub struct Overruled {
     pub fields: Vec<(String, String, String)>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameClash {
+    pub name: String,
+    pub ids: Vec<Id>,
+}
+
 /// What a merge brought in, per table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableMerge {
@@ -82,6 +88,9 @@ pub struct MergeSummary {
     pub duplicates_closed: usize,
     /// Rows both copies changed each their own way.
     pub overruled: Vec<Overruled>,
+    /// Accounts that now share a name with another (each copy added the
+    /// same customer, say): lookups by name need one of them renamed.
+    pub name_clashes: Vec<NameClash>,
     pub aside: Aside,
 }
 
@@ -313,8 +322,12 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
     )?;
     let mut tables = Vec::new();
     let mut overruled = Vec::new();
+    let mut name_clashes = Vec::new();
     for (step, table) in VERSIONED.into_iter().enumerate() {
         tables.push(merge_versioned(conn, table, &mut overruled)?);
+        if table == "accounts" {
+            name_clashes = find_name_clashes(conn)?;
+        }
         progress(step + 2, STEPS);
     }
     tables.push(merge_activities(conn)?);
@@ -338,6 +351,7 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
         tables,
         duplicates_closed,
         overruled,
+        name_clashes,
         aside: Aside::Left,
     })
 }
@@ -556,6 +570,30 @@ fn find_overruled(
     // Rows whose differences are all in derived columns say nothing.
     let found: Vec<Overruled> = found.collect::<rusqlite::Result<_>>()?;
     Ok(found.into_iter().filter(|o| !o.fields.is_empty()).collect())
+}
+
+/// Live accounts sharing a name (ignoring ASCII case, as lookups do) with
+/// an account the other copy added or renamed: what `temp.merge_diff`
+/// holds right after the accounts are merged.
+fn find_name_clashes(conn: &Connection) -> Result<Vec<NameClash>> {
+    let mut stmt = conn.prepare(
+        "SELECT min(a.name), group_concat(a.id) FROM main.accounts a
+         WHERE a.deleted_at IS NULL AND a.name COLLATE NOCASE IN (
+            SELECT t.name FROM theirs.accounts t JOIN temp.merge_diff d ON d.id = t.id
+            WHERE d.theirs_win AND t.deleted_at IS NULL)
+         GROUP BY a.name COLLATE NOCASE HAVING count(*) > 1
+         ORDER BY min(a.name)",
+    )?;
+    let clashes = stmt.query_map([], |r| {
+        let ids: String = r.get(1)?;
+        let mut ids: Vec<Id> = ids.split(',').filter_map(|id| id.parse().ok()).collect();
+        ids.sort();
+        Ok(NameClash {
+            name: r.get(0)?,
+            ids,
+        })
+    })?;
+    Ok(clashes.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Activities are unioned; a tombstone on either side holds, at its

@@ -39,7 +39,7 @@ pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::StoreError;
 pub use filter::Group;
-pub use merge::{Aside, MergeSummary, Overruled, TableMerge};
+pub use merge::{Aside, MergeSummary, NameClash, Overruled, TableMerge};
 pub use reminders::{DueFilter, ReminderPage, ReminderRow};
 pub use reports::ReportSet;
 pub use schema::latest_version;
