@@ -16,10 +16,13 @@
 //! - Syncthing: `tierdeck.sync-conflict-20261122-101500-ABCD123.db`.
 //! - OneDrive: `tierdeck-LAPTOP7.db`, the computer's name (a NetBIOS name: up
 //!   to 15 letters, digits and hyphens, never all digits), optionally numbered
-//!   `tierdeck-LAPTOP7-1.db`. Windows shows computer names in upper case, and
-//!   people name their own copies in lower case (`tierdeck-old.db`,
-//!   `tierdeck-2026.db`), so a suffix with a lower-case letter or without any
-//!   letter is not taken for a computer name.
+//!   `tierdeck-LAPTOP7-1.db`. Windows shows computer names in upper case and
+//!   names new machines like `DESKTOP-QRI9EIH` or `LAPTOP7`, while people
+//!   name their own files `tierdeck-old.db`, `tierdeck-2026.db` or
+//!   `tierdeck-CN.db`: so only a suffix of 4 or more upper-case letters,
+//!   digits and hyphens, starting with a letter and holding a digit or a
+//!   hyphen, is taken for a computer name. `tierdeck-BACKUP.db` is not; a
+//!   machine named like that is missed, which is the safer way to be wrong.
 //!
 //! The database itself, its `-journal`, `-wal` and `-shm` files and files of
 //! another extension never match.
@@ -185,12 +188,12 @@ fn is_syncthing_tag(rest: &str) -> bool {
 /// `LAPTOP7` or `LAPTOP7-1`: a computer name, optionally numbered.
 fn is_onedrive_tag(name: &str) -> bool {
     let is_computer = |n: &str| {
-        (1..=15).contains(&n.len())
-            && !n.starts_with('-')
+        (4..=15).contains(&n.len())
+            && n.starts_with(|c: char| c.is_ascii_uppercase())
             && !n.ends_with('-')
             && n.bytes()
                 .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
-            && n.bytes().any(|b| b.is_ascii_uppercase())
+            && n.bytes().any(|b| b.is_ascii_digit() || b == b'-')
     };
     is_computer(name)
         || name
@@ -296,7 +299,7 @@ mod tests {
             "tierdeck-DESKTOP-QRI9EIH.db",
             "tierdeck-LAPTOP7-1.db",
             "tierdeck-DESKTOP-QRI9EIH-2.db",
-            "tierdeck-A.db",
+            "tierdeck-DESKTOP-ABC.db",
         ] {
             assert_eq!(tool(name), Some(SyncTool::OneDrive), "{name}");
         }
@@ -373,6 +376,13 @@ mod tests {
             "tierdeck-LAPTOP7-.db",
             "tierdeck-ABCDEFGHIJKLMNOP.db",
             "tierdeck-LAPTOP_7.db",
+            "tierdeck-CN.db",
+            "tierdeck-EU.db",
+            "tierdeck-BACKUP.db",
+            "tierdeck-OLD.db",
+            "tierdeck-TEST.db",
+            "tierdeck-V2.db",
+            "tierdeck-2025Q4.db",
         ] {
             assert_eq!(tool(name), None, "{name}");
         }
