@@ -32,11 +32,13 @@ const ACTIVITIES: &str = "
     LEFT JOIN accounts c ON c.id = a.account_id
     ORDER BY a.last DESC LIMIT ?4";
 
-/// The same for history rows: stage moves, grades and pins of deals.
+/// The same for history rows: stage moves, grades and pins of deals that
+/// people made; the engine's regrades (`rule: …`) are nobody's change, even
+/// when a teammate's tierdeck wrote them on starting a new day.
 const HISTORY: &str = "
     SELECT h.deal_id, h.author, coalesce(d.title, '')
     FROM (SELECT max(rowid) AS last, deal_id, author FROM history
-          WHERE rowid > ?1 AND rowid <= ?2 AND author <> ?3
+          WHERE rowid > ?1 AND rowid <= ?2 AND author <> ?3 AND reason NOT LIKE 'rule:%'
           GROUP BY deal_id, author) h
     LEFT JOIN deals d ON d.id = h.deal_id
     ORDER BY h.last DESC LIMIT ?4";
@@ -237,6 +239,42 @@ mod tests {
         same.log_activity(deal, ActivityKind::Note, "from the CLI", None)
             .unwrap();
         let found = mine.changed_elsewhere(&mut seen).unwrap().unwrap();
+        assert!(found.named.is_empty(), "{found:?}");
+    }
+
+    /// A teammate's tierdeck regrading on a new day changed no deal by hand:
+    /// the view is refreshed, but nobody is named for it.
+    #[test]
+    fn the_engine_s_regrades_elsewhere_are_nobody_s_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let mut mine = open(&path, "ann");
+        let account = mine
+            .add_account(NewAccount {
+                name: "Acme".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        mine.add_deal(NewDeal {
+            account_id: account,
+            title: "Pumps".into(),
+            amount: None,
+            stage: None,
+            need: None,
+            expected_close: chrono::NaiveDate::from_ymd_opt(2027, 1, 31),
+            owner: None,
+        })
+        .unwrap();
+        let mut seen = mine.watch().unwrap();
+        let mut theirs = open(&path, "李娜");
+        theirs
+            .advance(
+                chrono::NaiveDate::from_ymd_opt(2027, 1, 10).unwrap(),
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        let found = mine.changed_elsewhere(&mut seen).unwrap();
+        let found = found.expect("the regrade is a commit to show");
         assert!(found.named.is_empty(), "{found:?}");
     }
 
