@@ -43,7 +43,15 @@ pub fn entries(
         text: a.summary.clone(),
         author: a.author.clone(),
     });
-    let changes = history.iter().map(|h| {
+    // Two copies of the database that each regraded a deal on the same day
+    // both keep that regrade, and a merge keeps both rows: it is one event,
+    // shown once.
+    let mut regrades = std::collections::HashSet::new();
+    let changes = history.iter().filter(move |h| {
+        !h.reason.starts_with("rule:")
+            || regrades.insert((h.field, &h.old, &h.new, &h.reason, h.at.date_naive()))
+    });
+    let changes = changes.map(|h| {
         let value = |v: &str| match h.field {
             HistoryField::Stage if v.is_empty() => NONE.to_string(),
             HistoryField::Stage => rules.stage_label(v, catalog.lang()),
@@ -491,6 +499,51 @@ mod tests {
             .map(|e| e.kind)
             .collect();
         assert_eq!(zh_kinds, ["拜访", "等级", "电话", "阶段", "等级"]);
+    }
+
+    #[test]
+    fn the_same_regrade_from_two_merged_copies_shows_once() {
+        let twice = [
+            change(
+                at(3, 9),
+                HistoryField::Grade,
+                "B",
+                "A",
+                "rule: close within 1 month",
+            ),
+            change(
+                at(3, 11),
+                HistoryField::Grade,
+                "B",
+                "A",
+                "rule: close within 1 month",
+            ),
+            change(
+                at(4, 9),
+                HistoryField::Grade,
+                "B",
+                "A",
+                "rule: close within 1 month",
+            ),
+            change(
+                at(3, 12),
+                HistoryField::Stage,
+                "lead",
+                "contacted",
+                "manual: deal update",
+            ),
+            change(
+                at(3, 12),
+                HistoryField::Stage,
+                "lead",
+                "contacted",
+                "manual: deal update",
+            ),
+        ];
+        let shown = entries(&[], &twice, &en(), &Rules::defaults());
+        // One regrade a day; every move a person made, even a repeated one.
+        assert_eq!(shown.len(), 4, "{shown:?}");
+        assert_eq!(shown.iter().filter(|e| e.kind == "Grade").count(), 2);
     }
 
     #[test]
