@@ -475,8 +475,19 @@ fn copies_that_cannot_be_merged_are_refused_and_nothing_changes() {
         .pragma_update(None, "user_version", 99)
         .unwrap();
 
+    // A copy whose pages after the first are noise: damaged, not foreign.
+    let damaged = dir
+        .path()
+        .join("tierdeck (Ann's conflicted copy 2026-12-01).db");
+    let mut bytes = fs::read(&db).unwrap();
+    for (i, b) in bytes.iter_mut().enumerate().skip(4096) {
+        *b = (i.wrapping_mul(2_654_435_761) >> 13) as u8;
+    }
+    fs::write(&damaged, bytes).unwrap();
+
     let mut store = open(&db, "ann", start());
     for (file, says) in [
+        (&damaged, "damaged"),
         (&text, "not"),
         (&foreign, "not a tierdeck database"),
         (&newer, "newer tierdeck"),

@@ -145,25 +145,16 @@ impl Store {
             e => e,
         })?;
         prepare(&snapshot.path).map_err(refused)?;
+        // The full check of a large copy takes longer than the merge: it is
+        // done before the merge takes the write lock, so that teammates'
+        // saves wait only for the merge itself.
+        check_integrity(&snapshot.path).map_err(refused)?;
         progress(1, STEPS);
 
         self.conn
             .execute("ATTACH DATABASE ?1 AS theirs", [snapshot.path_text()?])
             .map_err(|e| StoreError::open(other, e))?;
-        // SQLite's full integrity check of a large copy takes longer than
-        // the merge itself: it runs beside it, and the merge commits only
-        // once the check has passed.
-        let merged = std::thread::scope(|scope| {
-            let check = scope.spawn(|| check_integrity(&snapshot.path));
-            self.transact(!dry_run, |w| {
-                let summary = merge_rows(w, progress)?;
-                let verdict = check.join().unwrap_or_else(|_| {
-                    Err("its integrity check stopped unexpectedly".to_string())
-                });
-                verdict.map_err(refused)?;
-                Ok(summary)
-            })
-        });
+        let merged = self.transact(!dry_run, |w| merge_rows(w, progress));
         // Detached whatever happened, so that this connection goes on as before.
         let detached = self.conn.execute("DETACH DATABASE theirs", []);
         let mut summary = merged?;
@@ -237,43 +228,50 @@ fn journal_of(db: &Path) -> PathBuf {
 
 /// SQLite's full check of the copy, on a connection of its own.
 fn check_integrity(copy: &Path) -> std::result::Result<(), String> {
-    let conn = Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| format!("it cannot be read ({e})"))?;
+    let conn =
+        Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(unreadable)?;
     damage(&conn, "integrity_check")
 }
+
+/// Why SQLite could not read the copy, as the reason of a refusal.
+fn unreadable(e: rusqlite::Error) -> String {
+    use rusqlite::ErrorCode as C;
+    match e {
+        rusqlite::Error::SqliteFailure(f, _) if f.code == C::NotADatabase => {
+            "it is not an SQLite file".to_string()
+        }
+        rusqlite::Error::SqliteFailure(f, _) if f.code == C::DatabaseCorrupt => {
+            DAMAGED.replace("{problems}", &e.to_string())
+        }
+        e => format!("it cannot be read ({e})"),
+    }
+}
+
+const DAMAGED: &str = "it is damaged (SQLite says: {problems}); keep it aside and enter what it holds by hand or from an export";
 
 /// What `PRAGMA check` (integrity_check or quick_check) finds wrong.
 fn damage(conn: &Connection, check: &str) -> std::result::Result<(), String> {
     let problems: Vec<String> = conn
         .prepare(&format!("PRAGMA {check}"))
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-        .map_err(|e| format!("it cannot be read ({e})"))?;
+        .map_err(unreadable)?;
     if problems.first().map(String::as_str) == Some("ok") {
         return Ok(());
     }
-    Err(format!(
-        "it is damaged (SQLite's integrity check says: {}); keep it aside and enter what it holds by hand or from an export",
-        problems.join("; ")
-    ))
+    Err(DAMAGED.replace("{problems}", &problems.join("; ")))
 }
 
 /// Checks that the copy is a sound tierdeck database this build can read,
 /// and brings an older schema up to date; the error says why not.
 fn prepare(copy: &Path) -> std::result::Result<(), String> {
-    let plain = |e: rusqlite::Error| match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase => {
-            "it is not an SQLite file".to_string()
-        }
-        e => format!("it cannot be read ({e})"),
-    };
     let mut conn =
-        Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(plain)?;
+        Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_WRITE).map_err(unreadable)?;
     // The quick check finds most damage in a tenth of the time, before the
-    // schema is upgraded; the full one runs during the merge.
+    // schema is upgraded; the full one follows.
     damage(&conn, "quick_check")?;
     let found: i64 = conn
         .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(plain)?;
+        .map_err(unreadable)?;
     let supported = schema::latest_version();
     if found > supported {
         return Err(format!(
@@ -287,7 +285,7 @@ fn prepare(copy: &Path) -> std::result::Result<(), String> {
             [],
             |r| r.get(0),
         )
-        .map_err(plain)?;
+        .map_err(unreadable)?;
     if found == 0 || tables < 6 {
         return Err("it is not a tierdeck database".to_string());
     }
