@@ -70,7 +70,7 @@ impl Health {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| StoreError::open(path, e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
+        conn.busy_timeout(super::BUSY_TIMEOUT)
             .map_err(|e| StoreError::open(path, e))?;
         let conn = &conn;
         // A file too damaged to answer these is reported as not opening.

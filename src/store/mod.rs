@@ -88,6 +88,11 @@ pub enum OpenMode {
 }
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
+/// How long a write waits for another's to finish before it gives up. An
+/// everyday write holds the file for milliseconds; a merge of a large copy
+/// holds it for its whole length (about 12 s at 100,000 accounts), and a
+/// teammate's save meanwhile had better wait than fail.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 const SETTING_ENGINE_DAY: &str = "engine_day";
 
 pub struct Store {
@@ -371,7 +376,7 @@ fn check_file(path: &Path, mode: OpenMode) -> Result<()> {
 /// is unsafe on network file systems and in sync folders), a busy timeout so
 /// that writers queue instead of failing, and enforced references.
 fn configure(conn: &Connection, mode: OpenMode) -> rusqlite::Result<()> {
-    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     let journal: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
     debug_assert_eq!(journal.to_ascii_lowercase(), "delete");
     conn.pragma_update(None, "foreign_keys", true)?;
