@@ -122,7 +122,19 @@ fn overruled_line(ctx: &Context, row: &Overruled) -> String {
 /// Amounts are kept in minor units (cents, fen).
 fn as_money(minor: &str) -> String {
     match minor.parse::<i64>() {
-        Ok(n) => format!("{}.{:02}", n / 100, (n % 100).abs()),
+        Ok(n) => crate::domain::Money(n).to_string(),
         Err(_) => minor.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::as_money;
+
+    #[test]
+    fn amounts_read_as_money_with_their_sign() {
+        assert_eq!(as_money("-50"), "-0.50");
+        assert_eq!(as_money("99900"), "999.00");
+        assert_eq!(as_money(""), "");
     }
 }
