@@ -184,9 +184,17 @@ fn a_killed_merge_leaves_all_of_it_or_none_and_the_copy_in_place() {
     let their_copy = td.root().join("theirs-pristine.db");
     fs::copy(&theirs, &their_copy).unwrap();
 
+    // Its own temporary folder, to see what killed merges leave there.
+    let tmp = td.root().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+    let merge = || {
+        let mut cmd = td.cmd(DAY, &["merge", theirs.to_str().unwrap()]);
+        cmd.env("TMPDIR", &tmp);
+        cmd
+    };
     let outcomes = kill_repeatedly(
         &td.db,
-        || td.cmd(DAY, &["merge", theirs.to_str().unwrap()]),
+        merge,
         || {
             let _ = fs::remove_file(journal(&td.db));
             let _ = fs::remove_dir_all(td.root().join("merged"));
@@ -213,4 +221,13 @@ fn a_killed_merge_leaves_all_of_it_or_none_and_the_copy_in_place() {
         outcomes.mid_write > 0 && outcomes.none > 0,
         "no kill landed inside the merge's transaction: {outcomes:?}"
     );
+    // The private copies the killed merges left are cleared by the next.
+    fs::copy(&their_copy, &theirs).unwrap();
+    assert!(merge().status().unwrap().success());
+    let left: Vec<_> = fs::read_dir(&tmp)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(left.is_empty(), "left in the temporary folder: {left:?}");
 }

@@ -181,8 +181,9 @@ struct Snapshot {
 impl Snapshot {
     fn take(other: &Path) -> Result<Snapshot> {
         super::check_file(other, super::OpenMode::Existing)?;
+        remove_abandoned_snapshots();
         let name = format!(
-            "tierdeck-merge-{}-{}.db",
+            "{SNAPSHOT_PREFIX}{}-{}.db",
             std::process::id(),
             Id::new().short()
         );
@@ -218,6 +219,44 @@ impl Drop for Snapshot {
         let _ = fs::remove_file(&self.path);
         let _ = fs::remove_file(journal_of(&self.path));
     }
+}
+
+const SNAPSHOT_PREFIX: &str = "tierdeck-merge-";
+
+/// A merge killed outright leaves its private copy, as large as the file
+/// it merged, in the temporary folder: the next merge removes those whose
+/// process is gone.
+fn remove_abandoned_snapshots() {
+    let Ok(entries) = fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let pid = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(SNAPSHOT_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok());
+        if pid.is_some_and(|pid| !is_running(pid)) {
+            // Another user's, or gone already: either way not ours to mind.
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn is_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: signal 0 sends nothing; it only asks whether the process exists.
+    let alive = unsafe { libc::kill(pid, 0) } == 0;
+    alive || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn is_running(_pid: u32) -> bool {
+    true
 }
 
 fn journal_of(db: &Path) -> PathBuf {
