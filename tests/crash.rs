@@ -223,7 +223,7 @@ fn a_killed_merge_leaves_all_of_it_or_none_and_the_copy_in_place() {
     );
     // The private copies the killed merges left are cleared by the next.
     fs::copy(&their_copy, &theirs).unwrap();
-    assert!(merge().status().unwrap().success());
+    assert!(merge().output().unwrap().status.success());
     let left: Vec<_> = fs::read_dir(&tmp)
         .unwrap()
         .flatten()
