@@ -278,7 +278,8 @@ fn merge_in(dir: &Path, into: &Path, other: &Path) -> MergeSummary {
 }
 
 fn merge_as(dir: &Path, into: &Path, other: &Path, user: &str, at: DateTime<Utc>) -> MergeSummary {
-    let copy = dir.join(format!("incoming-{}.db", Id::new().short()));
+    let copy = conflict_copy_of(into);
+    assert_eq!(copy.parent(), Some(dir));
     fs::copy(other, &copy).unwrap();
     let session = Session {
         user: user.to_string(),
@@ -292,8 +293,41 @@ fn merge_as(dir: &Path, into: &Path, other: &Path, user: &str, at: DateTime<Utc>
     summary
 }
 
+/// A file that is not a conflict copy of this database (a teammate's own,
+/// say) is merged but left where it is.
+#[test]
+fn a_file_that_is_no_conflict_copy_is_merged_and_left_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("tierdeck.db");
+    base(&db);
+    let elsewhere = tempfile::tempdir().unwrap();
+    let bobs = elsewhere.path().join("bob.db");
+    let mut bob = open(&bobs, "bob", start());
+    bob.add_account(NewAccount {
+        name: "Bob's customer".into(),
+        ..NewAccount::default()
+    })
+    .unwrap();
+    drop(bob);
+    let mut store = open(&db, "ann", start() + Duration::minutes(1));
+    let summary = store.merge(&bobs, false, &mut |_, _| {}).unwrap();
+    assert_eq!(summary.aside, tierdeck::store::Aside::Kept);
+    assert!(bobs.exists());
+    assert!(store.account_named("Bob's customer").unwrap().is_some());
+}
+
 /// Who saved a row last, and when: version, moment, name.
 type Stamp = (i64, String, String);
+
+/// A new name beside `db` as Syncthing names its conflict copies: the
+/// merge moves only such copies aside.
+fn conflict_copy_of(db: &Path) -> PathBuf {
+    static TAKEN: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = TAKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let stem = db.file_stem().and_then(|s| s.to_str()).unwrap();
+    let time = format!("{:02}{:02}{:02}", n / 3600 % 24, n / 60 % 60, n % 60);
+    db.with_file_name(format!("{stem}.sync-conflict-20261201-{time}-ABCD123.db"))
+}
 
 /// A deal's stamp and what people edit in it, by id.
 fn deal_states(path: &Path) -> BTreeMap<String, (Stamp, String)> {

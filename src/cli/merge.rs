@@ -66,7 +66,11 @@ pub fn merge(ctx: &mut Context, args: MergeArgs) -> CliResult {
             "msg.merged_not_moved",
             &[("changed", &changed), ("other", &other), ("reason", reason)],
         ),
-        Aside::Left => c.fmt(
+        Aside::Kept => c.fmt(
+            "msg.merged_kept",
+            &[("changed", &changed), ("other", &other)],
+        ),
+        Aside::DryRun => c.fmt(
             "msg.merge_dry_run",
             &[("changed", &changed), ("other", &other)],
         ),

@@ -98,8 +98,11 @@ pub struct MergeSummary {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Aside {
     /// A dry run leaves it where it is.
-    Left,
+    DryRun,
     Moved(PathBuf),
+    /// Not a sync tool's conflict copy of this database, it may be someone's
+    /// working file (a teammate's own database): it stays where it is.
+    Kept,
     /// The merge is in, but the copy could not be moved: merging it again
     /// would change nothing, so the user may move it by hand.
     Stuck(String),
@@ -161,9 +164,13 @@ impl Store {
         detached?;
         summary.dry_run = dry_run;
         if !dry_run {
-            summary.aside = match move_aside(other, &self.path) {
-                Ok(to) => Aside::Moved(to),
-                Err(e) => Aside::Stuck(e.to_string()),
+            summary.aside = if !is_conflict_copy(other, &self.path) {
+                Aside::Kept
+            } else {
+                match move_aside(other, &self.path) {
+                    Ok(to) => Aside::Moved(to),
+                    Err(e) => Aside::Stuck(e.to_string()),
+                }
             };
         }
         progress(STEPS, STEPS);
@@ -389,7 +396,7 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
         duplicates_closed,
         overruled,
         name_clashes,
-        aside: Aside::Left,
+        aside: Aside::DryRun,
     })
 }
 
@@ -730,6 +737,27 @@ fn retract_reminders_of_deleted_deals(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Whether `other` is named as a sync tool names a conflict copy of `db`,
+/// in the same folder.
+fn is_conflict_copy(other: &Path, db: &Path) -> bool {
+    let folder = |p: &Path| {
+        p.parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."))
+            .canonicalize()
+            .ok()
+    };
+    let name = |p: &Path| p.file_name().and_then(|n| n.to_str()).map(str::to_string);
+    match (name(other), name(db)) {
+        (Some(other_name), Some(db_name)) => {
+            folder(other).is_some()
+                && folder(other) == folder(db)
+                && crate::copies::classify(&db_name, &other_name).is_some()
+        }
+        _ => false,
+    }
+}
+
 /// Moves the merged copy into the `merged` folder beside the database,
 /// under a name not yet taken there; its journal, if any, goes along.
 fn move_aside(other: &Path, db: &Path) -> Result<PathBuf> {
@@ -777,7 +805,9 @@ mod tests {
     #[test]
     fn a_copy_from_an_older_schema_is_upgraded_privately_and_merged() {
         let dir = tempfile::tempdir().unwrap();
-        let old = dir.path().join("old.db");
+        let old = dir
+            .path()
+            .join("tierdeck.sync-conflict-20260105-101500-ABCD123.db");
         let mut conn = Connection::open(&old).unwrap();
         schema::migrations().to_version(&mut conn, 2).unwrap();
         conn.execute(
