@@ -215,12 +215,7 @@ pub(super) fn refused(
         Ok(version) => version,
         Err(gone) => return gone.into(),
     };
-    let at = chrono::DateTime::parse_from_rfc3339(&at).map_or(at.clone(), |moment| {
-        moment
-            .with_timezone(&ctx.store.session().offset)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
-    });
+    let at = ctx.store.session().local_minute_of(&at);
     Failure::Error(ctx.catalog.fmt(
         key,
         &[

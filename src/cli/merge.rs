@@ -83,16 +83,7 @@ pub fn merge(ctx: &mut Context, args: MergeArgs) -> CliResult {
 /// other one said, so that it can be entered again if it mattered.
 fn overruled_line(ctx: &Context, row: &Overruled) -> String {
     let c = &ctx.catalog;
-    let offset = ctx.store.session().offset;
-    let when = |at: &str| {
-        chrono::DateTime::parse_from_rfc3339(at)
-            .map(|t| {
-                t.with_timezone(&offset)
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_else(|_| at.to_string())
-    };
+    let when = |at: &str| ctx.store.session().local_minute_of(at);
     let fields: Vec<String> = row
         .fields
         .iter()

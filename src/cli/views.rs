@@ -345,9 +345,8 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
                 .collect::<Vec<_>>(),
         );
         for entry in timeline {
-            let local = entry.at.with_timezone(&ctx.store.session().offset);
             t.push(vec![
-                local.format("%Y-%m-%d %H:%M").to_string(),
+                ctx.store.session().local_minute(entry.at),
                 entry.kind,
                 entry.text,
                 entry.author,
@@ -457,11 +456,10 @@ pub fn overview(ctx: &Context) -> CliResult {
 /// A row's version with who saved it last and when, in the user's time: the
 /// number is what `--if-version` takes back.
 pub(super) fn version_cell(ctx: &Context, meta: &crate::domain::RowMeta) -> String {
-    let at = meta.updated_at.with_timezone(&ctx.store.session().offset);
     format!(
         "{} ({}, {})",
         meta.version,
         meta.updated_by,
-        at.format("%Y-%m-%d %H:%M")
+        ctx.store.session().local_minute(meta.updated_at)
     )
 }

@@ -62,6 +62,22 @@ pub struct Session {
 }
 
 impl Session {
+    /// A moment as the user reads it: the day and the minute in their own time.
+    pub fn local_minute(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.offset)
+            .format("%Y-%m-%d %H:%M")
+            .to_string()
+    }
+
+    /// The same for a moment as stored (RFC 3339), such as the one a
+    /// conflict names; text that is no moment is shown as it is.
+    pub fn local_minute_of(&self, stored: &str) -> String {
+        DateTime::parse_from_rfc3339(stored).map_or_else(
+            |_| stored.to_string(),
+            |at| self.local_minute(at.with_timezone(&Utc)),
+        )
+    }
+
     /// When something the user did happened: the effective date at the
     /// current local time of day, so that work logged "on" a planned day
     /// sorts on it.

@@ -111,17 +111,14 @@ impl App {
         let StoreError::Conflict { id, by, at, .. } = e else {
             return e.say(&self.catalog);
         };
-        let at = DateTime::parse_from_rfc3339(at)
-            .map_or_else(|_| at.clone(), |at| self.when(at.with_timezone(&Utc)));
+        let at = self.store.session().local_minute_of(at);
         self.catalog
             .fmt("conflict.refused", &[("id", id), ("by", by), ("at", &at)])
     }
 
     /// A moment as the user reads it: their own time of day.
     pub fn when(&self, at: DateTime<Utc>) -> String {
-        at.with_timezone(&self.store.session().offset)
-            .format("%Y-%m-%d %H:%M")
-            .to_string()
+        self.store.session().local_minute(at)
     }
 
     /// Whether the conflict dialog is open.

@@ -117,7 +117,6 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
         lines.push(heading(c.get("tui.contacts")));
         lines.extend(detail.contacts.iter().map(contact_line));
     }
-    let offset = app.store.session().offset;
     let timeline =
         crate::timeline::entries(&detail.activities, &detail.history, c, app.store.rules());
     if !timeline.is_empty() {
@@ -125,11 +124,7 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
         lines.push(heading(c.get("tui.timeline")));
     }
     for entry in timeline {
-        let when = entry
-            .at
-            .with_timezone(&offset)
-            .format("%Y-%m-%d %H:%M")
-            .to_string();
+        let when = app.store.session().local_minute(entry.at);
         lines.push(Line::from(vec![
             Span::styled(format!("  {when}  "), Style::new().fg(Color::DarkGray)),
             Span::styled(
