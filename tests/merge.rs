@@ -442,7 +442,7 @@ fn the_later_edit_of_a_row_wins_and_the_overruled_one_is_reported() {
     update(&mut ann, mine, |p| p.amount = Some(Money(99_900))).unwrap();
 
     let dry = ann.merge(&copy, true, &mut |_, _| {}).unwrap();
-    assert!(dry.dry_run && copy.exists(), "a dry run moves nothing");
+    assert!(dry.is_dry_run() && copy.exists(), "a dry run moves nothing");
     assert_eq!(ann.deal(theirs_only).unwrap().title, "华为云 deal 1");
 
     let summary = ann.merge(&copy, false, &mut |_, _| {}).unwrap();

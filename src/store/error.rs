@@ -94,6 +94,12 @@ impl StoreError {
         }
     }
 
+    /// For `map_err` on a file operation: the error, naming the file.
+    pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Self + use<> {
+        let path = path.to_path_buf();
+        move |source| StoreError::Io { path, source }
+    }
+
     pub(crate) fn write(path: &Path, e: rusqlite::Error) -> Self {
         StoreError::Write {
             path: path.to_path_buf(),

@@ -81,7 +81,6 @@ pub struct TableMerge {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeSummary {
-    pub dry_run: bool,
     pub tables: Vec<TableMerge>,
     /// Pending reminders of one kind for one deal, one from each side: all
     /// but the latest are closed as duplicates.
@@ -109,6 +108,10 @@ pub enum Aside {
 }
 
 impl MergeSummary {
+    pub fn is_dry_run(&self) -> bool {
+        self.aside == Aside::DryRun
+    }
+
     pub fn changed(&self) -> usize {
         self.tables
             .iter()
@@ -120,8 +123,8 @@ impl MergeSummary {
 
 impl Store {
     /// Merges the tierdeck database at `other` into this one, all of it or
-    /// nothing, then moves `other` aside into the `merged` folder beside
-    /// this database. `other` itself is never written: the merge reads a
+    /// nothing, then moves `other`, when it is a sync tool's conflict copy
+    /// of this database, into the `merged` folder beside it. `other` itself is never written: the merge reads a
     /// private copy of it, which is also what an older schema is brought up
     /// to date in. `progress` is told the steps done out of all.
     pub fn merge(
@@ -162,7 +165,6 @@ impl Store {
         let detached = self.conn.execute("DETACH DATABASE theirs", []);
         let mut summary = merged?;
         detached?;
-        summary.dry_run = dry_run;
         if !dry_run {
             summary.aside = if !is_conflict_copy(other, &self.path) {
                 Aside::Kept
@@ -196,10 +198,7 @@ impl Snapshot {
         );
         let path = std::env::temp_dir().join(name);
         let snapshot = Snapshot { path };
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Io { path, source }
-        };
+        let io = StoreError::io;
         fs::copy(other, &snapshot.path).map_err(io(other))?;
         // A journal left by a writer that stopped half way must come along:
         // SQLite rolls the copy back with it, to what was last committed.
@@ -391,7 +390,6 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
     engine::run(w, Scope::All)?;
     mark_current(w)?;
     Ok(MergeSummary {
-        dry_run: false,
         tables,
         duplicates_closed,
         overruled,
@@ -428,11 +426,16 @@ fn note_touched(conn: &Connection, table: &str, deal: &str) -> Result<()> {
     Ok(())
 }
 
+/// The columns people edit: neither worked out by the engine nor bookkeeping.
+fn is_edited(column: &str) -> bool {
+    !DERIVED.contains(&column) && !BOOKKEEPING.contains(&column)
+}
+
 /// The columns people edit, of one side (`t` or `m`), as one comparable value.
 fn edited(columns: &[String], side: &str) -> String {
     let edited: Vec<String> = columns
         .iter()
-        .filter(|c| !DERIVED.contains(&c.as_str()) && !BOOKKEEPING.contains(&c.as_str()))
+        .filter(|c| is_edited(c))
         .map(|c| format!("{side}.{c}"))
         .collect();
     format!("json_array({})", edited.join(", "))
@@ -538,9 +541,10 @@ fn merge_versioned(
     })
 }
 
-/// The rows both sides edited each their own way. A version that lost to a later one is reported unless it is in the
-/// winner's past (`row_versions`): then the other copy had simply not
-/// caught up, which is not worth a word.
+/// The rows both sides edited each their own way. A version that lost to a
+/// later one is reported unless it is in the winner's past
+/// (`row_versions`): then the other copy had simply not caught up, which is
+/// not worth a word.
 fn find_overruled(
     conn: &Connection,
     table: &'static str,
@@ -549,8 +553,7 @@ fn find_overruled(
 ) -> Result<Vec<Overruled>> {
     let shown: Vec<&String> = columns
         .iter()
-        .filter(|c| !DERIVED.contains(&c.as_str()) && !BOOKKEEPING.contains(&c.as_str()))
-        .filter(|c| c.as_str() != "id")
+        .filter(|c| is_edited(c) && c.as_str() != "id")
         .collect();
     let pick = |side: &str| {
         shown
@@ -740,13 +743,7 @@ fn retract_reminders_of_deleted_deals(conn: &Connection) -> Result<()> {
 /// Whether `other` is named as a sync tool names a conflict copy of `db`,
 /// in the same folder.
 fn is_conflict_copy(other: &Path, db: &Path) -> bool {
-    let folder = |p: &Path| {
-        p.parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."))
-            .canonicalize()
-            .ok()
-    };
+    let folder = |p: &Path| super::folder_of(p).canonicalize().ok();
     let name = |p: &Path| p.file_name().and_then(|n| n.to_str()).map(str::to_string);
     match (name(other), name(db)) {
         (Some(other_name), Some(db_name)) => {
@@ -761,15 +758,8 @@ fn is_conflict_copy(other: &Path, db: &Path) -> bool {
 /// Moves the merged copy into the `merged` folder beside the database,
 /// under a name not yet taken there; its journal, if any, goes along.
 fn move_aside(other: &Path, db: &Path) -> Result<PathBuf> {
-    let dir = db
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."))
-        .join("merged");
-    let io = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| StoreError::Io { path, source }
-    };
+    let dir = super::folder_of(db).join("merged");
+    let io = StoreError::io;
     fs::create_dir_all(&dir).map_err(io(&dir))?;
     let name = other
         .file_name()

@@ -341,17 +341,18 @@ fn resolve_id(conn: &Connection, table: Table, input: &str) -> Result<Id> {
     }
 }
 
+/// The folder a database file is in; `.` for a bare file name.
+fn folder_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
 fn check_file(path: &Path, mode: OpenMode) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = folder_of(path).to_path_buf();
     if !dir.is_dir() {
         if mode == OpenMode::CreateDirs {
-            fs::create_dir_all(&dir).map_err(|e| StoreError::Io {
-                path: dir.clone(),
-                source: e,
-            })?;
+            fs::create_dir_all(&dir).map_err(StoreError::io(&dir))?;
         } else {
             return Err(StoreError::MissingDir(dir));
         }
@@ -372,12 +373,7 @@ fn check_file(path: &Path, mode: OpenMode) -> Result<()> {
             match file.read(&mut head[read..]) {
                 Ok(0) => break,
                 Ok(n) => read += n,
-                Err(e) => {
-                    return Err(StoreError::Io {
-                        path: path.to_path_buf(),
-                        source: e,
-                    });
-                }
+                Err(e) => return Err(StoreError::io(path)(e)),
             }
         }
         // An empty file is what some tools leave behind; SQLite adopts it.

@@ -127,10 +127,7 @@ impl Store {
     /// (re-importable) or `<table>.json`. Returns the files written.
     pub fn export(&self, dir: &Path, format: ExportFormat) -> Result<Vec<std::path::PathBuf>> {
         if !dir.is_dir() {
-            fs::create_dir_all(dir).map_err(|e| StoreError::Io {
-                path: dir.to_path_buf(),
-                source: e,
-            })?;
+            fs::create_dir_all(dir).map_err(StoreError::io(dir))?;
         }
         let conn = &self.conn;
         let accounts: Vec<Account> = all(conn, ACCOUNT_COLUMNS, "accounts", rows::account)?;
