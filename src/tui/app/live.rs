@@ -108,11 +108,7 @@ impl App {
             (id, meta.version, change)
         };
         let mut shown = Vec::new();
-        let lanes = match self.view {
-            View::Board => self.board.as_slice(),
-            View::Tiers => self.tiers.as_slice(),
-            View::Agenda | View::Accounts | View::Reports => &[],
-        };
+        let (lanes, _) = self.lanes();
         let deals = lanes
             .iter()
             .flat_map(|lane| &lane.deals.rows)
@@ -144,15 +140,7 @@ impl App {
     }
 
     fn cursors(&self) -> Cursors {
-        let lanes = match self.view {
-            View::Board => self.board.as_slice(),
-            View::Tiers => self.tiers.as_slice(),
-            View::Agenda | View::Accounts | View::Reports => &[],
-        };
-        let column = match self.view {
-            View::Tiers => self.tier_column,
-            _ => self.board_column,
-        };
+        let (lanes, column) = self.lanes();
         Cursors {
             lanes: lanes
                 .iter()

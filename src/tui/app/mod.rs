@@ -333,17 +333,8 @@ impl App {
         if let Some(detail) = &self.detail {
             return Some(&detail.row);
         }
-        match self.view {
-            View::Board => self
-                .board
-                .get(self.board_column)
-                .and_then(|l| l.deals.current()),
-            View::Tiers => self
-                .tiers
-                .get(self.tier_column)
-                .and_then(|l| l.deals.current()),
-            View::Agenda | View::Accounts | View::Reports => None,
-        }
+        let (lanes, column) = self.lanes();
+        lanes.get(column).and_then(|l| l.deals.current())
     }
 
     fn selected_reminder(&self) -> Option<&ReminderRow> {
@@ -756,6 +747,16 @@ impl App {
 
     /// The lanes of the board or of the tiers, and the one in focus, when
     /// either is the view.
+    /// The lanes of the current view and the one in focus; none in the
+    /// views without lanes.
+    fn lanes(&self) -> (&[Lane], usize) {
+        match self.view {
+            View::Board => (&self.board, self.board_column),
+            View::Tiers => (&self.tiers, self.tier_column),
+            View::Agenda | View::Accounts | View::Reports => (&[], 0),
+        }
+    }
+
     fn lanes_mut(&mut self) -> Option<(&mut Vec<Lane>, &mut usize)> {
         match self.view {
             View::Board => Some((&mut self.board, &mut self.board_column)),
