@@ -15,6 +15,8 @@ pub mod reports;
 pub mod rules;
 pub mod segments;
 pub mod store;
+pub mod team;
+pub mod syncdir;
 pub mod timeline;
 pub mod transfer;
 pub mod tui;

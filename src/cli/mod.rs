@@ -10,6 +10,7 @@ mod merge;
 mod reminders;
 mod reports;
 mod segments;
+mod team;
 mod transfer;
 mod views;
 
@@ -85,6 +86,11 @@ pub enum Command {
     Doctor(doctor::DoctorArgs),
     /// Merge another copy of the database in (a sync tool's conflict copy): nothing is lost
     Merge(merge::MergeArgs),
+    /// Share with a team through a team folder: init, join, status, conflicts, restore, leave
+    #[command(subcommand)]
+    Team(team::TeamCommand),
+    /// Exchange changes with the team now and print what was sent and received
+    Sync(views::FormatArgs),
 }
 
 /// How a command failed: a usage error (exit 2) or anything else (exit 1).
@@ -307,8 +313,23 @@ fn run(cli: Cli) -> CliResult {
         catalog: Catalog::new(lang),
         width: crate::output::terminal_width(),
     };
-    let Some(command) = cli.command else {
-        return views::overview(&ctx);
+    // Every command works on what the team has sent, and sends what it
+    // changed; `team` and `sync` exchange themselves.
+    let exchanges = !matches!(cli.command, Some(Command::Team(_) | Command::Sync(_)));
+    if exchanges {
+        team::sync_quietly(&mut ctx);
+    }
+    let done = dispatch(&mut ctx, cli.command);
+    if exchanges && done.is_ok() {
+        team::sync_quietly(&mut ctx);
+    }
+    done
+}
+
+fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
+    let ctx = &mut *ctx;
+    let Some(command) = command else {
+        return views::overview(ctx);
     };
     match command {
         Command::Init => {
@@ -316,20 +337,22 @@ fn run(cli: Cli) -> CliResult {
             println!("{}", ctx.catalog.fmt("msg.db_ready", &[("path", &path)]));
             Ok(())
         }
-        Command::Demo(args) => transfer::demo(&mut ctx, args),
-        Command::Account(cmd) => accounts::run(&mut ctx, cmd),
-        Command::Deal(cmd) => deals::run(&mut ctx, cmd),
-        Command::Log(args) => deals::log(&mut ctx, args),
-        Command::List(args) => views::list(&ctx, args),
-        Command::Show(args) => views::show(&ctx, args),
-        Command::Regrade(args) => views::regrade(&mut ctx, args),
-        Command::Reminders(args) => reminders::list(&ctx, args),
-        Command::Remind(cmd) => reminders::run(&mut ctx, cmd),
-        Command::Import(args) => transfer::import(&mut ctx, args),
-        Command::Export(args) => transfer::export(&ctx, args),
-        Command::Report(args) => reports::run(&ctx, args),
+        Command::Demo(args) => transfer::demo(ctx, args),
+        Command::Account(cmd) => accounts::run(ctx, cmd),
+        Command::Deal(cmd) => deals::run(ctx, cmd),
+        Command::Log(args) => deals::log(ctx, args),
+        Command::List(args) => views::list(ctx, args),
+        Command::Show(args) => views::show(ctx, args),
+        Command::Regrade(args) => views::regrade(ctx, args),
+        Command::Reminders(args) => reminders::list(ctx, args),
+        Command::Remind(cmd) => reminders::run(ctx, cmd),
+        Command::Import(args) => transfer::import(ctx, args),
+        Command::Export(args) => transfer::export(ctx, args),
+        Command::Report(args) => reports::run(ctx, args),
         Command::Doctor(_) => unreachable!("doctor runs before the store is opened"),
-        Command::Merge(args) => merge::merge(&mut ctx, args),
+        Command::Merge(args) => merge::merge(ctx, args),
+        Command::Team(cmd) => team::run(ctx, cmd),
+        Command::Sync(args) => team::sync(ctx, args),
     }
 }
 

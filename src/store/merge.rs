@@ -25,7 +25,7 @@ const VERSIONED: [&str; 4] = ["accounts", "contacts", "deals", "reminders"];
 
 /// Columns the engine works out on each side; they are not what makes two
 /// versions of a row different, and are worked out again after a merge.
-const DERIVED: [&str; 9] = [
+pub(super) const DERIVED: [&str; 9] = [
     "grade",
     "last_activity",
     "last_touch",
@@ -38,7 +38,7 @@ const DERIVED: [&str; 9] = [
 ];
 
 /// Who changed a row and when: what orders two versions, not what they say.
-const BOOKKEEPING: [&str; 4] = ["created_at", "updated_at", "updated_by", "version"];
+pub(super) const BOOKKEEPING: [&str; 4] = ["created_at", "updated_at", "updated_by", "version"];
 
 /// A merge run in steps of about equal weight, for the progress shown.
 const STEPS: usize = 8;

@@ -12,12 +12,14 @@ mod doctor;
 mod engine;
 mod error;
 mod filter;
+mod log;
 mod merge;
 mod reminders;
 mod reports;
 mod rows;
 mod schema;
 mod segments;
+mod team;
 mod transfer;
 mod values;
 
@@ -39,11 +41,13 @@ pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::StoreError;
 pub use filter::Group;
+pub use log::{Applied, Conflict, Op, next_stamp, stamp_moment};
 pub use merge::{Aside, MergeSummary, NameClash, Overruled, TableMerge};
 pub use reminders::{DueFilter, ReminderPage, ReminderRow};
 pub use reports::ReportSet;
 pub use schema::latest_version;
 pub use segments::Standing;
+pub use team::{PeerRead, Published};
 pub use transfer::{DemoSummary, ExportFormat, ImportKind, ImportSummary};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -145,6 +149,7 @@ impl Store {
             [],
         )
         .map_err(|e| StoreError::open(path, e))?;
+        log::install(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),
@@ -203,6 +208,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::write(&path, e))?;
+        log::begin(&tx, &self.session)?;
         let writer = Writer {
             tx: &tx,
             session: &self.session,

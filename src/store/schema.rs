@@ -243,14 +243,79 @@ CREATE TRIGGER reminders_keep_versions AFTER UPDATE ON reminders
     BEGIN INSERT OR IGNORE INTO row_versions VALUES (old.id, old.version, old.updated_at, old.updated_by); END;
 "#;
 
+/// The change log (SPEC §5.1): every edit a person makes, as operations on
+/// one field of one row, stamped with a hybrid logical clock and the
+/// replica that made it; `field` is empty for an operation that sets a
+/// whole row (its creation, an activity, a reminder action), whose value
+/// is then a JSON object of the row's fields. Other replicas' operations
+/// are kept here too: the log is the history, and applying the same
+/// operation twice is a no-op because of its key.
+const V5: &str = r#"
+CREATE TABLE ops (
+    replica TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hlc INTEGER NOT NULL,
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    value ANY,
+    author TEXT NOT NULL,
+    -- The operation this one was made over (`replica/seq`), on its replica:
+    -- an incoming change whose base is not the local winner was made
+    -- without seeing it, which is what a conflict is.
+    base TEXT,
+    PRIMARY KEY (replica, seq)
+) STRICT;
+-- The winner of a field is one seek: the highest stamp among the row's
+-- operations on that field and on the whole row.
+CREATE INDEX ops_by_row ON ops(row_id, field, hlc, replica, seq);
+-- The clock never goes back: the next stamp is above the highest seen.
+CREATE INDEX ops_by_hlc ON ops(hlc);
+
+-- Concurrent edits of one field where this replica's value lost.
+CREATE TABLE conflicts (
+    id TEXT PRIMARY KEY NOT NULL,
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    kept ANY,
+    kept_by TEXT NOT NULL,
+    kept_hlc INTEGER NOT NULL,
+    lost ANY,
+    lost_by TEXT NOT NULL,
+    lost_hlc INTEGER NOT NULL,
+    noticed_at TEXT NOT NULL,
+    -- `restored` or `accepted` once someone has dealt with it.
+    settled TEXT
+) STRICT;
+CREATE INDEX conflicts_open ON conflicts(noticed_at) WHERE settled IS NULL;
+
+-- How far this replica has read each other replica of its team.
+CREATE TABLE peers (
+    replica TEXT PRIMARY KEY NOT NULL,
+    user TEXT NOT NULL DEFAULT '',
+    files_read INTEGER NOT NULL DEFAULT 0,
+    last_change TEXT,
+    last_seen TEXT
+) STRICT;
+
+-- Rows whose operations arrived before the row they need (a deal before
+-- its account): materialised once that row is here.
+CREATE TABLE pending_rows (
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    PRIMARY KEY (tbl, row_id)
+) STRICT, WITHOUT ROWID;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4)])
+    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    4
+    5
 }
 
 #[cfg(test)]

@@ -1,0 +1,519 @@
+//! `team …` and `sync`: sharing the database through a team folder.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use serde::Serialize;
+
+use super::views::FormatArgs;
+use super::{CliResult, Context, Failure};
+use crate::domain::Money;
+use crate::output::{Format, Table};
+use crate::store::{Conflict, Store};
+use crate::team::{self, SyncReport, TeamError, TeamFile, folder::Folder};
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Make this database the first replica of a new team folder, publishing everything in it
+    Init(FolderArgs),
+    /// Make this database a replica of a team folder (anything already in it is shared too)
+    Join(FolderArgs),
+    /// This replica, the team's members, what is waiting to be sent and what was skipped
+    Status(FormatArgs),
+    /// Concurrent edits of one field where your value lost, with both values
+    Conflicts(ConflictsArgs),
+    /// Put back the value of yours that lost a conflict, as a new change
+    Restore(RestoreArgs),
+    /// Stop exchanging changes; this database keeps everything
+    Leave,
+}
+
+#[derive(Debug, Args)]
+pub struct FolderArgs {
+    /// The team folder: a folder in Dropbox, Syncthing, OneDrive, Nextcloud … or on a file share
+    folder: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ConflictsArgs {
+    /// Settled ones too
+    #[arg(long)]
+    all: bool,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The conflict's id (any unique prefix of 4+ characters), from `tierdeck team conflicts`
+    id: String,
+}
+
+impl From<TeamError> for Failure {
+    fn from(e: TeamError) -> Self {
+        match e {
+            TeamError::Store(e) => e.into(),
+            other => Failure::Error(other.to_string()),
+        }
+    }
+}
+
+/// The team folder this database exchanges with, if it is in one.
+pub fn transport(store: &Store) -> CliResult<Option<Folder>> {
+    Ok(store
+        .team_location()?
+        .map(|place| Folder::new(Path::new(&place))))
+}
+
+/// The exchange every command makes before and after its work: a failure
+/// to reach the folder is said, and the work goes on.
+pub fn sync_quietly(ctx: &mut Context) {
+    let Ok(Some(folder)) = transport(&ctx.store) else {
+        return;
+    };
+    match team::sync(&mut ctx.store, &folder) {
+        Ok(report) => tell_news(ctx, &report),
+        Err(e) => eprintln!(
+            "{}",
+            ctx.catalog
+                .fmt("msg.sync_failed", &[("reason", &e.to_string())])
+        ),
+    }
+}
+
+/// What a sync brought that the user must know at once: values of theirs
+/// that lost, and a copied replica.
+fn tell_news(ctx: &Context, report: &SyncReport) {
+    for conflict in &report.received.conflicts {
+        eprintln!("{}", conflict_line(ctx, conflict));
+    }
+    if let Some(id) = &report.new_replica_id {
+        eprintln!("{}", ctx.catalog.fmt("msg.replica_cloned", &[("id", id)]));
+    }
+}
+
+fn conflict_line(ctx: &Context, conflict: &Conflict) -> String {
+    let c = &ctx.catalog;
+    let field = c.get(&format!("field.{}", conflict.field)).to_string();
+    c.fmt(
+        "msg.conflict",
+        &[
+            ("kept_by", &conflict.kept_by),
+            ("field", &field),
+            ("name", &conflict.name),
+            ("kept", &shown(&conflict.field, &conflict.kept)),
+            ("lost", &shown(&conflict.field, &conflict.lost)),
+            ("id", &conflict.id.short()),
+        ],
+    )
+}
+
+/// A field's value as people read it.
+fn shown(field: &str, value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "—".to_string(),
+        serde_json::Value::Number(n) if field == "amount_minor" => n
+            .as_i64()
+            .map_or_else(|| n.to_string(), |m| Money(m).to_string()),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn run(ctx: &mut Context, cmd: TeamCommand) -> CliResult {
+    match cmd {
+        TeamCommand::Init(args) => init(ctx, &args.folder),
+        TeamCommand::Join(args) => join(ctx, &args.folder),
+        TeamCommand::Status(args) => status(ctx, args.format),
+        TeamCommand::Conflicts(args) => conflicts(ctx, args),
+        TeamCommand::Restore(args) => restore(ctx, &args.id),
+        TeamCommand::Leave => leave(ctx),
+    }
+}
+
+/// A folder as an absolute path, made if missing (its parent must exist),
+/// refused when it holds the database itself.
+fn team_folder(ctx: &Context, folder: &Path) -> CliResult<PathBuf> {
+    if !folder.exists() {
+        std::fs::create_dir(folder).map_err(|e| {
+            Failure::Error(ctx.catalog.fmt(
+                "msg.team_folder_unmade",
+                &[
+                    ("folder", &folder.display().to_string()),
+                    ("reason", &e.to_string()),
+                ],
+            ))
+        })?;
+    }
+    let folder = folder.canonicalize()?;
+    let db = ctx
+        .store
+        .path()
+        .canonicalize()
+        .unwrap_or_else(|_| ctx.store.path().to_path_buf());
+    if db.starts_with(&folder) {
+        return Err(Failure::Error(ctx.catalog.fmt(
+            "msg.team_folder_holds_db",
+            &[("folder", &folder.display().to_string())],
+        )));
+    }
+    Ok(folder)
+}
+
+fn refuse_second_team(ctx: &Context) -> CliResult {
+    if let Some(place) = ctx.store.team_location()? {
+        return Err(Failure::Error(
+            ctx.catalog
+                .fmt("msg.already_in_team", &[("folder", &place)]),
+        ));
+    }
+    Ok(())
+}
+
+fn init(ctx: &mut Context, folder: &Path) -> CliResult {
+    refuse_second_team(ctx)?;
+    let root = team_folder(ctx, folder)?;
+    let shown = root.display().to_string();
+    let folder = Folder::new(&root);
+    if folder.team_file().map_err(TeamError::from)?.is_some() {
+        return Err(Failure::Error(
+            ctx.catalog
+                .fmt("msg.already_a_team_folder", &[("folder", &shown)]),
+        ));
+    }
+    let team = TeamFile {
+        format: team::file::FORMAT,
+        team: uuid::Uuid::new_v4().to_string(),
+        created_at: ctx.store.session().now,
+        created_by: ctx.store.session().user.clone(),
+    };
+    let bytes = serde_json::to_vec_pretty(&team).unwrap_or_default();
+    folder.create_team_file(&bytes).map_err(TeamError::from)?;
+    start_exchanging(ctx, &folder, "msg.team_made")
+}
+
+fn join(ctx: &mut Context, folder: &Path) -> CliResult {
+    refuse_second_team(ctx)?;
+    let root = team_folder(ctx, folder)?;
+    let folder = Folder::new(&root);
+    team::check_team_folder(&folder)?;
+    start_exchanging(ctx, &folder, "msg.team_joined")
+}
+
+/// Logs what the database held before, announces this replica and makes
+/// the first exchange.
+fn start_exchanging(ctx: &mut Context, folder: &Folder, said: &str) -> CliResult {
+    let existing = ctx.store.log_existing_rows()?;
+    team::announce(&ctx.store, folder)?;
+    let root = folder.root().display().to_string();
+    ctx.store.set_team_location(Some(&root))?;
+    let report = team::sync(&mut ctx.store, folder)?;
+    tell_news(ctx, &report);
+    println!(
+        "{}",
+        ctx.catalog.fmt(
+            said,
+            &[
+                ("folder", &root),
+                ("rows", &existing.to_string()),
+                ("sent", &report.sent_ops.to_string()),
+                ("received", &report.received.ops.to_string()),
+            ],
+        )
+    );
+    Ok(())
+}
+
+fn require_team(ctx: &Context) -> CliResult<Folder> {
+    transport(&ctx.store)?
+        .ok_or_else(|| Failure::Error(ctx.catalog.get("msg.not_in_team").to_string()))
+}
+
+#[derive(Serialize)]
+struct SyncRecord {
+    sent: usize,
+    received: usize,
+    rows: usize,
+    conflicts: usize,
+    skipped: Vec<team::Skipped>,
+    waiting_rows: usize,
+}
+
+pub fn sync(ctx: &mut Context, args: FormatArgs) -> CliResult {
+    let folder = require_team(ctx)?;
+    let report = team::sync(&mut ctx.store, &folder)?;
+    tell_news(ctx, &report);
+    let record = SyncRecord {
+        sent: report.sent_ops,
+        received: report.received.ops,
+        rows: report.received.rows.values().sum(),
+        conflicts: report.received.conflicts.len(),
+        skipped: report.skipped.clone(),
+        waiting_rows: report.received.pending,
+    };
+    if args.format == Format::Table {
+        let c = &ctx.catalog;
+        println!(
+            "{}",
+            c.fmt(
+                "msg.synced",
+                &[
+                    ("sent", &record.sent.to_string()),
+                    ("received", &record.received.to_string()),
+                    ("rows", &record.rows.to_string()),
+                ],
+            )
+        );
+        for skipped in &record.skipped {
+            println!("{}", skipped_line(ctx, skipped));
+        }
+        return Ok(());
+    }
+    ctx.print(args.format, Table::new(Vec::<String>::new()), &[record])
+}
+
+fn skipped_line(ctx: &Context, skipped: &team::Skipped) -> String {
+    ctx.catalog.fmt(
+        "msg.file_skipped",
+        &[
+            ("replica", short(&skipped.replica)),
+            ("file", &skipped.file.to_string()),
+            ("reason", &skipped.reason),
+        ],
+    )
+}
+
+fn short(replica: &str) -> &str {
+    replica.get(..8).unwrap_or(replica)
+}
+
+#[derive(Serialize)]
+struct MemberRecord {
+    replica: String,
+    user: String,
+    this_replica: bool,
+    files_read: i64,
+    last_change: Option<String>,
+    last_seen: Option<String>,
+}
+
+#[derive(Serialize)]
+struct StatusRecord {
+    replica: String,
+    folder: String,
+    unsent: i64,
+    open_conflicts: usize,
+    members: Vec<MemberRecord>,
+    skipped: Vec<team::Skipped>,
+}
+
+fn status(ctx: &mut Context, format: Format) -> CliResult {
+    let folder = require_team(ctx)?;
+    // What was skipped is what a look now skips: files are read again each time.
+    let mut report = SyncReport::default();
+    let reached = team::receive(&mut ctx.store, &folder, &mut report);
+    let session = ctx.store.session().clone();
+    let replica = ctx.store.replica_id()?;
+    let published = ctx.store.published()?;
+    let unsent = ctx.store.last_own_seq()? - published.seq;
+    let mut members = vec![MemberRecord {
+        replica: replica.clone(),
+        user: session.user.clone(),
+        this_replica: true,
+        files_read: published.files,
+        last_change: None,
+        last_seen: None,
+    }];
+    for peer in ctx.store.peers()? {
+        members.push(MemberRecord {
+            replica: peer.replica,
+            user: peer.user,
+            this_replica: false,
+            files_read: peer.files_read,
+            last_change: peer.last_change.map(|at| session.local_minute(at)),
+            last_seen: peer.last_seen.map(|at| session.local_minute(at)),
+        });
+    }
+    let record = StatusRecord {
+        replica,
+        folder: folder.root().display().to_string(),
+        unsent: unsent.max(0),
+        open_conflicts: ctx.store.conflicts(false)?.len(),
+        members,
+        skipped: report.skipped.clone(),
+    };
+    if format != Format::Table {
+        return ctx.print(format, Table::new(Vec::<String>::new()), &[record]);
+    }
+    let c = &ctx.catalog;
+    println!(
+        "{}",
+        c.fmt(
+            "msg.team_status",
+            &[
+                ("replica", short(&record.replica)),
+                ("folder", &record.folder),
+                ("unsent", &record.unsent.to_string()),
+                ("conflicts", &record.open_conflicts.to_string()),
+            ],
+        )
+    );
+    if let Err(e) = reached {
+        println!(
+            "{}",
+            c.fmt("msg.sync_failed", &[("reason", &e.to_string())])
+        );
+    }
+    let mut table = Table::new(
+        [
+            "col.replica",
+            "col.user",
+            "col.files",
+            "col.last_change",
+            "col.last_seen",
+        ]
+        .iter()
+        .map(|k| c.get(k).to_string())
+        .collect::<Vec<_>>(),
+    );
+    for m in &record.members {
+        let name = if m.this_replica {
+            format!("{} ({})", short(&m.replica), c.get("msg.this_replica"))
+        } else {
+            short(&m.replica).to_string()
+        };
+        table.push(vec![
+            name,
+            m.user.clone(),
+            m.files_read.to_string(),
+            m.last_change.clone().unwrap_or_default(),
+            m.last_seen.clone().unwrap_or_default(),
+        ]);
+    }
+    print!("{}", table.render(ctx.width));
+    for skipped in &record.skipped {
+        println!("{}", skipped_line(ctx, skipped));
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct ConflictRecord {
+    id: String,
+    table: String,
+    row_id: String,
+    name: String,
+    field: String,
+    kept: serde_json::Value,
+    kept_by: String,
+    kept_at: String,
+    lost: serde_json::Value,
+    lost_by: String,
+    lost_at: String,
+    settled: Option<String>,
+}
+
+fn conflicts(ctx: &mut Context, args: ConflictsArgs) -> CliResult {
+    let found = ctx.store.conflicts(args.all)?;
+    let session = ctx.store.session().clone();
+    let records: Vec<ConflictRecord> = found
+        .iter()
+        .map(|k| ConflictRecord {
+            id: k.id.0.to_string(),
+            table: k.table.clone(),
+            row_id: k.row_id.clone(),
+            name: k.name.clone(),
+            field: k.field.clone(),
+            kept: k.kept.clone(),
+            kept_by: k.kept_by.clone(),
+            kept_at: k
+                .kept_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            lost: k.lost.clone(),
+            lost_by: k.lost_by.clone(),
+            lost_at: k
+                .lost_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            settled: k.settled.clone(),
+        })
+        .collect();
+    let c = &ctx.catalog;
+    let mut table = Table::new(
+        [
+            "col.id",
+            "col.name",
+            "col.field",
+            "col.kept",
+            "col.lost",
+            "col.status",
+        ]
+        .iter()
+        .map(|k| c.get(k).to_string())
+        .collect::<Vec<_>>(),
+    );
+    for k in &found {
+        table.push(vec![
+            k.id.short(),
+            k.name.clone(),
+            c.get(&format!("field.{}", k.field)).to_string(),
+            format!(
+                "{} ({}, {})",
+                shown(&k.field, &k.kept),
+                k.kept_by,
+                session.local_minute(k.kept_at)
+            ),
+            format!(
+                "{} ({}, {})",
+                shown(&k.field, &k.lost),
+                k.lost_by,
+                session.local_minute(k.lost_at)
+            ),
+            k.settled.as_deref().map_or_else(
+                || c.get("msg.conflict_open").to_string(),
+                |s| c.get(&format!("msg.conflict_{s}")).to_string(),
+            ),
+        ]);
+    }
+    if found.is_empty() && args.format == Format::Table {
+        println!("{}", c.get("msg.no_conflicts"));
+        return Ok(());
+    }
+    ctx.print(args.format, table, &records)
+}
+
+fn restore(ctx: &mut Context, id: &str) -> CliResult {
+    let conflict = ctx.store.resolve_conflict(id)?;
+    ctx.store.restore_conflict(&conflict)?;
+    let c = &ctx.catalog;
+    let field = c.get(&format!("field.{}", conflict.field)).to_string();
+    println!(
+        "{}",
+        c.fmt(
+            "msg.conflict_restored_now",
+            &[
+                ("field", &field),
+                ("name", &conflict.name),
+                ("value", &shown(&conflict.field, &conflict.lost)),
+            ],
+        )
+    );
+    Ok(())
+}
+
+fn leave(ctx: &mut Context) -> CliResult {
+    let folder = require_team(ctx)?;
+    // Whatever is not sent yet goes out first, if the folder is there.
+    let mut report = SyncReport::default();
+    let sent = team::publish(&mut ctx.store, &folder, &mut report);
+    ctx.store.set_team_location(None)?;
+    let root = folder.root().display().to_string();
+    println!("{}", ctx.catalog.fmt("msg.team_left", &[("folder", &root)]));
+    if let Err(e) = sent {
+        eprintln!(
+            "{}",
+            ctx.catalog
+                .fmt("msg.sync_failed", &[("reason", &e.to_string())])
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! Sharing with a team (SPEC §5): each member works on a local replica
+//! and exchanges the change log through a transport, today a team folder.
+//!
+//! A transport only lists replicas, reads a numbered file of one, and
+//! creates a file that must not exist yet. Everything else (what a file
+//! holds, how far each replica was read, how operations apply) is here and
+//! in the store, so a PostgreSQL transport fits behind the same three calls.
+
+pub mod file;
+pub mod folder;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::store::{Applied, Op, PeerRead, Published, Store, StoreError};
+
+/// Files of one replica read in one sync at most, and operations applied
+/// in one transaction at most: a long absence catches up in steps.
+const FILES_PER_SYNC: i64 = 2_000;
+const OPS_PER_BATCH: usize = 20_000;
+/// Operations in one published file at most.
+const OPS_PER_FILE: usize = 5_000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Created {
+    New,
+    /// A file of that name was already there: its bytes.
+    Exists(Vec<u8>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    #[error("cannot reach the team folder {0}")]
+    Unreachable(String),
+}
+
+pub trait Transport {
+    /// Where the team's changes are, as people know it.
+    fn describe(&self) -> String;
+    /// Every replica that has written anything.
+    fn replicas(&self) -> Result<Vec<String>, TransportError>;
+    /// File `number` of `replica`, if it is there (it may still be arriving).
+    fn read(&self, replica: &str, number: i64) -> Result<Option<Vec<u8>>, TransportError>;
+    /// Creates file `number` of `replica`, never replacing one.
+    fn create(&self, replica: &str, number: i64, bytes: &[u8]) -> Result<Created, TransportError>;
+    /// Who works on a replica, as it said when it joined.
+    fn member(&self, replica: &str) -> Result<Option<Vec<u8>>, TransportError>;
+    fn create_member(&self, replica: &str, bytes: &[u8]) -> Result<Created, TransportError>;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TeamError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}; your changes are kept here and sent at the next sync")]
+    Transport(#[from] TransportError),
+    #[error("{0}")]
+    Refused(String),
+}
+
+/// What a team folder says about itself.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TeamFile {
+    pub format: u32,
+    pub team: String,
+    pub created_at: DateTime<Utc>,
+    pub created_by: String,
+}
+
+/// What a replica says about itself when it joins.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Member {
+    pub replica: String,
+    pub user: String,
+    pub joined_at: DateTime<Utc>,
+}
+
+/// A file that could not be applied this time, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub replica: String,
+    pub file: i64,
+    pub reason: String,
+}
+
+/// What one exchange did.
+#[derive(Debug, Clone, Default)]
+pub struct SyncReport {
+    pub sent_ops: usize,
+    pub sent_files: usize,
+    pub received: Applied,
+    pub skipped: Vec<Skipped>,
+    /// This replica's id changed: it was found to be a copy of another's.
+    pub new_replica_id: Option<String>,
+}
+
+impl SyncReport {
+    fn absorb(&mut self, applied: Applied) {
+        let r = &mut self.received;
+        r.ops += applied.ops;
+        r.known += applied.known;
+        for (table, n) in applied.rows {
+            *r.rows.entry(table).or_default() += n;
+        }
+        r.conflicts.extend(applied.conflicts);
+        r.pending = applied.pending;
+        r.by.extend(applied.by);
+    }
+}
+
+/// Receives what is new from every other replica, then sends this one's
+/// new changes.
+pub fn sync(store: &mut Store, transport: &dyn Transport) -> Result<SyncReport, TeamError> {
+    let mut report = SyncReport::default();
+    receive(store, transport, &mut report)?;
+    publish(store, transport, &mut report)?;
+    Ok(report)
+}
+
+/// Reads each other replica's files in order from where it was left, up
+/// to the first that is missing or does not check out, and applies them
+/// with the record of how far each was read, in one transaction a batch.
+pub fn receive(
+    store: &mut Store,
+    transport: &dyn Transport,
+    report: &mut SyncReport,
+) -> Result<(), TeamError> {
+    let me = store.replica_id()?;
+    let known: std::collections::HashMap<String, PeerRead> = store
+        .peers()?
+        .into_iter()
+        .map(|p| (p.replica.clone(), p))
+        .collect();
+    let mut batch: Vec<Op> = Vec::new();
+    let mut reads: Vec<PeerRead> = Vec::new();
+    let now = store.session().now;
+    for replica in transport.replicas()? {
+        if replica == me {
+            continue;
+        }
+        let mut read = known.get(&replica).cloned().unwrap_or_else(|| PeerRead {
+            replica: replica.clone(),
+            user: String::new(),
+            files_read: 0,
+            last_change: None,
+            last_seen: None,
+        });
+        if read.user.is_empty()
+            && let Some(bytes) = transport.member(&replica)?
+            && let Ok(member) = serde_json::from_slice::<Member>(&bytes)
+        {
+            read.user = member.user;
+        }
+        let start = read.files_read;
+        while read.files_read < start + FILES_PER_SYNC {
+            let number = read.files_read + 1;
+            let Some(bytes) = transport.read(&replica, number)? else {
+                break;
+            };
+            let checked = file::decode(&bytes).and_then(|f| {
+                if f.header.replica == replica && f.header.file == number {
+                    Ok(f)
+                } else {
+                    Err(file::Problem::Damaged(
+                        "it names another replica or number than its own".into(),
+                    ))
+                }
+            });
+            let changes = match checked {
+                Ok(changes) => changes,
+                Err(problem) => {
+                    report.skipped.push(Skipped {
+                        replica: replica.clone(),
+                        file: number,
+                        reason: problem.to_string(),
+                    });
+                    break;
+                }
+            };
+            read.files_read = number;
+            read.last_seen = Some(now);
+            if !changes.header.user.is_empty() {
+                read.user = changes.header.user.clone();
+            }
+            if let Some(last) = changes.ops.iter().map(|op| op.hlc).max() {
+                let at = crate::store::stamp_moment(last);
+                read.last_change = Some(read.last_change.map_or(at, |was| was.max(at)));
+            }
+            batch.extend(changes.ops);
+            if batch.len() >= OPS_PER_BATCH {
+                reads.push(read.clone());
+                report.absorb(store.apply_ops(std::mem::take(&mut batch), &reads)?);
+                reads.clear();
+            }
+        }
+        if read.files_read > start || !known.contains_key(&replica) {
+            reads.push(read);
+        }
+    }
+    if !batch.is_empty() || !reads.is_empty() {
+        report.absorb(store.apply_ops(batch, &reads)?);
+    }
+    Ok(())
+}
+
+/// Writes this replica's changes not yet sent as new files. A file of the
+/// next number already there is this replica's own if it holds the same
+/// changes (the last publish ended before it was recorded); otherwise
+/// another copy of this database wrote it, and this one takes a new id.
+pub fn publish(
+    store: &mut Store,
+    transport: &dyn Transport,
+    report: &mut SyncReport,
+) -> Result<(), TeamError> {
+    loop {
+        let published = store.published()?;
+        let ops = store.own_ops_after(published.seq, OPS_PER_FILE)?;
+        let Some(last) = ops.last().map(|op| op.seq) else {
+            return Ok(());
+        };
+        let replica = store.replica_id()?;
+        let number = published.files + 1;
+        let bytes = file::encode(&replica, &store.session().user, number, &ops);
+        let sent = match transport.create(&replica, number, &bytes)? {
+            Created::New => Some(Published {
+                files: number,
+                seq: last,
+            }),
+            Created::Exists(there) => match file::decode(&there) {
+                Ok(f) if f.header.replica == replica && f.ops.first() == ops.first() => {
+                    Some(Published {
+                        files: number,
+                        seq: f.header.last_seq,
+                    })
+                }
+                _ => None,
+            },
+        };
+        match sent {
+            Some(next) => {
+                store.set_published(next)?;
+                report.sent_files += 1;
+                report.sent_ops += usize::try_from(next.seq - published.seq).unwrap_or(0);
+            }
+            None => {
+                let new = store.take_new_replica_id(published.seq)?;
+                // The old id's files up to here were this replica's; the
+                // rest are the other copy's, read from now on like any peer's.
+                store.set_peer_reads(&[PeerRead {
+                    replica,
+                    user: String::new(),
+                    files_read: published.files,
+                    last_change: None,
+                    last_seen: None,
+                }])?;
+                store.set_published(Published::default())?;
+                announce(store, transport)?;
+                report.new_replica_id = Some(new);
+            }
+        }
+    }
+}
+
+/// Writes this replica's member file, once.
+pub fn announce(store: &Store, transport: &dyn Transport) -> Result<(), TeamError> {
+    let replica = store.replica_id()?;
+    let member = Member {
+        replica: replica.clone(),
+        user: store.session().user.clone(),
+        joined_at: store.session().now,
+    };
+    let bytes = serde_json::to_vec_pretty(&member).unwrap_or_default();
+    transport.create_member(&replica, &bytes)?;
+    Ok(())
+}
+
+/// Opens a team folder for joining: it must say it is one, in a format
+/// this build reads.
+pub fn check_team_folder(folder: &folder::Folder) -> Result<TeamFile, TeamError> {
+    let Some(bytes) = folder.team_file()? else {
+        return Err(TeamError::Refused(format!(
+            "{} is not a team folder (it has no tierdeck-team.json); make one with `tierdeck team init {}`",
+            folder.root().display(),
+            folder.root().display()
+        )));
+    };
+    let team: TeamFile = serde_json::from_slice(&bytes).map_err(|_| {
+        TeamError::Refused(format!(
+            "{}/tierdeck-team.json does not read as a team file; it may still be arriving: try again in a minute",
+            folder.root().display()
+        ))
+    })?;
+    if team.format > file::FORMAT {
+        return Err(TeamError::Refused(format!(
+            "the team folder {} was made by a newer tierdeck (format {}); update tierdeck to join it",
+            folder.root().display(),
+            team.format
+        )));
+    }
+    Ok(team)
+}
