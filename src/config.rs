@@ -16,6 +16,15 @@ pub struct Config {
     pub lang: Option<String>,
     /// The database used when `--db` and `TIERDECK_DB` are not given.
     pub db: Option<PathBuf>,
+    /// `sync-folder` when the database's folder is carried by a sync tool
+    /// tierdeck does not recognise by its markers.
+    pub sharing: Option<Sharing>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Sharing {
+    SyncFolder,
 }
 
 #[derive(Debug, thiserror::Error)]

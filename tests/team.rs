@@ -219,7 +219,7 @@ fn team_of(n: usize, dir: &Path) -> (Rc<RefCell<Cloud>>, Vec<Replica>) {
     }
     for r in &mut replicas {
         team::announce(&r.store, &r.folder).unwrap();
-        r.store.log_existing_rows().unwrap();
+        r.store.log_existing_rows(true).unwrap();
         r.sync();
     }
     for r in &mut replicas {

@@ -275,7 +275,7 @@ fn merge_command(db: &Path, copy: &Path) -> String {
 
 /// `s` as one word for a POSIX shell: as it is when nothing in it is
 /// special, else in single quotes, with each `'` written as `'\''`.
-fn shell_quote(s: &str) -> String {
+pub(super) fn shell_quote(s: &str) -> String {
     let plain = !s.is_empty()
         && s.chars()
             .all(|ch| ch.is_alphanumeric() || "_-./:@%+=,".contains(ch));

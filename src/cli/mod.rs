@@ -273,9 +273,9 @@ fn run(cli: Cli) -> CliResult {
     let user = cli
         .user
         .filter(|u| !u.trim().is_empty())
-        .or(config.user)
+        .or(config.user.clone())
         .unwrap_or_else(config::login_name);
-    let (path, mode) = match cli.db.or(config.db) {
+    let (path, mode) = match cli.db.or(config.db.clone()) {
         Some(path) => (path, OpenMode::CreateFile),
         None => (dirs.default_db(), OpenMode::CreateDirs),
     };
@@ -285,6 +285,26 @@ fn run(cli: Cli) -> CliResult {
     if let Some(Command::Doctor(args)) = &cli.command {
         return doctor::run(&path, &Catalog::new(lang), args);
     }
+    let joins_team = matches!(
+        &cli.command,
+        Some(Command::Team(
+            team::TeamCommand::Init(_) | team::TeamCommand::Join(_)
+        ))
+    );
+    let (path, mode, moved_from) = match synced_folder(&path, &config) {
+        None => (path, mode, None),
+        Some(place) if joins_team => {
+            let replica = team::replica_path_for(&path, &dirs, &Catalog::new(lang))?;
+            (replica, OpenMode::CreateDirs, Some((path, place)))
+        }
+        Some(place) => {
+            return Err(Failure::Error(team::in_sync_folder(
+                &Catalog::new(lang),
+                &path,
+                &place,
+            )));
+        }
+    };
     let rules = Rules::load(Some(&dirs.rules_file()))?;
     let session = Session {
         user,
@@ -318,6 +338,9 @@ fn run(cli: Cli) -> CliResult {
     let exchanges = !matches!(cli.command, Some(Command::Team(_) | Command::Sync(_)));
     if exchanges {
         team::sync_quietly(&mut ctx);
+    }
+    if let Some((from, _)) = &moved_from {
+        team::tell_moved(&ctx, from);
     }
     let done = dispatch(&mut ctx, cli.command);
     if exchanges && done.is_ok() {
@@ -354,6 +377,19 @@ fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
         Command::Team(cmd) => team::run(ctx, cmd),
         Command::Sync(args) => team::sync(ctx, args),
     }
+}
+
+/// The sync folder a database file is in (its tool, when known by its
+/// markers, and its root), found by the tool's markers or said in the config.
+fn synced_folder(
+    path: &std::path::Path,
+    config: &Config,
+) -> Option<(Option<&'static str>, std::path::PathBuf)> {
+    if config.sharing == Some(config::Sharing::SyncFolder) {
+        let folder = path.parent().unwrap_or(std::path::Path::new("."));
+        return Some((None, folder.to_path_buf()));
+    }
+    crate::syncdir::sync_folder_of(path).map(|found| (Some(found.tool.name()), found.root))
 }
 
 fn pick_lang(flag: Option<&str>, config: &Config) -> CliResult<Lang> {

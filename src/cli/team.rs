@@ -120,6 +120,81 @@ fn shown(field: &str, value: &serde_json::Value) -> String {
     }
 }
 
+/// Why a database in a sync folder is not opened, and the command that
+/// makes it a team's replica instead, keeping everything in it.
+pub fn in_sync_folder(
+    catalog: &crate::i18n::Catalog,
+    db: &Path,
+    place: &(Option<&'static str>, PathBuf),
+) -> String {
+    let (tool, root) = place;
+    let team = root.join("tierdeck-team");
+    let (key, folder) = if team.join("tierdeck-team.json").exists() {
+        ("msg.in_sync_folder_join", team)
+    } else {
+        ("msg.in_sync_folder_init", team)
+    };
+    let tool = tool.map_or_else(
+        || catalog.get("msg.a_sync_tool").to_string(),
+        str::to_string,
+    );
+    catalog.fmt(
+        key,
+        &[
+            ("db", &super::doctor::shell_quote(&db.display().to_string())),
+            ("tool", &tool),
+            ("root", &root.display().to_string()),
+            (
+                "team",
+                &super::doctor::shell_quote(&folder.display().to_string()),
+            ),
+        ],
+    )
+}
+
+/// Where the replica of a database found in a sync folder goes: the data
+/// directory, under the same name. The file is copied there, read and
+/// never written where it is; a replica already there is not replaced.
+pub fn replica_path_for(
+    db: &Path,
+    dirs: &crate::config::Dirs,
+    catalog: &crate::i18n::Catalog,
+) -> CliResult<PathBuf> {
+    let name = db
+        .file_name()
+        .map_or_else(|| "tierdeck.db".into(), |n| n.to_os_string());
+    let replica = dirs.data.join(name);
+    if replica.exists() {
+        return Err(Failure::Error(catalog.fmt(
+            "msg.replica_exists",
+            &[("replica", &replica.display().to_string())],
+        )));
+    }
+    std::fs::create_dir_all(&dirs.data)?;
+    if db.exists() {
+        let partial = replica.with_extension("db.copying");
+        let _ = std::fs::remove_file(&partial);
+        crate::store::copy_out(db, &partial)?;
+        std::fs::rename(&partial, &replica)?;
+    }
+    Ok(replica)
+}
+
+/// Says where the database now lives, after `team init` or `join` moved
+/// it out of a sync folder.
+pub fn tell_moved(ctx: &Context, from: &Path) {
+    println!(
+        "{}",
+        ctx.catalog.fmt(
+            "msg.db_moved",
+            &[
+                ("from", &from.display().to_string()),
+                ("to", &ctx.store.path().display().to_string()),
+            ],
+        )
+    );
+}
+
 pub fn run(ctx: &mut Context, cmd: TeamCommand) -> CliResult {
     match cmd {
         TeamCommand::Init(args) => init(ctx, &args.folder),
@@ -189,24 +264,25 @@ fn init(ctx: &mut Context, folder: &Path) -> CliResult {
     };
     let bytes = serde_json::to_vec_pretty(&team).unwrap_or_default();
     folder.create_team_file(&bytes).map_err(TeamError::from)?;
-    start_exchanging(ctx, &folder, "msg.team_made")
+    start_exchanging(ctx, &folder, &team, "msg.team_made")
 }
 
 fn join(ctx: &mut Context, folder: &Path) -> CliResult {
     refuse_second_team(ctx)?;
     let root = team_folder(ctx, folder)?;
     let folder = Folder::new(&root);
-    team::check_team_folder(&folder)?;
-    start_exchanging(ctx, &folder, "msg.team_joined")
+    let team = team::check_team_folder(&folder)?;
+    start_exchanging(ctx, &folder, &team, "msg.team_joined")
 }
 
 /// Logs what the database held before, announces this replica and makes
 /// the first exchange.
-fn start_exchanging(ctx: &mut Context, folder: &Folder, said: &str) -> CliResult {
-    let existing = ctx.store.log_existing_rows()?;
-    team::announce(&ctx.store, folder)?;
+fn start_exchanging(ctx: &mut Context, folder: &Folder, team: &TeamFile, said: &str) -> CliResult {
+    let new_team = ctx.store.team_id()?.as_deref() != Some(team.team.as_str());
     let root = folder.root().display().to_string();
-    ctx.store.set_team_location(Some(&root))?;
+    ctx.store.join_team(&root, &team.team)?;
+    let existing = ctx.store.log_existing_rows(new_team)?;
+    team::announce(&ctx.store, folder)?;
     let report = team::sync(&mut ctx.store, folder)?;
     tell_news(ctx, &report);
     println!(
@@ -505,7 +581,7 @@ fn leave(ctx: &mut Context) -> CliResult {
     // Whatever is not sent yet goes out first, if the folder is there.
     let mut report = SyncReport::default();
     let sent = team::publish(&mut ctx.store, &folder, &mut report);
-    ctx.store.set_team_location(None)?;
+    ctx.store.leave_team()?;
     let root = folder.root().display().to_string();
     println!("{}", ctx.catalog.fmt("msg.team_left", &[("folder", &root)]));
     if let Err(e) = sent {

@@ -398,11 +398,14 @@ impl Store {
         Ok(ops)
     }
 
-    /// Makes every row that has no operation yet (rows from before the
-    /// change log) this replica's operations, stamped with when each row
+    /// Makes every row that was not created by an operation (rows from
+    /// before the change log) this replica's operations, stamped with when each row
     /// was last saved: a teammate's later edit of the same row then wins,
     /// an earlier one loses, as a merge of the two files would have it.
-    pub fn log_existing_rows(&mut self) -> Result<usize> {
+    ///
+    /// With `every_row` (a replica starting in a new team, which holds none
+    /// of this replica's past operations) every row is logged so.
+    pub fn log_existing_rows(&mut self, every_row: bool) -> Result<usize> {
         self.write(|w| {
             let conn = w.conn();
             let mut added = 0;
@@ -429,7 +432,8 @@ impl Store {
                                 (CAST(round((julianday({saved}) - 2440587.5) * 86400000) AS INTEGER) << 16),
                                 '{table}', t.id, '', json_object({object}), c.author, NULL
                          FROM {table} t, temp.td_ctx c
-                         WHERE NOT EXISTS (SELECT 1 FROM ops o WHERE o.row_id = t.id){people}"
+                         WHERE ({every_row} OR NOT EXISTS
+                             (SELECT 1 FROM ops o WHERE o.row_id = t.id AND o.field = '')){people}"
                     ),
                     [],
                 )?;

@@ -347,6 +347,23 @@ fn resolve_id(conn: &Connection, table: Table, input: &str) -> Result<Id> {
     }
 }
 
+/// Copies a database file to `to` (which must not exist) without writing
+/// to it: a file in a sync folder is read, never written in place.
+pub fn copy_out(from: &Path, to: &Path) -> Result<()> {
+    check_file(from, OpenMode::Existing)?;
+    let conn = Connection::open_with_flags(
+        from,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| StoreError::open(from, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| StoreError::open(from, e))?;
+    let target = to.to_string_lossy().into_owned();
+    conn.execute("VACUUM INTO ?1", [&target])
+        .map_err(|e| StoreError::write(to, e))?;
+    Ok(())
+}
+
 /// The folder a database file is in; `.` for a bare file name.
 fn folder_of(path: &Path) -> &Path {
     path.parent()

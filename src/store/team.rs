@@ -8,6 +8,7 @@ use rusqlite::params;
 use super::{Result, Store, Writer, set_setting, setting, values};
 
 const SETTING_TEAM: &str = "team_location";
+const SETTING_TEAM_ID: &str = "team_id";
 const SETTING_PUBLISHED_FILE: &str = "published_file";
 const SETTING_PUBLISHED_SEQ: &str = "published_seq";
 
@@ -37,17 +38,35 @@ impl Store {
         setting(&self.conn, SETTING_TEAM)
     }
 
-    /// Joins (`Some`) or leaves (`None`) a team. Leaving keeps every row
-    /// and the log; joining again later reads on from where it stopped.
-    pub fn set_team_location(&mut self, location: Option<&str>) -> Result<()> {
+    /// The team this replica was last in, left or not.
+    pub fn team_id(&self) -> Result<Option<String>> {
+        setting(&self.conn, SETTING_TEAM_ID)
+    }
+
+    /// Starts exchanging with a team at `location`. A team other than the
+    /// one this replica was last in has none of its past: everything is
+    /// published to it again from the start, and its members are new.
+    pub fn join_team(&mut self, location: &str, team_id: &str) -> Result<()> {
+        let same_team = self.team_id()?.as_deref() == Some(team_id);
         self.write(|w| {
-            match location {
-                Some(place) => set_setting(w.conn(), SETTING_TEAM, place)?,
-                None => {
-                    w.conn()
-                        .execute("DELETE FROM settings WHERE key = ?1", [SETTING_TEAM])?;
-                }
+            let conn = w.conn();
+            if !same_team {
+                conn.execute("DELETE FROM peers", [])?;
+                set_setting(conn, SETTING_PUBLISHED_FILE, "0")?;
+                set_setting(conn, SETTING_PUBLISHED_SEQ, "0")?;
+                set_setting(conn, SETTING_TEAM_ID, team_id)?;
             }
+            set_setting(conn, SETTING_TEAM, location)
+        })?;
+        Ok(())
+    }
+
+    /// Stops exchanging. Every row and the log stay; joining the same team
+    /// again later reads on from where it stopped.
+    pub fn leave_team(&mut self) -> Result<()> {
+        self.write(|w| {
+            w.conn()
+                .execute("DELETE FROM settings WHERE key = ?1", [SETTING_TEAM])?;
             Ok(())
         })
     }
