@@ -7,7 +7,6 @@ use serde::Serialize;
 
 use super::views::FormatArgs;
 use super::{CliResult, Context, Failure};
-use crate::domain::Money;
 use crate::output::{Format, Table};
 use crate::store::{Conflict, Store};
 use crate::team::{self, SyncReport, TeamError, TeamFile, folder::Folder};
@@ -101,23 +100,11 @@ fn conflict_line(ctx: &Context, conflict: &Conflict) -> String {
             ("kept_by", &conflict.kept_by),
             ("field", &field),
             ("name", &conflict.name),
-            ("kept", &shown(&conflict.field, &conflict.kept)),
-            ("lost", &shown(&conflict.field, &conflict.lost)),
+            ("kept", &team::value_text(&conflict.field, &conflict.kept)),
+            ("lost", &team::value_text(&conflict.field, &conflict.lost)),
             ("id", &conflict.id.short()),
         ],
     )
-}
-
-/// A field's value as people read it.
-fn shown(field: &str, value: &serde_json::Value) -> String {
-    match value {
-        serde_json::Value::Null => "—".to_string(),
-        serde_json::Value::Number(n) if field == "amount_minor" => n
-            .as_i64()
-            .map_or_else(|| n.to_string(), |m| Money(m).to_string()),
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
 }
 
 /// Why a database in a sync folder is not opened, and the command that
@@ -534,13 +521,13 @@ fn conflicts(ctx: &mut Context, args: ConflictsArgs) -> CliResult {
             c.get(&format!("field.{}", k.field)).to_string(),
             format!(
                 "{} ({}, {})",
-                shown(&k.field, &k.kept),
+                team::value_text(&k.field, &k.kept),
                 k.kept_by,
                 session.local_minute(k.kept_at)
             ),
             format!(
                 "{} ({}, {})",
-                shown(&k.field, &k.lost),
+                team::value_text(&k.field, &k.lost),
                 k.lost_by,
                 session.local_minute(k.lost_at)
             ),
@@ -569,7 +556,7 @@ fn restore(ctx: &mut Context, id: &str) -> CliResult {
             &[
                 ("field", &field),
                 ("name", &conflict.name),
-                ("value", &shown(&conflict.field, &conflict.lost)),
+                ("value", &team::value_text(&conflict.field, &conflict.lost)),
             ],
         )
     );

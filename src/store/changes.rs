@@ -9,7 +9,7 @@
 //! it re-reads: `updated_at` has no index, and scanning every deal on each
 //! foreign commit would cost a large pipeline a tenth of a second.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{Result, Store};
 use crate::domain::Id;
@@ -133,6 +133,67 @@ impl Store {
             history,
         };
         Ok(Some(changes))
+    }
+}
+
+impl Store {
+    /// Names the rows a teammate's changes touched, as
+    /// [`Store::changed_elsewhere`] names another process's: the deal or
+    /// account each is on and its title or name, one per person and row,
+    /// at most [`NAMED`] of them looked up.
+    pub fn name_changes(&self, touched: &[(String, String, String)]) -> Result<Changes> {
+        let me = &self.session.user;
+        let mut changes = Changes::default();
+        for (table, row_id, by) in touched.iter().filter(|(_, _, by)| by != me) {
+            if changes.named.len() >= NAMED {
+                changes.capped = true;
+                break;
+            }
+            let (what, on) = match table.as_str() {
+                "deals" => (Changed::Deal, "SELECT id, title FROM deals WHERE id = ?1"),
+                "accounts" => (
+                    Changed::Account,
+                    "SELECT id, name FROM accounts WHERE id = ?1",
+                ),
+                "contacts" => (
+                    Changed::Account,
+                    "SELECT a.id, a.name FROM contacts c JOIN accounts a ON a.id = c.account_id
+                     WHERE c.id = ?1",
+                ),
+                "activities" => (
+                    Changed::Activity,
+                    "SELECT coalesce(d.id, a.id), coalesce(d.title, a.name) FROM activities t
+                     JOIN accounts a ON a.id = t.account_id LEFT JOIN deals d ON d.id = t.deal_id
+                     WHERE t.id = ?1",
+                ),
+                "reminders" => (
+                    Changed::Reminder,
+                    "SELECT d.id, d.title FROM reminders r JOIN deals d ON d.id = r.deal_id
+                     WHERE r.id = ?1",
+                ),
+                _ => (
+                    Changed::Deal,
+                    "SELECT d.id, d.title FROM history h JOIN deals d ON d.id = h.deal_id
+                     WHERE h.id = ?1",
+                ),
+            };
+            let found = self
+                .conn
+                .prepare_cached(on)?
+                .query_row([row_id], |r| {
+                    Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()?;
+            if let Some((on, name)) = found {
+                changes.add(Change {
+                    what,
+                    on,
+                    name,
+                    by: by.clone(),
+                });
+            }
+        }
+        Ok(changes)
     }
 }
 

@@ -709,11 +709,18 @@ fn note_conflicts(w: &Writer<'_>, me: &str, op: &Op, applied: &mut Applied) -> R
             won.hlc,
             w.stamp()
         ])?;
+        let name: Option<String> = conn
+            .prepare_cached(
+                "SELECT coalesce((SELECT title FROM deals WHERE id = ?1),
+                                 (SELECT name FROM accounts WHERE id = ?1),
+                                 (SELECT name FROM contacts WHERE id = ?1))",
+            )?
+            .query_row([&op.row_id], |r| r.get(0))?;
         applied.conflicts.push(Conflict {
             id,
             table: op.tbl.clone(),
             row_id: op.row_id.clone(),
-            name: String::new(),
+            name: name.unwrap_or_default(),
             field,
             kept: to_json(&value),
             kept_by: op.author.clone(),

@@ -108,6 +108,18 @@ impl SyncReport {
     }
 }
 
+/// A field's value as people read it, in a conflict.
+pub fn value_text(field: &str, value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "—".to_string(),
+        serde_json::Value::Number(n) if field == "amount_minor" => n
+            .as_i64()
+            .map_or_else(|| n.to_string(), |m| crate::domain::Money(m).to_string()),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
 /// Receives what is new from every other replica, then sends this one's
 /// new changes.
 pub fn sync(store: &mut Store, transport: &dyn Transport) -> Result<SyncReport, TeamError> {

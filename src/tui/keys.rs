@@ -51,6 +51,8 @@ pub enum Action {
     TakeTheirs,
     /// In the conflict dialog: mine or theirs for the field under the cursor.
     Pick,
+    /// Put back the user's value that a teammate's concurrent change replaced.
+    RestoreLost,
     /// Prompt editing.
     Type(char),
     Erase,
@@ -135,6 +137,7 @@ pub const NORMAL_HELP: &[Help] = &[
     help("/", "help.filter", LISTS),
     help("m", "help.mine", LISTS),
     help("D", "help.demo", &[Place::Board]),
+    help("r", "help.restore_lost", EVERYWHERE),
     help("?", "help.help", EVERYWHERE),
     help("q  Ctrl+C", "help.quit", EVERYWHERE),
 ];
@@ -179,6 +182,7 @@ pub fn normal(key: &KeyEvent) -> Option<Action> {
         KeyCode::Char('W') => Action::ToggleClosed,
         KeyCode::Char('m') => Action::ToggleMine,
         KeyCode::Char('D') => Action::LoadDemo,
+        KeyCode::Char('r') => Action::RestoreLost,
         KeyCode::Char('/') => Action::Filter,
         KeyCode::Char('n') => Action::New,
         KeyCode::Char('e') => Action::Edit,

@@ -29,14 +29,17 @@ impl App {
     /// with what was typed: their saves are checked against the version
     /// they loaded.
     pub(super) fn notice_others(&mut self) {
-        let mut changes = match self.store.changed_elsewhere(&mut self.seen) {
-            Ok(None) => return,
-            Ok(Some(changes)) => changes,
-            Err(e) => {
-                self.message = e.say(&self.catalog);
-                return;
-            }
-        };
+        match self.store.changed_elsewhere(&mut self.seen) {
+            Ok(None) => {}
+            Ok(Some(changes)) => self.show_others(changes),
+            Err(e) => self.message = e.say(&self.catalog),
+        }
+    }
+
+    /// Re-reads what is shown after others' changes (another process's
+    /// commits, or a teammate's applied from the team folder) and says who
+    /// changed what.
+    pub(super) fn show_others(&mut self, mut changes: Changes) {
         let before: HashMap<Id, i64> = self
             .on_screen()
             .into_iter()

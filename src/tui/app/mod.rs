@@ -7,7 +7,10 @@ mod live;
 mod load;
 mod prompts;
 pub mod reports;
+mod team;
 mod totals;
+
+pub use team::TeamState;
 
 use crate::tui::say::Say;
 use chrono::NaiveDate;
@@ -217,12 +220,15 @@ pub struct App {
     /// banner, and when the folder was last listed (`None`: at start).
     pub copies: Vec<crate::copies::ConflictCopy>,
     copies_listed: Option<chrono::DateTime<chrono::Local>>,
+    /// The team folder this replica exchanges with, if it is in a team.
+    pub team: Option<team::TeamLink>,
 }
 
 impl App {
     pub fn new(store: Store, catalog: Catalog) -> crate::store::Result<App> {
         let seen = store.watch()?;
         let copies = crate::copies::conflict_copies(store.path());
+        let team = team::TeamLink::of(&store);
         let mut app = App {
             store,
             catalog,
@@ -264,6 +270,7 @@ impl App {
             seen,
             copies,
             copies_listed: None,
+            team,
         };
         app.reload()?;
         if !app.store.is_current()? {
@@ -416,9 +423,10 @@ impl App {
     }
 
     /// Called about once a second: at midnight the day moves on and every
-    /// deal is re-graded for it (unless the user fixed the date), what
-    /// others saved to the file since the last tick is shown, and now and
-    /// then the folder is looked at for conflict copies.
+    /// deal is re-graded for it (unless the user fixed the date), changes
+    /// are exchanged with the team folder every couple of seconds, what
+    /// others saved since the last tick is shown, and now and then the
+    /// folder is looked at for conflict copies.
     pub fn tick(&mut self, now: chrono::DateTime<chrono::Local>) {
         if self.follow_clock && now.date_naive() != self.today() {
             let moved = self
@@ -429,6 +437,7 @@ impl App {
                 self.message = e.say(&self.catalog);
             }
         }
+        self.exchange(now);
         self.notice_others();
         self.look_for_copies(now);
     }
@@ -541,6 +550,7 @@ impl App {
                 self.conflict_step(action == Action::Down);
             }
             Action::Pick => self.conflict_pick(),
+            Action::RestoreLost => self.restore_lost()?,
             Action::Submit | Action::KeepMine if self.in_conflict() => {
                 self.save_resolution(action == Action::KeepMine)?;
             }

@@ -12,7 +12,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Popup, View};
+use super::app::{App, Popup, TeamState, View};
 use crate::domain::{Grade, ValueTier};
 use board::{draw_lanes, draw_tiers, draw_welcome};
 use detail::{draw_account_detail, draw_detail};
@@ -260,6 +260,22 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let used: usize = left.iter().map(|s| display_width(&s.content)).sum();
     let width = usize::from(area.width);
     let mut right = vec![Span::styled(due.clone(), due_style), Span::raw(" ")];
+    // Changes waiting to go out, or a folder not there: said before the
+    // due counts, so that nobody thinks the team has what it has not.
+    let sync = app.team.as_ref().and_then(|link| match link.state {
+        TeamState::InStep => None,
+        TeamState::Unsent(count) => Some(
+            app.catalog
+                .fmt("tui.sync_unsent", &[("count", &count.to_string())]),
+        ),
+        TeamState::Unreachable => Some(app.catalog.get("tui.sync_unreachable").to_string()),
+    });
+    if let Some(mark) = sync {
+        right.insert(
+            0,
+            Span::styled(format!("{mark} · "), Style::new().fg(Color::Yellow)),
+        );
+    }
     if used + display_width(&whereabouts) + display_width(&due) < width {
         right.insert(
             0,
