@@ -41,6 +41,9 @@ pub struct Cli {
     /// The effective date, for planning ahead (YYYY-MM-DD or +10d, +2w, +1m, eom, eoq)
     #[arg(long, global = true, env = "TIERDECK_TODAY", value_name = "DATE")]
     pub today: Option<String>,
+    /// Look ahead: grades, reminders, agenda and reports as they will be on DATE; writes nothing
+    #[arg(long, global = true, value_name = "DATE")]
+    pub as_of: Option<String>,
     /// Who is making changes [default: config file, then the login name]
     #[arg(long, global = true, env = "TIERDECK_USER", value_name = "NAME")]
     pub user: Option<String>,
@@ -270,6 +273,12 @@ fn run(cli: Cli) -> CliResult {
         Some(text) => parse::parse_date(text, real_today)?,
         None => real_today,
     };
+    let as_of = cli
+        .as_of
+        .as_deref()
+        .map(|text| parse::parse_date(text, today))
+        .transpose()?;
+    let today = as_of.unwrap_or(today);
     let user = cli
         .user
         .filter(|u| !u.trim().is_empty())
@@ -291,6 +300,12 @@ fn run(cli: Cli) -> CliResult {
             team::TeamCommand::Init(_) | team::TeamCommand::Join(_)
         ))
     );
+    // Looking ahead makes no file where there was none.
+    let mode = if cli.as_of.is_some() {
+        OpenMode::Existing
+    } else {
+        mode
+    };
     let (path, mode, moved_from) = match synced_folder(&path, &config) {
         None => (path, mode, None),
         Some(place) if joins_team => {
@@ -313,6 +328,19 @@ fn run(cli: Cli) -> CliResult {
         offset: *now.offset(),
     };
     let mut store = Store::open(&path, mode, session, rules)?;
+    if as_of.is_some() {
+        if matches!(cli.command, Some(Command::Team(_) | Command::Sync(_))) {
+            return Err(Failure::Usage(
+                "--as-of only looks; run team and sync commands without it".into(),
+            ));
+        }
+        if cli.command.is_none() {
+            return Err(Failure::Usage(
+                "--as-of looks ahead with a command (list, reminders, show, report …); the terminal UI does not look ahead yet".into(),
+            ));
+        }
+        store.look_ahead()?;
+    }
     let opens_ui = cli.command.is_none() && {
         use std::io::IsTerminal;
         // A person at a terminal gets the UI; a pipe or a script gets the overview.
@@ -335,7 +363,8 @@ fn run(cli: Cli) -> CliResult {
     };
     // Every command works on what the team has sent, and sends what it
     // changed; `team` and `sync` exchange themselves.
-    let exchanges = !matches!(cli.command, Some(Command::Team(_) | Command::Sync(_)));
+    let exchanges =
+        as_of.is_none() && !matches!(cli.command, Some(Command::Team(_) | Command::Sync(_)));
     if exchanges {
         team::sync_quietly(&mut ctx);
     }

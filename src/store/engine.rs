@@ -128,6 +128,9 @@ pub(super) enum Scope {
 
 pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     let conn = w.conn();
+    if matches!(scope, Scope::All) {
+        undo_the_future(w)?;
+    }
     let relevant_reminders = "r.deleted_at IS NULL
         AND (r.status IN ('open', 'snoozed') OR r.kind IN ('close_soon', 'slipped'))";
     let mut reminders: IdMap<Vec<Reminder>> = IdMap::default();
@@ -223,6 +226,56 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
         }
     }
     Ok(changes)
+}
+
+/// Takes back what the engine did on a later day than today, for someone
+/// who planned ahead with `--today` and came back: what people did stands,
+/// but the engine's closes of that day have not happened yet, and a snooze
+/// it woke on that day is asleep again, and what it opened that day is
+/// withdrawn, as the rules would withdraw it. A pending reminder
+/// whose version moved on was snoozed by someone: the only action of a
+/// person's that leaves one pending.
+fn undo_the_future(w: &Writer<'_>) -> Result<()> {
+    let today = values::day(w.session.today);
+    let conn = w.conn();
+    conn.prepare_cached(
+        "UPDATE reminders SET deleted_at = ?2
+         WHERE created_on > ?1 AND deleted_at IS NULL",
+    )?
+    .execute(params![today, w.stamp()])?;
+    // One pending reminder of a kind per deal: where two closes of that
+    // day would both reopen, one does.
+    conn.prepare_cached(
+        "UPDATE OR IGNORE reminders
+         SET status = CASE WHEN version > 1 THEN 'snoozed' ELSE 'open' END,
+             closed_on = NULL, note = ''
+         WHERE closed_on > ?1 AND deleted_at IS NULL AND status IN ('done', 'dismissed')
+           AND note NOT LIKE 'manual:%' AND created_on <= ?1",
+    )?
+    .execute([&today])?;
+    conn.prepare_cached(
+        "UPDATE OR IGNORE reminders SET status = 'snoozed'
+         WHERE status = 'open' AND version > 1 AND due > ?1 AND deleted_at IS NULL",
+    )?
+    .execute([&today])?;
+    // The engine may also have moved a woken snooze's date: the person's
+    // own last word on it, in the log, says until when it sleeps.
+    conn.prepare_cached(
+        "UPDATE OR IGNORE reminders
+         SET status = 'snoozed', due = json_extract(last.value, '$.due')
+         FROM (SELECT r.id AS id,
+                      (SELECT o.value FROM ops o WHERE o.row_id = r.id AND o.field = ''
+                       ORDER BY o.hlc DESC, o.replica DESC, o.seq DESC LIMIT 1) AS value
+               FROM reminders r
+               WHERE r.status IN ('open', 'snoozed') AND r.version > 1
+                 AND r.deleted_at IS NULL) AS last
+         WHERE reminders.id = last.id
+           AND json_extract(last.value, '$.status') = 'snoozed'
+           AND json_extract(last.value, '$.due') > ?1
+           AND (reminders.status, reminders.due) IS NOT ('snoozed', json_extract(last.value, '$.due'))",
+    )?
+    .execute([&today])?;
+    Ok(())
 }
 
 /// The engine's own writes leave version and updated_at alone, like the

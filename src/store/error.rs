@@ -6,6 +6,8 @@ use crate::transfer::ImportError;
 /// user what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    #[error("looking ahead to {0} (--as-of) changes nothing; leave out --as-of to make changes")]
+    LookingAhead(chrono::NaiveDate),
     #[error("the directory {} does not exist; create it or choose another --db path", .0.display())]
     MissingDir(PathBuf),
     #[error("{} is not a tierdeck database (it is not an SQLite file); check the --db path", .0.display())]

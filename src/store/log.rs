@@ -299,6 +299,14 @@ pub(super) fn begin(conn: &Connection, session: &Session) -> Result<()> {
     Ok(())
 }
 
+/// How many operations this connection has logged: a write that moves it
+/// on changed something people changed.
+pub(super) fn logged_so_far(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT seq FROM temp.td_ctx")?
+        .query_row([], |r| r.get(0))?)
+}
+
 fn set_logging(conn: &Connection, on: bool) -> Result<()> {
     conn.execute("UPDATE temp.td_ctx SET logging = ?1", [on])?;
     Ok(())

@@ -123,6 +123,8 @@ pub struct Store {
     /// The `LIKE` pattern whose matching accounts `temp.filter_hits` holds
     /// (see [`Store::find_text`]); any write forgets it.
     text_hits: std::cell::RefCell<Option<String>>,
+    /// `--as-of`: nothing this connection writes is ever committed.
+    looking_ahead: bool,
 }
 
 impl Store {
@@ -156,6 +158,7 @@ impl Store {
             session,
             rules,
             text_hits: std::cell::RefCell::new(None),
+            looking_ahead: false,
         })
     }
 
@@ -204,6 +207,9 @@ impl Store {
     ) -> Result<T> {
         let path = self.path.clone();
         *self.text_hits.get_mut() = None;
+        if self.looking_ahead {
+            return self.transact_ahead(work);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -218,6 +224,47 @@ impl Store {
         if commit {
             tx.commit().map_err(|e| StoreError::write(&path, e))?;
         }
+        Ok(value)
+    }
+
+    /// Looks at the database as it will be on the session's date without
+    /// changing it (`--as-of`): everything from here on runs in one
+    /// transaction that is never committed, so the engine's work for that
+    /// date is seen by this connection alone and the file stays as it was.
+    pub fn look_ahead(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| StoreError::open(&self.path, e))?;
+        self.looking_ahead = true;
+        Ok(())
+    }
+
+    pub fn is_looking_ahead(&self) -> bool {
+        self.looking_ahead
+    }
+
+    /// A write while looking ahead: the engine's, in a savepoint of the
+    /// transaction that is never committed; anything a person would change
+    /// (it would log an operation) is refused.
+    fn transact_ahead<T>(&mut self, work: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
+        let path = self.path.clone();
+        let today = self.session.today;
+        let sp = self
+            .conn
+            .savepoint()
+            .map_err(|e| StoreError::write(&path, e))?;
+        log::begin(&sp, &self.session)?;
+        let before = log::logged_so_far(&sp)?;
+        let writer = Writer {
+            tx: &sp,
+            session: &self.session,
+            rules: &self.rules,
+        };
+        let value = work(&writer)?;
+        if log::logged_so_far(&sp)? != before {
+            return Err(StoreError::LookingAhead(today));
+        }
+        sp.commit().map_err(|e| StoreError::write(&path, e))?;
         Ok(value)
     }
 
@@ -256,7 +303,7 @@ impl Store {
 
 /// A write transaction with who and when: what every write function gets.
 pub(crate) struct Writer<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+    tx: &'a Connection,
     session: &'a Session,
     rules: &'a Rules,
 }
