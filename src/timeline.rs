@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::{Activity, HistoryEntry, HistoryField};
 use crate::i18n::Catalog;
 use crate::rules::Rules;
+use crate::store::FieldChange;
 
 /// One line of the timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +35,7 @@ const NONE: &str = "—";
 pub fn entries(
     activities: &[Activity],
     history: &[HistoryEntry],
+    edited: &[FieldChange],
     catalog: &Catalog,
     rules: &Rules,
 ) -> Vec<Entry> {
@@ -70,9 +72,38 @@ pub fn entries(
             author: h.author.clone(),
         }
     });
-    let mut merged: Vec<Entry> = activities.chain(changes).collect();
+    let edits = edited.iter().map(|c| Entry {
+        at: c.at,
+        kind: catalog.get(&format!("change.{}", c.field)).to_string(),
+        text: match c.field.as_str() {
+            // A tombstone set or cleared: the row was deleted or brought back.
+            "deleted_at" if c.new.is_null() => catalog.get("change.restored").to_string(),
+            "deleted_at" => catalog.get("change.deleted").to_string(),
+            _ => format!(
+                "{} → {}",
+                field_value(&c.field, &c.old, catalog),
+                field_value(&c.field, &c.new, catalog)
+            ),
+        },
+        author: c.author.clone(),
+    });
+    let mut merged: Vec<Entry> = activities.chain(changes).chain(edits).collect();
     merged.sort_by_key(|e| Reverse(e.at));
     merged
+}
+
+/// A field's value as the timeline shows it.
+fn field_value(field: &str, value: &serde_json::Value, catalog: &Catalog) -> String {
+    match (field, value) {
+        (_, serde_json::Value::Null) => NONE.to_string(),
+        ("amount_minor", serde_json::Value::Number(n)) => n
+            .as_i64()
+            .map_or_else(|| n.to_string(), |m| crate::domain::Money(m).to_string()),
+        ("need", serde_json::Value::String(s)) => catalog.word("need", s),
+        ("account_id", serde_json::Value::String(s)) => s.chars().take(8).collect(),
+        (_, serde_json::Value::String(s)) => s.clone(),
+        (_, other) => other.to_string(),
+    }
 }
 
 /// A stored history reason in the catalogue's language. Text that is none of the forms the
@@ -391,7 +422,7 @@ mod tests {
             change(at(3, 9), HistoryField::Stage, "gone", "won", "manual: won"),
         ];
         let texts = |c: &Catalog| -> Vec<(String, String)> {
-            entries(&[], &history, c, &rules)
+            entries(&[], &history, &[], c, &rules)
                 .into_iter()
                 .map(|e| (e.kind, e.text))
                 .collect()
@@ -431,7 +462,7 @@ mod tests {
             change(at(2, 9), HistoryField::Pin, "", "A", "manual: 客户口头承诺"),
             change(at(3, 9), HistoryField::Pin, "A", "", "manual: unpinned"),
         ];
-        let shown: Vec<(String, String)> = entries(&[], &history, &zh(), &rules)
+        let shown: Vec<(String, String)> = entries(&[], &history, &[], &zh(), &rules)
             .into_iter()
             .map(|e| (e.kind, e.text))
             .collect();
@@ -469,7 +500,7 @@ mod tests {
                 "rule: close within 1 month",
             ),
         ];
-        let got = entries(&activities, &history, &en(), &rules);
+        let got = entries(&activities, &history, &[], &en(), &rules);
         let summary: Vec<(DateTime<Utc>, &str, &str, &str)> = got
             .iter()
             .map(|e| (e.at, e.kind.as_str(), e.text.as_str(), e.author.as_str()))
@@ -494,7 +525,7 @@ mod tests {
                 ),
             ]
         );
-        let zh_kinds: Vec<String> = entries(&activities, &history, &zh(), &rules)
+        let zh_kinds: Vec<String> = entries(&activities, &history, &[], &zh(), &rules)
             .into_iter()
             .map(|e| e.kind)
             .collect();
@@ -540,7 +571,7 @@ mod tests {
                 "manual: deal update",
             ),
         ];
-        let shown = entries(&[], &twice, &en(), &Rules::defaults());
+        let shown = entries(&[], &twice, &[], &en(), &Rules::defaults());
         // One regrade a day; every move a person made, even a repeated one.
         assert_eq!(shown.len(), 4, "{shown:?}");
         assert_eq!(shown.iter().filter(|e| e.kind == "Grade").count(), 2);
@@ -548,6 +579,56 @@ mod tests {
 
     #[test]
     fn a_deal_without_a_past_has_an_empty_timeline() {
-        assert!(entries(&[], &[], &zh(), &Rules::defaults()).is_empty());
+        assert!(entries(&[], &[], &[], &zh(), &Rules::defaults()).is_empty());
+    }
+
+    #[test]
+    fn field_changes_from_the_log_read_in_the_reader_s_language() {
+        let at = |m| chrono::DateTime::from_timestamp(1_764_600_000 + m * 60, 0).unwrap();
+        let change = |m, field: &str, old: serde_json::Value, new: serde_json::Value| FieldChange {
+            at: at(m),
+            field: field.to_string(),
+            old,
+            new,
+            author: "李娜".to_string(),
+        };
+        let edited = [
+            change(1, "amount_minor", 48_000_000.into(), 45_500_000.into()),
+            change(
+                2,
+                "expected_close",
+                serde_json::Value::Null,
+                "2027-01-31".into(),
+            ),
+            change(3, "need", "explicit".into(), "potential".into()),
+            change(
+                4,
+                "deleted_at",
+                serde_json::Value::Null,
+                "2026-12-01T10:00:00Z".into(),
+            ),
+            change(
+                5,
+                "deleted_at",
+                "2026-12-01T10:00:00Z".into(),
+                serde_json::Value::Null,
+            ),
+        ];
+        let shown: Vec<(String, String)> = entries(&[], &[], &edited, &zh(), &Rules::defaults())
+            .into_iter()
+            .rev()
+            .map(|e| (e.kind, e.text))
+            .collect();
+        let pair = |k: &str, t: &str| (k.to_string(), t.to_string());
+        assert_eq!(
+            shown,
+            [
+                pair("金额", "480,000.00 → 455,000.00"),
+                pair("预计成交", "— → 2027-01-31"),
+                pair("需求", "有明确需求 → 潜在需求"),
+                pair("删除", "已删除"),
+                pair("删除", "已恢复"),
+            ]
+        );
     }
 }

@@ -104,7 +104,18 @@ struct ShowJson {
     deal: DealJson,
     activities: Vec<ActivityJson>,
     history: Vec<HistoryJson>,
+    /// Every other field people changed, from the change log.
+    changes: Vec<FieldChangeJson>,
     reminders: Vec<ReminderJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct FieldChangeJson {
+    field: String,
+    at: String,
+    from: serde_json::Value,
+    to: serde_json::Value,
+    author: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -294,6 +305,17 @@ fn show_json(detail: &DealDetail, currency: &str) -> ShowJson {
                 author: h.author.clone(),
             })
             .collect(),
+        changes: detail
+            .changes
+            .iter()
+            .map(|c| FieldChangeJson {
+                field: c.field.clone(),
+                at: c.at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+                from: c.old.clone(),
+                to: c.new.clone(),
+                author: c.author.clone(),
+            })
+            .collect(),
         reminders: detail.reminders.iter().map(ReminderJson::from).collect(),
     }
 }
@@ -334,8 +356,13 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
 
     // One timeline: activities and changes in the order they happened. A stable sort of the
     // newest-first entries, not a reversal, so same-moment entries stay in recorded order.
-    let mut timeline =
-        crate::timeline::entries(&detail.activities, &detail.history, c, ctx.store.rules());
+    let mut timeline = crate::timeline::entries(
+        &detail.activities,
+        &detail.history,
+        &detail.changes,
+        c,
+        ctx.store.rules(),
+    );
     timeline.sort_by_key(|entry| entry.at);
     if !timeline.is_empty() {
         let mut t = Table::new(

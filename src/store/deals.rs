@@ -79,6 +79,8 @@ pub struct DealDetail {
     pub contacts: Vec<crate::domain::Contact>,
     pub activities: Vec<Activity>,
     pub history: Vec<HistoryEntry>,
+    /// Every change people made to its other fields, from the change log.
+    pub changes: Vec<super::FieldChange>,
     pub reminders: Vec<Reminder>,
 }
 
@@ -466,11 +468,13 @@ impl Store {
         };
         let reminders = super::reminders::reminders_of(&self.conn, id)?;
         let contacts = self.contacts_of(row.deal.account_id)?;
+        let changes = self.field_changes(id)?;
         Ok(DealDetail {
             row,
             contacts,
             activities,
             history,
+            changes,
             reminders,
         })
     }

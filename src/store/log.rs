@@ -312,6 +312,29 @@ fn set_logging(conn: &Connection, on: bool) -> Result<()> {
     Ok(())
 }
 
+/// Fields of a deal whose changes the timeline shows from the log; the
+/// stage and the pin have history rows of their own (with their reasons),
+/// and the days a stage move sets follow from it.
+const TIMELINE_FIELDS: [&str; 7] = [
+    "title",
+    "amount_minor",
+    "expected_close",
+    "need",
+    "owner",
+    "account_id",
+    "deleted_at",
+];
+
+/// One change of one field, as the log has it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    pub at: DateTime<Utc>,
+    pub field: String,
+    pub old: serde_json::Value,
+    pub new: serde_json::Value,
+    pub author: String,
+}
+
 /// A concurrent edit whose local value lost.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Conflict {
@@ -404,6 +427,31 @@ impl Store {
             .query_map([row_id], read_op)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(ops)
+    }
+
+    /// The changes people made to a deal's fields, oldest first: the log
+    /// read in stamp order, each field's value before the change being the
+    /// one the operations before it left.
+    pub fn field_changes(&self, row_id: Id) -> Result<Vec<FieldChange>> {
+        let mut values: BTreeMap<String, serde_json::Value> = BTreeMap::new();
+        let mut changes = Vec::new();
+        for op in self.ops_of(&row_id.0.to_string())? {
+            for (field, value) in op.fields() {
+                let value = to_json(&value);
+                let shown = !op.field.is_empty() && TIMELINE_FIELDS.contains(&field.as_str());
+                let old = values.insert(field.clone(), value.clone());
+                if shown && old.as_ref() != Some(&value) {
+                    changes.push(FieldChange {
+                        at: stamp_moment(op.hlc),
+                        field,
+                        old: old.unwrap_or(serde_json::Value::Null),
+                        new: value,
+                        author: op.author.clone(),
+                    });
+                }
+            }
+        }
+        Ok(changes)
     }
 
     /// Makes every row that was not created by an operation (rows from

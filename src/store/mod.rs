@@ -41,7 +41,7 @@ pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::StoreError;
 pub use filter::Group;
-pub use log::{Applied, Conflict, Op, next_stamp, stamp_moment};
+pub use log::{Applied, Conflict, FieldChange, Op, next_stamp, stamp_moment};
 pub use merge::{Aside, MergeSummary, NameClash, Overruled, TableMerge};
 pub use reminders::{DueFilter, ReminderPage, ReminderRow};
 pub use reports::ReportSet;
