@@ -584,7 +584,7 @@ mod tests {
 
     #[test]
     fn field_changes_from_the_log_read_in_the_reader_s_language() {
-        let at = |m| chrono::DateTime::from_timestamp(1_764_600_000 + m * 60, 0).unwrap();
+        let at = |m: i64| chrono::DateTime::from_timestamp(1_764_600_000 + m * 60, 0).unwrap();
         let change = |m, field: &str, old: serde_json::Value, new: serde_json::Value| FieldChange {
             at: at(m),
             field: field.to_string(),
