@@ -59,6 +59,15 @@ impl Id {
         Id(Uuid::now_v7())
     }
 
+    /// The id of a row the engine makes, derived from what it is: every
+    /// replica that makes "the same" row (a revisit of one deal due on one
+    /// day) gives it the same id, so that they hold one row, not two.
+    pub fn derived(parts: &[&str]) -> Self {
+        // tierdeck's own namespace for these ids (a fixed random UUID).
+        const NAMESPACE: Uuid = Uuid::from_u128(0x6f1c_2d0e_8a4b_4c1e_9d7a_3b5e_0f2a_c419);
+        Id(Uuid::new_v5(&NAMESPACE, parts.join("\u{1f}").as_bytes()))
+    }
+
     /// A random-looking but reproducible id, for demo data made from a seed.
     pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
         Id(uuid::Builder::from_random_bytes(bytes).into_uuid())

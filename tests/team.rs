@@ -404,7 +404,7 @@ fn make_edit(r: &mut Replica, edit: &Edit, pick: usize, value: u16, step: usize)
 /// travelling columns), people's history, the reminders people acted on,
 /// and the log itself.
 fn contents(r: &Replica) -> BTreeMap<&'static str, Vec<String>> {
-    let queries: [(&str, &str); 7] = [
+    let queries: [(&str, &str); 8] = [
         (
             "accounts",
             "SELECT id, name, kind, region, owner, deleted_at FROM accounts ORDER BY id",
@@ -440,6 +440,13 @@ fn contents(r: &Replica) -> BTreeMap<&'static str, Vec<String>> {
         (
             "pending",
             "SELECT tbl, row_id FROM pending_rows ORDER BY 1, 2",
+        ),
+        // The engine's reminders are worked out on each replica, with ids
+        // derived from what they are: the same data gives the same agenda.
+        (
+            "agenda",
+            "SELECT id, deal_id, kind, due, status FROM reminders
+             WHERE deleted_at IS NULL AND status IN ('open', 'snoozed') ORDER BY id",
         ),
     ];
     let conn = r.conn();

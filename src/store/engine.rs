@@ -295,13 +295,24 @@ fn apply(w: &Writer<'_>, deal_id: Id, op: ReminderOp) -> Result<()> {
     match op {
         ReminderOp::Open { kind, due, about } => {
             let meta = w.new_meta();
+            let id = Id::derived(&[
+                "reminder",
+                &deal_id.0.to_string(),
+                kind.as_str(),
+                &values::day(due),
+                &about.map(values::day).unwrap_or_default(),
+            ]);
+            // One withdrawn before (planned ahead, then come back) opens again.
             conn.prepare_cached(
                 "INSERT INTO reminders (id, deal_id, kind, due, status, about, created_on,
                     created_at, updated_at, updated_by, version)
-                 VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?7, ?8, 1)",
+                 VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?7, ?8, 1)
+                 ON CONFLICT(id) DO UPDATE SET status = 'open', deleted_at = NULL,
+                    closed_on = NULL, note = '', created_on = excluded.created_on
+                 WHERE reminders.deleted_at IS NOT NULL",
             )?
             .execute(params![
-                Id::new(),
+                id,
                 deal_id,
                 kind,
                 values::day(due),
