@@ -61,8 +61,11 @@ impl Folder {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        // A leading dot and a `.tmp` end: what sync tools and readers skip.
-        let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        clear_stale_temporaries(dir);
+        // A name every sync tool leaves alone while it is written: Syncthing
+        // never scans `~syncthing~…` files, and Dropbox and Nextcloud skip
+        // `~….tmp`; readers only ever read the final names.
+        let temp = dir.join(format!("~syncthing~{name}.{}.tmp", std::process::id()));
         let written = (|| -> std::io::Result<()> {
             let mut file = fs::File::create(&temp)?;
             file.write_all(bytes)?;
@@ -103,6 +106,28 @@ impl Folder {
 
     pub fn create_team_file(&self, bytes: &[u8]) -> Result<Created, TransportError> {
         self.create_once(&self.root.join(TEAM_FILE), bytes)
+    }
+}
+
+/// Temporary files a killed writer left in this replica's own folder: a
+/// write takes milliseconds, so one an hour old is nobody's any more.
+fn clear_stale_temporaries(dir: &Path) {
+    const STALE: std::time::Duration = std::time::Duration::from_secs(3_600);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.filter_map(|e| e.ok()) {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let temporary = name.starts_with("~syncthing~") && name.ends_with(".tmp");
+        let old = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|at| at.elapsed().ok())
+            .is_some_and(|age| age > STALE);
+        if temporary && old {
+            let _ = fs::remove_file(entry.path());
+        }
     }
 }
 
