@@ -44,6 +44,8 @@ fn open(path: &Path, user: &str, now: DateTime<Utc>) -> Store {
 struct Cloud {
     files: BTreeMap<(String, i64), Vec<u8>>,
     members: BTreeMap<String, Vec<u8>>,
+    /// Snapshots as (database, manifest).
+    snapshots: BTreeMap<(String, i64), (Vec<u8>, Vec<u8>)>,
 }
 
 /// One machine's copy of the team folder, as a sync tool has delivered it
@@ -141,6 +143,40 @@ impl Transport for Delivered {
             .entry(replica.to_string())
             .or_insert_with(|| bytes.to_vec());
         Ok(Created::New)
+    }
+
+    fn snapshots(&self) -> Result<Vec<Vec<u8>>, TransportError> {
+        let cloud = self.cloud.borrow();
+        Ok(cloud.snapshots.values().map(|(_, m)| m.clone()).collect())
+    }
+
+    fn create_snapshot(
+        &self,
+        replica: &str,
+        number: i64,
+        db: &Path,
+        manifest: &[u8],
+    ) -> Result<(), TransportError> {
+        let bytes = std::fs::read(db).map_err(|e| TransportError::Unreachable(e.to_string()))?;
+        self.cloud
+            .borrow_mut()
+            .snapshots
+            .insert((replica.to_string(), number), (bytes, manifest.to_vec()));
+        Ok(())
+    }
+
+    fn fetch_snapshot(
+        &self,
+        replica: &str,
+        number: i64,
+        to: &Path,
+    ) -> Result<bool, TransportError> {
+        let cloud = self.cloud.borrow();
+        let Some((bytes, _)) = cloud.snapshots.get(&(replica.to_string(), number)) else {
+            return Ok(false);
+        };
+        std::fs::write(to, bytes).map_err(|e| TransportError::Unreachable(e.to_string()))?;
+        Ok(true)
     }
 }
 
@@ -854,4 +890,80 @@ fn a_cloned_replica_takes_a_new_id_and_loses_nothing() {
     );
     assert_eq!(summaries(&replicas[0]), all);
     assert_eq!(summaries(&replicas[1]), all);
+}
+
+/// A member who joins late starts from a teammate's snapshot, reads only
+/// the files after it, and ends with what everyone has.
+#[test]
+fn a_late_member_starts_from_a_snapshot_and_reads_only_what_came_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cloud, mut replicas) = team_of(2, dir.path());
+    let deal = replicas[0].ids("deals")[0];
+    replicas[0]
+        .store
+        .log_activity(deal, ActivityKind::Visit, "拜访之前", None)
+        .unwrap();
+    replicas[0].sync();
+    let first = &mut replicas[0];
+    let manifest = team::publish_snapshot(&mut first.store, &first.folder).unwrap();
+    // After the snapshot: a change of each existing member's.
+    replicas[0]
+        .store
+        .log_activity(deal, ActivityKind::Call, "after the snapshot", None)
+        .unwrap();
+    replicas[0].sync();
+    replicas[1].folder.deliver_all();
+    replicas[1].sync();
+    replicas[1]
+        .store
+        .update_deal(
+            deal,
+            DealPatch {
+                title: Some("李娜改的标题".into()),
+                ..DealPatch::default()
+            },
+        )
+        .unwrap();
+    replicas[1].sync();
+
+    let path = dir.path().join("late.db");
+    let mut late = Replica {
+        store: open(&path, "eve", start() + Duration::hours(1)),
+        folder: Delivered::new(&cloud),
+        path,
+        user: "eve".into(),
+        skew: Duration::zero(),
+    };
+    late.folder.deliver_all();
+    let used = team::join_from_snapshot(&mut late.store, &late.folder)
+        .unwrap()
+        .expect("a snapshot is there");
+    assert_eq!(used, manifest);
+    team::announce(&late.store, &late.folder).unwrap();
+    let report = late.sync();
+    let snapshot_ops: i64 = Connection::open(&replicas[0].path)
+        .unwrap()
+        .query_row("SELECT count(*) FROM ops", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        (report.received.ops as i64) < snapshot_ops / 2,
+        "only what came after the snapshot is read: {} of {snapshot_ops}",
+        report.received.ops
+    );
+    exchange_all(&mut replicas);
+    late.folder.deliver_all();
+    late.sync();
+    let ours = contents(&replicas[0]);
+    let theirs = contents(&late);
+    for table in [
+        "accounts",
+        "deals",
+        "activities",
+        "history",
+        "ops",
+        "agenda",
+    ] {
+        assert_eq!(ours[table], theirs[table], "{table}");
+    }
+    assert_eq!(late.store.deal(deal).unwrap().title, "李娜改的标题");
 }

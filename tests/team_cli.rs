@@ -73,6 +73,10 @@ fn two_members_share_through_a_folder_and_a_lost_value_is_restored() {
     let lina = teammate(&ann, "李娜", "lina.db");
     let joined = ok_in(&ann, &lina, &["team", "join", folder_arg]);
     assert!(joined.contains("Joined"), "{joined}");
+    assert!(
+        joined.contains("Started from ann's snapshot"),
+        "an empty database starts from the snapshot team init published: {joined}"
+    );
     let listed =
         array(serde_json::from_str(&ok_in(&ann, &lina, &["list", "--format", "json"])).unwrap());
     assert_eq!(listed.len(), 1);

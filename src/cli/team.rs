@@ -25,6 +25,8 @@ pub enum TeamCommand {
     Restore(RestoreArgs),
     /// Stop exchanging changes; this database keeps everything
     Leave,
+    /// Publish a snapshot of this database, for new members to start from
+    Snapshot,
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +192,7 @@ pub fn run(ctx: &mut Context, cmd: TeamCommand) -> CliResult {
         TeamCommand::Conflicts(args) => conflicts(ctx, args),
         TeamCommand::Restore(args) => restore(ctx, &args.id),
         TeamCommand::Leave => leave(ctx),
+        TeamCommand::Snapshot => snapshot(ctx),
     }
 }
 
@@ -268,10 +271,35 @@ fn start_exchanging(ctx: &mut Context, folder: &Folder, team: &TeamFile, said: &
     let new_team = ctx.store.team_id()?.as_deref() != Some(team.team.as_str());
     let root = folder.root().display().to_string();
     ctx.store.join_team(&root, &team.team)?;
-    let existing = ctx.store.log_existing_rows(new_team)?;
+    // An empty database joining starts from a teammate's snapshot and
+    // reads only the changes after it.
+    let from_snapshot = if said == "msg.team_joined" && ctx.store.is_empty()? {
+        team::join_from_snapshot(&mut ctx.store, folder)?
+    } else {
+        None
+    };
+    let existing = ctx
+        .store
+        .log_existing_rows(new_team && from_snapshot.is_none())?;
     team::announce(&ctx.store, folder)?;
     let report = team::sync(&mut ctx.store, folder)?;
     tell_news(ctx, &report);
+    if let Some(manifest) = &from_snapshot {
+        println!(
+            "{}",
+            ctx.catalog.fmt(
+                "msg.joined_from_snapshot",
+                &[
+                    ("user", &manifest.user),
+                    ("at", &ctx.store.session().local_minute(manifest.made_at))
+                ],
+            )
+        );
+    }
+    // New members start from a snapshot rather than from every change.
+    if said == "msg.team_made" && !ctx.store.is_empty()? {
+        team::publish_snapshot(&mut ctx.store, folder)?;
+    }
     println!(
         "{}",
         ctx.catalog.fmt(
@@ -558,6 +586,20 @@ fn restore(ctx: &mut Context, id: &str) -> CliResult {
                 ("name", &conflict.name),
                 ("value", &team::value_text(&conflict.field, &conflict.lost)),
             ],
+        )
+    );
+    Ok(())
+}
+
+fn snapshot(ctx: &mut Context) -> CliResult {
+    let folder = require_team(ctx)?;
+    let manifest = team::publish_snapshot(&mut ctx.store, &folder)?;
+    let size = format!("{:.1}", manifest.bytes as f64 / 1_048_576.0);
+    println!(
+        "{}",
+        ctx.catalog.fmt(
+            "msg.snapshot_made",
+            &[("number", &manifest.number.to_string()), ("size", &size)],
         )
     );
     Ok(())

@@ -2,10 +2,12 @@
 //! exchanged, how far its own have been published, and how far every other
 //! replica's have been read. All of it is local; none of it travels.
 
-use chrono::{DateTime, Utc};
-use rusqlite::params;
+use std::path::Path;
 
-use super::{Result, Store, Writer, set_setting, setting, values};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OpenFlags, params};
+
+use super::{Result, Store, StoreError, Writer, set_setting, setting, values};
 
 const SETTING_TEAM: &str = "team_location";
 const SETTING_TEAM_ID: &str = "team_id";
@@ -119,6 +121,97 @@ impl Store {
     /// replica's old id, whose files up to some number are this one's own).
     pub fn set_peer_reads(&mut self, reads: &[PeerRead]) -> Result<()> {
         self.write(|w| record_reads(w, reads))
+    }
+}
+
+/// The tables a snapshot brings to a new member: the data, its log and
+/// the rows still waiting for another. Conflicts, settings and how far the
+/// maker had read are its own.
+const SNAPSHOT_TABLES: [&str; 9] = [
+    "accounts",
+    "contacts",
+    "deals",
+    "activities",
+    "history",
+    "reminders",
+    "ops",
+    "row_versions",
+    "pending_rows",
+];
+
+impl Store {
+    /// Writes a complete copy of this database to `to` (which must not
+    /// exist) and checks it, for a new member to start from.
+    pub fn write_snapshot(&self, to: &Path) -> Result<()> {
+        let target = to.to_string_lossy().into_owned();
+        self.conn
+            .execute("VACUUM INTO ?1", [&target])
+            .map_err(|e| StoreError::write(to, e))?;
+        let copy = Connection::open_with_flags(to, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(|e| StoreError::open(to, e))?;
+        let check: String = copy
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| StoreError::open(to, e))?;
+        if check != "ok" {
+            return Err(StoreError::Invalid(format!(
+                "the snapshot {} did not check out ({check}); nothing was published",
+                to.display()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Fills this (empty) replica from a teammate's snapshot, and records
+    /// how far the snapshot had read each replica, so that only the
+    /// changes after it are read. The engine works everything out again.
+    pub fn adopt_snapshot(&mut self, snapshot: &Path, reads: &[PeerRead]) -> Result<()> {
+        let found: i64 = Connection::open_with_flags(snapshot, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|c| c.pragma_query_value(None, "user_version", |r| r.get(0)))
+            .map_err(|e| StoreError::open(snapshot, e))?;
+        if found != super::schema::latest_version() {
+            return Err(StoreError::Invalid(format!(
+                "the team's snapshot was made by another version of tierdeck (schema {found}); \
+                 reading the team's change files instead"
+            )));
+        }
+        let target = snapshot.to_string_lossy().into_owned();
+        self.conn
+            .execute("ATTACH DATABASE ?1 AS snapshot", [&target])
+            .map_err(|e| StoreError::open(snapshot, e))?;
+        let copied = self.write(|w| {
+            let conn = w.conn();
+            conn.execute("UPDATE temp.td_ctx SET logging = 0", [])?;
+            for table in SNAPSHOT_TABLES {
+                let mut stmt =
+                    conn.prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?;
+                let columns = stmt
+                    .query_map([], |r| r.get::<_, String>(0))?
+                    .collect::<rusqlite::Result<Vec<_>>>()?
+                    .join(", ");
+                conn.execute(
+                    &format!(
+                        "INSERT OR IGNORE INTO main.{table} ({columns})
+                         SELECT {columns} FROM snapshot.{table}"
+                    ),
+                    [],
+                )?;
+            }
+            conn.execute(
+                "INSERT INTO main.settings (key, value)
+                 SELECT key, value FROM snapshot.settings WHERE key = 'currency'
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [],
+            )?;
+            // Every grade, reminder and segment is worked out here again.
+            conn.execute("DELETE FROM settings WHERE key = 'engine_day'", [])?;
+            record_reads(w, reads)?;
+            conn.execute("UPDATE temp.td_ctx SET logging = 1", [])?;
+            Ok(())
+        });
+        let detached = self.conn.execute("DETACH DATABASE snapshot", []);
+        copied?;
+        detached.map_err(|e| StoreError::open(snapshot, e))?;
+        self.refresh()
     }
 }
 

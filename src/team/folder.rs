@@ -182,6 +182,72 @@ impl Transport for Folder {
     fn create_member(&self, replica: &str, bytes: &[u8]) -> Result<Created, TransportError> {
         self.create_once(&self.device(replica).join(MEMBER_FILE), bytes)
     }
+
+    fn snapshots(&self) -> Result<Vec<Vec<u8>>, TransportError> {
+        let mut found = Vec::new();
+        for replica in self.replicas()? {
+            let Ok(entries) = fs::read_dir(self.device(&replica)) else {
+                continue;
+            };
+            for entry in entries.filter_map(|e| e.ok()) {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("snapshot-")
+                    && name.ends_with(".json")
+                    && let Ok(bytes) = fs::read(entry.path())
+                {
+                    found.push(bytes);
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    fn create_snapshot(
+        &self,
+        replica: &str,
+        number: i64,
+        db: &Path,
+        manifest: &[u8],
+    ) -> Result<(), TransportError> {
+        let dir = self.device(replica);
+        let path = dir.join(format!("snapshot-{number:09}.db"));
+        if !path.exists() {
+            fs::create_dir_all(&dir).map_err(|e| self.unreachable(e))?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let temp = dir.join(format!("~syncthing~{name}.{}.tmp", std::process::id()));
+            let placed = fs::copy(db, &temp)
+                .and_then(|_| fs::File::open(&temp)?.sync_all())
+                .and_then(|()| match fs::hard_link(&temp, &path) {
+                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && !path.exists() => {
+                        fs::rename(&temp, &path)
+                    }
+                    _ => Ok(()),
+                });
+            let _ = fs::remove_file(&temp);
+            placed.map_err(|e| self.unreachable(e))?;
+        }
+        self.create_once(&dir.join(format!("snapshot-{number:09}.json")), manifest)
+            .map(drop)
+    }
+
+    fn fetch_snapshot(
+        &self,
+        replica: &str,
+        number: i64,
+        to: &Path,
+    ) -> Result<bool, TransportError> {
+        let path = self
+            .device(replica)
+            .join(format!("snapshot-{number:09}.db"));
+        match fs::copy(&path, to) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(self.unreachable(e)),
+        }
+    }
 }
 
 #[cfg(test)]

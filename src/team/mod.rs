@@ -46,6 +46,161 @@ pub trait Transport {
     /// Who works on a replica, as it said when it joined.
     fn member(&self, replica: &str) -> Result<Option<Vec<u8>>, TransportError>;
     fn create_member(&self, replica: &str, bytes: &[u8]) -> Result<Created, TransportError>;
+    /// The manifests of every snapshot any replica published.
+    fn snapshots(&self) -> Result<Vec<Vec<u8>>, TransportError>;
+    /// Publishes the database file `db` as snapshot `number` of `replica`,
+    /// the manifest last, so that a manifest names a whole snapshot.
+    fn create_snapshot(
+        &self,
+        replica: &str,
+        number: i64,
+        db: &std::path::Path,
+        manifest: &[u8],
+    ) -> Result<(), TransportError>;
+    /// Copies snapshot `number` of `replica` to the local file `to`;
+    /// `false` when it is not there (yet).
+    fn fetch_snapshot(
+        &self,
+        replica: &str,
+        number: i64,
+        to: &std::path::Path,
+    ) -> Result<bool, TransportError>;
+}
+
+/// What a snapshot is: whose, how far it had read every replica (its own
+/// files included), and how to tell it arrived whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub replica: String,
+    pub user: String,
+    /// Numbered like the replica's change files: its own files it covers.
+    pub number: i64,
+    /// Files read of each replica, its own included.
+    pub files: std::collections::BTreeMap<String, i64>,
+    pub bytes: u64,
+    pub crc32: String,
+    pub made_at: DateTime<Utc>,
+}
+
+/// The CRC-32 and length of a file, read in pieces (a snapshot of a large
+/// pipeline is a gigabyte).
+fn checksum(path: &std::path::Path) -> std::io::Result<(u64, String)> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buffer)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buffer[..n]);
+        bytes += n as u64;
+    }
+    Ok((bytes, format!("{:08x}", hasher.finalize())))
+}
+
+/// A file beside the database for a snapshot on its way in or out: on the
+/// same disk as the database, which has room for one.
+fn beside(store: &Store, what: &str) -> std::path::PathBuf {
+    let name = store
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "tierdeck.db".into());
+    store
+        .path()
+        .with_file_name(format!(".{name}.{what}.{}.tmp", std::process::id()))
+}
+
+/// Publishes a snapshot of this replica after sending its changes, for new
+/// members to start from.
+pub fn publish_snapshot(
+    store: &mut Store,
+    transport: &dyn Transport,
+) -> Result<Manifest, TeamError> {
+    let mut report = SyncReport::default();
+    publish(store, transport, &mut report)?;
+    let replica = store.replica_id()?;
+    let published = store.published()?;
+    let mut files: std::collections::BTreeMap<String, i64> = store
+        .peers()?
+        .into_iter()
+        .map(|p| (p.replica, p.files_read))
+        .collect();
+    files.insert(replica.clone(), published.files);
+    let temp = beside(store, "snapshot");
+    let _ = std::fs::remove_file(&temp);
+    let made = store
+        .write_snapshot(&temp)
+        .map_err(TeamError::from)
+        .and_then(|()| {
+            let (bytes, crc32) = checksum(&temp).map_err(|e| TeamError::Refused(e.to_string()))?;
+            let manifest = Manifest {
+                format: file::FORMAT,
+                replica: replica.clone(),
+                user: store.session().user.clone(),
+                number: published.files,
+                files,
+                bytes,
+                crc32,
+                made_at: store.session().now,
+            };
+            let text = serde_json::to_vec_pretty(&manifest).unwrap_or_default();
+            transport.create_snapshot(&replica, published.files, &temp, &text)?;
+            Ok(manifest)
+        });
+    let _ = std::fs::remove_file(&temp);
+    made
+}
+
+/// Fills an empty replica from the most complete snapshot that arrived
+/// whole; `None` when there is none (the change files are read instead).
+pub fn join_from_snapshot(
+    store: &mut Store,
+    transport: &dyn Transport,
+) -> Result<Option<Manifest>, TeamError> {
+    let mut manifests: Vec<Manifest> = transport
+        .snapshots()?
+        .iter()
+        .filter_map(|bytes| serde_json::from_slice::<Manifest>(bytes).ok())
+        .filter(|m| m.format <= file::FORMAT)
+        .collect();
+    manifests.sort_by_key(|m| std::cmp::Reverse(m.files.values().sum::<i64>()));
+    let me = store.replica_id()?;
+    for manifest in manifests {
+        let temp = beside(store, "joining");
+        let _ = std::fs::remove_file(&temp);
+        let whole = transport.fetch_snapshot(&manifest.replica, manifest.number, &temp)?
+            && checksum(&temp)
+                .is_ok_and(|(bytes, crc)| bytes == manifest.bytes && crc == manifest.crc32);
+        if whole {
+            let reads: Vec<PeerRead> = manifest
+                .files
+                .iter()
+                .filter(|(replica, _)| **replica != me)
+                .map(|(replica, files)| PeerRead {
+                    replica: replica.clone(),
+                    user: if *replica == manifest.replica {
+                        manifest.user.clone()
+                    } else {
+                        String::new()
+                    },
+                    files_read: *files,
+                    last_change: None,
+                    last_seen: Some(store.session().now),
+                })
+                .collect();
+            let adopted = store.adopt_snapshot(&temp, &reads);
+            let _ = std::fs::remove_file(&temp);
+            adopted?;
+            return Ok(Some(manifest));
+        }
+        let _ = std::fs::remove_file(&temp);
+    }
+    Ok(None)
 }
 
 #[derive(Debug, thiserror::Error)]
