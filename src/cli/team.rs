@@ -273,11 +273,25 @@ fn start_exchanging(ctx: &mut Context, folder: &Folder, team: &TeamFile, said: &
     ctx.store.join_team(&root, &team.team)?;
     // An empty database joining starts from a teammate's snapshot and
     // reads only the changes after it.
-    let from_snapshot = if said == "msg.team_joined" && ctx.store.is_empty()? {
+    let joining = said == "msg.team_joined";
+    let from_snapshot = if joining && ctx.store.is_empty()? {
         team::join_from_snapshot(&mut ctx.store, folder)?
     } else {
         None
     };
+    if joining && from_snapshot.is_none() && !team::compacted_replicas(folder)?.is_empty() {
+        ctx.store.leave_team()?;
+        return Err(Failure::Error(ctx.catalog.fmt(
+            "msg.join_compacted",
+            &[
+                ("folder", &super::doctor::shell_quote(&root)),
+                (
+                    "db",
+                    &super::doctor::shell_quote(&ctx.store.path().display().to_string()),
+                ),
+            ],
+        )));
+    }
     let existing = ctx
         .store
         .log_existing_rows(new_team && from_snapshot.is_none())?;

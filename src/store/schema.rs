@@ -295,6 +295,9 @@ CREATE TABLE peers (
     replica TEXT PRIMARY KEY NOT NULL,
     user TEXT NOT NULL DEFAULT '',
     files_read INTEGER NOT NULL DEFAULT 0,
+    -- How many of this replica's files that one had read, as it last said:
+    -- files every member has read, and a snapshot covers, can go.
+    reads_me INTEGER NOT NULL DEFAULT 0,
     last_change TEXT,
     last_seen TEXT
 ) STRICT;

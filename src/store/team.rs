@@ -13,6 +13,10 @@ const SETTING_TEAM: &str = "team_location";
 const SETTING_TEAM_ID: &str = "team_id";
 const SETTING_PUBLISHED_FILE: &str = "published_file";
 const SETTING_PUBLISHED_SEQ: &str = "published_seq";
+/// This replica's newest snapshot (the number of its files it covers), and
+/// how many of its files are compacted away.
+const SETTING_SNAPSHOT: &str = "own_snapshot";
+const SETTING_COMPACTED: &str = "compacted_files";
 
 /// How far one other replica has been read, and who works on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +25,8 @@ pub struct PeerRead {
     pub user: String,
     /// Files read, counted from 1 with no gap.
     pub files_read: i64,
+    /// Files of this replica's that one had read, as it last said.
+    pub reads_me: i64,
     /// When its newest change read so far was made.
     pub last_change: Option<DateTime<Utc>>,
     /// When a file of it was last read.
@@ -56,6 +62,8 @@ impl Store {
                 conn.execute("DELETE FROM peers", [])?;
                 set_setting(conn, SETTING_PUBLISHED_FILE, "0")?;
                 set_setting(conn, SETTING_PUBLISHED_SEQ, "0")?;
+                set_setting(conn, SETTING_SNAPSHOT, "0")?;
+                set_setting(conn, SETTING_COMPACTED, "0")?;
                 set_setting(conn, SETTING_TEAM_ID, team_id)?;
             }
             set_setting(conn, SETTING_TEAM, location)
@@ -98,10 +106,28 @@ impl Store {
         })
     }
 
+    /// This replica's newest snapshot and how far its files are compacted.
+    pub fn compaction(&self) -> Result<(i64, i64)> {
+        let number = |key| -> Result<i64> {
+            Ok(setting(&self.conn, key)?
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0))
+        };
+        Ok((number(SETTING_SNAPSHOT)?, number(SETTING_COMPACTED)?))
+    }
+
+    pub fn set_compaction(&mut self, snapshot: i64, compacted: i64) -> Result<()> {
+        self.write(|w| {
+            set_setting(w.conn(), SETTING_SNAPSHOT, &snapshot.to_string())?;
+            set_setting(w.conn(), SETTING_COMPACTED, &compacted.to_string())
+        })
+    }
+
     /// Every other replica read so far, by replica id.
     pub fn peers(&self) -> Result<Vec<PeerRead>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT replica, user, files_read, last_change, last_seen FROM peers ORDER BY replica",
+            "SELECT replica, user, files_read, last_change, last_seen, reads_me FROM peers
+             ORDER BY replica",
         )?;
         let peers = stmt
             .query_map([], |r| {
@@ -111,6 +137,7 @@ impl Store {
                     files_read: r.get(2)?,
                     last_change: values::get_opt_moment(r, 3)?,
                     last_seen: values::get_opt_moment(r, 4)?,
+                    reads_me: r.get(5)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -219,11 +246,12 @@ pub(super) fn record_reads(w: &Writer<'_>, reads: &[PeerRead]) -> Result<()> {
     for read in reads {
         w.conn()
             .prepare_cached(
-                "INSERT INTO peers (replica, user, files_read, last_change, last_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO peers (replica, user, files_read, last_change, last_seen, reads_me)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(replica) DO UPDATE SET
                     user = CASE WHEN excluded.user = '' THEN user ELSE excluded.user END,
                     files_read = max(files_read, excluded.files_read),
+                    reads_me = max(reads_me, excluded.reads_me),
                     last_change = coalesce(max(last_change, excluded.last_change), last_change,
                                            excluded.last_change),
                     last_seen = coalesce(excluded.last_seen, last_seen)",
@@ -234,6 +262,7 @@ pub(super) fn record_reads(w: &Writer<'_>, reads: &[PeerRead]) -> Result<()> {
                 read.files_read,
                 read.last_change.map(values::moment),
                 read.last_seen.map(values::moment),
+                read.reads_me,
             ])?;
     }
     Ok(())

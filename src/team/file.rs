@@ -27,6 +27,10 @@ pub struct Header {
     pub user: String,
     pub bytes: u64,
     pub crc32: String,
+    /// How many files of each other replica the writer had read: what
+    /// tells a replica which of its own files every member has.
+    #[serde(default)]
+    pub read: std::collections::BTreeMap<String, i64>,
 }
 
 /// A change file read back whole and checked.
@@ -61,7 +65,13 @@ impl std::fmt::Display for Problem {
 }
 
 /// The bytes of a change file for `ops`, all of one replica, in order.
-pub fn encode(replica: &str, user: &str, file: i64, ops: &[Op]) -> Vec<u8> {
+pub fn encode(
+    replica: &str,
+    user: &str,
+    file: i64,
+    ops: &[Op],
+    read: &std::collections::BTreeMap<String, i64>,
+) -> Vec<u8> {
     let mut body = Vec::new();
     for op in ops {
         // An Op of plain strings, numbers and JSON always serialises.
@@ -78,6 +88,7 @@ pub fn encode(replica: &str, user: &str, file: i64, ops: &[Op]) -> Vec<u8> {
         user: user.to_string(),
         bytes: body.len() as u64,
         crc32: format!("{:08x}", crc32fast::hash(&body)),
+        read: read.clone(),
     };
     let mut out = format!("{MAGIC} {FORMAT}\n").into_bytes();
     out.extend_from_slice(&serde_json::to_vec(&header).unwrap_or_default());
@@ -201,7 +212,7 @@ mod tests {
 
     #[test]
     fn a_file_reads_back_as_written() {
-        let bytes = encode("r1", "李娜", 7, &ops());
+        let bytes = encode("r1", "李娜", 7, &ops(), &Default::default());
         let file = decode(&bytes).unwrap();
         assert_eq!(file.ops, ops());
         assert_eq!(file.header.file, 7);
@@ -211,7 +222,7 @@ mod tests {
 
     #[test]
     fn every_cut_of_a_file_is_incomplete_never_applied() {
-        let bytes = encode("r1", "ann", 1, &ops());
+        let bytes = encode("r1", "ann", 1, &ops(), &Default::default());
         for len in 0..bytes.len() {
             assert_eq!(
                 decode(&bytes[..len]),
@@ -224,7 +235,7 @@ mod tests {
 
     #[test]
     fn a_changed_byte_a_longer_file_or_a_newer_format_is_refused() {
-        let bytes = encode("r1", "ann", 1, &ops());
+        let bytes = encode("r1", "ann", 1, &ops(), &Default::default());
         let mut flipped = bytes.clone();
         let last = flipped.len() - 3;
         flipped[last] ^= 0x01;

@@ -131,6 +131,13 @@ fn clear_stale_temporaries(dir: &Path) {
     }
 }
 
+fn remove_if_there(path: &Path) -> std::io::Result<()> {
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 fn read_if_there(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     match fs::read(path) {
         Ok(bytes) => Ok(Some(bytes)),
@@ -231,6 +238,18 @@ impl Transport for Folder {
         }
         self.create_once(&dir.join(format!("snapshot-{number:09}.json")), manifest)
             .map(drop)
+    }
+
+    fn remove(&self, replica: &str, number: i64) -> Result<(), TransportError> {
+        remove_if_there(&self.change_file(replica, number)).map_err(|e| self.unreachable(e))
+    }
+
+    fn remove_snapshot(&self, replica: &str, number: i64) -> Result<(), TransportError> {
+        // The manifest first: a snapshot without one is never read.
+        let dir = self.device(replica);
+        remove_if_there(&dir.join(format!("snapshot-{number:09}.json")))
+            .and_then(|()| remove_if_there(&dir.join(format!("snapshot-{number:09}.db"))))
+            .map_err(|e| self.unreachable(e))
     }
 
     fn fetch_snapshot(

@@ -57,6 +57,10 @@ pub trait Transport {
         db: &std::path::Path,
         manifest: &[u8],
     ) -> Result<(), TransportError>;
+    /// Removes file `number` of `replica`: only ever the caller's own, once
+    /// every member has read it and a snapshot holds it.
+    fn remove(&self, replica: &str, number: i64) -> Result<(), TransportError>;
+    fn remove_snapshot(&self, replica: &str, number: i64) -> Result<(), TransportError>;
     /// Copies snapshot `number` of `replica` to the local file `to`;
     /// `false` when it is not there (yet).
     fn fetch_snapshot(
@@ -153,7 +157,13 @@ pub fn publish_snapshot(
             Ok(manifest)
         });
     let _ = std::fs::remove_file(&temp);
-    made
+    let manifest = made?;
+    let (older, compacted) = store.compaction()?;
+    if older > 0 && older < manifest.number {
+        transport.remove_snapshot(&manifest.replica, older)?;
+    }
+    store.set_compaction(manifest.number, compacted)?;
+    Ok(manifest)
 }
 
 /// Fills an empty replica from the most complete snapshot that arrived
@@ -189,6 +199,7 @@ pub fn join_from_snapshot(
                         String::new()
                     },
                     files_read: *files,
+                    reads_me: 0,
                     last_change: None,
                     last_seen: Some(store.session().now),
                 })
@@ -281,7 +292,41 @@ pub fn sync(store: &mut Store, transport: &dyn Transport) -> Result<SyncReport, 
     let mut report = SyncReport::default();
     receive(store, transport, &mut report)?;
     publish(store, transport, &mut report)?;
+    compact(store, transport)?;
     Ok(report)
+}
+
+/// Removes this replica's own files that every known member has read and
+/// its newest snapshot holds, and its older snapshots: a team folder does
+/// not grow without end, and a new member starts from the snapshot.
+pub fn compact(store: &mut Store, transport: &dyn Transport) -> Result<usize, TeamError> {
+    let (snapshot, compacted) = store.compaction()?;
+    if snapshot <= compacted {
+        return Ok(0);
+    }
+    let me = store.replica_id()?;
+    let peers: std::collections::HashMap<String, i64> = store
+        .peers()?
+        .into_iter()
+        .map(|p| (p.replica, p.reads_me))
+        .collect();
+    // A member never heard from yet has read nothing.
+    let everyone_read = transport
+        .replicas()?
+        .into_iter()
+        .filter(|r| *r != me)
+        .map(|r| peers.get(&r).copied().unwrap_or(0))
+        .min()
+        .unwrap_or(0);
+    let upto = everyone_read.min(snapshot);
+    if upto <= compacted {
+        return Ok(0);
+    }
+    for number in compacted + 1..=upto {
+        transport.remove(&me, number)?;
+    }
+    store.set_compaction(snapshot, upto)?;
+    Ok(usize::try_from(upto - compacted).unwrap_or(0))
 }
 
 /// Reads each other replica's files in order from where it was left, up
@@ -309,6 +354,7 @@ pub fn receive(
             replica: replica.clone(),
             user: String::new(),
             files_read: 0,
+            reads_me: 0,
             last_change: None,
             last_seen: None,
         });
@@ -349,6 +395,9 @@ pub fn receive(
             if !changes.header.user.is_empty() {
                 read.user = changes.header.user.clone();
             }
+            if let Some(mine) = changes.header.read.get(&me) {
+                read.reads_me = read.reads_me.max(*mine);
+            }
             if let Some(last) = changes.ops.iter().map(|op| op.hlc).max() {
                 let at = crate::store::stamp_moment(last);
                 read.last_change = Some(read.last_change.map_or(at, |was| was.max(at)));
@@ -387,7 +436,12 @@ pub fn publish(
         };
         let replica = store.replica_id()?;
         let number = published.files + 1;
-        let bytes = file::encode(&replica, &store.session().user, number, &ops);
+        let read: std::collections::BTreeMap<String, i64> = store
+            .peers()?
+            .into_iter()
+            .map(|p| (p.replica, p.files_read))
+            .collect();
+        let bytes = file::encode(&replica, &store.session().user, number, &ops, &read);
         let sent = match transport.create(&replica, number, &bytes)? {
             Created::New => Some(Published {
                 files: number,
@@ -417,10 +471,12 @@ pub fn publish(
                     replica,
                     user: String::new(),
                     files_read: published.files,
+                    reads_me: 0,
                     last_change: None,
                     last_seen: None,
                 }])?;
                 store.set_published(Published::default())?;
+                store.set_compaction(0, 0)?;
                 announce(store, transport)?;
                 report.new_replica_id = Some(new);
             }
@@ -439,6 +495,25 @@ pub fn announce(store: &Store, transport: &dyn Transport) -> Result<(), TeamErro
     let bytes = serde_json::to_vec_pretty(&member).unwrap_or_default();
     transport.create_member(&replica, &bytes)?;
     Ok(())
+}
+
+/// Replicas whose first files are compacted away into a snapshot: only an
+/// empty database can start from that.
+pub fn compacted_replicas(transport: &dyn Transport) -> Result<Vec<String>, TeamError> {
+    let with_snapshots: std::collections::BTreeSet<String> = transport
+        .snapshots()?
+        .iter()
+        .filter_map(|bytes| serde_json::from_slice::<Manifest>(bytes).ok())
+        .filter(|m| m.number > 0)
+        .map(|m| m.replica)
+        .collect();
+    let mut compacted = Vec::new();
+    for replica in with_snapshots {
+        if transport.read(&replica, 1)?.is_none() {
+            compacted.push(replica);
+        }
+    }
+    Ok(compacted)
 }
 
 /// Opens a team folder for joining: it must say it is one, in a format
