@@ -163,3 +163,57 @@ fn a_teammate_s_changes_arrive_on_the_tick_and_a_lost_value_comes_back_with_r() 
         "sent once the folder is back"
     );
 }
+
+/// `--as-of` in the UI works on a private copy: grades are those of that
+/// day, and nothing a person would change is taken.
+#[test]
+fn looking_ahead_in_the_ui_shows_that_day_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ann.db");
+    let mut mine = store(&path, "ann");
+    mine.demo(8, 3, &mut |_, _| {}).unwrap();
+    let deal = mine.deals(&DealFilter::default()).unwrap()[0].deal.id;
+    let title = mine.deal(deal).unwrap().title;
+    drop(mine);
+    let copy = dir.path().join("ahead.db");
+    tierdeck::store::copy_out(&path, &copy).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let session = Session {
+        user: "ann".into(),
+        today: NaiveDate::from_ymd_opt(2027, 3, 1).unwrap(),
+        now: at(0).with_timezone(&Utc),
+        offset: chrono::FixedOffset::east_opt(8 * 3600).unwrap(),
+    };
+    let mut ahead = Store::open(&copy, OpenMode::Existing, session, Rules::defaults()).unwrap();
+    ahead.look_ahead_on_copy();
+    let mut app = App::new(ahead, Catalog::new(Lang::En)).unwrap();
+    app.catch_up();
+    assert!(
+        app.message.starts_with("Looking ahead to 2027-03-01"),
+        "{}",
+        app.message
+    );
+    assert!(app.team.is_none(), "a look ahead never reaches the team");
+    let slipped = app.store.deals(&DealFilter::default()).unwrap();
+    assert!(
+        slipped.iter().any(|r| r.slipped),
+        "three months on, some close dates have passed"
+    );
+    let renamed = app.store.update_deal(
+        deal,
+        DealPatch {
+            title: Some("改不了".into()),
+            ..DealPatch::default()
+        },
+    );
+    assert!(
+        renamed.is_err_and(|e| e.to_string().contains("--as-of")),
+        "a person's change is refused"
+    );
+    assert_eq!(app.store.deal(deal).unwrap().title, title);
+    assert_eq!(
+        std::fs::read(&path).unwrap(),
+        before,
+        "the database itself is untouched"
+    );
+}

@@ -327,6 +327,14 @@ fn run(cli: Cli) -> CliResult {
         now: now.with_timezone(&Utc),
         offset: *now.offset(),
     };
+    let opens_ui = cli.command.is_none() && {
+        use std::io::IsTerminal;
+        // A person at a terminal gets the UI; a pipe or a script gets the overview.
+        std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+    };
+    if as_of.is_some() && opens_ui {
+        return look_ahead_in_ui(&path, session, rules, Catalog::new(lang));
+    }
     let mut store = Store::open(&path, mode, session, rules)?;
     if as_of.is_some() {
         if matches!(cli.command, Some(Command::Team(_) | Command::Sync(_))) {
@@ -334,18 +342,8 @@ fn run(cli: Cli) -> CliResult {
                 "--as-of only looks; run team and sync commands without it".into(),
             ));
         }
-        if cli.command.is_none() {
-            return Err(Failure::Usage(
-                "--as-of looks ahead with a command (list, reminders, show, report …); the terminal UI does not look ahead yet".into(),
-            ));
-        }
         store.look_ahead()?;
     }
-    let opens_ui = cli.command.is_none() && {
-        use std::io::IsTerminal;
-        // A person at a terminal gets the UI; a pipe or a script gets the overview.
-        std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
-    };
     if opens_ui {
         // The UI draws first and re-grades right after, so that a new day
         // does not keep the screen blank.
@@ -406,6 +404,28 @@ fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
         Command::Team(cmd) => team::run(ctx, cmd),
         Command::Sync(args) => team::sync(ctx, args),
     }
+}
+
+/// The UI on a private copy of the database, for `--as-of`: a session
+/// holds it for long, and its reports read through a second connection,
+/// so the look ahead is kept in the copy rather than in a transaction on
+/// the shared file. The copy goes when the UI closes.
+fn look_ahead_in_ui(
+    path: &std::path::Path,
+    session: Session,
+    rules: Rules,
+    catalog: Catalog,
+) -> CliResult {
+    let copy = std::env::temp_dir().join(format!("tierdeck-as-of-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&copy);
+    crate::store::copy_out(path, &copy)?;
+    let opened = Store::open(&copy, OpenMode::Existing, session, rules);
+    let shown = opened.map_err(Failure::from).and_then(|mut store| {
+        store.look_ahead_on_copy();
+        crate::tui::run(store, catalog, false).map_err(Failure::Error)
+    });
+    let _ = std::fs::remove_file(&copy);
+    shown
 }
 
 /// The sync folder a database file is in (its tool, when known by its

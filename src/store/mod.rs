@@ -125,6 +125,10 @@ pub struct Store {
     text_hits: std::cell::RefCell<Option<String>>,
     /// `--as-of`: nothing this connection writes is ever committed.
     looking_ahead: bool,
+    /// `--as-of` in the UI, on a private copy of the file: the engine's
+    /// work for that date is committed to the copy, people's changes are
+    /// refused.
+    refuse_people: bool,
 }
 
 impl Store {
@@ -159,6 +163,7 @@ impl Store {
             rules,
             text_hits: std::cell::RefCell::new(None),
             looking_ahead: false,
+            refuse_people: false,
         })
     }
 
@@ -220,11 +225,29 @@ impl Store {
             session: &self.session,
             rules: &self.rules,
         };
+        let before = if self.refuse_people {
+            Some(log::logged_so_far(&tx)?)
+        } else {
+            None
+        };
         let value = work(&writer)?;
+        if let Some(before) = before
+            && log::logged_so_far(&tx)? != before
+        {
+            return Err(StoreError::LookingAhead(self.session.today));
+        }
         if commit {
             tx.commit().map_err(|e| StoreError::write(&path, e))?;
         }
         Ok(value)
+    }
+
+    /// Looks ahead on a private copy of the database (`--as-of` in the UI,
+    /// which runs for a while and reads from a second connection): the
+    /// engine's work is kept in the copy, anything a person would change is
+    /// refused.
+    pub fn look_ahead_on_copy(&mut self) {
+        self.refuse_people = true;
     }
 
     /// Looks at the database as it will be on the session's date without
@@ -240,7 +263,7 @@ impl Store {
     }
 
     pub fn is_looking_ahead(&self) -> bool {
-        self.looking_ahead
+        self.looking_ahead || self.refuse_people
     }
 
     /// A write while looking ahead: the engine's, in a savepoint of the

@@ -273,7 +273,11 @@ impl App {
             team,
         };
         app.reload()?;
-        if !app.store.is_current()? {
+        if app.store.is_looking_ahead() {
+            app.message = app
+                .catalog
+                .fmt("tui.looking_ahead", &[("date", &app.today().to_string())]);
+        } else if !app.store.is_current()? {
             app.message = app
                 .catalog
                 .fmt("tui.regrading", &[("date", &app.today().to_string())]);
@@ -308,6 +312,8 @@ impl App {
         }
         self.forget_totals();
         match self.store.refresh().and_then(|()| self.reload()) {
+            // The regrade's own note goes; a look ahead's stays.
+            Ok(()) if self.store.is_looking_ahead() => {}
             Ok(()) => self.message.clear(),
             Err(e) => self.message = e.say(&self.catalog),
         }

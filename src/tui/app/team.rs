@@ -35,6 +35,10 @@ pub struct TeamLink {
 
 impl TeamLink {
     pub fn of(store: &crate::store::Store) -> Option<TeamLink> {
+        // Looking ahead, on a copy: nothing of it may reach the team.
+        if store.is_looking_ahead() {
+            return None;
+        }
         let place = store.team_location().ok()??;
         Some(TeamLink {
             folder: Folder::new(std::path::Path::new(&place)),
