@@ -290,11 +290,20 @@ pub fn value_text(field: &str, value: &serde_json::Value) -> String {
 /// new changes.
 pub fn sync(store: &mut Store, transport: &dyn Transport) -> Result<SyncReport, TeamError> {
     let mut report = SyncReport::default();
-    receive(store, transport, &mut report)?;
+    // A long absence is read in steps of a bounded size, each its own
+    // transaction, until nothing more has arrived.
+    for _ in 0..MAX_STEPS {
+        if !receive(store, transport, &mut report)? {
+            break;
+        }
+    }
     publish(store, transport, &mut report)?;
     compact(store, transport)?;
     Ok(report)
 }
+
+/// Steps of [`FILES_PER_SYNC`] files per replica one sync takes at most.
+const MAX_STEPS: usize = 1_000;
 
 /// Removes this replica's own files that every known member has read and
 /// its newest snapshot holds, and its older snapshots: a team folder does
@@ -331,13 +340,15 @@ pub fn compact(store: &mut Store, transport: &dyn Transport) -> Result<usize, Te
 
 /// Reads each other replica's files in order from where it was left, up
 /// to the first that is missing or does not check out, and applies them
-/// with the record of how far each was read, in one transaction a batch.
+/// with the record of how far each was read, in one transaction a batch;
+/// `true` when a replica has more files than one step reads.
 pub fn receive(
     store: &mut Store,
     transport: &dyn Transport,
     report: &mut SyncReport,
-) -> Result<(), TeamError> {
+) -> Result<bool, TeamError> {
     let me = store.replica_id()?;
+    let mut more = false;
     let known: std::collections::HashMap<String, PeerRead> = store
         .peers()?
         .into_iter()
@@ -409,6 +420,7 @@ pub fn receive(
                 reads.clear();
             }
         }
+        more |= read.files_read == start + FILES_PER_SYNC;
         if read.files_read > start || !known.contains_key(&replica) {
             reads.push(read);
         }
@@ -416,7 +428,7 @@ pub fn receive(
     if !batch.is_empty() || !reads.is_empty() {
         report.absorb(store.apply_ops(batch, &reads)?);
     }
-    Ok(())
+    Ok(more)
 }
 
 /// Writes this replica's changes not yet sent as new files. A file of the
