@@ -270,6 +270,7 @@ fn team_of(n: usize, dir: &Path) -> (Rc<RefCell<Cloud>>, Vec<Replica>) {
         }
     }
     for r in &mut replicas {
+        r.store.join_team("the cloud", "team-1").unwrap();
         team::announce(&r.store, &r.folder).unwrap();
         r.store.log_existing_rows(true).unwrap();
         r.sync();
@@ -860,6 +861,7 @@ fn a_cloned_replica_takes_a_new_id_and_loses_nothing() {
     let clone_folder = Delivered::new(&cloud);
     clone_folder.deliver_all();
     let mut clone = Replica {
+        // A copy of a team member's database is in the team too.
         store: open(&clone_path, "ann", start() + Duration::minutes(2)),
         folder: clone_folder,
         path: clone_path,
@@ -954,6 +956,7 @@ fn a_late_member_starts_from_a_snapshot_and_reads_only_what_came_after() {
         skew: Duration::zero(),
     };
     late.folder.deliver_all();
+    late.store.join_team("the cloud", "team-1").unwrap();
     let used = team::join_from_snapshot(&mut late.store, &late.folder)
         .unwrap()
         .expect("a snapshot is there");

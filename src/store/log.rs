@@ -180,13 +180,18 @@ pub(super) fn install(conn: &Connection) -> Result<()> {
             id
         }
     };
+    // `in_team`: rows people create are logged whole only while the
+    // replica is in a team (joining logs every row there is); their later
+    // edits always are, for the timeline. `people` counts every write of a
+    // person's, logged or not, for a look ahead to refuse.
     conn.execute_batch(
         "CREATE TEMP TABLE td_ctx (
             logging INTEGER NOT NULL, replica TEXT NOT NULL, hlc INTEGER NOT NULL,
-            author TEXT NOT NULL, seq INTEGER NOT NULL)",
+            author TEXT NOT NULL, seq INTEGER NOT NULL, in_team INTEGER NOT NULL,
+            people INTEGER NOT NULL)",
     )?;
     conn.execute(
-        "INSERT INTO temp.td_ctx VALUES (1, ?1, 0, '', 0)",
+        "INSERT INTO temp.td_ctx VALUES (1, ?1, 0, '', 0, 0, 0)",
         [&replica],
     )?;
     for (table, mode) in LOGGED {
@@ -201,17 +206,22 @@ pub(super) fn install(conn: &Connection) -> Result<()> {
 const ADVANCE: &str = "UPDATE temp.td_ctx SET seq =
     (SELECT coalesce(max(seq), 0) FROM main.ops WHERE replica = temp.td_ctx.replica);";
 
-fn whole_row_insert(table: &str, columns: &[String], base: &str) -> String {
+/// Counts a person's write, logged or not.
+const COUNT: &str = "UPDATE temp.td_ctx SET people = people + 1;";
+
+/// The operation that sets a whole row; `creation` only while in a team.
+fn whole_row_insert(table: &str, columns: &[String], base: &str, creation: bool) -> String {
     let object = columns
         .iter()
         .map(|c| format!("'{c}', new.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let when = if creation { " WHERE in_team" } else { "" };
     format!(
         "INSERT INTO main.ops ({OP_COLUMNS})
          SELECT replica, seq + 1, hlc, '{table}', new.id, '', json_object({object}), author, {base}
-         FROM temp.td_ctx;
-         {ADVANCE}"
+         FROM temp.td_ctx{when};
+         {ADVANCE} {COUNT}"
     )
 }
 
@@ -236,7 +246,7 @@ fn field_updates(table: &str, columns: &[String]) -> String {
          SELECT c.replica, c.seq + row_number() OVER (), c.hlc, '{table}', new.id, f.field,
                 f.value, c.author, {base}
          FROM temp.td_ctx c, ({changed}) f;
-         {ADVANCE}"
+         {ADVANCE} {COUNT}"
     )
 }
 
@@ -248,7 +258,7 @@ fn triggers(table: &str, mode: Mode, columns: &[String]) -> String {
             sql += &format!(
                 "CREATE TEMP TRIGGER td_log_{table}_insert AFTER INSERT ON main.{table}
                  WHEN {logging} BEGIN {} END;",
-                whole_row_insert(table, columns, "NULL")
+                whole_row_insert(table, columns, "NULL", true)
             );
             sql += &format!(
                 "CREATE TEMP TRIGGER td_log_{table}_update AFTER UPDATE ON main.{table}
@@ -266,7 +276,7 @@ fn triggers(table: &str, mode: Mode, columns: &[String]) -> String {
             sql += &format!(
                 "CREATE TEMP TRIGGER td_log_{table}_insert AFTER INSERT ON main.{table}
                  WHEN {logging}{by_people} BEGIN {} END;",
-                whole_row_insert(table, columns, "NULL")
+                whole_row_insert(table, columns, "NULL", true)
             );
             sql += &format!(
                 "CREATE TEMP TRIGGER td_log_{table}_update AFTER UPDATE ON main.{table}
@@ -278,7 +288,7 @@ fn triggers(table: &str, mode: Mode, columns: &[String]) -> String {
             sql += &format!(
                 "CREATE TEMP TRIGGER td_log_{table}_update AFTER UPDATE ON main.{table}
                  WHEN {logging} AND new.version IS NOT old.version BEGIN {} END;",
-                whole_row_insert(table, columns, &base_of("''"))
+                whole_row_insert(table, columns, &base_of("''"), false)
             );
         }
     }
@@ -293,17 +303,18 @@ pub(super) fn begin(conn: &Connection, session: &Session) -> Result<()> {
         .query_row([], |r| r.get(0))?;
     conn.prepare_cached(
         "UPDATE temp.td_ctx SET logging = 1, hlc = ?1, author = ?2,
-            seq = (SELECT coalesce(max(seq), 0) FROM main.ops WHERE replica = temp.td_ctx.replica)",
+            seq = (SELECT coalesce(max(seq), 0) FROM main.ops WHERE replica = temp.td_ctx.replica),
+            in_team = EXISTS (SELECT 1 FROM main.settings WHERE key = 'team_location')",
     )?
     .execute(params![next_stamp(last, session.now), session.user])?;
     Ok(())
 }
 
-/// How many operations this connection has logged: a write that moves it
-/// on changed something people changed.
+/// How many writes of people's this connection has made, logged or not:
+/// a write that moves it on changed something people change.
 pub(super) fn logged_so_far(conn: &Connection) -> Result<i64> {
     Ok(conn
-        .prepare_cached("SELECT seq FROM temp.td_ctx")?
+        .prepare_cached("SELECT people FROM temp.td_ctx")?
         .query_row([], |r| r.get(0))?)
 }
 
