@@ -1070,3 +1070,382 @@ fn files_everyone_has_read_are_compacted_into_the_snapshot() {
     assert_eq!(summaries(&late), summaries(&replicas[0]));
     assert!(summaries(&late).contains("read it all"));
 }
+
+fn summaries_of(r: &Replica) -> BTreeSet<String> {
+    r.conn()
+        .prepare("SELECT summary FROM activities")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+/// A copy of a replica's database file, opened as a second machine would.
+fn copy_of(r: &Replica, cloud: &Rc<RefCell<Cloud>>, path: PathBuf, now: DateTime<Utc>) -> Replica {
+    std::fs::copy(&r.path, &path).unwrap();
+    let folder = Delivered::new(cloud);
+    folder.deliver_all();
+    Replica {
+        store: open(&path, &r.user, now),
+        folder,
+        path,
+        user: r.user.clone(),
+        skew: Duration::zero(),
+    }
+}
+
+fn replicas_and(replicas: &mut [Replica], extra: &mut Replica, rounds: usize) {
+    for _ in 0..rounds {
+        for r in replicas.iter_mut() {
+            r.folder.deliver_all();
+            r.sync();
+        }
+        extra.folder.deliver_all();
+        extra.sync();
+    }
+}
+
+/// A data directory copied while it held a change not yet sent: both
+/// copies' later work reaches everyone.
+#[test]
+fn a_copy_made_with_changes_not_yet_sent_still_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cloud, mut replicas) = team_of(2, dir.path());
+    let deal = replicas[0].ids("deals")[0];
+    replicas[0].store.set_now(start() + Duration::minutes(1));
+    replicas[0]
+        .store
+        .log_activity(deal, ActivityKind::Visit, "before the copy", None)
+        .unwrap();
+    let mut copy = copy_of(&replicas[0], &cloud, dir.path().join("copy.db"), start());
+    replicas[0].store.set_now(start() + Duration::minutes(3));
+    replicas[0]
+        .store
+        .log_activity(deal, ActivityKind::Visit, "original after", None)
+        .unwrap();
+    replicas[0].sync();
+    copy.store.set_now(start() + Duration::minutes(4));
+    copy.store
+        .log_activity(deal, ActivityKind::Call, "copy after", None)
+        .unwrap();
+    copy.folder.deliver_all();
+    assert!(
+        copy.sync().new_replica_id.is_some(),
+        "the copy takes a new id"
+    );
+    replicas_and(&mut replicas, &mut copy, 3);
+    for r in replicas.iter().chain([&copy]) {
+        let all = summaries_of(r);
+        assert!(
+            all.contains("original after")
+                && all.contains("copy after")
+                && all.contains("before the copy"),
+            "{all:?}"
+        );
+    }
+}
+
+/// A copy that only ever reads finds out too, and gets the original's work.
+#[test]
+fn a_copy_that_only_reads_finds_out_and_receives_the_original_s_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cloud, mut replicas) = team_of(2, dir.path());
+    let deal = replicas[0].ids("deals")[0];
+    let mut copy = copy_of(&replicas[0], &cloud, dir.path().join("copy.db"), start());
+    replicas[0].store.set_now(start() + Duration::minutes(3));
+    replicas[0]
+        .store
+        .log_activity(deal, ActivityKind::Visit, "original after", None)
+        .unwrap();
+    replicas[0].sync();
+    copy.folder.deliver_all();
+    assert!(copy.sync().new_replica_id.is_some());
+    copy.sync();
+    assert!(summaries_of(&copy).contains("original after"));
+}
+
+/// Two members' snapshots and compaction: a new member starting from
+/// either still finds every file it needs after it.
+#[test]
+fn compaction_keeps_what_any_snapshot_still_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cloud, mut replicas) = team_of(2, dir.path());
+    let deal = replicas[0].ids("deals")[0];
+    let mut minute = 10;
+    let mut log = |r: &mut Replica, text: String| {
+        minute += 1;
+        r.store.set_now(start() + Duration::minutes(minute));
+        r.store
+            .log_activity(deal, ActivityKind::Call, &text, None)
+            .unwrap();
+        r.sync();
+    };
+    for i in 0..5 {
+        log(&mut replicas[1], format!("B call {i}"));
+    }
+    let b = &mut replicas[1];
+    team::publish_snapshot(&mut b.store, &b.folder).unwrap();
+    for i in 0..2 {
+        log(&mut replicas[0], format!("A visit {i}"));
+    }
+    let a = &mut replicas[0];
+    team::publish_snapshot(&mut a.store, &a.folder).unwrap();
+    for round in 0..3 {
+        for r in replicas.iter_mut() {
+            r.folder.deliver_all();
+            r.sync();
+            let text = format!("{} note {round}", r.user);
+            log(r, text);
+        }
+    }
+    exchange_all(&mut replicas);
+    let path = dir.path().join("late.db");
+    let mut late = Replica {
+        store: open(&path, "eve", start() + Duration::hours(2)),
+        folder: Delivered::new(&cloud),
+        path,
+        user: "eve".into(),
+        skew: Duration::zero(),
+    };
+    late.folder.deliver_all();
+    late.store.join_team("the cloud", "team-1").unwrap();
+    assert!(
+        team::join_from_snapshot(&mut late.store, &late.folder)
+            .unwrap()
+            .is_some()
+    );
+    let report = late.sync();
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert_eq!(
+        summaries_of(&late),
+        summaries_of(&replicas[0]),
+        "the new member has everything"
+    );
+}
+
+/// Planning ahead, doing a reminder of that day, and coming back: the
+/// person's done stands, there and back.
+#[test]
+fn a_done_on_a_planned_day_stands_after_coming_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.db");
+    let mut store = open(&path, "ann", start());
+    let account = store
+        .add_account(NewAccount {
+            name: "Acme".into(),
+            ..NewAccount::default()
+        })
+        .unwrap();
+    store
+        .add_deal(NewDeal {
+            account_id: account,
+            title: "pumps".into(),
+            amount: Some(Money(100)),
+            stage: None,
+            need: None,
+            expected_close: today().checked_add_days(chrono::Days::new(20)),
+            owner: None,
+        })
+        .unwrap();
+    let before: BTreeSet<Id> = store
+        .reminders(DueFilter::All, None)
+        .unwrap()
+        .iter()
+        .map(|r| r.reminder.id)
+        .collect();
+    let later = today() + Duration::days(61);
+    store
+        .advance(later, start() + Duration::minutes(5))
+        .unwrap();
+    let made_then = store
+        .reminders(DueFilter::All, None)
+        .unwrap()
+        .iter()
+        .map(|r| r.reminder.id)
+        .find(|id| !before.contains(id))
+        .expect("a reminder of the planned day");
+    store.reminder_done(made_then).unwrap();
+    let row = |store: &Store| -> (String, Option<String>) {
+        Connection::open(store.path())
+            .unwrap()
+            .query_row(
+                "SELECT status, deleted_at FROM reminders WHERE id = ?1",
+                [made_then],
+                |x| Ok((x.get(0)?, x.get(1)?)),
+            )
+            .unwrap()
+    };
+    for day in [today(), later, today()] {
+        store.advance(day, start() + Duration::minutes(7)).unwrap();
+        assert_eq!(row(&store), ("done".to_string(), None), "on {day}");
+    }
+}
+
+/// A teammate a day ahead (another time zone) snoozes a reminder their
+/// engine opened on their day: here it is neither withdrawn nor woken,
+/// today or tomorrow.
+#[test]
+fn a_teammate_a_day_ahead_does_not_change_this_agenda() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_cloud, mut replicas) = team_of(2, dir.path());
+    let account = replicas[0].ids("accounts")[0];
+    let deal = replicas[0]
+        .store
+        .add_deal(NewDeal {
+            account_id: account,
+            title: "closing today".into(),
+            amount: Some(Money(100)),
+            stage: None,
+            need: None,
+            expected_close: Some(today()),
+            owner: None,
+        })
+        .unwrap();
+    exchange_all(&mut replicas);
+    let tomorrow = today() + Duration::days(1);
+    replicas[1]
+        .store
+        .advance(tomorrow, start() + Duration::minutes(5))
+        .unwrap();
+    let opened = replicas[1]
+        .store
+        .reminders(DueFilter::All, None)
+        .unwrap()
+        .iter()
+        .find(|x| x.reminder.deal_id == deal)
+        .map(|x| x.reminder.id)
+        .expect("the slipped deal's reminder");
+    replicas[1]
+        .store
+        .reminder_snooze(opened, tomorrow + Duration::days(5))
+        .unwrap();
+    exchange_all(&mut replicas);
+    let row = |r: &Replica| -> (String, bool) {
+        r.conn()
+            .query_row(
+                "SELECT status, deleted_at IS NOT NULL FROM reminders WHERE id = ?1",
+                [opened],
+                |x| Ok((x.get(0)?, x.get(1)?)),
+            )
+            .unwrap()
+    };
+    replicas[0].store.regrade().unwrap();
+    assert_eq!(row(&replicas[0]), ("snoozed".to_string(), false));
+    replicas[0]
+        .store
+        .advance(tomorrow, start() + Duration::minutes(10))
+        .unwrap();
+    exchange_all(&mut replicas);
+    assert_eq!(row(&replicas[0]), row(&replicas[1]));
+    assert_eq!(row(&replicas[0]), ("snoozed".to_string(), false));
+}
+
+/// Two people snooze two reminders of one kind of one deal (one moved the
+/// close date first): both replicas end with one agenda, and one of the
+/// snoozes stands, the same one on both.
+#[test]
+fn two_snoozed_reminders_of_one_kind_settle_alike_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_cloud, mut replicas) = team_of(2, dir.path());
+    let account = replicas[0].ids("accounts")[0];
+    replicas[0].store.set_now(start() + Duration::minutes(1));
+    let deal = replicas[0]
+        .store
+        .add_deal(NewDeal {
+            account_id: account,
+            title: "slipping".into(),
+            amount: Some(Money(100)),
+            stage: None,
+            need: None,
+            expected_close: Some(today() - Duration::days(10)),
+            owner: None,
+        })
+        .unwrap();
+    exchange_all(&mut replicas);
+    let pending_of = |r: &Replica| -> Vec<Id> {
+        r.store
+            .reminders(DueFilter::All, None)
+            .unwrap()
+            .iter()
+            .filter(|x| x.reminder.deal_id == deal)
+            .map(|x| x.reminder.id)
+            .collect()
+    };
+    replicas[0].store.set_now(start() + Duration::minutes(2));
+    replicas[0]
+        .store
+        .update_deal(
+            deal,
+            DealPatch {
+                expected_close: Some(Some(today() - Duration::days(5))),
+                ..DealPatch::default()
+            },
+        )
+        .unwrap();
+    let moved = pending_of(&replicas[0])[0];
+    replicas[0]
+        .store
+        .reminder_snooze(moved, today() + Duration::days(3))
+        .unwrap();
+    replicas[1].store.set_now(start() + Duration::minutes(3));
+    let old = pending_of(&replicas[1])[0];
+    replicas[1]
+        .store
+        .reminder_snooze(old, today() + Duration::days(4))
+        .unwrap();
+    exchange_all(&mut replicas);
+    exchange_all(&mut replicas);
+    let first = contents(&replicas[0]);
+    let second = contents(&replicas[1]);
+    assert_eq!(first["agenda"], second["agenda"]);
+    assert!(
+        first["agenda"].iter().any(|row| row.contains("snoozed")),
+        "a snooze stands: {:?}",
+        first["agenda"]
+    );
+}
+
+/// A snapshot made by another version of tierdeck is passed over: the new
+/// member reads the change files instead.
+#[test]
+fn a_snapshot_of_another_version_is_passed_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cloud, mut replicas) = team_of(2, dir.path());
+    let a = &mut replicas[0];
+    let made = team::publish_snapshot(&mut a.store, &a.folder).unwrap();
+    {
+        let key = (made.replica.clone(), made.number);
+        let mut cloud = cloud.borrow_mut();
+        let (db, _) = cloud.snapshots.get(&key).unwrap().clone();
+        let old = dir.path().join("old.db");
+        std::fs::write(&old, &db).unwrap();
+        Connection::open(&old)
+            .unwrap()
+            .execute_batch("PRAGMA user_version = 4")
+            .unwrap();
+        let db = std::fs::read(&old).unwrap();
+        let mut manifest = made.clone();
+        manifest.bytes = db.len() as u64;
+        manifest.crc32 = format!("{:08x}", crc32fast::hash(&db));
+        cloud
+            .snapshots
+            .insert(key, (db, serde_json::to_vec(&manifest).unwrap()));
+    }
+    let path = dir.path().join("late.db");
+    let mut late = Replica {
+        store: open(&path, "eve", start() + Duration::hours(2)),
+        folder: Delivered::new(&cloud),
+        path,
+        user: "eve".into(),
+        skew: Duration::zero(),
+    };
+    late.folder.deliver_all();
+    late.store.join_team("the cloud", "team-1").unwrap();
+    assert_eq!(
+        team::join_from_snapshot(&mut late.store, &late.folder).unwrap(),
+        None
+    );
+    late.sync();
+    assert_eq!(summaries_of(&late), summaries_of(&replicas[0]));
+}

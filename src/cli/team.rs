@@ -268,9 +268,19 @@ fn join(ctx: &mut Context, folder: &Path) -> CliResult {
 /// Logs what the database held before, announces this replica and makes
 /// the first exchange.
 fn start_exchanging(ctx: &mut Context, folder: &Folder, team: &TeamFile, said: &str) -> CliResult {
-    let new_team = ctx.store.team_id()?.as_deref() != Some(team.team.as_str());
     let root = folder.root().display().to_string();
+    let new_team = ctx.store.team_id()?.as_deref() != Some(team.team.as_str());
     ctx.store.join_team(&root, &team.team)?;
+    let started = first_exchange(ctx, folder, new_team, said);
+    if started.is_err() {
+        // Not half in a team: the next command must not sync unannounced.
+        ctx.store.leave_team()?;
+    }
+    started
+}
+
+fn first_exchange(ctx: &mut Context, folder: &Folder, new_team: bool, said: &str) -> CliResult {
+    let root = folder.root().display().to_string();
     // An empty database joining starts from a teammate's snapshot and
     // reads only the changes after it.
     let joining = said == "msg.team_joined";
@@ -280,7 +290,6 @@ fn start_exchanging(ctx: &mut Context, folder: &Folder, team: &TeamFile, said: &
         None
     };
     if joining && from_snapshot.is_none() && !team::compacted_replicas(folder)?.is_empty() {
-        ctx.store.leave_team()?;
         return Err(Failure::Error(ctx.catalog.fmt(
             "msg.join_compacted",
             &[

@@ -76,7 +76,7 @@ pub fn evaluate(
     let (grade, grade_change) = decide_grade(deal, rules, today);
     let mut ops: Vec<ReminderOp> = reminders
         .iter()
-        .filter(|r| r.created_on > today)
+        .filter(|r| made_later(r, today))
         .map(|r| ReminderOp::Retract { id: r.id })
         .collect();
     // Copy the rest only in the rare case something was retracted: this runs
@@ -87,7 +87,7 @@ pub fn evaluate(
     } else {
         kept = reminders
             .iter()
-            .filter(|r| r.created_on <= today)
+            .filter(|r| !made_later(r, today))
             .cloned()
             .collect();
         kept.as_slice()
@@ -221,6 +221,13 @@ fn months(n: u32) -> String {
     } else {
         format!("{n} months")
     }
+}
+
+/// A reminder the engine made on a later day than `today` (someone planned
+/// ahead and came back) that nobody has acted on: it has not happened yet.
+/// One a person snoozed, dismissed or did stands, whatever day it was made.
+fn made_later(r: &Reminder, today: NaiveDate) -> bool {
+    r.created_on > today && r.meta.version == 1
 }
 
 fn close(r: &Reminder, status: ReminderStatus, note: impl Into<String>) -> ReminderOp {

@@ -231,8 +231,8 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
 /// Takes back what the engine did on a later day than today, for someone
 /// who planned ahead with `--today` and came back: what people did stands,
 /// but the engine's closes of that day have not happened yet, and a snooze
-/// it woke on that day is asleep again, and what it opened that day is
-/// withdrawn, as the rules would withdraw it. A pending reminder
+/// it woke on that day is asleep again, and what it opened that day and
+/// nobody acted on is withdrawn, as the rules would withdraw it. A pending reminder
 /// whose version moved on was snoozed by someone: the only action of a
 /// person's that leaves one pending.
 fn undo_the_future(w: &Writer<'_>) -> Result<()> {
@@ -240,7 +240,7 @@ fn undo_the_future(w: &Writer<'_>) -> Result<()> {
     let conn = w.conn();
     conn.prepare_cached(
         "UPDATE reminders SET deleted_at = ?2
-         WHERE created_on > ?1 AND deleted_at IS NULL",
+         WHERE created_on > ?1 AND deleted_at IS NULL AND version = 1",
     )?
     .execute(params![today, w.stamp()])?;
     // One pending reminder of a kind per deal: where two closes of that

@@ -62,6 +62,9 @@ fn travelling_columns(conn: &Connection, table: &str, mode: Mode) -> Result<Vec<
         .filter(|c| c != "id")
         .filter(|c| mode == Mode::Append || !BOOKKEEPING.contains(&c.as_str()))
         .filter(|c| !DERIVED.contains(&c.as_str()))
+        // The day a replica's engine opened a reminder is that replica's
+        // own: a teammate a day ahead must not make it "made later" here.
+        .filter(|c| !(table == "reminders" && c == "created_on"))
         .collect())
 }
 
@@ -851,6 +854,9 @@ fn materialise(w: &Writer<'_>, table: &str, row_id: &str) -> Result<Outcome> {
     let saved_at = values::moment(stamp_moment(last.hlc));
     match current {
         Some(values) => {
+            if table == "reminders" && make_room_for_reminder(w, row_id, &row)? {
+                close_as_duplicate(&mut row, w);
+            }
             let changed: Vec<(&String, &Value)> = columns
                 .iter()
                 .zip(values.iter())
@@ -859,9 +865,6 @@ fn materialise(w: &Writer<'_>, table: &str, row_id: &str) -> Result<Outcome> {
                 .collect();
             if changed.is_empty() {
                 return Ok(Outcome::Unchanged);
-            }
-            if table == "reminders" {
-                make_room_for_reminder(conn, row_id, &row)?;
             }
             let mut sets: Vec<String> = changed
                 .iter()
@@ -888,8 +891,8 @@ fn materialise(w: &Writer<'_>, table: &str, row_id: &str) -> Result<Outcome> {
         }
         None if !created => Ok(Outcome::Waiting),
         None => {
-            if table == "reminders" {
-                make_room_for_reminder(conn, row_id, &row)?;
+            if table == "reminders" && make_room_for_reminder(w, row_id, &row)? {
+                close_as_duplicate(&mut row, w);
             }
             let mut names: Vec<String> = vec!["id".into()];
             let mut args: Vec<Value> = vec![Value::Text(row_id.to_string())];
@@ -909,6 +912,10 @@ fn materialise(w: &Writer<'_>, table: &str, row_id: &str) -> Result<Outcome> {
             if table == "deals" {
                 // Worked out by the engine right after, as for a new deal.
                 bookkeeping.push(("grade", Value::Text("E".into())));
+            }
+            if table == "reminders" {
+                // First known here today, whatever day the teammate's engine opened it.
+                bookkeeping.push(("created_on", Value::Text(values::day(w.session.today))));
             }
             for (c, v) in bookkeeping {
                 if !row.contains_key(c) {
@@ -944,30 +951,76 @@ fn materialise(w: &Writer<'_>, table: &str, row_id: &str) -> Result<Outcome> {
     }
 }
 
-/// One pending reminder of a kind per deal: a teammate's pending one
-/// replaces the one this replica's engine opened for the same thing.
+/// One pending reminder of a kind per deal. A teammate's pending one takes
+/// the place of one this replica's engine opened for the same thing (the
+/// engine's is withdrawn); of two that people acted on, the one about the
+/// deal's close date as it is now stays pending, else the one acted on
+/// last, and the other is closed as a duplicate: the same on every replica
+/// whatever the order of arrival.
+/// Returns whether the incoming one must itself be closed so.
 fn make_room_for_reminder(
-    conn: &Connection,
+    w: &Writer<'_>,
     row_id: &str,
     row: &BTreeMap<String, Value>,
-) -> Result<()> {
+) -> Result<bool> {
+    let conn = w.conn();
     let pending = matches!(row.get("status"), Some(Value::Text(s)) if s == "open" || s == "snoozed")
         && matches!(row.get("deleted_at"), None | Some(Value::Null));
     if !pending {
-        return Ok(());
+        return Ok(false);
     }
+    let deal = row.get("deal_id").cloned().unwrap_or(Value::Null);
+    let kind = row.get("kind").cloned().unwrap_or(Value::Null);
     conn.prepare_cached(
-        "UPDATE reminders SET deleted_at = coalesce(deleted_at, ?4)
+        "UPDATE reminders SET deleted_at = ?4
          WHERE deal_id = ?1 AND kind = ?2 AND id <> ?3 AND deleted_at IS NULL
-           AND status IN ('open', 'snoozed')",
+           AND status IN ('open', 'snoozed') AND version = 1",
     )?
-    .execute(params![
-        row.get("deal_id").cloned().unwrap_or(Value::Null),
-        row.get("kind").cloned().unwrap_or(Value::Null),
-        row_id,
-        values::moment(Utc::now()),
-    ])?;
-    Ok(())
+    .execute(params![deal, kind, row_id, w.stamp()])?;
+    // The one about the deal's close date as it is now goes first (the
+    // engine would close the other), then the one acted on last.
+    let last_action = "(SELECT max(printf('%020d', o.hlc) || '/' || o.replica || '/'
+                               || printf('%020d', o.seq))
+                        FROM ops o WHERE o.row_id = r.id)";
+    let current = "(r.about IS (SELECT expected_close FROM deals WHERE id = ?1))";
+    let others: Vec<(String, (bool, Option<String>))> = conn
+        .prepare_cached(&format!(
+            "SELECT r.id, {current}, {last_action} FROM reminders r
+             WHERE r.deal_id = ?1 AND r.kind = ?2 AND r.id <> ?3 AND r.deleted_at IS NULL
+               AND r.status IN ('open', 'snoozed')"
+        ))?
+        .query_map(params![deal, kind, row_id], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let about = row.get("about").cloned().unwrap_or(Value::Null);
+    let mine: (bool, Option<String>) = conn
+        .prepare_cached(&format!(
+            "SELECT {current}, {last_action} FROM (SELECT ?2 AS id, ?3 AS about) r"
+        ))?
+        .query_row(params![deal, row_id, about], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let mut incoming_loses = false;
+    for (other, other_last) in others {
+        if other_last > mine {
+            incoming_loses = true;
+        } else {
+            conn.prepare_cached(
+                "UPDATE reminders SET status = 'dismissed', closed_on = ?2, note = 'duplicate'
+                 WHERE id = ?1",
+            )?
+            .execute(params![other, values::day(w.session.today)])?;
+        }
+    }
+    Ok(incoming_loses)
+}
+
+fn close_as_duplicate(row: &mut BTreeMap<String, Value>, w: &Writer<'_>) {
+    row.insert("status".into(), Value::Text("dismissed".into()));
+    row.insert(
+        "closed_on".into(),
+        Value::Text(values::day(w.session.today)),
+    );
+    row.insert("note".into(), Value::Text("duplicate".into()));
 }
 
 /// A deal that arrived from a teammate is graded here, as a new deal is.

@@ -188,18 +188,22 @@ impl Store {
         Ok(())
     }
 
+    /// Whether a snapshot is of this build's schema, so that it can be adopted.
+    pub fn can_adopt(&self, snapshot: &Path) -> Result<bool> {
+        let found: i64 = Connection::open_with_flags(snapshot, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .and_then(|c| c.pragma_query_value(None, "user_version", |r| r.get(0)))
+            .map_err(|e| StoreError::open(snapshot, e))?;
+        Ok(found == super::schema::latest_version())
+    }
+
     /// Fills this (empty) replica from a teammate's snapshot, and records
     /// how far the snapshot had read each replica, so that only the
     /// changes after it are read. The engine works everything out again.
     pub fn adopt_snapshot(&mut self, snapshot: &Path, reads: &[PeerRead]) -> Result<()> {
-        let found: i64 = Connection::open_with_flags(snapshot, OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .and_then(|c| c.pragma_query_value(None, "user_version", |r| r.get(0)))
-            .map_err(|e| StoreError::open(snapshot, e))?;
-        if found != super::schema::latest_version() {
-            return Err(StoreError::Invalid(format!(
-                "the team's snapshot was made by another version of tierdeck (schema {found}); \
-                 reading the team's change files instead"
-            )));
+        if !self.can_adopt(snapshot)? {
+            return Err(StoreError::Invalid(
+                "the team's snapshot was made by another version of tierdeck; update tierdeck on both machines".into(),
+            ));
         }
         let target = snapshot.to_string_lossy().into_owned();
         self.conn

@@ -186,7 +186,8 @@ pub fn join_from_snapshot(
         let whole = transport.fetch_snapshot(&manifest.replica, manifest.number, &temp)?
             && checksum(&temp)
                 .is_ok_and(|(bytes, crc)| bytes == manifest.bytes && crc == manifest.crc32);
-        if whole {
+        // One made by another version of tierdeck is passed over for another.
+        if whole && store.can_adopt(&temp)? {
             let reads: Vec<PeerRead> = manifest
                 .files
                 .iter()
@@ -290,6 +291,7 @@ pub fn value_text(field: &str, value: &serde_json::Value) -> String {
 /// new changes.
 pub fn sync(store: &mut Store, transport: &dyn Transport) -> Result<SyncReport, TeamError> {
     let mut report = SyncReport::default();
+    claim_own_files(store, transport, &mut report)?;
     // A long absence is read in steps of a bounded size, each its own
     // transaction, until nothing more has arrived.
     for _ in 0..MAX_STEPS {
@@ -327,7 +329,16 @@ pub fn compact(store: &mut Store, transport: &dyn Transport) -> Result<usize, Te
         .map(|r| peers.get(&r).copied().unwrap_or(0))
         .min()
         .unwrap_or(0);
-    let upto = everyone_read.min(snapshot);
+    // Every snapshot a new member may start from reads on from its own
+    // count of this replica's files: those after it must stay.
+    let needed_by_snapshots = transport
+        .snapshots()?
+        .iter()
+        .filter_map(|bytes| serde_json::from_slice::<Manifest>(bytes).ok())
+        .map(|m| m.files.get(&me).copied().unwrap_or(0))
+        .min()
+        .unwrap_or(0);
+    let upto = everyone_read.min(snapshot).min(needed_by_snapshots);
     if upto <= compacted {
         return Ok(0);
     }
@@ -431,15 +442,13 @@ pub fn receive(
     Ok(more)
 }
 
-/// Writes this replica's changes not yet sent as new files. A file of the
-/// next number already there is this replica's own if it holds the same
-/// changes (the last publish ended before it was recorded); otherwise
-/// another copy of this database wrote it, and this one takes a new id.
+/// Writes this replica's changes not yet sent as new files.
 pub fn publish(
     store: &mut Store,
     transport: &dyn Transport,
     report: &mut SyncReport,
 ) -> Result<(), TeamError> {
+    claim_own_files(store, transport, report)?;
     loop {
         let published = store.published()?;
         let ops = store.own_ops_after(published.seq, OPS_PER_FILE)?;
@@ -454,45 +463,79 @@ pub fn publish(
             .map(|p| (p.replica, p.files_read))
             .collect();
         let bytes = file::encode(&replica, &store.session().user, number, &ops, &read);
-        let sent = match transport.create(&replica, number, &bytes)? {
-            Created::New => Some(Published {
-                files: number,
-                seq: last,
-            }),
-            Created::Exists(there) => match file::decode(&there) {
-                Ok(f) if f.header.replica == replica && f.ops.first() == ops.first() => {
-                    Some(Published {
-                        files: number,
-                        seq: f.header.last_seq,
-                    })
-                }
-                _ => None,
-            },
-        };
-        match sent {
-            Some(next) => {
-                store.set_published(next)?;
+        match transport.create(&replica, number, &bytes)? {
+            Created::New => {
+                store.set_published(Published {
+                    files: number,
+                    seq: last,
+                })?;
                 report.sent_files += 1;
-                report.sent_ops += usize::try_from(next.seq - published.seq).unwrap_or(0);
+                report.sent_ops += ops.len();
             }
-            None => {
-                let new = store.take_new_replica_id(published.seq)?;
-                // The old id's files up to here were this replica's; the
-                // rest are the other copy's, read from now on like any peer's.
-                store.set_peer_reads(&[PeerRead {
-                    replica,
-                    user: String::new(),
-                    files_read: published.files,
-                    reads_me: 0,
-                    last_change: None,
-                    last_seen: None,
-                }])?;
-                store.set_published(Published::default())?;
-                store.set_compaction(0, 0)?;
-                announce(store, transport)?;
-                report.new_replica_id = Some(new);
-            }
+            // Written a moment ago by this replica's other process, or by a copy.
+            Created::Exists(_) => claim_own_files(store, transport, report)?,
         }
+    }
+}
+
+/// Looks at this replica's files past the last it recorded as sent. One
+/// that holds exactly its next changes is its own (a publish that ended
+/// before recording it, or its other process): it counts as sent. Any
+/// other was written by a copy of this database (a copied data directory,
+/// speaking as the same replica): this one then takes a new id, its
+/// changes not yet sent move to it, and the old id is read from there on
+/// like any teammate's. Run before reading too, so that a copy that never
+/// writes still finds out.
+pub fn claim_own_files(
+    store: &mut Store,
+    transport: &dyn Transport,
+    report: &mut SyncReport,
+) -> Result<(), TeamError> {
+    loop {
+        let published = store.published()?;
+        let replica = store.replica_id()?;
+        let number = published.files + 1;
+        let Some(there) = transport.read(&replica, number)? else {
+            return Ok(());
+        };
+        let found = match file::decode(&there) {
+            Ok(found) => found,
+            // Still arriving from the copy that wrote it: looked at next time.
+            Err(file::Problem::Incomplete) => return Ok(()),
+            Err(_) => {
+                report.skipped.push(Skipped {
+                    replica: replica.clone(),
+                    file: number,
+                    reason: "a file under this replica's name that it did not write".into(),
+                });
+                return Ok(());
+            }
+        };
+        let ours = store.own_ops_after(published.seq, found.ops.len())?;
+        if found.header.replica == replica && !found.ops.is_empty() && found.ops == ours {
+            store.set_published(Published {
+                files: number,
+                seq: found.header.last_seq,
+            })?;
+            // Sent now, as far as anyone can tell: written, never recorded.
+            report.sent_files += 1;
+            report.sent_ops += found.ops.len();
+            continue;
+        }
+        let new = store.take_new_replica_id(published.seq)?;
+        store.set_peer_reads(&[PeerRead {
+            replica,
+            user: String::new(),
+            files_read: published.files,
+            reads_me: 0,
+            last_change: None,
+            last_seen: None,
+        }])?;
+        store.set_published(Published::default())?;
+        store.set_compaction(0, 0)?;
+        announce(store, transport)?;
+        report.new_replica_id = Some(new);
+        return Ok(());
     }
 }
 
