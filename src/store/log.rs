@@ -22,6 +22,8 @@ use super::{Result, Session, Store, StoreError, Writer, set_setting, setting, va
 use crate::domain::Id;
 
 const SETTING_REPLICA: &str = "replica_id";
+/// Rows logged by one statement when a replica starts in a team.
+const BASELINE_ROWS: usize = 20_000;
 
 /// How the operations of a table are recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -495,19 +497,26 @@ impl Store {
                     (_, Mode::Whole) => ("t.updated_at", " AND t.version > 1"),
                     _ => ("t.updated_at", ""),
                 };
-                added += conn.execute(
-                    &format!(
-                        "INSERT INTO ops ({OP_COLUMNS})
-                         SELECT c.replica, c.seq + row_number() OVER (ORDER BY t.rowid),
-                                (CAST(round((julianday({saved}) - 2440587.5) * 86400000) AS INTEGER) << 16),
-                                '{table}', t.id, '', json_object({object}), c.author, NULL
-                         FROM {table} t, temp.td_ctx c
-                         WHERE ({every_row} OR NOT EXISTS
-                             (SELECT 1 FROM ops o WHERE o.row_id = t.id AND o.field = '')){people}"
-                    ),
-                    [],
-                )?;
-                conn.execute_batch(ADVANCE)?;
+                // A range of rows at a time: the numbering of one statement
+                // is held in memory, and a million activities would not fit.
+                let last: i64 =
+                    conn.query_row(&format!("SELECT coalesce(max(rowid), 0) FROM {table}"), [], |r| {
+                        r.get(0)
+                    })?;
+                let mut insert = conn.prepare(&format!(
+                    "INSERT INTO ops ({OP_COLUMNS})
+                     SELECT c.replica, c.seq + row_number() OVER (ORDER BY t.rowid),
+                            (CAST(round((julianday({saved}) - 2440587.5) * 86400000) AS INTEGER) << 16),
+                            '{table}', t.id, '', json_object({object}), c.author, NULL
+                     FROM {table} t, temp.td_ctx c
+                     WHERE t.rowid > ?1 AND t.rowid <= ?2
+                       AND ({every_row} OR NOT EXISTS
+                           (SELECT 1 FROM ops o WHERE o.row_id = t.id AND o.field = '')){people}"
+                ))?;
+                for from in (0..last).step_by(BASELINE_ROWS) {
+                    added += insert.execute(params![from, from + BASELINE_ROWS as i64])?;
+                    conn.execute_batch(ADVANCE)?;
+                }
             }
             Ok(added)
         })
