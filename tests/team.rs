@@ -895,22 +895,13 @@ fn a_cloned_replica_takes_a_new_id_and_loses_nothing() {
         replicas[1].sync();
         clone.sync();
     }
-    let summaries = |r: &Replica| -> BTreeSet<String> {
-        r.conn()
-            .prepare("SELECT summary FROM activities")
-            .unwrap()
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap()
-    };
-    let all = summaries(&clone);
+    let all = summaries_of(&clone);
     assert!(
         all.contains("原机拜访") && all.contains("copy's call"),
         "{all:?}"
     );
-    assert_eq!(summaries(&replicas[0]), all);
-    assert_eq!(summaries(&replicas[1]), all);
+    assert_eq!(summaries_of(&replicas[0]), all);
+    assert_eq!(summaries_of(&replicas[1]), all);
 }
 
 /// A member who joins late starts from a teammate's snapshot, reads only
@@ -947,16 +938,7 @@ fn a_late_member_starts_from_a_snapshot_and_reads_only_what_came_after() {
         .unwrap();
     replicas[1].sync();
 
-    let path = dir.path().join("late.db");
-    let mut late = Replica {
-        store: open(&path, "eve", start() + Duration::hours(1)),
-        folder: Delivered::new(&cloud),
-        path,
-        user: "eve".into(),
-        skew: Duration::zero(),
-    };
-    late.folder.deliver_all();
-    late.store.join_team("the cloud", "team-1").unwrap();
+    let mut late = newcomer(dir.path(), &cloud);
     let used = team::join_from_snapshot(&mut late.store, &late.folder)
         .unwrap()
         .expect("a snapshot is there");
@@ -1043,32 +1025,31 @@ fn files_everyone_has_read_are_compacted_into_the_snapshot() {
         manifest.number
     );
 
-    let path = dir.path().join("late.db");
-    let mut late = Replica {
-        store: open(&path, "eve", start() + Duration::hours(1)),
-        folder: Delivered::new(&cloud),
-        path,
-        user: "eve".into(),
-        skew: Duration::zero(),
-    };
-    late.folder.deliver_all();
+    let mut late = newcomer(dir.path(), &cloud);
     assert!(
         team::join_from_snapshot(&mut late.store, &late.folder)
             .unwrap()
             .is_some()
     );
     late.sync();
-    let summaries = |r: &Replica| -> BTreeSet<String> {
-        r.conn()
-            .prepare("SELECT summary FROM activities")
-            .unwrap()
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap()
+    assert_eq!(summaries_of(&late), summaries_of(&replicas[0]));
+    assert!(summaries_of(&late).contains("read it all"));
+}
+
+/// A new member on an empty database of their own, with everything
+/// delivered, in the team (not yet filled).
+fn newcomer(dir: &Path, cloud: &Rc<RefCell<Cloud>>) -> Replica {
+    let path = dir.join("late.db");
+    let mut late = Replica {
+        store: open(&path, "eve", start() + Duration::hours(1)),
+        folder: Delivered::new(cloud),
+        path,
+        user: "eve".into(),
+        skew: Duration::zero(),
     };
-    assert_eq!(summaries(&late), summaries(&replicas[0]));
-    assert!(summaries(&late).contains("read it all"));
+    late.folder.deliver_all();
+    late.store.join_team("the cloud", "team-1").unwrap();
+    late
 }
 
 fn summaries_of(r: &Replica) -> BTreeSet<String> {
@@ -1200,16 +1181,7 @@ fn compaction_keeps_what_any_snapshot_still_needs() {
         }
     }
     exchange_all(&mut replicas);
-    let path = dir.path().join("late.db");
-    let mut late = Replica {
-        store: open(&path, "eve", start() + Duration::hours(2)),
-        folder: Delivered::new(&cloud),
-        path,
-        user: "eve".into(),
-        skew: Duration::zero(),
-    };
-    late.folder.deliver_all();
-    late.store.join_team("the cloud", "team-1").unwrap();
+    let mut late = newcomer(dir.path(), &cloud);
     assert!(
         team::join_from_snapshot(&mut late.store, &late.folder)
             .unwrap()
@@ -1432,16 +1404,7 @@ fn a_snapshot_of_another_version_is_passed_over() {
             .snapshots
             .insert(key, (db, serde_json::to_vec(&manifest).unwrap()));
     }
-    let path = dir.path().join("late.db");
-    let mut late = Replica {
-        store: open(&path, "eve", start() + Duration::hours(2)),
-        folder: Delivered::new(&cloud),
-        path,
-        user: "eve".into(),
-        skew: Duration::zero(),
-    };
-    late.folder.deliver_all();
-    late.store.join_team("the cloud", "team-1").unwrap();
+    let mut late = newcomer(dir.path(), &cloud);
     assert_eq!(
         team::join_from_snapshot(&mut late.store, &late.folder).unwrap(),
         None
