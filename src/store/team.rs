@@ -151,6 +151,9 @@ impl Store {
     }
 }
 
+/// Rows one statement copies from a snapshot.
+const COPY_ROWS: usize = 20_000;
+
 /// The tables a snapshot brings to a new member: the data, its log and
 /// the rows still waiting for another. Conflicts, settings and how far the
 /// maker had read are its own.
@@ -219,22 +222,46 @@ impl Store {
                     .query_map([], |r| r.get::<_, String>(0))?
                     .collect::<rusqlite::Result<Vec<_>>>()?
                     .join(", ");
-                conn.execute(
-                    &format!(
-                        "INSERT OR IGNORE INTO main.{table} ({columns})
-                         SELECT {columns} FROM snapshot.{table}"
-                    ),
-                    [],
+                // A range of rows a statement, as for the rows logged at
+                // joining: one statement's undo is held in memory.
+                let keyed: bool = conn.query_row(
+                    "SELECT NOT EXISTS (SELECT 1 FROM snapshot.sqlite_schema
+                     WHERE name = ?1 AND sql LIKE '%WITHOUT ROWID%')",
+                    [table],
+                    |r| r.get(0),
                 )?;
+                if !keyed {
+                    conn.execute(
+                        &format!(
+                            "INSERT OR IGNORE INTO main.{table} ({columns})
+                             SELECT {columns} FROM snapshot.{table}"
+                        ),
+                        [],
+                    )?;
+                    continue;
+                }
+                let last: i64 = conn.query_row(
+                    &format!("SELECT coalesce(max(rowid), 0) FROM snapshot.{table}"),
+                    [],
+                    |r| r.get(0),
+                )?;
+                let mut copy = conn.prepare(&format!(
+                    "INSERT OR IGNORE INTO main.{table} ({columns})
+                     SELECT {columns} FROM snapshot.{table} WHERE rowid > ?1 AND rowid <= ?2"
+                ))?;
+                for from in (0..last).step_by(COPY_ROWS) {
+                    copy.execute(params![from, from + COPY_ROWS as i64])?;
+                }
             }
+            // The grades, reminders and segments come worked out for the
+            // day and rules the snapshot names (`engine_day`): worked out
+            // again at once if this replica's differ, as on any new day.
             conn.execute(
                 "INSERT INTO main.settings (key, value)
-                 SELECT key, value FROM snapshot.settings WHERE key = 'currency'
+                 SELECT key, value FROM snapshot.settings WHERE key IN ('currency', 'engine_day')
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [],
             )?;
-            // Every grade, reminder and segment is worked out here again.
-            conn.execute("DELETE FROM settings WHERE key = 'engine_day'", [])?;
             record_reads(w, reads)?;
             conn.execute("UPDATE temp.td_ctx SET logging = 1", [])?;
             Ok(())
