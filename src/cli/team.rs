@@ -76,9 +76,22 @@ pub fn sync_quietly(ctx: &mut Context) {
         Ok(report) => tell_news(ctx, &report),
         Err(e) => eprintln!(
             "{}",
-            ctx.catalog
-                .fmt("msg.sync_failed", &[("reason", &e.to_string())])
+            ctx.catalog.fmt(
+                "msg.sync_failed",
+                &[("reason", &reason_of(&ctx.catalog, &e))]
+            )
         ),
+    }
+}
+
+/// Why an exchange did not happen, in the reader's language where it is
+/// the folder that could not be reached (the usual case: offline).
+fn reason_of(catalog: &crate::i18n::Catalog, e: &TeamError) -> String {
+    match e {
+        TeamError::Transport(team::TransportError::Unreachable(detail)) => {
+            catalog.fmt("msg.team_unreachable", &[("detail", detail)])
+        }
+        other => other.to_string(),
     }
 }
 
@@ -475,7 +488,7 @@ fn status(ctx: &mut Context, format: Format) -> CliResult {
     if let Err(e) = reached {
         println!(
             "{}",
-            c.fmt("msg.sync_failed", &[("reason", &e.to_string())])
+            c.fmt("msg.sync_failed", &[("reason", &reason_of(c, &e))])
         );
     }
     let mut table = Table::new(
@@ -557,8 +570,8 @@ fn conflicts(ctx: &mut Context, args: ConflictsArgs) -> CliResult {
             "col.id",
             "col.name",
             "col.field",
-            "col.kept",
-            "col.lost",
+            "col.kept_value",
+            "col.lost_value",
             "col.status",
         ]
         .iter()
@@ -639,8 +652,10 @@ fn leave(ctx: &mut Context) -> CliResult {
     if let Err(e) = sent {
         eprintln!(
             "{}",
-            ctx.catalog
-                .fmt("msg.sync_failed", &[("reason", &e.to_string())])
+            ctx.catalog.fmt(
+                "msg.sync_failed",
+                &[("reason", &reason_of(&ctx.catalog, &e))]
+            )
         );
     }
     Ok(())

@@ -153,10 +153,7 @@ impl Transport for Folder {
 
     fn replicas(&self) -> Result<Vec<String>, TransportError> {
         if !self.root.is_dir() {
-            return Err(TransportError::Unreachable(format!(
-                "{}: the folder is not there",
-                self.root.display()
-            )));
+            return Err(TransportError::Unreachable(self.root.display().to_string()));
         }
         let devices = self.root.join(DEVICES);
         let entries = match fs::read_dir(&devices) {
