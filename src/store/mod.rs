@@ -123,10 +123,10 @@ pub struct Store {
     /// The `LIKE` pattern whose matching accounts `temp.filter_hits` holds
     /// (see [`Store::find_text`]); any write forgets it.
     text_hits: std::cell::RefCell<Option<String>>,
-    /// `--as-of`: nothing this connection writes is ever committed.
-    looking_ahead: bool,
-    /// `--as-of` in the UI, on a private copy of the file: the engine's
-    /// work for that date is committed to the copy, people's changes are
+    /// `--as-of` on the file itself: nothing this connection writes is
+    /// ever committed.
+    uncommitted: bool,
+    /// `--as-of`: the engine works for that date, people's changes are
     /// refused.
     refuse_people: bool,
 }
@@ -162,7 +162,7 @@ impl Store {
             session,
             rules,
             text_hits: std::cell::RefCell::new(None),
-            looking_ahead: false,
+            uncommitted: false,
             refuse_people: false,
         })
     }
@@ -212,30 +212,23 @@ impl Store {
     ) -> Result<T> {
         let path = self.path.clone();
         *self.text_hits.get_mut() = None;
-        if self.looking_ahead {
-            return self.transact_ahead(work);
+        let refuse = self.refuse_people.then_some(self.session.today);
+        if self.uncommitted {
+            // Looking ahead on the file itself: a savepoint of the
+            // transaction that is never committed.
+            let sp = self
+                .conn
+                .savepoint()
+                .map_err(|e| StoreError::write(&path, e))?;
+            let value = run_write(&sp, &self.session, &self.rules, refuse, work)?;
+            sp.commit().map_err(|e| StoreError::write(&path, e))?;
+            return Ok(value);
         }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::write(&path, e))?;
-        log::begin(&tx, &self.session)?;
-        let writer = Writer {
-            tx: &tx,
-            session: &self.session,
-            rules: &self.rules,
-        };
-        let before = if self.refuse_people {
-            Some(log::logged_so_far(&tx)?)
-        } else {
-            None
-        };
-        let value = work(&writer)?;
-        if let Some(before) = before
-            && log::logged_so_far(&tx)? != before
-        {
-            return Err(StoreError::LookingAhead(self.session.today));
-        }
+        let value = run_write(&tx, &self.session, &self.rules, refuse, work)?;
         if commit {
             tx.commit().map_err(|e| StoreError::write(&path, e))?;
         }
@@ -253,42 +246,19 @@ impl Store {
     /// Looks at the database as it will be on the session's date without
     /// changing it (`--as-of`): everything from here on runs in one
     /// transaction that is never committed, so the engine's work for that
-    /// date is seen by this connection alone and the file stays as it was.
+    /// date is seen by this connection alone and the file stays as it was;
+    /// anything a person would change is refused.
     pub fn look_ahead(&mut self) -> Result<()> {
         self.conn
             .execute_batch("BEGIN DEFERRED")
             .map_err(|e| StoreError::open(&self.path, e))?;
-        self.looking_ahead = true;
+        self.uncommitted = true;
+        self.refuse_people = true;
         Ok(())
     }
 
     pub fn is_looking_ahead(&self) -> bool {
-        self.looking_ahead || self.refuse_people
-    }
-
-    /// A write while looking ahead: the engine's, in a savepoint of the
-    /// transaction that is never committed; anything a person would change
-    /// (it would log an operation) is refused.
-    fn transact_ahead<T>(&mut self, work: impl FnOnce(&Writer<'_>) -> Result<T>) -> Result<T> {
-        let path = self.path.clone();
-        let today = self.session.today;
-        let sp = self
-            .conn
-            .savepoint()
-            .map_err(|e| StoreError::write(&path, e))?;
-        log::begin(&sp, &self.session)?;
-        let before = log::logged_so_far(&sp)?;
-        let writer = Writer {
-            tx: &sp,
-            session: &self.session,
-            rules: &self.rules,
-        };
-        let value = work(&writer)?;
-        if log::logged_so_far(&sp)? != before {
-            return Err(StoreError::LookingAhead(today));
-        }
-        sp.commit().map_err(|e| StoreError::write(&path, e))?;
-        Ok(value)
+        self.refuse_people
     }
 
     /// The `LIKE` pattern for filter text, with the accounts it finds (by
@@ -322,6 +292,31 @@ impl Store {
     pub fn resolve(&self, table: Table, input: &str) -> Result<Id> {
         resolve_id(&self.conn, table, input)
     }
+}
+
+/// Runs one write with who and when set for its change log; while looking
+/// ahead (`refuse` names the day), a write that changed something people
+/// change is refused, and the caller does not commit it.
+fn run_write<T>(
+    conn: &Connection,
+    session: &Session,
+    rules: &Rules,
+    refuse: Option<NaiveDate>,
+    work: impl FnOnce(&Writer<'_>) -> Result<T>,
+) -> Result<T> {
+    log::begin(conn, session)?;
+    let before = log::logged_so_far(conn)?;
+    let value = work(&Writer {
+        tx: conn,
+        session,
+        rules,
+    })?;
+    if let Some(day) = refuse
+        && log::logged_so_far(conn)? != before
+    {
+        return Err(StoreError::LookingAhead(day));
+    }
+    Ok(value)
 }
 
 /// A write transaction with who and when: what every write function gets.
