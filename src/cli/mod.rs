@@ -301,16 +301,16 @@ fn run(cli: Cli) -> CliResult {
         ))
     );
     // Looking ahead makes no file where there was none.
-    let mode = if cli.as_of.is_some() {
+    let mode = if as_of.is_some() {
         OpenMode::Existing
     } else {
         mode
     };
     let (path, mode, moved_from) = match synced_folder(&path, &config) {
         None => (path, mode, None),
-        Some(place) if joins_team => {
+        Some(_) if joins_team => {
             let replica = team::replica_path_for(&path, &dirs, &Catalog::new(lang))?;
-            (replica, OpenMode::CreateDirs, Some((path, place)))
+            (replica, OpenMode::CreateDirs, Some(path))
         }
         Some(place) => {
             return Err(Failure::Error(team::in_sync_folder(
@@ -366,7 +366,7 @@ fn run(cli: Cli) -> CliResult {
     if exchanges {
         team::sync_quietly(&mut ctx);
     }
-    if let Some((from, _)) = &moved_from {
+    if let Some(from) = &moved_from {
         team::tell_moved(&ctx, from);
     }
     let done = dispatch(&mut ctx, cli.command);
@@ -377,7 +377,6 @@ fn run(cli: Cli) -> CliResult {
 }
 
 fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
-    let ctx = &mut *ctx;
     let Some(command) = command else {
         return views::overview(ctx);
     };

@@ -299,6 +299,11 @@ pub fn sync(store: &mut Store, transport: &dyn Transport) -> Result<SyncReport, 
             break;
         }
     }
+    // A file that stays bad is met again by each step: said once.
+    report
+        .skipped
+        .sort_by(|a, b| (&a.replica, a.file).cmp(&(&b.replica, b.file)));
+    report.skipped.dedup();
     publish(store, transport, &mut report)?;
     compact(store, transport)?;
     Ok(report)
@@ -472,8 +477,14 @@ pub fn publish(
                 report.sent_files += 1;
                 report.sent_ops += ops.len();
             }
-            // Written a moment ago by this replica's other process, or by a copy.
-            Created::Exists(_) => claim_own_files(store, transport, report)?,
+            // Written a moment ago by this replica's other process, or by a
+            // copy; one still arriving is looked at again at the next sync.
+            Created::Exists(_) => {
+                claim_own_files(store, transport, report)?;
+                if store.published()? == published && store.replica_id()? == replica {
+                    return Ok(());
+                }
+            }
         }
     }
 }
