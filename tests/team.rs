@@ -1412,3 +1412,46 @@ fn a_snapshot_of_another_version_is_passed_over() {
     late.sync();
     assert_eq!(summaries_of(&late), summaries_of(&replicas[0]));
 }
+
+/// An operation this version cannot hold (a text where an amount goes, as a
+/// buggy or newer writer might send) does not stop the sync: its row
+/// waits, the operation is kept, and the rest applies.
+#[test]
+fn a_value_this_version_cannot_hold_waits_and_stops_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_cloud, mut replicas) = team_of(2, dir.path());
+    let deals = replicas[0].ids("deals");
+    let (odd, fine) = (deals[0], deals[1]);
+    let amount_before = replicas[0].store.deal(odd).unwrap().amount.0;
+    let op = |seq: i64, row: Id, field: &str, value: serde_json::Value| tierdeck::store::Op {
+        replica: "7d2c9a4e-0000-4000-8000-000000000001".into(),
+        seq,
+        hlc: tierdeck::store::next_stamp(0, start() + Duration::days(1)),
+        tbl: "deals".into(),
+        row_id: row.0.to_string(),
+        field: field.into(),
+        value,
+        author: "mallory".into(),
+        base: None,
+    };
+    let applied = replicas[0]
+        .store
+        .apply_ops(
+            vec![
+                op(1, odd, "amount_minor", "not an amount".into()),
+                op(2, fine, "title", "still applied".into()),
+                op(3, fine, "new_field_of_a_newer_tierdeck", 1.into()),
+            ],
+            &[],
+        )
+        .unwrap();
+    assert_eq!(applied.ops, 3, "every operation is kept in the log");
+    assert_eq!(applied.pending, 1, "the row with the odd value waits");
+    assert_eq!(replicas[0].store.deal(fine).unwrap().title, "still applied");
+    assert_eq!(
+        replicas[0].store.deal(odd).unwrap().amount.0,
+        amount_before,
+        "the odd value is not written"
+    );
+    replicas[0].sync();
+}

@@ -688,7 +688,7 @@ fn apply_in(w: &Writer<'_>, me: &str, incoming: &[Op]) -> Result<Applied> {
     let mut touched: BTreeSet<(String, String)> = BTreeSet::new();
     let mut by: BTreeSet<(String, String, String)> = BTreeSet::new();
     for op in incoming {
-        if mode_of(&op.tbl).is_none() || op.replica == me {
+        if op.replica == me {
             applied.known += 1;
             continue;
         }
@@ -717,8 +717,12 @@ fn apply_in(w: &Writer<'_>, me: &str, incoming: &[Op]) -> Result<Applied> {
             op.base
         ])?;
         applied.ops += 1;
-        touched.insert((op.tbl.clone(), op.row_id.clone()));
-        by.insert((op.tbl.clone(), op.row_id.clone(), op.author.clone()));
+        // A table of a newer tierdeck's is kept in the log, for when this
+        // one is updated, and shown nowhere yet.
+        if mode_of(&op.tbl).is_some() {
+            touched.insert((op.tbl.clone(), op.row_id.clone()));
+            by.insert((op.tbl.clone(), op.row_id.clone(), op.author.clone()));
+        }
     }
     // Rows that waited for another are tried again with the new ones.
     let pending: Vec<(String, String)> = conn
@@ -892,11 +896,21 @@ fn materialise(w: &Writer<'_>, table: &str, row_id: &str) -> Result<Outcome> {
                 args.push(Value::Text(saved_at));
                 args.push(Value::Text(last.author.clone()));
             }
-            conn.execute(
+            let updated = conn.execute(
                 &format!("UPDATE {table} SET {} WHERE id = ?1", sets.join(", ")),
                 rusqlite::params_from_iter(args),
-            )?;
-            Ok(Outcome::Written)
+            );
+            match updated {
+                Ok(_) => Ok(Outcome::Written),
+                // A value this version cannot hold (a newer writer's, or a
+                // foreign one's): the row waits, its operations kept.
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Ok(Outcome::Waiting)
+                }
+                Err(e) => Err(e.into()),
+            }
         }
         None if !created => Ok(Outcome::Waiting),
         None => {
