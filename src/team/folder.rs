@@ -48,14 +48,27 @@ impl Folder {
         TransportError::Unreachable(format!("{}: {e}", self.root.display()))
     }
 
-    /// Writes `bytes` as `path` unless it exists: to a temporary name in
-    /// the same folder, flushed to disk, then linked into place, which
-    /// fails rather than replace a file that is already there.
+    /// Writes `bytes` as `path` unless it exists; see [`Folder::place_once`].
     fn create_once(&self, path: &Path, bytes: &[u8]) -> Result<Created, TransportError> {
+        if self.place_once(path, |file| file.write_all(bytes))? {
+            Ok(Created::New)
+        } else {
+            self.existing(path)
+        }
+    }
+
+    /// Fills `path` by `fill` unless it exists (`false` then): to a
+    /// temporary name in the same folder, flushed to disk, then linked into
+    /// place, which fails rather than replace a file that is already there.
+    fn place_once(
+        &self,
+        path: &Path,
+        fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>,
+    ) -> Result<bool, TransportError> {
         let dir = path.parent().unwrap_or(&self.root);
         fs::create_dir_all(dir).map_err(|e| self.unreachable(e))?;
         if path.exists() {
-            return self.existing(path);
+            return Ok(false);
         }
         let name = path
             .file_name()
@@ -68,7 +81,7 @@ impl Folder {
         let temp = dir.join(format!("~syncthing~{name}.{}.tmp", std::process::id()));
         let written = (|| -> std::io::Result<()> {
             let mut file = fs::File::create(&temp)?;
-            file.write_all(bytes)?;
+            fill(&mut file)?;
             file.sync_all()
         })();
         if let Err(e) = written {
@@ -79,7 +92,7 @@ impl Folder {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let _ = fs::remove_file(&temp);
-                return self.existing(path);
+                return Ok(false);
             }
             // File systems without hard links: a rename, checked just before.
             Err(_) if !path.exists() => fs::rename(&temp, path),
@@ -90,7 +103,7 @@ impl Folder {
         if let Ok(folder) = fs::File::open(dir) {
             let _ = folder.sync_all();
         }
-        Ok(Created::New)
+        Ok(true)
     }
 
     fn existing(&self, path: &Path) -> Result<Created, TransportError> {
@@ -214,25 +227,9 @@ impl Transport for Folder {
         manifest: &[u8],
     ) -> Result<(), TransportError> {
         let dir = self.device(replica);
-        let path = dir.join(format!("snapshot-{number:09}.db"));
-        if !path.exists() {
-            fs::create_dir_all(&dir).map_err(|e| self.unreachable(e))?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let temp = dir.join(format!("~syncthing~{name}.{}.tmp", std::process::id()));
-            let placed = fs::copy(db, &temp)
-                .and_then(|_| fs::File::open(&temp)?.sync_all())
-                .and_then(|()| match fs::hard_link(&temp, &path) {
-                    Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists && !path.exists() => {
-                        fs::rename(&temp, &path)
-                    }
-                    _ => Ok(()),
-                });
-            let _ = fs::remove_file(&temp);
-            placed.map_err(|e| self.unreachable(e))?;
-        }
+        self.place_once(&dir.join(format!("snapshot-{number:09}.db")), |file| {
+            std::io::copy(&mut fs::File::open(db)?, file).map(drop)
+        })?;
         self.create_once(&dir.join(format!("snapshot-{number:09}.json")), manifest)
             .map(drop)
     }
