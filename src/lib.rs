@@ -13,6 +13,7 @@ pub mod playbook;
 pub mod query;
 pub mod reports;
 pub mod rules;
+pub mod say;
 pub mod segments;
 pub mod store;
 pub mod syncdir;

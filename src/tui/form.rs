@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::say::Say;
+use crate::say::Say;
 use crate::domain::{AccountKind, Id, Money, Need, ProductTier, Satisfaction};
 use crate::i18n::Catalog;
 use crate::parse;

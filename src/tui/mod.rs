@@ -6,7 +6,6 @@ pub mod form;
 pub mod keys;
 pub mod paged;
 pub mod render;
-pub mod say;
 
 use std::time::{Duration, Instant};
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{App, Popup, Reread};
 use crate::store::StoreError;
 use crate::tui::form::{Form, Subject};
-use crate::tui::say::Say;
+use crate::say::Say;
 
 /// Both versions of a row, field by field.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use super::{App, Popup, Reread, View};
 use crate::store::{DealPatch, StoreError};
 use crate::tui::form::{DealAccount, Form, Subject};
-use crate::tui::say::Say;
+use crate::say::Say;
 
 impl App {
     /// `n`: a new account in the accounts view, else a new deal, at the

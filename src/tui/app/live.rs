@@ -9,7 +9,7 @@ use chrono::{DateTime, Local};
 use super::{App, LaneKey, View};
 use crate::domain::{Id, RowMeta};
 use crate::store::{Change, Changed, Changes, StoreError};
-use crate::tui::say::Say;
+use crate::say::Say;
 
 /// How often the database's folder is listed for conflict copies: cheap,
 /// but not free on a network share.

@@ -6,7 +6,7 @@ use crate::domain::{Grade, Id, LOST, Money, WON};
 use crate::query::Query;
 use crate::store::{AccountFilter, DealFilter, DueFilter, ReminderPage};
 use crate::tui::paged::{PAGE, Paged};
-use crate::tui::say::Say;
+use crate::say::Say;
 
 impl App {
     /// Re-reads what the current view shows, keeping the selection in range.

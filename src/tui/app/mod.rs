@@ -12,7 +12,7 @@ mod totals;
 
 pub use team::TeamState;
 
-use crate::tui::say::Say;
+use crate::say::Say;
 use chrono::NaiveDate;
 
 pub use conflict::Conflict;

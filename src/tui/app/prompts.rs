@@ -4,7 +4,7 @@ use super::{App, Ask, Popup, Prompt};
 use crate::domain::{ActivityKind, Grade};
 use crate::parse;
 use crate::store::{DealPatch, DealRow, StoreError};
-use crate::tui::say::Say;
+use crate::say::Say;
 
 impl App {
     pub(super) fn ask(&mut self, make: fn(&DealRow) -> Ask) {

@@ -6,7 +6,7 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use super::App;
 use crate::store::{OpenMode, ReportSet, Store, StoreError};
-use crate::tui::say::Say;
+use crate::say::Say;
 
 /// How many report panels the view has: funnel, grades, value tiers, forecast.
 pub const PANELS: usize = 4;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Local, TimeDelta};
 use super::App;
 use crate::store::Conflict;
 use crate::team::{self, folder::Folder};
-use crate::tui::say::Say;
+use crate::say::Say;
 
 /// How often the UI exchanges with the team folder: reading it costs a
 /// look per teammate when nothing is new.

@@ -1,6 +1,5 @@
-//! Errors in the user's language. The store and the parsers word their
-//! errors in English, for the command line and its scripts; the catalogue
-//! has the ones a person meets in the UI, and the rest show as they are.
+//! Errors in the user's language, for every front end: the TUI's status
+//! line and form fields, and the command line's `error:` lines.
 
 use crate::domain::UnknownValue;
 use crate::i18n::{Catalog, Lang};
