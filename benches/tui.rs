@@ -26,10 +26,11 @@ use tierdeck::rules::Rules;
 use tierdeck::store::{
     AccountFilter, DealFilter, DueFilter, OpenMode, ReminderPage, Session, Store,
 };
-use tierdeck::tui::app::{App, View};
-use tierdeck::tui::keys::Action;
+use tierdeck::tui::action::{Action, Msg, View};
+use tierdeck::tui::app::App;
 use tierdeck::tui::paged::PAGE;
 use tierdeck::tui::render;
+use tui_input::InputRequest;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tierdeck");
 const TODAY: &str = "2026-11-23";
@@ -116,12 +117,12 @@ fn main() {
             let total = started.elapsed();
             record(&mut keys, &mut order, label, updated, total);
             // The event loop narrows the lists once the typing pauses.
-            if app.filter_pending {
+            if app.filter.pending {
                 let started = Instant::now();
-                app.settle();
+                app.update(Msg::TypingPaused);
                 let updated = started.elapsed();
                 terminal.draw(|f| render::draw(f, &app)).expect("a redraw");
-                let label = format!("{FILTER_LABEL} \"{}\"", app.filter);
+                let label = format!("{FILTER_LABEL} \"{}\"", app.filter.typed.text);
                 record(&mut keys, &mut order, label, updated, started.elapsed());
             }
         }
@@ -180,7 +181,7 @@ fn main() {
         terminal
             .draw(|f| render::draw(f, &app))
             .expect("the first draw");
-        app.catch_up();
+        app.update(Msg::Started);
         let caught_up = started.elapsed();
         // Pressed at once: the set is not there yet, so the view says so.
         let pressed = Instant::now();
@@ -190,7 +191,7 @@ fn main() {
             .expect("the first Reports frame");
         let first_frame = pressed.elapsed();
         app.wait_reports();
-        app.collect_reports();
+        app.update(Msg::ReportsPoll);
         terminal
             .draw(|f| render::draw(f, &app))
             .expect("the charts");
@@ -334,7 +335,7 @@ fn first_frame(db: &Path, today: &str, width: u16, height: u16) -> (FirstFrame, 
         .expect("the first draw");
     let draw = started.elapsed();
     let started = Instant::now();
-    app.catch_up();
+    app.update(Msg::Started);
     terminal
         .draw(|f| render::draw(f, &app))
         .expect("the redraw after catching up");
@@ -500,11 +501,19 @@ fn key_sequence() -> Vec<Action> {
     keys.push(Action::MoveStage(true));
     keys.push(Action::Left);
     keys.push(Action::ChangeClose);
-    keys.push(Action::ClearInput);
-    keys.extend("+2w".chars().map(Action::Type));
+    keys.push(Action::Type(InputRequest::DeleteLine));
+    keys.extend(
+        "+2w"
+            .chars()
+            .map(|c| Action::Type(InputRequest::InsertChar(c))),
+    );
     keys.push(Action::Submit);
     keys.push(Action::Filter);
-    keys.extend("华东".chars().map(Action::Type));
+    keys.extend(
+        "华东"
+            .chars()
+            .map(|c| Action::Type(InputRequest::InsertChar(c))),
+    );
     keys.push(Action::Back);
     keys.push(Action::Show(View::Tiers));
     keys.extend([Action::Down; 5]);
@@ -524,11 +533,13 @@ fn key_sequence() -> Vec<Action> {
 fn label(app: &App, action: Action) -> String {
     match action {
         Action::Show(view) => format!("Show({view:?})"),
-        Action::Type(_) if app.filtering => "Type (filter, each letter)".to_string(),
-        Action::Type(_) => "Type (prompt)".to_string(),
+        Action::Type(InputRequest::InsertChar(_)) if app.filter.typing => {
+            "Type (filter, each letter)".to_string()
+        }
+        Action::Type(InputRequest::InsertChar(_)) => "Type (prompt)".to_string(),
         _ if app.popup.is_some() => format!("{action:?} (prompt)"),
-        _ if app.detail.is_some() => format!("{action:?} (deal detail)"),
-        _ if app.account_detail.is_some() => format!("{action:?} (account detail)"),
+        _ if app.opened.deal.is_some() => format!("{action:?} (deal detail)"),
+        _ if app.opened.account.is_some() => format!("{action:?} (account detail)"),
         _ => format!("{action:?} ({:?})", app.view)
             .to_lowercase()
             .replacen(

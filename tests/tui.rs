@@ -12,9 +12,10 @@ use tierdeck::domain::{
 use tierdeck::i18n::{Catalog, Lang};
 use tierdeck::rules::Rules;
 use tierdeck::store::{AccountRow, AccountSort, DealFilter, OpenMode, Session, Store};
-use tierdeck::tui::app::{App, Popup, View};
-use tierdeck::tui::keys::Action;
+use tierdeck::tui::action::{Action, Msg, View};
+use tierdeck::tui::app::{App, Popup};
 use tierdeck::tui::render;
+use tui_input::InputRequest;
 
 fn session(today: &str) -> Session {
     Session {
@@ -56,7 +57,7 @@ fn press(app: &mut App, actions: &[Action]) {
 
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
-        app.update(Action::Type(c));
+        app.update(Action::Type(InputRequest::InsertChar(c)));
     }
 }
 
@@ -94,7 +95,7 @@ fn an_empty_database_offers_a_way_in_and_loads_demo_data_with_one_key() {
     let mut app = app(&dir, Lang::En, true);
     insta::assert_snapshot!("welcome_en_80x24", render(&app, 80, 24).backend());
     app.update(Action::LoadDemo);
-    assert!(app.board.iter().map(|l| l.count).sum::<i64>() > 0);
+    assert!(app.lists.board.iter().map(|l| l.count).sum::<i64>() > 0);
 }
 
 #[test]
@@ -127,7 +128,7 @@ fn a_first_deal_on_an_empty_database_adds_its_account_too() {
         .unwrap();
     assert_eq!(deals.len(), 1);
     assert_eq!(deals[0].deal.title, "首单试用");
-    assert_eq!(app.board[0].count, 1, "the board shows it at once");
+    assert_eq!(app.lists.board[0].count, 1, "the board shows it at once");
     assert_eq!(app.selected_deal().unwrap().deal.title, "首单试用");
 }
 
@@ -174,16 +175,16 @@ fn grade_badges_carry_their_colour() {
 fn moving_a_card_changes_its_stage_in_the_store_with_history() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let deal = app.board[0].deals.rows[0].deal.clone();
-    let (leads, contacted) = (app.board[0].count, app.board[1].count);
+    let deal = app.lists.board[0].deals.rows[0].deal.clone();
+    let (leads, contacted) = (app.lists.board[0].count, app.lists.board[1].count);
     press(&mut app, &[Action::MoveStage(true)]);
     assert_eq!(
-        (app.board[0].count, app.board[1].count),
+        (app.lists.board[0].count, app.lists.board[1].count),
         (leads - 1, contacted + 1)
     );
     let moved = app.store.deal(deal.id).unwrap();
     assert_eq!(moved.stage, "contacted");
-    assert_eq!(app.board_column, 1, "the selection follows the card");
+    assert_eq!(app.lists.board_column, 1, "the selection follows the card");
     assert_eq!(app.selected_deal().unwrap().deal.id, deal.id);
     let history = app.store.deal_detail(deal.id).unwrap().history;
     let last = history
@@ -195,7 +196,13 @@ fn moving_a_card_changes_its_stage_in_the_store_with_history() {
         (last.old.as_str(), last.new.as_str()),
         ("lead", "contacted")
     );
-    assert!(app.board[1].deals.rows.iter().any(|r| r.deal.id == deal.id));
+    assert!(
+        app.lists.board[1]
+            .deals
+            .rows
+            .iter()
+            .any(|r| r.deal.id == deal.id)
+    );
 }
 
 #[test]
@@ -212,19 +219,22 @@ fn changing_the_close_date_regrades_at_once_and_a_bad_date_keeps_what_was_typed(
         .find(|r| r.deal.need == tierdeck::domain::Need::Explicit)
         .expect("demo data has an explicit D deal");
     app.update(Action::Show(View::Tiers));
-    app.tier_column = 3;
-    app.tiers[3].deals.selected = app.tiers[3]
+    app.lists.tier_column = 3;
+    app.lists.tiers[3].deals.selected = app.lists.tiers[3]
         .deals
         .rows
         .iter()
         .position(|r| r.deal.id == target.deal.id)
         .unwrap();
-    press(&mut app, &[Action::ChangeClose, Action::ClearInput]);
+    press(
+        &mut app,
+        &[Action::ChangeClose, Action::Type(InputRequest::DeleteLine)],
+    );
     type_text(&mut app, "2026-02-30");
     app.update(Action::Submit);
     match &app.popup {
         Some(Popup::Prompt(p)) => {
-            assert_eq!(p.text, "2026-02-30");
+            assert_eq!(p.answer.text, "2026-02-30");
             assert!(
                 p.error.as_deref().unwrap_or_default().contains("28 days"),
                 "{:?}",
@@ -233,14 +243,14 @@ fn changing_the_close_date_regrades_at_once_and_a_bad_date_keeps_what_was_typed(
         }
         other => panic!("the prompt should stay open, got {other:?}"),
     }
-    press(&mut app, &[Action::ClearInput]);
+    press(&mut app, &[Action::Type(InputRequest::DeleteLine)]);
     type_text(&mut app, "+5d");
     app.update(Action::Submit);
     assert!(app.popup.is_none());
     assert_eq!(app.store.deal(target.deal.id).unwrap().grade, Grade::A);
     assert!(app.message.contains("D → A"), "{}", app.message);
     assert!(
-        app.tiers[0]
+        app.lists.tiers[0]
             .deals
             .rows
             .iter()
@@ -254,13 +264,14 @@ fn logging_an_activity_closes_the_open_revisit() {
     let mut app = app(&dir, Lang::En, false);
     app.update(Action::Show(View::Agenda));
     let index = app
+        .lists
         .agenda
         .rows
         .iter()
         .position(|r| r.reminder.kind == ReminderKind::Revisit)
         .expect("demo data has an overdue revisit");
-    app.agenda.selected = index;
-    let reminder = app.agenda.rows[index].reminder.clone();
+    app.lists.agenda.selected = index;
+    let reminder = app.lists.agenda.rows[index].reminder.clone();
     press(&mut app, &[Action::Open, Action::LogActivity]);
     type_text(&mut app, "visit 上门演示");
     app.update(Action::Submit);
@@ -278,7 +289,7 @@ fn logging_an_activity_closes_the_open_revisit() {
 fn won_and_lost_ask_first_and_leave_the_board() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let first = app.board[0].deals.rows[0].deal.id;
+    let first = app.lists.board[0].deals.rows[0].deal.id;
     press(&mut app, &[Action::Lost]);
     app.update(Action::Submit);
     assert!(
@@ -288,28 +299,39 @@ fn won_and_lost_ask_first_and_leave_the_board() {
     type_text(&mut app, "价格太高");
     app.update(Action::Submit);
     assert!(app.store.deal(first).unwrap().is_lost());
-    assert!(app.board[0].deals.rows.iter().all(|r| r.deal.id != first));
+    assert!(
+        app.lists.board[0]
+            .deals
+            .rows
+            .iter()
+            .all(|r| r.deal.id != first)
+    );
 }
 
 #[test]
 fn the_live_filter_narrows_every_lane_and_escape_clears_it() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let all: usize = app.board.iter().map(|l| l.deals.rows.len()).sum();
-    let wanted = app.board[0].deals.rows[0].account.clone();
+    let all: usize = app.lists.board.iter().map(|l| l.deals.rows.len()).sum();
+    let wanted = app.lists.board[0].deals.rows[0].account.clone();
     app.update(Action::Filter);
     type_text(&mut app, &wanted);
     assert!(
-        app.filter_pending,
+        app.filter.pending,
         "the letters are drawn, the search waits"
     );
     assert_eq!(
-        app.board.iter().map(|l| l.deals.rows.len()).sum::<usize>(),
+        app.lists
+            .board
+            .iter()
+            .map(|l| l.deals.rows.len())
+            .sum::<usize>(),
         all
     );
-    app.settle();
-    assert!(!app.filter_pending);
+    app.update(Msg::TypingPaused);
+    assert!(!app.filter.pending);
     let shown: Vec<&str> = app
+        .lists
         .board
         .iter()
         .flat_map(|l| l.deals.rows.iter().map(|r| r.account.as_str()))
@@ -322,14 +344,18 @@ fn the_live_filter_narrows_every_lane_and_escape_clears_it() {
     assert!(shown.iter().all(|a| *a == wanted), "{shown:?}");
     app.update(Action::Submit);
     assert!(
-        !app.filtering && app.filter == wanted,
+        !app.filter.typing && app.filter.typed.text == wanted,
         "Enter keeps the filter"
     );
     app.update(Action::Filter);
     app.update(Action::Back);
-    assert!(app.filter.is_empty());
+    assert!(app.filter.typed.text.is_empty());
     assert_eq!(
-        app.board.iter().map(|l| l.deals.rows.len()).sum::<usize>(),
+        app.lists
+            .board
+            .iter()
+            .map(|l| l.deals.rows.len())
+            .sum::<usize>(),
         all
     );
 }
@@ -342,7 +368,7 @@ fn at_midnight_the_day_moves_on_and_deals_are_regraded() {
     let next_day = chrono::Local
         .with_ymd_and_hms(2026, 11, 24, 0, 0, 5)
         .unwrap();
-    app.tick(next_day);
+    app.update(Msg::Tick(next_day));
     assert_eq!(app.today(), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
     assert_eq!(
         app.store.regrade().unwrap(),
@@ -352,7 +378,7 @@ fn at_midnight_the_day_moves_on_and_deals_are_regraded() {
 
     let fixed = tempfile::tempdir().unwrap();
     let mut planned = self::app(&fixed, Lang::En, false);
-    planned.tick(next_day);
+    planned.update(Msg::Tick(next_day));
     assert_eq!(
         planned.today(),
         NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
@@ -364,11 +390,12 @@ fn at_midnight_the_day_moves_on_and_deals_are_regraded() {
 fn the_won_and_lost_columns_show_on_demand() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let open_columns = app.board.len();
+    let open_columns = app.lists.board.len();
     app.update(Action::ToggleClosed);
-    assert_eq!(app.board.len(), open_columns + 2);
+    assert_eq!(app.lists.board.len(), open_columns + 2);
     assert!(
-        app.board
+        app.lists
+            .board
             .last()
             .unwrap()
             .deals
@@ -377,7 +404,7 @@ fn the_won_and_lost_columns_show_on_demand() {
             .all(|r| r.deal.is_lost())
     );
     app.update(Action::ToggleClosed);
-    assert_eq!(app.board.len(), open_columns);
+    assert_eq!(app.lists.board.len(), open_columns);
 }
 
 #[test]
@@ -385,9 +412,9 @@ fn a_reminder_can_be_dismissed_from_the_agenda() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
     app.update(Action::Show(View::Agenda));
-    let first = app.agenda.rows[0].reminder.id;
+    let first = app.lists.agenda.rows[0].reminder.id;
     app.update(Action::Dismiss);
-    assert!(app.agenda.rows.iter().all(|r| r.reminder.id != first));
+    assert!(app.lists.agenda.rows.iter().all(|r| r.reminder.id != first));
 }
 
 #[test]
@@ -396,22 +423,47 @@ fn a_click_selects_the_card_under_the_pointer() {
     let mut app = app(&dir, Lang::En, false);
     let area = ratatui::layout::Rect::new(0, 0, 120, 40);
     // Body starts on row 1; a column's cards start inside its border, 3 lines each.
-    app.click(area, 30, 1 + 1 + 3);
-    assert_eq!((app.board_column, app.board[1].deals.selected), (1, 1));
-    app.click(area, 5, 1 + 1);
-    assert_eq!((app.board_column, app.board[0].deals.selected), (0, 0));
+    app.update(Msg::Click {
+        area,
+        column: 30,
+        row: 1 + 1 + 3,
+    });
+    assert_eq!(
+        (app.lists.board_column, app.lists.board[1].deals.selected),
+        (1, 1)
+    );
+    app.update(Msg::Click {
+        area,
+        column: 5,
+        row: 1 + 1,
+    });
+    assert_eq!(
+        (app.lists.board_column, app.lists.board[0].deals.selected),
+        (0, 0)
+    );
     // " tierdeck " " 1 Board " " 2 Tiers " then " 3 Agenda " from column 28.
-    app.click(area, 30, 0);
+    app.update(Msg::Click {
+        area,
+        column: 30,
+        row: 0,
+    });
     assert_eq!(app.view, View::Agenda, "a click on a tab opens its view");
-    app.click(area, 10, 1 + 1 + 2);
-    assert_eq!(app.agenda.selected, 2.min(app.agenda.rows.len() - 1));
+    app.update(Msg::Click {
+        area,
+        column: 10,
+        row: 1 + 1 + 2,
+    });
+    assert_eq!(
+        app.lists.agenda.selected,
+        2.min(app.lists.agenda.rows.len() - 1)
+    );
 }
 
 #[test]
 fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
-    let account = app.board[0].deals.rows[0].account.clone();
+    let account = app.lists.board[0].deals.rows[0].account.clone();
     app.update(Action::New);
     let form = |app: &App| match &app.popup {
         Some(Popup::Form(form)) => form.clone(),
@@ -436,7 +488,7 @@ fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
         "ERP 二期",
         "nothing typed is lost on an error"
     );
-    app.update(Action::ClearInput);
+    app.update(Action::Type(InputRequest::DeleteLine));
     type_text(&mut app, "¥88,000");
     app.update(Action::Submit);
     assert!(app.popup.is_none(), "{:?}", app.popup);
@@ -456,9 +508,9 @@ fn the_new_deal_form_checks_as_you_type_and_keeps_everything_typed() {
 fn editing_a_deal_saves_at_the_version_it_was_loaded() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    let deal = app.board[0].deals.rows[0].deal.clone();
+    let deal = app.lists.board[0].deals.rows[0].deal.clone();
     app.update(Action::Edit);
-    app.update(Action::ClearInput);
+    app.update(Action::Type(InputRequest::DeleteLine));
     type_text(&mut app, "Renamed deal");
     app.update(Action::Submit);
     assert!(app.popup.is_none());
@@ -472,9 +524,9 @@ fn an_account_opens_with_its_contacts_and_deals() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
     app.update(Action::Show(View::Accounts));
-    let account = app.accounts.rows[0].clone();
+    let account = app.lists.accounts.rows[0].clone();
     app.update(Action::Open);
-    let detail = app.account_detail.clone().expect("Enter opens the account");
+    let detail = app.opened.account.clone().expect("Enter opens the account");
     assert_eq!(detail.account.id, account.account.id);
     assert!(
         detail
@@ -484,7 +536,7 @@ fn an_account_opens_with_its_contacts_and_deals() {
     );
     insta::assert_snapshot!("account_detail_zh-cn_80x24", render(&app, 80, 24).backend());
     app.update(Action::Back);
-    assert!(app.account_detail.is_none());
+    assert!(app.opened.account.is_none());
 }
 
 /// Each lane's title, count and amount in minor units.
@@ -509,9 +561,9 @@ fn recounted(app: &App) -> (Totals, Totals) {
     .unwrap();
     let mut fresh = App::new(store, Catalog::new(app.catalog.lang())).unwrap();
     fresh.update(Action::ToggleClosed);
-    let board = totals(&fresh.board);
+    let board = totals(&fresh.lists.board);
     fresh.update(Action::Show(View::Tiers));
-    (board, totals(&fresh.tiers))
+    (board, totals(&fresh.lists.tiers))
 }
 
 #[test]
@@ -524,9 +576,16 @@ fn totals_kept_across_writes_match_a_fresh_count() {
         &mut app,
         &[Action::MoveStage(true), Action::Right, Action::ChangeClose],
     );
-    press(&mut app, &[Action::ClearInput]);
+    press(&mut app, &[Action::Type(InputRequest::DeleteLine)]);
     type_text(&mut app, "+3d");
-    press(&mut app, &[Action::Submit, Action::Won, Action::ClearInput]);
+    press(
+        &mut app,
+        &[
+            Action::Submit,
+            Action::Won,
+            Action::Type(InputRequest::DeleteLine),
+        ],
+    );
     type_text(&mut app, "99999");
     press(&mut app, &[Action::Submit, Action::Left, Action::Lost]);
     type_text(&mut app, "预算取消");
@@ -542,15 +601,15 @@ fn totals_kept_across_writes_match_a_fresh_count() {
             Action::Submit,
             Action::Edit,
             Action::NextField,
-            Action::ClearInput,
+            Action::Type(InputRequest::DeleteLine),
         ],
     );
     type_text(&mut app, "777");
     press(&mut app, &[Action::Submit]);
     assert!(app.popup.is_none(), "{:?} {}", app.popup, app.message);
-    let board = totals(&app.board);
+    let board = totals(&app.lists.board);
     app.update(Action::Show(View::Tiers));
-    let tiers = totals(&app.tiers);
+    let tiers = totals(&app.lists.tiers);
     let (fresh_board, fresh_tiers) = recounted(&app);
     assert_eq!(board, fresh_board);
     assert_eq!(tiers, fresh_tiers);
@@ -584,7 +643,7 @@ fn long_lead_column(dir: &tempfile::TempDir) -> App {
 fn the_cursor_scrolls_past_the_first_page_of_a_long_column() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = long_lead_column(&dir);
-    assert_eq!(app.board[0].count, 260);
+    assert_eq!(app.lists.board[0].count, 260);
     let all = app
         .store
         .deals(&DealFilter {
@@ -596,7 +655,7 @@ fn the_cursor_scrolls_past_the_first_page_of_a_long_column() {
         app.update(Action::Down);
     }
     assert_eq!(app.selected_deal().unwrap().deal.id, all[230].deal.id);
-    assert!(app.board[0].deals.rows.len() <= tierdeck::tui::paged::PAGE);
+    assert!(app.lists.board[0].deals.rows.len() <= tierdeck::tui::paged::PAGE);
     for _ in 0..100 {
         app.update(Action::Down);
     }
@@ -618,26 +677,28 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
     app.update(Action::Show(View::Accounts));
-    let everyone = app.accounts.total;
+    let everyone = app.lists.accounts.total;
     press(&mut app, &[Action::Filter]);
     type_text(&mut app, "港澳台");
-    app.settle();
-    assert!(app.accounts.total > 0 && app.accounts.total < everyone);
+    app.update(Msg::TypingPaused);
+    assert!(app.lists.accounts.total > 0 && app.lists.accounts.total < everyone);
     assert!(
-        app.accounts
+        app.lists
+            .accounts
             .rows
             .iter()
             .all(|a| a.account.region == "港澳台")
     );
     press(&mut app, &[Action::Back]);
-    assert_eq!(app.accounts.total, everyone, "Esc clears the filter");
+    assert_eq!(app.lists.accounts.total, everyone, "Esc clears the filter");
     // `o` walks every sort key in turn; each orders the rows in the store
     // and marks its column's header, at both sizes.
     let c = Catalog::new(Lang::ZhCn);
     for (i, sort) in AccountSort::ALL.iter().enumerate().skip(1) {
         press(&mut app, &[Action::SortNext]);
-        assert_eq!(app.accounts_sort, *sort);
+        assert_eq!(app.lists.sort, *sort);
         let keys: Vec<Vec<String>> = app
+            .lists
             .accounts
             .rows
             .iter()
@@ -657,15 +718,16 @@ fn the_accounts_filter_and_sort_run_in_the_store() {
         }
     }
     press(&mut app, &[Action::SortNext]);
-    assert_eq!(app.accounts_sort, AccountSort::Name, "and round again");
+    assert_eq!(app.lists.sort, AccountSort::Name, "and round again");
     let to_kind = AccountSort::ALL
         .iter()
         .position(|s| *s == AccountSort::Kind)
         .expect("kind is a sort");
     press(&mut app, &vec![Action::SortNext; to_kind]);
-    assert_eq!(app.accounts_sort, AccountSort::Kind);
+    assert_eq!(app.lists.sort, AccountSort::Kind);
     press(&mut app, &[Action::SortReverse]);
     let reversed: Vec<Vec<String>> = app
+        .lists
         .accounts
         .rows
         .iter()
@@ -735,15 +797,24 @@ fn accounts_sorted_by_value_tier_come_best_tier_first() {
     let mut app = app(&dir, Lang::En, false);
     // Revenue for a B and more tiers: win one deal each at two more accounts.
     for amount in ["5000", "90000"] {
-        let deal = app.board[0].deals.rows[0].deal.id;
-        press(&mut app, &[Action::Won, Action::ClearInput]);
+        let deal = app.lists.board[0].deals.rows[0].deal.id;
+        press(
+            &mut app,
+            &[Action::Won, Action::Type(InputRequest::DeleteLine)],
+        );
         type_text(&mut app, amount);
         app.update(Action::Submit);
         assert!(app.store.deal(deal).unwrap().is_won(), "{}", app.message);
     }
     press(&mut app, &[Action::Show(View::Accounts), Action::SortNext]);
-    assert_eq!(app.accounts_sort, AccountSort::ValueTier);
-    let tiers: Vec<Option<ValueTier>> = app.accounts.rows.iter().map(|r| r.standing.tier).collect();
+    assert_eq!(app.lists.sort, AccountSort::ValueTier);
+    let tiers: Vec<Option<ValueTier>> = app
+        .lists
+        .accounts
+        .rows
+        .iter()
+        .map(|r| r.standing.tier)
+        .collect();
     let ranked: Vec<ValueTier> = tiers.iter().flatten().copied().collect();
     assert!(ranked.len() >= 3, "{tiers:?}");
     assert_eq!(ranked[0], ValueTier::A, "{tiers:?}");
@@ -752,6 +823,7 @@ fn accounts_sorted_by_value_tier_come_best_tier_first() {
     best_first.sort_by_key(|t| (t.is_none(), *t));
     assert_eq!(tiers, best_first);
     let revenue: Vec<i64> = app
+        .lists
         .accounts
         .rows
         .iter()
@@ -759,7 +831,7 @@ fn accounts_sorted_by_value_tier_come_best_tier_first() {
         .collect();
     assert!(revenue.windows(2).all(|w| w[0] >= w[1]), "{revenue:?}");
     let screen = render(&app, 80, 24).backend().to_string();
-    let first = &app.accounts.rows[0].account.name;
+    let first = &app.lists.accounts.rows[0].account.name;
     let line = screen.lines().find(|l| l.contains(first.as_str())).unwrap();
     assert!(
         line.contains(" A "),
@@ -767,6 +839,7 @@ fn accounts_sorted_by_value_tier_come_best_tier_first() {
     );
     press(&mut app, &[Action::SortReverse]);
     let revenue: Vec<i64> = app
+        .lists
         .accounts
         .rows
         .iter()
@@ -783,7 +856,7 @@ fn the_account_form_checks_names_picks_values_and_saves() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);
     app.update(Action::Show(View::Accounts));
-    let taken = app.accounts.rows[0].account.name.clone();
+    let taken = app.lists.accounts.rows[0].account.name.clone();
     let form = |app: &App| match &app.popup {
         Some(Popup::Form(form)) => form.clone(),
         other => panic!("the form should be open, got {other:?}"),
@@ -798,12 +871,16 @@ fn the_account_form_checks_names_picks_values_and_saves() {
             .contains("已有名为"),
         "a taken name is flagged while typing"
     );
-    press(&mut app, &[Action::ClearInput]);
+    press(&mut app, &[Action::Type(InputRequest::DeleteLine)]);
     type_text(&mut app, "杭州云栖数据有限公司");
     // Kind: ← → pick a value, typing letters does nothing there.
     press(
         &mut app,
-        &[Action::NextField, Action::Right, Action::Type('x')],
+        &[
+            Action::NextField,
+            Action::Right,
+            Action::Type(InputRequest::InsertChar('x')),
+        ],
     );
     assert_eq!(form(&app).values[1], "individual");
     press(&mut app, &[Action::NextField]);
@@ -896,7 +973,7 @@ fn a_new_day_is_drawn_first_and_regraded_right_after() {
         before,
         "nothing is written before the first frame"
     );
-    app.catch_up();
+    app.update(Msg::Started);
     assert!(app.store.is_current().unwrap());
     assert!(app.message.is_empty());
     assert!(history() > before, "grades changed for the new day");
@@ -921,7 +998,13 @@ fn the_deal_form_picks_stage_and_need_with_the_arrows() {
     assert_eq!(form.values[4], "contacted");
     let shown = render(&app, 80, 24).backend().to_string();
     assert!(shown.contains("◂ 初步接触 ▸"), "{shown}");
-    press(&mut app, &[Action::NextField, Action::Type(' ')]);
+    press(
+        &mut app,
+        &[
+            Action::NextField,
+            Action::Type(InputRequest::InsertChar(' ')),
+        ],
+    );
     let Some(Popup::Form(form)) = &app.popup else {
         panic!("the form is open");
     };
@@ -933,7 +1016,7 @@ fn due_counts_kept_across_agenda_work_match_a_fresh_count() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
     app.update(Action::Show(View::Agenda));
-    let (overdue, today) = (app.overdue, app.due_today);
+    let (overdue, today) = (app.counts.overdue, app.counts.due_today);
     assert!(overdue >= 2, "demo data has overdue reminders");
     press(&mut app, &[Action::Done, Action::Down, Action::Dismiss]);
     press(&mut app, &[Action::Open, Action::LogActivity]);
@@ -944,12 +1027,12 @@ fn due_counts_kept_across_agenda_work_match_a_fresh_count() {
     );
     assert!(app.popup.is_none(), "{:?}", app.popup);
     assert_eq!(
-        (app.overdue, app.due_today),
+        (app.counts.overdue, app.counts.due_today),
         app.store.due_counts().unwrap()
     );
-    assert!(app.overdue + app.due_today < overdue + today);
+    assert!(app.counts.overdue + app.counts.due_today < overdue + today);
     assert_eq!(
-        app.agenda.total,
+        app.lists.agenda.total,
         app.store
             .reminders(tierdeck::store::DueFilter::Week, None)
             .unwrap()
@@ -970,7 +1053,11 @@ fn forms_and_prompts_render_in_both_languages() {
         );
         press(
             &mut app,
-            &[Action::Back, Action::ChangeClose, Action::ClearInput],
+            &[
+                Action::Back,
+                Action::ChangeClose,
+                Action::Type(InputRequest::DeleteLine),
+            ],
         );
         type_text(&mut app, "2026-13-01");
         app.update(Action::Submit);
@@ -998,8 +1085,8 @@ fn a_filter_typed_far_down_a_long_column_lists_its_finds_from_the_top() {
     }
     press(&mut app, &[Action::Filter]);
     type_text(&mut app, "Deal 00");
-    app.settle();
-    let lead = &app.board[0].deals;
+    app.update(Msg::TypingPaused);
+    let lead = &app.lists.board[0].deals;
     assert_eq!(lead.rows.len(), 10, "Deal 000 to Deal 009");
     assert_eq!((lead.total, lead.exact, lead.selected), (10, true, 0));
     let title = lane_title_on_screen(&app);
@@ -1025,7 +1112,7 @@ fn demo_data_never_goes_into_a_database_that_has_data() {
         app.store.count_accounts(&Default::default()).unwrap(),
         before
     );
-    assert!(!app.empty);
+    assert!(!app.counts.empty);
 }
 
 #[test]
@@ -1044,14 +1131,17 @@ fn a_lost_deal_can_still_be_edited() {
     type_text(&mut app, "预算取消");
     app.update(Action::Submit);
     app.update(Action::ToggleClosed);
-    let lost = app.board.len() - 1;
-    app.board_column = lost;
+    let lost = app.lists.board.len() - 1;
+    app.lists.board_column = lost;
     let deal = app
         .selected_deal()
         .expect("the lost column has the deal")
         .deal
         .clone();
-    press(&mut app, &[Action::Edit, Action::ClearInput]);
+    press(
+        &mut app,
+        &[Action::Edit, Action::Type(InputRequest::DeleteLine)],
+    );
     type_text(&mut app, "改名后的商机");
     app.update(Action::Submit);
     assert!(app.popup.is_none(), "{:?} {}", app.popup, app.message);
@@ -1064,9 +1154,12 @@ fn a_lost_deal_can_still_be_edited() {
 
 /// Types `terms` into the live filter and lets the typing pause.
 fn filter_by(app: &mut App, terms: &str) {
-    press(app, &[Action::Filter, Action::ClearInput]);
+    press(
+        app,
+        &[Action::Filter, Action::Type(InputRequest::DeleteLine)],
+    );
     type_text(app, terms);
-    app.settle();
+    app.update(Msg::TypingPaused);
 }
 
 /// The deals every lane of the board or the tiers lists.
@@ -1087,13 +1180,13 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
     };
     let everything = |app: &mut App| {
         press(app, &[Action::Show(View::Board)]);
-        let board = lane_deals(&app.board).len();
+        let board = lane_deals(&app.lists.board).len();
         press(app, &[Action::Show(View::Tiers)]);
-        let tiers = lane_deals(&app.tiers).len();
+        let tiers = lane_deals(&app.lists.tiers).len();
         press(app, &[Action::Show(View::Agenda)]);
-        let agenda = app.agenda.rows.len();
+        let agenda = app.lists.agenda.rows.len();
         press(app, &[Action::Show(View::Accounts)]);
-        (board, tiers, agenda, app.accounts.rows.len())
+        (board, tiers, agenda, app.lists.accounts.rows.len())
     };
     let all = everything(&mut app);
 
@@ -1111,7 +1204,7 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
     for (terms, holds) in account_terms {
         app.update(Action::Show(View::Board));
         filter_by(&mut app, terms);
-        let board = lane_deals(&app.board);
+        let board = lane_deals(&app.lists.board);
         assert!(
             !board.is_empty() && board.len() < all.0,
             "{terms}: {}",
@@ -1122,23 +1215,24 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
             "{terms}"
         );
         press(&mut app, &[Action::Submit, Action::Show(View::Tiers)]);
-        let tiers = lane_deals(&app.tiers);
+        let tiers = lane_deals(&app.lists.tiers);
         assert!(tiers.len() < all.1, "{terms}");
         assert!(
             tiers.iter().all(|r| holds(&store_row(&app, r.deal.id))),
             "{terms}"
         );
         app.update(Action::Show(View::Agenda));
-        assert!(app.agenda.rows.len() <= all.2, "{terms}");
+        assert!(app.lists.agenda.rows.len() <= all.2, "{terms}");
         assert!(
-            app.agenda
+            app.lists
+                .agenda
                 .rows
                 .iter()
                 .all(|r| holds(&store_row(&app, r.reminder.deal_id))),
             "{terms}"
         );
         app.update(Action::Show(View::Accounts));
-        let accounts = &app.accounts.rows;
+        let accounts = &app.lists.accounts.rows;
         assert!(!accounts.is_empty() && accounts.len() < all.3, "{terms}");
         assert!(accounts.iter().all(holds), "{terms}");
         // Every account the term names, not just some.
@@ -1157,24 +1251,31 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
     // account's, in the accounts view).
     app.update(Action::Show(View::Tiers));
     filter_by(&mut app, "grade:C");
-    let shown: Vec<usize> = app.tiers.iter().map(|l| l.deals.rows.len()).collect();
+    let shown: Vec<usize> = app.lists.tiers.iter().map(|l| l.deals.rows.len()).collect();
     assert!(
         shown[2] > 0 && shown.iter().sum::<usize>() == shown[2],
         "{shown:?}"
     );
     press(&mut app, &[Action::Submit, Action::Show(View::Agenda)]);
-    assert!(app.agenda.rows.iter().all(|r| r.grade == Grade::C));
+    assert!(app.lists.agenda.rows.iter().all(|r| r.grade == Grade::C));
     filter_by(&mut app, "owner:me");
     press(&mut app, &[Action::Submit, Action::Show(View::Board)]);
-    let mine = lane_deals(&app.board);
+    let mine = lane_deals(&app.lists.board);
     assert!(!mine.is_empty() && mine.len() < all.0);
     assert!(mine.iter().all(|r| r.deal.owner == "ann"));
     app.update(Action::Show(View::Accounts));
-    assert!(!app.accounts.rows.is_empty());
-    assert!(app.accounts.rows.iter().all(|r| r.account.owner == "ann"));
+    assert!(!app.lists.accounts.rows.is_empty());
+    assert!(
+        app.lists
+            .accounts
+            .rows
+            .iter()
+            .all(|r| r.account.owner == "ann")
+    );
 
     // A wrong term says what is wrong and keeps the rows as they were.
     let before: Vec<String> = app
+        .lists
         .accounts
         .rows
         .iter()
@@ -1183,6 +1284,7 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
     filter_by(&mut app, "owner:me tier:Z");
     assert!(app.message.contains("tier:Z"), "{}", app.message);
     let kept: Vec<String> = app
+        .lists
         .accounts
         .rows
         .iter()
@@ -1192,11 +1294,18 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
     let status = render(&app, 120, 40).backend().to_string();
     assert!(status.contains("tier:Z"), "{status}");
     // Put right, the error goes from the status line and the terms apply.
-    press(&mut app, &[Action::Erase, Action::Type('A')]);
-    app.settle();
+    press(
+        &mut app,
+        &[
+            Action::Type(InputRequest::DeletePrevChar),
+            Action::Type(InputRequest::InsertChar('A')),
+        ],
+    );
+    app.update(Msg::TypingPaused);
     assert!(app.message.is_empty(), "{}", app.message);
-    assert_eq!(app.query.tiers, [ValueTier::A]);
+    assert_eq!(app.filter.query.tiers, [ValueTier::A]);
     let shown: Vec<String> = app
+        .lists
         .accounts
         .rows
         .iter()
@@ -1218,13 +1327,13 @@ fn enter_narrows_the_lists_at_once_without_waiting_for_the_pause() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
     app.update(Action::Show(View::Accounts));
-    let all = app.accounts.rows.len();
+    let all = app.lists.accounts.rows.len();
     press(&mut app, &[Action::Filter]);
     type_text(&mut app, "lifecycle:churned");
-    assert!(app.filter_pending);
+    assert!(app.filter.pending);
     app.update(Action::Submit);
-    assert!(!app.filter_pending && !app.filtering);
-    let churned = &app.accounts.rows;
+    assert!(!app.filter.pending && !app.filter.typing);
+    let churned = &app.lists.accounts.rows;
     assert!(!churned.is_empty() && churned.len() < all);
     assert!(
         churned
@@ -1241,13 +1350,14 @@ fn an_account_shows_its_tier_lifecycle_risks_and_playbook() {
     filter_by(&mut app, "tier:A risk:any");
     app.update(Action::Submit);
     let row = app
+        .lists
         .accounts
         .rows
         .first()
         .expect("demo data has an A account at risk")
         .clone();
     app.update(Action::Open);
-    let detail = app.account_detail.clone().expect("Enter opens the account");
+    let detail = app.opened.account.clone().expect("Enter opens the account");
     assert_eq!(detail.standing, row.standing);
     let screen = render(&app, 120, 40).backend().to_string().replace(' ', "");
     let c = Catalog::new(Lang::ZhCn);
@@ -1350,13 +1460,16 @@ fn the_reports_view_draws_what_the_store_reports() {
 fn the_reports_follow_a_win_and_show_the_old_numbers_meanwhile() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
-    app.catch_up();
+    app.update(Msg::Started);
     app.wait_reports();
     reports_match_the_store(&app);
     let before = app.reports.set.clone().unwrap();
     // Win the first lead, for more than anyone has won yet.
-    let deal = app.board[0].deals.rows[0].deal.clone();
-    press(&mut app, &[Action::Won, Action::ClearInput]);
+    let deal = app.lists.board[0].deals.rows[0].deal.clone();
+    press(
+        &mut app,
+        &[Action::Won, Action::Type(InputRequest::DeleteLine)],
+    );
     type_text(&mut app, "500000");
     app.update(Action::Submit);
     assert!(app.store.deal(deal.id).unwrap().is_won(), "{}", app.message);
@@ -1424,9 +1537,17 @@ fn a_small_screen_shows_the_charts_a_pair_at_a_time() {
     );
     // A click on a chart of the grid focuses it.
     let area = ratatui::layout::Rect::new(0, 0, 120, 40);
-    app.click(area, 10, 5);
+    app.update(Msg::Click {
+        area,
+        column: 10,
+        row: 5,
+    });
     assert_eq!(app.report_panel, 0);
-    app.click(area, 100, 30);
+    app.update(Msg::Click {
+        area,
+        column: 100,
+        row: 30,
+    });
     assert_eq!(app.report_panel, 3);
 }
 
@@ -1470,7 +1591,7 @@ fn the_reports_keys_are_in_their_help() {
     assert!(!help.contains("新建商机"), "n does nothing there: {help}");
     press(&mut app, &[Action::Help, Action::New, Action::Filter]);
     assert!(
-        app.popup.is_none() && !app.filtering,
+        app.popup.is_none() && !app.filter.typing,
         "the reports take no filter and no form"
     );
 }
@@ -1480,21 +1601,27 @@ fn mine_shows_only_the_users_own_deals_and_accounts() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::En, false);
     let user = app.store.session().user.clone();
-    let everyone = lane_deals(&app.board);
+    let everyone = lane_deals(&app.lists.board);
     assert!(
         everyone.iter().any(|d| d.deal.owner != user),
         "the demo has other owners"
     );
     press(&mut app, &[Action::ToggleMine]);
-    let mine = lane_deals(&app.board);
+    let mine = lane_deals(&app.lists.board);
     assert!(!mine.is_empty() && mine.len() < everyone.len());
     assert!(mine.iter().all(|d| d.deal.owner == user));
     assert!(app.message.contains(&user), "{}", app.message);
     press(&mut app, &[Action::Show(View::Accounts)]);
-    assert!(app.accounts.rows.iter().all(|a| a.account.owner == user));
+    assert!(
+        app.lists
+            .accounts
+            .rows
+            .iter()
+            .all(|a| a.account.owner == user)
+    );
     // And back to everyone's.
     press(&mut app, &[Action::ToggleMine, Action::Show(View::Board)]);
-    assert_eq!(lane_deals(&app.board).len(), everyone.len());
+    assert_eq!(lane_deals(&app.lists.board).len(), everyone.len());
 }
 
 /// A second connection to the app's database, as another person.
@@ -1517,14 +1644,14 @@ fn another_process_s_changes_show_on_the_tick_keeping_the_cursor_and_the_form() 
     let mut app = app(&dir, Lang::En, false);
     let mut lina = other_store(&dir, "李娜");
     // The fullest column but the last, whose deals have a next stage.
-    let column = (0..app.board.len() - 1)
-        .max_by_key(|&i| app.board[i].count)
+    let column = (0..app.lists.board.len() - 1)
+        .max_by_key(|&i| app.lists.board[i].count)
         .unwrap();
-    let lane = app.board[column].deals.rows.clone();
+    let lane = app.lists.board[column].deals.rows.clone();
     assert!(lane.len() >= 3, "the demo has a column of three deals");
     let (first, second, third) = (&lane[0].deal, &lane[1].deal, &lane[2].deal);
-    let count = app.board[column].count;
-    let next = app.board[column + 1].key.clone();
+    let count = app.lists.board[column].count;
+    let next = app.lists.board[column + 1].key.clone();
     let tierdeck::tui::app::LaneKey::Stage(next) = next else {
         panic!("the board's lanes are stages");
     };
@@ -1540,7 +1667,7 @@ fn another_process_s_changes_show_on_the_tick_keeping_the_cursor_and_the_form() 
 
     // Nothing committed elsewhere: the tick reads nothing and says nothing.
     app.wait_reports();
-    app.tick(chrono::Local::now());
+    app.update(Msg::Tick(chrono::Local::now()));
     assert_eq!(app.message, "", "the reports' own connection is no change");
 
     // The deal above the cursor leaves the lane: the cursor stays on its deal.
@@ -1552,14 +1679,14 @@ fn another_process_s_changes_show_on_the_tick_keeping_the_cursor_and_the_form() 
         },
     )
     .unwrap();
-    app.tick(chrono::Local::now());
+    app.update(Msg::Tick(chrono::Local::now()));
     assert_eq!(
-        app.board[column].count,
+        app.lists.board[column].count,
         count - 1,
         "the kept totals were recounted"
     );
     assert_eq!(app.selected_deal().unwrap().deal.id, second.id);
-    assert_eq!(app.board_column, column);
+    assert_eq!(app.lists.board_column, column);
     assert_eq!(app.message, format!("李娜 changed {} (deal)", first.title));
     match &app.popup {
         Some(Popup::Form(form)) => assert_eq!(form.values, typed, "nothing typed is lost"),
@@ -1577,13 +1704,13 @@ fn another_process_s_changes_show_on_the_tick_keeping_the_cursor_and_the_form() 
     .unwrap();
     lina.log_activity(first.id, ActivityKind::Call, "问了预算", None)
         .unwrap();
-    app.tick(chrono::Local::now());
+    app.update(Msg::Tick(chrono::Local::now()));
     assert_eq!(
         app.message,
         format!("李娜 logged an activity on {} · 1 more change", first.title)
     );
     assert!(
-        app.board[column]
+        app.lists.board[column]
             .deals
             .rows
             .iter()
@@ -1601,11 +1728,11 @@ fn an_open_detail_is_read_again_when_someone_else_changes_its_deal() {
     let mut app = app(&dir, Lang::ZhCn, false);
     let mut lina = other_store(&dir, "李娜");
     app.update(Action::Open);
-    let deal = app.detail.as_ref().unwrap().row.deal.clone();
+    let deal = app.opened.deal.as_ref().unwrap().row.deal.clone();
     lina.log_activity(deal.id, ActivityKind::Visit, "上门演示", None)
         .unwrap();
-    app.tick(chrono::Local::now());
-    let detail = app.detail.as_ref().expect("the detail stays open");
+    app.update(Msg::Tick(chrono::Local::now()));
+    let detail = app.opened.deal.as_ref().expect("the detail stays open");
     assert!(detail.activities.iter().any(|a| a.summary == "上门演示"));
     assert_eq!(
         app.message,
@@ -1619,10 +1746,10 @@ fn an_open_detail_is_read_again_when_someone_else_changes_its_deal() {
 fn conflicted_deal(app: &mut App, lina: &mut Store) -> tierdeck::domain::Deal {
     let deal = app.selected_deal().unwrap().deal.clone();
     app.update(Action::Edit);
-    app.update(Action::ClearInput);
+    app.update(Action::Type(InputRequest::DeleteLine));
     type_text(app, "Mine title");
     app.update(Action::NextField);
-    app.update(Action::ClearInput);
+    app.update(Action::Type(InputRequest::DeleteLine));
     type_text(app, "12345");
     lina.update_deal(
         deal.id,
@@ -1804,12 +1931,16 @@ fn the_account_form_resolves_a_conflict_too() {
     let mut app = app(&dir, Lang::ZhCn, false);
     let mut lina = other_store(&dir, "李娜");
     app.update(Action::Show(View::Accounts));
-    let account = app.accounts.current().unwrap().account.clone();
+    let account = app.lists.accounts.current().unwrap().account.clone();
     app.update(Action::Edit);
     // Industry, region and channel come after the name and the kind.
     press(
         &mut app,
-        &[Action::NextField, Action::NextField, Action::ClearInput],
+        &[
+            Action::NextField,
+            Action::NextField,
+            Action::Type(InputRequest::DeleteLine),
+        ],
     );
     type_text(&mut app, "云计算");
     lina.update_account(
@@ -1878,7 +2009,7 @@ fn a_card_move_or_close_date_refused_names_who_changed_the_deal() {
     )
     .unwrap();
     app.update(Action::ChangeClose);
-    app.update(Action::ClearInput);
+    app.update(Action::Type(InputRequest::DeleteLine));
     type_text(&mut app, "2027-03-01");
     app.update(Action::Submit);
     assert!(app.popup.is_none(), "the prompt closes: {:?}", app.popup);
@@ -1923,19 +2054,19 @@ fn a_banner_names_the_conflict_copies_beside_the_database() {
         // The folder is listed again at most every 30 s.
         std::fs::remove_file(&syncthing).unwrap();
         let start = chrono::Local::now();
-        app.tick(start);
-        app.tick(start + chrono::TimeDelta::seconds(29));
-        assert_eq!(app.copies.len(), 2, "not listed again yet");
-        app.tick(start + chrono::TimeDelta::seconds(30));
-        assert_eq!(app.copies.len(), 1);
+        app.update(Msg::Tick(start));
+        app.update(Msg::Tick(start + chrono::TimeDelta::seconds(29)));
+        assert_eq!(app.outside.copies.len(), 2, "not listed again yet");
+        app.update(Msg::Tick(start + chrono::TimeDelta::seconds(30)));
+        assert_eq!(app.outside.copies.len(), 1);
         let (one, _) = banner_row(&app);
         assert!(
             one.contains("Dropbox") && !one.contains("Syncthing"),
             "{one}"
         );
         std::fs::remove_file(&dropbox).unwrap();
-        app.tick(start + chrono::TimeDelta::seconds(60));
-        assert!(app.copies.is_empty());
+        app.update(Msg::Tick(start + chrono::TimeDelta::seconds(60)));
+        assert!(app.outside.copies.is_empty());
         assert!(!banner_row(&app).0.contains("doctor"), "the banner is gone");
     }
 }

@@ -10,8 +10,8 @@ use tierdeck::i18n::{Catalog, Lang};
 use tierdeck::rules::Rules;
 use tierdeck::store::{DealFilter, DealPatch, OpenMode, Session, Store};
 use tierdeck::team::{self, folder::Folder};
+use tierdeck::tui::action::{Action, Msg};
 use tierdeck::tui::app::{App, TeamState};
-use tierdeck::tui::keys::Action;
 use tierdeck::tui::render;
 
 fn at(minute: u32) -> DateTime<Local> {
@@ -69,7 +69,7 @@ fn a_teammate_s_changes_arrive_on_the_tick_and_a_lost_value_comes_back_with_r() 
     join(&mut lina, &folder);
     let deal = lina.deals(&DealFilter::default()).unwrap()[0].deal.id;
     let mut app = App::new(mine, Catalog::new(Lang::En)).unwrap();
-    app.tick(at(1));
+    app.update(Msg::Tick(at(1)));
 
     lina.set_now(at(2).with_timezone(&Utc));
     lina.update_deal(
@@ -81,9 +81,10 @@ fn a_teammate_s_changes_arrive_on_the_tick_and_a_lost_value_comes_back_with_r() 
     )
     .unwrap();
     team::sync(&mut lina, &folder).unwrap();
-    app.tick(at(3));
+    app.update(Msg::Tick(at(3)));
     assert_eq!(app.message, "李娜 changed 华为云采购 (deal)");
     let shown = app
+        .lists
         .board
         .iter()
         .flat_map(|lane| &lane.deals.rows)
@@ -111,7 +112,7 @@ fn a_teammate_s_changes_arrive_on_the_tick_and_a_lost_value_comes_back_with_r() 
     )
     .unwrap();
     team::sync(&mut lina, &folder).unwrap();
-    app.tick(at(6));
+    app.update(Msg::Tick(at(6)));
     assert_eq!(
         amount(&app.store, deal),
         48_000_000,
@@ -147,15 +148,18 @@ fn a_teammate_s_changes_arrive_on_the_tick_and_a_lost_value_comes_back_with_r() 
             },
         )
         .unwrap();
-    app.tick(at(9));
+    app.update(Msg::Tick(at(9)));
     assert!(matches!(
-        app.team.as_ref().map(|t| t.state),
+        app.outside.team.as_ref().map(|t| t.state),
         Some(TeamState::Unsent(n)) if n > 0
     ));
     assert!(screen(&app).contains("unsent"), "{}", screen(&app));
     std::fs::rename(dir.path().join("unplugged"), folder.root()).unwrap();
-    app.tick(at(12));
-    assert_eq!(app.team.as_ref().map(|t| t.state), Some(TeamState::InStep));
+    app.update(Msg::Tick(at(12)));
+    assert_eq!(
+        app.outside.team.as_ref().map(|t| t.state),
+        Some(TeamState::InStep)
+    );
     team::sync(&mut lina, &folder).unwrap();
     assert_eq!(
         lina.deal(deal).unwrap().title,
@@ -187,13 +191,16 @@ fn looking_ahead_in_the_ui_shows_that_day_and_changes_nothing() {
     let mut ahead = Store::open(&copy, OpenMode::Existing, session, Rules::defaults()).unwrap();
     ahead.look_ahead_on_copy();
     let mut app = App::new(ahead, Catalog::new(Lang::En)).unwrap();
-    app.catch_up();
+    app.update(Msg::Started);
     assert!(
         app.message.starts_with("Looking ahead to 2027-03-01"),
         "{}",
         app.message
     );
-    assert!(app.team.is_none(), "a look ahead never reaches the team");
+    assert!(
+        app.outside.team.is_none(),
+        "a look ahead never reaches the team"
+    );
     let slipped = app.store.deals(&DealFilter::default()).unwrap();
     assert!(
         slipped.iter().any(|r| r.slipped),

@@ -4,10 +4,10 @@
 
 use chrono::NaiveDate;
 
-use crate::say::Say;
 use crate::domain::{AccountKind, Id, Money, Need, ProductTier, Satisfaction};
 use crate::i18n::Catalog;
 use crate::parse;
+use crate::say::Say;
 use crate::store::{DealRow, Store};
 
 /// What a form creates or changes; an edit carries the version it loaded,
@@ -108,6 +108,8 @@ pub struct Form {
     /// One sentence per wrong field.
     pub errors: Vec<Option<String>>,
     pub focus: usize,
+    /// Where the cursor is in the focused field's text, in characters.
+    pub cursor: usize,
     /// A new deal's account is a name no account has yet: saving adds it.
     pub adds_account: bool,
 }
@@ -149,15 +151,18 @@ impl Form {
         values: Vec<String>,
         focus: usize,
     ) -> Form {
-        Form {
+        let mut form = Form {
             subject,
             fields,
             errors: vec![None; values.len()],
             loaded: values.clone(),
             values,
             focus,
+            cursor: 0,
             adds_account: false,
-        }
+        };
+        form.cursor_to_end();
+        form
     }
 
     /// A new deal, at `account` when one is known.
@@ -241,11 +246,13 @@ impl Form {
         matches!(self.subject, Subject::NewDeal | Subject::EditDeal { .. })
     }
 
-    /// The text being typed, if the focused field takes text.
-    pub fn typed(&mut self) -> Option<&mut String> {
-        match self.fields.get(self.focus) {
-            Some((_, Field::Text)) => self.values.get_mut(self.focus),
-            _ => None,
+    /// Edits the focused field, if it takes text; says whether it changed.
+    pub fn edit(&mut self, request: tui_input::InputRequest) -> bool {
+        match (self.fields.get(self.focus), self.values.get_mut(self.focus)) {
+            (Some((_, Field::Text)), Some(text)) => {
+                crate::tui::text::edit(text, &mut self.cursor, request)
+            }
+            _ => false,
         }
     }
 
@@ -256,6 +263,11 @@ impl Form {
         } else {
             (self.focus + n - 1) % n
         };
+        self.cursor_to_end();
+    }
+
+    fn cursor_to_end(&mut self) {
+        self.cursor = self.values.get(self.focus).map_or(0, |v| v.chars().count());
     }
 
     /// Picks the next (or previous) value of the focused field, if it has a

@@ -1,331 +1,336 @@
-//! Keys to actions, per mode. The help is drawn from [`NORMAL_HELP`], beside
-//! the key table of [`normal`]; a test checks that every key the table
-//! binds is in the help.
+//! The key table: per mode, which keys do what and the help line that says
+//! so. Looking a key up and drawing the help both read these tables, so the
+//! help cannot list a key that does something else, nor miss one that does
+//! something.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::InputRequest as Edit;
 
-use super::app::View;
+use super::action::{Action, Mode, Place, View};
 
+/// A key with the modifiers that matter: Shift only for keys whose
+/// character does not already say it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    Show(View),
-    NextView,
-    Up,
-    Down,
-    Left,
-    Right,
-    Open,
-    Back,
-    Help,
-    /// Move the selected deal to the next (`true`) or previous stage.
-    MoveStage(bool),
-    ChangeClose,
-    LogActivity,
-    Won,
-    Lost,
-    Pin,
-    Done,
-    Snooze,
-    Dismiss,
-    /// Show or hide the won and lost columns of the board.
-    ToggleClosed,
-    /// Only the user's own deals and accounts, or everyone's.
-    ToggleMine,
-    /// Fill an empty database with demo data.
-    LoadDemo,
-    /// Start typing a live filter.
-    Filter,
-    /// A new deal, or a new account in the accounts view.
-    New,
-    /// Edit the deal, or the account in the accounts view.
-    Edit,
-    /// Sort the accounts by the next column, or the other way round.
-    SortNext,
-    SortReverse,
-    NextField,
-    PrevField,
-    /// In the conflict dialog: save every field as typed, over the other
-    /// person's change, or drop what was typed and keep theirs.
-    KeepMine,
-    TakeTheirs,
-    /// In the conflict dialog: mine or theirs for the field under the cursor.
-    Pick,
-    /// Put back the user's value that a teammate's concurrent change replaced.
-    RestoreLost,
-    /// Prompt editing.
-    Type(char),
-    Erase,
-    ClearInput,
-    Submit,
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
 }
 
-/// Where a key does something: help lists the keys of the place it is
-/// opened in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    Board,
-    Tiers,
-    Agenda,
-    Accounts,
-    /// A deal's detail.
-    Deal,
-    /// An account's detail.
-    Account,
-    Reports,
+impl Key {
+    /// The key of a terminal event, or none for a release or a repeat
+    /// reported as such.
+    pub fn of(event: &KeyEvent) -> Option<Key> {
+        if event.kind == KeyEventKind::Release {
+            return None;
+        }
+        let mut modifiers =
+            event.modifiers & (KeyModifiers::SHIFT | KeyModifiers::CONTROL | KeyModifiers::ALT);
+        // `X` arrives as Shift+x on some terminals and as X on others;
+        // Shift+Tab as BackTab, with or without Shift.
+        if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            modifiers.remove(KeyModifiers::SHIFT);
+        }
+        let code = match event.code {
+            KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
+                KeyCode::Char(c.to_ascii_lowercase())
+            }
+            code => code,
+        };
+        Some(Key { code, modifiers })
+    }
+
+    /// How the key is written in the help.
+    pub fn name(self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) if self.modifiers.contains(KeyModifiers::CONTROL) => {
+                c.to_ascii_uppercase().to_string()
+            }
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".to_string(),
+            KeyCode::Down => "↓".to_string(),
+            KeyCode::Left => "←".to_string(),
+            KeyCode::Right => "→".to_string(),
+            KeyCode::BackTab => "Shift+Tab".to_string(),
+            other => other.to_string(),
+        };
+        let mut name = String::new();
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            name.push_str("Ctrl+");
+        }
+        if self.modifiers.contains(KeyModifiers::ALT) {
+            name.push_str("Alt+");
+        }
+        if self.modifiers.contains(KeyModifiers::SHIFT) {
+            name.push_str("Shift+");
+        }
+        name + &base
+    }
 }
 
-/// One line of help: the keys, the catalogue key of what they do, and where.
-pub struct Help {
-    pub keys: &'static str,
-    pub text: &'static str,
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn key(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::NONE,
+    }
+}
+
+const fn shift(code: KeyCode) -> Key {
+    Key {
+        code,
+        modifiers: KeyModifiers::SHIFT,
+    }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        modifiers: KeyModifiers::CONTROL,
+    }
+}
+
+/// Keys, what they do, the catalogue key of their help line, and the
+/// places of the normal mode where they do it (other modes ignore places).
+pub struct Binding {
+    pub keys: &'static [Key],
+    pub action: Action,
+    pub help: &'static str,
     pub places: &'static [Place],
 }
 
-const EVERYWHERE: &[Place] = &[
+const fn bind(
+    keys: &'static [Key],
+    action: Action,
+    help: &'static str,
+    places: &'static [Place],
+) -> Binding {
+    Binding {
+        keys,
+        action,
+        help,
+        places,
+    }
+}
+
+const EVERYWHERE: &[Place] = &Place::ALL;
+const LISTS: &[Place] = &[Place::Board, Place::Tiers, Place::Agenda, Place::Accounts];
+const DEALS: &[Place] = &[Place::Board, Place::Tiers, Place::Deal];
+const LANES: &[Place] = &[Place::Board, Place::Tiers];
+const REPORTS: &[Place] = &[Place::Reports];
+const DETAILS: &[Place] = &[Place::Deal, Place::Account];
+const NEW_DEAL: &[Place] = &[
     Place::Board,
     Place::Tiers,
     Place::Agenda,
-    Place::Accounts,
     Place::Deal,
     Place::Account,
-    Place::Reports,
 ];
-const LISTS: &[Place] = &[Place::Board, Place::Tiers, Place::Agenda, Place::Accounts];
-const DEALS: &[Place] = &[Place::Board, Place::Tiers, Place::Deal];
 
-const fn help(keys: &'static str, text: &'static str, places: &'static [Place]) -> Help {
-    Help { keys, text, places }
+#[rustfmt::skip]
+const NORMAL: &[Binding] = &[
+    bind(&[ch('1')], Action::Show(View::Board), "help.views", EVERYWHERE),
+    bind(&[ch('2')], Action::Show(View::Tiers), "help.views", EVERYWHERE),
+    bind(&[ch('3')], Action::Show(View::Agenda), "help.views", EVERYWHERE),
+    bind(&[ch('4')], Action::Show(View::Accounts), "help.views", EVERYWHERE),
+    bind(&[ch('5')], Action::Show(View::Reports), "help.views", EVERYWHERE),
+    bind(&[key(KeyCode::Tab)], Action::NextView, "help.next_view", EVERYWHERE),
+    // Each pair bound apart, so that the help reads `↑ ↓ k j`.
+    bind(&[key(KeyCode::Up)], Action::Up, "help.up_down", LISTS),
+    bind(&[key(KeyCode::Down)], Action::Down, "help.up_down", LISTS),
+    bind(&[ch('k')], Action::Up, "help.up_down", LISTS),
+    bind(&[ch('j')], Action::Down, "help.up_down", LISTS),
+    bind(&[key(KeyCode::Up)], Action::Up, "help.scroll", DETAILS),
+    bind(&[key(KeyCode::Down)], Action::Down, "help.scroll", DETAILS),
+    bind(&[ch('k')], Action::Up, "help.scroll", DETAILS),
+    bind(&[ch('j')], Action::Down, "help.scroll", DETAILS),
+    bind(&[key(KeyCode::Left)], Action::Left, "help.left_right", LANES),
+    bind(&[key(KeyCode::Right)], Action::Right, "help.left_right", LANES),
+    bind(&[ch('h')], Action::Left, "help.left_right", LANES),
+    bind(&[ch('l')], Action::Right, "help.left_right", LANES),
+    bind(&[key(KeyCode::Left)], Action::Left, "help.report_panels", REPORTS),
+    bind(&[key(KeyCode::Right)], Action::Right, "help.report_panels", REPORTS),
+    bind(&[ch('h')], Action::Left, "help.report_panels", REPORTS),
+    bind(&[ch('l')], Action::Right, "help.report_panels", REPORTS),
+    bind(&[ch('<')], Action::MoveStage(false), "help.move_stage", DEALS),
+    bind(&[ch('>')], Action::MoveStage(true), "help.move_stage", DEALS),
+    bind(&[shift(KeyCode::Left)], Action::MoveStage(false), "help.move_stage", DEALS),
+    bind(&[shift(KeyCode::Right)], Action::MoveStage(true), "help.move_stage", DEALS),
+    bind(&[key(KeyCode::Enter)], Action::Open, "help.open", LISTS),
+    bind(&[key(KeyCode::Esc)], Action::Back, "help.back", DETAILS),
+    bind(&[ch('n')], Action::New, "help.new_deal", NEW_DEAL),
+    bind(&[ch('n')], Action::New, "help.new_account", &[Place::Accounts]),
+    bind(&[ch('e')], Action::Edit, "help.edit_deal", DEALS),
+    bind(&[ch('e')], Action::Edit, "help.edit_account", &[Place::Accounts, Place::Account]),
+    bind(&[ch('c')], Action::ChangeClose, "help.change_close", DEALS),
+    bind(&[ch('a')], Action::LogActivity, "help.log_activity", DEALS),
+    bind(&[ch('w')], Action::Won, "help.won", DEALS),
+    bind(&[ch('x')], Action::Lost, "help.lost", DEALS),
+    bind(&[ch('p')], Action::Pin, "help.pin", DEALS),
+    bind(&[ch('d')], Action::Done, "help.done", &[Place::Agenda]),
+    bind(&[ch('s')], Action::Snooze, "help.snooze", &[Place::Agenda]),
+    bind(&[ch('X')], Action::Dismiss, "help.dismiss", &[Place::Agenda]),
+    bind(&[ch('W')], Action::ToggleClosed, "help.toggle_closed", &[Place::Board]),
+    bind(&[ch('o')], Action::SortNext, "help.sort_next", &[Place::Accounts]),
+    bind(&[ch('O')], Action::SortReverse, "help.sort_reverse", &[Place::Accounts]),
+    bind(&[ch('/')], Action::Filter, "help.filter", LISTS),
+    bind(&[ch('m')], Action::ToggleMine, "help.mine", LISTS),
+    bind(&[ch('D')], Action::LoadDemo, "help.demo", &[Place::Board]),
+    bind(&[ch('r')], Action::RestoreLost, "help.restore_lost", EVERYWHERE),
+    bind(&[ch('?')], Action::Help, "help.help", EVERYWHERE),
+    bind(&[ch('q')], Action::Quit, "help.quit", EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const HELP: &[Binding] = &[
+    bind(&[key(KeyCode::Up)], Action::Up, "help.scroll", EVERYWHERE),
+    bind(&[key(KeyCode::Down)], Action::Down, "help.scroll", EVERYWHERE),
+    bind(&[ch('k')], Action::Up, "help.scroll", EVERYWHERE),
+    bind(&[ch('j')], Action::Down, "help.scroll", EVERYWHERE),
+    bind(&[key(KeyCode::Esc), key(KeyCode::Enter), ch('q'), ch('?')], Action::Back, "help.close", EVERYWHERE),
+];
+
+/// Editing the text of a prompt, the filter or a form's text field; any
+/// other character is typed.
+#[rustfmt::skip]
+const EDITING: &[Binding] = &[
+    bind(&[key(KeyCode::Backspace)], Action::Type(Edit::DeletePrevChar), "help.edit_text", EVERYWHERE),
+    bind(&[key(KeyCode::Delete)], Action::Type(Edit::DeleteNextChar), "help.edit_text", EVERYWHERE),
+    bind(&[ctrl('w')], Action::Type(Edit::DeletePrevWord), "help.edit_text", EVERYWHERE),
+    bind(&[ctrl('u')], Action::Type(Edit::DeleteLine), "help.edit_text", EVERYWHERE),
+    bind(&[key(KeyCode::Home), ctrl('a')], Action::Type(Edit::GoToStart), "help.edit_text", EVERYWHERE),
+    bind(&[key(KeyCode::End), ctrl('e')], Action::Type(Edit::GoToEnd), "help.edit_text", EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const CURSOR: &[Binding] = &[
+    bind(&[key(KeyCode::Left)], Action::Type(Edit::GoToPrevChar), "help.edit_text", EVERYWHERE),
+    bind(&[key(KeyCode::Right)], Action::Type(Edit::GoToNextChar), "help.edit_text", EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const ANSWER: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Action::Submit, "help.submit", EVERYWHERE),
+    bind(&[key(KeyCode::Esc), ctrl('c')], Action::Back, "help.cancel", EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const FILTER: &[Binding] = &[
+    bind(&[key(KeyCode::Enter)], Action::Submit, "help.filter_keep", EVERYWHERE),
+    bind(&[key(KeyCode::Esc), ctrl('c')], Action::Back, "help.filter_clear", EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const FORM: &[Binding] = &[
+    bind(&[key(KeyCode::Tab), key(KeyCode::Down)], Action::NextField, "help.next_field", EVERYWHERE),
+    bind(&[key(KeyCode::BackTab), key(KeyCode::Up)], Action::PrevField, "help.prev_field", EVERYWHERE),
+    bind(&[key(KeyCode::Left)], Action::Left, "help.form_left_right", EVERYWHERE),
+    bind(&[key(KeyCode::Right)], Action::Right, "help.form_left_right", EVERYWHERE),
+];
+
+#[rustfmt::skip]
+const CONFLICT: &[Binding] = &[
+    bind(&[key(KeyCode::Up)], Action::Up, "conflict.help_move", EVERYWHERE),
+    bind(&[key(KeyCode::Down)], Action::Down, "conflict.help_move", EVERYWHERE),
+    bind(&[ch('k')], Action::Up, "conflict.help_move", EVERYWHERE),
+    bind(&[ch('j')], Action::Down, "conflict.help_move", EVERYWHERE),
+    bind(&[key(KeyCode::BackTab)], Action::Up, "conflict.help_move", EVERYWHERE),
+    bind(&[key(KeyCode::Tab)], Action::Down, "conflict.help_move", EVERYWHERE),
+    bind(&[ch(' ')], Action::Pick, "conflict.help_pick", EVERYWHERE),
+    bind(&[key(KeyCode::Enter)], Action::Submit, "conflict.help_save", EVERYWHERE),
+    bind(&[ch('m')], Action::KeepMine, "conflict.help_mine", EVERYWHERE),
+    bind(&[ch('t')], Action::TakeTheirs, "conflict.help_theirs", EVERYWHERE),
+    bind(&[key(KeyCode::Esc), ctrl('c')], Action::Back, "conflict.help_back", EVERYWHERE),
+];
+
+/// Looked at after a mode's own tables: a way out from wherever no text is typed.
+#[rustfmt::skip]
+const COMMON: &[Binding] = &[bind(&[ctrl('c')], Action::Quit, "help.quit", EVERYWHERE)];
+
+/// The tables of a mode, in the order a key is looked up in them.
+fn tables(mode: Mode) -> &'static [&'static [Binding]] {
+    match mode {
+        Mode::Normal(_) => &[NORMAL, COMMON],
+        Mode::Help => &[HELP, COMMON],
+        Mode::Filter => &[FILTER, EDITING, CURSOR],
+        Mode::Prompt => &[ANSWER, EDITING, CURSOR],
+        Mode::Form => &[ANSWER, FORM, EDITING],
+        Mode::Conflict => &[CONFLICT],
+    }
 }
 
-/// The keys of the normal mode, and where each does something.
-pub const NORMAL_HELP: &[Help] = &[
-    help("1 2 3 4 5", "help.views", EVERYWHERE),
-    help("Tab", "help.next_view", EVERYWHERE),
-    help("↑ ↓ k j", "help.up_down", LISTS),
-    help("↑ ↓ k j", "help.scroll", &[Place::Deal, Place::Account]),
-    help("← → h l", "help.left_right", &[Place::Board, Place::Tiers]),
-    help("← → h l", "help.report_panels", &[Place::Reports]),
-    help("< >  Shift+← →", "help.move_stage", DEALS),
-    help("Enter", "help.open", LISTS),
-    help("Esc", "help.back", &[Place::Deal, Place::Account]),
-    help(
-        "n",
-        "help.new_deal",
-        &[
-            Place::Board,
-            Place::Tiers,
-            Place::Agenda,
-            Place::Deal,
-            Place::Account,
-        ],
-    ),
-    help("n", "help.new_account", &[Place::Accounts]),
-    help("e", "help.edit_deal", DEALS),
-    help("e", "help.edit_account", &[Place::Accounts, Place::Account]),
-    help("c", "help.change_close", DEALS),
-    help("a", "help.log_activity", DEALS),
-    help("w", "help.won", DEALS),
-    help("x", "help.lost", DEALS),
-    help("p", "help.pin", DEALS),
-    help("d", "help.done", &[Place::Agenda]),
-    help("s", "help.snooze", &[Place::Agenda]),
-    help("X", "help.dismiss", &[Place::Agenda]),
-    help("W", "help.toggle_closed", &[Place::Board]),
-    help("o", "help.sort_next", &[Place::Accounts]),
-    help("O", "help.sort_reverse", &[Place::Accounts]),
-    help("/", "help.filter", LISTS),
-    help("m", "help.mine", LISTS),
-    help("D", "help.demo", &[Place::Board]),
-    help("r", "help.restore_lost", EVERYWHERE),
-    help("?", "help.help", EVERYWHERE),
-    help("q  Ctrl+C", "help.quit", EVERYWHERE),
-];
+/// The bindings in effect in a mode, first match first.
+pub fn bindings(mode: Mode) -> impl Iterator<Item = &'static Binding> {
+    bindings_in(tables(mode), mode)
+}
 
-/// The help lines of one place.
-pub fn help_for(place: Place) -> impl Iterator<Item = &'static Help> {
-    NORMAL_HELP
+fn bindings_in<'t>(
+    tables: &'t [&'t [Binding]],
+    mode: Mode,
+) -> impl Iterator<Item = &'t Binding> + use<'t> {
+    tables
         .iter()
-        .filter(move |h| h.places.contains(&place))
+        .flat_map(|table| table.iter())
+        .filter(move |b| match mode {
+            Mode::Normal(place) => b.places.contains(&place),
+            _ => true,
+        })
 }
 
-/// The action for a key in the normal mode.
-pub fn normal(key: &KeyEvent) -> Option<Action> {
-    if key.kind != KeyEventKind::Press {
-        return None;
-    }
-    let shift = key.modifiers.contains(KeyModifiers::SHIFT);
-    let control = key.modifiers.contains(KeyModifiers::CONTROL);
-    let action = match key.code {
-        KeyCode::Char('c') if control => Action::Quit,
-        _ if control => return None,
-        KeyCode::Char(n @ '1'..='5') => Action::Show(View::ALL[usize::from(n as u8 - b'1')]),
-        KeyCode::Tab => Action::NextView,
-        KeyCode::Up | KeyCode::Char('k') => Action::Up,
-        KeyCode::Down | KeyCode::Char('j') => Action::Down,
-        KeyCode::Left if shift => Action::MoveStage(false),
-        KeyCode::Right if shift => Action::MoveStage(true),
-        KeyCode::Char('<') => Action::MoveStage(false),
-        KeyCode::Char('>') => Action::MoveStage(true),
-        KeyCode::Left | KeyCode::Char('h') => Action::Left,
-        KeyCode::Right | KeyCode::Char('l') => Action::Right,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('c') => Action::ChangeClose,
-        KeyCode::Char('a') => Action::LogActivity,
-        KeyCode::Char('w') => Action::Won,
-        KeyCode::Char('x') => Action::Lost,
-        KeyCode::Char('p') => Action::Pin,
-        KeyCode::Char('d') => Action::Done,
-        KeyCode::Char('s') => Action::Snooze,
-        KeyCode::Char('X') => Action::Dismiss,
-        KeyCode::Char('W') => Action::ToggleClosed,
-        KeyCode::Char('m') => Action::ToggleMine,
-        KeyCode::Char('D') => Action::LoadDemo,
-        KeyCode::Char('r') => Action::RestoreLost,
-        KeyCode::Char('/') => Action::Filter,
-        KeyCode::Char('n') => Action::New,
-        KeyCode::Char('e') => Action::Edit,
-        KeyCode::Char('o') => Action::SortNext,
-        KeyCode::Char('O') => Action::SortReverse,
-        KeyCode::Char('?') => Action::Help,
-        KeyCode::Char('q') => Action::Quit,
-        _ => return None,
-    };
-    Some(action)
+/// Whether a character that no binding takes is typed as text.
+fn types_text(mode: Mode) -> bool {
+    matches!(mode, Mode::Filter | Mode::Prompt | Mode::Form)
 }
 
-/// The action for a key while help is open: scrolling it, or closing it.
-pub fn in_help(key: &KeyEvent) -> Option<Action> {
-    if key.kind != KeyEventKind::Press {
-        return None;
+/// The action for a key in a mode.
+pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
+    action_in(tables(mode), mode, event)
+}
+
+fn action_in(tables: &[&[Binding]], mode: Mode, event: &KeyEvent) -> Option<Action> {
+    let key = Key::of(event)?;
+    if let Some(binding) = bindings_in(tables, mode).find(|b| b.keys.contains(&key)) {
+        return Some(binding.action);
     }
-    let control = key.modifiers.contains(KeyModifiers::CONTROL);
+    let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
     match key.code {
-        KeyCode::Char('c') if control => Some(Action::Quit),
-        KeyCode::Up | KeyCode::Char('k') => Some(Action::Up),
-        KeyCode::Down | KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') => Some(Action::Back),
-        KeyCode::Char('?') => Some(Action::Help),
+        KeyCode::Char(c) if plain && types_text(mode) => Some(Action::Type(Edit::InsertChar(c))),
         _ => None,
     }
 }
 
-/// The action for a key while a prompt or the filter is open: typing, never commands.
-pub fn prompt(key: &KeyEvent) -> Option<Action> {
-    if key.kind != KeyEventKind::Press {
-        return None;
-    }
-    let control = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => Some(Action::Back),
-        KeyCode::Enter => Some(Action::Submit),
-        KeyCode::Backspace => Some(Action::Erase),
-        KeyCode::Char('c') if control => Some(Action::Back),
-        // Readline's kill-line; other control chords are not text.
-        KeyCode::Char('u') if control => Some(Action::ClearInput),
-        KeyCode::Char(_) if control => None,
-        KeyCode::Char(c) => Some(Action::Type(c)),
-        _ => None,
-    }
+/// The help of a mode: one line per help text, with every key that does it,
+/// in the order of the table.
+pub fn help(mode: Mode) -> Vec<(String, &'static str)> {
+    help_in(tables(mode), mode)
 }
 
-/// The keys of the conflict dialog, shown at its foot: the keys, and the
-/// catalogue key of what they do.
-pub const CONFLICT_HELP: &[(&str, &str)] = &[
-    ("↑ ↓ k j", "conflict.help_move"),
-    ("Space", "conflict.help_pick"),
-    ("Enter", "conflict.help_save"),
-    ("m", "conflict.help_mine"),
-    ("t", "conflict.help_theirs"),
-    ("Esc", "conflict.help_back"),
-];
-
-/// The action for a key in the conflict dialog (see [`CONFLICT_HELP`]).
-pub fn conflict(key: &KeyEvent) -> Option<Action> {
-    if key.kind != KeyEventKind::Press {
-        return None;
+fn help_in(tables: &[&[Binding]], mode: Mode) -> Vec<(String, &'static str)> {
+    let mut lines: Vec<(Vec<String>, &'static str)> = Vec::new();
+    for binding in bindings_in(tables, mode) {
+        let names: Vec<String> = binding.keys.iter().map(|k| k.name()).collect();
+        match lines.iter_mut().find(|(_, help)| *help == binding.help) {
+            Some((keys, _)) => {
+                for name in names {
+                    if !keys.contains(&name) {
+                        keys.push(name);
+                    }
+                }
+            }
+            None => lines.push((names, binding.help)),
+        }
     }
-    let control = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Char('c') if control => Some(Action::Back),
-        _ if control => None,
-        KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => Some(Action::Up),
-        KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') => Some(Action::Down),
-        KeyCode::Char(' ') => Some(Action::Pick),
-        KeyCode::Enter => Some(Action::Submit),
-        KeyCode::Char('m') => Some(Action::KeepMine),
-        KeyCode::Char('t') => Some(Action::TakeTheirs),
-        KeyCode::Esc => Some(Action::Back),
-        _ => None,
-    }
-}
-
-/// The action for a key in a form: typing, moving between fields, and
-/// picking a value with ← →.
-pub fn form(key: &KeyEvent) -> Option<Action> {
-    if key.kind != KeyEventKind::Press {
-        return None;
-    }
-    match key.code {
-        KeyCode::Tab | KeyCode::Down => Some(Action::NextField),
-        KeyCode::BackTab | KeyCode::Up => Some(Action::PrevField),
-        KeyCode::Left => Some(Action::Left),
-        KeyCode::Right => Some(Action::Right),
-        _ => prompt(key),
-    }
+    lines
+        .into_iter()
+        .map(|(keys, help)| (keys.join(" "), help))
+        .collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_letter_the_normal_mode_binds_is_in_the_help() {
-        let listed: Vec<&str> = NORMAL_HELP
-            .iter()
-            .flat_map(|h| h.keys.split_whitespace())
-            .collect();
-        for c in (' '..='~').chain(['<', '>']) {
-            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-            if normal(&key).is_some() {
-                assert!(
-                    listed.iter().any(|k| k.contains(c)),
-                    "`{c}` does something but is not in the help"
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn every_key_of_the_conflict_dialog_is_at_its_foot() {
-        let listed: Vec<&str> = CONFLICT_HELP
-            .iter()
-            .flat_map(|(keys, _)| keys.split_whitespace())
-            .collect();
-        for c in ' '..='~' {
-            let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-            if conflict(&key).is_some() {
-                let name = if c == ' ' {
-                    "Space".to_string()
-                } else {
-                    c.to_string()
-                };
-                assert!(listed.contains(&name.as_str()), "`{c}` is not at the foot");
-            }
-        }
-        for code in [KeyCode::Enter, KeyCode::Esc] {
-            assert!(conflict(&KeyEvent::new(code, KeyModifiers::NONE)).is_some());
-        }
-        let typed = KeyEvent::new(KeyCode::Char('x'), KeyModifiers::NONE);
-        assert_eq!(conflict(&typed), None, "nothing is typed into the dialog");
-    }
-
-    #[test]
-    fn help_takes_only_its_own_keys() {
-        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
-        assert_eq!(in_help(&key('>')), None, "no card moves under the help");
-        assert_eq!(in_help(&key('q')), Some(Action::Back));
-        assert_eq!(in_help(&key('j')), Some(Action::Down));
-    }
-}
+mod tests;

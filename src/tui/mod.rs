@@ -1,11 +1,19 @@
-//! The terminal UI: state and actions in [`app`], keys in [`keys`], drawing
-//! in [`render`]; this file is the event loop.
+//! The terminal UI. Inputs become messages ([`action`]): keys through the
+//! key table of the current mode ([`keys`]), clicks, ticks and pauses as
+//! they come; [`app`] holds the state and its one update step; [`render`]
+//! draws it, with [`layout`] the geometry it shares with mouse hit-testing
+//! ([`hit`]). This file is the event loop: it waits, and turns what happens
+//! into messages.
 
+pub mod action;
 pub mod app;
 pub mod form;
+pub mod hit;
 pub mod keys;
+pub mod layout;
 pub mod paged;
 pub mod render;
+pub mod text;
 
 use std::time::{Duration, Instant};
 
@@ -16,8 +24,8 @@ use ratatui::layout::Rect;
 
 use crate::i18n::Catalog;
 use crate::store::Store;
-use app::{App, Popup};
-use keys::Action;
+use action::Msg;
+use app::App;
 
 /// How long the loop waits for input before looking at the clock, and at
 /// the file for what others saved, again.
@@ -41,7 +49,7 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
     ratatui::run(|terminal| -> std::io::Result<()> {
         let _mouse = MouseCapture::enable()?;
         terminal.draw(|frame| render::draw(frame, &app))?;
-        app.catch_up();
+        app.update(Msg::Started);
         // When the filter was last typed into: it narrows the lists once
         // the typing has paused, whatever else (a moving mouse) happens.
         let mut typed_at = Instant::now();
@@ -56,8 +64,7 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
             if app.quit {
                 return Ok(());
             }
-            redraw = true;
-            let mut wait = if app.filter_pending {
+            let mut wait = if app.filter.pending {
                 FILTER_PAUSE.saturating_sub(typed_at.elapsed())
             } else {
                 TICK.saturating_sub(ticked_at.elapsed())
@@ -67,68 +74,54 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
             } else if app.reports.is_due() {
                 wait = wait.min(REPORTS_PAUSE.saturating_sub(key_at.elapsed()));
             }
-            if !event::poll(wait)? {
-                // Only what changed is drawn again: a wait for the reports
-                // draws nothing until they come.
-                redraw = app.collect_reports();
-                if app.reports.is_due() && key_at.elapsed() >= REPORTS_PAUSE {
-                    app.refresh_reports();
+            redraw = if event::poll(wait)? {
+                match event::read()? {
+                    Event::Key(key) => {
+                        key_at = Instant::now();
+                        if app.filter.typing {
+                            typed_at = Instant::now();
+                        }
+                        match keys::action(app.mode(), &key) {
+                            Some(action) => {
+                                app.store.set_now(chrono::Utc::now());
+                                app.update(action)
+                            }
+                            None => false,
+                        }
+                    }
+                    Event::Mouse(mouse) => match mouse.kind {
+                        MouseEventKind::Down(MouseButton::Left) => {
+                            let size = terminal.size()?;
+                            app.update(Msg::Click {
+                                area: Rect::new(0, 0, size.width, size.height),
+                                column: mouse.column,
+                                row: mouse.row,
+                            })
+                        }
+                        MouseEventKind::ScrollDown => app.update(Msg::Scroll(true)),
+                        MouseEventKind::ScrollUp => app.update(Msg::Scroll(false)),
+                        // Moving over the screen changes nothing.
+                        _ => false,
+                    },
+                    Event::Resize(..) => true,
+                    _ => false,
                 }
-                if app.filter_pending {
-                    if typed_at.elapsed() >= FILTER_PAUSE {
-                        app.settle();
-                        redraw = true;
-                    }
-                } else if ticked_at.elapsed() >= TICK {
-                    app.tick(chrono::Local::now());
-                    ticked_at = Instant::now();
-                    redraw = true;
-                }
-                continue;
-            }
-            match event::read()? {
-                Event::Key(key) => {
-                    key_at = Instant::now();
-                    let action = match app.popup {
-                        Some(Popup::Form(_)) => keys::form(&key),
-                        Some(Popup::Conflict(_)) => keys::conflict(&key),
-                        Some(Popup::Prompt(_)) => keys::prompt(&key),
-                        Some(Popup::Help) => keys::in_help(&key),
-                        _ if app.filtering => keys::prompt(&key),
-                        _ => keys::normal(&key),
-                    };
-                    if app.filtering {
-                        typed_at = Instant::now();
-                    }
-                    if let Some(action) = action {
-                        app.store.set_now(chrono::Utc::now());
-                        app.update(action);
-                    }
-                }
-                Event::Mouse(mouse) => match mouse.kind {
-                    MouseEventKind::Down(MouseButton::Left) => {
-                        let size = terminal.size()?;
-                        app.click(
-                            Rect::new(0, 0, size.width, size.height),
-                            mouse.column,
-                            mouse.row,
-                        );
-                    }
-                    MouseEventKind::ScrollDown if app.popup.is_none() => app.update(Action::Down),
-                    MouseEventKind::ScrollUp if app.popup.is_none() => app.update(Action::Up),
-                    // Moving over the screen changes nothing.
-                    _ => redraw = false,
-                },
-                Event::Resize(..) => {}
-                _ => redraw = false,
-            }
+            } else {
+                false
+            };
             // Keys in a steady stream never let the poll time out: the
             // reports and others' changes must still come in.
-            redraw |= app.collect_reports();
-            if !app.filter_pending && ticked_at.elapsed() >= TICK {
-                app.tick(chrono::Local::now());
+            redraw |= app.update(Msg::ReportsPoll);
+            if app.reports.is_due() && key_at.elapsed() >= REPORTS_PAUSE {
+                app.update(Msg::KeysRested);
+            }
+            if app.filter.pending {
+                if typed_at.elapsed() >= FILTER_PAUSE {
+                    redraw |= app.update(Msg::TypingPaused);
+                }
+            } else if ticked_at.elapsed() >= TICK {
+                redraw |= app.update(Msg::Tick(chrono::Local::now()));
                 ticked_at = Instant::now();
-                redraw = true;
             }
         }
     })

@@ -4,10 +4,11 @@
 
 use chrono::{DateTime, Utc};
 
+use super::update::Done;
 use super::{App, Popup, Reread};
+use crate::say::Say;
 use crate::store::StoreError;
 use crate::tui::form::{Form, Subject};
-use crate::say::Say;
 
 /// Both versions of a row, field by field.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,19 +84,18 @@ impl Conflict {
 impl App {
     /// Shows the open form beside the row as it is now. A new row has no
     /// other version; nor has one deleted meanwhile, which says so.
-    pub(super) fn open_conflict(&mut self) -> Result<(), String> {
+    pub(super) fn open_conflict(&mut self) -> Done {
         let Some(Popup::Form(form)) = &self.popup else {
             return Ok(());
         };
         let mine = (**form).clone();
-        let c = &self.catalog;
         let (theirs, meta) = match mine.subject {
             Subject::EditDeal { deal, .. } => {
-                let row = self.store.deal_detail(deal).map_err(|e| e.say(c))?.row;
+                let row = self.store.deal_detail(deal)?.row;
                 (Form::edit_deal(&row), row.deal.meta)
             }
             Subject::EditAccount { account, .. } => {
-                let account = self.store.account(account).map_err(|e| e.say(c))?;
+                let account = self.store.account(account)?;
                 (Form::edit_account(&account), account.meta)
             }
             Subject::NewDeal | Subject::NewAccount => return Ok(()),
@@ -121,11 +121,6 @@ impl App {
         self.store.session().local_minute(at)
     }
 
-    /// Whether the conflict dialog is open.
-    pub(super) fn in_conflict(&self) -> bool {
-        matches!(self.popup, Some(Popup::Conflict(_)))
-    }
-
     pub(super) fn conflict_step(&mut self, forward: bool) {
         if let Some(Popup::Conflict(conflict)) = &mut self.popup {
             conflict.step(forward);
@@ -144,7 +139,7 @@ impl App {
     /// Saves mine (`all_mine`) or the fields as picked, checked against
     /// the version the dialog read: a change made meanwhile opens the
     /// dialog again, with it.
-    pub(super) fn save_resolution(&mut self, all_mine: bool) -> Result<(), String> {
+    pub(super) fn save_resolution(&mut self, all_mine: bool) -> Done {
         let Some(Popup::Conflict(conflict)) = self.popup.take() else {
             return Ok(());
         };
@@ -173,7 +168,7 @@ impl App {
         self.message = self
             .catalog
             .fmt("conflict.took_theirs", &[("by", &conflict.by), ("id", &id)]);
-        self.reread = Reread::View;
+        self.todo.reread = Reread::View;
     }
 
     /// Back to the form as typed, now loaded from their version: saving it

@@ -1,26 +1,28 @@
 //! Opening and saving the deal and account forms.
 
+use super::update::{Done, Refusal};
 use super::{App, Popup, Reread, View};
 use crate::store::{DealPatch, StoreError};
 use crate::tui::form::{DealAccount, Form, Subject};
-use crate::say::Say;
 
 impl App {
     /// `n`: a new account in the accounts view, else a new deal, at the
     /// account in view when there is one.
-    pub(super) fn open_new_form(&mut self) -> Result<(), String> {
+    pub(super) fn open_new_form(&mut self) -> Done {
         // The reports have nothing to add to; `n` is for the lists.
         if self.view == View::Reports {
             return Ok(());
         }
-        if self.view == View::Accounts && self.account_detail.is_none() && self.detail.is_none() {
+        if self.view == View::Accounts
+            && self.opened.account.is_none()
+            && self.opened.deal.is_none()
+        {
             let form = Form::new_account(&self.store.session().user);
             self.popup = Some(Popup::Form(Box::new(form)));
             return Ok(());
         }
-        let first =
-            crate::store::first_stage(self.store.rules()).map_err(|e| e.say(&self.catalog))?;
-        let account = match (&self.account_detail, self.selected_deal()) {
+        let first = crate::store::first_stage(self.store.rules())?;
+        let account = match (&self.opened.account, self.selected_deal()) {
             (Some(detail), None) => Some(detail.account.name.clone()),
             (_, Some(row)) => Some(row.account.clone()),
             (None, None) => None,
@@ -35,9 +37,9 @@ impl App {
         let form = match self.selected_deal() {
             Some(row) => Form::edit_deal(row),
             None if self.view == View::Accounts => {
-                let account = match &self.account_detail {
+                let account = match &self.opened.account {
                     Some(detail) => Some(&detail.account),
-                    None => self.accounts.current().map(|row| &row.account),
+                    None => self.lists.accounts.current().map(|row| &row.account),
                 };
                 match account {
                     Some(account) => Form::edit_account(account),
@@ -52,7 +54,7 @@ impl App {
     /// Saves the form when every field is right; otherwise it stays open,
     /// each wrong field saying what is wrong. A save refused because
     /// someone else changed the row shows both versions to choose from.
-    pub(super) fn submit_form(&mut self) -> Result<(), String> {
+    pub(super) fn submit_form(&mut self) -> Done {
         let Some(Popup::Form(form)) = &self.popup else {
             return Ok(());
         };
@@ -68,7 +70,7 @@ impl App {
         Ok(())
     }
 
-    pub(super) fn save_deal_form(&mut self) -> Result<Option<String>, String> {
+    pub(super) fn save_deal_form(&mut self) -> Done<Option<String>> {
         let today = self.today();
         let Some(Popup::Form(form)) = &mut self.popup else {
             return Ok(None);
@@ -79,12 +81,10 @@ impl App {
         let subject = form.subject;
         let message = match subject {
             Subject::EditDeal { deal, version, .. } => {
-                let before = self.before(Some(deal));
-                // A won or lost deal keeps its stage unless the form moved it.
-                let moved = before.deal.as_ref().is_none_or(|d| d.stage != input.stage);
-                let saved = self.store.update_deal(
-                    deal,
-                    DealPatch {
+                let saved = self.write_deal(Some(deal), |app| {
+                    // A won or lost deal keeps its stage unless the form moved it.
+                    let moved = app.store.deal(deal)?.stage != input.stage;
+                    let patch = DealPatch {
                         title: Some(input.title),
                         amount: input.amount,
                         stage: moved.then_some(input.stage),
@@ -92,14 +92,15 @@ impl App {
                         expected_close: Some(input.close),
                         owner: None,
                         expected_version: Some(version),
-                    },
-                );
-                if let Err(StoreError::Conflict { .. }) = saved {
+                    };
+                    app.store.update_deal(deal, patch)?;
+                    Ok((deal, ()))
+                });
+                if let Err(Refusal::Store(StoreError::Conflict { .. })) = saved {
                     self.open_conflict()?;
                     return Ok(None);
                 }
-                saved.map_err(|e| e.say(&self.catalog))?;
-                self.after_write(before, deal);
+                saved?;
                 self.catalog.fmt("msg.updated", &[("id", &deal.short())])
             }
             _ => {
@@ -112,29 +113,29 @@ impl App {
                     expected_close: input.close,
                     owner: None,
                 };
-                let id = match input.account {
-                    DealAccount::Existing(account) => self.store.add_deal(deal_at(account)),
-                    DealAccount::New(name) => {
-                        let account = crate::store::NewAccount {
-                            name,
-                            ..Default::default()
-                        };
-                        self.accounts_total = None;
-                        self.store
-                            .add_deal_at_new_account(account, deal_at)
-                            .map(|(_, deal)| deal)
-                    }
+                if matches!(input.account, DealAccount::New(_)) {
+                    self.counts.accounts_total = None;
                 }
-                .map_err(|e| e.say(&self.catalog))?;
-                self.after_write(self.before(None), id);
-                self.follow = Some(id);
+                let id = self.write_deal(None, |app| {
+                    let id = match input.account {
+                        DealAccount::Existing(account) => app.store.add_deal(deal_at(account))?,
+                        DealAccount::New(name) => {
+                            let account = crate::store::NewAccount {
+                                name,
+                                ..Default::default()
+                            };
+                            app.store.add_deal_at_new_account(account, deal_at)?.1
+                        }
+                    };
+                    Ok((id, id))
+                })?;
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
         };
         Ok(Some(message))
     }
 
-    pub(super) fn save_account_form(&mut self) -> Result<Option<String>, String> {
+    pub(super) fn save_account_form(&mut self) -> Done<Option<String>> {
         let Some(Popup::Form(form)) = &mut self.popup else {
             return Ok(None);
         };
@@ -163,30 +164,27 @@ impl App {
                     self.open_conflict()?;
                     return Ok(None);
                 }
-                saved.map_err(|e| e.say(&self.catalog))?;
+                saved?;
                 self.catalog.fmt("msg.updated", &[("id", &account.short())])
             }
             _ => {
-                let id = self
-                    .store
-                    .add_account(crate::store::NewAccount {
-                        name: input.name,
-                        kind: Some(input.kind),
-                        industry: Some(input.industry),
-                        region: Some(input.region),
-                        channel: Some(input.channel),
-                        product_tier: input.product_tier,
-                        satisfaction: Some(input.satisfaction),
-                        owner: Some(input.owner),
-                        notes: Some(input.notes),
-                    })
-                    .map_err(|e| e.say(&self.catalog))?;
+                let id = self.store.add_account(crate::store::NewAccount {
+                    name: input.name,
+                    kind: Some(input.kind),
+                    industry: Some(input.industry),
+                    region: Some(input.region),
+                    channel: Some(input.channel),
+                    product_tier: input.product_tier,
+                    satisfaction: Some(input.satisfaction),
+                    owner: Some(input.owner),
+                    notes: Some(input.notes),
+                })?;
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
         };
-        self.accounts_total = None;
+        self.counts.accounts_total = None;
         self.reports.outdate();
-        self.reread = Reread::View;
+        self.todo.reread = Reread::View;
         Ok(Some(message))
     }
 }

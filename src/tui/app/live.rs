@@ -8,8 +8,8 @@ use chrono::{DateTime, Local};
 
 use super::{App, LaneKey, View};
 use crate::domain::{Id, RowMeta};
-use crate::store::{Change, Changed, Changes, StoreError};
 use crate::say::Say;
+use crate::store::{Change, Changed, Changes, StoreError};
 
 /// How often the database's folder is listed for conflict copies: cheap,
 /// but not free on a network share.
@@ -29,7 +29,7 @@ impl App {
     /// with what was typed: their saves are checked against the version
     /// they loaded.
     pub(super) fn notice_others(&mut self) {
-        match self.store.changed_elsewhere(&mut self.seen) {
+        match self.store.changed_elsewhere(&mut self.outside.seen) {
             Ok(None) => {}
             Ok(Some(changes)) => self.show_others(changes),
             Err(e) => self.message = e.say(&self.catalog),
@@ -47,24 +47,24 @@ impl App {
             .collect();
         let cursors = self.cursors();
         self.forget_totals();
-        let (detail, account_detail) = (self.detail.take(), self.account_detail.take());
+        let (detail, account_detail) = (self.opened.deal.take(), self.opened.account.take());
         if let Err(e) = self.reload() {
             self.message = e.say(&self.catalog);
-            self.detail = detail;
-            self.account_detail = account_detail;
+            self.opened.deal = detail;
+            self.opened.account = account_detail;
             return;
         }
         // A deal or account deleted elsewhere closes its detail.
         if let Some(open) = detail {
             match self.store.deal_detail(open.row.deal.id) {
-                Ok(read) => self.detail = Some(read),
+                Ok(read) => self.opened.deal = Some(read),
                 Err(StoreError::NotFound { .. }) => {}
                 Err(e) => self.message = e.say(&self.catalog),
             }
         }
         if let Some(open) = account_detail {
             match self.load_account(open.account.id) {
-                Ok(read) => self.account_detail = Some(read),
+                Ok(read) => self.opened.account = Some(read),
                 Err(StoreError::NotFound { .. }) => {}
                 Err(e) => self.message = e.say(&self.catalog),
             }
@@ -88,13 +88,13 @@ impl App {
     /// [`COPIES_EVERY`]; the first tick only starts the clock, the folder
     /// having been listed at start.
     pub(super) fn look_for_copies(&mut self, now: DateTime<Local>) {
-        match self.copies_listed {
+        match self.outside.copies_listed {
             Some(at) if now - at < COPIES_EVERY => {}
             Some(_) => {
-                self.copies = crate::copies::conflict_copies(self.store.path());
-                self.copies_listed = Some(now);
+                self.outside.copies = crate::copies::conflict_copies(self.store.path());
+                self.outside.copies_listed = Some(now);
             }
-            None => self.copies_listed = Some(now),
+            None => self.outside.copies_listed = Some(now),
         }
     }
 
@@ -115,21 +115,22 @@ impl App {
         let deals = lanes
             .iter()
             .flat_map(|lane| &lane.deals.rows)
-            .chain(self.detail.as_ref().map(|d| &d.row));
+            .chain(self.opened.deal.as_ref().map(|d| &d.row));
         for r in deals {
             let d = &r.deal;
             shown.push(row(Changed::Deal, d.id, &d.meta, d.id, &d.title));
         }
         let accounts = self
+            .lists
             .accounts
             .rows
             .iter()
             .map(|r| &r.account)
-            .chain(self.account_detail.as_ref().map(|d| &d.account));
+            .chain(self.opened.account.as_ref().map(|d| &d.account));
         for a in accounts {
             shown.push(row(Changed::Account, a.id, &a.meta, a.id, &a.name));
         }
-        for r in &self.agenda.rows {
+        for r in &self.lists.agenda.rows {
             let m = &r.reminder;
             shown.push(row(
                 Changed::Reminder,
@@ -153,8 +154,8 @@ impl App {
                 .get(column)
                 .and_then(|lane| lane.deals.current())
                 .map(|r| r.deal.id),
-            account: self.accounts.current().map(|r| r.account.id),
-            reminder: self.agenda.current().map(|r| r.reminder.id),
+            account: self.lists.accounts.current().map(|r| r.account.id),
+            reminder: self.lists.agenda.current().map(|r| r.reminder.id),
         }
     }
 
@@ -180,17 +181,23 @@ impl App {
         if let Some(id) = cursors.focused.filter(|_| !found) {
             self.select_deal(id);
         }
-        if let Some(at) = cursors
-            .account
-            .and_then(|id| self.accounts.rows.iter().position(|r| r.account.id == id))
-        {
-            self.accounts.select_loaded(at);
+        if let Some(at) = cursors.account.and_then(|id| {
+            self.lists
+                .accounts
+                .rows
+                .iter()
+                .position(|r| r.account.id == id)
+        }) {
+            self.lists.accounts.select_loaded(at);
         }
-        if let Some(at) = cursors
-            .reminder
-            .and_then(|id| self.agenda.rows.iter().position(|r| r.reminder.id == id))
-        {
-            self.agenda.select_loaded(at);
+        if let Some(at) = cursors.reminder.and_then(|id| {
+            self.lists
+                .agenda
+                .rows
+                .iter()
+                .position(|r| r.reminder.id == id)
+        }) {
+            self.lists.agenda.select_loaded(at);
         }
     }
 

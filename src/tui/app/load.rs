@@ -4,16 +4,16 @@
 use super::{AccountDetail, App, Lane, LaneKey, View};
 use crate::domain::{Grade, Id, LOST, Money, WON};
 use crate::query::Query;
+use crate::say::Say;
 use crate::store::{AccountFilter, DealFilter, DueFilter, ReminderPage};
 use crate::tui::paged::{PAGE, Paged};
-use crate::say::Say;
 
 impl App {
     /// Re-reads what the current view shows, keeping the selection in range.
     pub fn reload(&mut self) -> crate::store::Result<()> {
         self.know_due_counts()?;
-        self.empty = self.store.is_empty()?;
-        self.filter_pending = false;
+        self.counts.empty = self.store.is_empty()?;
+        self.filter.pending = false;
         match self.view {
             View::Board => self.load_board()?,
             View::Tiers => self.load_tiers()?,
@@ -22,19 +22,19 @@ impl App {
             // The reports come from their own thread (see `App::refresh_reports`).
             View::Reports => {}
         }
-        if let Some(detail) = &self.detail {
-            self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
+        if let Some(detail) = &self.opened.deal {
+            self.opened.deal = Some(self.store.deal_detail(detail.row.deal.id)?);
         }
-        if let Some(detail) = &self.account_detail {
-            self.account_detail = Some(self.load_account(detail.account.id)?);
+        if let Some(detail) = &self.opened.account {
+            self.opened.account = Some(self.load_account(detail.account.id)?);
         }
         Ok(())
     }
 
     pub(super) fn know_due_counts(&mut self) -> crate::store::Result<()> {
-        if !self.due_known {
-            (self.overdue, self.due_today) = self.store.due_counts()?;
-            self.due_known = true;
+        if !self.counts.due_known {
+            (self.counts.overdue, self.counts.due_today) = self.store.due_counts()?;
+            self.counts.due_known = true;
         }
         Ok(())
     }
@@ -43,41 +43,41 @@ impl App {
     /// current view, the agenda, and the open detail.
     pub(super) fn reload_lanes(&mut self, keys: &[LaneKey]) -> crate::store::Result<()> {
         self.know_due_counts()?;
-        self.empty = self.store.is_empty()?;
+        self.counts.empty = self.store.is_empty()?;
         match self.view {
             View::Board | View::Tiers => {
                 let mut lanes = std::mem::take(if self.view == View::Board {
-                    &mut self.board
+                    &mut self.lists.board
                 } else {
-                    &mut self.tiers
+                    &mut self.lists.tiers
                 });
                 let loaded = lanes
                     .iter_mut()
                     .filter(|lane| keys.contains(&lane.key))
                     .try_for_each(|lane| self.load_lane(lane));
                 if self.view == View::Board {
-                    self.board = lanes;
+                    self.lists.board = lanes;
                 } else {
-                    self.tiers = lanes;
+                    self.lists.tiers = lanes;
                 }
                 loaded?;
             }
             View::Agenda => self.load_agenda()?,
             View::Accounts | View::Reports => {}
         }
-        if let Some(detail) = &self.detail {
-            self.detail = Some(self.store.deal_detail(detail.row.deal.id)?);
+        if let Some(detail) = &self.opened.deal {
+            self.opened.deal = Some(self.store.deal_detail(detail.row.deal.id)?);
         }
-        if let Some(detail) = &self.account_detail {
-            self.account_detail = Some(self.load_account(detail.account.id)?);
+        if let Some(detail) = &self.opened.account {
+            self.opened.account = Some(self.load_account(detail.account.id)?);
         }
         Ok(())
     }
 
     /// Narrows the lists by the filter typed so far; the event loop calls it
     /// when the typing pauses, so that each letter is drawn at once.
-    pub fn settle(&mut self) {
-        if self.filter_pending
+    pub(super) fn settle(&mut self) {
+        if self.filter.pending
             && self.take_filter()
             && let Err(e) = self.reload()
         {
@@ -89,10 +89,10 @@ impl App {
     /// says whether it did: a half-typed or wrong term keeps the lists as
     /// they were, and says what is wrong, until it is right.
     pub(super) fn take_filter(&mut self) -> bool {
-        match Query::parse(&self.filter, &self.store.session().user) {
+        match Query::parse(&self.filter.typed.text, &self.store.session().user) {
             Ok(query) => {
-                self.query = query;
-                if std::mem::take(&mut self.query_error_shown) {
+                self.filter.query = query;
+                if std::mem::take(&mut self.filter.error_shown) {
                     self.message.clear();
                 }
                 // Other terms list other rows: every list starts again at its top.
@@ -100,9 +100,9 @@ impl App {
                 true
             }
             Err(e) => {
-                self.filter_pending = false;
+                self.filter.pending = false;
                 self.message = e.say(&self.catalog);
-                self.query_error_shown = true;
+                self.filter.error_shown = true;
                 false
             }
         }
@@ -110,14 +110,14 @@ impl App {
 
     /// Whether a filter, or showing only one's own, narrows the lists now.
     pub fn is_filtered(&self) -> bool {
-        !self.filter.trim().is_empty() || self.mine
+        !self.filter.typed.text.trim().is_empty() || self.filter.mine
     }
 
     /// What the lists show: the filter, and the user's own rows only when
     /// "mine" is on (deals by their owner, accounts by theirs).
     pub(super) fn list_query(&self) -> Query {
-        let mut query = self.query.clone();
-        if self.mine {
+        let mut query = self.filter.query.clone();
+        if self.filter.mine {
             query.owners = vec![self.store.session().user.clone()];
         }
         query
@@ -125,7 +125,7 @@ impl App {
 
     pub(super) fn load_agenda(&mut self) -> crate::store::Result<()> {
         self.know_due_counts()?;
-        let (overdue, due_today) = (self.overdue, self.due_today);
+        let (overdue, due_today) = (self.counts.overdue, self.counts.due_today);
         let unfiltered = self.list_query().is_empty();
         let mut page = ReminderPage {
             query: self.list_query(),
@@ -133,7 +133,7 @@ impl App {
             limit: PAGE,
         };
         let store = &self.store;
-        self.agenda.load(
+        self.lists.agenda.load(
             |offset| {
                 page.offset = offset;
                 store.reminders_page(DueFilter::Week, &page)
@@ -151,15 +151,15 @@ impl App {
     pub(super) fn load_accounts(&mut self) -> crate::store::Result<()> {
         let mut filter = AccountFilter {
             query: self.list_query(),
-            sort: self.accounts_sort,
-            descending: self.accounts_descending,
+            sort: self.lists.sort,
+            descending: self.lists.descending,
             limit: Some(PAGE),
             ..AccountFilter::default()
         };
         let counted = filter.clone();
         let store = &self.store;
-        let kept = &mut self.accounts_total;
-        self.accounts.load(
+        let kept = &mut self.counts.accounts_total;
+        self.lists.accounts.load(
             |offset| {
                 filter.offset = offset;
                 store.accounts(&filter)
@@ -177,30 +177,33 @@ impl App {
     }
 
     pub(super) fn load_board(&mut self) -> crate::store::Result<()> {
-        if self.stage_totals.is_none() {
-            self.stage_totals = Some(self.store.stage_totals()?);
+        if self.counts.stage_totals.is_none() {
+            self.counts.stage_totals = Some(self.store.stage_totals()?);
         }
         let stages: Vec<String> = self
             .store
             .rules()
             .stages
             .iter()
-            .filter(|s| self.show_closed || (s.id != WON && s.id != LOST))
+            .filter(|s| self.lists.show_closed || (s.id != WON && s.id != LOST))
             .map(|s| s.id.clone())
             .collect();
         let lanes = stages
             .into_iter()
             .map(|stage| Lane::new(LaneKey::Stage(stage.clone()), self.stage_label(&stage)))
             .collect();
-        let before = std::mem::take(&mut self.board);
-        self.board = self.load_lanes(before, lanes)?;
-        self.board_column = self.board_column.min(self.board.len().saturating_sub(1));
+        let before = std::mem::take(&mut self.lists.board);
+        self.lists.board = self.load_lanes(before, lanes)?;
+        self.lists.board_column = self
+            .lists
+            .board_column
+            .min(self.lists.board.len().saturating_sub(1));
         Ok(())
     }
 
     pub(super) fn load_tiers(&mut self) -> crate::store::Result<()> {
-        if self.grade_totals.is_none() {
-            self.grade_totals = Some(self.store.grade_totals()?);
+        if self.counts.grade_totals.is_none() {
+            self.counts.grade_totals = Some(self.store.grade_totals()?);
         }
         let lanes = Grade::ALL
             .iter()
@@ -218,8 +221,8 @@ impl App {
                 Lane::new(LaneKey::Grade(grade), title)
             })
             .collect();
-        let before = std::mem::take(&mut self.tiers);
-        self.tiers = self.load_lanes(before, lanes)?;
+        let before = std::mem::take(&mut self.lists.tiers);
+        self.lists.tiers = self.load_lanes(before, lanes)?;
         Ok(())
     }
 
@@ -269,12 +272,14 @@ impl App {
     pub(super) fn lane_totals(&self, key: &LaneKey) -> (i64, Money) {
         let found = match key {
             LaneKey::Stage(stage) => self
+                .counts
                 .stage_totals
                 .iter()
                 .flatten()
                 .find(|(id, _, _)| id == stage)
                 .map(|(_, count, amount)| (*count, *amount)),
             LaneKey::Grade(grade) => self
+                .counts
                 .grade_totals
                 .iter()
                 .flatten()
@@ -301,9 +306,9 @@ impl App {
 
     /// A new filter lists other rows: every list starts again at its top.
     pub(super) fn forget_cursors(&mut self) {
-        self.board.clear();
-        self.tiers.clear();
-        self.agenda = Paged::default();
-        self.accounts = Paged::default();
+        self.lists.board.clear();
+        self.lists.tiers.clear();
+        self.lists.agenda = Paged::default();
+        self.lists.accounts = Paged::default();
     }
 }

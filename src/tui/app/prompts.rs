@@ -1,10 +1,11 @@
 //! One-line prompts: the close date, an activity, won, lost, a pin, a snooze.
 
+use super::update::{Done, Refusal};
 use super::{App, Ask, Popup, Prompt};
 use crate::domain::{ActivityKind, Grade};
 use crate::parse;
 use crate::store::{DealPatch, DealRow, StoreError};
-use crate::say::Say;
+use crate::tui::text::Typed;
 
 impl App {
     pub(super) fn ask(&mut self, make: fn(&DealRow) -> Ask) {
@@ -21,29 +22,9 @@ impl App {
             };
             self.popup = Some(Popup::Prompt(Prompt {
                 ask,
-                text,
+                answer: Typed::new(text),
                 error: None,
             }));
-        }
-    }
-
-    pub(super) fn edit(&mut self, typed_space: bool, change: impl FnOnce(&mut String)) {
-        let today = self.today();
-        match &mut self.popup {
-            Some(Popup::Prompt(prompt)) => {
-                change(&mut prompt.text);
-                prompt.error = None;
-            }
-            Some(Popup::Form(form)) => {
-                match form.typed() {
-                    Some(text) => change(text),
-                    // A field with a fixed set of values: space picks the next one.
-                    None if typed_space => form.cycle(&self.store, true),
-                    None => return,
-                }
-                form.check(&self.store, today, &self.catalog);
-            }
-            _ => {}
         }
     }
 
@@ -54,24 +35,22 @@ impl App {
             return;
         };
         let deal = prompt.ask.deal();
-        let before = self.before(Some(deal));
-        match self.carry_out(prompt.ask, prompt.text.trim()) {
+        let answer = prompt.answer.text.trim();
+        match self.write_deal(Some(deal), |app| {
+            Ok((deal, app.carry_out(prompt.ask, answer)?))
+        }) {
             Ok(message) => {
-                self.after_write(before, deal);
-                self.follow = Some(deal);
                 self.popup = None;
                 self.message = message;
             }
-            Err(error) => {
-                self.popup = Some(Popup::Prompt(Prompt {
-                    error: Some(error),
-                    ..prompt
-                }));
+            Err(refusal) => {
+                let error = Some(self.word(&refusal));
+                self.popup = Some(Popup::Prompt(Prompt { error, ..prompt }));
             }
         }
     }
 
-    pub(super) fn carry_out(&mut self, ask: Ask, text: &str) -> Result<String, String> {
+    fn carry_out(&mut self, ask: Ask, text: &str) -> Done<String> {
         let today = self.today();
         let c = &self.catalog;
         match ask {
@@ -79,7 +58,7 @@ impl App {
                 let close = if text.is_empty() || text.eq_ignore_ascii_case("none") {
                     None
                 } else {
-                    Some(parse::parse_date(text, today).map_err(|e| e.say(c))?)
+                    Some(parse::parse_date(text, today)?)
                 };
                 let changes = match self.store.update_deal(
                     id,
@@ -92,7 +71,7 @@ impl App {
                     // Nothing to mend in a date: the prompt closes and the
                     // deal shows as it is now, to decide on again.
                     Err(e @ StoreError::Conflict { .. }) => return Ok(self.refused(&e)),
-                    saved => saved.map_err(|e| e.say(c))?,
+                    saved => saved?,
                 };
                 Ok(match changes.first() {
                     Some(ch) => c.fmt(
@@ -109,11 +88,9 @@ impl App {
             Ask::Activity(id) => {
                 let (kind, summary) = split_activity(text);
                 if summary.trim().is_empty() {
-                    return Err(c.get("prompt.needs_summary").to_string());
+                    return Err(Refusal::Needs("prompt.needs_summary"));
                 }
-                self.store
-                    .log_activity(id, kind, summary, None)
-                    .map_err(|e| e.say(c))?;
+                self.store.log_activity(id, kind, summary, None)?;
                 Ok(c.fmt(
                     "msg.logged",
                     &[
@@ -126,37 +103,33 @@ impl App {
                 let amount = if text.is_empty() {
                     None
                 } else {
-                    Some(parse::parse_amount(text).map_err(|e| e.say(c))?)
+                    Some(parse::parse_amount(text)?)
                 };
-                self.store.won(id, amount).map_err(|e| e.say(c))?;
+                self.store.won(id, amount)?;
                 Ok(c.fmt("msg.won", &[("id", &id.short())]))
             }
             Ask::Lost(id) => {
                 if text.is_empty() {
-                    return Err(c.get("prompt.needs_lost_reason").to_string());
+                    return Err(Refusal::Needs("prompt.needs_lost_reason"));
                 }
-                self.store.lost(id, text).map_err(|e| e.say(c))?;
+                self.store.lost(id, text)?;
                 Ok(c.fmt("msg.lost", &[("id", &id.short())]))
             }
             Ask::Pin(id) => {
                 let (grade, reason) = text.split_once(' ').unwrap_or((text, ""));
-                let grade: Grade = grade
-                    .parse()
-                    .map_err(|e: crate::domain::UnknownValue| e.say(c))?;
+                let grade: Grade = grade.parse()?;
                 if reason.trim().is_empty() {
-                    return Err(c.get("prompt.needs_pin_reason").to_string());
+                    return Err(Refusal::Needs("prompt.needs_pin_reason"));
                 }
-                self.store.pin(id, grade, reason).map_err(|e| e.say(c))?;
+                self.store.pin(id, grade, reason)?;
                 Ok(c.fmt(
                     "msg.pinned",
                     &[("id", &id.short()), ("grade", grade.as_str())],
                 ))
             }
             Ask::Snooze { reminder: id, .. } => {
-                let until = parse::parse_date(text, today).map_err(|e| e.say(c))?;
-                self.store
-                    .reminder_snooze(id, until)
-                    .map_err(|e| e.say(c))?;
+                let until = parse::parse_date(text, today)?;
+                self.store.reminder_snooze(id, until)?;
                 Ok(c.fmt(
                     "msg.reminder_snoozed",
                     &[("id", &id.short()), ("date", &until.to_string())],

@@ -5,11 +5,8 @@
 use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use super::App;
-use crate::store::{OpenMode, ReportSet, Store, StoreError};
 use crate::say::Say;
-
-/// How many report panels the view has: funnel, grades, value tiers, forecast.
-pub const PANELS: usize = 4;
+use crate::store::{OpenMode, ReportSet, Store, StoreError};
 
 /// The reports as last worked out, and the run on its way.
 #[derive(Default)]
@@ -116,7 +113,7 @@ impl App {
     /// Starts working out the reports if they are behind the store and no
     /// run is under way; the event loop calls it after a pause in the
     /// typing, and showing the view calls it at once.
-    pub fn refresh_reports(&mut self) {
+    pub(super) fn refresh_reports(&mut self) {
         if self.reports.is_due() {
             self.reports.start(&self.store);
         }
@@ -124,9 +121,9 @@ impl App {
 
     /// Takes the reports a run has finished, without waiting; says whether
     /// the screen must be drawn again.
-    pub fn collect_reports(&mut self) -> bool {
+    pub(super) fn collect_reports(&mut self) -> bool {
         let changed = self.reports.collect(false, &self.catalog);
-        if changed && self.view == super::View::Reports {
+        if changed && self.view == crate::tui::action::View::Reports {
             // Written to while it ran: the view shows the newest numbers.
             self.refresh_reports();
         }

@@ -6,9 +6,9 @@
 use chrono::{DateTime, Local, TimeDelta};
 
 use super::App;
+use crate::say::Say;
 use crate::store::Conflict;
 use crate::team::{self, folder::Folder};
-use crate::say::Say;
 
 /// How often the UI exchanges with the team folder: reading it costs a
 /// look per teammate when nothing is new.
@@ -52,7 +52,7 @@ impl TeamLink {
 impl App {
     /// Exchanges with the team folder, at most every [`SYNC_EVERY`].
     pub(super) fn exchange(&mut self, now: DateTime<Local>) {
-        let Some(link) = self.team.as_mut() else {
+        let Some(link) = self.outside.team.as_mut() else {
             return;
         };
         if link.last.is_some_and(|at| now - at < SYNC_EVERY) {
@@ -63,7 +63,7 @@ impl App {
     }
 
     pub(super) fn sync_now(&mut self, now: DateTime<Local>) {
-        let Some(link) = self.team.take() else {
+        let Some(link) = self.outside.team.take() else {
             return;
         };
         self.store.set_now(now.with_timezone(&chrono::Utc));
@@ -78,7 +78,7 @@ impl App {
                             // The changes are this connection's own writes:
                             // the next look at other processes starts after them.
                             if let Ok(seen) = self.store.watch() {
-                                self.seen = seen;
+                                self.outside.seen = seen;
                             }
                             self.show_others(changes);
                         }
@@ -103,7 +103,7 @@ impl App {
                 };
             }
         }
-        self.team = Some(link);
+        self.outside.team = Some(link);
     }
 
     /// "李娜 changed the amount of “ERP 升级” to ¥480,000.00 while you set
@@ -125,16 +125,14 @@ impl App {
 
     /// Puts back the user's value that lost the latest conflict, as a new
     /// change, sent at once.
-    pub(super) fn restore_lost(&mut self) -> Result<(), String> {
-        let Some(lost) = self.team.as_mut().and_then(|link| link.lost.take()) else {
+    pub(super) fn restore_lost(&mut self) -> super::update::Done {
+        let Some(lost) = self.outside.team.as_mut().and_then(|link| link.lost.take()) else {
             self.message = self.catalog.get("tui.nothing_to_restore").to_string();
             return Ok(());
         };
-        self.store
-            .restore_conflict(&lost)
-            .map_err(|e| e.say(&self.catalog))?;
+        self.store.restore_conflict(&lost)?;
         self.forget_totals();
-        self.reload().map_err(|e| e.say(&self.catalog))?;
+        self.reload()?;
         let field = self
             .catalog
             .get(&format!("field.{}", lost.field))

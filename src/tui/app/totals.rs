@@ -17,14 +17,14 @@ impl App {
     /// Counts what the other views will show, once the first frame is on
     /// screen, so that the first switch to them is as quick as the rest.
     pub(super) fn count_ahead(&mut self) -> crate::store::Result<()> {
-        if self.grade_totals.is_none() {
-            self.grade_totals = Some(self.store.grade_totals()?);
+        if self.counts.grade_totals.is_none() {
+            self.counts.grade_totals = Some(self.store.grade_totals()?);
         }
-        if self.stage_totals.is_none() {
-            self.stage_totals = Some(self.store.stage_totals()?);
+        if self.counts.stage_totals.is_none() {
+            self.counts.stage_totals = Some(self.store.stage_totals()?);
         }
-        if self.accounts_total.is_none() {
-            self.accounts_total = Some(self.store.count_accounts(&Default::default())?);
+        if self.counts.accounts_total.is_none() {
+            self.counts.accounts_total = Some(self.store.count_accounts(&Default::default())?);
         }
         Ok(())
     }
@@ -55,11 +55,12 @@ impl App {
         else {
             // Counted afresh on the next load instead.
             self.forget_totals();
-            self.reread = Reread::View;
+            self.todo.reread = Reread::View;
             return;
         };
-        self.overdue = (self.overdue + overdue).saturating_sub(before.overdue);
-        self.due_today = (self.due_today + due_today).saturating_sub(before.due_today);
+        self.counts.overdue = (self.counts.overdue + overdue).saturating_sub(before.overdue);
+        self.counts.due_today =
+            (self.counts.due_today + due_today).saturating_sub(before.due_today);
         let mut keys = vec![
             LaneKey::Stage(after.stage.clone()),
             LaneKey::Grade(after.grade),
@@ -70,10 +71,10 @@ impl App {
             keys.push(LaneKey::Grade(before.grade));
         }
         self.shift_totals(&after, 1);
-        match &mut self.reread {
+        match &mut self.todo.reread {
             Reread::View => {}
             Reread::Lanes(marked) => marked.extend(keys),
-            Reread::Nothing => self.reread = Reread::Lanes(keys),
+            Reread::Nothing => self.todo.reread = Reread::Lanes(keys),
         }
     }
 
@@ -83,6 +84,7 @@ impl App {
             amount.0 += sign * deal.amount.0;
         };
         if let Some(entry) = self
+            .counts
             .stage_totals
             .iter_mut()
             .flatten()
@@ -93,6 +95,7 @@ impl App {
         let open = deal.stage != WON && deal.stage != LOST;
         if open
             && let Some(entry) = self
+                .counts
                 .grade_totals
                 .iter_mut()
                 .flatten()
@@ -106,9 +109,9 @@ impl App {
     /// day, demo data); the reports are out of date with them.
     pub(super) fn forget_totals(&mut self) {
         self.reports.outdate();
-        self.stage_totals = None;
-        self.grade_totals = None;
-        self.accounts_total = None;
-        self.due_known = false;
+        self.counts.stage_totals = None;
+        self.counts.grade_totals = None;
+        self.counts.accounts_total = None;
+        self.counts.due_known = false;
     }
 }

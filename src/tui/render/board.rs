@@ -6,10 +6,11 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
-use super::{grade_style, lane_areas, tiers_layout};
+use super::grade_style;
 use crate::domain::Grade;
 use crate::store::DealRow;
 use crate::tui::app::{App, Lane};
+use crate::tui::layout::{lane_areas, tiers_layout};
 
 /// The slipped, stale and revisit markers of a deal: in words when they all
 /// fit in `room` display columns, else as one-letter marks (explained in the
@@ -54,7 +55,7 @@ pub(super) fn flag_spans(app: &App, row: &DealRow, room: Option<usize>) -> Vec<S
         .collect()
 }
 
-/// A deal as a card of [`CARD_HEIGHT`] lines, `width` columns wide.
+/// A deal as a card of [`crate::tui::layout::CARD_HEIGHT`] lines, `width` columns wide.
 pub(super) fn card<'a>(app: &App, row: &'a DealRow, width: usize) -> ListItem<'a> {
     let d = &row.deal;
     let title = Line::from(vec![
@@ -147,7 +148,7 @@ pub(super) fn lane_title(app: &App, lane: &Lane, width: usize) -> String {
 /// The tier lists, under the playbook advice for the focused grade.
 pub(super) fn draw_tiers(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let [advice, lanes] = tiers_layout(area);
-    if let Some(grade) = Grade::ALL.get(app.tier_column) {
+    if let Some(grade) = Grade::ALL.get(app.lists.tier_column) {
         let c = &app.catalog;
         let text = crate::playbook::for_grade(*grade, c.lang());
         let cadence = app
@@ -171,7 +172,7 @@ pub(super) fn draw_tiers(frame: &mut Frame<'_>, app: &App, area: Rect) {
             advice,
         );
     }
-    draw_lanes(frame, app, &app.tiers, app.tier_column, lanes);
+    draw_lanes(frame, app, &app.lists.tiers, app.lists.tier_column, lanes);
 }
 
 pub(super) fn draw_welcome(frame: &mut Frame<'_>, app: &App, area: Rect) {

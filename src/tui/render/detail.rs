@@ -48,7 +48,9 @@ pub(super) fn contact_line(contact: &crate::domain::Contact) -> Line<'_> {
 }
 
 pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let Some(detail) = &app.detail else { return };
+    let Some(detail) = &app.opened.deal else {
+        return;
+    };
     let c = &app.catalog;
     let row = &detail.row;
     let d = &row.deal;
@@ -154,7 +156,7 @@ pub(super) fn draw_pane(
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .scroll((app.detail_scroll, 0))
+            .scroll((app.opened.scroll, 0))
             .block(
                 Block::new()
                     .borders(Borders::ALL)
@@ -166,7 +168,7 @@ pub(super) fn draw_pane(
 }
 
 pub(super) fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let Some(detail) = &app.account_detail else {
+    let Some(detail) = &app.opened.account else {
         return;
     };
     let c = &app.catalog;

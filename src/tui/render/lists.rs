@@ -20,6 +20,7 @@ pub(super) fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let c = &app.catalog;
     let today = app.today();
     let items: Vec<ListItem<'_>> = app
+        .lists
         .agenda
         .rows
         .iter()
@@ -54,7 +55,7 @@ pub(super) fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
             ]))
         })
         .collect();
-    let mut state = ListState::default().with_selected(Some(app.agenda.cursor()));
+    let mut state = ListState::default().with_selected(Some(app.lists.agenda.cursor()));
     let list = List::new(items)
         .block(
             Block::new()
@@ -213,10 +214,11 @@ fn account_columns(app: &App, width: usize, arrow: &str) -> Vec<(Column, usize)>
     use crate::output::display_width;
     let natural = |column: Column| {
         let mut header = app.catalog.get(column.header()).to_string();
-        if column.marks(app.accounts_sort) {
+        if column.marks(app.lists.sort) {
             header.push_str(arrow);
         }
         let cells = app
+            .lists
             .accounts
             .rows
             .iter()
@@ -231,7 +233,7 @@ fn account_columns(app: &App, width: usize, arrow: &str) -> Vec<(Column, usize)>
     // Each column takes one space of gap before it.
     let mut used = natural(Column::Risk) + 1 + name_least;
     let mut chosen = vec![Column::Risk, Column::Name];
-    let sorted = Column::ROOM.iter().filter(|c| c.marks(app.accounts_sort));
+    let sorted = Column::ROOM.iter().filter(|c| c.marks(app.lists.sort));
     for &column in sorted.chain(Column::ROOM.iter()) {
         if chosen.contains(&column) {
             continue;
@@ -259,11 +261,7 @@ fn account_columns(app: &App, width: usize, arrow: &str) -> Vec<(Column, usize)>
 pub(super) fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
     use crate::output::truncate_to_width;
     let c = &app.catalog;
-    let arrow = if app.accounts_descending {
-        " ▼"
-    } else {
-        " ▲"
-    };
+    let arrow = if app.lists.descending { " ▼" } else { " ▲" };
     let columns = account_columns(app, usize::from(area.width.saturating_sub(2)), arrow);
     let aligned = |column: Column, text: String| {
         let line = Line::from(text);
@@ -274,7 +272,7 @@ pub(super) fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
         }
     };
     let header = Row::new(columns.iter().map(|&(column, width)| {
-        let mark = if column.marks(app.accounts_sort) {
+        let mark = if column.marks(app.lists.sort) {
             arrow
         } else {
             ""
@@ -283,7 +281,7 @@ pub(super) fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Cell::from(aligned(column, truncate_to_width(&text, width)))
     }))
     .style(Style::new().add_modifier(Modifier::BOLD));
-    let rows = app.accounts.rows.iter().map(|row| {
+    let rows = app.lists.accounts.rows.iter().map(|row| {
         Row::new(columns.iter().map(|&(column, width)| {
             let text = truncate_to_width(&column.text(app, row), width);
             Cell::from(aligned(column, text)).style(column.style(row))
@@ -293,14 +291,18 @@ pub(super) fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
         .iter()
         .map(|&(_, width)| Constraint::Length(u16::try_from(width).unwrap_or(u16::MAX)))
         .collect();
-    let position = if app.accounts.exact {
+    let position = if app.lists.accounts.exact {
         format!(
             "{}/{}",
-            (app.accounts.selected + 1).min(app.accounts.total),
-            app.accounts.total
+            (app.lists.accounts.selected + 1).min(app.lists.accounts.total),
+            app.lists.accounts.total
         )
     } else {
-        format!("{}/{}+", app.accounts.selected + 1, app.accounts.total - 1)
+        format!(
+            "{}/{}+",
+            app.lists.accounts.selected + 1,
+            app.lists.accounts.total - 1
+        )
     };
     let table = Table::new(rows, widths)
         .header(header)
@@ -311,6 +313,6 @@ pub(super) fn draw_accounts(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 .title_bottom(Line::from(position).right_aligned()),
         )
         .row_highlight_style(Style::new().add_modifier(Modifier::REVERSED));
-    let mut state = TableState::default().with_selected(Some(app.accounts.cursor()));
+    let mut state = TableState::default().with_selected(Some(app.lists.accounts.cursor()));
     frame.render_stateful_widget(table, area, &mut state);
 }

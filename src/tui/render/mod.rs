@@ -2,6 +2,7 @@
 
 mod board;
 mod detail;
+mod forecast;
 mod lists;
 mod popups;
 mod reports;
@@ -12,19 +13,15 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::app::{App, Popup, TeamState, View};
+use super::action::View;
+use super::app::{App, Popup, TeamState};
+use super::layout::{MIN_HEIGHT, MIN_WIDTH, screen, tab_labels};
 use crate::domain::{Grade, ValueTier};
 use board::{draw_lanes, draw_tiers, draw_welcome};
 use detail::{draw_account_detail, draw_detail};
 use lists::{draw_accounts, draw_agenda};
 use popups::{draw_conflict, draw_form, draw_help, draw_prompt};
 use reports::draw_reports;
-pub use reports::report_panel_at;
-
-/// Below this the layout cannot show a card; the screen says so instead.
-pub const MIN_WIDTH: u16 = 60;
-
-pub const MIN_HEIGHT: u16 = 12;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
     let area = frame.area();
@@ -43,15 +40,17 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         frame.render_widget(Paragraph::new(lines), area);
         return;
     }
-    let [tabs, body, banner, status] = screen(area, !app.copies.is_empty());
+    let [tabs, body, banner, status] = screen(area, !app.outside.copies.is_empty());
     draw_tabs(frame, app, tabs);
-    match (&app.detail, app.view) {
+    match (&app.opened.deal, app.view) {
         (Some(_), _) => draw_detail(frame, app, body),
-        (None, View::Accounts) if app.account_detail.is_some() => {
+        (None, View::Accounts) if app.opened.account.is_some() => {
             draw_account_detail(frame, app, body)
         }
-        (None, View::Board) if app.empty => draw_welcome(frame, app, body),
-        (None, View::Board) => draw_lanes(frame, app, &app.board, app.board_column, body),
+        (None, View::Board) if app.counts.empty => draw_welcome(frame, app, body),
+        (None, View::Board) => {
+            draw_lanes(frame, app, &app.lists.board, app.lists.board_column, body)
+        }
         (None, View::Tiers) => draw_tiers(frame, app, body),
         (None, View::Agenda) => draw_agenda(frame, app, body),
         (None, View::Accounts) => draw_accounts(frame, app, body),
@@ -60,39 +59,13 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
     draw_banner(frame, app, banner);
     draw_status(frame, app, status);
     match &app.popup {
-        Some(Popup::Help) => draw_help(frame, app, area),
+        Some(Popup::Help { scroll }) => draw_help(frame, app, area, *scroll),
         Some(Popup::Prompt(prompt)) => draw_prompt(frame, app, prompt, area),
         Some(Popup::Form(form)) => draw_form(frame, app, form, area),
         Some(Popup::Conflict(conflict)) => draw_conflict(frame, app, conflict, area),
         None => {}
     }
 }
-
-/// The tab line, the body, the banner about conflict copies (no line when
-/// there is none) and the status line. Shared with mouse hit-testing, so a
-/// click lands where the eye sees it.
-pub fn screen(area: Rect, banner: bool) -> [Rect; 4] {
-    Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(1),
-        Constraint::Length(u16::from(banner)),
-        Constraint::Length(1),
-    ])
-    .areas(area)
-}
-
-/// The columns of the board or the tier lists within the body.
-pub fn lane_areas(body: Rect, lanes: usize) -> std::rc::Rc<[Rect]> {
-    Layout::horizontal(vec![Constraint::Fill(1); lanes]).split(body)
-}
-
-/// The playbook advice above the tier lists, and the lists.
-pub fn tiers_layout(body: Rect) -> [Rect; 2] {
-    Layout::vertical([Constraint::Length(2), Constraint::Min(1)]).areas(body)
-}
-
-/// How many display lines a card takes.
-pub const CARD_HEIGHT: u16 = 3;
 
 /// Breaks text into lines of at most `width` display columns, never splitting
 /// a character; a double-width character that cannot fit at all is dropped.
@@ -117,30 +90,8 @@ fn wrap_by_width(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-/// The tab line's parts: the name, then one label per view.
-fn tab_labels(app: &App) -> Vec<(Option<View>, String)> {
-    let mut labels = vec![(None, " tierdeck ".to_string())];
-    for (i, view) in View::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, app.catalog.get(view.key()));
-        labels.push((Some(*view), label));
-    }
-    labels
-}
-
-/// The view whose tab is at `column` of the tab line, for mouse clicks.
-pub fn tab_at(app: &App, column: u16) -> Option<View> {
-    let mut right = 0;
-    for (view, label) in tab_labels(app) {
-        right += crate::output::display_width(&label);
-        if usize::from(column) < right {
-            return view;
-        }
-    }
-    None
-}
-
 fn draw_tabs(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let spans: Vec<Span<'_>> = tab_labels(app)
+    let spans: Vec<Span<'_>> = tab_labels(&app.catalog)
         .into_iter()
         .map(|(view, label)| {
             let style = match view {
@@ -188,14 +139,14 @@ fn file_name(path: &std::path::Path) -> String {
 /// "2 conflict copies beside tierdeck.db (Dropbox, Syncthing): run tierdeck
 /// doctor", while there are any.
 fn draw_banner(frame: &mut Frame<'_>, app: &App, area: Rect) {
-    let Some(first) = app.copies.first() else {
+    let Some(first) = app.outside.copies.first() else {
         return;
     };
     let file = file_name(app.store.path());
-    let mut tools: Vec<&str> = app.copies.iter().map(|c| c.tool.name()).collect();
+    let mut tools: Vec<&str> = app.outside.copies.iter().map(|c| c.tool.name()).collect();
     tools.sort_unstable();
     tools.dedup();
-    let key = match app.copies.len() {
+    let key = match app.outside.copies.len() {
         1 => "banner.one_copy",
         _ => "banner.copies",
     };
@@ -203,7 +154,7 @@ fn draw_banner(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let text = app.catalog.fmt(
         key,
         &[
-            ("count", &app.copies.len().to_string()),
+            ("count", &app.outside.copies.len().to_string()),
             ("file", &file),
             (
                 "tools",
@@ -230,20 +181,21 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let due = app.catalog.fmt(
         "tui.due_now",
         &[
-            ("overdue", &app.overdue.to_string()),
-            ("today", &app.due_today.to_string()),
+            ("overdue", &app.counts.overdue.to_string()),
+            ("today", &app.counts.due_today.to_string()),
         ],
     );
-    let due_style = if app.overdue > 0 {
+    let due_style = if app.counts.overdue > 0 {
         Style::new().fg(Color::Red)
     } else {
         Style::new()
     };
     let mut left = Vec::new();
-    if app.filtering || !app.filter.is_empty() {
-        let cursor = if app.filtering { "▏" } else { "" };
+    if app.filter.typing || !app.filter.typed.text.is_empty() {
+        let (before, after) = app.filter.typed.split();
+        let cursor = if app.filter.typing { "▏" } else { "" };
         left.push(Span::styled(
-            format!(" / {}{cursor} ", app.filter),
+            format!(" / {before}{cursor}{after} "),
             Style::new().add_modifier(Modifier::BOLD),
         ));
     }
@@ -262,7 +214,7 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let mut right = vec![Span::styled(due.clone(), due_style), Span::raw(" ")];
     // Changes waiting to go out, or a folder not there: said before the
     // due counts, so that nobody thinks the team has what it has not.
-    let sync = app.team.as_ref().and_then(|link| match link.state {
+    let sync = app.outside.team.as_ref().and_then(|link| match link.state {
         TeamState::InStep => None,
         TeamState::Unsent(count) => Some(
             app.catalog

@@ -6,10 +6,12 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 
+use crate::i18n::Catalog;
 use crate::output::{display_width, pad_to_width, truncate_to_width};
+use crate::tui::action::{Mode, Place};
 use crate::tui::app::{App, Ask, Conflict, Prompt};
 use crate::tui::form::{Field, Form, Subject};
-use crate::tui::keys::{CONFLICT_HELP, Place, help_for};
+use crate::tui::keys;
 
 /// A rectangle of at most `width`×`height` in the middle of `area`.
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -67,16 +69,46 @@ fn popup_for(area: Rect, width: u16, lines: &[Line<'_>]) -> Rect {
     centered(area, width, height)
 }
 
-pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
+/// The keys of a mode as dim lines at the foot of a box `inner` columns
+/// wide, broken between items rather than inside one.
+fn key_hints(c: &Catalog, mode: Mode, inner: usize) -> Vec<Line<'static>> {
+    let mut hints = vec![String::new()];
+    for (keys, text) in keys::help(mode) {
+        let item = format!("{keys} {}", c.get(text));
+        match hints.last_mut() {
+            Some(line) if line.is_empty() => line.push_str(&item),
+            Some(line) if display_width(line) + 3 + display_width(&item) <= inner => {
+                line.push_str(" · ");
+                line.push_str(&item);
+            }
+            _ => hints.push(item),
+        }
+    }
+    let dim = Style::new().fg(Color::DarkGray);
+    hints
+        .into_iter()
+        .map(|hint| Line::styled(hint, dim))
+        .collect()
+}
+
+pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect, scroll: u16) {
     let c = &app.catalog;
-    let mut lines: Vec<Line<'_>> = help_for(app.place())
-        .map(|help| {
+    let help = keys::help(Mode::Normal(app.place()));
+    let keys_width = help
+        .iter()
+        .map(|(keys, _)| display_width(keys))
+        .max()
+        .unwrap_or(0)
+        + 2;
+    let mut lines: Vec<Line<'_>> = help
+        .into_iter()
+        .map(|(keys, text)| {
             Line::from(vec![
                 Span::styled(
-                    pad_to_width(help.keys, 16, false),
+                    pad_to_width(&keys, keys_width.max(16), false),
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
-                Span::raw(c.get(help.text)),
+                Span::raw(c.get(text)),
             ])
         })
         .collect();
@@ -94,8 +126,9 @@ pub(super) fn draw_help(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Place::Account => c.get("tui.place_account"),
         _ => c.get(app.view.key()),
     };
+    lines.extend(key_hints(c, Mode::Help, 76));
     let title = format!("{} · {place}", c.get("help.title"));
-    draw_box(frame, area, 78, title, lines, app.help_scroll);
+    draw_box(frame, area, 78, title, lines, scroll);
 }
 
 pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, area: Rect) {
@@ -108,16 +141,15 @@ pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, are
         Ask::Pin(_) => "prompt.pin",
         Ask::Snooze { .. } => "prompt.snooze",
     };
+    let (before, after) = prompt.answer.split();
     let mut lines = vec![Line::from(vec![
-        Span::raw(prompt.text.as_str()),
+        Span::raw(before),
         Span::styled("▏", Style::new().add_modifier(Modifier::SLOW_BLINK)),
+        Span::raw(after),
     ])];
     match &prompt.error {
         Some(error) => lines.push(Line::styled(error.as_str(), Style::new().fg(Color::Red))),
-        None => lines.push(Line::styled(
-            c.get("prompt.hint"),
-            Style::new().fg(Color::DarkGray),
-        )),
+        None => lines.extend(key_hints(c, Mode::Prompt, 68)),
     }
     draw_box(frame, area, 70, c.get(title).to_string(), lines, 0);
 }
@@ -137,12 +169,11 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
             Span::raw(" "),
         ];
         match field {
-            Field::Text => {
-                spans.push(Span::raw(value.as_str()));
-                if focused {
-                    spans.push(Span::raw("▏"));
-                }
+            Field::Text if focused => {
+                let (before, after) = crate::tui::text::split(value, form.cursor);
+                spans.extend([Span::raw(before), Span::raw("▏"), Span::raw(after)]);
             }
+            Field::Text => spans.push(Span::raw(value.as_str())),
             Field::Stage | Field::Choice { .. } => {
                 let shown = shown_value(app, field, value);
                 let (before, after) = if focused {
@@ -167,10 +198,7 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
             ));
         }
     }
-    lines.push(Line::styled(
-        c.get("prompt.form_hint"),
-        Style::new().fg(Color::DarkGray),
-    ));
+    lines.extend(key_hints(c, Mode::Form, 74));
     let title = match form.subject {
         Subject::NewDeal => "prompt.new_deal",
         Subject::EditDeal { .. } => "prompt.edit_deal",
@@ -256,20 +284,7 @@ pub(super) fn draw_conflict(frame: &mut Frame<'_>, app: &App, conflict: &Conflic
         ]));
     }
     lines.push(Line::raw(""));
-    // The keys, broken between items rather than inside one.
-    let mut hints = vec![String::new()];
-    for (keys, text) in CONFLICT_HELP {
-        let item = format!("{keys} {}", c.get(text));
-        match hints.last_mut() {
-            Some(line) if line.is_empty() => line.push_str(&item),
-            Some(line) if display_width(line) + 3 + display_width(&item) <= inner => {
-                line.push_str(" · ");
-                line.push_str(&item);
-            }
-            _ => hints.push(item),
-        }
-    }
-    lines.extend(hints.into_iter().map(|hint| Line::styled(hint, dim)));
+    lines.extend(key_hints(c, Mode::Conflict, inner));
     let title = match mine.subject {
         Subject::EditAccount { .. } | Subject::NewAccount => "conflict.title_account",
         Subject::EditDeal { .. } | Subject::NewDeal => "conflict.title_deal",

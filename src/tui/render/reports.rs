@@ -2,58 +2,20 @@
 //! forecast as charts, two by two where there is room, else a pair (or one)
 //! at a time with ← → for the others.
 
-use chrono::{Datelike, NaiveDate};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Bar, BarChart, Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
+use super::forecast::forecast_chart;
 use super::{grade_style, tier_style};
 use crate::domain::{LOST, Money, WON};
 use crate::i18n::{Catalog, Lang};
 use crate::output::{display_width, pad_to_width, truncate_to_width};
 use crate::store::ReportSet;
 use crate::tui::app::App;
-use crate::tui::app::reports::PANELS;
-
-/// From this width of the body on, all four charts show at once, two by
-/// two, if they are tall enough.
-const GRID_WIDTH: u16 = 100;
-/// The height a chart needs to be worth showing: its border, a header, six
-/// bars and a note.
-const PANEL_HEIGHT: u16 = 9;
-/// A forecast bar is as wide as its label, `2026-12`, and one cell apart.
-const MONTH_BAR: u16 = 7;
-
-/// The line above the charts, and each chart shown with where it goes.
-fn layout(app: &App, body: Rect) -> (Rect, Vec<(usize, Rect)>) {
-    let [summary, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
-    if body.width >= GRID_WIDTH && rest.height >= 2 * PANEL_HEIGHT {
-        let [top, bottom] = Layout::vertical([Constraint::Fill(1); 2]).areas(rest);
-        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
-        let [c, d] = Layout::horizontal([Constraint::Fill(1); 2]).areas(bottom);
-        return (summary, vec![(0, a), (1, b), (2, c), (3, d)]);
-    }
-    let shown = if rest.height >= 2 * PANEL_HEIGHT {
-        2
-    } else {
-        1
-    };
-    // The focused chart is always among those shown.
-    let first = app.report_panel.min(PANELS - shown);
-    let areas = Layout::vertical(vec![Constraint::Fill(1); shown]).split(rest);
-    (summary, (first..).zip(areas.iter().copied()).collect())
-}
-
-/// The chart at (`column`, `row`) of the body, for mouse clicks.
-pub fn report_panel_at(app: &App, body: Rect, column: u16, row: u16) -> Option<usize> {
-    let (_, panels) = layout(app, body);
-    panels
-        .into_iter()
-        .find(|(_, r)| r.contains(ratatui::layout::Position::new(column, row)))
-        .map(|(panel, _)| panel)
-}
+use crate::tui::layout::{PANELS, report_panels};
 
 pub(super) fn draw_reports(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let c = &app.catalog;
@@ -76,7 +38,7 @@ pub(super) fn draw_reports(frame: &mut Frame<'_>, app: &App, area: Rect) {
         );
         return;
     };
-    let (summary, panels) = layout(app, area);
+    let (summary, panels) = report_panels(area, app.report_panel);
     frame.render_widget(summary_line(app, set, usize::from(summary.width)), summary);
     let last = panels.len().saturating_sub(1);
     for (i, &(panel, rect)) in panels.iter().enumerate() {
@@ -289,7 +251,7 @@ fn percent(share: Option<f64>) -> String {
 
 /// Money short enough for a chart: `9,800`, `12.5k`, `1.2M`; in Chinese,
 /// `12.5万`, `1.2亿`, as people there count.
-fn compact(amount: Money, c: &Catalog) -> String {
+pub(super) fn compact(amount: Money, c: &Catalog) -> String {
     let major = amount.minor() / 100;
     let steps: &[(i64, &str)] = match c.lang() {
         Lang::ZhCn => &[(100_000_000, "亿"), (10_000, "万")],
@@ -456,143 +418,6 @@ fn tier_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
     lines
 }
 
-/// One bar of the forecast: its label, the weighted amount and its colour.
-struct Month {
-    label: String,
-    weighted: i64,
-    color: Color,
-}
-
-/// The weighted forecast as columns: the months before this one together
-/// as "late", this month and the next ones as far as they fit, the rest as
-/// "later", and the deals without a close date; with the totals below.
-fn forecast_chart<'a>(app: &App, set: &ReportSet, area: Rect) -> (BarChart<'a>, String) {
-    let c = &app.catalog;
-    let today = app.today();
-    let this_month = today.with_day(1).unwrap_or(today);
-    let month_of = |text: &str| NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").ok();
-    let (mut late, mut undated) = (0i64, 0i64);
-    let mut ahead: Vec<(NaiveDate, i64)> = Vec::new();
-    for row in &set.forecast {
-        let weighted = row.weighted_minor.minor();
-        match row.month.as_deref().and_then(month_of) {
-            Some(month) if month < this_month => late += weighted,
-            Some(month) => ahead.push((month, weighted)),
-            None => undated += weighted,
-        }
-    }
-    let fits = usize::from((area.width + 1) / (MONTH_BAR + 1));
-    let fixed = usize::from(late != 0) + usize::from(undated != 0);
-    let last = ahead.iter().map(|(m, _)| *m).max().unwrap_or(this_month);
-    let span = months_between(this_month, last) + 1;
-    // Every month from this one on, empty ones too, so the axis is time;
-    // one bar goes to "later" when they do not all fit.
-    let room = fits.saturating_sub(fixed).max(1);
-    let shown = if span <= room {
-        span
-    } else {
-        room.saturating_sub(1).max(1)
-    };
-    let mut bars = Vec::new();
-    if late != 0 {
-        bars.push(Month {
-            label: c.get("reports_view.late").to_string(),
-            weighted: late,
-            color: Color::Red,
-        });
-    }
-    let mut month = this_month;
-    for _ in 0..shown {
-        let weighted = ahead
-            .iter()
-            .filter(|(m, _)| *m == month)
-            .map(|(_, w)| w)
-            .sum();
-        bars.push(Month {
-            label: month.format("%Y-%m").to_string(),
-            weighted,
-            color: Color::Green,
-        });
-        month = month
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(month);
-    }
-    let later: i64 = ahead
-        .iter()
-        .filter(|(m, _)| *m >= month && shown < span)
-        .map(|(_, w)| w)
-        .sum();
-    if shown < span {
-        bars.push(Month {
-            label: c.get("reports_view.later").to_string(),
-            weighted: later,
-            color: Color::Green,
-        });
-    }
-    if undated != 0 {
-        bars.push(Month {
-            label: c.get("reports_view.undated").to_string(),
-            weighted: undated,
-            color: Color::DarkGray,
-        });
-    }
-    let bars: Vec<Bar<'a>> = bars
-        .into_iter()
-        .map(|m| {
-            let value_style = Style::new().bg(m.color).fg(match m.color {
-                Color::Green => Color::Black,
-                _ => Color::White,
-            });
-            Bar::new(u64::try_from(m.weighted).unwrap_or(0))
-                .label(Line::from(m.label))
-                .text_value(bar_value(compact(Money(m.weighted), c)))
-                .style(Style::new().fg(m.color))
-                .value_style(value_style)
-        })
-        .collect();
-    let chart = BarChart::vertical(bars)
-        .bar_width(MONTH_BAR)
-        .bar_gap(1)
-        .label_style(Style::new().fg(Color::DarkGray));
-    let open = set.forecast.iter();
-    let total = c.fmt(
-        "reports_view.forecast_total",
-        &[
-            (
-                "weighted",
-                &compact(
-                    Money(open.clone().map(|r| r.weighted_minor.minor()).sum()),
-                    c,
-                ),
-            ),
-            (
-                "amount",
-                &compact(Money(open.clone().map(|r| r.amount_minor.minor()).sum()), c),
-            ),
-            ("deals", &open.map(|r| r.deals).sum::<usize>().to_string()),
-        ],
-    );
-    (chart, total)
-}
-
-/// A value to print on a forecast bar, centred by display width: the chart
-/// centres by bytes, which puts `1.7万` a column off; spaces in front make
-/// up for it (and never show, being drawn in the bar's colour).
-fn bar_value(text: String) -> String {
-    if text.is_ascii() {
-        return text;
-    }
-    let width = usize::from(MONTH_BAR);
-    let offset = width.saturating_sub(display_width(&text)) / 2;
-    format!("{}{text}", " ".repeat(offset))
-}
-
-/// Whole months from `from` to `to`, both firsts of a month.
-fn months_between(from: NaiveDate, to: NaiveDate) -> usize {
-    let months = (to.year() - from.year()) * 12 + to.month() as i32 - from.month() as i32;
-    usize::try_from(months).unwrap_or(0)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -621,25 +446,5 @@ mod tests {
         assert_eq!(compact(yuan(125_000), &zh), "12.5万");
         assert_eq!(compact(yuan(3_500_000), &zh), "350万");
         assert_eq!(compact(yuan(120_000_000), &zh), "1.2亿");
-    }
-
-    #[test]
-    fn a_chinese_value_is_centred_on_its_bar_by_display_width() {
-        // The chart starts it at (7 - bytes) / 2: 0 for all of these, so
-        // the spaces put it where a centred one goes.
-        for (text, offset) in [("1.7万", 1), ("35万", 1), ("17.7万", 0), ("2亿", 2)] {
-            let padded = bar_value(text.to_string());
-            assert!(padded.len() >= usize::from(MONTH_BAR) - 1, "{padded:?}");
-            assert_eq!(padded.len() - text.len(), offset, "{text}");
-        }
-        assert_eq!(bar_value("350k".to_string()), "350k");
-    }
-
-    #[test]
-    fn months_between_counts_across_years() {
-        let d = |s: &str| s.parse::<NaiveDate>().unwrap();
-        assert_eq!(months_between(d("2026-11-01"), d("2027-02-01")), 3);
-        assert_eq!(months_between(d("2026-11-01"), d("2026-11-01")), 0);
-        assert_eq!(months_between(d("2026-11-01"), d("2026-01-01")), 0);
     }
 }
