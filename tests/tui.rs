@@ -55,6 +55,10 @@ fn press(app: &mut App, actions: &[Action]) {
     }
 }
 
+fn click(app: &mut App, area: ratatui::layout::Rect, column: u16, row: u16) {
+    app.update(Msg::Click { area, column, row });
+}
+
 fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         app.update(Action::Type(InputRequest::InsertChar(c)));
@@ -423,36 +427,20 @@ fn a_click_selects_the_card_under_the_pointer() {
     let mut app = app(&dir, Lang::En, false);
     let area = ratatui::layout::Rect::new(0, 0, 120, 40);
     // Body starts on row 1; a column's cards start inside its border, 3 lines each.
-    app.update(Msg::Click {
-        area,
-        column: 30,
-        row: 1 + 1 + 3,
-    });
+    click(&mut app, area, 30, 1 + 1 + 3);
     assert_eq!(
         (app.lists.board_column, app.lists.board[1].deals.selected),
         (1, 1)
     );
-    app.update(Msg::Click {
-        area,
-        column: 5,
-        row: 1 + 1,
-    });
+    click(&mut app, area, 5, 1 + 1);
     assert_eq!(
         (app.lists.board_column, app.lists.board[0].deals.selected),
         (0, 0)
     );
     // " tierdeck " " 1 Board " " 2 Tiers " then " 3 Agenda " from column 28.
-    app.update(Msg::Click {
-        area,
-        column: 30,
-        row: 0,
-    });
+    click(&mut app, area, 30, 0);
     assert_eq!(app.view, View::Agenda, "a click on a tab opens its view");
-    app.update(Msg::Click {
-        area,
-        column: 10,
-        row: 1 + 1 + 2,
-    });
+    click(&mut app, area, 10, 1 + 1 + 2);
     assert_eq!(
         app.lists.agenda.selected,
         2.min(app.lists.agenda.rows.len() - 1)
@@ -1537,17 +1525,9 @@ fn a_small_screen_shows_the_charts_a_pair_at_a_time() {
     );
     // A click on a chart of the grid focuses it.
     let area = ratatui::layout::Rect::new(0, 0, 120, 40);
-    app.update(Msg::Click {
-        area,
-        column: 10,
-        row: 5,
-    });
+    click(&mut app, area, 10, 5);
     assert_eq!(app.report_panel, 0);
-    app.update(Msg::Click {
-        area,
-        column: 100,
-        row: 30,
-    });
+    click(&mut app, area, 100, 30);
     assert_eq!(app.report_panel, 3);
 }
 

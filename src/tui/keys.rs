@@ -141,27 +141,16 @@ const NORMAL: &[Binding] = &[
     bind(&[ch('4')], Action::Show(View::Accounts), "help.views", EVERYWHERE),
     bind(&[ch('5')], Action::Show(View::Reports), "help.views", EVERYWHERE),
     bind(&[key(KeyCode::Tab)], Action::NextView, "help.next_view", EVERYWHERE),
-    // Each pair bound apart, so that the help reads `↑ ↓ k j`.
-    bind(&[key(KeyCode::Up)], Action::Up, "help.up_down", LISTS),
-    bind(&[key(KeyCode::Down)], Action::Down, "help.up_down", LISTS),
-    bind(&[ch('k')], Action::Up, "help.up_down", LISTS),
-    bind(&[ch('j')], Action::Down, "help.up_down", LISTS),
-    bind(&[key(KeyCode::Up)], Action::Up, "help.scroll", DETAILS),
-    bind(&[key(KeyCode::Down)], Action::Down, "help.scroll", DETAILS),
-    bind(&[ch('k')], Action::Up, "help.scroll", DETAILS),
-    bind(&[ch('j')], Action::Down, "help.scroll", DETAILS),
-    bind(&[key(KeyCode::Left)], Action::Left, "help.left_right", LANES),
-    bind(&[key(KeyCode::Right)], Action::Right, "help.left_right", LANES),
-    bind(&[ch('h')], Action::Left, "help.left_right", LANES),
-    bind(&[ch('l')], Action::Right, "help.left_right", LANES),
-    bind(&[key(KeyCode::Left)], Action::Left, "help.report_panels", REPORTS),
-    bind(&[key(KeyCode::Right)], Action::Right, "help.report_panels", REPORTS),
-    bind(&[ch('h')], Action::Left, "help.report_panels", REPORTS),
-    bind(&[ch('l')], Action::Right, "help.report_panels", REPORTS),
-    bind(&[ch('<')], Action::MoveStage(false), "help.move_stage", DEALS),
-    bind(&[ch('>')], Action::MoveStage(true), "help.move_stage", DEALS),
-    bind(&[shift(KeyCode::Left)], Action::MoveStage(false), "help.move_stage", DEALS),
-    bind(&[shift(KeyCode::Right)], Action::MoveStage(true), "help.move_stage", DEALS),
+    bind(&[key(KeyCode::Up), ch('k')], Action::Up, "help.up_down", LISTS),
+    bind(&[key(KeyCode::Down), ch('j')], Action::Down, "help.up_down", LISTS),
+    bind(&[key(KeyCode::Up), ch('k')], Action::Up, "help.scroll", DETAILS),
+    bind(&[key(KeyCode::Down), ch('j')], Action::Down, "help.scroll", DETAILS),
+    bind(&[key(KeyCode::Left), ch('h')], Action::Left, "help.left_right", LANES),
+    bind(&[key(KeyCode::Right), ch('l')], Action::Right, "help.left_right", LANES),
+    bind(&[key(KeyCode::Left), ch('h')], Action::Left, "help.report_panels", REPORTS),
+    bind(&[key(KeyCode::Right), ch('l')], Action::Right, "help.report_panels", REPORTS),
+    bind(&[ch('<'), shift(KeyCode::Left)], Action::MoveStage(false), "help.move_stage", DEALS),
+    bind(&[ch('>'), shift(KeyCode::Right)], Action::MoveStage(true), "help.move_stage", DEALS),
     bind(&[key(KeyCode::Enter)], Action::Open, "help.open", LISTS),
     bind(&[key(KeyCode::Esc)], Action::Back, "help.back", DETAILS),
     bind(&[ch('n')], Action::New, "help.new_deal", NEW_DEAL),
@@ -189,10 +178,8 @@ const NORMAL: &[Binding] = &[
 
 #[rustfmt::skip]
 const HELP: &[Binding] = &[
-    bind(&[key(KeyCode::Up)], Action::Up, "help.scroll", EVERYWHERE),
-    bind(&[key(KeyCode::Down)], Action::Down, "help.scroll", EVERYWHERE),
-    bind(&[ch('k')], Action::Up, "help.scroll", EVERYWHERE),
-    bind(&[ch('j')], Action::Down, "help.scroll", EVERYWHERE),
+    bind(&[key(KeyCode::Up), ch('k')], Action::Up, "help.scroll", EVERYWHERE),
+    bind(&[key(KeyCode::Down), ch('j')], Action::Down, "help.scroll", EVERYWHERE),
     bind(&[key(KeyCode::Esc), key(KeyCode::Enter), ch('q'), ch('?')], Action::Back, "help.close", EVERYWHERE),
 ];
 
@@ -236,12 +223,8 @@ const FORM: &[Binding] = &[
 
 #[rustfmt::skip]
 const CONFLICT: &[Binding] = &[
-    bind(&[key(KeyCode::Up)], Action::Up, "conflict.help_move", EVERYWHERE),
-    bind(&[key(KeyCode::Down)], Action::Down, "conflict.help_move", EVERYWHERE),
-    bind(&[ch('k')], Action::Up, "conflict.help_move", EVERYWHERE),
-    bind(&[ch('j')], Action::Down, "conflict.help_move", EVERYWHERE),
-    bind(&[key(KeyCode::BackTab)], Action::Up, "conflict.help_move", EVERYWHERE),
-    bind(&[key(KeyCode::Tab)], Action::Down, "conflict.help_move", EVERYWHERE),
+    bind(&[key(KeyCode::Up), ch('k'), key(KeyCode::BackTab)], Action::Up, "conflict.help_move", EVERYWHERE),
+    bind(&[key(KeyCode::Down), ch('j'), key(KeyCode::Tab)], Action::Down, "conflict.help_move", EVERYWHERE),
     bind(&[ch(' ')], Action::Pick, "conflict.help_pick", EVERYWHERE),
     bind(&[key(KeyCode::Enter)], Action::Submit, "conflict.help_save", EVERYWHERE),
     bind(&[ch('m')], Action::KeepMine, "conflict.help_mine", EVERYWHERE),
@@ -305,8 +288,9 @@ fn action_in(tables: &[&[Binding]], mode: Mode, event: &KeyEvent) -> Option<Acti
     }
 }
 
-/// The help of a mode: one line per help text, with every key that does it,
-/// in the order of the table.
+/// The help of a mode: one line per help text, with every key that does
+/// it: arrows first, then other single keys, then chords (`↑ ↓ k j`,
+/// `< > Shift+← Shift+→`), each in the order of the table.
 pub fn help(mode: Mode) -> Vec<(String, &'static str)> {
     help_in(tables(mode), mode)
 }
@@ -326,9 +310,17 @@ fn help_in(tables: &[&[Binding]], mode: Mode) -> Vec<(String, &'static str)> {
             None => lines.push((names, binding.help)),
         }
     }
+    let rank = |name: &String| match name.as_str() {
+        "↑" | "↓" | "←" | "→" => 0,
+        _ if name.chars().count() == 1 => 1,
+        _ => 2,
+    };
     lines
         .into_iter()
-        .map(|(keys, help)| (keys.join(" "), help))
+        .map(|(mut keys, help)| {
+            keys.sort_by_key(rank);
+            (keys.join(" "), help)
+        })
         .collect()
 }
 

@@ -61,6 +61,18 @@ impl<T> Paged<T> {
         }
     }
 
+    /// Puts the cursor on the first loaded row that `is` holds for; says
+    /// whether there was one.
+    pub fn select_first(&mut self, is: impl Fn(&T) -> bool) -> bool {
+        match self.rows.iter().position(is) {
+            Some(at) => {
+                self.select_loaded(at);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn covers(&self, position: usize) -> bool {
         position >= self.offset && position < self.offset + self.rows.len()
     }

@@ -172,8 +172,7 @@ impl App {
                 let Some((_, id)) = cursors.lanes.iter().find(|(key, _)| *key == lane.key) else {
                     continue;
                 };
-                if let Some(at) = lane.deals.rows.iter().position(|r| r.deal.id == *id) {
-                    lane.deals.select_loaded(at);
+                if lane.deals.select_first(|r| r.deal.id == *id) {
                     found |= Some(&lane.key) == focused_lane.as_ref();
                 }
             }
@@ -181,23 +180,11 @@ impl App {
         if let Some(id) = cursors.focused.filter(|_| !found) {
             self.select_deal(id);
         }
-        if let Some(at) = cursors.account.and_then(|id| {
-            self.lists
-                .accounts
-                .rows
-                .iter()
-                .position(|r| r.account.id == id)
-        }) {
-            self.lists.accounts.select_loaded(at);
+        if let Some(id) = cursors.account {
+            self.lists.accounts.select_first(|r| r.account.id == id);
         }
-        if let Some(at) = cursors.reminder.and_then(|id| {
-            self.lists
-                .agenda
-                .rows
-                .iter()
-                .position(|r| r.reminder.id == id)
-        }) {
-            self.lists.agenda.select_loaded(at);
+        if let Some(id) = cursors.reminder {
+            self.lists.agenda.select_first(|r| r.reminder.id == id);
         }
     }
 

@@ -83,12 +83,11 @@ impl App {
         let Some((lanes, column)) = self.lanes_mut() else {
             return;
         };
-        for (i, lane) in lanes.iter_mut().enumerate() {
-            if let Some(at) = lane.deals.rows.iter().position(|r| r.deal.id == id) {
-                lane.deals.select_loaded(at);
-                *column = i;
-                return;
-            }
+        if let Some(at) = lanes
+            .iter_mut()
+            .position(|lane| lane.deals.select_first(|r| r.deal.id == id))
+        {
+            *column = at;
         }
     }
 
