@@ -145,7 +145,7 @@ pub enum Action {
     Submit,
 }
 
-/// Every input the UI is given, handled by [`crate::tui::app::App::update`].
+/// Every input the UI is given, handled by `App::update`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
     /// A key, as the key table of the current mode read it.
