@@ -12,32 +12,24 @@ use crate::store::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAcco
 
 #[derive(Debug, Subcommand)]
 pub enum AccountCommand {
-    /// Add an account; prints its id
     Add(AccountFields),
-    /// Change an account's fields
     Update {
-        /// Account id (a unique prefix of at least 4 characters is enough) or exact name
         id: String,
         #[command(flatten)]
         fields: AccountFields,
-        /// Save only if the account is still at this version (as `account show` prints it)
         #[arg(long, value_name = "N")]
         if_version: Option<i64>,
     },
-    /// List accounts
-    /// List accounts; filter by segment terms and flags, or count them by a segment
     List {
         #[arg(long)]
         owner: Option<String>,
         #[command(flatten)]
         segments: SegmentArgs,
-        /// Sort by this column, best value tier first for `tier`
         #[arg(long, value_enum, default_value_t = AccountSort::Name)]
         sort: AccountSort,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Show one account with its contacts
     Show {
         id: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -49,20 +41,16 @@ pub enum AccountCommand {
 pub struct AccountFields {
     #[arg(long)]
     name: Option<String>,
-    /// enterprise, individual or wholesale
     #[arg(long, value_parser = vocab::<AccountKind>)]
     kind: Option<AccountKind>,
     #[arg(long)]
     industry: Option<String>,
     #[arg(long)]
     region: Option<String>,
-    /// Route to market: direct, distributor, retail, online or your own word
     #[arg(long)]
     channel: Option<String>,
-    /// high, mid or low
     #[arg(long, value_parser = vocab::<ProductTier>)]
     product_tier: Option<ProductTier>,
-    /// satisfied, neutral, dissatisfied or unknown
     #[arg(long, value_parser = vocab::<Satisfaction>)]
     satisfaction: Option<Satisfaction>,
     #[arg(long)]
@@ -218,10 +206,10 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             };
             if let Some(by) = segments.group_by {
                 if by.of_deals() {
-                    return Err(super::Failure::Usage(format!(
-                        "accounts have no {0}; count deals by it with `tierdeck list --group-by {0}`",
-                        by.key()
-                    )));
+                    return Err(super::Failure::Usage(
+                        ctx.catalog
+                            .fmt("usage.no_account_dimension", &[("dimension", by.key())]),
+                    ));
                 }
                 let groups = ctx.store.account_groups(&filter, by)?;
                 return super::segments::print_groups(ctx, format, by, &groups, false);

@@ -7,57 +7,44 @@ use crate::store::{DealPatch, NewDeal, Store, StoreError, Table};
 
 #[derive(Debug, Subcommand)]
 pub enum DealCommand {
-    /// Add a deal to an account; prints its id
     Add(AddArgs),
-    /// Change a deal; moving the close date re-grades it at once
     Update(UpdateArgs),
-    /// Mark a deal won
     Won {
-        /// Deal id (a unique prefix of at least 4 characters is enough)
         id: String,
-        /// The final amount, if it differs from the deal's
         #[arg(long)]
         amount: Option<String>,
     },
-    /// Mark a deal lost, with the reason
     Lost {
         id: String,
         #[arg(long)]
         reason: String,
     },
-    /// Set a grade by hand; the engine leaves it alone until unpinned
     Pin {
         id: String,
-        /// A, B, C, D or E
         #[arg(value_parser = vocab::<Grade>)]
         grade: Grade,
         #[arg(long)]
         reason: String,
     },
-    /// Hand the grade back to the engine
-    Unpin { id: String },
+    Unpin {
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
 pub struct AddArgs {
-    /// The account's name or id
     #[arg(long)]
     account: String,
     #[arg(long)]
     title: String,
-    /// Amount in major units, e.g. 1200.50 or ¥12,400
     #[arg(long)]
     amount: Option<String>,
-    /// Stage id or label [default: the first stage]
     #[arg(long)]
     stage: Option<String>,
-    /// Expected close date: YYYY-MM-DD, +10d, +2w, +1m, eom, eoq
-    #[arg(long)]
+    #[arg(long, value_name = "DATE")]
     close: Option<String>,
-    /// explicit, potential or none [default: explicit]
     #[arg(long, value_parser = vocab::<Need>)]
     need: Option<Need>,
-    /// [default: you]
     #[arg(long)]
     owner: Option<String>,
 }
@@ -71,26 +58,21 @@ pub struct UpdateArgs {
     amount: Option<String>,
     #[arg(long)]
     stage: Option<String>,
-    /// Expected close date, or `none` to clear it
-    #[arg(long)]
+    #[arg(long, value_name = "DATE")]
     close: Option<String>,
     #[arg(long, value_parser = vocab::<Need>)]
     need: Option<Need>,
     #[arg(long)]
     owner: Option<String>,
-    /// Save only if the deal is still at this version (as `show` prints it)
     #[arg(long, value_name = "N")]
     if_version: Option<i64>,
 }
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
-    /// Deal id (a unique prefix of at least 4 characters is enough)
     id: String,
-    /// call, visit, email, meeting, message or note
     #[arg(long, value_parser = vocab::<ActivityKind>)]
     kind: ActivityKind,
-    /// What happened
     summary: String,
 }
 

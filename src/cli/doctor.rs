@@ -13,6 +13,7 @@ use super::{CliResult, Failure};
 use crate::copies::{self, ConflictCopy};
 use crate::i18n::Catalog;
 use crate::output::{display_width, pad_to_width};
+use crate::say::Say;
 use crate::store::Health;
 
 #[derive(Debug, Args)]
@@ -90,7 +91,7 @@ pub fn run(path: &Path, catalog: &Catalog, args: &DoctorArgs) -> CliResult {
     let database = path.display().to_string();
     let copies = copies::conflict_copies(path);
     let health = if path.exists() {
-        Health::read(path).map_err(|e| e.to_string())
+        Health::read(path).map_err(|e| e.say(catalog))
     } else {
         Err(catalog.fmt("doctor.missing", &[("path", &database)]))
     };

@@ -7,9 +7,7 @@ use crate::store::{Aside, Overruled};
 
 #[derive(Debug, Args)]
 pub struct MergeArgs {
-    /// The other copy: a sync tool's conflict copy, or a teammate's file
     other: PathBuf,
-    /// Report what would change, without writing anything or moving the copy
     #[arg(long)]
     dry_run: bool,
 }

@@ -6,19 +6,23 @@
 mod accounts;
 mod deals;
 mod doctor;
+mod failure;
+mod help;
 mod merge;
 mod reminders;
 mod reports;
 mod segments;
 mod team;
 mod transfer;
+mod usage;
 mod views;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::{Local, NaiveDate, Utc};
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 
 use crate::config::{self, Config, Dirs};
 use crate::i18n::{Catalog, Lang};
@@ -28,26 +32,18 @@ use crate::rules::Rules;
 use crate::store::{OpenMode, Session, Store};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "tierdeck",
-    version,
-    about = "A terminal sales pipeline: deals graded A–E by close date, revisit reminders, value tiers.",
-    long_about = None
-)]
+// The help texts of every command and argument are in the catalogue's
+// `[cli]` section (see help.rs), in each language.
+#[command(name = "tierdeck", version)]
 pub struct Cli {
-    /// The database file [default: tierdeck.db in the platform data directory]
     #[arg(long, global = true, env = "TIERDECK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
-    /// The effective date, for planning ahead (YYYY-MM-DD or +10d, +2w, +1m, eom, eoq)
     #[arg(long, global = true, env = "TIERDECK_TODAY", value_name = "DATE")]
     pub today: Option<String>,
-    /// Look ahead: grades, reminders, agenda and reports as they will be on DATE; writes nothing
     #[arg(long, global = true, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Who is making changes [default: config file, then the login name]
     #[arg(long, global = true, env = "TIERDECK_USER", value_name = "NAME")]
     pub user: Option<String>,
-    /// Language of labels and messages: en or zh-CN [default: config file, then LANG]
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
     #[command(subcommand)]
@@ -56,90 +52,30 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create the database if it is missing (safe to run again)
     Init,
-    /// Fill the database with realistic demo data (Chinese and English names)
     Demo(transfer::DemoArgs),
-    /// Add, change and look at accounts (customers)
     #[command(subcommand)]
     Account(accounts::AccountCommand),
-    /// Add and change deals (opportunities)
     #[command(subcommand)]
     Deal(deals::DealCommand),
-    /// Record an activity (call, visit, …) on a deal; it answers the deal's revisit
     Log(deals::LogArgs),
-    /// List open deals, best grade and nearest close date first
     List(views::ListArgs),
-    /// Show a deal with its timeline and reminders
     Show(views::ShowArgs),
-    /// Run the grading engine now and print the changes it made
     Regrade(views::FormatArgs),
-    /// List open reminders; --ics writes them as calendar to-dos
     Reminders(reminders::RemindersArgs),
-    /// Mark a reminder done, snooze it or dismiss it
     #[command(subcommand)]
     Remind(reminders::RemindCommand),
-    /// Import a CSV file (all rows or none)
     Import(transfer::ImportArgs),
-    /// Export every table as CSV (re-importable) or JSON
     Export(transfer::ExportArgs),
-    /// Funnel, forecast, grades, ABC/Pareto, lifecycle or owner performance
     Report(reports::ReportArgs),
-    /// Check the database file and list the conflict copies sync tools left beside it
     Doctor(doctor::DoctorArgs),
-    /// Merge another copy of the database in (a sync tool's conflict copy): nothing is lost
     Merge(merge::MergeArgs),
-    /// Share with a team through a team folder: init, join, status, conflicts, restore, leave
     #[command(subcommand)]
     Team(team::TeamCommand),
-    /// Exchange changes with the team now and print what was sent and received
     Sync(views::FormatArgs),
 }
 
-/// How a command failed: a usage error (exit 2) or anything else (exit 1).
-#[derive(Debug)]
-pub enum Failure {
-    Usage(String),
-    Error(String),
-}
-
-impl Failure {
-    fn exit_code(&self) -> u8 {
-        match self {
-            Failure::Usage(_) => 2,
-            Failure::Error(_) => 1,
-        }
-    }
-
-    fn message(&self) -> &str {
-        match self {
-            Failure::Usage(m) | Failure::Error(m) => m,
-        }
-    }
-}
-
-macro_rules! failure_from {
-    ($variant:ident: $($ty:ty),+) => {$(
-        impl From<$ty> for Failure {
-            fn from(e: $ty) -> Self {
-                Failure::$variant(e.to_string())
-            }
-        }
-    )+};
-}
-failure_from!(Usage: parse::ParseError, crate::domain::UnknownValue);
-failure_from!(Error: crate::rules::RulesError, config::ConfigError, std::io::Error);
-
-impl From<crate::store::StoreError> for Failure {
-    fn from(e: crate::store::StoreError) -> Self {
-        match e {
-            // A malformed id is a mistake in the command line itself.
-            crate::store::StoreError::BadId { .. }
-            | crate::store::StoreError::UnknownStage { .. } => Failure::Usage(e.to_string()),
-            _ => Failure::Error(e.to_string()),
-        }
-    }
-}
+pub use failure::{Cause, Failure};
 
 pub type CliResult<T = ()> = Result<T, Failure>;
 
@@ -215,33 +151,68 @@ fn records_csv(records: &impl serde::Serialize) -> CliResult<String> {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // The language is needed before parsing, for `--help` and usage errors;
+    // a config file that does not load is reported after parsing, so that
+    // `--help` still works.
+    let settings = Dirs::locate().and_then(|dirs| {
+        let config = Config::load(&dirs.config_file())?;
+        Ok((dirs, config))
+    });
+    let config = settings.as_ref().ok().map(|(_, config)| config);
+    let asked = help::lang_flag(&args).and_then(Lang::parse);
+    let catalog = Catalog::new(asked.unwrap_or_else(|| default_lang(config)));
+    let mut command = help::localized(&catalog);
+    let parsed = command
+        .try_get_matches_from_mut(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
-        Err(e) => return clap_failure(e),
+        Err(e) => return clap_failure(&e, &command, &args, &catalog),
+    };
+    let (dirs, config) = match settings {
+        Ok(settings) => settings,
+        Err(e) => return failed(&catalog, &e.into()),
+    };
+    let catalog = match pick_lang(cli.lang.as_deref(), Some(&config)) {
+        Ok(lang) => Catalog::new(lang),
+        Err(unknown) => {
+            let said = catalog.fmt("usage.unknown_lang", &[("given", unknown)]);
+            return failed(&catalog, &Failure::Usage(said));
+        }
     };
     // A bug must still end in one `error:` line and exit status 1, not a
     // backtrace; every write is a transaction, so nothing is left half done.
-    std::panic::set_hook(Box::new(|info| {
+    std::panic::set_hook(Box::new(move |info| {
         let place = info
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("error: tierdeck hit a bug{place}; please report it");
+        eprintln!("error: {}", catalog.fmt("usage.bug", &[("place", &place)]));
     }));
-    match std::panic::catch_unwind(|| run(cli)) {
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run(cli, &dirs, &config, catalog)
+    }));
+    match ran {
         Ok(Ok(())) => ExitCode::SUCCESS,
-        Ok(Err(failure)) => {
-            let one_line = failure.message().replace('\n', "; ");
-            eprintln!("error: {one_line}");
-            ExitCode::from(failure.exit_code())
-        }
+        Ok(Err(failure)) => failed(&catalog, &failure),
         Err(_) => ExitCode::from(1),
     }
 }
 
-/// clap's help and version go to stdout as usual; its errors are cut to the
-/// one line that says what was wrong, plus where to look.
-fn clap_failure(e: clap::Error) -> ExitCode {
+fn failed(catalog: &Catalog, failure: &Failure) -> ExitCode {
+    eprintln!("error: {}", failure.say(catalog));
+    ExitCode::from(failure.exit_code())
+}
+
+/// clap's help and version go to stdout as usual; its errors become one
+/// line in the user's language (exit 2).
+fn clap_failure(
+    e: &clap::Error,
+    command: &clap::Command,
+    args: &[OsString],
+    c: &Catalog,
+) -> ExitCode {
     use clap::error::ErrorKind;
     if matches!(
         e.kind(),
@@ -252,21 +223,11 @@ fn clap_failure(e: clap::Error) -> ExitCode {
         let _ = e.print();
         return ExitCode::SUCCESS;
     }
-    let rendered = e.render().to_string();
-    let first = rendered
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("invalid arguments")
-        .trim_start_matches("error: ")
-        .to_string();
-    eprintln!("error: {first} (see tierdeck --help)");
+    eprintln!("error: {}", usage::say(e, command, args, c));
     ExitCode::from(2)
 }
 
-fn run(cli: Cli) -> CliResult {
-    let dirs = Dirs::locate()?;
-    let config = Config::load(&dirs.config_file())?;
-    let lang = pick_lang(cli.lang.as_deref(), &config)?;
+fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
     let now = Local::now();
     let real_today = now.date_naive();
     let today = match &cli.today {
@@ -292,7 +253,7 @@ fn run(cli: Cli) -> CliResult {
     // needs no rules, and must still report when the file does not open,
     // so it reads the file itself.
     if let Some(Command::Doctor(args)) = &cli.command {
-        return doctor::run(&path, &Catalog::new(lang), args);
+        return doctor::run(&path, &catalog, args);
     }
     let joins_team = matches!(
         &cli.command,
@@ -306,17 +267,15 @@ fn run(cli: Cli) -> CliResult {
     } else {
         mode
     };
-    let (path, mode, moved_from) = match synced_folder(&path, &config) {
+    let (path, mode, moved_from) = match synced_folder(&path, config) {
         None => (path, mode, None),
         Some(_) if joins_team => {
-            let replica = team::replica_path_for(&path, &dirs, &Catalog::new(lang))?;
+            let replica = team::replica_path_for(&path, dirs, &catalog)?;
             (replica, OpenMode::CreateDirs, Some(path))
         }
         Some(place) => {
             return Err(Failure::Error(team::in_sync_folder(
-                &Catalog::new(lang),
-                &path,
-                &place,
+                &catalog, &path, &place,
             )));
         }
     };
@@ -333,13 +292,13 @@ fn run(cli: Cli) -> CliResult {
         std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
     };
     if as_of.is_some() && opens_ui {
-        return look_ahead_in_ui(&path, session, rules, Catalog::new(lang));
+        return look_ahead_in_ui(&path, session, rules, catalog);
     }
     let mut store = Store::open(&path, mode, session, rules)?;
     if as_of.is_some() {
         if matches!(cli.command, Some(Command::Team(_) | Command::Sync(_))) {
             return Err(Failure::Usage(
-                "--as-of only looks; run team and sync commands without it".into(),
+                catalog.get("usage.as_of_only_looks").to_string(),
             ));
         }
         store.look_ahead()?;
@@ -348,7 +307,7 @@ fn run(cli: Cli) -> CliResult {
         // The UI draws first and re-grades right after, so that a new day
         // does not keep the screen blank.
         let follow_clock = cli.today.is_none();
-        return crate::tui::run(store, Catalog::new(lang), follow_clock).map_err(Failure::Error);
+        return crate::tui::run(store, catalog, follow_clock).map_err(Failure::Error);
     }
     // `regrade` runs the engine itself, to report what it changed.
     if !matches!(cli.command, Some(Command::Regrade(_))) {
@@ -356,7 +315,7 @@ fn run(cli: Cli) -> CliResult {
     }
     let mut ctx = Context {
         store,
-        catalog: Catalog::new(lang),
+        catalog,
         width: crate::output::terminal_width(),
     };
     // Every command works on what the team has sent, and sends what it
@@ -440,24 +399,67 @@ fn synced_folder(
     crate::syncdir::sync_folder_of(path).map(|found| (Some(found.tool.name()), found.root))
 }
 
-fn pick_lang(flag: Option<&str>, config: &Config) -> CliResult<Lang> {
-    if let Some(text) = flag {
-        return Lang::parse(text)
-            .ok_or_else(|| Failure::Usage(format!("unknown language `{text}`; use en or zh-CN")));
+/// The language asked for: `--lang`, else [`default_lang`]. An unknown
+/// `--lang` is given back, to be refused.
+fn pick_lang<'a>(flag: Option<&'a str>, config: Option<&Config>) -> Result<Lang, &'a str> {
+    match flag {
+        Some(text) => Lang::parse(text).ok_or(text),
+        None => Ok(default_lang(config)),
     }
-    if let Some(lang) = config.lang.as_deref().and_then(Lang::parse) {
-        return Ok(lang);
-    }
-    Ok(Lang::from_env_lang(std::env::var("LANG").ok().as_deref()))
+}
+
+/// The config file's language, else `LANG`'s.
+fn default_lang(config: Option<&Config>) -> Lang {
+    config
+        .and_then(|c| c.lang.as_deref())
+        .and_then(Lang::parse)
+        .unwrap_or_else(|| Lang::from_env_lang(std::env::var("LANG").ok().as_deref()))
 }
 
 /// clap value parser for the closed vocabularies (grades, needs, kinds …).
-pub(crate) fn vocab<T>(s: &str) -> Result<T, String>
+/// The error stays typed, so that the usage error can list the values in
+/// the user's language.
+pub(crate) fn vocab<T>(s: &str) -> Result<T, crate::domain::UnknownValue>
 where
-    T: std::str::FromStr,
-    T::Err: std::fmt::Display,
+    T: std::str::FromStr<Err = crate::domain::UnknownValue>,
 {
-    s.parse::<T>().map_err(|e| e.to_string())
+    s.parse::<T>()
+}
+
+/// clap value parser for a value enum whose variants have doc comments of
+/// their own: clap would print those in English under `--help`, so the
+/// values go bare and the argument's help, from the catalogue, says what
+/// they mean.
+pub(crate) fn plain_values<E: clap::ValueEnum + Clone + Send + Sync + 'static>() -> PlainValues<E> {
+    PlainValues(std::marker::PhantomData)
+}
+
+#[derive(Clone)]
+pub(crate) struct PlainValues<E>(std::marker::PhantomData<E>);
+
+impl<E: clap::ValueEnum + Clone + Send + Sync + 'static> clap::builder::TypedValueParser
+    for PlainValues<E>
+{
+    type Value = E;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<E, clap::Error> {
+        clap::builder::EnumValueParser::<E>::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let bare = E::value_variants()
+            .iter()
+            .filter_map(clap::ValueEnum::to_possible_value)
+            .map(|value| value.help(clap::builder::Resettable::Reset));
+        Some(Box::new(bare))
+    }
 }
 
 /// Progress on stderr, only when a person is watching it.

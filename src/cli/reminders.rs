@@ -11,29 +11,29 @@ use crate::store::{DueFilter, ReminderRow, Table as Ids};
 
 #[derive(Debug, Args)]
 pub struct RemindersArgs {
-    #[arg(long, value_enum, default_value_t = DueFilter::All)]
+    #[arg(long, value_enum, value_parser = super::plain_values::<DueFilter>(), default_value_t = DueFilter::All)]
     due: DueFilter,
     #[arg(long)]
     owner: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
-    /// Also write the listed reminders as calendar to-dos (iCalendar) to FILE
     #[arg(long, value_name = "FILE")]
     ics: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RemindCommand {
-    /// Mark a reminder done
-    Done { id: String },
-    /// Put a reminder off until a date (YYYY-MM-DD, +3d, +1w, …)
+    Done {
+        id: String,
+    },
     Snooze {
         id: String,
-        #[arg(long)]
+        #[arg(long, value_name = "DATE")]
         until: String,
     },
-    /// Close a reminder without doing it
-    Dismiss { id: String },
+    Dismiss {
+        id: String,
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -125,7 +125,7 @@ fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> Cli
         path,
         ics::reminders_calendar(&items, &ctx.catalog, ctx.store.session().now),
     )
-    .map_err(|e| super::Failure::Error(format!("cannot write {}: {e}", path.display())))?;
+    .map_err(|e| super::Failure::Error(super::failure::cannot_write(&ctx.catalog, path, &e)))?;
     let (count, path) = (items.len().to_string(), path.display().to_string());
     eprintln!(
         "{}",

@@ -10,11 +10,9 @@ use crate::reports::Period;
 #[derive(Debug, Args)]
 pub struct ReportArgs {
     report: ReportKind,
-    /// First day of the period (funnel and owners); default a year before --to
-    #[arg(long)]
+    #[arg(long, value_name = "DATE")]
     from: Option<String>,
-    /// Last day of the period; default today
-    #[arg(long)]
+    #[arg(long, value_name = "DATE")]
     to: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
@@ -22,17 +20,11 @@ pub struct ReportArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ReportKind {
-    /// Deals that reached each stage, conversion, win rate, days in stage
     Funnel,
-    /// Open pipeline by month of expected close, weighted by stage
     Forecast,
-    /// Open deals per grade, with slipped and stale counts
     Grades,
-    /// Accounts ranked by revenue into value tiers, with the 80/20 headline
     Abc,
-    /// Accounts per lifecycle, and those at risk with the reason
     Lifecycle,
-    /// Each owner's wins, win rate, open pipeline and overdue revisits
     Owners,
 }
 
@@ -250,9 +242,11 @@ fn period(ctx: &Context, args: &ReportArgs) -> CliResult<Period> {
         None => ctx.store.period_ending(to).from,
     };
     if from > to {
-        return Err(super::Failure::Usage(format!(
-            "--from {from} is after --to {to}; give the first day of the period first"
-        )));
+        let (from, to) = (from.to_string(), to.to_string());
+        return Err(super::Failure::Usage(
+            ctx.catalog
+                .fmt("usage.from_after_to", &[("from", &from), ("to", &to)]),
+        ));
     }
     Ok(Period { from, to })
 }

@@ -11,14 +11,10 @@ use crate::store::Group;
 
 #[derive(Debug, Args)]
 pub struct SegmentArgs {
-    /// Filter terms and words to find, as in the TUI's `/`:
-    /// grade:A tier:B region:华东 lifecycle:churned risk:any owner:me ERP
     #[arg(value_name = "TERMS")]
     terms: Vec<String>,
-    /// Value tier A, B or C
     #[arg(long, value_parser = vocab::<ValueTier>)]
     tier: Option<ValueTier>,
-    /// enterprise, individual or wholesale
     #[arg(long, value_parser = vocab::<AccountKind>)]
     kind: Option<AccountKind>,
     #[arg(long)]
@@ -27,25 +23,18 @@ pub struct SegmentArgs {
     region: Option<String>,
     #[arg(long)]
     channel: Option<String>,
-    /// high, mid or low
     #[arg(long, value_parser = vocab::<ProductTier>)]
     product_tier: Option<ProductTier>,
-    /// prospect, new, active or churned
     #[arg(long, value_parser = vocab::<Lifecycle>)]
     lifecycle: Option<Lifecycle>,
-    /// satisfied, neutral, dissatisfied or unknown
     #[arg(long, value_parser = vocab::<Satisfaction>)]
     satisfaction: Option<Satisfaction>,
-    /// frequent, occasional or never
     #[arg(long, value_parser = vocab::<Behaviour>)]
     behaviour: Option<Behaviour>,
-    /// Only accounts at risk (quiet too long, or dissatisfied)
     #[arg(long)]
     at_risk: bool,
-    /// Only your own: deals you own, or accounts you own (the --user)
     #[arg(long)]
     mine: bool,
-    /// Count and total by this dimension instead of listing
     #[arg(long, value_enum)]
     pub group_by: Option<Dimension>,
 }
@@ -65,8 +54,7 @@ impl SegmentArgs {
                 }
             })
             .collect();
-        let mut q = Query::parse(&words.join(" "), &ctx.store.session().user)
-            .map_err(|e| super::Failure::Usage(e.to_string()))?;
+        let mut q = Query::parse(&words.join(" "), &ctx.store.session().user)?;
         q.tiers.extend(self.tier);
         q.kinds.extend(self.kind);
         q.industries.extend(self.industry.clone());

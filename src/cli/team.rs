@@ -13,31 +13,22 @@ use crate::team::{self, SyncReport, TeamError, TeamFile, folder::Folder};
 
 #[derive(Debug, Subcommand)]
 pub enum TeamCommand {
-    /// Make this database the first replica of a new team folder, publishing everything in it
     Init(FolderArgs),
-    /// Make this database a replica of a team folder (anything already in it is shared too)
     Join(FolderArgs),
-    /// This replica, the team's members, what is waiting to be sent and what was skipped
     Status(FormatArgs),
-    /// Concurrent edits of one field where your value lost, with both values
     Conflicts(ConflictsArgs),
-    /// Put back the value of yours that lost a conflict, as a new change
     Restore(RestoreArgs),
-    /// Stop exchanging changes; this database keeps everything
     Leave,
-    /// Publish a snapshot of this database, for new members to start from
     Snapshot,
 }
 
 #[derive(Debug, Args)]
 pub struct FolderArgs {
-    /// The team folder: a folder in Dropbox, Syncthing, OneDrive, Nextcloud … or on a file share
     folder: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct ConflictsArgs {
-    /// Settled ones too
     #[arg(long)]
     all: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -46,17 +37,7 @@ pub struct ConflictsArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The conflict's id (any unique prefix of 4+ characters), from `tierdeck team conflicts`
     id: String,
-}
-
-impl From<TeamError> for Failure {
-    fn from(e: TeamError) -> Self {
-        match e {
-            TeamError::Store(e) => e.into(),
-            other => Failure::Error(other.to_string()),
-        }
-    }
 }
 
 /// The team folder this database exchanges with, if it is in one.

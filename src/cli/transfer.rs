@@ -9,21 +9,17 @@ use crate::store::{ExportFormat, ImportKind};
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// How many accounts to make (each with contacts, deals and activities)
     #[arg(long, default_value_t = 200)]
     accounts: usize,
-    /// The same seed makes the same data
     #[arg(long, default_value_t = 1)]
     seed: u64,
 }
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// A CSV file; headers from Pipedrive, HubSpot, Zoho and Salesforce exports are understood
     file: PathBuf,
     #[arg(long, value_enum)]
     kind: ImportKind,
-    /// Check the file and report what would change, without writing anything
     #[arg(long)]
     dry_run: bool,
 }
@@ -32,7 +28,6 @@ pub struct ImportArgs {
 pub struct ExportArgs {
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     format: ExportFormat,
-    /// Directory to write one file per table into (created if missing)
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
 }
@@ -62,7 +57,7 @@ pub fn demo(ctx: &mut Context, args: DemoArgs) -> CliResult {
 pub fn import(ctx: &mut Context, args: ImportArgs) -> CliResult {
     let kind = args.kind;
     let file = File::open(&args.file)
-        .map_err(|e| Failure::Error(format!("cannot read {}: {e}", args.file.display())))?;
+        .map_err(|e| Failure::Error(super::failure::cannot_read(&ctx.catalog, &args.file, &e)))?;
     let input = std::io::BufReader::new(file);
     let summary = ctx
         .store

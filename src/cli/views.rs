@@ -17,12 +17,10 @@ pub struct FormatArgs {
 pub struct ListArgs {
     #[arg(long, value_parser = vocab::<Grade>)]
     grade: Option<Grade>,
-    /// Stage id or label; `won` and `lost` list closed deals
     #[arg(long)]
     stage: Option<String>,
     #[arg(long)]
     owner: Option<String>,
-    /// Only deals whose expected close date has passed
     #[arg(long)]
     slipped: bool,
     #[command(flatten)]
@@ -33,7 +31,6 @@ pub struct ListArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// Deal id (a unique prefix of at least 4 characters is enough)
     id: String,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
