@@ -2050,3 +2050,51 @@ fn a_banner_names_the_conflict_copies_beside_the_database() {
         assert!(!banner_row(&app).0.contains("doctor"), "the banner is gone");
     }
 }
+
+/// The prompt's error after `keys`, typing `text` and Enter on the deal
+/// under the cursor.
+fn refused(app: &mut App, keys: &[Action], text: &str) -> String {
+    press(app, keys);
+    app.update(Action::Type(InputRequest::DeleteLine));
+    type_text(app, text);
+    app.update(Action::Submit);
+    match &app.popup {
+        Some(Popup::Prompt(p)) => p.error.clone().unwrap_or_default(),
+        other => panic!("the prompt stays open with what is wrong: {other:?}"),
+    }
+}
+
+/// Lower-case words of four or more Latin letters: an English sentence
+/// has many; a format like `YYYY-MM-DD` is none.
+fn english_words(text: &str) -> Vec<&str> {
+    text.split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| w.len() >= 4 && w.chars().any(|c| c.is_ascii_lowercase()))
+        .collect()
+}
+
+#[test]
+fn a_refused_action_is_said_in_the_user_s_language() {
+    for lang in [Lang::ZhCn, Lang::En] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        let bad_date = refused(&mut app, &[Action::ChangeClose], "2026-13-01");
+        app.update(Action::Back);
+        let deal = app.selected_deal().unwrap().deal.id;
+        app.store.won(deal, None).unwrap();
+        // The card still shows it open: someone won it meanwhile.
+        let won_twice = refused(&mut app, &[Action::Won], "");
+        assert!(bad_date.contains("2026-13-01"), "{bad_date}");
+        assert!(won_twice.contains(&deal.short()), "{won_twice}");
+        for said in [&bad_date, &won_twice] {
+            if lang == Lang::ZhCn {
+                assert!(
+                    english_words(said).is_empty(),
+                    "a Chinese user reads Chinese: {said}"
+                );
+                assert!(said.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)));
+            } else {
+                assert!(english_words(said).len() >= 3, "{said}");
+            }
+        }
+    }
+}
