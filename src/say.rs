@@ -3,9 +3,14 @@
 
 use crate::domain::UnknownValue;
 use crate::i18n::{Catalog, Lang};
-use crate::parse::ParseError;
+use crate::parse::{Detail, ParseError};
 use crate::query::QueryError;
-use crate::store::StoreError;
+use std::path::Path;
+
+use crate::store::{
+    AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
+};
+use crate::transfer::{CellProblem, ImportError, ImportProblem};
 
 pub trait Say {
     /// One sentence for the status line or under a form field.
@@ -14,16 +19,49 @@ pub trait Say {
 
 impl Say for ParseError {
     fn say(&self, c: &Catalog) -> String {
-        // The details ("there is no month 13") are English only.
-        if c.lang() == Lang::En {
-            return self.to_string();
-        }
+        let (key, input, why) = match self {
+            ParseError::Date { input, why } => ("error.date", input, why),
+            ParseError::ImportDate { input, why } => ("error.import_date", input, why),
+            ParseError::DateTime { input, why } => ("error.date_time", input, why),
+            ParseError::Amount { input, why } => ("error.amount", input, why),
+        };
+        let because = why.as_ref().map_or_else(String::new, |detail| {
+            c.fmt("error.because", &[("detail", &detail.say(c))])
+        });
+        c.fmt(key, &[("input", input), ("because", &because)])
+    }
+}
+
+impl Say for Detail {
+    fn say(&self, c: &Catalog) -> String {
+        let n = |n: &u32| n.to_string();
         match self {
-            ParseError::Date { input, .. } | ParseError::ImportDate { input, .. } => {
-                c.fmt("error.date", &[("input", input)])
+            Detail::OutOfRange => {
+                let (from, to) = Detail::years();
+                c.fmt(
+                    "error.detail.out_of_range",
+                    &[("from", &from.to_string()), ("to", &to.to_string())],
+                )
             }
-            ParseError::Amount { input, .. } => c.fmt("error.amount", &[("input", input)]),
-            ParseError::DateTime { .. } => self.to_string(),
+            Detail::BadUnit => c.get("error.detail.bad_unit").to_string(),
+            Detail::OrderUnclear => c.get("error.detail.order_unclear").to_string(),
+            Detail::NoMonth(month) => c.fmt("error.detail.no_month", &[("month", &n(month))]),
+            Detail::MonthDays { month, year, days } => c.fmt(
+                "error.detail.month_days",
+                &[
+                    ("month", c.get(&format!("error.month.{month}"))),
+                    ("year", &year.to_string()),
+                    ("days", &n(days)),
+                ],
+            ),
+            Detail::NotAnOffset(text) => c.fmt("error.detail.not_an_offset", &[("text", text)]),
+            Detail::NoHourAmPm(hour) => c.fmt("error.detail.no_hour_am_pm", &[("hour", &n(hour))]),
+            Detail::NoHour(hour) => c.fmt("error.detail.no_hour", &[("hour", &n(hour))]),
+            Detail::MinutesOver59 => c.get("error.detail.minutes_over_59").to_string(),
+            Detail::Empty => c.get("error.detail.empty").to_string(),
+            Detail::Negative => c.get("error.detail.negative").to_string(),
+            Detail::TooManyDecimals => c.get("error.detail.too_many_decimals").to_string(),
+            Detail::TooLarge => c.get("error.detail.too_large").to_string(),
         }
     }
 }
@@ -56,14 +94,279 @@ impl Say for QueryError {
 
 impl Say for StoreError {
     fn say(&self, c: &Catalog) -> String {
-        if c.lang() == Lang::En {
-            return self.to_string();
-        }
+        let path = |p: &Path| p.display().to_string();
+        let thing = |what: &str| c.word("error.thing", what);
         match self {
+            StoreError::LookingAhead(date) => {
+                c.fmt("error.looking_ahead", &[("date", &date.to_string())])
+            }
+            StoreError::MissingDir(p) => c.fmt("error.missing_dir", &[("path", &path(p))]),
+            StoreError::NotSqlite(p) => c.fmt("error.not_sqlite", &[("path", &path(p))]),
+            StoreError::NotTierdeck(p) => c.fmt("error.not_tierdeck", &[("path", &path(p))]),
+            StoreError::NewerSchema {
+                path: p,
+                found,
+                supported,
+            } => c.fmt(
+                "error.newer_schema",
+                &[
+                    ("path", &path(p)),
+                    ("found", &found.to_string()),
+                    ("supported", &supported.to_string()),
+                ],
+            ),
+            StoreError::Open { path: p, reason } => c.fmt(
+                "error.open",
+                &[("path", &path(p)), ("reason", &reason.say(c))],
+            ),
+            StoreError::Write { path: p, reason } => c.fmt(
+                "error.write",
+                &[("path", &path(p)), ("reason", &reason.say(c))],
+            ),
+            StoreError::Migration { path: p, reason } => {
+                c.fmt("error.migration", &[("path", &path(p)), ("reason", reason)])
+            }
+            StoreError::Io { path: p, source } => {
+                let reason = match source.kind() {
+                    std::io::ErrorKind::NotFound => c.get("error.io_not_found").to_string(),
+                    std::io::ErrorKind::PermissionDenied => c.get("error.io_denied").to_string(),
+                    _ => source.to_string(),
+                };
+                c.fmt("error.io", &[("path", &path(p)), ("reason", &reason)])
+            }
+            StoreError::BadId {
+                what,
+                given,
+                lister,
+            } => c.fmt(
+                "error.bad_id",
+                &[("what", &thing(what)), ("given", given), ("lister", lister)],
+            ),
+            StoreError::NoSuchId {
+                what,
+                given,
+                lister,
+            } => c.fmt(
+                "error.no_such_id",
+                &[("what", &thing(what)), ("given", given), ("lister", lister)],
+            ),
+            StoreError::NotFound { what, given } => c.fmt(
+                "error.not_found",
+                &[("what", &thing(what)), ("given", given)],
+            ),
+            StoreError::Ambiguous {
+                what,
+                given,
+                candidates,
+            } => c.fmt(
+                "error.ambiguous",
+                &[
+                    ("what", &thing(what)),
+                    ("given", given),
+                    ("candidates", &candidates.join(", ")),
+                ],
+            ),
+            StoreError::NoSuchAccount(name) => c.fmt("error.no_such_account", &[("name", name)]),
+            StoreError::AccountNameAmbiguous { name, count, ids } => c.fmt(
+                "error.account_name_ambiguous",
+                &[
+                    ("name", name),
+                    ("count", &count.to_string()),
+                    ("ids", &ids.join(", ")),
+                ],
+            ),
+            StoreError::UnknownStage { given, known } => {
+                c.fmt("error.unknown_stage", &[("given", given), ("known", known)])
+            }
             StoreError::Conflict { id, by, at, .. } => {
                 c.fmt("error.conflict", &[("id", id), ("by", by), ("at", at)])
             }
-            _ => self.to_string(),
+            StoreError::MergeRefused { path: p, reason } => c.fmt(
+                "error.merge_refused",
+                &[("path", &path(p)), ("reason", reason)],
+            ),
+            StoreError::Import(e) => c.fmt("error.import", &[("problem", &e.say(c))]),
+            StoreError::Sql(e) => c.fmt(
+                "error.database",
+                &[("reason", &crate::store::DbProblem::of(e).say(c))],
+            ),
+            StoreError::Deal(refusal) => refusal.say(c),
+            StoreError::Account(refusal) => refusal.say(c),
+            StoreError::Reminder(refusal) => refusal.say(c),
+            StoreError::Team(refusal) => refusal.say(c),
+            StoreError::Row(refusal) => refusal.say(c),
+            StoreError::AccountsHaveNo(by) => c.fmt(
+                "error.accounts_have_no",
+                &[("dimension", c.get(&format!("col.{}", by.key())))],
+            ),
+            StoreError::TempFolderName(p) => c.fmt("error.temp_folder_name", &[("path", &path(p))]),
+        }
+    }
+}
+
+impl Say for DealRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            DealRefusal::AlreadyWon { id } => c.fmt("error.already_won", &[("id", id)]),
+            DealRefusal::AlreadyLost { id } => c.fmt("error.already_lost", &[("id", id)]),
+            DealRefusal::LostByStageMove { id } => c.fmt("error.lost_by_stage_move", &[("id", id)]),
+            DealRefusal::LostWithoutReason => c.get("error.lost_without_reason").to_string(),
+            DealRefusal::PinWithoutReason => c.get("error.pin_without_reason").to_string(),
+            DealRefusal::NotPinned { id } => c.fmt("error.not_pinned", &[("id", id)]),
+            DealRefusal::NothingToChange => c.get("error.nothing_to_change").to_string(),
+            DealRefusal::EmptyTitle => c.get("error.empty_title").to_string(),
+            DealRefusal::EmptySummary => c.get("error.empty_summary").to_string(),
+            DealRefusal::NoOpenStage => c.get("error.no_open_stage").to_string(),
+        }
+    }
+}
+
+impl Say for AccountRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            AccountRefusal::EmptyName => c.get("error.empty_name").to_string(),
+            AccountRefusal::NameTaken { name, id } => {
+                c.fmt("error.name_taken", &[("name", name), ("id", id)])
+            }
+        }
+    }
+}
+
+impl Say for ReminderRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            ReminderRefusal::Closed { id, status } => c.fmt(
+                "error.reminder_closed",
+                &[
+                    ("id", id),
+                    ("status", &c.word("reminder_status", status.as_str())),
+                ],
+            ),
+            ReminderRefusal::SnoozeNotAfterToday { until, today } => c.fmt(
+                "error.snooze_not_after_today",
+                &[("until", &until.to_string()), ("today", &today.to_string())],
+            ),
+        }
+    }
+}
+
+impl Say for TeamRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            TeamRefusal::NoReplicaId => c.get("error.no_replica_id").to_string(),
+            TeamRefusal::ConflictSettled { id } => c.fmt("error.conflict_settled", &[("id", id)]),
+            TeamRefusal::NotRestorable { table } => {
+                c.fmt("error.not_restorable", &[("table", table)])
+            }
+            TeamRefusal::NoSuchField { table, field } => {
+                c.fmt("error.no_such_field", &[("table", table), ("field", field)])
+            }
+            TeamRefusal::SnapshotDamaged { path, check } => c.fmt(
+                "error.snapshot_damaged",
+                &[("path", &path.display().to_string()), ("check", check)],
+            ),
+            TeamRefusal::SnapshotOtherVersion => c.get("error.snapshot_other_version").to_string(),
+        }
+    }
+}
+
+impl Say for RowRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            RowRefusal::DemoLoaded { seed } => {
+                c.fmt("error.demo_loaded", &[("seed", &seed.to_string())])
+            }
+            RowRefusal::NoDealNorAccount => c.get("error.no_deal_nor_account").to_string(),
+            RowRefusal::NoDealTitled { title } => {
+                c.fmt("error.no_deal_titled", &[("title", title)])
+            }
+            RowRefusal::DealTitleAmbiguous { title } => {
+                c.fmt("error.deal_title_ambiguous", &[("title", title)])
+            }
+            RowRefusal::ReminderDealMissing { deal } => {
+                c.fmt("error.reminder_deal_missing", &[("deal", deal)])
+            }
+            RowRefusal::ReminderAlreadyOpen { deal } => {
+                c.fmt("error.reminder_already_open", &[("deal", deal)])
+            }
+        }
+    }
+}
+
+impl Say for DbProblem {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            DbProblem::ReadOnly => c.get("error.db_read_only").to_string(),
+            DbProblem::CannotOpen => c.get("error.db_cannot_open").to_string(),
+            DbProblem::Locked => c.get("error.db_locked").to_string(),
+            DbProblem::Damaged => c.get("error.db_damaged").to_string(),
+            DbProblem::DiskFull => c.get("error.db_disk_full").to_string(),
+            // SQLite's own words: there are no others to give.
+            DbProblem::Other(words) => words.clone(),
+        }
+    }
+}
+
+impl Say for ImportError {
+    fn say(&self, c: &Catalog) -> String {
+        c.fmt(
+            "error.import_line",
+            &[
+                ("line", &self.line.to_string()),
+                ("reason", &self.problem.say(c)),
+            ],
+        )
+    }
+}
+
+impl Say for ImportProblem {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            ImportProblem::MissingColumn { name, aliases } => {
+                let also = if aliases.is_empty() {
+                    String::new()
+                } else {
+                    c.fmt("error.import_also", &[("names", &aliases.join(", "))])
+                };
+                c.fmt(
+                    "error.import_missing_column",
+                    &[("name", name), ("also", &also)],
+                )
+            }
+            ImportProblem::NoActivityColumn => c.get("error.import_no_activity_column").to_string(),
+            ImportProblem::NotUtf8 => c.get("error.import_not_utf8").to_string(),
+            // The CSV reader's words are all there is.
+            ImportProblem::Csv(words) => words.clone(),
+            ImportProblem::EmptyCell { column } => {
+                c.fmt("error.import_empty_cell", &[("column", column)])
+            }
+            ImportProblem::BadCell { column, problem } => c.fmt(
+                "error.import_bad_cell",
+                &[("column", column), ("problem", &problem.say(c))],
+            ),
+            ImportProblem::NoName => c.get("error.import_no_name").to_string(),
+            ImportProblem::NoAccount => c.get("error.import_no_account").to_string(),
+            ImportProblem::NoDealNorAccount => {
+                c.get("error.import_no_deal_nor_account").to_string()
+            }
+            ImportProblem::Store(e) => e.say(c),
+        }
+    }
+}
+
+impl Say for CellProblem {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            CellProblem::Parse(e) => e.say(c),
+            CellProblem::Value(e) => e.say(c),
+            CellProblem::NotAnId(cell) => c.fmt("error.cell_not_an_id", &[("cell", cell)]),
+            CellProblem::UnknownStage { given, known } => {
+                c.fmt("error.unknown_stage", &[("given", given), ("known", known)])
+            }
+            CellProblem::NotAVersion(cell) => c.fmt("error.cell_not_a_version", &[("cell", cell)]),
+            CellProblem::NotMinorUnits(cell) => {
+                c.fmt("error.cell_not_minor_units", &[("cell", cell)])
+            }
         }
     }
 }

@@ -3,6 +3,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 
+use super::DealRefusal;
 use super::accounts::conflict;
 use super::engine::{refresh_deals, touch_today};
 use super::filter::Conditions;
@@ -123,10 +124,7 @@ impl Store {
             .map(|s| self.stage_id(s))
             .transpose()?;
         if stage.as_deref() == Some(LOST) {
-            return Err(StoreError::Invalid(format!(
-                "mark a deal lost with `tierdeck deal lost {} --reason …`, so that the reason is kept",
-                id.short()
-            )));
+            return Err(DealRefusal::LostByStageMove { id: id.short() }.into());
         }
         let nothing_to_change = patch.title.is_none()
             && patch.amount.is_none()
@@ -135,10 +133,7 @@ impl Store {
             && patch.expected_close.is_none()
             && patch.owner.is_none();
         if nothing_to_change {
-            return Err(StoreError::Invalid(
-                "nothing to change: give at least one of --title, --amount, --stage, --close, --need, --owner"
-                    .to_string(),
-            ));
+            return Err(DealRefusal::NothingToChange.into());
         }
         let title = patch.title.as_deref().map(clean_title).transpose()?;
         self.write(|w| {
@@ -175,10 +170,7 @@ impl Store {
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             if deal.is_won() {
-                return Err(StoreError::Invalid(format!(
-                    "deal {} is already won; nothing to do",
-                    id.short()
-                )));
+                return Err(DealRefusal::AlreadyWon { id: id.short() }.into());
             }
             if let Some(a) = amount {
                 deal.amount = a;
@@ -193,17 +185,12 @@ impl Store {
     pub fn lost(&mut self, id: Id, reason: &str) -> Result<()> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::Invalid(
-                "say why the deal was lost with --reason".to_string(),
-            ));
+            return Err(DealRefusal::LostWithoutReason.into());
         }
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             if deal.is_lost() {
-                return Err(StoreError::Invalid(format!(
-                    "deal {} is already lost; nothing to do",
-                    id.short()
-                )));
+                return Err(DealRefusal::AlreadyLost { id: id.short() }.into());
             }
             // SPEC: a lost deal is E; a pin would hold it elsewhere, so it goes.
             if let Some(pin) = deal.pin.take() {
@@ -230,9 +217,7 @@ impl Store {
     pub fn pin(&mut self, id: Id, grade: Grade, reason: &str) -> Result<()> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::Invalid(
-                "say why the grade is pinned with --reason".to_string(),
-            ));
+            return Err(DealRefusal::PinWithoutReason.into());
         }
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
@@ -263,10 +248,7 @@ impl Store {
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             let Some(pin) = deal.pin.take() else {
-                return Err(StoreError::Invalid(format!(
-                    "deal {} has no pinned grade; nothing to do",
-                    id.short()
-                )));
+                return Err(DealRefusal::NotPinned { id: id.short() }.into());
             };
             w.history(
                 id,
@@ -290,10 +272,7 @@ impl Store {
     ) -> Result<Id> {
         let summary = summary.trim();
         if summary.is_empty() {
-            return Err(StoreError::Invalid(
-                "an activity needs a summary, e.g. tierdeck log ID --kind call \"asked about budget\""
-                    .to_string(),
-            ));
+            return Err(DealRefusal::EmptySummary.into());
         }
         self.write(|w| {
             let deal = get_deal(w.conn(), deal_id)?;
@@ -616,15 +595,13 @@ pub fn first_stage(rules: &crate::rules::Rules) -> Result<String> {
         .open_stages()
         .next()
         .map(|s| s.id.clone())
-        .ok_or_else(|| StoreError::Invalid("the rules define no open stage".to_string()))
+        .ok_or_else(|| DealRefusal::NoOpenStage.into())
 }
 
 fn clean_title(title: &str) -> Result<String> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(StoreError::Invalid(
-            "a deal needs a title; give --title".to_string(),
-        ));
+        return Err(DealRefusal::EmptyTitle.into());
     }
     Ok(title.to_string())
 }

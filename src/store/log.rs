@@ -16,6 +16,7 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use super::TeamRefusal;
 use super::merge::{BOOKKEEPING, DERIVED};
 use super::team::PeerRead;
 use super::{Result, Session, Store, StoreError, Writer, set_setting, setting, values};
@@ -389,8 +390,7 @@ pub struct Applied {
 impl Store {
     /// This replica's id.
     pub fn replica_id(&self) -> Result<String> {
-        setting(&self.conn, SETTING_REPLICA)?
-            .ok_or_else(|| StoreError::Invalid("the database has no replica id".into()))
+        setting(&self.conn, SETTING_REPLICA)?.ok_or_else(|| TeamRefusal::NoReplicaId.into())
     }
 
     /// Gives this replica a new id: a copied data directory must not speak
@@ -605,16 +605,14 @@ impl Store {
     /// travels like any other), and marks the conflict settled.
     pub fn restore_conflict(&mut self, conflict: &Conflict) -> Result<()> {
         if conflict.settled.is_some() {
-            return Err(StoreError::Invalid(format!(
-                "conflict {} is already settled; see tierdeck team conflicts --all",
-                conflict.id.short()
-            )));
+            return Err(TeamRefusal::ConflictSettled {
+                id: conflict.id.short(),
+            }
+            .into());
         }
         let table = conflict.table.clone();
         let Some(mode) = mode_of(&table) else {
-            return Err(StoreError::Invalid(format!(
-                "cannot restore a value of {table}"
-            )));
+            return Err(TeamRefusal::NotRestorable { table }.into());
         };
         let lost = from_json(&conflict.lost);
         let field = conflict.field.clone();
@@ -622,7 +620,7 @@ impl Store {
         let id = conflict.id;
         let columns = travelling_columns(&self.conn, &table, mode)?;
         if !columns.contains(&field) {
-            return Err(StoreError::Invalid(format!("{table} has no field {field}")));
+            return Err(TeamRefusal::NoSuchField { table, field }.into());
         }
         self.write(|w| {
             let conn = w.conn();
