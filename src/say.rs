@@ -178,9 +178,10 @@ impl Say for StoreError {
             StoreError::UnknownStage { given, known } => {
                 c.fmt("error.unknown_stage", &[("given", given), ("known", known)])
             }
-            StoreError::Conflict { id, by, at, .. } => {
-                c.fmt("error.conflict", &[("id", id), ("by", by), ("at", at)])
-            }
+            StoreError::Conflict { what, id, by, at } => c.fmt(
+                "error.conflict",
+                &[("what", &thing(what)), ("id", id), ("by", by), ("at", at)],
+            ),
             StoreError::MergeRefused { path: p, reason } => c.fmt(
                 "error.merge_refused",
                 &[("path", &path(p)), ("reason", reason)],
@@ -197,7 +198,7 @@ impl Say for StoreError {
             StoreError::Row(refusal) => refusal.say(c),
             StoreError::AccountsHaveNo(by) => c.fmt(
                 "error.accounts_have_no",
-                &[("dimension", c.get(&format!("col.{}", by.key())))],
+                &[("dimension", &c.word("error.dimension", by.key()))],
             ),
             StoreError::TempFolderName(p) => c.fmt("error.temp_folder_name", &[("path", &path(p))]),
         }
@@ -239,7 +240,7 @@ impl Say for ReminderRefusal {
                 "error.reminder_closed",
                 &[
                     ("id", id),
-                    ("status", &c.word("reminder_status", status.as_str())),
+                    ("status", &c.word("error.status", status.as_str())),
                 ],
             ),
             ReminderRefusal::SnoozeNotAfterToday { until, today } => c.fmt(
@@ -373,30 +374,389 @@ impl Say for CellProblem {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::path::PathBuf;
 
-    #[test]
-    fn chinese_users_read_the_errors_they_meet_in_chinese() {
-        let zh = Catalog::new(Lang::ZhCn);
-        let date = crate::parse::parse_date("2026-13-01", chrono::NaiveDate::MIN).unwrap_err();
-        assert!(date.say(&zh).contains("不是日期"), "{}", date.say(&zh));
-        assert!(date.say(&zh).contains("2026-13-01"));
-        let amount = crate::parse::parse_amount("12..5").unwrap_err();
-        assert!(amount.say(&zh).contains("不是金额"), "{}", amount.say(&zh));
-        let conflict = StoreError::Conflict {
-            what: "deal",
-            id: "0193a4f2".into(),
-            by: "李娜".into(),
-            at: "2026-11-23T09:30:00Z".into(),
-        };
-        let said = conflict.say(&zh);
-        assert!(said.contains("李娜") && said.contains("0193a4f2"), "{said}");
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::ReminderStatus;
+    use crate::query::Dimension;
+
+    fn zh() -> Catalog {
+        Catalog::new(Lang::ZhCn)
+    }
+
+    fn en() -> Catalog {
+        Catalog::new(Lang::En)
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("a test date")
+    }
+
+    fn is_cjk(ch: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&ch)
+    }
+
+    /// The English words of `english` that a Chinese sentence has no
+    /// business using; commands, tables and fields are the same in both.
+    fn english_words(english: &str) -> Vec<String> {
+        const KEPT: &[&str] = &[
+            "tierdeck",
+            "sqlite",
+            "tmpdir",
+            "list",
+            "account",
+            "reminders",
+            "team",
+            "conflicts",
+            "ops",
+            "deals",
+            "colour",
+        ];
+        english
+            .split(|ch: char| !ch.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 3)
+            .map(str::to_ascii_lowercase)
+            .filter(|w| !KEPT.contains(&w.as_str()))
+            .collect()
+    }
+
+    fn sqlite(code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    /// One of every error the store gives. The `match` names every variant
+    /// without a catch-all, so a new one does not compile until it is here.
+    fn every_store_error() -> Vec<StoreError> {
+        let path = || PathBuf::from("/团队/销售.db");
+        let errors = vec![
+            StoreError::LookingAhead(day("2026-12-01")),
+            StoreError::MissingDir(path()),
+            StoreError::NotSqlite(path()),
+            StoreError::NotTierdeck(path()),
+            StoreError::NewerSchema {
+                path: path(),
+                found: 9,
+                supported: 6,
+            },
+            StoreError::Open {
+                path: path(),
+                reason: DbProblem::ReadOnly,
+            },
+            StoreError::Write {
+                path: path(),
+                reason: DbProblem::DiskFull,
+            },
+            StoreError::Migration {
+                path: path(),
+                reason: "V6".into(),
+            },
+            StoreError::Io {
+                path: path(),
+                source: std::io::ErrorKind::NotFound.into(),
+            },
+            StoreError::BadId {
+                what: "deal",
+                given: "7z".into(),
+                lister: "tierdeck list",
+            },
+            StoreError::NoSuchId {
+                what: "account",
+                given: "ab12".into(),
+                lister: "tierdeck account list",
+            },
+            StoreError::NotFound {
+                what: "reminder",
+                given: "0193a4f2".into(),
+            },
+            StoreError::Ambiguous {
+                what: "deal",
+                given: "0193".into(),
+                candidates: vec!["0193a4f2".into(), "0193b001".into()],
+            },
+            StoreError::NoSuchAccount("华东电力".into()),
+            StoreError::AccountNameAmbiguous {
+                name: "华东电力".into(),
+                count: 2,
+                ids: vec!["0193a4f2".into(), "0193b001".into()],
+            },
+            StoreError::UnknownStage {
+                given: "签约".into(),
+                known: "潜在客户, 初步接触".into(),
+            },
+            StoreError::Conflict {
+                what: "deal",
+                id: "0193a4f2".into(),
+                by: "李娜".into(),
+                at: "2026-11-23T09:30:00Z".into(),
+            },
+            StoreError::MergeRefused {
+                path: path(),
+                reason: "—".into(),
+            },
+            StoreError::Import(ImportError {
+                line: 7,
+                problem: ImportProblem::EmptyCell {
+                    column: "名称".into(),
+                },
+            }),
+            StoreError::Sql(sqlite(rusqlite::ffi::SQLITE_BUSY)),
+            DealRefusal::AlreadyWon {
+                id: "7686b108".into(),
+            }
+            .into(),
+            DealRefusal::AlreadyLost {
+                id: "7686b108".into(),
+            }
+            .into(),
+            DealRefusal::LostByStageMove {
+                id: "7686b108".into(),
+            }
+            .into(),
+            DealRefusal::LostWithoutReason.into(),
+            DealRefusal::PinWithoutReason.into(),
+            DealRefusal::NotPinned {
+                id: "7686b108".into(),
+            }
+            .into(),
+            DealRefusal::NothingToChange.into(),
+            DealRefusal::EmptyTitle.into(),
+            DealRefusal::EmptySummary.into(),
+            DealRefusal::NoOpenStage.into(),
+            AccountRefusal::EmptyName.into(),
+            AccountRefusal::NameTaken {
+                name: "华东电力".into(),
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            ReminderRefusal::Closed {
+                id: "0193a4f2".into(),
+                status: ReminderStatus::Done,
+            }
+            .into(),
+            ReminderRefusal::SnoozeNotAfterToday {
+                until: day("2026-03-01"),
+                today: day("2026-03-02"),
+            }
+            .into(),
+            TeamRefusal::NoReplicaId.into(),
+            TeamRefusal::ConflictSettled {
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            TeamRefusal::NotRestorable {
+                table: "ops".into(),
+            }
+            .into(),
+            TeamRefusal::NoSuchField {
+                table: "deals".into(),
+                field: "colour".into(),
+            }
+            .into(),
+            TeamRefusal::SnapshotDamaged {
+                path: path(),
+                check: "ok".into(),
+            }
+            .into(),
+            TeamRefusal::SnapshotOtherVersion.into(),
+            RowRefusal::DemoLoaded { seed: 7 }.into(),
+            RowRefusal::NoDealNorAccount.into(),
+            RowRefusal::NoDealTitled {
+                title: "二期扩容".into(),
+            }
+            .into(),
+            RowRefusal::DealTitleAmbiguous {
+                title: "二期扩容".into(),
+            }
+            .into(),
+            RowRefusal::ReminderDealMissing {
+                deal: "0193a4f2".into(),
+            }
+            .into(),
+            RowRefusal::ReminderAlreadyOpen {
+                deal: "0193a4f2".into(),
+            }
+            .into(),
+            StoreError::AccountsHaveNo(Dimension::Stage),
+            StoreError::TempFolderName(path()),
+        ];
+        for e in &errors {
+            match e {
+                StoreError::LookingAhead(_)
+                | StoreError::MissingDir(_)
+                | StoreError::NotSqlite(_)
+                | StoreError::NotTierdeck(_)
+                | StoreError::NewerSchema { .. }
+                | StoreError::Open { .. }
+                | StoreError::Write { .. }
+                | StoreError::Migration { .. }
+                | StoreError::Io { .. }
+                | StoreError::BadId { .. }
+                | StoreError::NoSuchId { .. }
+                | StoreError::NotFound { .. }
+                | StoreError::Ambiguous { .. }
+                | StoreError::NoSuchAccount(_)
+                | StoreError::AccountNameAmbiguous { .. }
+                | StoreError::UnknownStage { .. }
+                | StoreError::Conflict { .. }
+                | StoreError::MergeRefused { .. }
+                | StoreError::Import(_)
+                | StoreError::Sql(_)
+                | StoreError::AccountsHaveNo(_)
+                | StoreError::TempFolderName(_) => {}
+                StoreError::Deal(d) => match d {
+                    DealRefusal::AlreadyWon { .. }
+                    | DealRefusal::AlreadyLost { .. }
+                    | DealRefusal::LostByStageMove { .. }
+                    | DealRefusal::LostWithoutReason
+                    | DealRefusal::PinWithoutReason
+                    | DealRefusal::NotPinned { .. }
+                    | DealRefusal::NothingToChange
+                    | DealRefusal::EmptyTitle
+                    | DealRefusal::EmptySummary
+                    | DealRefusal::NoOpenStage => {}
+                },
+                StoreError::Account(a) => match a {
+                    AccountRefusal::EmptyName | AccountRefusal::NameTaken { .. } => {}
+                },
+                StoreError::Reminder(r) => match r {
+                    ReminderRefusal::Closed { .. }
+                    | ReminderRefusal::SnoozeNotAfterToday { .. } => {}
+                },
+                StoreError::Team(t) => match t {
+                    TeamRefusal::NoReplicaId
+                    | TeamRefusal::ConflictSettled { .. }
+                    | TeamRefusal::NotRestorable { .. }
+                    | TeamRefusal::NoSuchField { .. }
+                    | TeamRefusal::SnapshotDamaged { .. }
+                    | TeamRefusal::SnapshotOtherVersion => {}
+                },
+                StoreError::Row(r) => match r {
+                    RowRefusal::DemoLoaded { .. }
+                    | RowRefusal::NoDealNorAccount
+                    | RowRefusal::NoDealTitled { .. }
+                    | RowRefusal::DealTitleAmbiguous { .. }
+                    | RowRefusal::ReminderDealMissing { .. }
+                    | RowRefusal::ReminderAlreadyOpen { .. } => {}
+                },
+            }
+        }
+        errors
     }
 
     #[test]
-    fn english_keeps_the_details() {
-        let en = Catalog::new(Lang::En);
-        let date = crate::parse::parse_date("2026-02-30", chrono::NaiveDate::MIN).unwrap_err();
-        assert_eq!(date.say(&en), date.to_string());
+    fn every_store_error_reads_as_chinese_in_chinese() {
+        for e in every_store_error() {
+            let said = e.say(&zh());
+            assert!(said.chars().any(is_cjk), "{said}");
+            let english = english_words(&e.to_string());
+            let left: Vec<_> = english
+                .iter()
+                .filter(|w| said.to_ascii_lowercase().contains(w.as_str()))
+                .collect();
+            assert!(left.is_empty(), "{said} keeps English {left:?}");
+        }
+    }
+
+    #[test]
+    fn every_store_error_in_english_is_its_english_sentence() {
+        for e in every_store_error() {
+            match &e {
+                // The system's words for a missing file are "entity not found".
+                StoreError::Io { .. } => {
+                    assert_eq!(e.say(&en()), "/团队/销售.db: the file does not exist")
+                }
+                _ => assert_eq!(e.say(&en()), e.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn won_on_a_won_deal_is_said_plainly() {
+        let e: StoreError = DealRefusal::AlreadyWon {
+            id: "7686b108".into(),
+        }
+        .into();
+        assert_eq!(e.say(&zh()), "商机 7686b108 已经赢单，无需再操作");
+        assert_eq!(e.say(&en()), "deal 7686b108 is already won; nothing to do");
+    }
+
+    #[test]
+    fn a_month_that_does_not_exist_is_named_in_both_languages() {
+        let e = crate::parse::parse_date("2026-13-01", NaiveDate::MIN).unwrap_err();
+        assert_eq!(
+            e.say(&zh()),
+            "不是日期：`2026-13-01`（没有 13 月）；请使用 YYYY-MM-DD 或 +10d、+2w、+1m、eom、eoq"
+        );
+        assert_eq!(
+            e.say(&en()),
+            "not a date: `2026-13-01` (there is no month 13); use YYYY-MM-DD or +10d, +2w, +1m, eom, eoq"
+        );
+        let e = crate::parse::parse_date("2026-02-30", NaiveDate::MIN).unwrap_err();
+        assert!(
+            e.say(&zh()).contains("2026 年 2 月只有 28 天"),
+            "{}",
+            e.say(&zh())
+        );
+        assert!(e.say(&en()).contains("February 2026 has 28 days"));
+        let amount = crate::parse::parse_amount("-5").unwrap_err();
+        assert!(
+            amount.say(&zh()).contains("金额不能为负数"),
+            "{}",
+            amount.say(&zh())
+        );
+    }
+
+    #[test]
+    fn an_unknown_account_name_is_said_with_the_name() {
+        let e = StoreError::NoSuchAccount("华东电力".into());
+        assert_eq!(
+            e.say(&zh()),
+            "没有名为 `华东电力` 的客户；请先新建该客户，或直接输入客户编号"
+        );
+        assert_eq!(
+            e.say(&en()),
+            "no account named `华东电力`; add it first or give its id"
+        );
+    }
+
+    #[test]
+    fn bad_and_unknown_ids_name_what_they_are_ids_of() {
+        let bad = StoreError::BadId {
+            what: "deal",
+            given: "7z".into(),
+            lister: "tierdeck list",
+        };
+        assert_eq!(
+            bad.say(&zh()),
+            "`7z` 不是有效的商机编号；请至少输入 `tierdeck list` 显示的编号的前 4 位"
+        );
+        let unknown = StoreError::NoSuchId {
+            what: "account",
+            given: "ab12".into(),
+            lister: "tierdeck account list",
+        };
+        assert_eq!(
+            unknown.say(&zh()),
+            "没有以 `ab12` 开头的客户编号；请用 `tierdeck account list` 核对"
+        );
+        assert_eq!(
+            unknown.say(&en()),
+            "no account id starts with `ab12`; check it with `tierdeck account list`"
+        );
+    }
+
+    #[test]
+    fn an_import_error_keeps_its_line_in_chinese() {
+        let e = StoreError::Import(ImportError {
+            line: 12,
+            problem: ImportProblem::Store(Box::new(AccountRefusal::EmptyName.into())),
+        });
+        assert_eq!(e.say(&zh()), "第 12 行：客户名称不能为空；未导入任何数据");
+        assert_eq!(
+            e.say(&en()),
+            "line 12: an account needs a name; nothing was imported"
+        );
     }
 }

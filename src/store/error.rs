@@ -10,11 +10,11 @@ use crate::transfer::ImportError;
 pub enum StoreError {
     #[error("looking ahead to {0} (--as-of) changes nothing; leave out --as-of to make changes")]
     LookingAhead(chrono::NaiveDate),
-    #[error("the directory {} does not exist; create it or choose another --db path", .0.display())]
+    #[error("the folder {} does not exist; create it or choose another database path", .0.display())]
     MissingDir(PathBuf),
-    #[error("{} is not a tierdeck database (it is not an SQLite file); check the --db path", .0.display())]
+    #[error("{} is not a tierdeck database (it is not an SQLite file); check the database path", .0.display())]
     NotSqlite(PathBuf),
-    #[error("{} is an SQLite file of another program, not a tierdeck database; choose another --db path", .0.display())]
+    #[error("{} is an SQLite file of another program, not a tierdeck database; choose another database path", .0.display())]
     NotTierdeck(PathBuf),
     #[error(
         "{} was written by a newer tierdeck (schema {found}, this one knows up to {supported}); upgrade tierdeck to open it",
@@ -58,7 +58,7 @@ pub enum StoreError {
         given: String,
         candidates: Vec<String>,
     },
-    #[error("no account named `{0}`; add it with `tierdeck account add --name …` or give its id")]
+    #[error("no account named `{0}`; add it first or give its id")]
     NoSuchAccount(String),
     #[error("{count} accounts are named `{name}` ({}); give the account id instead", ids.join(", "))]
     AccountNameAmbiguous {
