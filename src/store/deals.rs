@@ -12,7 +12,7 @@ use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
 use crate::domain::{
     Activity, ActivityKind, Deal, Grade, HistoryEntry, HistoryField, Id, LOST, Money, Need, Pin,
-    Reminder, RowMeta, WON,
+    Reason, Reminder, RowMeta, WON,
 };
 use crate::query::Query;
 use crate::rules;
@@ -159,7 +159,7 @@ impl Store {
                 deal.owner = o;
             }
             if let Some(s) = stage {
-                w.move_stage(&mut deal, s, "manual: deal update")?;
+                w.move_stage(&mut deal, s, Reason::DealUpdate)?;
             }
             save_deal(w, &deal)?;
             refresh_deals(w, &[id])
@@ -175,7 +175,7 @@ impl Store {
             if let Some(a) = amount {
                 deal.amount = a;
             }
-            w.move_stage(&mut deal, WON.to_string(), "manual: won")?;
+            w.move_stage(&mut deal, WON.to_string(), Reason::Won)?;
             save_deal(w, &deal)?;
             refresh_deals(w, &[id])?;
             Ok(())
@@ -199,13 +199,13 @@ impl Store {
                     HistoryField::Pin,
                     pin.grade.as_str(),
                     "",
-                    "manual: deal lost",
+                    Reason::PinDroppedByLoss,
                 )?;
             }
             w.move_stage(
                 &mut deal,
                 LOST.to_string(),
-                &format!("manual: lost: {reason}"),
+                Reason::LostBecause(reason.to_string()),
             )?;
             deal.lost_reason = Some(reason.to_string());
             save_deal(w, &deal)?;
@@ -222,15 +222,21 @@ impl Store {
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             let old_pin = deal.pin.as_ref().map(|p| p.grade.as_str()).unwrap_or("");
-            let manual = format!("manual: {reason}");
-            w.history(id, HistoryField::Pin, old_pin, grade.as_str(), &manual)?;
+            let manual = Reason::Pinned(reason.to_string());
+            w.history(
+                id,
+                HistoryField::Pin,
+                old_pin,
+                grade.as_str(),
+                manual.clone(),
+            )?;
             if deal.grade != grade {
                 w.history(
                     id,
                     HistoryField::Grade,
                     deal.grade.as_str(),
                     grade.as_str(),
-                    &manual,
+                    manual,
                 )?;
             }
             deal.grade = grade;
@@ -255,7 +261,7 @@ impl Store {
                 HistoryField::Pin,
                 pin.grade.as_str(),
                 "",
-                "manual: unpinned",
+                Reason::Unpinned,
             )?;
             save_deal(w, &deal)?;
             refresh_deals(w, &[id])
@@ -554,9 +560,9 @@ fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -
         HistoryField::Stage,
         "",
         &deal.stage,
-        "manual: created",
+        Reason::Created,
     )?;
-    w.history(deal.id, HistoryField::Grade, "", grade.as_str(), &reason)?;
+    w.history(deal.id, HistoryField::Grade, "", grade.as_str(), reason)?;
     refresh_deals(w, &[deal.id])?;
     Ok(deal.id)
 }
@@ -613,7 +619,7 @@ impl Writer<'_> {
         field: HistoryField,
         old: &str,
         new: &str,
-        reason: &str,
+        reason: Reason,
     ) -> Result<()> {
         insert_history(
             self,
@@ -624,14 +630,14 @@ impl Writer<'_> {
                 at: self.session.effective_moment(),
                 old: old.to_string(),
                 new: new.to_string(),
-                reason: reason.to_string(),
+                reason,
                 author: self.session.user.clone(),
             },
         )
     }
 
     /// Moves a deal to another stage with its history, dates and outcome fields.
-    fn move_stage(&self, deal: &mut Deal, stage: String, reason: &str) -> Result<()> {
+    fn move_stage(&self, deal: &mut Deal, stage: String, reason: Reason) -> Result<()> {
         if deal.stage == stage {
             return Ok(());
         }

@@ -20,7 +20,7 @@ use super::TeamRefusal;
 use super::merge::{BOOKKEEPING, DERIVED};
 use super::team::PeerRead;
 use super::{Result, Session, Store, StoreError, Writer, set_setting, setting, values};
-use crate::domain::Id;
+use crate::domain::{Id, Reason};
 
 const SETTING_REPLICA: &str = "replica_id";
 /// Rows logged by one statement when a replica starts in a team.
@@ -273,11 +273,11 @@ fn triggers(table: &str, mode: Mode, columns: &[String]) -> String {
             );
         }
         Mode::Append => {
-            // The engine's own history (`rule: …`) is worked out everywhere.
+            // The engine's own history (its rules' reasons) is worked out everywhere.
             let by_people = if table == "history" {
-                " AND new.reason NOT LIKE 'rule:%'"
+                format!(" AND new.reason NOT LIKE '{}%'", Reason::RULE_PREFIX)
             } else {
-                ""
+                String::new()
             };
             sql += &format!(
                 "CREATE TEMP TRIGGER td_log_{table}_insert AFTER INSERT ON main.{table}
@@ -489,13 +489,14 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(", ");
                 let (saved, people) = match (table, mode) {
-                    (_, Mode::Append) if table == "history" => {
-                        ("t.at", " AND t.reason NOT LIKE 'rule:%'")
-                    }
-                    ("activities", _) => ("t.created_at", ""),
+                    (_, Mode::Append) if table == "history" => (
+                        "t.at",
+                        format!(" AND t.reason NOT LIKE '{}%'", Reason::RULE_PREFIX),
+                    ),
+                    ("activities", _) => ("t.created_at", String::new()),
                     // Reminders nobody acted on are the engine's.
-                    (_, Mode::Whole) => ("t.updated_at", " AND t.version > 1"),
-                    _ => ("t.updated_at", ""),
+                    (_, Mode::Whole) => ("t.updated_at", " AND t.version > 1".to_string()),
+                    _ => ("t.updated_at", String::new()),
                 };
                 // A range of rows at a time: the numbering of one statement
                 // is held in memory, and a million activities would not fit.
@@ -1059,7 +1060,7 @@ fn first_grade(w: &Writer<'_>, row_id: &str) -> Result<()> {
         crate::domain::HistoryField::Grade,
         "",
         grade.as_str(),
-        &reason,
+        reason,
     )
 }
 

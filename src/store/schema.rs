@@ -2,7 +2,10 @@
 //!
 //! Never remove a migration and never change one that has shipped: add a new one.
 
-use rusqlite_migration::{M, Migrations};
+use rusqlite::{Transaction, params};
+use rusqlite_migration::{HookResult, M, Migrations};
+
+use crate::domain::Reason;
 
 /// Every table users edit carries the same bookkeeping columns, so that shared
 /// copies can be merged row by row and stale edits refused.
@@ -317,14 +320,41 @@ CREATE TABLE pending_rows (
 ) STRICT, WITHOUT ROWID;
 "#;
 
+/// History reasons become codes (`rule.within:3` for "rule: close within 3
+/// months"): the English sentences are rewritten by `Reason`, which reads
+/// them, and text it does not know becomes a free-text reason. The change
+/// log keeps the operations as they were sent; `Reason` reads those too.
+const V6: &str = "-- history.reason is rewritten by reasons_to_codes";
+
+fn reasons_to_codes(tx: &Transaction) -> HookResult {
+    let mut read = tx.prepare("SELECT rowid, reason FROM history")?;
+    let mut write = tx.prepare("UPDATE history SET reason = ?2 WHERE rowid = ?1")?;
+    let rows = read.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (rowid, stored) = row?;
+        let code = Reason::from_code(&stored).code();
+        if code != stored {
+            write.execute(params![rowid, code])?;
+        }
+    }
+    Ok(())
+}
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up_with_hook(V6, reasons_to_codes),
+    ])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    5
+    6
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use super::{Result, Store, StoreError, Writer, values};
 use crate::demo::DemoGenerator;
 use crate::domain::{
     Account, AccountKind, Activity, Contact, Deal, Grade, HistoryEntry, HistoryField, Id, LOST,
-    Need, Reminder, RowMeta, Satisfaction, WON,
+    Need, Reason, Reminder, RowMeta, Satisfaction, WON,
 };
 use crate::rules;
 use crate::transfer::{
@@ -577,14 +577,14 @@ impl Importer<'_, '_> {
                 HistoryField::Stage,
                 "",
                 &deal.stage,
-                "manual: imported",
+                Reason::Imported,
             )?;
             self.w.history(
                 deal.id,
                 HistoryField::Grade,
                 "",
                 deal.grade.as_str(),
-                "manual: imported",
+                Reason::Imported,
             )?;
         }
         self.summary.created += 1;
@@ -619,13 +619,8 @@ impl Importer<'_, '_> {
         if let Some(stage) = r.stage
             && stage != d.stage
         {
-            self.w.history(
-                id,
-                HistoryField::Stage,
-                &d.stage,
-                &stage,
-                "manual: imported",
-            )?;
+            self.w
+                .history(id, HistoryField::Stage, &d.stage, &stage, Reason::Imported)?;
             d.stage = stage;
             d.stage_entered_on = self.w.session.today;
             d.closed_on = (!d.is_open()).then_some(self.w.session.today);

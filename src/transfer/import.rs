@@ -12,8 +12,8 @@ use super::{
     ImportProblem, Line,
 };
 use crate::domain::{
-    AccountKind, ActivityKind, Grade, HistoryEntry, Money, Need, Pin, ProductTier, Reminder,
-    RowMeta, Satisfaction,
+    AccountKind, ActivityKind, Grade, HistoryEntry, Money, Need, Pin, ProductTier, Reason,
+    Reminder, RowMeta, Satisfaction,
 };
 use crate::parse::{parse_amount, parse_import_date, parse_import_datetime};
 
@@ -693,7 +693,7 @@ pub fn read_history(r: impl Read) -> Result<Vec<Line<HistoryEntry>>, ImportError
             at: row.parse_required(&at, parse_import_datetime)?,
             old: row.exact(&old),
             new: row.exact(&new),
-            reason: row.exact(&reason),
+            reason: Reason::from_code(&row.exact(&reason)),
             author: row.exact(&author),
         };
         lines.push(Line {
