@@ -284,6 +284,20 @@ mod tests {
     }
 
     #[test]
+    fn codes_are_worded_in_the_readers_language() {
+        assert_eq!(said("rule.within:3", &zh()), "规则：3 个月内成交");
+        assert_eq!(said("rule.within:1", &en()), "rule: close within 1 month");
+        assert_eq!(said("manual.pin:客户口头承诺", &zh()), "手动：客户口头承诺");
+        assert_eq!(
+            said("manual.lost:价格: 太高", &zh()),
+            "手动：输单：价格: 太高"
+        );
+        assert_eq!(said("manual.pin_dropped", &zh()), "手动：商机已输单");
+        // A code inside free text is the text, not the code.
+        assert_eq!(said("text:rule.within:1", &zh()), "rule.within:1");
+    }
+
+    #[test]
     fn manual_free_text_is_kept_verbatim() {
         assert_eq!(said("manual: CEO promised", &en()), "manual: CEO promised");
         assert_eq!(said("manual: CEO promised", &zh()), "手动：CEO promised");

@@ -367,6 +367,67 @@ mod tests {
     }
 
     #[test]
+    fn schema_6_rewrites_the_english_reasons_of_schema_5_as_codes() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 5).unwrap();
+        let stored = [
+            ("rule: close within 1 month", "rule.within:1"),
+            ("rule: close within 3 months", "rule.within:3"),
+            ("rule: close later than 6 months", "rule.later:6"),
+            ("rule: no need", "rule.no_need"),
+            ("rule: potential need", "rule.potential_need"),
+            ("rule: no close date", "rule.no_close_date"),
+            ("rule: slipped past close date", "rule.slipped"),
+            ("rule: deal lost", "rule.deal_lost"),
+            ("manual: created", "manual.created"),
+            ("manual: deal update", "manual.deal_update"),
+            ("manual: won", "manual.won"),
+            ("manual: deal lost", "manual.pin_dropped"),
+            ("manual: lost: 价格: 太高", "manual.lost:价格: 太高"),
+            ("manual: 客户口头承诺", "manual.pin:客户口头承诺"),
+            ("manual: unpinned", "manual.unpinned"),
+            ("manual: imported", "manual.imported"),
+            ("manual: demo", "manual.demo"),
+            (
+                "imported from the old CRM",
+                "text:imported from the old CRM",
+            ),
+            (
+                "rule: close within 2 month",
+                "text:rule: close within 2 month",
+            ),
+        ];
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name, kind, created_at, updated_at, updated_by)
+                 VALUES ('a1', '华东电力', 'enterprise', '2026-03-01', '2026-03-01', 'ann');
+             INSERT INTO deals (id, account_id, title, stage, need, grade, created_on,
+                 stage_entered_on, created_at, updated_at, updated_by)
+                 VALUES ('d1', 'a1', '二期', 'lead', 'explicit', 'B', '2026-03-01',
+                 '2026-03-01', '2026-03-01', '2026-03-01', 'ann');",
+        )
+        .unwrap();
+        for (i, (sentence, _)) in stored.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO history (id, deal_id, field, at, old, new, reason, author)
+                 VALUES (?1, 'd1', 'grade', '2026-03-01T09:00:00.000Z', 'C', 'B', ?2, 'ann')",
+                params![format!("h{i:02}"), sentence],
+            )
+            .unwrap();
+        }
+        migrations().to_latest(&mut conn).unwrap();
+        let mut read = conn
+            .prepare("SELECT reason FROM history ORDER BY id")
+            .unwrap();
+        let codes: Vec<String> = read
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected: Vec<&str> = stored.iter().map(|(_, code)| *code).collect();
+        assert_eq!(codes, expected);
+    }
+
+    #[test]
     fn latest_version_matches_the_migration_list() {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
         migrations().to_latest(&mut conn).unwrap();
