@@ -827,10 +827,7 @@ fn pin_holds_until_unpin() {
     assert_eq!(pins.len(), 2, "pin and unpin: {shown:#}");
     assert_eq!(pins[0]["to"], "B");
     assert_eq!(pins[0]["reason"], "manual.pin:客户口头承诺");
-    assert!(
-        pins[1]["reason"] == "manual.unpinned",
-        "{shown:#}"
-    );
+    assert!(pins[1]["reason"] == "manual.unpinned", "{shown:#}");
     let grades: Vec<(&str, &str, &str)> = history
         .iter()
         .filter(|h| h["field"] == "grade")
@@ -842,7 +839,11 @@ fn pin_holds_until_unpin() {
             )
         })
         .collect();
-    assert_eq!(grades[1], ("C", "B", "manual.pin:客户口头承诺"), "{grades:?}");
+    assert_eq!(
+        grades[1],
+        ("C", "B", "manual.pin:客户口头承诺"),
+        "{grades:?}"
+    );
     let last = grades.last().unwrap();
     assert_eq!((last.0, last.1), ("B", "A"), "{grades:?}");
     assert!(last.2.starts_with("rule."), "{grades:?}");
