@@ -351,9 +351,183 @@ pub struct HistoryEntry {
     /// Empty when the deal was created.
     pub old: String,
     pub new: String,
-    /// The rule that fired, or `manual: <reason>`.
-    pub reason: String,
+    pub reason: Reason,
     pub author: String,
+}
+
+/// Why a deal's stage, grade or pin changed: the rule that fired or what a
+/// person did. It is stored, exported and exchanged with teammates as a
+/// code, so that no language is written into the database; only the
+/// timeline words it.
+///
+/// | reason | code |
+/// |---|---|
+/// | `CloseWithin { months: 3 }` | `rule.within:3` |
+/// | `CloseLater { months: 6 }` | `rule.later:6` |
+/// | `NoNeed`, `PotentialNeed`, `NoCloseDate`, `Slipped`, `DealLost` | `rule.no_need`, `rule.potential_need`, `rule.no_close_date`, `rule.slipped`, `rule.deal_lost` |
+/// | `Created`, `DealUpdate`, `Won`, `Unpinned`, `Imported`, `Demo` | `manual.created`, `manual.deal_update`, `manual.won`, `manual.unpinned`, `manual.imported`, `manual.demo` |
+/// | `PinDroppedByLoss` | `manual.pin_dropped` |
+/// | `LostBecause(text)` | `manual.lost:<text>` |
+/// | `Pinned(text)` | `manual.pin:<text>` |
+/// | `Text(text)` | `text:<text>` |
+///
+/// The engine's codes, and only those, start with [`Reason::RULE_PREFIX`].
+/// People's text follows the first `:` as typed, `:` and all.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(into = "String", from = "String")]
+pub enum Reason {
+    CloseWithin {
+        months: u32,
+    },
+    CloseLater {
+        months: u32,
+    },
+    NoNeed,
+    PotentialNeed,
+    NoCloseDate,
+    Slipped,
+    DealLost,
+    Created,
+    DealUpdate,
+    Won,
+    /// The pin a deal had when it was lost: a lost deal is E, pinned or not.
+    PinDroppedByLoss,
+    LostBecause(String),
+    Pinned(String),
+    Unpinned,
+    Imported,
+    Demo,
+    /// Text that is none of the above: an older tierdeck's sentence it does
+    /// not know, a newer one's code, a hand-made import.
+    Text(String),
+}
+
+/// The reasons without data, with their codes.
+const FIXED_REASONS: [(Reason, &str); 12] = [
+    (Reason::NoNeed, "rule.no_need"),
+    (Reason::PotentialNeed, "rule.potential_need"),
+    (Reason::NoCloseDate, "rule.no_close_date"),
+    (Reason::Slipped, "rule.slipped"),
+    (Reason::DealLost, "rule.deal_lost"),
+    (Reason::Created, "manual.created"),
+    (Reason::DealUpdate, "manual.deal_update"),
+    (Reason::Won, "manual.won"),
+    (Reason::PinDroppedByLoss, "manual.pin_dropped"),
+    (Reason::Unpinned, "manual.unpinned"),
+    (Reason::Imported, "manual.imported"),
+    (Reason::Demo, "manual.demo"),
+];
+
+/// The English sentences tierdeck wrote before reasons were codes (schema
+/// 5 and older), as old databases, exports and teammates still hold them.
+const LEGACY_REASONS: [(&str, Reason); 12] = [
+    ("rule: no need", Reason::NoNeed),
+    ("rule: potential need", Reason::PotentialNeed),
+    ("rule: no close date", Reason::NoCloseDate),
+    ("rule: slipped past close date", Reason::Slipped),
+    ("rule: deal lost", Reason::DealLost),
+    ("manual: created", Reason::Created),
+    ("manual: deal update", Reason::DealUpdate),
+    ("manual: won", Reason::Won),
+    ("manual: deal lost", Reason::PinDroppedByLoss),
+    ("manual: unpinned", Reason::Unpinned),
+    ("manual: imported", Reason::Imported),
+    ("manual: demo", Reason::Demo),
+];
+
+impl Reason {
+    /// What every code of the engine's starts with, for SQL: `LIKE 'rule.%'`.
+    pub const RULE_PREFIX: &'static str = "rule.";
+
+    /// Whether the engine gave it (every replica works those out itself).
+    pub fn is_rule(&self) -> bool {
+        self.code().starts_with(Self::RULE_PREFIX)
+    }
+
+    pub fn code(&self) -> String {
+        if let Some((_, code)) = FIXED_REASONS.iter().find(|(r, _)| r == self) {
+            return code.to_string();
+        }
+        match self {
+            Reason::CloseWithin { months } => format!("rule.within:{months}"),
+            Reason::CloseLater { months } => format!("rule.later:{months}"),
+            Reason::LostBecause(text) => format!("manual.lost:{text}"),
+            Reason::Pinned(text) => format!("manual.pin:{text}"),
+            Reason::Text(text) => format!("text:{text}"),
+            _ => unreachable!("every reason without data is in FIXED_REASONS"),
+        }
+    }
+
+    /// Reads a stored code, or one of the English sentences older versions
+    /// wrote; anything else is kept as text.
+    pub fn from_code(stored: &str) -> Reason {
+        Self::read_code(stored)
+            .or_else(|| Self::read_legacy(stored))
+            .unwrap_or_else(|| Reason::Text(stored.to_string()))
+    }
+
+    fn read_code(code: &str) -> Option<Reason> {
+        if let Some((reason, _)) = FIXED_REASONS.iter().find(|(_, c)| *c == code) {
+            return Some(reason.clone());
+        }
+        let (kind, rest) = code.split_once(':')?;
+        let months = || whole_number(rest);
+        Some(match kind {
+            "rule.within" => Reason::CloseWithin { months: months()? },
+            "rule.later" => Reason::CloseLater { months: months()? },
+            "manual.lost" => Reason::LostBecause(rest.to_string()),
+            "manual.pin" => Reason::Pinned(rest.to_string()),
+            "text" => Reason::Text(rest.to_string()),
+            _ => return None,
+        })
+    }
+
+    fn read_legacy(sentence: &str) -> Option<Reason> {
+        if let Some((_, reason)) = LEGACY_REASONS.iter().find(|(s, _)| *s == sentence) {
+            return Some(reason.clone());
+        }
+        if let Some(horizon) = sentence.strip_prefix("rule: close within ") {
+            return legacy_months(horizon).map(|months| Reason::CloseWithin { months });
+        }
+        if let Some(horizon) = sentence.strip_prefix("rule: close later than ") {
+            return legacy_months(horizon).map(|months| Reason::CloseLater { months });
+        }
+        if let Some(text) = sentence.strip_prefix("manual: lost: ") {
+            return Some(Reason::LostBecause(text.to_string()));
+        }
+        // A pin was the only `manual:` reason with a person's own words.
+        sentence
+            .strip_prefix("manual: ")
+            .map(|text| Reason::Pinned(text.to_string()))
+    }
+}
+
+/// Digits only: `+3` or ` 3` is not a code's number.
+fn whole_number(text: &str) -> Option<u32> {
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+/// `1 month` or `N months`, as the engine once wrote a horizon.
+fn legacy_months(text: &str) -> Option<u32> {
+    let (n, unit) = text.split_once(' ')?;
+    let months = whole_number(n)?;
+    let fits = if months == 1 { "month" } else { "months" };
+    (unit == fits).then_some(months)
+}
+
+impl From<Reason> for String {
+    fn from(reason: Reason) -> String {
+        reason.code()
+    }
+}
+
+impl From<String> for Reason {
+    fn from(stored: String) -> Reason {
+        Reason::from_code(&stored)
+    }
 }
 
 /// A logged to-do for a deal. Closed reminders stay in the log.
@@ -399,6 +573,98 @@ mod tests {
             err.to_string(),
             "unknown grade `F`; use one of: A, B, C, D, E"
         );
+    }
+
+    #[test]
+    fn every_reason_reads_back_from_its_code() {
+        let reasons = [
+            Reason::CloseWithin { months: 1 },
+            Reason::CloseLater { months: 12 },
+            Reason::NoNeed,
+            Reason::PotentialNeed,
+            Reason::NoCloseDate,
+            Reason::Slipped,
+            Reason::DealLost,
+            Reason::Created,
+            Reason::DealUpdate,
+            Reason::Won,
+            Reason::PinDroppedByLoss,
+            Reason::LostBecause("选择了竞争对手".into()),
+            Reason::LostBecause("price: too high".into()),
+            Reason::Pinned("客户口头承诺：年底前签".into()),
+            Reason::Pinned("boss: \"soon\"".into()),
+            Reason::Pinned(String::new()),
+            Reason::Unpinned,
+            Reason::Imported,
+            Reason::Demo,
+            Reason::Text("manual.won".into()),
+            Reason::Text("rule.within:1".into()),
+            Reason::Text("rule.within:x".into()),
+            Reason::Text("a: b: c".into()),
+        ];
+        for reason in reasons {
+            assert_eq!(
+                Reason::from_code(&reason.code()),
+                reason,
+                "{}",
+                reason.code()
+            );
+        }
+        assert_eq!(Reason::CloseWithin { months: 3 }.code(), "rule.within:3");
+        assert_eq!(Reason::Pinned("a:b".into()).code(), "manual.pin:a:b");
+    }
+
+    #[test]
+    fn only_the_engines_reasons_are_rules() {
+        assert!(Reason::CloseLater { months: 6 }.is_rule());
+        assert!(Reason::DealLost.is_rule());
+        assert!(!Reason::Won.is_rule());
+        assert!(!Reason::Pinned("rule.x".into()).is_rule());
+        assert!(!Reason::Text("rule.x".into()).is_rule());
+    }
+
+    #[test]
+    fn the_sentences_older_versions_wrote_read_as_reasons() {
+        let read = Reason::from_code;
+        assert_eq!(
+            read("rule: close within 1 month"),
+            Reason::CloseWithin { months: 1 }
+        );
+        assert_eq!(
+            read("rule: close within 3 months"),
+            Reason::CloseWithin { months: 3 }
+        );
+        assert_eq!(
+            read("rule: close later than 6 months"),
+            Reason::CloseLater { months: 6 }
+        );
+        assert_eq!(read("rule: slipped past close date"), Reason::Slipped);
+        assert_eq!(read("manual: deal lost"), Reason::PinDroppedByLoss);
+        assert_eq!(
+            read("manual: lost: 价格: 太高"),
+            Reason::LostBecause("价格: 太高".into())
+        );
+        assert_eq!(
+            read("manual: 客户口头承诺"),
+            Reason::Pinned("客户口头承诺".into())
+        );
+        // Not quite the engine's sentence, or no one's: kept as written.
+        for text in [
+            "rule: close within 2 month",
+            "rule: close within +3 months",
+            "created",
+            "",
+        ] {
+            assert_eq!(read(text), Reason::Text(text.into()));
+        }
+    }
+
+    #[test]
+    fn a_reason_travels_in_json_as_its_code() {
+        let json = serde_json::to_string(&Reason::Pinned("hot".into())).unwrap();
+        assert_eq!(json, "\"manual.pin:hot\"");
+        let back: Reason = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, Reason::Pinned("hot".into()));
     }
 
     #[test]

@@ -32,39 +32,79 @@ pub enum ParseError {
         "not a date: `{input}`{}; use YYYY-MM-DD or +10d, +2w, +1m, eom, eoq",
         because(.why)
     )]
-    Date { input: String, why: Option<String> },
+    Date { input: String, why: Option<Detail> },
     /// A date in an imported file.
     #[error(
         "not a date: `{input}`{}; use a date like 2026-10-01, 10/01/2026, 01.10.2026 or Oct 1, 2026",
         because(.why)
     )]
-    ImportDate { input: String, why: Option<String> },
+    ImportDate { input: String, why: Option<Detail> },
     /// A date and time in an imported file.
     #[error(
         "not a date and time: `{input}`{}; use a date with an optional time, like 2026-10-01 10:00 or 2026-10-01T10:00:00Z",
         because(.why)
     )]
-    DateTime { input: String, why: Option<String> },
+    DateTime { input: String, why: Option<Detail> },
     #[error(
         "not an amount: `{input}`{}; use digits with up to two decimals, like 1200.50",
         because(.why)
     )]
-    Amount { input: String, why: Option<String> },
+    Amount { input: String, why: Option<Detail> },
 }
 
-fn because(why: &Option<String>) -> String {
+fn because(why: &Option<Detail>) -> String {
     why.as_ref().map(|w| format!(" ({w})")).unwrap_or_default()
 }
 
+/// What exactly was wrong with a date or an amount that looked like one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Detail {
+    #[error("tierdeck keeps dates from {} to {}", YEARS.start(), YEARS.end())]
+    OutOfRange,
+    #[error("the unit after the number is d, w, m or y")]
+    BadUnit,
+    #[error("day and month order is unclear; write it as 2026-10-01")]
+    OrderUnclear,
+    #[error("there is no month {0}")]
+    NoMonth(u32),
+    /// `month` counts from 1.
+    #[error("{} {year} has {days} days", month_name(*.month))]
+    MonthDays { month: u32, year: i32, days: u32 },
+    #[error("`{0}` is not a time zone offset")]
+    NotAnOffset(String),
+    #[error("there is no hour {0} with AM or PM")]
+    NoHourAmPm(u32),
+    #[error("there is no hour {0}")]
+    NoHour(u32),
+    #[error("minutes and seconds go up to 59")]
+    MinutesOver59,
+    #[error("it is empty")]
+    Empty,
+    #[error("amounts cannot be negative")]
+    Negative,
+    #[error("more than two decimals")]
+    TooManyDecimals,
+    #[error("too large")]
+    TooLarge,
+}
+
+impl Detail {
+    /// The first and last year a date may have, for wording the range.
+    pub fn years() -> (i32, i32) {
+        (*YEARS.start(), *YEARS.end())
+    }
+}
+
+fn month_name(month: u32) -> String {
+    let name = MONTHS[month as usize - 1];
+    format!("{}{}", name[..1].to_ascii_uppercase(), &name[1..])
+}
+
 /// Why input was refused, when there is more to say than "not recognised".
-type Why = Option<String>;
+type Why = Option<Detail>;
 
 fn out_of_range() -> Why {
-    Some(format!(
-        "tierdeck keeps dates from {} to {}",
-        YEARS.start(),
-        YEARS.end()
-    ))
+    Some(Detail::OutOfRange)
 }
 
 /// The years a date may fall in: four digits, so every stored date reads
@@ -126,9 +166,7 @@ fn relative(s: &str, forward: bool, today: NaiveDate) -> Result<NaiveDate, Why> 
             .checked_mul(12)
             .and_then(|m| shift_months(today, m, forward)),
         _ => {
-            return Err(Some(
-                "the unit after the number is d, w, m or y".to_string(),
-            ));
+            return Err(Some(Detail::BadUnit));
         }
     };
     shifted.ok_or_else(out_of_range)
@@ -183,13 +221,11 @@ const MONTHS: [&str; 12] = [
 /// A checked calendar date, with the reason when the day or month does not exist.
 fn calendar(year: i32, month: u32, day: u32) -> Result<NaiveDate, Why> {
     if !(1..=12).contains(&month) {
-        return Err(Some(format!("there is no month {month}")));
+        return Err(Some(Detail::NoMonth(month)));
     }
     let days = days_in_month(year, month);
     if day == 0 || day > days {
-        let name = MONTHS[month as usize - 1];
-        let name = format!("{}{}", name[..1].to_ascii_uppercase(), &name[1..]);
-        return Err(Some(format!("{name} {year} has {days} days")));
+        return Err(Some(Detail::MonthDays { month, year, days }));
     }
     NaiveDate::from_ymd_opt(year, month, day).ok_or_else(out_of_range)
 }
@@ -311,9 +347,7 @@ fn calendar_date(s: &str) -> Result<NaiveDate, Why> {
             '/' if number(a, 1..=2).is_some_and(|first| first > 12) => ymd(c, b, a),
             '/' => ymd(c, a, b),
             '.' => ymd(c, b, a),
-            _ => Err(Some(
-                "day and month order is unclear; write it as 2026-10-01".to_string(),
-            )),
+            _ => Err(Some(Detail::OrderUnclear)),
         };
     }
     Err(None)
@@ -376,7 +410,7 @@ fn clock(s: &str) -> Result<(NaiveTime, i64), Why> {
         s = rest.trim_end();
     } else if let Some(sign) = s.rfind(['+', '-']) {
         offset = zone_offset(&s[sign..])
-            .ok_or_else(|| Some(format!("`{}` is not a time zone offset", &s[sign..])))?;
+            .ok_or_else(|| Some(Detail::NotAnOffset(s[sign..].to_string())))?;
         s = s[..sign].trim_end();
     }
     let pm = [("AM", false), ("PM", true)]
@@ -409,15 +443,15 @@ fn clock(s: &str) -> Result<(NaiveTime, i64), Why> {
     };
     if let Some(pm) = pm {
         if !(1..=12).contains(&hour) {
-            return Err(Some(format!("there is no hour {hour} with AM or PM")));
+            return Err(Some(Detail::NoHourAmPm(hour)));
         }
         hour = hour % 12 + if pm { 12 } else { 0 };
     }
     if hour > 23 {
-        return Err(Some(format!("there is no hour {hour}")));
+        return Err(Some(Detail::NoHour(hour)));
     }
     if minute > 59 || second > 59 {
-        return Err(Some("minutes and seconds go up to 59".to_string()));
+        return Err(Some(Detail::MinutesOver59));
     }
     let time = NaiveTime::from_hms_nano_opt(hour, minute, second, nanos).ok_or(None)?;
     Ok((time, offset))
@@ -464,7 +498,7 @@ pub fn parse_amount(input: &str) -> Result<Money, ParseError> {
 
 fn amount(s: &str) -> Result<i64, Why> {
     if s.is_empty() {
-        return Err(Some("it is empty".to_string()));
+        return Err(Some(Detail::Empty));
     }
     let (minus_outside, s) = match s.strip_prefix('-') {
         Some(rest) => (true, rest.trim_start()),
@@ -487,7 +521,7 @@ fn amount(s: &str) -> Result<i64, Why> {
     };
     let minor = magnitude(s)?;
     if minus_outside || minus_inside {
-        return Err(Some("amounts cannot be negative".to_string()));
+        return Err(Some(Detail::Negative));
     }
     Ok(minor)
 }
@@ -508,14 +542,14 @@ fn magnitude(s: &str) -> Result<i64, Why> {
     let fraction = match fraction {
         None => 0,
         Some(f) if f.len() > 2 && f.bytes().all(|b| b.is_ascii_digit()) => {
-            return Err(Some("more than two decimals".to_string()));
+            return Err(Some(Detail::TooManyDecimals));
         }
         Some(f) => number(f, 1..=2).ok_or(None)? * if f.len() == 1 { 10 } else { 1 },
     };
     major
         .checked_mul(100)
         .and_then(|m| m.checked_add(fraction.into()))
-        .ok_or_else(|| Some("too large".to_string()))
+        .ok_or(Some(Detail::TooLarge))
 }
 
 /// `12400`, or groups of three after the first split by `group` or by spaces:
@@ -547,7 +581,7 @@ fn grouped_integer(s: &str, group: char) -> Result<i64, Why> {
         value = value
             .checked_mul(10)
             .and_then(|v| v.checked_add(i64::from(digit - b'0')))
-            .ok_or_else(|| Some("too large".to_string()))?;
+            .ok_or(Some(Detail::TooLarge))?;
     }
     Ok(value)
 }

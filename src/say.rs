@@ -3,9 +3,14 @@
 
 use crate::domain::UnknownValue;
 use crate::i18n::{Catalog, Lang};
-use crate::parse::ParseError;
+use crate::parse::{Detail, ParseError};
 use crate::query::QueryError;
-use crate::store::StoreError;
+use std::path::Path;
+
+use crate::store::{
+    AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
+};
+use crate::transfer::{CellProblem, ImportError, ImportProblem};
 
 pub trait Say {
     /// One sentence for the status line or under a form field.
@@ -14,16 +19,49 @@ pub trait Say {
 
 impl Say for ParseError {
     fn say(&self, c: &Catalog) -> String {
-        // The details ("there is no month 13") are English only.
-        if c.lang() == Lang::En {
-            return self.to_string();
-        }
+        let (key, input, why) = match self {
+            ParseError::Date { input, why } => ("error.date", input, why),
+            ParseError::ImportDate { input, why } => ("error.import_date", input, why),
+            ParseError::DateTime { input, why } => ("error.date_time", input, why),
+            ParseError::Amount { input, why } => ("error.amount", input, why),
+        };
+        let because = why.as_ref().map_or_else(String::new, |detail| {
+            c.fmt("error.because", &[("detail", &detail.say(c))])
+        });
+        c.fmt(key, &[("input", input), ("because", &because)])
+    }
+}
+
+impl Say for Detail {
+    fn say(&self, c: &Catalog) -> String {
+        let n = |n: &u32| n.to_string();
         match self {
-            ParseError::Date { input, .. } | ParseError::ImportDate { input, .. } => {
-                c.fmt("error.date", &[("input", input)])
+            Detail::OutOfRange => {
+                let (from, to) = Detail::years();
+                c.fmt(
+                    "error.detail.out_of_range",
+                    &[("from", &from.to_string()), ("to", &to.to_string())],
+                )
             }
-            ParseError::Amount { input, .. } => c.fmt("error.amount", &[("input", input)]),
-            ParseError::DateTime { .. } => self.to_string(),
+            Detail::BadUnit => c.get("error.detail.bad_unit").to_string(),
+            Detail::OrderUnclear => c.get("error.detail.order_unclear").to_string(),
+            Detail::NoMonth(month) => c.fmt("error.detail.no_month", &[("month", &n(month))]),
+            Detail::MonthDays { month, year, days } => c.fmt(
+                "error.detail.month_days",
+                &[
+                    ("month", c.get(&format!("error.month.{month}"))),
+                    ("year", &year.to_string()),
+                    ("days", &n(days)),
+                ],
+            ),
+            Detail::NotAnOffset(text) => c.fmt("error.detail.not_an_offset", &[("text", text)]),
+            Detail::NoHourAmPm(hour) => c.fmt("error.detail.no_hour_am_pm", &[("hour", &n(hour))]),
+            Detail::NoHour(hour) => c.fmt("error.detail.no_hour", &[("hour", &n(hour))]),
+            Detail::MinutesOver59 => c.get("error.detail.minutes_over_59").to_string(),
+            Detail::Empty => c.get("error.detail.empty").to_string(),
+            Detail::Negative => c.get("error.detail.negative").to_string(),
+            Detail::TooManyDecimals => c.get("error.detail.too_many_decimals").to_string(),
+            Detail::TooLarge => c.get("error.detail.too_large").to_string(),
         }
     }
 }
@@ -56,44 +94,669 @@ impl Say for QueryError {
 
 impl Say for StoreError {
     fn say(&self, c: &Catalog) -> String {
-        if c.lang() == Lang::En {
-            return self.to_string();
-        }
+        let path = |p: &Path| p.display().to_string();
+        let thing = |what: &str| c.word("error.thing", what);
         match self {
-            StoreError::Conflict { id, by, at, .. } => {
-                c.fmt("error.conflict", &[("id", id), ("by", by), ("at", at)])
+            StoreError::LookingAhead(date) => {
+                c.fmt("error.looking_ahead", &[("date", &date.to_string())])
             }
-            _ => self.to_string(),
+            StoreError::MissingDir(p) => c.fmt("error.missing_dir", &[("path", &path(p))]),
+            StoreError::NotSqlite(p) => c.fmt("error.not_sqlite", &[("path", &path(p))]),
+            StoreError::NotTierdeck(p) => c.fmt("error.not_tierdeck", &[("path", &path(p))]),
+            StoreError::NewerSchema {
+                path: p,
+                found,
+                supported,
+            } => c.fmt(
+                "error.newer_schema",
+                &[
+                    ("path", &path(p)),
+                    ("found", &found.to_string()),
+                    ("supported", &supported.to_string()),
+                ],
+            ),
+            StoreError::Open { path: p, reason } => c.fmt(
+                "error.open",
+                &[("path", &path(p)), ("reason", &reason.say(c))],
+            ),
+            StoreError::Write { path: p, reason } => c.fmt(
+                "error.write",
+                &[("path", &path(p)), ("reason", &reason.say(c))],
+            ),
+            StoreError::Migration { path: p, reason } => {
+                c.fmt("error.migration", &[("path", &path(p)), ("reason", reason)])
+            }
+            StoreError::Io { path: p, source } => {
+                let reason = match source.kind() {
+                    std::io::ErrorKind::NotFound => c.get("error.io_not_found").to_string(),
+                    std::io::ErrorKind::PermissionDenied => c.get("error.io_denied").to_string(),
+                    _ => source.to_string(),
+                };
+                c.fmt("error.io", &[("path", &path(p)), ("reason", &reason)])
+            }
+            StoreError::BadId {
+                what,
+                given,
+                lister,
+            } => c.fmt(
+                "error.bad_id",
+                &[("what", &thing(what)), ("given", given), ("lister", lister)],
+            ),
+            StoreError::NoSuchId {
+                what,
+                given,
+                lister,
+            } => c.fmt(
+                "error.no_such_id",
+                &[("what", &thing(what)), ("given", given), ("lister", lister)],
+            ),
+            StoreError::NotFound { what, given } => c.fmt(
+                "error.not_found",
+                &[("what", &thing(what)), ("given", given)],
+            ),
+            StoreError::Ambiguous {
+                what,
+                given,
+                candidates,
+            } => c.fmt(
+                "error.ambiguous",
+                &[
+                    ("what", &thing(what)),
+                    ("given", given),
+                    ("candidates", &candidates.join(", ")),
+                ],
+            ),
+            StoreError::NoSuchAccount(name) => c.fmt("error.no_such_account", &[("name", name)]),
+            StoreError::AccountNameAmbiguous { name, count, ids } => c.fmt(
+                "error.account_name_ambiguous",
+                &[
+                    ("name", name),
+                    ("count", &count.to_string()),
+                    ("ids", &ids.join(", ")),
+                ],
+            ),
+            StoreError::UnknownStage { given, known } => {
+                c.fmt("error.unknown_stage", &[("given", given), ("known", known)])
+            }
+            StoreError::Conflict { what, id, by, at } => c.fmt(
+                "error.conflict",
+                &[("what", &thing(what)), ("id", id), ("by", by), ("at", at)],
+            ),
+            StoreError::MergeRefused { path: p, reason } => c.fmt(
+                "error.merge_refused",
+                &[("path", &path(p)), ("reason", reason)],
+            ),
+            StoreError::Import(e) => c.fmt("error.import", &[("problem", &e.say(c))]),
+            StoreError::Sql(e) => c.fmt(
+                "error.database",
+                &[("reason", &crate::store::DbProblem::of(e).say(c))],
+            ),
+            StoreError::Deal(refusal) => refusal.say(c),
+            StoreError::Account(refusal) => refusal.say(c),
+            StoreError::Reminder(refusal) => refusal.say(c),
+            StoreError::Team(refusal) => refusal.say(c),
+            StoreError::Row(refusal) => refusal.say(c),
+            StoreError::AccountsHaveNo(by) => c.fmt(
+                "error.accounts_have_no",
+                &[("dimension", &c.word("error.dimension", by.key()))],
+            ),
+            StoreError::TempFolderName(p) => c.fmt("error.temp_folder_name", &[("path", &path(p))]),
+        }
+    }
+}
+
+impl Say for DealRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            DealRefusal::AlreadyWon { id } => c.fmt("error.already_won", &[("id", id)]),
+            DealRefusal::AlreadyLost { id } => c.fmt("error.already_lost", &[("id", id)]),
+            DealRefusal::LostByStageMove { id } => c.fmt("error.lost_by_stage_move", &[("id", id)]),
+            DealRefusal::LostWithoutReason => c.get("error.lost_without_reason").to_string(),
+            DealRefusal::PinWithoutReason => c.get("error.pin_without_reason").to_string(),
+            DealRefusal::NotPinned { id } => c.fmt("error.not_pinned", &[("id", id)]),
+            DealRefusal::NothingToChange => c.get("error.nothing_to_change").to_string(),
+            DealRefusal::EmptyTitle => c.get("error.empty_title").to_string(),
+            DealRefusal::EmptySummary => c.get("error.empty_summary").to_string(),
+            DealRefusal::NoOpenStage => c.get("error.no_open_stage").to_string(),
+        }
+    }
+}
+
+impl Say for AccountRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            AccountRefusal::EmptyName => c.get("error.empty_name").to_string(),
+            AccountRefusal::NameTaken { name, id } => {
+                c.fmt("error.name_taken", &[("name", name), ("id", id)])
+            }
+        }
+    }
+}
+
+impl Say for ReminderRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            ReminderRefusal::Closed { id, status } => c.fmt(
+                "error.reminder_closed",
+                &[
+                    ("id", id),
+                    ("status", &c.word("error.status", status.as_str())),
+                ],
+            ),
+            ReminderRefusal::SnoozeNotAfterToday { until, today } => c.fmt(
+                "error.snooze_not_after_today",
+                &[("until", &until.to_string()), ("today", &today.to_string())],
+            ),
+        }
+    }
+}
+
+impl Say for TeamRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            TeamRefusal::NoReplicaId => c.get("error.no_replica_id").to_string(),
+            TeamRefusal::ConflictSettled { id } => c.fmt("error.conflict_settled", &[("id", id)]),
+            TeamRefusal::NotRestorable { table } => {
+                c.fmt("error.not_restorable", &[("table", table)])
+            }
+            TeamRefusal::NoSuchField { table, field } => {
+                c.fmt("error.no_such_field", &[("table", table), ("field", field)])
+            }
+            TeamRefusal::SnapshotDamaged { path, check } => c.fmt(
+                "error.snapshot_damaged",
+                &[("path", &path.display().to_string()), ("check", check)],
+            ),
+            TeamRefusal::SnapshotOtherVersion => c.get("error.snapshot_other_version").to_string(),
+        }
+    }
+}
+
+impl Say for RowRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            RowRefusal::DemoLoaded { seed } => {
+                c.fmt("error.demo_loaded", &[("seed", &seed.to_string())])
+            }
+            RowRefusal::NoDealNorAccount => c.get("error.no_deal_nor_account").to_string(),
+            RowRefusal::NoDealTitled { title } => {
+                c.fmt("error.no_deal_titled", &[("title", title)])
+            }
+            RowRefusal::DealTitleAmbiguous { title } => {
+                c.fmt("error.deal_title_ambiguous", &[("title", title)])
+            }
+            RowRefusal::ReminderDealMissing { deal } => {
+                c.fmt("error.reminder_deal_missing", &[("deal", deal)])
+            }
+            RowRefusal::ReminderAlreadyOpen { deal } => {
+                c.fmt("error.reminder_already_open", &[("deal", deal)])
+            }
+        }
+    }
+}
+
+impl Say for DbProblem {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            DbProblem::ReadOnly => c.get("error.db_read_only").to_string(),
+            DbProblem::CannotOpen => c.get("error.db_cannot_open").to_string(),
+            DbProblem::Locked => c.get("error.db_locked").to_string(),
+            DbProblem::Damaged => c.get("error.db_damaged").to_string(),
+            DbProblem::DiskFull => c.get("error.db_disk_full").to_string(),
+            // SQLite's own words: there are no others to give.
+            DbProblem::Other(words) => words.clone(),
+        }
+    }
+}
+
+impl Say for ImportError {
+    fn say(&self, c: &Catalog) -> String {
+        c.fmt(
+            "error.import_line",
+            &[
+                ("line", &self.line.to_string()),
+                ("reason", &self.problem.say(c)),
+            ],
+        )
+    }
+}
+
+impl Say for ImportProblem {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            ImportProblem::MissingColumn { name, aliases } => {
+                let also = if aliases.is_empty() {
+                    String::new()
+                } else {
+                    c.fmt("error.import_also", &[("names", &aliases.join(", "))])
+                };
+                c.fmt(
+                    "error.import_missing_column",
+                    &[("name", name), ("also", &also)],
+                )
+            }
+            ImportProblem::NoActivityColumn => c.get("error.import_no_activity_column").to_string(),
+            ImportProblem::NotUtf8 => c.get("error.import_not_utf8").to_string(),
+            // The CSV reader's words are all there is.
+            ImportProblem::Csv(words) => words.clone(),
+            ImportProblem::EmptyCell { column } => {
+                c.fmt("error.import_empty_cell", &[("column", column)])
+            }
+            ImportProblem::BadCell { column, problem } => c.fmt(
+                "error.import_bad_cell",
+                &[("column", column), ("problem", &problem.say(c))],
+            ),
+            ImportProblem::NoName => c.get("error.import_no_name").to_string(),
+            ImportProblem::NoAccount => c.get("error.import_no_account").to_string(),
+            ImportProblem::NoDealNorAccount => {
+                c.get("error.import_no_deal_nor_account").to_string()
+            }
+            ImportProblem::Store(e) => e.say(c),
+        }
+    }
+}
+
+impl Say for CellProblem {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            CellProblem::Parse(e) => e.say(c),
+            CellProblem::Value(e) => e.say(c),
+            CellProblem::NotAnId(cell) => c.fmt("error.cell_not_an_id", &[("cell", cell)]),
+            CellProblem::UnknownStage { given, known } => {
+                c.fmt("error.unknown_stage", &[("given", given), ("known", known)])
+            }
+            CellProblem::NotAVersion(cell) => c.fmt("error.cell_not_a_version", &[("cell", cell)]),
+            CellProblem::NotMinorUnits(cell) => {
+                c.fmt("error.cell_not_minor_units", &[("cell", cell)])
+            }
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use std::path::PathBuf;
 
-    #[test]
-    fn chinese_users_read_the_errors_they_meet_in_chinese() {
-        let zh = Catalog::new(Lang::ZhCn);
-        let date = crate::parse::parse_date("2026-13-01", chrono::NaiveDate::MIN).unwrap_err();
-        assert!(date.say(&zh).contains("不是日期"), "{}", date.say(&zh));
-        assert!(date.say(&zh).contains("2026-13-01"));
-        let amount = crate::parse::parse_amount("12..5").unwrap_err();
-        assert!(amount.say(&zh).contains("不是金额"), "{}", amount.say(&zh));
-        let conflict = StoreError::Conflict {
-            what: "deal",
-            id: "0193a4f2".into(),
-            by: "李娜".into(),
-            at: "2026-11-23T09:30:00Z".into(),
-        };
-        let said = conflict.say(&zh);
-        assert!(said.contains("李娜") && said.contains("0193a4f2"), "{said}");
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::domain::ReminderStatus;
+    use crate::query::Dimension;
+
+    fn zh() -> Catalog {
+        Catalog::new(Lang::ZhCn)
+    }
+
+    fn en() -> Catalog {
+        Catalog::new(Lang::En)
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        text.parse().expect("a test date")
+    }
+
+    fn is_cjk(ch: char) -> bool {
+        ('\u{4e00}'..='\u{9fff}').contains(&ch)
+    }
+
+    /// The English words of `english` that a Chinese sentence has no
+    /// business using; commands, tables and fields are the same in both.
+    fn english_words(english: &str) -> Vec<String> {
+        const KEPT: &[&str] = &[
+            "tierdeck",
+            "sqlite",
+            "tmpdir",
+            "list",
+            "account",
+            "reminders",
+            "team",
+            "conflicts",
+            "ops",
+            "deals",
+            "colour",
+        ];
+        english
+            .split(|ch: char| !ch.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 3)
+            .map(str::to_ascii_lowercase)
+            .filter(|w| !KEPT.contains(&w.as_str()))
+            .collect()
+    }
+
+    fn sqlite(code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    /// One of every error the store gives. The `match` names every variant
+    /// without a catch-all, so a new one does not compile until it is here.
+    fn every_store_error() -> Vec<StoreError> {
+        let path = || PathBuf::from("/团队/销售.db");
+        let errors = vec![
+            StoreError::LookingAhead(day("2026-12-01")),
+            StoreError::MissingDir(path()),
+            StoreError::NotSqlite(path()),
+            StoreError::NotTierdeck(path()),
+            StoreError::NewerSchema {
+                path: path(),
+                found: 9,
+                supported: 6,
+            },
+            StoreError::Open {
+                path: path(),
+                reason: DbProblem::ReadOnly,
+            },
+            StoreError::Write {
+                path: path(),
+                reason: DbProblem::DiskFull,
+            },
+            StoreError::Migration {
+                path: path(),
+                reason: "V6".into(),
+            },
+            StoreError::Io {
+                path: path(),
+                source: std::io::ErrorKind::NotFound.into(),
+            },
+            StoreError::BadId {
+                what: "deal",
+                given: "7z".into(),
+                lister: "tierdeck list",
+            },
+            StoreError::NoSuchId {
+                what: "account",
+                given: "ab12".into(),
+                lister: "tierdeck account list",
+            },
+            StoreError::NotFound {
+                what: "reminder",
+                given: "0193a4f2".into(),
+            },
+            StoreError::Ambiguous {
+                what: "deal",
+                given: "0193".into(),
+                candidates: vec!["0193a4f2".into(), "0193b001".into()],
+            },
+            StoreError::NoSuchAccount("华东电力".into()),
+            StoreError::AccountNameAmbiguous {
+                name: "华东电力".into(),
+                count: 2,
+                ids: vec!["0193a4f2".into(), "0193b001".into()],
+            },
+            StoreError::UnknownStage {
+                given: "签约".into(),
+                known: "潜在客户, 初步接触".into(),
+            },
+            StoreError::Conflict {
+                what: "deal",
+                id: "0193a4f2".into(),
+                by: "李娜".into(),
+                at: "2026-11-23T09:30:00Z".into(),
+            },
+            StoreError::MergeRefused {
+                path: path(),
+                reason: "—".into(),
+            },
+            StoreError::Import(ImportError {
+                line: 7,
+                problem: ImportProblem::EmptyCell {
+                    column: "名称".into(),
+                },
+            }),
+            StoreError::Sql(sqlite(rusqlite::ffi::SQLITE_BUSY)),
+            DealRefusal::AlreadyWon {
+                id: "7686b108".into(),
+            }
+            .into(),
+            DealRefusal::AlreadyLost {
+                id: "7686b108".into(),
+            }
+            .into(),
+            DealRefusal::LostByStageMove {
+                id: "7686b108".into(),
+            }
+            .into(),
+            DealRefusal::LostWithoutReason.into(),
+            DealRefusal::PinWithoutReason.into(),
+            DealRefusal::NotPinned {
+                id: "7686b108".into(),
+            }
+            .into(),
+            DealRefusal::NothingToChange.into(),
+            DealRefusal::EmptyTitle.into(),
+            DealRefusal::EmptySummary.into(),
+            DealRefusal::NoOpenStage.into(),
+            AccountRefusal::EmptyName.into(),
+            AccountRefusal::NameTaken {
+                name: "华东电力".into(),
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            ReminderRefusal::Closed {
+                id: "0193a4f2".into(),
+                status: ReminderStatus::Done,
+            }
+            .into(),
+            ReminderRefusal::SnoozeNotAfterToday {
+                until: day("2026-03-01"),
+                today: day("2026-03-02"),
+            }
+            .into(),
+            TeamRefusal::NoReplicaId.into(),
+            TeamRefusal::ConflictSettled {
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            TeamRefusal::NotRestorable {
+                table: "ops".into(),
+            }
+            .into(),
+            TeamRefusal::NoSuchField {
+                table: "deals".into(),
+                field: "colour".into(),
+            }
+            .into(),
+            TeamRefusal::SnapshotDamaged {
+                path: path(),
+                check: "ok".into(),
+            }
+            .into(),
+            TeamRefusal::SnapshotOtherVersion.into(),
+            RowRefusal::DemoLoaded { seed: 7 }.into(),
+            RowRefusal::NoDealNorAccount.into(),
+            RowRefusal::NoDealTitled {
+                title: "二期扩容".into(),
+            }
+            .into(),
+            RowRefusal::DealTitleAmbiguous {
+                title: "二期扩容".into(),
+            }
+            .into(),
+            RowRefusal::ReminderDealMissing {
+                deal: "0193a4f2".into(),
+            }
+            .into(),
+            RowRefusal::ReminderAlreadyOpen {
+                deal: "0193a4f2".into(),
+            }
+            .into(),
+            StoreError::AccountsHaveNo(Dimension::Stage),
+            StoreError::TempFolderName(path()),
+        ];
+        for e in &errors {
+            match e {
+                StoreError::LookingAhead(_)
+                | StoreError::MissingDir(_)
+                | StoreError::NotSqlite(_)
+                | StoreError::NotTierdeck(_)
+                | StoreError::NewerSchema { .. }
+                | StoreError::Open { .. }
+                | StoreError::Write { .. }
+                | StoreError::Migration { .. }
+                | StoreError::Io { .. }
+                | StoreError::BadId { .. }
+                | StoreError::NoSuchId { .. }
+                | StoreError::NotFound { .. }
+                | StoreError::Ambiguous { .. }
+                | StoreError::NoSuchAccount(_)
+                | StoreError::AccountNameAmbiguous { .. }
+                | StoreError::UnknownStage { .. }
+                | StoreError::Conflict { .. }
+                | StoreError::MergeRefused { .. }
+                | StoreError::Import(_)
+                | StoreError::Sql(_)
+                | StoreError::AccountsHaveNo(_)
+                | StoreError::TempFolderName(_) => {}
+                StoreError::Deal(d) => match d {
+                    DealRefusal::AlreadyWon { .. }
+                    | DealRefusal::AlreadyLost { .. }
+                    | DealRefusal::LostByStageMove { .. }
+                    | DealRefusal::LostWithoutReason
+                    | DealRefusal::PinWithoutReason
+                    | DealRefusal::NotPinned { .. }
+                    | DealRefusal::NothingToChange
+                    | DealRefusal::EmptyTitle
+                    | DealRefusal::EmptySummary
+                    | DealRefusal::NoOpenStage => {}
+                },
+                StoreError::Account(a) => match a {
+                    AccountRefusal::EmptyName | AccountRefusal::NameTaken { .. } => {}
+                },
+                StoreError::Reminder(r) => match r {
+                    ReminderRefusal::Closed { .. }
+                    | ReminderRefusal::SnoozeNotAfterToday { .. } => {}
+                },
+                StoreError::Team(t) => match t {
+                    TeamRefusal::NoReplicaId
+                    | TeamRefusal::ConflictSettled { .. }
+                    | TeamRefusal::NotRestorable { .. }
+                    | TeamRefusal::NoSuchField { .. }
+                    | TeamRefusal::SnapshotDamaged { .. }
+                    | TeamRefusal::SnapshotOtherVersion => {}
+                },
+                StoreError::Row(r) => match r {
+                    RowRefusal::DemoLoaded { .. }
+                    | RowRefusal::NoDealNorAccount
+                    | RowRefusal::NoDealTitled { .. }
+                    | RowRefusal::DealTitleAmbiguous { .. }
+                    | RowRefusal::ReminderDealMissing { .. }
+                    | RowRefusal::ReminderAlreadyOpen { .. } => {}
+                },
+            }
+        }
+        errors
     }
 
     #[test]
-    fn english_keeps_the_details() {
-        let en = Catalog::new(Lang::En);
-        let date = crate::parse::parse_date("2026-02-30", chrono::NaiveDate::MIN).unwrap_err();
-        assert_eq!(date.say(&en), date.to_string());
+    fn every_store_error_reads_as_chinese_in_chinese() {
+        for e in every_store_error() {
+            let said = e.say(&zh());
+            assert!(said.chars().any(is_cjk), "{said}");
+            let english = english_words(&e.to_string());
+            let left: Vec<_> = english
+                .iter()
+                .filter(|w| said.to_ascii_lowercase().contains(w.as_str()))
+                .collect();
+            assert!(left.is_empty(), "{said} keeps English {left:?}");
+        }
+    }
+
+    #[test]
+    fn every_store_error_in_english_is_its_english_sentence() {
+        for e in every_store_error() {
+            match &e {
+                // The system's words for a missing file are "entity not found".
+                StoreError::Io { .. } => {
+                    assert_eq!(e.say(&en()), "/团队/销售.db: the file does not exist")
+                }
+                _ => assert_eq!(e.say(&en()), e.to_string()),
+            }
+        }
+    }
+
+    #[test]
+    fn won_on_a_won_deal_is_said_plainly() {
+        let e: StoreError = DealRefusal::AlreadyWon {
+            id: "7686b108".into(),
+        }
+        .into();
+        assert_eq!(e.say(&zh()), "商机 7686b108 已经赢单，无需再操作");
+        assert_eq!(e.say(&en()), "deal 7686b108 is already won; nothing to do");
+    }
+
+    #[test]
+    fn a_month_that_does_not_exist_is_named_in_both_languages() {
+        let e = crate::parse::parse_date("2026-13-01", NaiveDate::MIN).unwrap_err();
+        assert_eq!(
+            e.say(&zh()),
+            "不是日期：`2026-13-01`（没有 13 月）；请使用 YYYY-MM-DD 或 +10d、+2w、+1m、eom、eoq"
+        );
+        assert_eq!(
+            e.say(&en()),
+            "not a date: `2026-13-01` (there is no month 13); use YYYY-MM-DD or +10d, +2w, +1m, eom, eoq"
+        );
+        let e = crate::parse::parse_date("2026-02-30", NaiveDate::MIN).unwrap_err();
+        assert!(
+            e.say(&zh()).contains("2026 年 2 月只有 28 天"),
+            "{}",
+            e.say(&zh())
+        );
+        assert!(e.say(&en()).contains("February 2026 has 28 days"));
+        let amount = crate::parse::parse_amount("-5").unwrap_err();
+        assert!(
+            amount.say(&zh()).contains("金额不能为负数"),
+            "{}",
+            amount.say(&zh())
+        );
+    }
+
+    #[test]
+    fn an_unknown_account_name_is_said_with_the_name() {
+        let e = StoreError::NoSuchAccount("华东电力".into());
+        assert_eq!(
+            e.say(&zh()),
+            "没有名为 `华东电力` 的客户；请先新建该客户，或直接输入客户编号"
+        );
+        assert_eq!(
+            e.say(&en()),
+            "no account named `华东电力`; add it first or give its id"
+        );
+    }
+
+    #[test]
+    fn bad_and_unknown_ids_name_what_they_are_ids_of() {
+        let bad = StoreError::BadId {
+            what: "deal",
+            given: "7z".into(),
+            lister: "tierdeck list",
+        };
+        assert_eq!(
+            bad.say(&zh()),
+            "`7z` 不是有效的商机编号；请至少输入 `tierdeck list` 显示的编号的前 4 位"
+        );
+        let unknown = StoreError::NoSuchId {
+            what: "account",
+            given: "ab12".into(),
+            lister: "tierdeck account list",
+        };
+        assert_eq!(
+            unknown.say(&zh()),
+            "没有以 `ab12` 开头的客户编号；请用 `tierdeck account list` 核对"
+        );
+        assert_eq!(
+            unknown.say(&en()),
+            "no account id starts with `ab12`; check it with `tierdeck account list`"
+        );
+    }
+
+    #[test]
+    fn an_import_error_keeps_its_line_in_chinese() {
+        let e = StoreError::Import(ImportError {
+            line: 12,
+            problem: ImportProblem::Store(Box::new(AccountRefusal::EmptyName.into())),
+        });
+        assert_eq!(e.say(&zh()), "第 12 行：客户名称不能为空；未导入任何数据");
+        assert_eq!(
+            e.say(&en()),
+            "line 12: an account needs a name; nothing was imported"
+        );
     }
 }

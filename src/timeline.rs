@@ -1,15 +1,14 @@
 //! A deal's timeline as people read it: activities and stage, grade and pin changes merged,
 //! in the catalogue's language (SPEC §1 "History", §7 detail pane).
 //!
-//! The database keeps history reasons as the stable English the engine and the store write
-//! (`rule: close within 3 months`, `manual: <what the user typed>`), so JSON output and merges
-//! never depend on a language; they are translated here, only for display.
+//! The database keeps history reasons as codes ([`Reason`]), so JSON output and merges never
+//! depend on a language; they are worded here, only for display.
 
 use std::cmp::Reverse;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Activity, HistoryEntry, HistoryField};
+use crate::domain::{Activity, HistoryEntry, HistoryField, Reason};
 use crate::i18n::Catalog;
 use crate::rules::Rules;
 use crate::store::FieldChange;
@@ -50,7 +49,7 @@ pub fn entries(
     // shown once.
     let mut regrades = std::collections::HashSet::new();
     let changes = history.iter().filter(move |h| {
-        !h.reason.starts_with("rule:")
+        !h.reason.is_rule()
             || regrades.insert((h.field, &h.old, &h.new, &h.reason, h.at.date_naive()))
     });
     let changes = changes.map(|h| {
@@ -106,68 +105,37 @@ fn field_value(field: &str, value: &serde_json::Value, catalog: &Catalog) -> Str
     }
 }
 
-/// A stored history reason in the catalogue's language. Text that is none of the forms the
-/// engine and the store write (an older or newer program's, or imported) is shown as stored.
-pub fn reason(stored: &str, catalog: &Catalog) -> String {
-    if let Some(key) = FIXED
-        .iter()
-        .find_map(|&(s, key)| (s == stored).then_some(key))
-    {
-        return catalog.get(key).to_string();
+/// A history reason in the catalogue's language. Text that is none of the
+/// reasons tierdeck writes is shown as stored.
+pub fn reason(reason: &Reason, catalog: &Catalog) -> String {
+    let fixed = |key: &str| catalog.get(key).to_string();
+    match reason {
+        Reason::CloseWithin { months } => by_months(*months, "reason.rule_within", catalog),
+        Reason::CloseLater { months } => by_months(*months, "reason.rule_later", catalog),
+        Reason::NoNeed => fixed("reason.rule_no_need"),
+        Reason::PotentialNeed => fixed("reason.rule_potential_need"),
+        Reason::NoCloseDate => fixed("reason.rule_no_close_date"),
+        Reason::Slipped => fixed("reason.rule_slipped"),
+        Reason::DealLost => fixed("reason.rule_deal_lost"),
+        Reason::Created => fixed("reason.manual_created"),
+        Reason::DealUpdate => fixed("reason.manual_deal_update"),
+        Reason::Won => fixed("reason.manual_won"),
+        Reason::PinDroppedByLoss => fixed("reason.manual_deal_lost"),
+        Reason::LostBecause(text) => catalog.fmt("reason.manual_lost", &[("text", text)]),
+        Reason::Pinned(text) => catalog.fmt("reason.manual_pin", &[("text", text)]),
+        Reason::Unpinned => fixed("reason.manual_unpinned"),
+        Reason::Imported => fixed("reason.manual_imported"),
+        Reason::Demo => fixed("reason.manual_demo"),
+        Reason::Text(text) => text.clone(),
     }
-    if let Some(months) = stored.strip_prefix("rule: close within ").and_then(months) {
-        return by_months(months, "reason.rule_within", catalog);
-    }
-    if let Some(months) = stored
-        .strip_prefix("rule: close later than ")
-        .and_then(months)
-    {
-        return by_months(months, "reason.rule_later", catalog);
-    }
-    if let Some(text) = stored.strip_prefix("manual: lost: ") {
-        return catalog.fmt("reason.manual_lost", &[("text", text)]);
-    }
-    if let Some(text) = stored.strip_prefix("manual: ") {
-        return catalog.fmt("reason.manual", &[("text", text)]);
-    }
-    stored.to_string()
-}
-
-/// The reasons written word for word by `rules::grade` and the store.
-const FIXED: &[(&str, &str)] = &[
-    ("rule: no need", "reason.rule_no_need"),
-    ("rule: potential need", "reason.rule_potential_need"),
-    ("rule: no close date", "reason.rule_no_close_date"),
-    ("rule: slipped past close date", "reason.rule_slipped"),
-    ("rule: deal lost", "reason.rule_deal_lost"),
-    ("manual: created", "reason.manual_created"),
-    ("manual: deal update", "reason.manual_deal_update"),
-    ("manual: won", "reason.manual_won"),
-    ("manual: deal lost", "reason.manual_deal_lost"),
-    ("manual: unpinned", "reason.manual_unpinned"),
-    ("manual: imported", "reason.manual_imported"),
-    ("manual: demo", "reason.manual_demo"),
-];
-
-/// The number in `1 month` or `N months`, as the engine writes a horizon; anything else
-/// (`2 month`, `+3 months`, `three months`) is not the engine's and stays as stored.
-fn months(text: &str) -> Option<&str> {
-    let (n, unit) = text.split_once(' ')?;
-    let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
-    let unit_fits = if n == "1" {
-        unit == "month"
-    } else {
-        unit == "months"
-    };
-    (digits && unit_fits).then_some(n)
 }
 
 /// English needs its own text for one month; `key_one_month` / `key_months` in the catalogue.
-fn by_months(months: &str, key: &str, catalog: &Catalog) -> String {
-    if months == "1" {
+fn by_months(months: u32, key: &str, catalog: &Catalog) -> String {
+    if months == 1 {
         catalog.get(&format!("{key}_one_month")).to_string()
     } else {
-        catalog.fmt(&format!("{key}_months"), &[("months", months)])
+        catalog.fmt(&format!("{key}_months"), &[("months", &months.to_string())])
     }
 }
 
@@ -183,6 +151,11 @@ mod tests {
     use super::*;
     use crate::domain::{ActivityKind, Deal, Grade, Id, Money, Need, RowMeta};
     use crate::i18n::Lang;
+
+    /// A reason as stored (a code, or an older version's sentence), worded.
+    fn said(stored: &str, catalog: &Catalog) -> String {
+        reason(&Reason::from_code(stored), catalog)
+    }
 
     fn en() -> Catalog {
         Catalog::new(Lang::En)
@@ -225,7 +198,7 @@ mod tests {
             at,
             old: old.into(),
             new: new.into(),
-            reason: reason.into(),
+            reason: Reason::from_code(reason),
             author: "bo".into(),
         }
     }
@@ -305,22 +278,33 @@ mod tests {
     #[test]
     fn every_known_reason_reads_in_both_languages() {
         for &(stored, english, chinese) in KNOWN {
-            assert_eq!(reason(stored, &en()), english, "en: {stored}");
-            assert_eq!(reason(stored, &zh()), chinese, "zh: {stored}");
+            assert_eq!(said(stored, &en()), english, "en: {stored}");
+            assert_eq!(said(stored, &zh()), chinese, "zh: {stored}");
         }
     }
 
     #[test]
-    fn manual_free_text_is_kept_verbatim() {
+    fn codes_are_worded_in_the_readers_language() {
+        assert_eq!(said("rule.within:3", &zh()), "规则：3 个月内成交");
+        assert_eq!(said("rule.within:1", &en()), "rule: close within 1 month");
+        assert_eq!(said("manual.pin:客户口头承诺", &zh()), "手动：客户口头承诺");
         assert_eq!(
-            reason("manual: CEO promised", &en()),
-            "manual: CEO promised"
+            said("manual.lost:价格: 太高", &zh()),
+            "手动：输单：价格: 太高"
         );
-        assert_eq!(reason("manual: CEO promised", &zh()), "手动：CEO promised");
-        assert_eq!(reason("manual: 客户口头承诺", &zh()), "手动：客户口头承诺");
+        assert_eq!(said("manual.pin_dropped", &zh()), "手动：商机已输单");
+        // A code inside free text is the text, not the code.
+        assert_eq!(said("text:rule.within:1", &zh()), "rule.within:1");
+    }
+
+    #[test]
+    fn manual_free_text_is_kept_verbatim() {
+        assert_eq!(said("manual: CEO promised", &en()), "manual: CEO promised");
+        assert_eq!(said("manual: CEO promised", &zh()), "手动：CEO promised");
+        assert_eq!(said("manual: 客户口头承诺", &zh()), "手动：客户口头承诺");
         // Braces a user typed are text, not placeholders.
         assert_eq!(
-            reason("manual: {text} {months}", &zh()),
+            said("manual: {text} {months}", &zh()),
             "手动：{text} {months}"
         );
     }
@@ -340,8 +324,8 @@ mod tests {
             "manual:created",
             "规则：3 个月内成交",
         ] {
-            assert_eq!(reason(stored, &zh()), stored);
-            assert_eq!(reason(stored, &en()), stored);
+            assert_eq!(said(stored, &zh()), stored);
+            assert_eq!(said(stored, &en()), stored);
         }
     }
 
@@ -394,9 +378,10 @@ mod tests {
             for d in &deals {
                 let (_, stored) = crate::rules::grade(d, rules, today);
                 let shown = reason(&stored, &zh());
-                assert!(shown.starts_with("规则："), "{stored} → {shown}");
-                assert_eq!(reason(&stored, &en()), stored);
-                written.push(stored);
+                assert!(shown.starts_with("规则："), "{stored:?} → {shown}");
+                let english = reason(&stored, &en());
+                assert!(english.starts_with("rule: "), "{stored:?} → {english}");
+                written.push(english);
             }
         }
         for singular in [

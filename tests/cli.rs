@@ -208,7 +208,7 @@ fn list_grades_by_close_date_with_inclusive_boundaries() {
         .filter(|h| h["to"] == "A")
         .collect();
     assert_eq!(grade_rows.len(), 1, "{shown:#}");
-    assert_eq!(grade_rows[0]["reason"], "rule: close within 1 month");
+    assert_eq!(grade_rows[0]["reason"], "rule.within:1");
 }
 
 /// Horizons are calendar months with the day clamped to the month's end.
@@ -290,7 +290,7 @@ fn dates_moving_forward_regrade_once() {
     assert_eq!(changes[0]["deal_id"], id.as_str());
     assert_eq!(changes[0]["from"], "C");
     assert_eq!(changes[0]["to"], "B");
-    assert_eq!(changes[0]["reason"], "rule: close within 3 months");
+    assert_eq!(changes[0]["reason"], "rule.within:3");
     assert_eq!(td.json("2026-03-01", &["regrade"]), Value::Array(vec![]));
     assert_eq!(grade_of(&td, "2026-03-01", "Tea"), "B");
 
@@ -302,7 +302,7 @@ fn dates_moving_forward_regrade_once() {
     assert_eq!(changes[0]["deal_id"], id.as_str());
     assert_eq!(changes[0]["from"], "B");
     assert_eq!(changes[0]["to"], "A");
-    assert_eq!(changes[0]["reason"], "rule: close within 1 month");
+    assert_eq!(changes[0]["reason"], "rule.within:1");
     assert_eq!(td.json("2026-05-01", &["regrade"]), Value::Array(vec![]));
 
     // On the close date itself it has not slipped yet.
@@ -343,9 +343,9 @@ fn dates_moving_forward_regrade_once() {
         })
         .collect();
     let want = [
-        ("", "C", "rule: close within 6 months"),
-        ("C", "B", "rule: close within 3 months"),
-        ("B", "A", "rule: close within 1 month"),
+        ("", "C", "rule.within:6"),
+        ("C", "B", "rule.within:3"),
+        ("B", "A", "rule.within:1"),
     ]
     .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()));
     assert_eq!(grades, want);
@@ -826,11 +826,8 @@ fn pin_holds_until_unpin() {
     let pins: Vec<&Value> = history.iter().filter(|h| h["field"] == "pin").collect();
     assert_eq!(pins.len(), 2, "pin and unpin: {shown:#}");
     assert_eq!(pins[0]["to"], "B");
-    assert_eq!(pins[0]["reason"], "manual: 客户口头承诺");
-    assert!(
-        pins[1]["reason"].as_str().unwrap().starts_with("manual: "),
-        "{shown:#}"
-    );
+    assert_eq!(pins[0]["reason"], "manual.pin:客户口头承诺");
+    assert!(pins[1]["reason"] == "manual.unpinned", "{shown:#}");
     let grades: Vec<(&str, &str, &str)> = history
         .iter()
         .filter(|h| h["field"] == "grade")
@@ -842,10 +839,14 @@ fn pin_holds_until_unpin() {
             )
         })
         .collect();
-    assert_eq!(grades[1], ("C", "B", "manual: 客户口头承诺"), "{grades:?}");
+    assert_eq!(
+        grades[1],
+        ("C", "B", "manual.pin:客户口头承诺"),
+        "{grades:?}"
+    );
     let last = grades.last().unwrap();
     assert_eq!((last.0, last.1), ("B", "A"), "{grades:?}");
-    assert!(last.2.starts_with("rule: "), "{grades:?}");
+    assert!(last.2.starts_with("rule."), "{grades:?}");
 }
 
 /// Ids are accepted by any unique prefix of at least 4 characters.
@@ -1347,7 +1348,7 @@ fn rules_file_overrides_defaults() {
         (changes[0]["from"].as_str(), changes[0]["to"].as_str()),
         (Some("B"), Some("A"))
     );
-    assert_eq!(changes[0]["reason"], "rule: close within 2 months");
+    assert_eq!(changes[0]["reason"], "rule.within:2");
     let d = td.listed(day, "Tea").unwrap();
     assert_eq!(d["grade"], "A");
     // Cadence A = 3 days from creation.

@@ -5,12 +5,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use tierdeck::domain::{
-    ActivityKind, Grade, HistoryField, Money, Need, ReminderKind, ReminderStatus,
+    ActivityKind, Grade, HistoryField, Money, Need, Reason, ReminderKind, ReminderStatus,
 };
 use tierdeck::rules::Rules;
 use tierdeck::store::{
-    DealFilter, DealPatch, DueFilter, ImportKind, NewAccount, NewDeal, OpenMode, Session, Store,
-    StoreError, Table,
+    DealFilter, DealPatch, DealRefusal, DueFilter, ImportKind, NewAccount, NewDeal, OpenMode,
+    Session, Store, StoreError, Table,
 };
 
 fn day(s: &str) -> NaiveDate {
@@ -253,7 +253,7 @@ fn moving_the_close_date_regrades_at_once_with_history() {
         (last.field, last.old.as_str(), last.new.as_str()),
         (HistoryField::Grade, "A", "B")
     );
-    assert!(last.reason.starts_with("rule"), "{}", last.reason);
+    assert!(last.reason.is_rule(), "{:?}", last.reason);
 }
 
 #[test]
@@ -346,8 +346,14 @@ fn lost_deals_drop_to_e_with_the_reason() {
     let lost = s.deal(d).unwrap();
     assert_eq!(lost.grade, Grade::E);
     assert_eq!(lost.lost_reason.as_deref(), Some("选择了竞争对手"));
-    assert!(matches!(s.lost(d, "again"), Err(StoreError::Invalid(_))));
-    assert!(matches!(s.lost(d, "  "), Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        s.lost(d, "again"),
+        Err(StoreError::Deal(DealRefusal::AlreadyLost { .. }))
+    ));
+    assert!(matches!(
+        s.lost(d, "  "),
+        Err(StoreError::Deal(DealRefusal::LostWithoutReason))
+    ));
 }
 
 #[test]
@@ -371,7 +377,11 @@ fn a_pinned_grade_stays_until_unpinned_and_both_are_in_history() {
         .map(|h| (h.old.as_str(), h.new.as_str()))
         .collect();
     assert_eq!(pins, vec![("", "A"), ("A", "")]);
-    assert!(history.iter().any(|h| h.reason == "manual: CEO promised"));
+    assert!(
+        history
+            .iter()
+            .any(|h| h.reason == Reason::Pinned("CEO promised".into()))
+    );
 }
 
 #[test]
@@ -602,7 +612,7 @@ fn winning_a_lost_deal_clears_the_lost_reason_and_update_cannot_lose_one() {
     };
     assert!(matches!(
         s.update_deal(d, lose),
-        Err(StoreError::Invalid(_))
+        Err(StoreError::Deal(DealRefusal::LostByStageMove { .. }))
     ));
     s.lost(d, "price").unwrap();
     s.won(d, None).unwrap();

@@ -274,11 +274,11 @@ fn snapshot(db: &Path) -> Snapshot {
             "SELECT id, deal_id, account_id, kind, at, summary, author, created_at, deleted_at
              FROM activities",
         ),
-        // The engine's own history (`rule: …`) is written by each replica.
+        // The engine's own history (its rules' reasons) is written by each replica.
         (
             "history",
             "SELECT id, deal_id, field, at, old, new, reason, author FROM history
-             WHERE reason NOT LIKE 'rule:%'",
+             WHERE reason NOT LIKE 'rule.%'",
         ),
         (
             "reminders",

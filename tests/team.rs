@@ -478,7 +478,7 @@ fn contents(r: &Replica) -> BTreeMap<&'static str, Vec<String>> {
         (
             "history",
             "SELECT id, deal_id, field, at, old, new, reason, author FROM history
-             WHERE reason NOT LIKE 'rule:%' ORDER BY id",
+             WHERE reason NOT LIKE 'rule.%' ORDER BY id",
         ),
         (
             "reminders",

@@ -129,7 +129,7 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
                         &[
                             ("from", c.from.as_str()),
                             ("to", c.to.as_str()),
-                            ("reason", &c.reason)
+                            ("reason", &crate::timeline::reason(&c.reason, &ctx.catalog))
                         ],
                     )
                 );

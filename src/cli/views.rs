@@ -298,7 +298,7 @@ fn show_json(detail: &DealDetail, currency: &str) -> ShowJson {
                 at: h.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
                 from: h.old.clone(),
                 to: h.new.clone(),
-                reason: h.reason.clone(),
+                reason: h.reason.code(),
                 author: h.author.clone(),
             })
             .collect(),
@@ -422,7 +422,7 @@ pub fn regrade(ctx: &mut Context, args: FormatArgs) -> CliResult {
             ch.title.clone(),
             ch.from.to_string(),
             ch.to.to_string(),
-            ch.reason.clone(),
+            crate::timeline::reason(&ch.reason, c),
         ]);
     }
     ctx.print(args.format, table, &json)
@@ -434,7 +434,7 @@ fn change_json(c: &GradeChangeRow) -> ChangeJson {
         title: c.title.clone(),
         from: c.from,
         to: c.to,
-        reason: c.reason.clone(),
+        reason: c.reason.code(),
     }
 }
 

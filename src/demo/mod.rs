@@ -14,7 +14,7 @@ use fastrand::Rng;
 
 use crate::domain::{
     Account, AccountKind, Activity, ActivityKind, Contact, Deal, Grade, HistoryEntry, HistoryField,
-    Id, LOST, Money, Need, ProductTier, RowMeta, Satisfaction, WON,
+    Id, LOST, Money, Need, ProductTier, Reason, RowMeta, Satisfaction, WON,
 };
 use lists::{Language, Lists};
 
@@ -63,7 +63,6 @@ const DAY: i64 = 86_400;
 const WORK_HOURS: std::ops::Range<i64> = 3_600..36_000;
 /// Deals close within the last 18 months; a few days short so a calendar check always holds.
 const CLOSED_WITHIN_DAYS: i32 = 540;
-const HISTORY_REASON: &str = "manual: demo";
 
 /// An endless stream of demo accounts; take as many as wanted.
 pub struct DemoGenerator {
@@ -305,7 +304,7 @@ impl DemoGenerator {
                     STAGES[path[i - 1]].to_string()
                 },
                 new: STAGES[to].to_string(),
-                reason: HISTORY_REASON.to_string(),
+                reason: Reason::Demo,
                 author: owner.to_string(),
             });
         }

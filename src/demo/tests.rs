@@ -117,7 +117,7 @@ fn thousand_accounts_keep_the_demo_invariants() {
         }
         assert!(history.iter().all(|h| h.deal_id == deal.id
             && h.field == HistoryField::Stage
-            && h.reason == "manual: demo"
+            && h.reason == Reason::Demo
             && h.author == deal.owner));
         assert_eq!(
             (deal.meta.created_at, deal.meta.updated_at),

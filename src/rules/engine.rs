@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::Rules;
 use super::calendar::{add_days, add_months, sub_days};
-use crate::domain::{Deal, Grade, Id, Need, Reminder, ReminderKind, ReminderStatus};
+use crate::domain::{Deal, Grade, Id, Need, Reason, Reminder, ReminderKind, ReminderStatus};
 
 /// What the engine decides for one deal on `today`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,8 +27,8 @@ pub struct Evaluation {
 pub struct GradeChange {
     pub from: Grade,
     pub to: Grade,
-    /// The rule that fired, e.g. `rule: close within 3 months`.
-    pub reason: String,
+    /// The rule that fired.
+    pub reason: Reason,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,17 +187,15 @@ fn decide_grade(deal: &Deal, rules: &Rules, today: NaiveDate) -> (Grade, Option<
 }
 
 /// The grade the rules give a deal that is not pinned or won, and the rule's name.
-pub fn grade(deal: &Deal, rules: &Rules, today: NaiveDate) -> (Grade, String) {
+pub fn grade(deal: &Deal, rules: &Rules, today: NaiveDate) -> (Grade, Reason) {
     if deal.is_lost() {
-        return (Grade::E, "rule: deal lost".into());
+        return (Grade::E, Reason::DealLost);
     }
     match (deal.need, deal.expected_close) {
-        (Need::None, _) => (Grade::E, "rule: no need".into()),
-        (Need::Potential, _) => (Grade::D, "rule: potential need".into()),
-        (Need::Explicit, None) => (Grade::D, "rule: no close date".into()),
-        (Need::Explicit, Some(close)) if close < today => {
-            (rules.slipped_grade, "rule: slipped past close date".into())
-        }
+        (Need::None, _) => (Grade::E, Reason::NoNeed),
+        (Need::Potential, _) => (Grade::D, Reason::PotentialNeed),
+        (Need::Explicit, None) => (Grade::D, Reason::NoCloseDate),
+        (Need::Explicit, Some(close)) if close < today => (rules.slipped_grade, Reason::Slipped),
         (Need::Explicit, Some(close)) => [
             (Grade::A, rules.a_within_months),
             (Grade::B, rules.b_within_months),
@@ -205,21 +203,15 @@ pub fn grade(deal: &Deal, rules: &Rules, today: NaiveDate) -> (Grade, String) {
         ]
         .into_iter()
         .find(|&(_, months)| close <= add_months(today, months))
-        .map_or_else(
-            || {
-                let later = months(rules.c_within_months);
-                (Grade::D, format!("rule: close later than {later}"))
-            },
-            |(grade, m)| (grade, format!("rule: close within {}", months(m))),
+        .map_or(
+            (
+                Grade::D,
+                Reason::CloseLater {
+                    months: rules.c_within_months,
+                },
+            ),
+            |(grade, months)| (grade, Reason::CloseWithin { months }),
         ),
-    }
-}
-
-fn months(n: u32) -> String {
-    if n == 1 {
-        "1 month".into()
-    } else {
-        format!("{n} months")
     }
 }
 
@@ -579,10 +571,9 @@ mod tests {
         settle(&mut deal, la, &mut reminders, &Rules::defaults(), d(today))
     }
 
-    fn grade_on(close: &str, today: &str) -> (Grade, String) {
+    fn grade_on(close: &str, today: &str) -> (Grade, Option<Reason>) {
         let ev = evaluate(&explicit(close), None, &[], &Rules::defaults(), d(today));
-        let reason = ev.grade_change.map(|c| c.reason).unwrap_or_default();
-        (ev.grade, reason)
+        (ev.grade, ev.grade_change.map(|c| c.reason))
     }
 
     fn assert_grades(today: &str, cases: &[(&str, Grade)]) {
@@ -695,15 +686,15 @@ mod tests {
     fn grade_changes_name_the_rule_with_the_configured_months() {
         assert_eq!(
             grade_on("2027-02-01", TODAY).1,
-            "rule: close within 1 month"
+            Some(Reason::CloseWithin { months: 1 })
         );
         assert_eq!(
             grade_on("2027-03-01", TODAY).1,
-            "rule: close within 3 months"
+            Some(Reason::CloseWithin { months: 3 })
         );
         assert_eq!(
             grade_on("2027-06-01", TODAY).1,
-            "rule: close within 6 months"
+            Some(Reason::CloseWithin { months: 6 })
         );
         let later = evaluate(
             &Deal {
@@ -717,13 +708,13 @@ mod tests {
         );
         let change = later.grade_change.unwrap();
         assert_eq!((change.from, change.to), (Grade::A, Grade::D));
-        assert_eq!(change.reason, "rule: close later than 6 months");
+        assert_eq!(change.reason, Reason::CloseLater { months: 6 });
 
         let rules = Rules::from_toml("[grades]\na_within_months = 2\n", "rules.toml").unwrap();
         let ev = evaluate(&explicit("2027-03-15"), None, &[], &rules, d(TODAY));
         assert_eq!(
             ev.grade_change.unwrap().reason,
-            "rule: close within 2 months"
+            Reason::CloseWithin { months: 2 }
         );
     }
 
@@ -739,16 +730,16 @@ mod tests {
     #[test]
     fn no_close_date_potential_need_and_no_need_have_their_own_rules() {
         let cases = [
-            (deal(Need::Explicit, None), Grade::D, "rule: no close date"),
+            (deal(Need::Explicit, None), Grade::D, Reason::NoCloseDate),
             (
                 deal(Need::Potential, Some("2027-01-20")),
                 Grade::D,
-                "rule: potential need",
+                Reason::PotentialNeed,
             ),
             (
                 deal(Need::None, Some("2027-01-20")),
                 Grade::E,
-                "rule: no need",
+                Reason::NoNeed,
             ),
         ];
         for (deal, grade, reason) in cases {
@@ -778,10 +769,7 @@ mod tests {
         let ev = run(&explicit("2027-01-14"), None, &[], TODAY);
         assert!(ev.slipped);
         assert_eq!(ev.grade, Grade::A);
-        assert_eq!(
-            ev.grade_change.as_ref().unwrap().reason,
-            "rule: slipped past close date"
-        );
+        assert_eq!(ev.grade_change.as_ref().unwrap().reason, Reason::Slipped);
         assert_eq!(opened(&ev, Slipped), [(d(TODAY), Some(d("2027-01-14")))]);
         assert_eq!(
             opened(&ev, CloseSoon),
@@ -945,7 +933,7 @@ mod tests {
         };
         let ev = run(&deal, None, &[pending.clone(), done], TODAY);
         assert_eq!(ev.grade, Grade::E);
-        assert_eq!(ev.grade_change.as_ref().unwrap().reason, "rule: deal lost");
+        assert_eq!(ev.grade_change.as_ref().unwrap().reason, Reason::DealLost);
         assert_eq!(closed(&ev), [(pending.id, Dismissed, "deal lost".into())]);
         assert_eq!(
             (ev.slipped, ev.stale, ev.next_revisit),

@@ -1,6 +1,7 @@
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
+use super::AccountRefusal;
 use super::filter::Conditions;
 use super::segments::{STANDING_COLUMNS, Standing, read_standing};
 use crate::query::Query;
@@ -315,19 +316,18 @@ impl Store {
 fn clean_name(name: &str) -> Result<String> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(StoreError::Invalid(
-            "an account needs a name; give --name".to_string(),
-        ));
+        return Err(AccountRefusal::EmptyName.into());
     }
     Ok(name.to_string())
 }
 
 fn ensure_name_free(conn: &Connection, name: &str, except: Option<Id>) -> Result<()> {
     match account_by_name(conn, name)? {
-        Some(existing) if Some(existing) != except => Err(StoreError::Invalid(format!(
-            "an account named `{name}` already exists ({}); update it or choose another name",
-            existing.short()
-        ))),
+        Some(existing) if Some(existing) != except => Err(AccountRefusal::NameTaken {
+            name: name.to_string(),
+            id: existing.short(),
+        }
+        .into()),
         _ => Ok(()),
     }
 }

@@ -33,12 +33,13 @@ const ACTIVITIES: &str = "
     ORDER BY a.last DESC LIMIT ?4";
 
 /// The same for history rows: stage moves, grades and pins of deals that
-/// people made; the engine's regrades (`rule: …`) are nobody's change, even
-/// when a teammate's tierdeck wrote them on starting a new day.
+/// people made; the engine's regrades (reasons starting with
+/// `Reason::RULE_PREFIX`) are nobody's change, even when a teammate's
+/// tierdeck wrote them on starting a new day.
 const HISTORY: &str = "
     SELECT h.deal_id, h.author, coalesce(d.title, '')
     FROM (SELECT max(rowid) AS last, deal_id, author FROM history
-          WHERE rowid > ?1 AND rowid <= ?2 AND author <> ?3 AND reason NOT LIKE 'rule:%'
+          WHERE rowid > ?1 AND rowid <= ?2 AND author <> ?3 AND reason NOT LIKE 'rule.%'
           GROUP BY deal_id, author) h
     LEFT JOIN deals d ON d.id = h.deal_id
     ORDER BY h.last DESC LIMIT ?4";

@@ -3,6 +3,7 @@ use std::fmt::Write as _;
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::Value};
 
+use super::DealRefusal;
 use super::accounts::conflict;
 use super::engine::{refresh_deals, touch_today};
 use super::filter::Conditions;
@@ -11,7 +12,7 @@ use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
 use crate::domain::{
     Activity, ActivityKind, Deal, Grade, HistoryEntry, HistoryField, Id, LOST, Money, Need, Pin,
-    Reminder, RowMeta, WON,
+    Reason, Reminder, RowMeta, WON,
 };
 use crate::query::Query;
 use crate::rules;
@@ -123,10 +124,7 @@ impl Store {
             .map(|s| self.stage_id(s))
             .transpose()?;
         if stage.as_deref() == Some(LOST) {
-            return Err(StoreError::Invalid(format!(
-                "mark a deal lost with `tierdeck deal lost {} --reason …`, so that the reason is kept",
-                id.short()
-            )));
+            return Err(DealRefusal::LostByStageMove { id: id.short() }.into());
         }
         let nothing_to_change = patch.title.is_none()
             && patch.amount.is_none()
@@ -135,10 +133,7 @@ impl Store {
             && patch.expected_close.is_none()
             && patch.owner.is_none();
         if nothing_to_change {
-            return Err(StoreError::Invalid(
-                "nothing to change: give at least one of --title, --amount, --stage, --close, --need, --owner"
-                    .to_string(),
-            ));
+            return Err(DealRefusal::NothingToChange.into());
         }
         let title = patch.title.as_deref().map(clean_title).transpose()?;
         self.write(|w| {
@@ -164,7 +159,7 @@ impl Store {
                 deal.owner = o;
             }
             if let Some(s) = stage {
-                w.move_stage(&mut deal, s, "manual: deal update")?;
+                w.move_stage(&mut deal, s, Reason::DealUpdate)?;
             }
             save_deal(w, &deal)?;
             refresh_deals(w, &[id])
@@ -175,15 +170,12 @@ impl Store {
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             if deal.is_won() {
-                return Err(StoreError::Invalid(format!(
-                    "deal {} is already won; nothing to do",
-                    id.short()
-                )));
+                return Err(DealRefusal::AlreadyWon { id: id.short() }.into());
             }
             if let Some(a) = amount {
                 deal.amount = a;
             }
-            w.move_stage(&mut deal, WON.to_string(), "manual: won")?;
+            w.move_stage(&mut deal, WON.to_string(), Reason::Won)?;
             save_deal(w, &deal)?;
             refresh_deals(w, &[id])?;
             Ok(())
@@ -193,17 +185,12 @@ impl Store {
     pub fn lost(&mut self, id: Id, reason: &str) -> Result<()> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::Invalid(
-                "say why the deal was lost with --reason".to_string(),
-            ));
+            return Err(DealRefusal::LostWithoutReason.into());
         }
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             if deal.is_lost() {
-                return Err(StoreError::Invalid(format!(
-                    "deal {} is already lost; nothing to do",
-                    id.short()
-                )));
+                return Err(DealRefusal::AlreadyLost { id: id.short() }.into());
             }
             // SPEC: a lost deal is E; a pin would hold it elsewhere, so it goes.
             if let Some(pin) = deal.pin.take() {
@@ -212,13 +199,13 @@ impl Store {
                     HistoryField::Pin,
                     pin.grade.as_str(),
                     "",
-                    "manual: deal lost",
+                    Reason::PinDroppedByLoss,
                 )?;
             }
             w.move_stage(
                 &mut deal,
                 LOST.to_string(),
-                &format!("manual: lost: {reason}"),
+                Reason::LostBecause(reason.to_string()),
             )?;
             deal.lost_reason = Some(reason.to_string());
             save_deal(w, &deal)?;
@@ -230,22 +217,26 @@ impl Store {
     pub fn pin(&mut self, id: Id, grade: Grade, reason: &str) -> Result<()> {
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(StoreError::Invalid(
-                "say why the grade is pinned with --reason".to_string(),
-            ));
+            return Err(DealRefusal::PinWithoutReason.into());
         }
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             let old_pin = deal.pin.as_ref().map(|p| p.grade.as_str()).unwrap_or("");
-            let manual = format!("manual: {reason}");
-            w.history(id, HistoryField::Pin, old_pin, grade.as_str(), &manual)?;
+            let manual = Reason::Pinned(reason.to_string());
+            w.history(
+                id,
+                HistoryField::Pin,
+                old_pin,
+                grade.as_str(),
+                manual.clone(),
+            )?;
             if deal.grade != grade {
                 w.history(
                     id,
                     HistoryField::Grade,
                     deal.grade.as_str(),
                     grade.as_str(),
-                    &manual,
+                    manual,
                 )?;
             }
             deal.grade = grade;
@@ -263,17 +254,14 @@ impl Store {
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             let Some(pin) = deal.pin.take() else {
-                return Err(StoreError::Invalid(format!(
-                    "deal {} has no pinned grade; nothing to do",
-                    id.short()
-                )));
+                return Err(DealRefusal::NotPinned { id: id.short() }.into());
             };
             w.history(
                 id,
                 HistoryField::Pin,
                 pin.grade.as_str(),
                 "",
-                "manual: unpinned",
+                Reason::Unpinned,
             )?;
             save_deal(w, &deal)?;
             refresh_deals(w, &[id])
@@ -290,10 +278,7 @@ impl Store {
     ) -> Result<Id> {
         let summary = summary.trim();
         if summary.is_empty() {
-            return Err(StoreError::Invalid(
-                "an activity needs a summary, e.g. tierdeck log ID --kind call \"asked about budget\""
-                    .to_string(),
-            ));
+            return Err(DealRefusal::EmptySummary.into());
         }
         self.write(|w| {
             let deal = get_deal(w.conn(), deal_id)?;
@@ -575,9 +560,9 @@ fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -
         HistoryField::Stage,
         "",
         &deal.stage,
-        "manual: created",
+        Reason::Created,
     )?;
-    w.history(deal.id, HistoryField::Grade, "", grade.as_str(), &reason)?;
+    w.history(deal.id, HistoryField::Grade, "", grade.as_str(), reason)?;
     refresh_deals(w, &[deal.id])?;
     Ok(deal.id)
 }
@@ -616,15 +601,13 @@ pub fn first_stage(rules: &crate::rules::Rules) -> Result<String> {
         .open_stages()
         .next()
         .map(|s| s.id.clone())
-        .ok_or_else(|| StoreError::Invalid("the rules define no open stage".to_string()))
+        .ok_or_else(|| DealRefusal::NoOpenStage.into())
 }
 
 fn clean_title(title: &str) -> Result<String> {
     let title = title.trim();
     if title.is_empty() {
-        return Err(StoreError::Invalid(
-            "a deal needs a title; give --title".to_string(),
-        ));
+        return Err(DealRefusal::EmptyTitle.into());
     }
     Ok(title.to_string())
 }
@@ -636,7 +619,7 @@ impl Writer<'_> {
         field: HistoryField,
         old: &str,
         new: &str,
-        reason: &str,
+        reason: Reason,
     ) -> Result<()> {
         insert_history(
             self,
@@ -647,14 +630,14 @@ impl Writer<'_> {
                 at: self.session.effective_moment(),
                 old: old.to_string(),
                 new: new.to_string(),
-                reason: reason.to_string(),
+                reason,
                 author: self.session.user.clone(),
             },
         )
     }
 
     /// Moves a deal to another stage with its history, dates and outcome fields.
-    fn move_stage(&self, deal: &mut Deal, stage: String, reason: &str) -> Result<()> {
+    fn move_stage(&self, deal: &mut Deal, stage: String, reason: Reason) -> Result<()> {
         if deal.stage == stage {
             return Ok(());
         }

@@ -11,7 +11,7 @@ use super::rows::{self, DEAL_COLUMN_COUNT, DEAL_COLUMNS, REMINDER_COLUMNS};
 use super::segments::{resegment_account, resegment_all};
 use super::values::{self, get_opt_day};
 use super::{Result, SETTING_ENGINE_DAY, Store, Writer, set_setting, setting};
-use crate::domain::{Deal, Grade, HistoryField, Id, IdMap, Reminder};
+use crate::domain::{Deal, Grade, HistoryField, Id, IdMap, Reason, Reminder};
 use crate::rules::{self, ReminderOp};
 
 /// Recomputes a deal's `last_touch` from its rows: the latest activity (as a
@@ -47,7 +47,7 @@ pub struct GradeChangeRow {
     pub title: String,
     pub from: Grade,
     pub to: Grade,
-    pub reason: String,
+    pub reason: Reason,
 }
 
 impl Store {
@@ -199,7 +199,7 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
                 HistoryField::Grade,
                 change.from.as_str(),
                 change.to.as_str(),
-                &change.reason,
+                change.reason.clone(),
             )?;
             changes.push(GradeChangeRow {
                 deal_id: deal.id,

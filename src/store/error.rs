@@ -1,5 +1,7 @@
 use std::path::{Path, PathBuf};
 
+use crate::domain::ReminderStatus;
+use crate::query::Dimension;
 use crate::transfer::ImportError;
 
 /// What can go wrong in the store, each said in one sentence that tells the
@@ -8,11 +10,11 @@ use crate::transfer::ImportError;
 pub enum StoreError {
     #[error("looking ahead to {0} (--as-of) changes nothing; leave out --as-of to make changes")]
     LookingAhead(chrono::NaiveDate),
-    #[error("the directory {} does not exist; create it or choose another --db path", .0.display())]
+    #[error("the folder {} does not exist; create it or choose another database path", .0.display())]
     MissingDir(PathBuf),
-    #[error("{} is not a tierdeck database (it is not an SQLite file); check the --db path", .0.display())]
+    #[error("{} is not a tierdeck database (it is not an SQLite file); check the database path", .0.display())]
     NotSqlite(PathBuf),
-    #[error("{} is an SQLite file of another program, not a tierdeck database; choose another --db path", .0.display())]
+    #[error("{} is an SQLite file of another program, not a tierdeck database; choose another database path", .0.display())]
     NotTierdeck(PathBuf),
     #[error(
         "{} was written by a newer tierdeck (schema {found}, this one knows up to {supported}); upgrade tierdeck to open it",
@@ -24,9 +26,9 @@ pub enum StoreError {
         supported: i64,
     },
     #[error("cannot open {}: {reason}", path.display())]
-    Open { path: PathBuf, reason: String },
+    Open { path: PathBuf, reason: DbProblem },
     #[error("cannot write to {}: {reason}", path.display())]
-    Write { path: PathBuf, reason: String },
+    Write { path: PathBuf, reason: DbProblem },
     #[error("cannot upgrade the schema of {}: {reason}", path.display())]
     Migration { path: PathBuf, reason: String },
     #[error("{}: {source}", path.display())]
@@ -56,7 +58,7 @@ pub enum StoreError {
         given: String,
         candidates: Vec<String>,
     },
-    #[error("no account named `{0}`; add it with `tierdeck account add --name …` or give its id")]
+    #[error("no account named `{0}`; add it first or give its id")]
     NoSuchAccount(String),
     #[error("{count} accounts are named `{name}` ({}); give the account id instead", ids.join(", "))]
     AccountNameAmbiguous {
@@ -66,8 +68,23 @@ pub enum StoreError {
     },
     #[error("unknown stage `{given}`; use one of: {known}")]
     UnknownStage { given: String, known: String },
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Deal(#[from] DealRefusal),
+    #[error(transparent)]
+    Account(#[from] AccountRefusal),
+    #[error(transparent)]
+    Reminder(#[from] ReminderRefusal),
+    #[error(transparent)]
+    Team(#[from] TeamRefusal),
+    #[error(transparent)]
+    Row(#[from] RowRefusal),
+    #[error("accounts have no {}; count deals by it instead", .0.key())]
+    AccountsHaveNo(Dimension),
+    #[error(
+        "the temporary folder {} has a name SQLite cannot take; set TMPDIR to another folder",
+        .0.display()
+    )]
+    TempFolderName(PathBuf),
     #[error(
         "{what} {id} was changed by {by} at {at} after you loaded it; reload it and apply your change again"
     )]
@@ -81,8 +98,128 @@ pub enum StoreError {
     MergeRefused { path: PathBuf, reason: String },
     #[error("{0}; nothing was imported")]
     Import(ImportError),
-    #[error("database error: {}", plain_reason(.0))]
+    #[error("database error: {}", DbProblem::of(.0))]
     Sql(#[from] rusqlite::Error),
+}
+
+/// What a person asked of a deal that its state or the input does not allow.
+#[derive(Debug, thiserror::Error)]
+pub enum DealRefusal {
+    #[error("deal {id} is already won; nothing to do")]
+    AlreadyWon { id: String },
+    #[error("deal {id} is already lost; nothing to do")]
+    AlreadyLost { id: String },
+    /// A stage change to lost would lose the reason, which `lost` keeps.
+    #[error("mark deal {id} lost with its reason instead of moving it to the lost stage")]
+    LostByStageMove { id: String },
+    #[error("say why the deal was lost: give a reason")]
+    LostWithoutReason,
+    #[error("say why the grade is pinned: give a reason")]
+    PinWithoutReason,
+    #[error("deal {id} has no pinned grade; nothing to do")]
+    NotPinned { id: String },
+    #[error("nothing to change: give a new title, amount, stage, close date, need or owner")]
+    NothingToChange,
+    #[error("a deal needs a title")]
+    EmptyTitle,
+    #[error("an activity needs a summary of what happened")]
+    EmptySummary,
+    #[error("the rules define no open stage")]
+    NoOpenStage,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountRefusal {
+    #[error("an account needs a name")]
+    EmptyName,
+    #[error("an account named `{name}` already exists ({id}); update it or choose another name")]
+    NameTaken { name: String, id: String },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReminderRefusal {
+    #[error("reminder {id} is already {status}; nothing to do")]
+    Closed { id: String, status: ReminderStatus },
+    #[error("cannot snooze until {until}: pick a date after today ({today})")]
+    SnoozeNotAfterToday {
+        until: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    },
+}
+
+/// The team's shared state, as this replica finds it.
+#[derive(Debug, thiserror::Error)]
+pub enum TeamRefusal {
+    #[error("the database has no replica id")]
+    NoReplicaId,
+    #[error("conflict {id} is already settled")]
+    ConflictSettled { id: String },
+    #[error("cannot restore a value of {table}")]
+    NotRestorable { table: String },
+    #[error("{table} has no field {field}")]
+    NoSuchField { table: String, field: String },
+    #[error("the snapshot {} did not check out ({check}); nothing was published", path.display())]
+    SnapshotDamaged { path: PathBuf, check: String },
+    #[error(
+        "the team's snapshot was made by another version of tierdeck; update tierdeck on both machines"
+    )]
+    SnapshotOtherVersion,
+}
+
+/// A row of an import (or of the demo data) that cannot go in as it is.
+#[derive(Debug, thiserror::Error)]
+pub enum RowRefusal {
+    #[error(
+        "this database already holds the demo data of seed {seed}; use another seed or another database"
+    )]
+    DemoLoaded { seed: u64 },
+    #[error("the row names neither a deal nor an account")]
+    NoDealNorAccount,
+    #[error("no deal titled `{title}`; import the deals first or give the deal id")]
+    NoDealTitled { title: String },
+    #[error("several deals are titled `{title}`; add the account column or give the deal id")]
+    DealTitleAmbiguous { title: String },
+    #[error("deal {deal} is not in this database; import the deals first")]
+    ReminderDealMissing { deal: String },
+    #[error(
+        "deal {deal} already has an open reminder of this kind; close it first or leave this row out"
+    )]
+    ReminderAlreadyOpen { deal: String },
+}
+
+/// Why SQLite refused, in the common cases people can do something about.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DbProblem {
+    #[error("the file is read-only; check its permissions")]
+    ReadOnly,
+    #[error("the file cannot be opened; check the path and permissions")]
+    CannotOpen,
+    #[error("another tierdeck kept the file locked too long; try again")]
+    Locked,
+    #[error("the file is damaged; restore it from a copy or an export")]
+    Damaged,
+    #[error("the disk is full; free some space")]
+    DiskFull,
+    /// SQLite's own words, for what the cases above do not cover.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl DbProblem {
+    pub fn of(e: &rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        match e {
+            rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                C::ReadOnly => DbProblem::ReadOnly,
+                C::CannotOpen => DbProblem::CannotOpen,
+                C::DatabaseBusy | C::DatabaseLocked => DbProblem::Locked,
+                C::DatabaseCorrupt => DbProblem::Damaged,
+                C::DiskFull => DbProblem::DiskFull,
+                _ => DbProblem::Other(e.to_string()),
+            },
+            _ => DbProblem::Other(e.to_string()),
+        }
+    }
 }
 
 impl StoreError {
@@ -92,7 +229,7 @@ impl StoreError {
         }
         StoreError::Open {
             path: path.to_path_buf(),
-            reason: plain_reason(&e),
+            reason: DbProblem::of(&e),
         }
     }
 
@@ -105,33 +242,11 @@ impl StoreError {
     pub(crate) fn write(path: &Path, e: rusqlite::Error) -> Self {
         StoreError::Write {
             path: path.to_path_buf(),
-            reason: plain_reason(&e),
+            reason: DbProblem::of(&e),
         }
     }
 }
 
 fn is_not_a_database(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::NotADatabase)
-}
-
-/// SQLite's own words for the common cases, with what to do about them.
-fn plain_reason(e: &rusqlite::Error) -> String {
-    use rusqlite::ErrorCode as C;
-    match e {
-        rusqlite::Error::SqliteFailure(f, _) => match f.code {
-            C::ReadOnly => "the file is read-only; check its permissions".to_string(),
-            C::CannotOpen => {
-                "the file cannot be opened; check the path and permissions".to_string()
-            }
-            C::DatabaseBusy | C::DatabaseLocked => {
-                "another tierdeck kept the file locked too long; try again".to_string()
-            }
-            C::DatabaseCorrupt => {
-                "the file is damaged; restore it from a copy or an export".to_string()
-            }
-            C::DiskFull => "the disk is full; free some space".to_string(),
-            _ => e.to_string(),
-        },
-        _ => e.to_string(),
-    }
 }

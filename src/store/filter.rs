@@ -63,10 +63,7 @@ impl Store {
     /// The accounts a filter lists, counted and their revenue totalled by `by`.
     pub fn account_groups(&self, filter: &AccountFilter, by: Dimension) -> Result<Vec<Group>> {
         if by.of_deals() {
-            return Err(StoreError::Invalid(format!(
-                "accounts have no {0}; count deals by it with `tierdeck list --group-by {0}`",
-                by.key()
-            )));
+            return Err(StoreError::AccountsHaveNo(by));
         }
         let column = match (by, account_column(by)) {
             (Dimension::Owner, _) => "owner",

@@ -16,10 +16,11 @@ use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
+use super::TeamRefusal;
 use super::merge::{BOOKKEEPING, DERIVED};
 use super::team::PeerRead;
 use super::{Result, Session, Store, StoreError, Writer, set_setting, setting, values};
-use crate::domain::Id;
+use crate::domain::{Id, Reason};
 
 const SETTING_REPLICA: &str = "replica_id";
 /// Rows logged by one statement when a replica starts in a team.
@@ -272,11 +273,11 @@ fn triggers(table: &str, mode: Mode, columns: &[String]) -> String {
             );
         }
         Mode::Append => {
-            // The engine's own history (`rule: …`) is worked out everywhere.
+            // The engine's own history (its rules' reasons) is worked out everywhere.
             let by_people = if table == "history" {
-                " AND new.reason NOT LIKE 'rule:%'"
+                format!(" AND new.reason NOT LIKE '{}%'", Reason::RULE_PREFIX)
             } else {
-                ""
+                String::new()
             };
             sql += &format!(
                 "CREATE TEMP TRIGGER td_log_{table}_insert AFTER INSERT ON main.{table}
@@ -389,8 +390,7 @@ pub struct Applied {
 impl Store {
     /// This replica's id.
     pub fn replica_id(&self) -> Result<String> {
-        setting(&self.conn, SETTING_REPLICA)?
-            .ok_or_else(|| StoreError::Invalid("the database has no replica id".into()))
+        setting(&self.conn, SETTING_REPLICA)?.ok_or_else(|| TeamRefusal::NoReplicaId.into())
     }
 
     /// Gives this replica a new id: a copied data directory must not speak
@@ -489,13 +489,14 @@ impl Store {
                     .collect::<Vec<_>>()
                     .join(", ");
                 let (saved, people) = match (table, mode) {
-                    (_, Mode::Append) if table == "history" => {
-                        ("t.at", " AND t.reason NOT LIKE 'rule:%'")
-                    }
-                    ("activities", _) => ("t.created_at", ""),
+                    (_, Mode::Append) if table == "history" => (
+                        "t.at",
+                        format!(" AND t.reason NOT LIKE '{}%'", Reason::RULE_PREFIX),
+                    ),
+                    ("activities", _) => ("t.created_at", String::new()),
                     // Reminders nobody acted on are the engine's.
-                    (_, Mode::Whole) => ("t.updated_at", " AND t.version > 1"),
-                    _ => ("t.updated_at", ""),
+                    (_, Mode::Whole) => ("t.updated_at", " AND t.version > 1".to_string()),
+                    _ => ("t.updated_at", String::new()),
                 };
                 // A range of rows at a time: the numbering of one statement
                 // is held in memory, and a million activities would not fit.
@@ -605,16 +606,14 @@ impl Store {
     /// travels like any other), and marks the conflict settled.
     pub fn restore_conflict(&mut self, conflict: &Conflict) -> Result<()> {
         if conflict.settled.is_some() {
-            return Err(StoreError::Invalid(format!(
-                "conflict {} is already settled; see tierdeck team conflicts --all",
-                conflict.id.short()
-            )));
+            return Err(TeamRefusal::ConflictSettled {
+                id: conflict.id.short(),
+            }
+            .into());
         }
         let table = conflict.table.clone();
         let Some(mode) = mode_of(&table) else {
-            return Err(StoreError::Invalid(format!(
-                "cannot restore a value of {table}"
-            )));
+            return Err(TeamRefusal::NotRestorable { table }.into());
         };
         let lost = from_json(&conflict.lost);
         let field = conflict.field.clone();
@@ -622,7 +621,7 @@ impl Store {
         let id = conflict.id;
         let columns = travelling_columns(&self.conn, &table, mode)?;
         if !columns.contains(&field) {
-            return Err(StoreError::Invalid(format!("{table} has no field {field}")));
+            return Err(TeamRefusal::NoSuchField { table, field }.into());
         }
         self.write(|w| {
             let conn = w.conn();
@@ -1061,7 +1060,7 @@ fn first_grade(w: &Writer<'_>, row_id: &str) -> Result<()> {
         crate::domain::HistoryField::Grade,
         "",
         grade.as_str(),
-        &reason,
+        reason,
     )
 }
 

@@ -210,12 +210,9 @@ impl Snapshot {
     }
 
     fn path_text(&self) -> Result<&str> {
-        self.path.to_str().ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "the temporary folder {} has a name SQLite cannot take; set TMPDIR to another folder",
-                self.path.display()
-            ))
-        })
+        self.path
+            .to_str()
+            .ok_or_else(|| StoreError::TempFolderName(self.path.clone()))
     }
 }
 

@@ -39,7 +39,9 @@ pub use changes::{Change, Changed, Changes, Seen};
 pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
 pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
-pub use error::StoreError;
+pub use error::{
+    AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
+};
 pub use filter::Group;
 pub use log::{Applied, Conflict, FieldChange, Op, next_stamp, stamp_moment};
 pub use merge::{Aside, MergeSummary, NameClash, Overruled, TableMerge};

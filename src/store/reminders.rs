@@ -2,6 +2,7 @@ use chrono::{Days, NaiveDate};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params, params_from_iter};
 
+use super::ReminderRefusal;
 use super::filter::Conditions;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, Writer, values};
@@ -181,10 +182,11 @@ impl Store {
 
     pub fn reminder_snooze(&mut self, id: Id, until: NaiveDate) -> Result<()> {
         if until <= self.session.today {
-            return Err(StoreError::Invalid(format!(
-                "cannot snooze until {until}: pick a date after today ({})",
-                self.session.today
-            )));
+            return Err(ReminderRefusal::SnoozeNotAfterToday {
+                until,
+                today: self.session.today,
+            }
+            .into());
         }
         self.write(|w| {
             let reminder = pending(w.conn(), id)?;
@@ -221,11 +223,11 @@ fn pending(conn: &Connection, id: Id) -> Result<Reminder> {
             given: id.short(),
         })?;
     if !reminder.status.is_pending() {
-        return Err(StoreError::Invalid(format!(
-            "reminder {} is already {}; nothing to do",
-            id.short(),
-            reminder.status
-        )));
+        return Err(ReminderRefusal::Closed {
+            id: id.short(),
+            status: reminder.status,
+        }
+        .into());
     }
     Ok(reminder)
 }

@@ -2,7 +2,10 @@
 //!
 //! Never remove a migration and never change one that has shipped: add a new one.
 
-use rusqlite_migration::{M, Migrations};
+use rusqlite::{Transaction, params};
+use rusqlite_migration::{HookResult, M, Migrations};
+
+use crate::domain::Reason;
 
 /// Every table users edit carries the same bookkeeping columns, so that shared
 /// copies can be merged row by row and stale edits refused.
@@ -317,14 +320,41 @@ CREATE TABLE pending_rows (
 ) STRICT, WITHOUT ROWID;
 "#;
 
+/// History reasons become codes (`rule.within:3` for "rule: close within 3
+/// months"): the English sentences are rewritten by `Reason`, which reads
+/// them, and text it does not know becomes a free-text reason. The change
+/// log keeps the operations as they were sent; `Reason` reads those too.
+const V6: &str = "-- history.reason is rewritten by reasons_to_codes";
+
+fn reasons_to_codes(tx: &Transaction) -> HookResult {
+    let mut read = tx.prepare("SELECT rowid, reason FROM history")?;
+    let mut write = tx.prepare("UPDATE history SET reason = ?2 WHERE rowid = ?1")?;
+    let rows = read.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (rowid, stored) = row?;
+        let code = Reason::from_code(&stored).code();
+        if code != stored {
+            write.execute(params![rowid, code])?;
+        }
+    }
+    Ok(())
+}
+
 pub fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(V1), M::up(V2), M::up(V3), M::up(V4), M::up(V5)])
+    Migrations::new(vec![
+        M::up(V1),
+        M::up(V2),
+        M::up(V3),
+        M::up(V4),
+        M::up(V5),
+        M::up_with_hook(V6, reasons_to_codes),
+    ])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    5
+    6
 }
 
 #[cfg(test)]
@@ -334,6 +364,67 @@ mod tests {
     #[test]
     fn migrations_are_valid() {
         assert!(migrations().validate().is_ok());
+    }
+
+    #[test]
+    fn schema_6_rewrites_the_english_reasons_of_schema_5_as_codes() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        migrations().to_version(&mut conn, 5).unwrap();
+        let stored = [
+            ("rule: close within 1 month", "rule.within:1"),
+            ("rule: close within 3 months", "rule.within:3"),
+            ("rule: close later than 6 months", "rule.later:6"),
+            ("rule: no need", "rule.no_need"),
+            ("rule: potential need", "rule.potential_need"),
+            ("rule: no close date", "rule.no_close_date"),
+            ("rule: slipped past close date", "rule.slipped"),
+            ("rule: deal lost", "rule.deal_lost"),
+            ("manual: created", "manual.created"),
+            ("manual: deal update", "manual.deal_update"),
+            ("manual: won", "manual.won"),
+            ("manual: deal lost", "manual.pin_dropped"),
+            ("manual: lost: 价格: 太高", "manual.lost:价格: 太高"),
+            ("manual: 客户口头承诺", "manual.pin:客户口头承诺"),
+            ("manual: unpinned", "manual.unpinned"),
+            ("manual: imported", "manual.imported"),
+            ("manual: demo", "manual.demo"),
+            (
+                "imported from the old CRM",
+                "text:imported from the old CRM",
+            ),
+            (
+                "rule: close within 2 month",
+                "text:rule: close within 2 month",
+            ),
+        ];
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name, kind, created_at, updated_at, updated_by)
+                 VALUES ('a1', '华东电力', 'enterprise', '2026-03-01', '2026-03-01', 'ann');
+             INSERT INTO deals (id, account_id, title, stage, need, grade, created_on,
+                 stage_entered_on, created_at, updated_at, updated_by)
+                 VALUES ('d1', 'a1', '二期', 'lead', 'explicit', 'B', '2026-03-01',
+                 '2026-03-01', '2026-03-01', '2026-03-01', 'ann');",
+        )
+        .unwrap();
+        for (i, (sentence, _)) in stored.iter().enumerate() {
+            conn.execute(
+                "INSERT INTO history (id, deal_id, field, at, old, new, reason, author)
+                 VALUES (?1, 'd1', 'grade', '2026-03-01T09:00:00.000Z', 'C', 'B', ?2, 'ann')",
+                params![format!("h{i:02}"), sentence],
+            )
+            .unwrap();
+        }
+        migrations().to_latest(&mut conn).unwrap();
+        let mut read = conn
+            .prepare("SELECT reason FROM history ORDER BY id")
+            .unwrap();
+        let codes: Vec<String> = read
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected: Vec<&str> = stored.iter().map(|(_, code)| *code).collect();
+        assert_eq!(codes, expected);
     }
 
     #[test]

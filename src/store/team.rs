@@ -7,6 +7,7 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags, params};
 
+use super::TeamRefusal;
 use super::{Result, Store, StoreError, Writer, set_setting, setting, values};
 
 const SETTING_TEAM: &str = "team_location";
@@ -183,10 +184,11 @@ impl Store {
             .query_row("PRAGMA quick_check", [], |r| r.get(0))
             .map_err(|e| StoreError::open(to, e))?;
         if check != "ok" {
-            return Err(StoreError::Invalid(format!(
-                "the snapshot {} did not check out ({check}); nothing was published",
-                to.display()
-            )));
+            return Err(TeamRefusal::SnapshotDamaged {
+                path: to.to_path_buf(),
+                check,
+            }
+            .into());
         }
         Ok(())
     }
@@ -204,9 +206,7 @@ impl Store {
     /// changes after it are read. The engine works everything out again.
     pub fn adopt_snapshot(&mut self, snapshot: &Path, reads: &[PeerRead]) -> Result<()> {
         if !self.can_adopt(snapshot)? {
-            return Err(StoreError::Invalid(
-                "the team's snapshot was made by another version of tierdeck; update tierdeck on both machines".into(),
-            ));
+            return Err(TeamRefusal::SnapshotOtherVersion.into());
         }
         let target = snapshot.to_string_lossy().into_owned();
         self.conn

@@ -13,16 +13,17 @@ use super::deals::{get_deal, insert_activity, insert_deal, insert_history};
 use super::engine::{Scope, mark_current, recompute_last_touch, run};
 use super::rows::{self, ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_COLUMNS, DEAL_COLUMNS};
 use super::rows::{HISTORY_COLUMNS, REMINDER_COLUMNS};
+use super::{AccountRefusal, DealRefusal, RowRefusal};
 use super::{Result, Store, StoreError, Writer, values};
 use crate::demo::DemoGenerator;
 use crate::domain::{
     Account, AccountKind, Activity, Contact, Deal, Grade, HistoryEntry, HistoryField, Id, LOST,
-    Need, Reminder, RowMeta, Satisfaction, WON,
+    Need, Reason, Reminder, RowMeta, Satisfaction, WON,
 };
 use crate::rules;
 use crate::transfer::{
     self, AccountRecord, AccountRef, ActivityRecord, ContactRecord, DealRecord, DealRef,
-    ImportError, Line,
+    ImportError, ImportProblem, Line,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -212,9 +213,7 @@ impl Store {
             if let Some(first) = generator.peek()
                 && super::accounts::get_account(w.conn(), first.account.id).is_ok()
             {
-                return Err(StoreError::Invalid(format!(
-                    "this database already holds the demo data of seed {seed}; use another --seed or another --db"
-                )));
+                return Err(RowRefusal::DemoLoaded { seed }.into());
             }
             let indexes = BulkLoad::begin(w.conn())?;
             for (i, demo) in generator.take(accounts).enumerate() {
@@ -338,7 +337,7 @@ struct Importer<'w, 'a> {
 fn line_error(line: u64, e: StoreError) -> StoreError {
     StoreError::Import(ImportError {
         line,
-        reason: e.to_string(),
+        problem: ImportProblem::Store(Box::new(e)),
     })
 }
 
@@ -482,7 +481,7 @@ impl Importer<'_, '_> {
     fn create_account(&mut self, r: AccountRecord) -> Result<Id> {
         let name = r.name.trim().to_string();
         if name.is_empty() {
-            return Err(StoreError::Invalid("the account name is empty".to_string()));
+            return Err(AccountRefusal::EmptyName.into());
         }
         let a = Account {
             id: r.id.unwrap_or_default(),
@@ -561,7 +560,7 @@ impl Importer<'_, '_> {
             stage,
         };
         if deal.title.is_empty() {
-            return Err(StoreError::Invalid("the deal title is empty".to_string()));
+            return Err(DealRefusal::EmptyTitle.into());
         }
         if restoring {
             // An export's history file carries the deal's past; write it as it was.
@@ -578,14 +577,14 @@ impl Importer<'_, '_> {
                 HistoryField::Stage,
                 "",
                 &deal.stage,
-                "manual: imported",
+                Reason::Imported,
             )?;
             self.w.history(
                 deal.id,
                 HistoryField::Grade,
                 "",
                 deal.grade.as_str(),
-                "manual: imported",
+                Reason::Imported,
             )?;
         }
         self.summary.created += 1;
@@ -620,13 +619,8 @@ impl Importer<'_, '_> {
         if let Some(stage) = r.stage
             && stage != d.stage
         {
-            self.w.history(
-                id,
-                HistoryField::Stage,
-                &d.stage,
-                &stage,
-                "manual: imported",
-            )?;
+            self.w
+                .history(id, HistoryField::Stage, &d.stage, &stage, Reason::Imported)?;
             d.stage = stage;
             d.stage_entered_on = self.w.session.today;
             d.closed_on = (!d.is_open()).then_some(self.w.session.today);
@@ -674,9 +668,7 @@ impl Importer<'_, '_> {
             }
             (None, Some(account)) => (None, self.account_for(account)?),
             (None, None) => {
-                return Err(StoreError::Invalid(
-                    "the row names neither a deal nor an account".to_string(),
-                ));
+                return Err(RowRefusal::NoDealNorAccount.into());
             }
         };
         self.needs_engine |= r.id.is_none() || r.created_at.is_none();
@@ -717,14 +709,14 @@ impl Importer<'_, '_> {
             .collect::<rusqlite::Result<_>>()?;
         match ids.as_slice() {
             [one] => get_deal(self.conn(), *one),
-            [] => Err(StoreError::Invalid(format!(
-                "no deal titled `{}`; import the deals first or give the deal id",
-                title.trim()
-            ))),
-            _ => Err(StoreError::Invalid(format!(
-                "several deals are titled `{}`; add the account column or give the deal id",
-                title.trim()
-            ))),
+            [] => Err(RowRefusal::NoDealTitled {
+                title: title.trim().to_string(),
+            }
+            .into()),
+            _ => Err(RowRefusal::DealTitleAmbiguous {
+                title: title.trim().to_string(),
+            }
+            .into()),
         }
     }
 
@@ -780,16 +772,18 @@ fn missing_deal(e: rusqlite::Error, deal: Id) -> StoreError {
         rusqlite::Error::SqliteFailure(f, _)
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY =>
         {
-            StoreError::Invalid(format!(
-                "deal {deal} is not in this database; import the deals first"
-            ))
+            RowRefusal::ReminderDealMissing {
+                deal: deal.to_string(),
+            }
+            .into()
         }
         rusqlite::Error::SqliteFailure(f, _)
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
         {
-            StoreError::Invalid(format!(
-                "deal {deal} already has an open reminder of this kind; close it first or leave this row out"
-            ))
+            RowRefusal::ReminderAlreadyOpen {
+                deal: deal.to_string(),
+            }
+            .into()
         }
         other => StoreError::Sql(other),
     }

@@ -7,7 +7,7 @@ use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, 
 
 use crate::domain::{
     AccountKind, ActivityKind, Behaviour, Grade, HistoryField, Id, Lifecycle, Money, Need,
-    ProductTier, ReminderKind, ReminderStatus, Satisfaction, ValueTier,
+    ProductTier, Reason, ReminderKind, ReminderStatus, Satisfaction, ValueTier,
 };
 
 impl ToSql for Id {
@@ -22,6 +22,18 @@ impl FromSql for Id {
             .as_str()?
             .parse()
             .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+impl ToSql for Reason {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for Reason {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        value.as_str().map(Reason::from_code)
     }
 }
 

@@ -270,7 +270,7 @@ pub fn write_history(w: impl Write, rows: &[HistoryEntry]) -> csv::Result<()> {
             timestamp(h.at),
             h.old.clone(),
             h.new.clone(),
-            h.reason.clone(),
+            h.reason.code(),
             h.author.clone(),
         ]
     })
@@ -282,8 +282,8 @@ mod tests {
 
     use super::*;
     use crate::domain::{
-        AccountKind, ActivityKind, Grade, HistoryField, Need, Pin, ProductTier, ReminderKind,
-        ReminderStatus, Satisfaction,
+        AccountKind, ActivityKind, Grade, HistoryField, Need, Pin, ProductTier, Reason,
+        ReminderKind, ReminderStatus, Satisfaction,
     };
     use crate::transfer::{
         AccountRecord, AccountRef, ActivityRecord, ContactRecord, DealRecord, DealRef, Line,
@@ -574,7 +574,7 @@ mod tests {
                 at: at(1),
                 old: String::new(),
                 new: "lead".to_string(),
-                reason: "created".to_string(),
+                reason: Reason::Created,
                 author: "Ann".to_string(),
             },
             HistoryEntry {
@@ -584,7 +584,7 @@ mod tests {
                 at: at(2),
                 old: "C".to_string(),
                 new: "A".to_string(),
-                reason: format!("manual: {AWKWARD}"),
+                reason: Reason::Pinned(AWKWARD.to_string()),
                 author: "王芳".to_string(),
             },
         ];

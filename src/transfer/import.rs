@@ -7,10 +7,13 @@
 use std::io::Read;
 
 use super::sheet::{Column, Row, Sheet, Stages, missing, word};
-use super::{AccountRecord, ActivityRecord, ContactRecord, DealRecord, DealRef, ImportError, Line};
+use super::{
+    AccountRecord, ActivityRecord, CellProblem, ContactRecord, DealRecord, DealRef, ImportError,
+    ImportProblem, Line,
+};
 use crate::domain::{
-    AccountKind, ActivityKind, Grade, HistoryEntry, Money, Need, Pin, ProductTier, Reminder,
-    RowMeta, Satisfaction,
+    AccountKind, ActivityKind, Grade, HistoryEntry, Money, Need, Pin, ProductTier, Reason,
+    Reminder, RowMeta, Satisfaction,
 };
 use crate::parse::{parse_amount, parse_import_date, parse_import_datetime};
 
@@ -372,7 +375,7 @@ impl MetaColumns {
             updated_by: row.exact(&self.updated_by),
             version: row.parse_required(&self.version, |cell| {
                 cell.parse::<i64>()
-                    .map_err(|_| format!("`{cell}` is not a version number"))
+                    .map_err(|_| CellProblem::NotAVersion(cell.to_string()))
             })?,
             deleted_at: row.parse(Some(&self.deleted_at), parse_import_datetime)?,
         })
@@ -430,7 +433,7 @@ impl ContactName {
                 let parts = [row.cell(first.as_ref()), row.cell(last.as_ref())];
                 let name = parts.into_iter().flatten().collect::<Vec<_>>().join(" ");
                 if name.is_empty() {
-                    return Err(row.fail("the first and last name are both empty".to_string()));
+                    return Err(row.fail(ImportProblem::NoName));
                 }
                 Ok(name)
             }
@@ -492,7 +495,7 @@ fn account_columns<R: Read>(
 }
 
 fn no_account(row: &Row) -> ImportError {
-    row.fail("no account: the account cell is empty".to_string())
+    row.fail(ImportProblem::NoAccount)
 }
 
 /// Reads deals; `stages` are the database's `(id, English label, Chinese
@@ -562,12 +565,12 @@ pub fn read_deals(
     Ok(lines)
 }
 
-fn minor_units(cell: &str) -> Result<Money, String> {
+fn minor_units(cell: &str) -> Result<Money, CellProblem> {
     cell.parse::<i64>()
         .ok()
         .filter(|minor| *minor >= 0)
         .map(Money)
-        .ok_or_else(|| format!("`{cell}` is not a whole, non-negative number of minor units"))
+        .ok_or_else(|| CellProblem::NotMinorUnits(cell.to_string()))
 }
 
 pub fn read_activities(r: impl Read) -> Result<Vec<Line<ActivityRecord>>, ImportError> {
@@ -580,7 +583,7 @@ pub fn read_activities(r: impl Read) -> Result<Vec<Line<ActivityRecord>>, Import
     if deal_id.is_none() && deal.is_none() && account_id.is_none() && account.is_none() {
         return Err(ImportError {
             line: 1,
-            reason: "missing column `deal` or `account`: an activity belongs to one".to_string(),
+            problem: ImportProblem::NoActivityColumn,
         });
     }
     let kind = sheet.require(ACTIVITY_KIND)?;
@@ -602,7 +605,7 @@ pub fn read_activities(r: impl Read) -> Result<Vec<Line<ActivityRecord>>, Import
             }),
         };
         if deal.is_none() && account.is_none() {
-            return Err(row.fail("no deal and no account: both cells are empty".to_string()));
+            return Err(row.fail(ImportProblem::NoDealNorAccount));
         }
         let record = ActivityRecord {
             id: row.id(id.as_ref())?,
@@ -690,7 +693,7 @@ pub fn read_history(r: impl Read) -> Result<Vec<Line<HistoryEntry>>, ImportError
             at: row.parse_required(&at, parse_import_datetime)?,
             old: row.exact(&old),
             new: row.exact(&new),
-            reason: row.exact(&reason),
+            reason: Reason::from_code(&row.exact(&reason)),
             author: row.exact(&author),
         };
         lines.push(Line {
@@ -880,7 +883,10 @@ mod tests {
         let err = read_activities("kind,at,summary,account\ncall,2026-10-01,hi,\n".as_bytes())
             .unwrap_err();
         assert_eq!(err.line, 2);
-        assert!(err.reason.contains("no deal and no account"), "{err}");
+        assert!(
+            err.problem.to_string().contains("no deal and no account"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -928,16 +934,27 @@ mod tests {
         let err = read_accounts("industry,region\nRetail,East\n".as_bytes()).unwrap_err();
         assert_eq!(err.line, 1);
         assert!(
-            err.reason
+            err.problem
+                .to_string()
                 .starts_with("missing column `name` (also read as: Account Name"),
             "{err}"
         );
         let err = read_deals("title,amount\nA,1\n".as_bytes(), STAGES).unwrap_err();
-        assert!(err.reason.starts_with("missing column `account`"), "{err}");
+        assert!(
+            err.problem
+                .to_string()
+                .starts_with("missing column `account`"),
+            "{err}"
+        );
         let err = read_deals("".as_bytes(), STAGES).unwrap_err();
-        assert!(err.reason.starts_with("missing column `account`"), "{err}");
+        assert!(
+            err.problem
+                .to_string()
+                .starts_with("missing column `account`"),
+            "{err}"
+        );
         let err = read_reminders("id,deal_id\n".as_bytes()).unwrap_err();
-        assert_eq!(err.reason, "missing column `kind`");
+        assert_eq!(err.problem.to_string(), "missing column `kind`");
     }
 
     #[test]
@@ -978,7 +995,10 @@ mod tests {
         // "客户" in GBK, as Excel on a Chinese Windows saves CSV by default.
         let err = read_accounts(&b"name\n\xbf\xcd\xbb\xa7\n"[..]).unwrap_err();
         assert_eq!(err.line, 2);
-        assert!(err.reason.contains("save it as \"CSV UTF-8\""), "{err}");
+        assert!(
+            err.problem.to_string().contains("save it as \"CSV UTF-8\""),
+            "{err}"
+        );
     }
 
     proptest::proptest! {

@@ -114,9 +114,66 @@ pub struct Line<T> {
 }
 
 /// Why a file cannot be imported, with the line to look at.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}: {reason}")]
+#[derive(Debug, thiserror::Error)]
+#[error("line {line}: {problem}")]
 pub struct ImportError {
     pub line: u64,
-    pub reason: String,
+    pub problem: ImportProblem,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportProblem {
+    /// `aliases` are the other headers the column is read from.
+    #[error("missing column `{name}`{}", also_read_as(.aliases))]
+    MissingColumn { name: String, aliases: Vec<String> },
+    #[error("missing column `deal` or `account`: an activity belongs to one")]
+    NoActivityColumn,
+    #[error("the file is not UTF-8 text; save it as \"CSV UTF-8\" and import it again")]
+    NotUtf8,
+    /// The CSV reader's own words.
+    #[error("{0}")]
+    Csv(String),
+    #[error("column `{column}` is empty")]
+    EmptyCell { column: String },
+    #[error("column `{column}`: {problem}")]
+    BadCell {
+        column: String,
+        problem: CellProblem,
+    },
+    #[error("the first and last name are both empty")]
+    NoName,
+    #[error("no account: the account cell is empty")]
+    NoAccount,
+    #[error("no deal and no account: both cells are empty")]
+    NoDealNorAccount,
+    /// A row the store refused.
+    #[error("{0}")]
+    Store(Box<crate::store::StoreError>),
+}
+
+fn also_read_as(aliases: &[String]) -> String {
+    if aliases.is_empty() {
+        String::new()
+    } else {
+        format!(" (also read as: {})", aliases.join(", "))
+    }
+}
+
+/// Why one cell could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum CellProblem {
+    #[error(transparent)]
+    Parse(#[from] crate::parse::ParseError),
+    #[error(transparent)]
+    Value(#[from] crate::domain::UnknownValue),
+    #[error(
+        "`{0}` is not a tierdeck id (a full UUID); remove the column to import the rows as new"
+    )]
+    NotAnId(String),
+    #[error("unknown stage `{given}`; use one of: {known}")]
+    UnknownStage { given: String, known: String },
+    #[error("`{0}` is not a version number")]
+    NotAVersion(String),
+    #[error("`{0}` is not a whole, non-negative number of minor units")]
+    NotMinorUnits(String),
 }

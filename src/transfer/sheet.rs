@@ -1,12 +1,11 @@
 //! Reading a CSV file by column names: header matching, cells, vocabularies.
 
-use std::fmt::Display;
 use std::io::Read;
 use std::str::FromStr;
 
 use csv::StringRecord;
 
-use super::{AccountRef, ImportError};
+use super::{AccountRef, CellProblem, ImportError, ImportProblem};
 use crate::domain::{Id, LOST, UnknownValue, WON};
 
 /// Headers compare case-insensitively, with `_` as a space and runs of spaces
@@ -85,22 +84,22 @@ impl<R: Read> Sheet<R> {
 
 /// A required column is missing: name it and the other names it goes by.
 pub(super) fn missing(names: &[&str]) -> ImportError {
-    let mut reason = format!("missing column `{}`", names[0]);
-    if names.len() > 1 {
-        reason.push_str(&format!(" (also read as: {})", names[1..].join(", ")));
+    ImportError {
+        line: 1,
+        problem: ImportProblem::MissingColumn {
+            name: names[0].to_string(),
+            aliases: names[1..].iter().map(|n| n.to_string()).collect(),
+        },
     }
-    ImportError { line: 1, reason }
 }
 
 fn csv_error(e: &csv::Error, line: u64) -> ImportError {
     let line = e.position().map_or(line, |p| p.line());
-    let reason = match e.kind() {
-        csv::ErrorKind::Utf8 { .. } => {
-            "the file is not UTF-8 text; save it as \"CSV UTF-8\" and import it again".to_string()
-        }
-        _ => e.to_string(),
+    let problem = match e.kind() {
+        csv::ErrorKind::Utf8 { .. } => ImportProblem::NotUtf8,
+        _ => ImportProblem::Csv(e.to_string()),
     };
-    ImportError { line, reason }
+    ImportError { line, problem }
 }
 
 /// One row of the file, read through the columns found in its header.
@@ -138,11 +137,14 @@ impl Row<'_> {
     }
 
     pub(super) fn required(&self, column: &Column) -> Result<&str, ImportError> {
-        self.cell(Some(column))
-            .ok_or_else(|| self.fail(format!("column `{}` is empty", column.header)))
+        self.cell(Some(column)).ok_or_else(|| {
+            self.fail(ImportProblem::EmptyCell {
+                column: column.header.clone(),
+            })
+        })
     }
 
-    pub(super) fn parse<T, E: Display>(
+    pub(super) fn parse<T, E: Into<CellProblem>>(
         &self,
         column: Option<&Column>,
         parse: impl FnOnce(&str) -> Result<T, E>,
@@ -153,7 +155,7 @@ impl Row<'_> {
         }
     }
 
-    pub(super) fn parse_required<T, E: Display>(
+    pub(super) fn parse_required<T, E: Into<CellProblem>>(
         &self,
         column: &Column,
         parse: impl FnOnce(&str) -> Result<T, E>,
@@ -185,24 +187,24 @@ impl Row<'_> {
         }))
     }
 
-    fn bad(&self, column: &Column, e: impl Display) -> ImportError {
-        self.fail(format!("column `{}`: {e}", column.header))
+    fn bad(&self, column: &Column, e: impl Into<CellProblem>) -> ImportError {
+        self.fail(ImportProblem::BadCell {
+            column: column.header.clone(),
+            problem: e.into(),
+        })
     }
 
-    pub(super) fn fail(&self, reason: String) -> ImportError {
+    pub(super) fn fail(&self, problem: ImportProblem) -> ImportError {
         ImportError {
             line: self.line,
-            reason,
+            problem,
         }
     }
 }
 
-fn parse_id(cell: &str) -> Result<Id, String> {
-    cell.parse().map_err(|_| {
-        format!(
-            "`{cell}` is not a tierdeck id (a full UUID); remove the column to import the rows as new"
-        )
-    })
+fn parse_id(cell: &str) -> Result<Id, CellProblem> {
+    cell.parse()
+        .map_err(|_| CellProblem::NotAnId(cell.to_string()))
 }
 
 /// A vocabulary word as tierdeck writes it, or one of `synonyms` (Chinese
@@ -263,12 +265,15 @@ impl<'a> Stages<'a> {
         Stages { names, ids }
     }
 
-    pub(super) fn id(&self, cell: &str) -> Result<String, String> {
+    pub(super) fn id(&self, cell: &str) -> Result<String, CellProblem> {
         let key = squash(cell);
         self.names
             .iter()
             .find(|(name, _)| *name == key)
             .map(|(_, id)| id.to_string())
-            .ok_or_else(|| format!("unknown stage `{cell}`; use one of: {}", self.ids))
+            .ok_or_else(|| CellProblem::UnknownStage {
+                given: cell.to_string(),
+                known: self.ids.clone(),
+            })
     }
 }

@@ -79,7 +79,7 @@ impl App {
                         &[
                             ("from", ch.from.as_str()),
                             ("to", ch.to.as_str()),
-                            ("reason", &ch.reason),
+                            ("reason", &crate::timeline::reason(&ch.reason, c)),
                         ],
                     ),
                     None => c.fmt("msg.updated", &[("id", &id.short())]),
