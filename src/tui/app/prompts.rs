@@ -1,6 +1,6 @@
 //! One-line prompts: the close date, an activity, won, lost, a pin, a snooze.
 
-use super::update::{Done, Refusal};
+use super::update::Done;
 use super::{App, Ask, Popup, Prompt};
 use crate::domain::{ActivityKind, Grade};
 use crate::parse;
@@ -87,9 +87,6 @@ impl App {
             }
             Ask::Activity(id) => {
                 let (kind, summary) = split_activity(text);
-                if summary.trim().is_empty() {
-                    return Err(Refusal::Needs("prompt.needs_summary"));
-                }
                 self.store.log_activity(id, kind, summary, None)?;
                 Ok(c.fmt(
                     "msg.logged",
@@ -109,18 +106,12 @@ impl App {
                 Ok(c.fmt("msg.won", &[("id", &id.short())]))
             }
             Ask::Lost(id) => {
-                if text.is_empty() {
-                    return Err(Refusal::Needs("prompt.needs_lost_reason"));
-                }
                 self.store.lost(id, text)?;
                 Ok(c.fmt("msg.lost", &[("id", &id.short())]))
             }
             Ask::Pin(id) => {
                 let (grade, reason) = text.split_once(' ').unwrap_or((text, ""));
                 let grade: Grade = grade.parse()?;
-                if reason.trim().is_empty() {
-                    return Err(Refusal::Needs("prompt.needs_pin_reason"));
-                }
                 self.store.pin(id, grade, reason)?;
                 Ok(c.fmt(
                     "msg.pinned",

@@ -9,7 +9,7 @@ use super::{App, Popup, Reread};
 use crate::domain::{Id, UnknownValue};
 use crate::parse::ParseError;
 use crate::say::Say;
-use crate::store::StoreError;
+use crate::store::{DealRefusal, StoreError};
 use crate::tui::action::{Action, Mode, Msg, Place, View};
 use crate::tui::form::Field;
 use crate::tui::keys;
@@ -21,8 +21,6 @@ pub(super) enum Refusal {
     Store(StoreError),
     Parse(ParseError),
     Value(UnknownValue),
-    /// What the UI itself asks for first, as a catalogue key (a reason, a summary).
-    Needs(&'static str),
 }
 
 impl From<StoreError> for Refusal {
@@ -134,15 +132,25 @@ impl App {
         }
     }
 
-    /// A refusal in the user's words; someone else's change names who and when.
+    /// A refusal in the user's words; someone else's change names who and
+    /// when, and what a prompt left out says what to type, with an example.
     pub(super) fn word(&self, refusal: &Refusal) -> String {
         let c = &self.catalog;
+        let asked = |key| c.get(key).to_string();
         match refusal {
             Refusal::Store(e @ StoreError::Conflict { .. }) => self.refused(e),
+            Refusal::Store(StoreError::Deal(DealRefusal::EmptySummary)) => {
+                asked("prompt.needs_summary")
+            }
+            Refusal::Store(StoreError::Deal(DealRefusal::LostWithoutReason)) => {
+                asked("prompt.needs_lost_reason")
+            }
+            Refusal::Store(StoreError::Deal(DealRefusal::PinWithoutReason)) => {
+                asked("prompt.needs_pin_reason")
+            }
             Refusal::Store(e) => e.say(c),
             Refusal::Parse(e) => e.say(c),
             Refusal::Value(e) => e.say(c),
-            Refusal::Needs(key) => c.get(key).to_string(),
         }
     }
 
