@@ -73,7 +73,7 @@ fn mistakes(tables: &[&[Binding]], mode: Mode) -> Vec<String> {
     }
     for (keys, text) in &help {
         for c in &catalogs {
-            if c.get(text) == *text {
+            if c.get(text) == *text || c.get(text).trim().is_empty() {
                 found.push(format!(
                     "{mode:?}: the help of `{keys}` ({text}) is not in {:?}",
                     c.lang()
