@@ -924,7 +924,7 @@ fn help_lists_the_keys_of_the_place_it_is_opened_in() {
     insta::assert_snapshot!("help_agenda_en_120x40", render(&app, 120, 40).backend());
     press(
         &mut app,
-        &[Action::Help, Action::Show(View::Accounts), Action::Help],
+        &[Action::Back, Action::Show(View::Accounts), Action::Help],
     );
     let accounts = render(&app, 120, 40).backend().to_string();
     assert!(accounts.contains("sort by the next column"), "{accounts}");
@@ -1569,7 +1569,7 @@ fn the_reports_keys_are_in_their_help() {
     assert!(help.contains("在图表之间切换"), "{help}");
     assert!(help.contains("报表"), "{help}");
     assert!(!help.contains("新建商机"), "n does nothing there: {help}");
-    press(&mut app, &[Action::Help, Action::New, Action::Filter]);
+    press(&mut app, &[Action::Back, Action::New, Action::Filter]);
     assert!(
         app.popup.is_none() && !app.filter.typing,
         "the reports take no filter and no form"
@@ -2096,5 +2096,23 @@ fn a_refused_action_is_said_in_the_user_s_language() {
                 assert!(english_words(said).len() >= 3, "{said}");
             }
         }
+    }
+}
+
+#[test]
+fn typing_the_filter_says_how_to_keep_clear_and_edit_it() {
+    for (lang, clear) in [
+        (Lang::En, "Esc Ctrl+C clear it"),
+        (Lang::ZhCn, "Esc Ctrl+C 清除筛选"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        app.update(Action::Filter);
+        let status = render(&app, 120, 40).backend().to_string();
+        assert!(status.contains(clear), "{status}");
+        type_text(&mut app, "华东 ");
+        app.update(Action::Type(InputRequest::GoToStart));
+        app.update(Action::Type(InputRequest::InsertChar('x')));
+        assert_eq!(app.filter.typed.text, "x华东 ", "typed at the cursor");
     }
 }

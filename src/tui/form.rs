@@ -266,7 +266,8 @@ impl Form {
         self.cursor_to_end();
     }
 
-    fn cursor_to_end(&mut self) {
+    /// Puts the cursor at the end of the focused field, as a field is entered.
+    pub fn cursor_to_end(&mut self) {
         self.cursor = self.values.get(self.focus).map_or(0, |v| v.chars().count());
     }
 

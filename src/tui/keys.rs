@@ -17,16 +17,17 @@ pub struct Key {
 }
 
 impl Key {
-    /// The key of a terminal event, or none for a release or a repeat
-    /// reported as such.
+    /// The key of a terminal event, or none for a release (a key held
+    /// down repeats, as a press or as a repeat).
     pub fn of(event: &KeyEvent) -> Option<Key> {
         if event.kind == KeyEventKind::Release {
             return None;
         }
         let mut modifiers =
             event.modifiers & (KeyModifiers::SHIFT | KeyModifiers::CONTROL | KeyModifiers::ALT);
-        // `X` arrives as Shift+x on some terminals and as X on others;
+        // Shift+x arrives as `X` on most terminals and as Shift+x on some;
         // Shift+Tab as BackTab, with or without Shift.
+        let shifted = modifiers.contains(KeyModifiers::SHIFT);
         if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
             modifiers.remove(KeyModifiers::SHIFT);
         }
@@ -34,9 +35,19 @@ impl Key {
             KeyCode::Char(c) if modifiers.contains(KeyModifiers::CONTROL) => {
                 KeyCode::Char(c.to_ascii_lowercase())
             }
+            KeyCode::Char(c) if shifted => KeyCode::Char(c.to_ascii_uppercase()),
             code => code,
         };
         Some(Key { code, modifiers })
+    }
+
+    /// The same key without Shift, for a named key whose shifted form is
+    /// bound to nothing of its own (Shift+↓ moves down).
+    fn unshifted(self) -> Option<Key> {
+        self.modifiers.contains(KeyModifiers::SHIFT).then(|| Key {
+            code: self.code,
+            modifiers: self.modifiers.difference(KeyModifiers::SHIFT),
+        })
     }
 
     /// How the key is written in the help.
@@ -124,6 +135,15 @@ const LISTS: &[Place] = &[Place::Board, Place::Tiers, Place::Agenda, Place::Acco
 const DEALS: &[Place] = &[Place::Board, Place::Tiers, Place::Deal];
 const LANES: &[Place] = &[Place::Board, Place::Tiers];
 const REPORTS: &[Place] = &[Place::Reports];
+/// The lists and what opens from them; not the reports, which a filter does not narrow.
+const BROWSING: &[Place] = &[
+    Place::Board,
+    Place::Tiers,
+    Place::Agenda,
+    Place::Accounts,
+    Place::Deal,
+    Place::Account,
+];
 const DETAILS: &[Place] = &[Place::Deal, Place::Account];
 const NEW_DEAL: &[Place] = &[
     Place::Board,
@@ -168,8 +188,8 @@ const NORMAL: &[Binding] = &[
     bind(&[ch('W')], Action::ToggleClosed, "help.toggle_closed", &[Place::Board]),
     bind(&[ch('o')], Action::SortNext, "help.sort_next", &[Place::Accounts]),
     bind(&[ch('O')], Action::SortReverse, "help.sort_reverse", &[Place::Accounts]),
-    bind(&[ch('/')], Action::Filter, "help.filter", LISTS),
-    bind(&[ch('m')], Action::ToggleMine, "help.mine", LISTS),
+    bind(&[ch('/')], Action::Filter, "help.filter", BROWSING),
+    bind(&[ch('m')], Action::ToggleMine, "help.mine", BROWSING),
     bind(&[ch('D')], Action::LoadDemo, "help.demo", &[Place::Board]),
     bind(&[ch('r')], Action::RestoreLost, "help.restore_lost", EVERYWHERE),
     bind(&[ch('?')], Action::Help, "help.help", EVERYWHERE),
@@ -232,7 +252,7 @@ const CONFLICT: &[Binding] = &[
     bind(&[key(KeyCode::Esc), ctrl('c')], Action::Back, "conflict.help_back", EVERYWHERE),
 ];
 
-/// Looked at after a mode's own tables: a way out from wherever no text is typed.
+/// Looked at after the normal and the help mode's own tables: the way out.
 #[rustfmt::skip]
 const COMMON: &[Binding] = &[bind(&[ctrl('c')], Action::Quit, "help.quit", EVERYWHERE)];
 
@@ -278,14 +298,24 @@ pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
 
 fn action_in(tables: &[&[Binding]], mode: Mode, event: &KeyEvent) -> Option<Action> {
     let key = Key::of(event)?;
-    if let Some(binding) = bindings_in(tables, mode).find(|b| b.keys.contains(&key)) {
+    let bound = |key: Key| bindings_in(tables, mode).find(|b| b.keys.contains(&key));
+    if let Some(binding) = bound(key).or_else(|| key.unshifted().and_then(bound)) {
         return Some(binding.action);
     }
-    let plain = key.modifiers.difference(KeyModifiers::SHIFT).is_empty();
+    // AltGr, which types `@` or `€` on many keyboards, arrives as Ctrl+Alt.
+    let altgr = KeyModifiers::CONTROL | KeyModifiers::ALT;
+    let typed = key.modifiers.is_empty() || key.modifiers == altgr;
     match key.code {
-        KeyCode::Char(c) if plain && types_text(mode) => Some(Action::Type(Edit::InsertChar(c))),
+        KeyCode::Char(c) if typed && types_text(mode) => Some(Action::Type(Edit::InsertChar(c))),
         _ => None,
     }
+}
+
+/// Whether `action` is one the tables of `mode` bind, or text typed where
+/// text is typed: what the update step lets through.
+pub fn is_bound(mode: Mode, action: Action) -> bool {
+    matches!(action, Action::Type(Edit::InsertChar(_))) && types_text(mode)
+        || bindings(mode).any(|b| b.action == action)
 }
 
 /// The help of a mode: one line per help text, with every key that does

@@ -33,7 +33,7 @@ impl Typed {
 
 /// Applies one edit to `text` at `cursor`; says whether the text changed.
 pub fn edit(text: &mut String, cursor: &mut usize, request: InputRequest) -> bool {
-    // A form rebased on someone else's row may hold shorter text than the cursor knew.
+    // Text replaced under a cursor (a conflict resolved) may be shorter than it knew.
     let at = (*cursor).min(text.chars().count());
     let mut input = Input::new(std::mem::take(text)).with_cursor(at);
     let changed = input.handle(request).is_some_and(|change| change.value);

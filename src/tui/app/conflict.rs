@@ -151,6 +151,7 @@ impl App {
         let mut form = conflict.mine;
         form.rebase(&conflict.theirs);
         form.values = values;
+        form.cursor_to_end();
         self.popup = Some(Popup::Form(Box::new(form)));
         self.submit_form()
     }

@@ -9,10 +9,6 @@ impl App {
     /// `n`: a new account in the accounts view, else a new deal, at the
     /// account in view when there is one.
     pub(super) fn open_new_form(&mut self) -> Done {
-        // The reports have nothing to add to; `n` is for the lists.
-        if self.view == View::Reports {
-            return Ok(());
-        }
         if self.view == View::Accounts
             && self.opened.account.is_none()
             && self.opened.deal.is_none()

@@ -77,7 +77,9 @@ impl App {
     /// Narrows the lists by the filter typed so far; the event loop calls it
     /// when the typing pauses, so that each letter is drawn at once.
     pub(super) fn settle(&mut self) {
-        if self.filter.pending
+        // Taken or not, the pause is over: a reload that fails must not
+        // bring the loop back here at once, and again.
+        if std::mem::take(&mut self.filter.pending)
             && self.take_filter()
             && let Err(e) = self.reload()
         {

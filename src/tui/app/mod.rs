@@ -142,6 +142,7 @@ pub struct Lists {
     pub tier_column: usize,
     pub agenda: Paged<ReminderRow>,
     pub accounts: Paged<AccountRow>,
+    /// How the accounts are sorted.
     pub sort: AccountSort,
     pub descending: bool,
     /// Whether the board shows the won and lost columns too.
@@ -174,7 +175,8 @@ pub struct Filter {
 }
 
 /// Counts kept between writes: counting them is the slowest part of a
-/// reload, so each write moves them by what it changed.
+/// reload, so each write moves them by what it changed (all but `empty`,
+/// read again with each reload).
 #[derive(Default)]
 pub struct Counts {
     /// Open reminders due before today, and due today.

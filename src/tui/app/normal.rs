@@ -210,9 +210,6 @@ impl App {
 
     /// The accounts by the next column, or the same the other way round.
     pub(super) fn sort(&mut self, reverse: bool) {
-        if self.view != View::Accounts {
-            return;
-        }
         let lists = &mut self.lists;
         if reverse {
             lists.descending = !lists.descending;

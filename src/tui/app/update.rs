@@ -73,7 +73,12 @@ impl App {
 
     /// Carries out `action` in `mode`. Only actions that change data, the
     /// view or the filter re-read the store: moving the cursor is a redraw.
+    /// The key table says what may be done where: an action it binds
+    /// nowhere in this mode and place does nothing, however it came.
     pub(super) fn act_in(&mut self, mode: Mode, action: Action) {
+        if !keys::is_bound(mode, action) {
+            return;
+        }
         let typing = self.filter.typing;
         // Writes say themselves what they changed (see `write_deal`).
         self.todo.reread = match action {
@@ -176,7 +181,7 @@ impl App {
         match action {
             Action::Up => *scroll = scroll.saturating_sub(1),
             Action::Down => *scroll = scroll.saturating_add(1),
-            Action::Back | Action::Help => self.popup = None,
+            Action::Back => self.popup = None,
             Action::Quit => self.quit = true,
             _ => {}
         }
@@ -264,13 +269,8 @@ impl App {
         Ok(())
     }
 
-    /// The normal mode: the lists, the details and the reports. The key
-    /// table says what may be done where: an action it binds nowhere in
-    /// this place does nothing, however it came.
+    /// The normal mode: the lists, the details and the reports.
     fn normal(&mut self, place: Place, action: Action) -> Done {
-        if !keys::bindings(Mode::Normal(place)).any(|b| b.action == action) {
-            return Ok(());
-        }
         let detail = matches!(place, Place::Deal | Place::Account);
         match action {
             Action::Quit => self.quit = true,

@@ -61,14 +61,38 @@ fn mistakes(tables: &[&[Binding]], mode: Mode) -> Vec<String> {
         if types_text(mode) && matches!(done, Action::Type(Edit::InsertChar(_))) {
             continue;
         }
-        let name = Key::of(&event).map(Key::name).unwrap_or_default();
-        if !help
-            .iter()
-            .any(|(keys, _)| keys.split(' ').any(|k| k == name))
-        {
+        let Some(key) = Key::of(&event) else {
+            continue;
+        };
+        let named = |key: Key| {
+            help.iter()
+                .any(|(keys, _)| keys.split(' ').any(|k| k == key.name()))
+        };
+        // Shift+↓ does what ↓ does, and is read as ↓ in the help.
+        let name = key.name();
+        if !named(key) && !key.unshifted().is_some_and(named) {
             found.push(format!(
                 "{mode:?}: `{name}` does {done:?} but no help line names it"
             ));
+        }
+    }
+    for binding in bindings_in(tables, mode) {
+        for key in binding.keys {
+            let done = action_in(tables, mode, &KeyEvent::new(key.code, key.modifiers));
+            if done != Some(binding.action) {
+                found.push(format!(
+                    "{mode:?}: `{}` is bound to {:?}, but an earlier binding takes it for {done:?}",
+                    key.name(),
+                    binding.action
+                ));
+            }
+            let printable = matches!(key.code, KeyCode::Char(_)) && key.modifiers.is_empty();
+            if printable && types_text(mode) {
+                found.push(format!(
+                    "{mode:?}: `{}` is bound, so it can no longer be typed",
+                    key.name()
+                ));
+            }
         }
     }
     for (keys, text) in &help {
@@ -127,7 +151,12 @@ fn the_check_catches_a_key_without_help_and_help_naming_a_key_that_does_otherwis
     ];
     let found = mistakes(&[WRONG], Mode::Normal(Place::Board));
     let said = |what: &str| found.iter().filter(|f| f.contains(what)).count();
-    assert_eq!(found.len(), 3, "{found:#?}");
+    assert_eq!(found.len(), 4, "{found:#?}");
+    assert_eq!(
+        said("`c` is bound to Lost, but an earlier binding takes it"),
+        1,
+        "{found:#?}"
+    );
     assert_eq!(said("(help.zap) is not in En"), 1, "{found:#?}");
     assert_eq!(said("(help.zap) is not in ZhCn"), 1, "{found:#?}");
     assert_eq!(
@@ -138,11 +167,24 @@ fn the_check_catches_a_key_without_help_and_help_naming_a_key_that_does_otherwis
 }
 
 #[test]
+fn a_letter_bound_in_a_text_mode_is_caught_as_one_that_can_no_longer_be_typed() {
+    const WRONG: &[Binding] = &[bind(
+        &[ch('j')],
+        Action::NextField,
+        "help.next_field",
+        EVERYWHERE,
+    )];
+    let found = mistakes(&[WRONG], Mode::Form);
+    assert_eq!(found, ["Form: `j` is bound, so it can no longer be typed"]);
+}
+
+#[test]
 fn shift_letters_and_back_tab_read_the_same_from_every_terminal() {
     let agenda = Mode::Normal(Place::Agenda);
     for event in [
         KeyEvent::new(KeyCode::Char('X'), KeyModifiers::NONE),
         KeyEvent::new(KeyCode::Char('X'), KeyModifiers::SHIFT),
+        KeyEvent::new(KeyCode::Char('x'), KeyModifiers::SHIFT),
     ] {
         assert_eq!(action(agenda, &event), Some(Action::Dismiss));
     }
@@ -152,6 +194,19 @@ fn shift_letters_and_back_tab_read_the_same_from_every_terminal() {
     ] {
         assert_eq!(action(Mode::Form, &event), Some(Action::PrevField));
     }
+    let shift_down = KeyEvent::new(KeyCode::Down, KeyModifiers::SHIFT);
+    assert_eq!(
+        action(Mode::Normal(Place::Board), &shift_down),
+        Some(Action::Down)
+    );
+    let altgr_at = KeyEvent::new(
+        KeyCode::Char('@'),
+        KeyModifiers::CONTROL | KeyModifiers::ALT,
+    );
+    assert_eq!(
+        action(Mode::Prompt, &altgr_at),
+        Some(Action::Type(Edit::InsertChar('@')))
+    );
     let shift_left = KeyEvent::new(KeyCode::Left, KeyModifiers::SHIFT);
     assert_eq!(
         action(Mode::Normal(Place::Board), &shift_left),

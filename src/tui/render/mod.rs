@@ -105,6 +105,15 @@ fn draw_tabs(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
+/// "Enter save", "Esc Ctrl+C cancel" …: the keys of a mode from its key
+/// table, with what they do in the user's language.
+fn hint_items(c: &crate::i18n::Catalog, mode: super::action::Mode) -> Vec<String> {
+    super::keys::help(mode)
+        .into_iter()
+        .map(|(keys, text)| format!("{keys} {}", c.get(text)))
+        .collect()
+}
+
 /// The colour of a grade's badge: background and a readable foreground, so
 /// it works on dark and light terminals alike.
 pub fn grade_style(grade: Grade) -> Style {
@@ -199,13 +208,21 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
             Style::new().add_modifier(Modifier::BOLD),
         ));
     }
-    if !app.message.is_empty() {
+    // Typing the filter with nothing to say: how to keep, clear and edit it.
+    let hints;
+    let (message, style) = if app.filter.typing && app.message.is_empty() {
+        hints = hint_items(&app.catalog, super::action::Mode::Filter).join(" · ");
+        (&hints, Style::new().fg(Color::DarkGray))
+    } else {
+        (&app.message, Style::new().add_modifier(Modifier::BOLD))
+    };
+    if !message.is_empty() {
         // The due counts always show: a long message is cut short of them.
         let used: usize = left.iter().map(|s| display_width(&s.content)).sum();
         let room = usize::from(area.width).saturating_sub(used + display_width(&due) + 3);
         left.push(Span::styled(
-            format!(" {} ", crate::output::truncate_to_width(&app.message, room)),
-            Style::new().add_modifier(Modifier::BOLD),
+            format!(" {} ", crate::output::truncate_to_width(message, room)),
+            style,
         ));
     }
     let whereabouts = format!(" {file} · {} · {} · ", session.user, session.today);

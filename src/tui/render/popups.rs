@@ -73,8 +73,7 @@ fn popup_for(area: Rect, width: u16, lines: &[Line<'_>]) -> Rect {
 /// wide, broken between items rather than inside one.
 fn key_hints(c: &Catalog, mode: Mode, inner: usize) -> Vec<Line<'static>> {
     let mut hints = vec![String::new()];
-    for (keys, text) in keys::help(mode) {
-        let item = format!("{keys} {}", c.get(text));
+    for item in super::hint_items(c, mode) {
         match hints.last_mut() {
             Some(line) if line.is_empty() => line.push_str(&item),
             Some(line) if display_width(line) + 3 + display_width(&item) <= inner => {
