@@ -251,6 +251,31 @@ impl Say for ReminderRefusal {
     }
 }
 
+impl Say for crate::team::TeamError {
+    fn say(&self, c: &Catalog) -> String {
+        use crate::team::{TeamError, TransportError};
+        let path = |p: &std::path::Path| p.display().to_string();
+        match self {
+            TeamError::Store(e) => e.say(c),
+            TeamError::Transport(TransportError::Unreachable(folder)) => {
+                c.fmt("usage.team_unreachable", &[("folder", folder)])
+            }
+            TeamError::NotATeamFolder(p) => c.fmt("error.not_a_team_folder", &[("path", &path(p))]),
+            TeamError::TeamFileUnreadable(p) => {
+                c.fmt("error.team_file_unreadable", &[("path", &path(p))])
+            }
+            TeamError::NewerFormat { path: p, format } => c.fmt(
+                "error.newer_team_format",
+                &[("path", &path(p)), ("format", &format.to_string())],
+            ),
+            TeamError::SnapshotUnreadable { path: p, source } => c.fmt(
+                "error.snapshot_unreadable",
+                &[("path", &path(p)), ("reason", &source.to_string())],
+            ),
+        }
+    }
+}
+
 impl Say for TeamRefusal {
     fn say(&self, c: &Catalog) -> String {
         match self {
@@ -656,6 +681,34 @@ mod tests {
                 .filter(|w| said.to_ascii_lowercase().contains(w.as_str()))
                 .collect();
             assert!(left.is_empty(), "{said} keeps English {left:?}");
+        }
+    }
+
+    #[test]
+    fn team_folder_errors_read_in_the_user_s_language() {
+        use crate::team::TeamError;
+        let folder = std::path::PathBuf::from("/Dropbox/销售团队");
+        for e in [
+            TeamError::NotATeamFolder(folder.clone()),
+            TeamError::TeamFileUnreadable(folder.clone()),
+            TeamError::NewerFormat {
+                path: folder.clone(),
+                format: 2,
+            },
+        ] {
+            let said = e.say(&zh());
+            assert!(
+                said.chars().any(is_cjk) && said.contains("/Dropbox/销售团队"),
+                "{said}"
+            );
+            let english = english_words(&e.to_string());
+            let left: Vec<_> = english
+                .iter()
+                .filter(|w| said.to_ascii_lowercase().contains(w.as_str()))
+                .filter(|w| !["json", "init", "dropbox"].contains(&w.as_str()))
+                .collect();
+            assert!(left.is_empty(), "{said} keeps English {left:?}");
+            assert_eq!(e.say(&en()), e.to_string());
         }
     }
 

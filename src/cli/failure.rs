@@ -14,7 +14,7 @@ use crate::query::QueryError;
 use crate::rules::RulesError;
 use crate::say::Say;
 use crate::store::StoreError;
-use crate::team::{TeamError, TransportError};
+use crate::team::TeamError;
 
 /// How a command failed: a usage error (exit 2) or anything else (exit 1).
 #[derive(Debug)]
@@ -109,10 +109,7 @@ impl Cause {
             Cause::Query(e) => e.say(c),
             Cause::Rules(e) => rules_error(e, c),
             Cause::Config(e) => config_error(e, c),
-            Cause::Team(TeamError::Transport(TransportError::Unreachable(folder))) => {
-                c.fmt("usage.team_unreachable", &[("folder", folder)])
-            }
-            Cause::Team(e) => e.to_string(),
+            Cause::Team(e) => e.say(c),
             Cause::Io(e) => io_reason(e, c),
         }
     }

@@ -72,7 +72,7 @@ fn reason_of(catalog: &crate::i18n::Catalog, e: &TeamError) -> String {
         TeamError::Transport(team::TransportError::Unreachable(detail)) => {
             catalog.fmt("msg.team_unreachable", &[("detail", detail)])
         }
-        other => other.to_string(),
+        other => crate::say::Say::say(other, catalog),
     }
 }
 

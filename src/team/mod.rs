@@ -141,7 +141,11 @@ pub fn publish_snapshot(
         .write_snapshot(&temp)
         .map_err(TeamError::from)
         .and_then(|()| {
-            let (bytes, crc32) = checksum(&temp).map_err(|e| TeamError::Refused(e.to_string()))?;
+            let (bytes, crc32) =
+                checksum(&temp).map_err(|source| TeamError::SnapshotUnreadable {
+                    path: temp.clone(),
+                    source,
+                })?;
             let manifest = Manifest {
                 format: file::FORMAT,
                 replica: replica.clone(),
@@ -221,8 +225,30 @@ pub enum TeamError {
     Store(#[from] StoreError),
     #[error("{0}; your changes are kept here and sent at the next sync")]
     Transport(#[from] TransportError),
-    #[error("{0}")]
-    Refused(String),
+    #[error(
+        "{} is not a team folder (it has no tierdeck-team.json); make one with `tierdeck team init {}`",
+        .0.display(),
+        .0.display()
+    )]
+    NotATeamFolder(std::path::PathBuf),
+    #[error(
+        "{}/tierdeck-team.json does not read as a team file; it may still be arriving: try again in a minute",
+        .0.display()
+    )]
+    TeamFileUnreadable(std::path::PathBuf),
+    #[error(
+        "the team folder {} was made by a newer tierdeck (format {format}); update tierdeck to join it",
+        path.display()
+    )]
+    NewerFormat {
+        path: std::path::PathBuf,
+        format: u32,
+    },
+    #[error("cannot read the snapshot {} to publish it: {source}", path.display())]
+    SnapshotUnreadable {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
 }
 
 /// What a team folder says about itself.
@@ -586,24 +612,15 @@ pub fn compacted_replicas(transport: &dyn Transport) -> Result<Vec<String>, Team
 /// this build reads.
 pub fn check_team_folder(folder: &folder::Folder) -> Result<TeamFile, TeamError> {
     let Some(bytes) = folder.team_file()? else {
-        return Err(TeamError::Refused(format!(
-            "{} is not a team folder (it has no tierdeck-team.json); make one with `tierdeck team init {}`",
-            folder.root().display(),
-            folder.root().display()
-        )));
+        return Err(TeamError::NotATeamFolder(folder.root().to_path_buf()));
     };
-    let team: TeamFile = serde_json::from_slice(&bytes).map_err(|_| {
-        TeamError::Refused(format!(
-            "{}/tierdeck-team.json does not read as a team file; it may still be arriving: try again in a minute",
-            folder.root().display()
-        ))
-    })?;
+    let team: TeamFile = serde_json::from_slice(&bytes)
+        .map_err(|_| TeamError::TeamFileUnreadable(folder.root().to_path_buf()))?;
     if team.format > file::FORMAT {
-        return Err(TeamError::Refused(format!(
-            "the team folder {} was made by a newer tierdeck (format {}); update tierdeck to join it",
-            folder.root().display(),
-            team.format
-        )));
+        return Err(TeamError::NewerFormat {
+            path: folder.root().to_path_buf(),
+            format: team.format,
+        });
     }
     Ok(team)
 }
