@@ -225,7 +225,11 @@ fn a_card_moved_on_the_board_with_the_keys_is_moved_in_the_database() {
             && !screen.contains("Working out the reports")
     });
 
-    tmux.keys("q");
+    // Esc and q typed quickly reach the program together, as Alt+q: both
+    // still count, the help closes and the UI quits.
+    tmux.keys("?");
+    tmux.wait_for("the help", &["Keys · "]);
+    tmux.keys("\u{1b}q");
     let after = tmux.wait_for("the binary to exit", &[EXITED]);
     assert!(
         after.contains("tierdeck exited 0, tty modes restored"),

@@ -291,6 +291,19 @@ fn types_text(mode: Mode) -> bool {
     matches!(mode, Mode::Filter | Mode::Prompt | Mode::Form)
 }
 
+/// The keys a terminal event stands for. Esc and a key pressed quickly
+/// after it reach the program as one Alt chord (`Esc q` as Alt+q); no
+/// binding uses Alt, so such a chord is read as the two keys it was.
+pub fn pressed(event: &KeyEvent) -> Vec<KeyEvent> {
+    match event.code {
+        KeyCode::Char(_) if event.modifiers == KeyModifiers::ALT => vec![
+            KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+            KeyEvent::new_with_kind(event.code, KeyModifiers::NONE, event.kind),
+        ],
+        _ => vec![*event],
+    }
+}
+
 /// The action for a key in a mode.
 pub fn action(mode: Mode, event: &KeyEvent) -> Option<Action> {
     action_in(tables(mode), mode, event)

@@ -81,13 +81,14 @@ pub fn run(store: Store, catalog: Catalog, follow_clock: bool) -> Result<(), Str
                         if app.filter.typing {
                             typed_at = Instant::now();
                         }
-                        match keys::action(app.mode(), &key) {
-                            Some(action) => {
+                        let mut changed = false;
+                        for key in keys::pressed(&key) {
+                            if let Some(action) = keys::action(app.mode(), &key) {
                                 app.store.set_now(chrono::Utc::now());
-                                app.update(action)
+                                changed |= app.update(action);
                             }
-                            None => false,
                         }
+                        changed
                     }
                     Event::Mouse(mouse) => match mouse.kind {
                         MouseEventKind::Down(MouseButton::Left) => {

@@ -252,3 +252,17 @@ fn keys_do_only_what_their_place_and_mode_allow() {
     );
     assert_eq!(action(Mode::Normal(Place::Board), &ctrl_w), None);
 }
+
+#[test]
+fn esc_and_a_quick_key_after_it_are_both_read() {
+    let chord = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT);
+    let keys = pressed(&chord);
+    let actions: Vec<_> = [Mode::Help, Mode::Normal(Place::Board)]
+        .into_iter()
+        .zip(&keys)
+        .map(|(mode, key)| action(mode, key))
+        .collect();
+    assert_eq!(actions, [Some(Action::Back), Some(Action::Quit)]);
+    let plain = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE);
+    assert_eq!(pressed(&plain), [plain]);
+}
