@@ -137,7 +137,9 @@ impl fmt::Display for Money {
 
 /// Declares a closed vocabulary: snake_case text on the wire and in the database.
 macro_rules! vocabulary {
-    ($(#[$meta:meta])* $name:ident, $what:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident, $what:literal {
+        $($variant:ident => $text:literal $(| $alias:literal)*),+ $(,)?
+    }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         pub enum $name {
@@ -164,10 +166,13 @@ macro_rules! vocabulary {
             type Err = UnknownValue;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let wanted = s.trim();
+                // The other words people type for a value, Chinese ones among them.
+                let aliases: &[(&str, $name)] = &[$($(($alias, $name::$variant),)*)+];
                 $name::ALL
                     .iter()
                     .copied()
                     .find(|v| v.as_str().eq_ignore_ascii_case(wanted))
+                    .or_else(|| aliases.iter().find(|(a, _)| *a == wanted).map(|(_, v)| *v))
                     .ok_or_else(|| UnknownValue {
                         what: $what,
                         given: s.to_string(),
@@ -223,8 +228,15 @@ vocabulary!(
     RiskReason, "at-risk reason" { Quiet => "quiet", Dissatisfied => "dissatisfied" }
 );
 vocabulary!(
+    /// How a customer was reached; the Chinese words are the catalogue's
+    /// labels and the ones sales teams write (微信 is a message).
     ActivityKind, "activity kind" {
-        Call => "call", Visit => "visit", Email => "email", Meeting => "meeting", Message => "message", Note => "note"
+        Call => "call" | "电话" | "打电话" | "通话",
+        Visit => "visit" | "拜访" | "上门" | "走访",
+        Email => "email" | "邮件" | "电邮",
+        Meeting => "meeting" | "会议" | "开会" | "会面",
+        Message => "message" | "消息" | "微信" | "短信" | "信息",
+        Note => "note" | "备注" | "笔记" | "记录",
     }
 );
 vocabulary!(
@@ -573,6 +585,25 @@ mod tests {
             err.to_string(),
             "unknown grade `F`; use one of: A, B, C, D, E"
         );
+    }
+
+    #[test]
+    fn activity_kinds_typed_in_chinese_are_the_kinds_they_name() {
+        for (typed, kind) in [
+            ("电话", ActivityKind::Call),
+            ("拜访", ActivityKind::Visit),
+            ("上门", ActivityKind::Visit),
+            ("邮件", ActivityKind::Email),
+            ("会议", ActivityKind::Meeting),
+            ("消息", ActivityKind::Message),
+            ("微信", ActivityKind::Message),
+            ("备注", ActivityKind::Note),
+            (" Visit ", ActivityKind::Visit),
+        ] {
+            assert_eq!(typed.parse::<ActivityKind>(), Ok(kind), "{typed}");
+        }
+        let err = "传真".parse::<ActivityKind>().unwrap_err();
+        assert_eq!(err.allowed, "call, visit, email, meeting, message, note");
     }
 
     #[test]

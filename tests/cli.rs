@@ -1531,3 +1531,43 @@ fn export_import_keeps_the_last_touch() {
         "TZ={tz}: after export and import: {again:#}"
     );
 }
+
+/// 拜访, 微信, 邮件 and 会议 are the kinds they name, on the command line too.
+#[test]
+fn activity_kinds_are_typed_in_chinese() {
+    let td = Td::new();
+    let day = "2026-03-10";
+    td.id(day, &["account", "add", "--name", "华信"]);
+    let id = td.id(
+        day,
+        &["deal", "add", "--account", "华信", "--title", "ERP 升级"],
+    );
+    for (kind, summary) in [
+        ("拜访", "上门演示"),
+        ("微信", "发了报价单"),
+        ("邮件", "合同草稿"),
+        ("会议", "技术交流"),
+    ] {
+        td.ok(day, &["log", &id, "--kind", kind, summary]);
+    }
+    let shown = td.show(day, &id);
+    let kinds: BTreeSet<(String, String)> = array(shown["activities"].clone())
+        .iter()
+        .map(|a| {
+            (
+                a["summary"].as_str().unwrap().to_string(),
+                a["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("上门演示", "visit"),
+        ("发了报价单", "message"),
+        ("合同草稿", "email"),
+        ("技术交流", "meeting"),
+    ]
+    .iter()
+    .map(|(s, k)| (s.to_string(), k.to_string()))
+    .collect();
+    assert_eq!(kinds, expected);
+}

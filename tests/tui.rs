@@ -2116,3 +2116,23 @@ fn typing_the_filter_says_how_to_keep_clear_and_edit_it() {
         assert_eq!(app.filter.typed.text, "x华东 ", "typed at the cursor");
     }
 }
+
+#[test]
+fn an_activity_typed_in_chinese_is_logged_as_the_kind_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    let deal = app.selected_deal().unwrap().deal.id;
+    for (typed, kind, summary) in [
+        ("拜访 上门演示", ActivityKind::Visit, "上门演示"),
+        ("微信 发了报价单", ActivityKind::Message, "发了报价单"),
+        ("会议 技术交流", ActivityKind::Meeting, "技术交流"),
+    ] {
+        app.update(Action::LogActivity);
+        type_text(&mut app, typed);
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let detail = app.store.deal_detail(deal).unwrap();
+        let logged = detail.activities.iter().find(|a| a.summary == summary);
+        assert_eq!(logged.map(|a| a.kind), Some(kind), "{typed}");
+    }
+}
