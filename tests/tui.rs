@@ -661,6 +661,41 @@ fn the_cursor_scrolls_past_the_first_page_of_a_long_column() {
 }
 
 #[test]
+fn page_keys_and_the_ends_of_a_long_column_load_the_rows_they_reach() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = long_lead_column(&dir);
+    let all = app
+        .store
+        .deals(&DealFilter {
+            stage: Some("lead".into()),
+            ..DealFilter::default()
+        })
+        .unwrap();
+    let on = |app: &App| app.selected_deal().unwrap().deal.id;
+    app.update(Action::Bottom);
+    assert_eq!(on(&app), all[259].deal.id, "End reaches the last of 260");
+    app.update(Action::PageUp);
+    assert_eq!(on(&app), all[249].deal.id);
+    app.update(Action::Top);
+    assert_eq!(on(&app), all[0].deal.id);
+    press(
+        &mut app,
+        &[Action::PageDown, Action::PageDown, Action::Down],
+    );
+    assert_eq!(on(&app), all[21].deal.id);
+    // A filtered column is not counted: End loads page after page to its end.
+    filter_by(&mut app, "Deal");
+    app.update(Action::Submit);
+    app.update(Action::Bottom);
+    assert_eq!(
+        on(&app),
+        all[259].deal.id,
+        "End finds the end of a filtered column"
+    );
+    assert!(app.lists.board[0].deals.exact);
+}
+
+#[test]
 fn the_accounts_filter_and_sort_run_in_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let mut app = app(&dir, Lang::ZhCn, false);

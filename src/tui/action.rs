@@ -100,6 +100,12 @@ pub enum Action {
     NextView,
     Up,
     Down,
+    /// A stretch of rows at a time (see `PAGE_STEP`), or of a detail's lines.
+    PageUp,
+    PageDown,
+    /// The first or the last row of the list.
+    Top,
+    Bottom,
     Left,
     Right,
     Open,

@@ -13,6 +13,10 @@ use crate::tui::hit::{self, Shown, Target};
 use crate::tui::paged::Paged;
 use crate::tui::text::Typed;
 
+/// How many pages End loads, at most, looking for the end of a list whose
+/// length is not known.
+const END_PAGES: usize = 50;
+
 impl App {
     pub(super) fn show(&mut self, view: View) {
         self.view = view;
@@ -47,6 +51,29 @@ impl App {
             View::Agenda if self.lists.agenda.step(by) => self.load_agenda()?,
             View::Accounts if self.lists.accounts.step(by) => self.load_accounts()?,
             View::Agenda | View::Accounts | View::Reports => {}
+        }
+        Ok(())
+    }
+
+    /// Moves to the last row, loading page after page while the length of
+    /// the list is not known yet (a filtered list is not counted), at most
+    /// [`END_PAGES`] of them: the next End goes on from there.
+    pub(super) fn step_to_end(&mut self) -> Done {
+        for _ in 0..END_PAGES {
+            self.step(isize::MAX)?;
+            let exact = match self.view {
+                View::Board | View::Tiers => {
+                    let (lanes, column) = self.lanes();
+                    lanes.get(column).is_none_or(|lane| lane.deals.exact)
+                }
+                View::Agenda => self.lists.agenda.exact,
+                View::Accounts => self.lists.accounts.exact,
+                View::Reports => true,
+            };
+            if exact {
+                // The length is known now: the last row, loaded if need be.
+                return self.step(isize::MAX);
+            }
         }
         Ok(())
     }

@@ -43,6 +43,9 @@ impl From<UnknownValue> for Refusal {
 
 pub(super) type Done<T = ()> = Result<T, Refusal>;
 
+/// How far PgUp and PgDn move: about a screenful of agenda or account rows.
+const PAGE_STEP: u8 = 10;
+
 impl App {
     /// Handles one input; says whether the screen must be drawn again.
     pub fn update(&mut self, msg: impl Into<Msg>) -> bool {
@@ -279,16 +282,24 @@ impl App {
                 let at = View::ALL.iter().position(|v| *v == self.view).unwrap_or(0);
                 self.show(View::ALL[(at + 1) % View::ALL.len()]);
             }
-            Action::Up | Action::Down if detail => {
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top
+                if detail =>
+            {
                 let scroll = &mut self.opened.scroll;
-                *scroll = if action == Action::Up {
-                    scroll.saturating_sub(1)
-                } else {
-                    scroll.saturating_add(1)
+                *scroll = match action {
+                    Action::Up => scroll.saturating_sub(1),
+                    Action::Down => scroll.saturating_add(1),
+                    Action::PageUp => scroll.saturating_sub(u16::from(PAGE_STEP)),
+                    Action::PageDown => scroll.saturating_add(u16::from(PAGE_STEP)),
+                    _ => 0,
                 };
             }
             Action::Up => self.step(-1)?,
             Action::Down => self.step(1)?,
+            Action::PageUp => self.step(-isize::from(PAGE_STEP))?,
+            Action::PageDown => self.step(isize::from(PAGE_STEP))?,
+            Action::Top => self.step(isize::MIN)?,
+            Action::Bottom => self.step_to_end()?,
             Action::Left | Action::Right if place == Place::Reports => {
                 self.report_panel = if action == Action::Right {
                     (self.report_panel + 1).min(crate::tui::layout::PANELS - 1)
