@@ -1571,3 +1571,28 @@ fn activity_kinds_are_typed_in_chinese() {
     .collect();
     assert_eq!(kinds, expected);
 }
+
+/// With no USER, USERNAME or LOGNAME (cron, `env -i`, a container), changes
+/// are still signed by the account that made them, never "unknown".
+#[test]
+fn changes_are_signed_by_the_os_account_when_no_user_variable_is_set() {
+    let td = Td::new();
+    let account = std::process::Command::new("id").arg("-un").output().unwrap();
+    let account = String::from_utf8(account.stdout).unwrap().trim().to_string();
+    let db = td.root().join("signed.db");
+    let out = td
+        .bare()
+        .args(["--db", db.to_str().unwrap(), "--today", "2026-03-10"])
+        .args(["account", "add", "--name", "华信"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let listed = td
+        .bare()
+        .args(["--db", db.to_str().unwrap(), "--today", "2026-03-10"])
+        .args(["account", "list", "--format", "json"])
+        .output()
+        .unwrap();
+    let rows: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(rows[0]["owner"], account.as_str(), "{rows}");
+}
