@@ -1577,8 +1577,14 @@ fn activity_kinds_are_typed_in_chinese() {
 #[test]
 fn changes_are_signed_by_the_os_account_when_no_user_variable_is_set() {
     let td = Td::new();
-    let account = std::process::Command::new("id").arg("-un").output().unwrap();
-    let account = String::from_utf8(account.stdout).unwrap().trim().to_string();
+    let account = std::process::Command::new("id")
+        .arg("-un")
+        .output()
+        .unwrap();
+    let account = String::from_utf8(account.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
     let db = td.root().join("signed.db");
     let out = td
         .bare()
@@ -1586,7 +1592,11 @@ fn changes_are_signed_by_the_os_account_when_no_user_variable_is_set() {
         .args(["account", "add", "--name", "华信"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let listed = td
         .bare()
         .args(["--db", db.to_str().unwrap(), "--today", "2026-03-10"])

@@ -1136,6 +1136,17 @@ fn demo_data_never_goes_into_a_database_that_has_data() {
         before
     );
     assert!(!app.counts.empty);
+    press(&mut app, &[Action::Show(View::Board), Action::LoadDemo]);
+    assert!(
+        app.message
+            .starts_with("Demo data goes only into an empty database"),
+        "{}",
+        app.message
+    );
+    assert_eq!(
+        app.store.count_accounts(&Default::default()).unwrap(),
+        before
+    );
 }
 
 #[test]

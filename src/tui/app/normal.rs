@@ -224,6 +224,7 @@ impl App {
     /// Demo data, only ever into a database with nothing of the user's in it.
     pub(super) fn load_demo(&mut self) -> Done {
         if !self.store.is_empty()? {
+            self.message = self.catalog.get("tui.demo_not_empty").to_string();
             return Ok(());
         }
         let summary = self.store.demo(200, 1, &mut |_, _| {})?;
