@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::grade_style;
+use super::money::{fitting, whole_units};
 use crate::domain::Grade;
 use crate::store::DealRow;
 use crate::tui::app::{App, Lane};
@@ -58,10 +59,12 @@ pub(super) fn flag_spans(app: &App, row: &DealRow, room: Option<usize>) -> Vec<S
 /// A deal as a card of [`crate::tui::layout::CARD_HEIGHT`] lines, `width` columns wide.
 pub(super) fn card<'a>(app: &App, row: &'a DealRow, width: usize) -> ListItem<'a> {
     let d = &row.deal;
+    // The badge and a space before the title; a title cut short says so.
+    let title = crate::output::truncate_to_width(&d.title, width.saturating_sub(4));
     let title = Line::from(vec![
         Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
         Span::raw(" "),
-        Span::raw(d.title.as_str()),
+        Span::raw(title),
     ]);
     let mut facts = whole_units(d.amount);
     if let Some(close) = d.expected_close {
@@ -70,17 +73,9 @@ pub(super) fn card<'a>(app: &App, row: &'a DealRow, width: usize) -> ListItem<'a
     let room = width.saturating_sub(crate::output::display_width(&facts));
     let mut second = vec![Span::raw(facts)];
     second.extend(flag_spans(app, row, Some(room)));
-    let third = Line::styled(row.account.as_str(), Style::new().fg(Color::DarkGray));
+    let account = crate::output::truncate_to_width(&row.account, width);
+    let third = Line::styled(account, Style::new().fg(Color::DarkGray));
     ListItem::new(vec![title, Line::from(second), third])
-}
-
-/// An amount without its cents, for a card read at a glance: `132,000`.
-pub(super) fn whole_units(amount: crate::domain::Money) -> String {
-    let text = amount.to_string();
-    match text.strip_suffix(".00") {
-        Some(whole) => whole.to_string(),
-        None => text,
-    }
 }
 
 pub(super) fn draw_lanes(
@@ -106,7 +101,7 @@ pub(super) fn draw_lanes(
             .borders(Borders::ALL)
             .border_style(border)
             .title(Line::from(lane_title(app, lane, inner)))
-            .title_bottom(Line::from(lane.amount.to_string()).right_aligned());
+            .title_bottom(Line::from(fitting(lane.amount, inner, &app.catalog)).right_aligned());
         let items: Vec<ListItem<'_>> = lane
             .deals
             .rows

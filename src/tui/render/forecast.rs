@@ -7,8 +7,8 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart};
 
+use super::money::compact;
 use crate::domain::Money;
-use crate::i18n::{Catalog, Lang};
 use crate::output::display_width;
 use crate::store::ReportSet;
 use crate::tui::app::App;
@@ -153,50 +153,9 @@ fn months_between(from: NaiveDate, to: NaiveDate) -> usize {
     usize::try_from(months).unwrap_or(0)
 }
 
-/// Money short enough for a chart: `9,800`, `12.5k`, `1.2M`; in Chinese,
-/// `12.5万`, `1.2亿`, as people there count.
-pub(super) fn compact(amount: Money, c: &Catalog) -> String {
-    let major = amount.minor() / 100;
-    let steps: &[(i64, &str)] = match c.lang() {
-        Lang::ZhCn => &[(100_000_000, "亿"), (10_000, "万")],
-        Lang::En => &[(1_000_000_000, "B"), (1_000_000, "M"), (10_000, "k")],
-    };
-    for &(step, unit) in steps {
-        // Thousands are written as such from ten thousand on (`12.5k`).
-        let divisor = if unit == "k" { 1_000 } else { step };
-        if major.abs() >= step {
-            let scaled = major as f64 / divisor as f64;
-            let text = if scaled.abs() >= 100.0 {
-                format!("{scaled:.0}")
-            } else {
-                format!("{scaled:.1}")
-            };
-            let text = text.strip_suffix(".0").unwrap_or(&text).to_string();
-            return format!("{text}{unit}");
-        }
-    }
-    super::board::whole_units(Money(major * 100))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_on_a_chart_is_short_in_the_reader_s_own_units() {
-        let en = Catalog::new(Lang::En);
-        let zh = Catalog::new(Lang::ZhCn);
-        let yuan = |major: i64| Money(major * 100);
-        assert_eq!(compact(yuan(9_800), &en), "9,800");
-        assert_eq!(compact(yuan(12_500), &en), "12.5k");
-        assert_eq!(compact(yuan(350_000), &en), "350k");
-        assert_eq!(compact(yuan(1_200_000), &en), "1.2M");
-        assert_eq!(compact(yuan(-2_000_000), &en), "-2M");
-        assert_eq!(compact(yuan(9_800), &zh), "9,800");
-        assert_eq!(compact(yuan(125_000), &zh), "12.5万");
-        assert_eq!(compact(yuan(3_500_000), &zh), "350万");
-        assert_eq!(compact(yuan(120_000_000), &zh), "1.2亿");
-    }
 
     #[test]
     fn a_chinese_value_is_centred_on_its_bar_by_display_width() {

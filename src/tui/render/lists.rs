@@ -182,7 +182,7 @@ impl Column {
             Column::Name => a.name.clone(),
             Column::Tier => s.tier.map(|t| t.to_string()).unwrap_or_default(),
             Column::Revenue if s.revenue.minor() == 0 => String::new(),
-            Column::Revenue => super::board::whole_units(s.revenue),
+            Column::Revenue => super::money::whole_units(s.revenue),
             Column::Lifecycle => c.word("lifecycle", s.lifecycle.as_str()),
             Column::Behaviour => c.word("behaviour", s.behaviour.as_str()),
             Column::Kind => c.word("account_kind", a.kind.as_str()),

@@ -4,6 +4,7 @@ mod board;
 mod detail;
 mod forecast;
 mod lists;
+mod money;
 mod popups;
 mod reports;
 

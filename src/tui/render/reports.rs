@@ -8,7 +8,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::forecast::{compact, forecast_chart};
+use super::forecast::forecast_chart;
+use super::money::compact;
 use super::{grade_style, tier_style};
 use crate::domain::{LOST, WON};
 use crate::output::{display_width, pad_to_width, truncate_to_width};
