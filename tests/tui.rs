@@ -2182,3 +2182,37 @@ fn an_activity_typed_in_chinese_is_logged_as_the_kind_it_names() {
         assert_eq!(logged.map(|a| a.kind), Some(kind), "{typed}");
     }
 }
+
+#[test]
+fn a_closed_deal_shows_its_outcome_when_and_why_instead_of_a_grade() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    let id = app.selected_deal().unwrap().deal.id;
+    press(&mut app, &[Action::Lost]);
+    type_text(&mut app, "预算取消");
+    press(&mut app, &[Action::Submit, Action::ToggleClosed]);
+    let column = app.lists.board.len() - 1;
+    app.lists.board_column = column;
+    assert!(
+        app.lists.board[column]
+            .deals
+            .select_first(|r| r.deal.id == id)
+    );
+    let lost = app.store.deal(id).unwrap();
+    let board = render(&app, 120, 40).backend().to_string();
+    assert!(
+        board.contains(" 输单  "),
+        "a lost card wears its outcome: {board}"
+    );
+    app.update(Action::Open);
+    let detail = render(&app, 120, 40).backend().to_string();
+    assert!(detail.contains("输单原因: 预算取消"), "{detail}");
+    assert!(
+        detail.contains(&format!("关闭日期: {}", lost.closed_on.unwrap())),
+        "{detail}"
+    );
+    assert!(
+        !detail.contains("下次回访"),
+        "no revisit for a closed deal: {detail}"
+    );
+}

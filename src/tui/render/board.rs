@@ -56,15 +56,36 @@ pub(super) fn flag_spans(app: &App, row: &DealRow, room: Option<usize>) -> Vec<S
         .collect()
 }
 
+/// An open deal's grade; a closed one's outcome instead, as it is graded
+/// no more.
+pub(super) fn badge<'a>(app: &App, d: &crate::domain::Deal) -> Span<'a> {
+    let outcome = match d.stage.as_str() {
+        crate::domain::WON => Some(("col.won", Style::new().bg(Color::Green).fg(Color::Black))),
+        crate::domain::LOST => Some((
+            "col.lost",
+            Style::new().bg(Color::DarkGray).fg(Color::White),
+        )),
+        _ => None,
+    };
+    match outcome {
+        Some((label, style)) => Span::styled(
+            format!(" {} ", app.catalog.get(label)),
+            style.add_modifier(Modifier::BOLD),
+        ),
+        None => Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
+    }
+}
+
 /// A deal as a card of [`crate::tui::layout::CARD_HEIGHT`] lines, `width` columns wide.
 pub(super) fn card<'a>(app: &App, row: &'a DealRow, width: usize) -> ListItem<'a> {
     let d = &row.deal;
     // The badge and a space before the title; a title cut short says so.
-    let title = crate::output::truncate_to_width(&d.title, width.saturating_sub(4));
+    let badge = badge(app, d);
+    let room = width.saturating_sub(crate::output::display_width(&badge.content) + 1);
     let title = Line::from(vec![
-        Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
+        badge,
         Span::raw(" "),
-        Span::raw(title),
+        Span::raw(crate::output::truncate_to_width(&d.title, room)),
     ]);
     let mut facts = whole_units(d.amount);
     if let Some(close) = d.expected_close {

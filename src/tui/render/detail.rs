@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::board::flag_spans;
+use super::board::{badge, flag_spans};
 use super::{grade_style, tier_style};
 use crate::store::Standing;
 use crate::tui::app::App;
@@ -55,7 +55,7 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let row = &detail.row;
     let d = &row.deal;
     let mut title = vec![
-        Span::styled(format!(" {} ", d.grade), grade_style(d.grade)),
+        badge(app, d),
         Span::styled(
             format!(" {}", d.title),
             Style::new().add_modifier(Modifier::BOLD),
@@ -77,13 +77,19 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
             "col.need",
             c.get(&format!("need.{}", d.need)).to_string(),
         ),
-        field_line(
-            app,
-            "col.next_revisit",
-            row.next_revisit.map(|x| x.to_string()).unwrap_or_default(),
-        ),
-        field_line(app, "col.owner", d.owner.clone()),
     ];
+    // Revisits are for open deals; a closed one says when, and a lost one why.
+    if d.is_open() {
+        let next = row.next_revisit.map(|x| x.to_string()).unwrap_or_default();
+        lines.push(field_line(app, "col.next_revisit", next));
+    } else {
+        let closed = d.closed_on.map(|x| x.to_string()).unwrap_or_default();
+        lines.push(field_line(app, "col.closed_on", closed));
+        if let Some(reason) = &d.lost_reason {
+            lines.push(field_line(app, "col.lost_reason", reason.clone()));
+        }
+    }
+    lines.push(field_line(app, "col.owner", d.owner.clone()));
     if let Some(pin) = &d.pin {
         lines.push(field_line(
             app,
@@ -91,11 +97,13 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
             format!("{} {}", pin.grade, pin.reason),
         ));
     }
-    lines.push(field_line(
-        app,
-        "col.playbook",
-        crate::playbook::for_grade(d.grade, c.lang()).to_string(),
-    ));
+    if d.is_open() {
+        lines.push(field_line(
+            app,
+            "col.playbook",
+            crate::playbook::for_grade(d.grade, c.lang()).to_string(),
+        ));
+    }
     let pending: Vec<Line<'_>> = detail
         .reminders
         .iter()
