@@ -1606,3 +1606,32 @@ fn changes_are_signed_by_the_os_account_when_no_user_variable_is_set() {
     let rows: Value = serde_json::from_slice(&listed.stdout).unwrap();
     assert_eq!(rows[0]["owner"], account.as_str(), "{rows}");
 }
+
+/// `show` of a lost deal: the outcome where the grade was, when it closed
+/// and why; no next revisit.
+#[test]
+fn show_says_when_a_deal_closed_and_why_it_was_lost() {
+    let td = Td::new();
+    let day = "2026-03-10";
+    td.id(day, &["account", "add", "--name", "华信"]);
+    let id = td.id(
+        day,
+        &["deal", "add", "--account", "华信", "--title", "ERP 升级"],
+    );
+    td.ok(day, &["deal", "lost", &id, "--reason", "选择了竞争对手"]);
+    let shown = td.ok(day, &["--lang", "zh-CN", "show", &id]);
+    let field = |label: &str| {
+        shown
+            .lines()
+            .find(|l| l.starts_with(label))
+            .map(|l| l[label.len()..].trim().to_string())
+    };
+    assert_eq!(field("等级").as_deref(), Some("输单"), "{shown}");
+    assert_eq!(field("关闭日期").as_deref(), Some(day), "{shown}");
+    assert_eq!(
+        field("输单原因").as_deref(),
+        Some("选择了竞争对手"),
+        "{shown}"
+    );
+    assert_eq!(field("下次回访"), None, "{shown}");
+}

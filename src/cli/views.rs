@@ -322,10 +322,16 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
     let r = &detail.row;
     let d = &r.deal;
     let mut fields = Table::new(vec![String::new(), String::new()]);
+    // A closed deal is graded no more: its outcome, when, and why it was lost.
     let grade = match &d.pin {
+        _ if !d.is_open() => c.get(&format!("col.{}", d.stage)).to_string(),
         Some(pin) => format!("{} ({}: {})", d.grade, c.get("flag.pinned"), pin.reason),
         None => d.grade.to_string(),
     };
+    let closed = [
+        ("col.closed_on", d.closed_on.map(|x| x.to_string())),
+        ("col.lost_reason", d.lost_reason.clone()),
+    ];
     let rows = [
         ("col.id", d.id.to_string()),
         ("col.title", d.title.clone()),
@@ -346,7 +352,13 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
         ("col.flags", flags(ctx, r)),
         ("col.version", version_cell(ctx, &d.meta)),
     ];
-    for (key, value) in rows {
+    let closed = closed
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value?)));
+    for (key, value) in rows.into_iter().chain(closed) {
+        if key == "col.next_revisit" && !d.is_open() {
+            continue;
+        }
         fields.push(vec![c.get(key).to_string(), value]);
     }
     let mut out = fields.render(ctx.width);
