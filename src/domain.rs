@@ -244,7 +244,10 @@ vocabulary!(
 );
 vocabulary!(
     ReminderStatus, "reminder status" {
-        Open => "open", Done => "done", Snoozed => "snoozed", Dismissed => "dismissed"
+        Open => "open", Done => "done", Snoozed => "snoozed", Dismissed => "dismissed",
+        // Never stored: a revisit that comes due within the week ahead and
+        // opens on its day, listed ahead of it.
+        Upcoming => "upcoming"
     }
 );
 vocabulary!(

@@ -1635,3 +1635,41 @@ fn show_says_when_a_deal_closed_and_why_it_was_lost() {
     );
     assert_eq!(field("下次回访"), None, "{shown}");
 }
+
+/// The week ahead lists a revisit that comes due in five days, before it
+/// opens, under the id it opens with; today's list does not.
+#[test]
+fn the_week_ahead_lists_a_revisit_due_in_five_days() {
+    let td = Td::new();
+    let created = "2026-03-10";
+    td.id(created, &["account", "add", "--name", "华信"]);
+    // Closing within the month: grade A, revisited every 7 days from its creation.
+    let id = td.id(
+        created,
+        &[
+            "deal",
+            "add",
+            "--account",
+            "华信",
+            "--title",
+            "ERP 升级",
+            "--close",
+            "2026-03-31",
+        ],
+    );
+    let today = "2026-03-12";
+    assert!(td.reminders_of(today, &id, &["--due", "today"]).is_empty());
+    let week = td.reminders_of(today, &id, &["--due", "week"]);
+    let revisit: Vec<&Value> = week.iter().filter(|r| r["kind"] == "revisit").collect();
+    assert_eq!(revisit.len(), 1, "{week:#?}");
+    assert_eq!(revisit[0]["due"], "2026-03-17", "five days ahead");
+    assert_eq!(revisit[0]["status"], "upcoming");
+    let opened = td.reminders_of("2026-03-17", &id, &["--due", "today"]);
+    let opened: Vec<&Value> = opened.iter().filter(|r| r["kind"] == "revisit").collect();
+    assert_eq!(opened.len(), 1);
+    assert_eq!(
+        opened[0]["id"], revisit[0]["id"],
+        "it opens under the id it was listed with"
+    );
+    assert_eq!(opened[0]["status"], "open");
+}

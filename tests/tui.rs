@@ -2216,3 +2216,53 @@ fn a_closed_deal_shows_its_outcome_when_and_why_instead_of_a_grade() {
         "no revisit for a closed deal: {detail}"
     );
 }
+
+#[test]
+fn the_agenda_lists_the_revisits_of_the_week_ahead_before_they_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    // Created today and closing this month: graded A, revisited in 7 days.
+    let today = app.today();
+    let account = tierdeck::store::NewAccount {
+        name: "华信".into(),
+        ..Default::default()
+    };
+    app.store
+        .add_deal_at_new_account(account, |account_id| tierdeck::store::NewDeal {
+            account_id,
+            title: "ERP 升级".into(),
+            amount: None,
+            stage: None,
+            need: None,
+            expected_close: Some(today + chrono::Days::new(20)),
+            owner: None,
+        })
+        .unwrap();
+    app.update(Action::Show(View::Agenda));
+    app.update(Action::Bottom);
+    let coming = app
+        .lists
+        .agenda
+        .rows
+        .iter()
+        .position(|r| r.reminder.status == ReminderStatus::Upcoming)
+        .expect("the new deal's revisit is coming this week");
+    let row = app.lists.agenda.rows[coming].clone();
+    assert_eq!(row.reminder.due, today + chrono::Days::new(7));
+    app.lists.agenda.select_loaded(coming);
+    let screen = render(&app, 120, 40).backend().to_string();
+    assert!(screen.contains("Revisit (coming)"), "{screen}");
+    app.update(Action::Done);
+    assert!(
+        app.message.starts_with("This revisit is not due yet"),
+        "{}",
+        app.message
+    );
+    assert_eq!(
+        app.lists.agenda.rows[coming].reminder.id, row.reminder.id,
+        "nothing changed"
+    );
+    let (overdue, due_today) = app.store.due_counts().unwrap();
+    let upcoming = app.store.count_upcoming(7).unwrap();
+    assert_eq!(app.lists.agenda.total, overdue + due_today + upcoming);
+}

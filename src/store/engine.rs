@@ -289,19 +289,30 @@ fn set_grade(w: &Writer<'_>, deal: &Deal, grade: Grade) -> Result<()> {
     Ok(())
 }
 
+/// The id the engine gives the reminder it opens: derived from what it is
+/// about, so that every replica opens the same one.
+pub(super) fn reminder_id(
+    deal: Id,
+    kind: crate::domain::ReminderKind,
+    due: chrono::NaiveDate,
+    about: Option<chrono::NaiveDate>,
+) -> Id {
+    Id::derived(&[
+        "reminder",
+        &deal.0.to_string(),
+        kind.as_str(),
+        &values::day(due),
+        &about.map(values::day).unwrap_or_default(),
+    ])
+}
+
 fn apply(w: &Writer<'_>, deal_id: Id, op: ReminderOp) -> Result<()> {
     let conn = w.conn();
     let today = values::day(w.session.today);
     match op {
         ReminderOp::Open { kind, due, about } => {
             let meta = w.new_meta();
-            let id = Id::derived(&[
-                "reminder",
-                &deal_id.0.to_string(),
-                kind.as_str(),
-                &values::day(due),
-                &about.map(values::day).unwrap_or_default(),
-            ]);
+            let id = reminder_id(deal_id, kind, due, about);
             // One withdrawn before (planned ahead, then come back) opens again.
             conn.prepare_cached(
                 "INSERT INTO reminders (id, deal_id, kind, due, status, about, created_on,

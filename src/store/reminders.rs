@@ -83,19 +83,27 @@ impl Store {
         }
     }
 
-    /// Open reminders due after today and at most `days` days later: with
-    /// [`Store::due_counts`], the length of the agenda, read off the due-date
-    /// index alone.
+    /// Open reminders due after today and at most `days` days later, and
+    /// the revisits that will come due by then: with [`Store::due_counts`],
+    /// the length of the agenda, read off the indexes alone.
     pub fn count_upcoming(&self, days: u64) -> Result<usize> {
         let today = self.session.today;
         let until = today.checked_add_days(Days::new(days)).unwrap_or(today);
-        let count: i64 = self.conn.query_row(
+        let open: i64 = self.conn.query_row(
             "SELECT count(*) FROM reminders
              WHERE deleted_at IS NULL AND status = 'open' AND due > ?1 AND due <= ?2",
             params![values::day(today), values::day(until)],
             |r| r.get(0),
         )?;
-        Ok(usize::try_from(count).unwrap_or(0))
+        let coming: i64 = match self.coming_revisits(Some(until)) {
+            Some(c) => self.conn.query_row(
+                &format!("SELECT count(*) FROM ({})", c.sql),
+                params_from_iter(c.args),
+                |r| r.get(0),
+            )?,
+            None => 0,
+        };
+        Ok(usize::try_from(open + coming).unwrap_or(0))
     }
 
     /// Of one deal's open reminders, how many are due before today and today.
@@ -119,46 +127,58 @@ impl Store {
         page: Option<&ReminderPage>,
     ) -> Result<Vec<ReminderRow>> {
         let (status, until) = self.due_bounds(due);
-        // The pending statuses spelled out, as the due-date index's own
-        // condition is, so that SQLite reads the page off that index.
-        let mut c = Conditions::default();
-        if let Some(until) = until {
-            c.sql.push_str(" AND r.due <= ?");
-            c.args.push(Value::Text(values::day(until)));
-        }
+        // What narrows the deals, the same for the reminders and for the
+        // revisits still to come.
+        let mut deals = Conditions::default();
         if let Some(owner) = owner {
-            c.sql.push_str(" AND d.owner = ?");
-            c.args.push(Value::Text(owner.to_string()));
+            deals.sql.push_str(" AND d.owner = ?");
+            deals.args.push(Value::Text(owner.to_string()));
         }
         if let Some(page) = page {
-            self.deal_terms(&page.query, &mut c)?;
+            self.deal_terms(&page.query, &mut deals)?;
             if let Some(pattern) = self.find_text(Some(&page.query.text))? {
-                c.sql.push_str(
+                deals.sql.push_str(
                     " AND (d.title LIKE ? ESCAPE '\\'
                        OR d.account_id IN (SELECT account_id FROM temp.filter_hits))",
                 );
-                c.args.push(Value::Text(pattern));
+                deals.args.push(Value::Text(pattern));
             }
         }
-        let sql = format!(
+        let mut args = Vec::new();
+        // The pending statuses spelled out, as the due-date index's own
+        // condition is, so that SQLite reads the page off that index.
+        let mut sql = format!(
             "SELECT {REMINDER_COLUMNS}, d.title, a.name, d.grade, d.amount_minor, d.owner
              FROM reminders r
              JOIN deals d ON d.id = r.deal_id
              JOIN accounts a ON a.id = d.account_id
              WHERE r.deleted_at IS NULL AND r.status IN ('open', 'snoozed') AND r.status IN {status}
-               AND d.deleted_at IS NULL{}
-             ORDER BY r.due, d.grade, d.title, r.id
-             LIMIT ? OFFSET ?",
-            c.sql
+               AND d.deleted_at IS NULL"
         );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let n = REMINDER_COLUMN_COUNT;
+        if let Some(until) = until {
+            sql.push_str(" AND r.due <= ?");
+            args.push(Value::Text(values::day(until)));
+        }
+        sql.push_str(&deals.sql);
+        args.extend(deals.args.iter().cloned());
+        if due == DueFilter::Week
+            && let Some(coming) = self.coming_revisits(until)
+        {
+            sql.push_str(" UNION ALL ");
+            sql.push_str(&coming.sql);
+            args.extend(coming.args);
+            sql.push_str(&deals.sql);
+            args.extend(deals.args);
+        }
+        sql.push_str(" ORDER BY 4, 17, 15, 1 LIMIT ? OFFSET ?");
         let limit = page.map_or(-1, |p| i64::try_from(p.limit).unwrap_or(i64::MAX));
         let offset = page.map_or(0, |p| i64::try_from(p.offset).unwrap_or(i64::MAX));
-        c.args.push(Value::Integer(limit));
-        c.args.push(Value::Integer(offset));
+        args.push(Value::Integer(limit));
+        args.push(Value::Integer(offset));
+        let mut stmt = self.conn.prepare(&sql)?;
+        let n = REMINDER_COLUMN_COUNT;
         let rows = stmt
-            .query_map(params_from_iter(c.args), |row| {
+            .query_map(params_from_iter(args), |row| {
                 Ok(ReminderRow {
                     reminder: rows::reminder(row)?,
                     deal_title: row.get(n)?,
@@ -168,8 +188,74 @@ impl Store {
                     owner: row.get(n + 4)?,
                 })
             })?
+            .map(|row| {
+                row.map(|mut row| {
+                    let r = &mut row.reminder;
+                    // Listed ahead under the id it will open with.
+                    if r.status == ReminderStatus::Upcoming {
+                        r.id = super::engine::reminder_id(r.deal_id, r.kind, r.due, None);
+                    }
+                    row
+                })
+            })
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// The revisits that come due after today and by `until`, of open deals
+    /// with none pending: each opens on its day (last touch + the grade's
+    /// cadence), and the week ahead lists it before. The columns are those
+    /// of a reminder row, the deal's id standing in for the reminder's.
+    fn coming_revisits(&self, until: Option<NaiveDate>) -> Option<Conditions> {
+        let until = until?;
+        let today = self.session.today;
+        let mut c = Conditions::default();
+        // Per grade with a cadence: the day of the last touch that makes the
+        // revisit fall in the window, read off the index of last touches.
+        let mut windows = Vec::new();
+        for grade in Grade::ALL {
+            let Some(days) = self.rules.cadence(*grade) else {
+                continue;
+            };
+            let back = |day: NaiveDate| day.checked_sub_days(Days::new(u64::from(days)));
+            let (Some(from), Some(to)) = (back(today), back(until)) else {
+                continue;
+            };
+            windows.push("(d.grade = ? AND max(coalesce(d.last_touch, d.created_on), d.created_on) > ? AND max(coalesce(d.last_touch, d.created_on), d.created_on) <= ?)".to_string());
+            c.args.push(Value::Text(grade.as_str().to_string()));
+            c.args.push(Value::Text(values::day(from)));
+            c.args.push(Value::Text(values::day(to)));
+        }
+        if windows.is_empty() {
+            return None;
+        }
+        let cadence = Grade::ALL
+            .iter()
+            .filter_map(|g| {
+                Some(format!(
+                    "WHEN '{}' THEN {}",
+                    g.as_str(),
+                    self.rules.cadence(*g)?
+                ))
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        c.sql = format!(
+            "SELECT d.id, d.id, 'revisit',
+                date(max(coalesce(d.last_touch, d.created_on), d.created_on),
+                     '+' || (CASE d.grade {cadence} END) || ' days'),
+                'upcoming', NULL, ?, NULL, '', d.created_at, d.updated_at, d.updated_by, d.version,
+                NULL, d.title, a.name, d.grade, d.amount_minor, d.owner
+             FROM deals d
+             JOIN accounts a ON a.id = d.account_id
+             WHERE d.deleted_at IS NULL AND d.stage NOT IN ('won', 'lost') AND ({})
+               AND NOT EXISTS (SELECT 1 FROM reminders p
+                               WHERE p.deal_id = d.id AND p.kind = 'revisit' AND p.deleted_at IS NULL
+                                 AND p.status IN ('open', 'snoozed'))",
+            windows.join(" OR ")
+        );
+        c.args.insert(0, Value::Text(values::day(today)));
+        Some(c)
     }
 
     pub fn reminder_done(&mut self, id: Id) -> Result<()> {

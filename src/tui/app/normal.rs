@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 
 use super::update::Done;
 use super::{App, Ask, Popup, Prompt};
-use crate::domain::Id;
+use crate::domain::{Id, ReminderStatus};
 use crate::store::{AccountSort, DealPatch};
 use crate::tui::action::{Action, Mode, View};
 use crate::tui::hit::{self, Shown, Target};
@@ -176,6 +176,10 @@ impl App {
         let Some(r) = self.selected_reminder() else {
             return Ok(());
         };
+        if r.reminder.status == ReminderStatus::Upcoming {
+            self.message = self.catalog.get("tui.not_due_yet").to_string();
+            return Ok(());
+        }
         let (id, deal) = (r.reminder.id, r.reminder.deal_id);
         self.write_deal(Some(deal), |app| {
             if done {
@@ -195,6 +199,13 @@ impl App {
     }
 
     pub(super) fn ask_snooze(&mut self) {
+        if self
+            .selected_reminder()
+            .is_some_and(|r| r.reminder.status == ReminderStatus::Upcoming)
+        {
+            self.message = self.catalog.get("tui.not_due_yet").to_string();
+            return;
+        }
         if let Some(r) = self.selected_reminder() {
             self.popup = Some(Popup::Prompt(Prompt {
                 ask: Ask::Snooze {

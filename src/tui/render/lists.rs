@@ -16,6 +16,16 @@ pub(super) fn weekday_key(day: chrono::NaiveDate) -> String {
     format!("weekday.{}", day.weekday().num_days_from_monday())
 }
 
+/// " (coming)" for a revisit listed before it opens, " (snoozed)" for one
+/// put off; nothing for an open one.
+fn status_note(c: &crate::i18n::Catalog, status: crate::domain::ReminderStatus) -> String {
+    use crate::domain::ReminderStatus as S;
+    match status {
+        S::Upcoming | S::Snoozed => format!(" ({})", c.get(&format!("reminder_status.{status}"))),
+        S::Open | S::Done | S::Dismissed => String::new(),
+    }
+}
+
 pub(super) fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let c = &app.catalog;
     let today = app.today();
@@ -47,8 +57,9 @@ pub(super) fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
                 ),
                 Span::styled(format!(" {} ", r.grade), grade_style(r.grade)),
                 Span::raw(format!(
-                    " {}  {} · {}",
+                    " {}{}  {} · {}",
                     c.get(&format!("reminder.{}", r.reminder.kind)),
+                    status_note(c, r.reminder.status),
                     r.deal_title,
                     r.account
                 )),
