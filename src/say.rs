@@ -167,6 +167,13 @@ impl Say for StoreError {
                 ],
             ),
             StoreError::NoSuchAccount(name) => c.fmt("error.no_such_account", &[("name", name)]),
+            StoreError::AccountNamePartAmbiguous { given, names } => c.fmt(
+                "error.account_name_part_ambiguous",
+                &[
+                    ("given", given),
+                    ("names", &names.join(c.get("usage.list_sep"))),
+                ],
+            ),
             StoreError::AccountNameAmbiguous { name, count, ids } => c.fmt(
                 "error.account_name_ambiguous",
                 &[
@@ -506,6 +513,10 @@ mod tests {
                 count: 2,
                 ids: vec!["0193a4f2".into(), "0193b001".into()],
             },
+            StoreError::AccountNamePartAmbiguous {
+                given: "华东".into(),
+                names: vec!["华东电力".into(), "华东医药".into()],
+            },
             StoreError::UnknownStage {
                 given: "签约".into(),
                 known: "潜在客户, 初步接触".into(),
@@ -623,6 +634,7 @@ mod tests {
                 | StoreError::Ambiguous { .. }
                 | StoreError::NoSuchAccount(_)
                 | StoreError::AccountNameAmbiguous { .. }
+                | StoreError::AccountNamePartAmbiguous { .. }
                 | StoreError::UnknownStage { .. }
                 | StoreError::Conflict { .. }
                 | StoreError::MergeRefused { .. }

@@ -1673,3 +1673,43 @@ fn the_week_ahead_lists_a_revisit_due_in_five_days() {
     );
     assert_eq!(opened[0]["status"], "open");
 }
+
+/// `--account` takes the start or a part of a name that only one account
+/// has, as the README writes it (`--account 上海华信`); several say which.
+#[test]
+fn an_account_is_named_by_a_part_of_its_name_only_it_has() {
+    let td = Td::new();
+    let day = "2026-03-10";
+    let huaxin = td.id(day, &["account", "add", "--name", "上海华信科技有限公司"]);
+    let logistics = td.id(day, &["account", "add", "--name", "华信物流"]);
+    td.id(day, &["account", "add", "--name", "北京华信"]);
+    let deal = |account: &str| {
+        td.id(
+            day,
+            &["deal", "add", "--account", account, "--title", "ERP 升级"],
+        )
+    };
+    let account_of = |id: &str| td.show(day, id)["account_id"].as_str().unwrap().to_string();
+    assert_eq!(
+        account_of(&deal("上海华信")),
+        huaxin,
+        "the start of one name"
+    );
+    assert_eq!(account_of(&deal("科技")), huaxin, "a part of one name");
+    assert_eq!(
+        account_of(&deal("华信")),
+        logistics,
+        "a start before a part"
+    );
+    let (code, line) = td.fail(day, &["deal", "add", "--account", "信", "--title", "x"]);
+    assert_eq!(code, 1);
+    assert!(
+        line.contains("several accounts")
+            && line.contains("华信物流")
+            && line.contains("北京华信")
+            && line.contains("上海华信科技有限公司"),
+        "{line}"
+    );
+    let (_, line) = td.fail(day, &["deal", "add", "--account", "深圳", "--title", "x"]);
+    assert!(line.contains("no account named `深圳`"), "{line}");
+}

@@ -160,7 +160,7 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             fields: f,
             if_version,
         } => {
-            let id = ctx.store.find_account(&id)?;
+            let id = ctx.store.match_account(&id)?;
             let account = ctx
                 .store
                 .update_account(
@@ -224,7 +224,7 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             ctx.print(format, accounts_table(ctx, &accounts), &json)
         }
         AccountCommand::Show { id, format } => {
-            let id = ctx.store.find_account(&id)?;
+            let id = ctx.store.match_account(&id)?;
             let row = ctx.store.account_row(id)?;
             let (account, standing) = (&row.account, &row.standing);
             let contacts = ctx.store.contacts_of(id)?;

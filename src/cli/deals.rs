@@ -81,7 +81,7 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
         DealCommand::Add(a) => {
             let amount = a.amount.as_deref().map(parse::parse_amount).transpose()?;
             let expected_close = a.close.as_deref().map(|d| ctx.date(d)).transpose()?;
-            let account_id = ctx.store.find_account(&a.account)?;
+            let account_id = ctx.store.match_account(&a.account)?;
             let id = ctx.store.add_deal(NewDeal {
                 account_id,
                 title: a.title,

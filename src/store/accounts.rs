@@ -300,6 +300,42 @@ impl Store {
     }
 
     /// An account by full id, id prefix or exact name (case-insensitive).
+    /// An account as the command line names it: its exact name or its id,
+    /// else the one account whose name starts with `given`, else the one
+    /// whose name holds it (`上海华信` for 上海华信电子科技有限公司).
+    pub fn match_account(&self, given: &str) -> Result<Id> {
+        match self.find_account(given) {
+            Err(StoreError::NoSuchAccount(_)) => {}
+            found => return found,
+        }
+        let Some(anywhere) = super::deals::like_pattern(given) else {
+            return Err(StoreError::NoSuchAccount(given.trim().to_string()));
+        };
+        let start = anywhere.trim_start_matches('%').to_string();
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, name FROM accounts
+             WHERE deleted_at IS NULL AND name LIKE ?1 ESCAPE '\\' ORDER BY name LIMIT 6",
+        )?;
+        for pattern in [start, anywhere] {
+            let found = stmt
+                .query_map([&pattern], |r| {
+                    Ok((r.get::<_, Id>(0)?, r.get::<_, String>(1)?))
+                })?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            match found.as_slice() {
+                [] => continue,
+                [(id, _)] => return Ok(*id),
+                many => {
+                    return Err(StoreError::AccountNamePartAmbiguous {
+                        given: given.trim().to_string(),
+                        names: many.iter().take(5).map(|(_, name)| name.clone()).collect(),
+                    });
+                }
+            }
+        }
+        Err(StoreError::NoSuchAccount(given.trim().to_string()))
+    }
+
     pub fn find_account(&self, name_or_id: &str) -> Result<Id> {
         if let Some(id) = account_by_name(&self.conn, name_or_id)? {
             return Ok(id);

@@ -66,6 +66,8 @@ pub enum StoreError {
         count: usize,
         ids: Vec<String>,
     },
+    #[error("`{given}` is part of the names of several accounts ({}); give more of the name or the account id", names.join(", "))]
+    AccountNamePartAmbiguous { given: String, names: Vec<String> },
     #[error("unknown stage `{given}`; use one of: {known}")]
     UnknownStage { given: String, known: String },
     #[error(transparent)]
