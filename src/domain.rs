@@ -136,6 +136,9 @@ impl fmt::Display for Money {
 }
 
 /// Declares a closed vocabulary: snake_case text on the wire and in the database.
+/// A closed set of values, each stored and written as its English word and
+/// also read from the other words people type: the Chinese catalogue's
+/// label, and the ones sales teams write.
 macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident, $what:literal {
         $($variant:ident => $text:literal $(| $alias:literal)*),+ $(,)?
@@ -198,17 +201,32 @@ vocabulary!(
 );
 vocabulary!(
     /// Whether the customer has a need the deal can meet.
-    Need, "need" { Explicit => "explicit", Potential => "potential", None => "none" }
+    Need, "need" {
+        Explicit => "explicit" | "有明确需求" | "明确需求",
+        Potential => "potential" | "潜在需求",
+        None => "none" | "无需求",
+    }
 );
 vocabulary!(
-    AccountKind, "account kind" { Enterprise => "enterprise", Individual => "individual", Wholesale => "wholesale" }
+    AccountKind, "account kind" {
+        Enterprise => "enterprise" | "企业" | "公司",
+        Individual => "individual" | "个人",
+        Wholesale => "wholesale" | "批发/经销商" | "批发" | "经销商",
+    }
 );
 vocabulary!(
-    ProductTier, "product tier" { High => "high", Mid => "mid", Low => "low" }
+    ProductTier, "product tier" {
+        High => "high" | "高端",
+        Mid => "mid" | "中端",
+        Low => "low" | "低端",
+    }
 );
 vocabulary!(
     Satisfaction, "satisfaction" {
-        Satisfied => "satisfied", Neutral => "neutral", Dissatisfied => "dissatisfied", Unknown => "unknown"
+        Satisfied => "satisfied" | "满意",
+        Neutral => "neutral" | "一般",
+        Dissatisfied => "dissatisfied" | "不满意",
+        Unknown => "unknown" | "未知",
     }
 );
 vocabulary!(
@@ -217,19 +235,30 @@ vocabulary!(
 );
 vocabulary!(
     /// Where an account stands with us, from its wins.
-    Lifecycle, "lifecycle" { Prospect => "prospect", New => "new", Active => "active", Churned => "churned" }
+    Lifecycle, "lifecycle" {
+        Prospect => "prospect" | "潜在" | "潜在客户",
+        New => "new" | "新客户",
+        Active => "active" | "活跃",
+        Churned => "churned" | "流失",
+    }
 );
 vocabulary!(
     /// How often an account buys.
-    Behaviour, "purchase behaviour" { Frequent => "frequent", Occasional => "occasional", Never => "never" }
+    Behaviour, "purchase behaviour" {
+        Frequent => "frequent" | "经常购买" | "经常",
+        Occasional => "occasional" | "偶尔购买" | "偶尔",
+        Never => "never" | "从未购买" | "从未",
+    }
 );
 vocabulary!(
     /// Why an account is flagged at risk.
-    RiskReason, "at-risk reason" { Quiet => "quiet", Dissatisfied => "dissatisfied" }
+    RiskReason, "at-risk reason" {
+        Quiet => "quiet" | "久未联系",
+        Dissatisfied => "dissatisfied" | "不满意",
+    }
 );
 vocabulary!(
-    /// How a customer was reached; the Chinese words are the catalogue's
-    /// labels and the ones sales teams write (微信 is a message).
+    /// How a customer was reached; 微信 is a message.
     ActivityKind, "activity kind" {
         Call => "call" | "电话" | "打电话" | "通话",
         Visit => "visit" | "拜访" | "上门" | "走访",

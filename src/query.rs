@@ -89,6 +89,8 @@ pub enum QueryError {
     },
     #[error("`{term}` has no value; write it as {key}:VALUE")]
     Empty { term: String, key: &'static str },
+    #[error("`{key}` is no filter key; use one of: {known}")]
+    UnknownKey { key: String, known: String },
 }
 
 /// The keys, each with the other spellings people type (Chinese included).
@@ -96,7 +98,7 @@ const KEYS: &[(&str, &[&str])] = &[
     ("grade", &["等级"]),
     ("stage", &["阶段"]),
     ("owner", &["负责人"]),
-    ("tier", &["value_tier", "价值"]),
+    ("tier", &["value_tier", "价值", "分层", "价值分层"]),
     ("kind", &["type", "类型"]),
     ("industry", &["行业"]),
     ("region", &["地区", "区域"]),
@@ -114,7 +116,7 @@ impl Query {
         let mut query = Query::default();
         let mut words = Vec::new();
         for word in split_words(input) {
-            match split_term(&word) {
+            match split_term(&word)? {
                 Some((key, values)) => query.add(key, &word, &values, user)?,
                 None => words.push(word),
             }
@@ -244,19 +246,38 @@ fn split_words(input: &str) -> Vec<String> {
 }
 
 /// `key:a,b` (a full-width `：` and `，` too) as our key and its values.
-fn split_term(word: &str) -> Option<(&'static str, Vec<String>)> {
-    let (key, values) = word.split_once([':', '：'])?;
+/// A `key:values` term, or none for free text. A word whose part before
+/// the colon is a word (`regoin:华东`) must name a key: a misspelt key is
+/// said, not searched for as text; `15:00` and `ERP2:x` stay text.
+fn split_term(word: &str) -> Result<Option<(&'static str, Vec<String>)>, QueryError> {
+    let Some((key, values)) = word.split_once([':', '：']) else {
+        return Ok(None);
+    };
     let key = key.to_lowercase().replace('-', "_");
-    let (key, _) = KEYS
+    let found = KEYS
         .iter()
-        .find(|(name, aliases)| *name == key || aliases.contains(&key.as_str()))?;
+        .find(|(name, aliases)| *name == key || aliases.contains(&key.as_str()));
+    let Some((key, _)) = found else {
+        let a_word = !key.is_empty() && key.chars().all(|c| c.is_alphabetic() || c == '_');
+        if a_word {
+            return Err(QueryError::UnknownKey {
+                key,
+                known: KEYS
+                    .iter()
+                    .map(|(name, _)| *name)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+        return Ok(None);
+    };
     let values = values
         .split([',', '，'])
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_string)
         .collect();
-    Some((key, values))
+    Ok(Some((key, values)))
 }
 
 #[cfg(test)]
@@ -265,6 +286,26 @@ mod tests {
 
     fn parse(input: &str) -> Query {
         Query::parse(input, "li.na").expect("a valid query")
+    }
+
+    #[test]
+    fn chinese_keys_and_values_filter_as_the_english_ones_do() {
+        let zh = parse("生命周期:流失 类型:企业 分层:A 满意度:不满意 购买:偶尔");
+        let en = parse(
+            "lifecycle:churned kind:enterprise tier:A satisfaction:dissatisfied behaviour:occasional",
+        );
+        assert_eq!(zh, en);
+    }
+
+    #[test]
+    fn a_misspelt_key_is_said_and_times_stay_text() {
+        let err = Query::parse("regoin:华东", "li.na").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("`regoin` is no filter key; use one of: grade, stage"),
+            "{err}"
+        );
+        assert_eq!(parse("15:00 回访").text, "15:00 回访");
     }
 
     #[test]

@@ -84,6 +84,10 @@ impl Say for QueryError {
             QueryError::Value { term, source } if c.lang() != Lang::En => {
                 format!("{term}: {}", source.say(c))
             }
+            QueryError::UnknownKey { key, known } if c.lang() != Lang::En => c.fmt(
+                "error.unknown_filter_key",
+                &[("key", key), ("known", known)],
+            ),
             QueryError::Empty { term, key } if c.lang() != Lang::En => {
                 c.fmt("error.empty_term", &[("term", term), ("key", key)])
             }
