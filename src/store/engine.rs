@@ -136,12 +136,18 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     let mut reminders: IdMap<Vec<Reminder>> = IdMap::default();
     let mut keep = |r: Reminder| reminders.entry(r.deal_id).or_default().push(r);
     let one_deal = format!(
-        "SELECT {DEAL_COLUMNS}, d.last_touch FROM deals d WHERE d.id = ?1 AND d.deleted_at IS NULL"
+        "SELECT {DEAL_COLUMNS}, d.last_touch, d.next_revisit FROM deals d
+         WHERE d.id = ?1 AND d.deleted_at IS NULL"
     );
-    let read =
-        |row: &rusqlite::Row<'_>| Ok((rows::deal(row)?, get_opt_day(row, DEAL_COLUMN_COUNT)?));
+    let read = |row: &rusqlite::Row<'_>| {
+        Ok((
+            rows::deal(row)?,
+            get_opt_day(row, DEAL_COLUMN_COUNT)?,
+            get_opt_day(row, DEAL_COLUMN_COUNT + 1)?,
+        ))
+    };
 
-    let mut deals: Vec<(Deal, Option<NaiveDate>)> = Vec::new();
+    let mut deals: Vec<(Deal, Option<NaiveDate>, Option<NaiveDate>)> = Vec::new();
     match scope {
         Scope::Deal(id) => {
             let sql = format!(
@@ -166,7 +172,7 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
             }
             // A plain table scan: every open deal is wanted, so no index helps.
             let sql = format!(
-                "SELECT {DEAL_COLUMNS}, d.last_touch FROM deals d NOT INDEXED
+                "SELECT {DEAL_COLUMNS}, d.last_touch, d.next_revisit FROM deals d NOT INDEXED
                  WHERE d.deleted_at IS NULL AND (d.stage NOT IN ('won', 'lost')
                     OR (d.stage = 'lost' AND d.grade <> 'E' AND d.pinned_grade IS NULL))"
             );
@@ -174,7 +180,7 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
             deals = stmt.query_map([], read)?.collect::<rusqlite::Result<_>>()?;
             // Closed deals still holding reminders (from a merge, say) are rare:
             // fetch them one by one rather than probe for them in every row.
-            let loaded: HashSet<Id> = deals.iter().map(|(d, _)| d.id).collect();
+            let loaded: HashSet<Id> = deals.iter().map(|(d, _, _)| d.id).collect();
             let mut stmt = conn.prepare_cached(&one_deal)?;
             for (id, held) in &reminders {
                 if !loaded.contains(id) && held.iter().any(|r| r.status.is_pending()) {
@@ -186,12 +192,18 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
 
     // In id order, the writes below walk the id-keyed indexes (deals by id,
     // history and reminders by deal) front to back instead of at random.
-    deals.sort_unstable_by_key(|(d, _)| d.id);
+    deals.sort_unstable_by_key(|(d, _, _)| d.id);
     let today = w.session.today;
     let mut changes = Vec::new();
-    for (deal, last_activity) in deals {
+    for (deal, last_activity, stored_revisit) in deals {
         let own = reminders.remove(&deal.id).unwrap_or_default();
         let eval = rules::evaluate(&deal, last_activity, &own, w.rules, today);
+        // Kept for the week ahead, which lists revisits before they open.
+        if eval.next_revisit != stored_revisit {
+            w.conn()
+                .prepare_cached("UPDATE deals SET next_revisit = ?2 WHERE id = ?1")?
+                .execute(params![deal.id, eval.next_revisit.map(values::day)])?;
+        }
         if let Some(change) = eval.grade_change {
             set_grade(w, &deal, change.to)?;
             w.history(

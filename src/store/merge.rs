@@ -25,10 +25,11 @@ const VERSIONED: [&str; 4] = ["accounts", "contacts", "deals", "reminders"];
 
 /// Columns the engine works out on each side; they are not what makes two
 /// versions of a row different, and are worked out again after a merge.
-pub(super) const DERIVED: [&str; 9] = [
+pub(super) const DERIVED: [&str; 10] = [
     "grade",
     "last_activity",
     "last_touch",
+    "next_revisit",
     "revenue_minor",
     "value_tier",
     "lifecycle",

@@ -22,10 +22,6 @@ pub enum DueFilter {
     All,
 }
 
-/// The day a deal's revisits are counted from, as the index of open deals
-/// by grade and last touch holds it.
-const TOUCH: &str = "max(coalesce(d.last_touch, d.created_on), d.created_on)";
-
 /// A reminder with what a person needs to act on it.
 #[derive(Debug, Clone)]
 pub struct ReminderRow {
@@ -99,14 +95,14 @@ impl Store {
             params![values::day(today), values::day(until)],
             |r| r.get(0),
         )?;
-        let mut coming = 0;
-        for arm in self.coming_revisits(Some(until), true) {
-            coming += self.conn.query_row(
-                &format!("SELECT count(*) FROM ({})", arm.sql),
-                params_from_iter(arm.args),
-                |r| r.get::<_, i64>(0),
-            )?;
-        }
+        let coming: i64 = match self.coming_revisits(Some(until), true) {
+            Some(c) => self.conn.query_row(
+                &format!("SELECT count(*) FROM ({})", c.sql),
+                params_from_iter(c.args),
+                |r| r.get(0),
+            )?,
+            None => 0,
+        };
         Ok(usize::try_from(open + coming).unwrap_or(0))
     }
 
@@ -167,23 +163,14 @@ impl Store {
         args.extend(deals.args.iter().cloned());
         let limit = page.map_or(-1, |p| i64::try_from(p.limit).unwrap_or(i64::MAX));
         let offset = page.map_or(0, |p| i64::try_from(p.offset).unwrap_or(i64::MAX));
-        if due == DueFilter::Week {
-            // Within one grade the revisit day follows the last touch, so each
-            // part reads its rows in order off the index and stops at the page.
-            let enough = if limit < 0 {
-                -1
-            } else {
-                offset.saturating_add(limit)
-            };
-            for coming in self.coming_revisits(until, false) {
-                sql.push_str(" UNION ALL SELECT * FROM (");
-                sql.push_str(&coming.sql);
-                args.extend(coming.args);
-                sql.push_str(&deals.sql);
-                args.extend(deals.args.iter().cloned());
-                sql.push_str(&format!(" ORDER BY {TOUCH}, d.title, d.id LIMIT ?)"));
-                args.push(Value::Integer(enough));
-            }
+        if due == DueFilter::Week
+            && let Some(coming) = self.coming_revisits(until, false)
+        {
+            sql.push_str(" UNION ALL ");
+            sql.push_str(&coming.sql);
+            args.extend(coming.args);
+            sql.push_str(&deals.sql);
+            args.extend(deals.args);
         }
         sql.push_str(" ORDER BY 4, 17, 15, 1 LIMIT ? OFFSET ?");
         args.push(Value::Integer(limit));
@@ -216,57 +203,37 @@ impl Store {
     }
 
     /// The revisits that come due after today and by `until`, of open deals
-    /// with none pending: each opens on its day (last touch + the grade's
-    /// cadence), and the week ahead lists it before. One query per grade
-    /// with a cadence, each read off the index of open deals by grade and
-    /// last touch; the columns are those of a reminder row, the deal's id
-    /// standing in for the reminder's, or a bare row to count.
-    fn coming_revisits(&self, until: Option<NaiveDate>, counting: bool) -> Vec<Conditions> {
-        let Some(until) = until else {
-            return Vec::new();
+    /// with none pending: each opens on its day, and the week ahead lists it
+    /// before, in due order off the index of next revisits. The columns are
+    /// those of a reminder row, the deal's id standing in for the reminder's,
+    /// or a bare row to count.
+    fn coming_revisits(&self, until: Option<NaiveDate>, counting: bool) -> Option<Conditions> {
+        let until = until?;
+        let today = values::day(self.session.today);
+        let mut args = Vec::new();
+        let columns = if counting {
+            "SELECT 1 FROM deals d"
+        } else {
+            args.push(today.clone());
+            "SELECT d.id, d.id, 'revisit', d.next_revisit, 'upcoming', NULL, ?, NULL, '',
+                d.created_at, d.updated_at, d.updated_by, d.version, NULL,
+                d.title, a.name, d.grade, d.amount_minor, d.owner
+             FROM deals d
+             JOIN accounts a ON a.id = d.account_id"
         };
-        let today = self.session.today;
-        let mut arms = Vec::new();
-        for grade in Grade::ALL {
-            let Some(days) = self.rules.cadence(*grade) else {
-                continue;
-            };
-            let back = |day: NaiveDate| day.checked_sub_days(Days::new(u64::from(days)));
-            let (Some(from), Some(to)) = (back(today), back(until)) else {
-                continue;
-            };
-            let mut args = Vec::new();
-            let columns = if counting {
-                "SELECT 1 FROM deals d".to_string()
-            } else {
-                args.push(values::day(today));
-                format!(
-                    "SELECT d.id, d.id, 'revisit', date({TOUCH}, '+{days} days'), 'upcoming',
-                        NULL, ?, NULL, '', d.created_at, d.updated_at, d.updated_by, d.version,
-                        NULL, d.title, a.name, d.grade, d.amount_minor, d.owner
-                     FROM deals d
-                     JOIN accounts a ON a.id = d.account_id"
-                )
-            };
-            let sql = format!(
-                "{columns}
-                 WHERE d.deleted_at IS NULL AND d.stage NOT IN ('won', 'lost')
-                   AND d.grade = ? AND {TOUCH} > ? AND {TOUCH} <= ?
-                   AND NOT EXISTS (SELECT 1 FROM reminders p
-                                   WHERE p.deal_id = d.id AND p.kind = 'revisit'
-                                     AND p.deleted_at IS NULL AND p.status IN ('open', 'snoozed'))"
-            );
-            args.extend([
-                grade.as_str().to_string(),
-                values::day(from),
-                values::day(to),
-            ]);
-            arms.push(Conditions {
-                sql,
-                args: args.into_iter().map(Value::Text).collect(),
-            });
-        }
-        arms
+        let sql = format!(
+            "{columns}
+             WHERE d.deleted_at IS NULL AND d.stage NOT IN ('won', 'lost')
+               AND d.next_revisit > ? AND d.next_revisit <= ?
+               AND NOT EXISTS (SELECT 1 FROM reminders p
+                               WHERE p.deal_id = d.id AND p.kind = 'revisit'
+                                 AND p.deleted_at IS NULL AND p.status IN ('open', 'snoozed'))"
+        );
+        args.extend([today, values::day(until)]);
+        Some(Conditions {
+            sql,
+            args: args.into_iter().map(Value::Text).collect(),
+        })
     }
 
     pub fn reminder_done(&mut self, id: Id) -> Result<()> {

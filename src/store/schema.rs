@@ -340,12 +340,15 @@ fn reasons_to_codes(tx: &Transaction) -> HookResult {
     Ok(())
 }
 
-/// The week ahead lists the revisits still to come: open deals by grade
-/// and last touch, the day a revisit is counted from.
+/// The week ahead lists the revisits still to come: each open deal keeps
+/// the day its next revisit is due (derived, like `last_touch`), read in
+/// that order off its index. Forgetting the engine's day has the next
+/// command work it out for every deal.
 const V7: &str = r#"
-CREATE INDEX deals_open_by_touch
-    ON deals(grade, max(coalesce(last_touch, created_on), created_on))
+ALTER TABLE deals ADD COLUMN next_revisit TEXT;
+CREATE INDEX deals_open_by_revisit ON deals(next_revisit)
     WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost');
+DELETE FROM settings WHERE key = 'engine_day';
 "#;
 
 pub fn migrations() -> Migrations<'static> {
