@@ -1532,16 +1532,21 @@ fn export_import_keeps_the_last_touch() {
     );
 }
 
+/// An account 华信 with one deal "ERP 升级", both made on `day`; `more`
+/// adds to `deal add`. The deal's id.
+fn huaxin_deal(td: &Td, day: &str, more: &[&str]) -> String {
+    td.id(day, &["account", "add", "--name", "华信"]);
+    let mut args = vec!["deal", "add", "--account", "华信", "--title", "ERP 升级"];
+    args.extend(more);
+    td.id(day, &args)
+}
+
 /// 拜访, 微信, 邮件 and 会议 are the kinds they name, on the command line too.
 #[test]
 fn activity_kinds_are_typed_in_chinese() {
     let td = Td::new();
     let day = "2026-03-10";
-    td.id(day, &["account", "add", "--name", "华信"]);
-    let id = td.id(
-        day,
-        &["deal", "add", "--account", "华信", "--title", "ERP 升级"],
-    );
+    let id = huaxin_deal(&td, day, &[]);
     for (kind, summary) in [
         ("拜访", "上门演示"),
         ("微信", "发了报价单"),
@@ -1613,11 +1618,7 @@ fn changes_are_signed_by_the_os_account_when_no_user_variable_is_set() {
 fn show_says_when_a_deal_closed_and_why_it_was_lost() {
     let td = Td::new();
     let day = "2026-03-10";
-    td.id(day, &["account", "add", "--name", "华信"]);
-    let id = td.id(
-        day,
-        &["deal", "add", "--account", "华信", "--title", "ERP 升级"],
-    );
+    let id = huaxin_deal(&td, day, &[]);
     td.ok(day, &["deal", "lost", &id, "--reason", "选择了竞争对手"]);
     let shown = td.ok(day, &["--lang", "zh-CN", "show", &id]);
     let field = |label: &str| {
@@ -1642,21 +1643,8 @@ fn show_says_when_a_deal_closed_and_why_it_was_lost() {
 fn the_week_ahead_lists_a_revisit_due_in_five_days() {
     let td = Td::new();
     let created = "2026-03-10";
-    td.id(created, &["account", "add", "--name", "华信"]);
     // Closing within the month: grade A, revisited every 7 days from its creation.
-    let id = td.id(
-        created,
-        &[
-            "deal",
-            "add",
-            "--account",
-            "华信",
-            "--title",
-            "ERP 升级",
-            "--close",
-            "2026-03-31",
-        ],
-    );
+    let id = huaxin_deal(&td, created, &["--close", "2026-03-31"]);
     let today = "2026-03-12";
     assert!(td.reminders_of(today, &id, &["--due", "today"]).is_empty());
     let week = td.reminders_of(today, &id, &["--due", "week"]);
@@ -1720,20 +1708,7 @@ fn an_account_is_named_by_a_part_of_its_name_only_it_has() {
 fn an_upgraded_file_lists_its_week_ahead_at_once() {
     let td = Td::new();
     let created = "2026-03-10";
-    td.id(created, &["account", "add", "--name", "华信"]);
-    let id = td.id(
-        created,
-        &[
-            "deal",
-            "add",
-            "--account",
-            "华信",
-            "--title",
-            "ERP 升级",
-            "--close",
-            "2026-03-31",
-        ],
-    );
+    let id = huaxin_deal(&td, created, &["--close", "2026-03-31"]);
     let today = "2026-03-12";
     td.ok(today, &["list"]);
     // Back to schema 6: no next revisit column, the engine done for today.
