@@ -173,14 +173,9 @@ impl App {
 
     /// Marks the reminder under the cursor done, or dismisses it.
     pub(super) fn close_reminder(&mut self, done: bool) -> Done {
-        let Some(r) = self.selected_reminder() else {
+        let Some((id, deal)) = self.reminder_to_act_on() else {
             return Ok(());
         };
-        if r.reminder.status == ReminderStatus::Upcoming {
-            self.message = self.catalog.get("tui.not_due_yet").to_string();
-            return Ok(());
-        }
-        let (id, deal) = (r.reminder.id, r.reminder.deal_id);
         self.write_deal(Some(deal), |app| {
             if done {
                 app.store.reminder_done(id)?;
@@ -199,23 +194,24 @@ impl App {
     }
 
     pub(super) fn ask_snooze(&mut self) {
-        if self
-            .selected_reminder()
-            .is_some_and(|r| r.reminder.status == ReminderStatus::Upcoming)
-        {
-            self.message = self.catalog.get("tui.not_due_yet").to_string();
-            return;
-        }
-        if let Some(r) = self.selected_reminder() {
+        if let Some((reminder, deal)) = self.reminder_to_act_on() {
             self.popup = Some(Popup::Prompt(Prompt {
-                ask: Ask::Snooze {
-                    reminder: r.reminder.id,
-                    deal: r.reminder.deal_id,
-                },
+                ask: Ask::Snooze { reminder, deal },
                 answer: Typed::new("+1w"),
                 error: None,
             }));
         }
+    }
+
+    /// The reminder under the cursor and its deal, when there is one to
+    /// close or snooze; a revisit still to come says it is not due yet.
+    fn reminder_to_act_on(&mut self) -> Option<(Id, Id)> {
+        let r = &self.selected_reminder()?.reminder;
+        if r.status == ReminderStatus::Upcoming {
+            self.message = self.catalog.get("tui.not_due_yet").to_string();
+            return None;
+        }
+        Some((r.id, r.deal_id))
     }
 
     pub(super) fn toggle_mine(&mut self) {
