@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::views::FormatArgs;
 use super::{CliResult, Context, Failure};
 use crate::output::{Format, Table};
+use crate::say::Say;
 use crate::store::{Conflict, Store};
 use crate::team::{self, SyncReport, TeamError, TeamFile, folder::Folder};
 
@@ -57,22 +58,9 @@ pub fn sync_quietly(ctx: &mut Context) {
         Ok(report) => tell_news(ctx, &report),
         Err(e) => eprintln!(
             "{}",
-            ctx.catalog.fmt(
-                "msg.sync_failed",
-                &[("reason", &reason_of(&ctx.catalog, &e))]
-            )
+            ctx.catalog
+                .fmt("msg.sync_failed", &[("reason", &e.say(&ctx.catalog))])
         ),
-    }
-}
-
-/// Why an exchange did not happen, in the reader's language where it is
-/// the folder that could not be reached (the usual case: offline).
-fn reason_of(catalog: &crate::i18n::Catalog, e: &TeamError) -> String {
-    match e {
-        TeamError::Transport(team::TransportError::Unreachable(detail)) => {
-            catalog.fmt("msg.team_unreachable", &[("detail", detail)])
-        }
-        other => crate::say::Say::say(other, catalog),
     }
 }
 
@@ -467,10 +455,7 @@ fn status(ctx: &mut Context, format: Format) -> CliResult {
         )
     );
     if let Err(e) = reached {
-        println!(
-            "{}",
-            c.fmt("msg.sync_failed", &[("reason", &reason_of(c, &e))])
-        );
+        println!("{}", c.fmt("msg.sync_failed", &[("reason", &e.say(c))]));
     }
     let mut table = Table::new(
         [
@@ -633,10 +618,8 @@ fn leave(ctx: &mut Context) -> CliResult {
     if let Err(e) = sent {
         eprintln!(
             "{}",
-            ctx.catalog.fmt(
-                "msg.sync_failed",
-                &[("reason", &reason_of(&ctx.catalog, &e))]
-            )
+            ctx.catalog
+                .fmt("msg.sync_failed", &[("reason", &e.say(&ctx.catalog))])
         );
     }
     Ok(())
