@@ -322,44 +322,41 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
     let r = &detail.row;
     let d = &r.deal;
     let mut fields = Table::new(vec![String::new(), String::new()]);
-    // A closed deal is graded no more: its outcome, when, and why it was lost.
+    // A closed deal is graded no more: its outcome stands in its grade's place.
     let grade = match &d.pin {
         _ if !d.is_open() => c.get(&format!("col.{}", d.stage)).to_string(),
         Some(pin) => format!("{} ({}: {})", d.grade, c.get("flag.pinned"), pin.reason),
         None => d.grade.to_string(),
     };
-    let closed = [
-        ("col.closed_on", d.closed_on.map(|x| x.to_string())),
-        ("col.lost_reason", d.lost_reason.clone()),
-    ];
+    let day = |x: Option<chrono::NaiveDate>| x.map(|x| x.to_string());
+    // A field without a value is left out: revisits are for open deals, the
+    // closing day and the lost reason for closed ones.
     let rows = [
-        ("col.id", d.id.to_string()),
-        ("col.title", d.title.clone()),
-        ("col.account", r.account.clone()),
-        ("col.stage", ctx.stage_label(&d.stage)),
-        ("col.grade", grade),
-        ("col.need", c.get(&format!("need.{}", d.need)).to_string()),
-        ("col.amount", format!("{} {currency}", d.amount)),
+        ("col.id", Some(d.id.to_string())),
+        ("col.title", Some(d.title.clone())),
+        ("col.account", Some(r.account.clone())),
+        ("col.stage", Some(ctx.stage_label(&d.stage))),
+        ("col.grade", Some(grade)),
         (
-            "col.close",
-            d.expected_close.map(|x| x.to_string()).unwrap_or_default(),
+            "col.need",
+            Some(c.get(&format!("need.{}", d.need)).to_string()),
         ),
+        ("col.amount", Some(format!("{} {currency}", d.amount))),
+        ("col.close", Some(day(d.expected_close).unwrap_or_default())),
         (
             "col.next_revisit",
-            r.next_revisit.map(|x| x.to_string()).unwrap_or_default(),
+            d.is_open().then(|| day(r.next_revisit).unwrap_or_default()),
         ),
-        ("col.owner", d.owner.clone()),
-        ("col.flags", flags(ctx, r)),
-        ("col.version", version_cell(ctx, &d.meta)),
+        ("col.owner", Some(d.owner.clone())),
+        ("col.flags", Some(flags(ctx, r))),
+        ("col.version", Some(version_cell(ctx, &d.meta))),
+        ("col.closed_on", day(d.closed_on)),
+        ("col.lost_reason", d.lost_reason.clone()),
     ];
-    let closed = closed
-        .into_iter()
-        .filter_map(|(key, value)| Some((key, value?)));
-    for (key, value) in rows.into_iter().chain(closed) {
-        if key == "col.next_revisit" && !d.is_open() {
-            continue;
+    for (key, value) in rows {
+        if let Some(value) = value {
+            fields.push(vec![c.get(key).to_string(), value]);
         }
-        fields.push(vec![c.get(key).to_string(), value]);
     }
     let mut out = fields.render(ctx.width);
 
