@@ -118,6 +118,62 @@ impl Money {
     }
 }
 
+/// An ISO 4217 currency code (`CNY`, `USD`, `EUR`): each deal's amount is
+/// in one, and sums are only ever taken within one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency([u8; 3]);
+
+impl Currency {
+    pub const CNY: Currency = Currency(*b"CNY");
+
+    pub fn code(&self) -> &str {
+        // Only ASCII letters are ever stored in it.
+        std::str::from_utf8(&self.0).unwrap_or("CNY")
+    }
+}
+
+impl Default for Currency {
+    fn default() -> Self {
+        Currency::CNY
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Three letters, any case: `usd` is `USD`.
+impl std::str::FromStr for Currency {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let code = s.trim().to_ascii_uppercase();
+        match <[u8; 3]>::try_from(code.as_bytes()) {
+            Ok(bytes) if bytes.iter().all(u8::is_ascii_uppercase) => Ok(Currency(bytes)),
+            _ => Err(UnknownValue {
+                what: "currency",
+                given: s.to_string(),
+                allowed: "a three-letter ISO 4217 code such as CNY, USD or EUR".to_string(),
+            }),
+        }
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        code.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// Formats as major units with two decimals and thousands separators: `12,400.50`.
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -358,6 +414,13 @@ pub struct Deal {
     pub closed_on: Option<NaiveDate>,
     pub lost_reason: Option<String>,
     pub meta: RowMeta,
+    pub currency: Currency,
+    /// The person at the account the deal is with.
+    pub contact_id: Option<Id>,
+    /// Where the deal came from: a referral, a trade fair, the website.
+    pub source: String,
+    pub next_step: String,
+    pub notes: String,
 }
 
 impl Deal {

@@ -355,6 +355,11 @@ mod tests {
                 version: 1,
                 deleted_at: None,
             },
+            currency: crate::domain::Currency::CNY,
+            contact_id: None,
+            source: String::new(),
+            next_step: String::new(),
+            notes: String::new(),
         };
         let deals = [
             deal(Need::Explicit, Some("2026-03-20"), "lead"),

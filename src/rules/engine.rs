@@ -455,6 +455,11 @@ mod tests {
             closed_on: None,
             lost_reason: None,
             meta: meta(),
+            currency: crate::domain::Currency::CNY,
+            contact_id: None,
+            source: String::new(),
+            next_step: String::new(),
+            notes: String::new(),
         }
     }
 

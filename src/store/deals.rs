@@ -551,6 +551,11 @@ fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -
         closed_on: closed.then_some(today),
         lost_reason: None,
         meta: w.new_meta(),
+        currency: w.currency()?,
+        contact_id: None,
+        source: String::new(),
+        next_step: String::new(),
+        notes: String::new(),
     };
     let (grade, reason) = rules::grade(&deal, w.rules, today);
     deal.grade = grade;
@@ -688,7 +693,8 @@ pub(super) fn write_deal(
         "UPDATE deals SET account_id = ?2, title = ?3, amount_minor = ?4, stage = ?5, need = ?6,
             expected_close = ?7, grade = ?8, pinned_grade = ?9, pin_reason = ?10, owner = ?11,
             created_on = ?12, stage_entered_on = ?13, closed_on = ?14, lost_reason = ?15,
-            created_at = ?16, updated_at = ?17, updated_by = ?18, version = ?19, deleted_at = ?20
+            created_at = ?16, updated_at = ?17, updated_by = ?18, version = ?19, deleted_at = ?20,
+            currency = ?22, contact_id = ?23, source = ?24, next_step = ?25, notes = ?26
          WHERE id = ?1 AND version = ?21",
         params![
             d.id,
@@ -712,6 +718,11 @@ pub(super) fn write_deal(
             meta.version,
             meta.deleted_at.map(values::moment),
             loaded_version,
+            d.currency,
+            d.contact_id,
+            d.source,
+            d.next_step,
+            d.notes,
         ],
     )?;
     if changed == 0 {
@@ -732,9 +743,9 @@ pub(super) fn insert_deal(
             "INSERT INTO deals (id, account_id, title, amount_minor, stage, need, expected_close,
                 grade, pinned_grade, pin_reason, owner, created_on, stage_entered_on, closed_on,
                 lost_reason, created_at, updated_at, updated_by, version, deleted_at, last_activity,
-                last_touch)
+                last_touch, currency, contact_id, source, next_step, notes)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?21)",
+                ?18, ?19, ?20, ?21, ?21, ?22, ?23, ?24, ?25, ?26)",
         )?
         .execute(params![
             d.id,
@@ -758,6 +769,11 @@ pub(super) fn insert_deal(
             d.meta.version,
             d.meta.deleted_at.map(values::moment),
             last_activity.map(values::day),
+            d.currency,
+            d.contact_id,
+            d.source,
+            d.next_step,
+            d.notes,
         ])?;
     Ok(())
 }

@@ -31,7 +31,7 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
 
-use crate::domain::{Id, RowMeta};
+use crate::domain::{Currency, Id, RowMeta};
 use crate::rules::Rules;
 
 pub use accounts::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount};
@@ -335,6 +335,13 @@ impl Writer<'_> {
     fn stamp(&self) -> String {
         values::moment(self.session.now)
     }
+    /// The database's own currency: what an amount typed without one is in.
+    fn currency(&self) -> Result<Currency> {
+        Ok(setting(self.conn(), "currency")?
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_default())
+    }
+
     fn new_meta(&self) -> RowMeta {
         RowMeta {
             created_at: self.session.now,

@@ -57,9 +57,9 @@ pub fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
 pub const DEAL_COLUMNS: &str = "d.id, d.account_id, d.title, d.amount_minor, d.stage, d.need, \
      d.expected_close, d.grade, d.pinned_grade, d.pin_reason, d.owner, d.created_on, \
      d.stage_entered_on, d.closed_on, d.lost_reason, d.created_at, d.updated_at, d.updated_by, \
-     d.version, d.deleted_at";
+     d.version, d.deleted_at, d.currency, d.contact_id, d.source, d.next_step, d.notes";
 /// How many columns [`deal`] reads, so joins can append their own after it.
-pub const DEAL_COLUMN_COUNT: usize = 20;
+pub const DEAL_COLUMN_COUNT: usize = 25;
 
 pub fn deal(row: &Row<'_>) -> rusqlite::Result<Deal> {
     let pinned: Option<crate::domain::Grade> = row.get(8)?;
@@ -83,6 +83,11 @@ pub fn deal(row: &Row<'_>) -> rusqlite::Result<Deal> {
         closed_on: get_opt_day(row, 13)?,
         lost_reason: row.get(14)?,
         meta: meta(row, 15)?,
+        currency: row.get(20)?,
+        contact_id: row.get(21)?,
+        source: row.get(22)?,
+        next_step: row.get(23)?,
+        notes: row.get(24)?,
     })
 }
 

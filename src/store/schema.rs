@@ -351,6 +351,91 @@ CREATE INDEX deals_open_by_revisit ON deals(next_revisit)
 DELETE FROM settings WHERE key = 'engine_day';
 "#;
 
+/// Schema 8 makes room for what a salesperson reaches for in a day:
+/// - a deal's currency (ISO 4217; the database's currency for the deals it
+///   already has), contact person, source, next step and notes;
+/// - an activity corrected or taken back by a new one that `replaces` it,
+///   so the original stays in the history;
+/// - reminders of an account rather than a deal (revisits after a sale),
+///   and several planned follow-ups on one deal: the table is rebuilt
+///   because SQLite cannot drop `NOT NULL` from `deal_id`;
+/// - the steps `undo` takes back: this replica's own, never exchanged.
+const V8: &str = r#"
+ALTER TABLE deals ADD COLUMN currency TEXT NOT NULL DEFAULT '';
+UPDATE deals SET currency = coalesce((SELECT value FROM settings WHERE key = 'currency'), 'CNY');
+ALTER TABLE deals ADD COLUMN contact_id TEXT REFERENCES contacts(id);
+ALTER TABLE deals ADD COLUMN source TEXT NOT NULL DEFAULT '';
+ALTER TABLE deals ADD COLUMN next_step TEXT NOT NULL DEFAULT '';
+ALTER TABLE deals ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+
+ALTER TABLE activities ADD COLUMN replaces TEXT REFERENCES activities(id);
+CREATE INDEX activities_replaced ON activities(replaces) WHERE replaces IS NOT NULL;
+
+CREATE TABLE reminders_v8 (
+    id TEXT PRIMARY KEY NOT NULL,
+    deal_id TEXT REFERENCES deals(id),
+    account_id TEXT REFERENCES accounts(id),
+    kind TEXT NOT NULL,
+    due TEXT NOT NULL,
+    status TEXT NOT NULL,
+    about TEXT,
+    created_on TEXT NOT NULL,
+    closed_on TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted_at TEXT,
+    CHECK (deal_id IS NOT NULL OR account_id IS NOT NULL)
+) STRICT;
+INSERT INTO reminders_v8 (id, deal_id, kind, due, status, about, created_on, closed_on, note,
+    created_at, updated_at, updated_by, version, deleted_at)
+    SELECT id, deal_id, kind, due, status, about, created_on, closed_on, note,
+        created_at, updated_at, updated_by, version, deleted_at FROM reminders;
+DROP TABLE reminders;
+ALTER TABLE reminders_v8 RENAME TO reminders;
+CREATE INDEX reminders_pending_by_due ON reminders(due)
+    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed');
+CREATE INDEX reminders_open_by_due ON reminders(due, status, deleted_at)
+    WHERE deleted_at IS NULL AND status = 'open';
+CREATE INDEX reminders_by_deal ON reminders(deal_id);
+CREATE INDEX reminders_by_account ON reminders(account_id) WHERE account_id IS NOT NULL;
+-- One pending reminder of each kind per deal or account, whatever the code
+-- does; planned follow-ups are people's, as many as they plan.
+CREATE UNIQUE INDEX reminders_one_pending_per_kind ON reminders(deal_id, kind)
+    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed') AND kind <> 'planned'
+        AND deal_id IS NOT NULL;
+CREATE UNIQUE INDEX reminders_one_pending_per_account_kind ON reminders(account_id, kind)
+    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed') AND kind <> 'planned'
+        AND deal_id IS NULL;
+CREATE INDEX reminders_open_revisits ON reminders(due, deal_id)
+    WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit';
+CREATE INDEX reminders_by_closed_on ON reminders(closed_on)
+    WHERE deleted_at IS NULL AND closed_on IS NOT NULL;
+CREATE INDEX reminders_by_created_on ON reminders(created_on) WHERE deleted_at IS NULL;
+CREATE TRIGGER reminders_keep_versions AFTER UPDATE ON reminders
+    WHEN (new.version, new.updated_at, new.updated_by) IS NOT (old.version, old.updated_at, old.updated_by)
+    BEGIN INSERT OR IGNORE INTO row_versions VALUES (old.id, old.version, old.updated_at, old.updated_by); END;
+
+-- One row per field a person's change set (or per row it created, with an
+-- empty field), keyed by the change's stamp: `undo` sets the fields back.
+CREATE TABLE undo_steps (
+    hlc INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    tbl TEXT NOT NULL,
+    row_id TEXT NOT NULL,
+    field TEXT NOT NULL,
+    old ANY,
+    new ANY,
+    -- The stamp of the change that took this one back.
+    undone_by INTEGER,
+    PRIMARY KEY (hlc, step)
+) STRICT;
+CREATE INDEX undo_steps_open ON undo_steps(author, hlc) WHERE undone_by IS NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -360,13 +445,14 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V5),
         M::up_with_hook(V6, reasons_to_codes),
         M::up(V7),
+        M::up(V8),
     ])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    7
+    8
 }
 
 #[cfg(test)]

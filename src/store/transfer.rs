@@ -558,6 +558,11 @@ impl Importer<'_, '_> {
             lost_reason: r.lost_reason,
             meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
             stage,
+            currency: self.w.currency()?,
+            contact_id: None,
+            source: String::new(),
+            next_step: String::new(),
+            notes: String::new(),
         };
         if deal.title.is_empty() {
             return Err(DealRefusal::EmptyTitle.into());

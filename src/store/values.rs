@@ -6,8 +6,8 @@ use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::domain::{
-    AccountKind, ActivityKind, Behaviour, Grade, HistoryField, Id, Lifecycle, Money, Need,
-    ProductTier, Reason, ReminderKind, ReminderStatus, Satisfaction, ValueTier,
+    AccountKind, ActivityKind, Behaviour, Currency, Grade, HistoryField, Id, Lifecycle, Money,
+    Need, ProductTier, Reason, ReminderKind, ReminderStatus, Satisfaction, ValueTier,
 };
 
 impl ToSql for Id {
@@ -46,6 +46,21 @@ impl ToSql for Money {
 impl FromSql for Money {
     fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
         value.as_i64().map(Money)
+    }
+}
+
+impl ToSql for Currency {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::from(self.code()))
+    }
+}
+
+impl FromSql for Currency {
+    fn column_result(value: ValueRef<'_>) -> FromSqlResult<Self> {
+        value
+            .as_str()?
+            .parse()
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
     }
 }
 

@@ -449,6 +449,11 @@ mod tests {
             closed_on: None,
             lost_reason: None,
             meta: meta(false),
+            currency: crate::domain::Currency::CNY,
+            contact_id: None,
+            source: String::new(),
+            next_step: String::new(),
+            notes: String::new(),
         };
         let lost = Deal {
             id: Id::new(),
