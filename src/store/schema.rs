@@ -402,12 +402,12 @@ CREATE INDEX reminders_open_by_due ON reminders(due, status, deleted_at)
 CREATE INDEX reminders_by_deal ON reminders(deal_id);
 CREATE INDEX reminders_by_account ON reminders(account_id) WHERE account_id IS NOT NULL;
 -- One pending reminder of each kind per deal or account, whatever the code
--- does; planned follow-ups are people's, as many as they plan.
+-- does; follow-ups people plan are as many as they plan.
 CREATE UNIQUE INDEX reminders_one_pending_per_kind ON reminders(deal_id, kind)
-    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed') AND kind <> 'planned'
+    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed') AND kind <> 'follow_up'
         AND deal_id IS NOT NULL;
 CREATE UNIQUE INDEX reminders_one_pending_per_account_kind ON reminders(account_id, kind)
-    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed') AND kind <> 'planned'
+    WHERE deleted_at IS NULL AND status IN ('open', 'snoozed') AND kind <> 'follow_up'
         AND deal_id IS NULL;
 CREATE INDEX reminders_open_revisits ON reminders(due, deal_id)
     WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit';
