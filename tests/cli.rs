@@ -1701,35 +1701,3 @@ fn an_account_is_named_by_a_part_of_its_name_only_it_has() {
     let (_, line) = td.fail(day, &["deal", "add", "--account", "深圳", "--title", "x"]);
     assert!(line.contains("no account named `深圳`"), "{line}");
 }
-
-/// A file from before the next revisit was kept (schema 6) is upgraded on
-/// open and its week ahead is worked out at once, not from the next day.
-#[test]
-fn an_upgraded_file_lists_its_week_ahead_at_once() {
-    let td = Td::new();
-    let created = "2026-03-10";
-    let id = huaxin_deal(&td, created, &["--close", "2026-03-31"]);
-    let today = "2026-03-12";
-    td.ok(today, &["list"]);
-    // Back to schema 6: no next revisit column, the engine done for today.
-    let conn = rusqlite::Connection::open(&td.db).unwrap();
-    conn.execute_batch(
-        "DROP INDEX deals_open_by_revisit;
-         ALTER TABLE deals DROP COLUMN next_revisit;
-         PRAGMA user_version = 6;",
-    )
-    .unwrap();
-    let engine_day: String = conn
-        .query_row(
-            "SELECT value FROM settings WHERE key = 'engine_day'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert!(engine_day.starts_with(today), "{engine_day}");
-    drop(conn);
-    let week = td.reminders_of(today, &id, &["--due", "week"]);
-    let coming: Vec<&Value> = week.iter().filter(|r| r["status"] == "upcoming").collect();
-    assert_eq!(coming.len(), 1, "{week:#?}");
-    assert_eq!(coming[0]["due"], "2026-03-17");
-}

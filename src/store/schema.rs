@@ -525,6 +525,85 @@ mod tests {
         assert_eq!(codes, expected);
     }
 
+    /// A file from before the next revisit was kept (schema 6) is upgraded
+    /// on open: its reminders come through the rebuild of schema 8 as they
+    /// were, and its week ahead is worked out at once, not from the next day.
+    #[test]
+    fn a_schema_6_file_keeps_its_reminders_and_lists_its_week_ahead_at_once() {
+        use crate::domain::ReminderStatus;
+        use crate::rules::Rules;
+        use crate::store::{DueFilter, OpenMode, Session, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = rusqlite::Connection::open(&path).unwrap();
+        migrations().to_version(&mut conn, 6).unwrap();
+        conn.execute_batch(
+            "INSERT INTO accounts (id, name, kind, created_at, updated_at, updated_by)
+                 VALUES ('7d0f6a52-0000-4000-8000-000000000001', '上海华信', 'enterprise',
+                 '2026-03-10T09:00:00.000Z', '2026-03-10T09:00:00.000Z', 'ann');
+             INSERT INTO deals (id, account_id, title, stage, need, expected_close, grade,
+                 created_on, stage_entered_on, created_at, updated_at, updated_by)
+                 VALUES ('7d0f6a52-0000-4000-8000-000000000002',
+                 '7d0f6a52-0000-4000-8000-000000000001', 'ERP', 'lead', 'explicit',
+                 '2026-03-31', 'A', '2026-03-10', '2026-03-10', '2026-03-10T09:00:00.000Z',
+                 '2026-03-10T09:00:00.000Z', 'ann');
+             INSERT INTO reminders (id, deal_id, kind, due, status, about, created_on, closed_on,
+                 note, created_at, updated_at, updated_by, version)
+                 VALUES ('7d0f6a52-0000-4000-8000-000000000003',
+                 '7d0f6a52-0000-4000-8000-000000000002', 'close_soon', '2026-03-11', 'done',
+                 '2026-03-31', '2026-03-10', '2026-03-11', 'manual:', '2026-03-10T09:00:00.000Z',
+                 '2026-03-11T09:00:00.000Z', 'ann', 2);
+             INSERT INTO settings (key, value) VALUES ('engine_day', '2026-03-12');",
+        )
+        .unwrap();
+        drop(conn);
+        let session = Session {
+            user: "ann".into(),
+            today: chrono::NaiveDate::from_ymd_opt(2026, 3, 12).unwrap(),
+            now: chrono::Utc::now(),
+            offset: chrono::FixedOffset::east_opt(0).unwrap(),
+        };
+        let mut store = Store::open(&path, OpenMode::Existing, session, Rules::defaults()).unwrap();
+        store.refresh().unwrap();
+        let week = store.reminders(DueFilter::Week, None).unwrap();
+        let coming: Vec<_> = week
+            .iter()
+            .filter(|r| r.reminder.status == ReminderStatus::Upcoming)
+            .collect();
+        assert_eq!(coming.len(), 1, "{week:#?}");
+        assert_eq!(coming[0].reminder.due.to_string(), "2026-03-17");
+        type Kept = (String, String, String, String, String, String, String, i64);
+        let kept: Kept = store
+            .conn
+            .query_row(
+                "SELECT kind, due, status, about, closed_on, note, updated_by, version
+                 FROM reminders WHERE id = '7d0f6a52-0000-4000-8000-000000000003'",
+                [],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        r.get(6)?,
+                        r.get(7)?,
+                    ))
+                },
+            )
+            .unwrap();
+        let expected = (
+            "close_soon",
+            "2026-03-11",
+            "done",
+            "2026-03-31",
+            "2026-03-11",
+        );
+        assert_eq!((&*kept.0, &*kept.1, &*kept.2, &*kept.3, &*kept.4), expected);
+        assert_eq!((&*kept.5, &*kept.6, kept.7), ("manual:", "ann", 2));
+    }
+
     #[test]
     fn latest_version_matches_the_migration_list() {
         let mut conn = rusqlite::Connection::open_in_memory().unwrap();
