@@ -504,13 +504,15 @@ pub enum Reason {
     Unpinned,
     Imported,
     Demo,
+    /// A person took back the change that set it (`undo`).
+    Undone,
     /// Text that is none of the above: an older tierdeck's sentence it does
     /// not know, a newer one's code, a hand-made import.
     Text(String),
 }
 
 /// The reasons without data, with their codes.
-const FIXED_REASONS: [(Reason, &str); 12] = [
+const FIXED_REASONS: [(Reason, &str); 13] = [
     (Reason::NoNeed, "rule.no_need"),
     (Reason::PotentialNeed, "rule.potential_need"),
     (Reason::NoCloseDate, "rule.no_close_date"),
@@ -523,6 +525,7 @@ const FIXED_REASONS: [(Reason, &str); 12] = [
     (Reason::Unpinned, "manual.unpinned"),
     (Reason::Imported, "manual.imported"),
     (Reason::Demo, "manual.demo"),
+    (Reason::Undone, "manual.undone"),
 ];
 
 /// The English sentences tierdeck wrote before reasons were codes (schema
@@ -723,6 +726,7 @@ mod tests {
             Reason::Unpinned,
             Reason::Imported,
             Reason::Demo,
+            Reason::Undone,
             Reason::Text("manual.won".into()),
             Reason::Text("rule.within:1".into()),
             Reason::Text("rule.within:x".into()),

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use crate::store::{
     AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
+    TrashRefusal,
 };
 use crate::transfer::{CellProblem, ImportError, ImportProblem};
 
@@ -207,6 +208,7 @@ impl Say for StoreError {
             StoreError::Reminder(refusal) => refusal.say(c),
             StoreError::Team(refusal) => refusal.say(c),
             StoreError::Row(refusal) => refusal.say(c),
+            StoreError::Trash(refusal) => refusal.say(c),
             StoreError::AccountsHaveNo(by) => c.fmt(
                 "error.accounts_have_no",
                 &[("dimension", &c.word("error.dimension", by.key()))],
@@ -240,6 +242,22 @@ impl Say for AccountRefusal {
             AccountRefusal::NameTaken { name, id } => {
                 c.fmt("error.name_taken", &[("name", name), ("id", id)])
             }
+        }
+    }
+}
+
+impl Say for TrashRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            TrashRefusal::OpenDeals { name, count } => c.fmt(
+                "error.open_deals_go_with",
+                &[("name", name), ("count", &count.to_string())],
+            ),
+            TrashRefusal::NotDeleted { given } => c.fmt("error.not_deleted", &[("given", given)]),
+            TrashRefusal::AccountDeleted { name, id } => {
+                c.fmt("error.account_deleted", &[("name", name), ("id", id)])
+            }
+            TrashRefusal::NothingToUndo => c.get("error.nothing_to_undo").to_string(),
         }
     }
 }
@@ -448,6 +466,9 @@ mod tests {
             "conflicts",
             "ops",
             "deals",
+            "with",
+            "undo",
+            "restore",
             "colour",
         ];
         english
@@ -618,6 +639,21 @@ mod tests {
                 deal: "0193a4f2".into(),
             }
             .into(),
+            TrashRefusal::OpenDeals {
+                name: "上海华信".into(),
+                count: 3,
+            }
+            .into(),
+            TrashRefusal::NotDeleted {
+                given: "0193a4f2".into(),
+            }
+            .into(),
+            TrashRefusal::AccountDeleted {
+                name: "上海华信".into(),
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            TrashRefusal::NothingToUndo.into(),
             StoreError::AccountsHaveNo(Dimension::Stage),
             StoreError::TempFolderName(path()),
         ];
@@ -680,6 +716,12 @@ mod tests {
                     | RowRefusal::DealTitleAmbiguous { .. }
                     | RowRefusal::ReminderDealMissing { .. }
                     | RowRefusal::ReminderAlreadyOpen { .. } => {}
+                },
+                StoreError::Trash(t) => match t {
+                    TrashRefusal::OpenDeals { .. }
+                    | TrashRefusal::NotDeleted { .. }
+                    | TrashRefusal::AccountDeleted { .. }
+                    | TrashRefusal::NothingToUndo => {}
                 },
             }
         }

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::{Activity, HistoryEntry, HistoryField, Reason};
 use crate::i18n::Catalog;
 use crate::rules::Rules;
-use crate::store::FieldChange;
+use crate::store::{Did, FieldChange, Touched};
 
 /// One line of the timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,6 +126,7 @@ pub fn reason(reason: &Reason, catalog: &Catalog) -> String {
         Reason::Unpinned => fixed("reason.manual_unpinned"),
         Reason::Imported => fixed("reason.manual_imported"),
         Reason::Demo => fixed("reason.manual_demo"),
+        Reason::Undone => fixed("reason.manual_undone"),
         Reason::Text(text) => text.clone(),
     }
 }
@@ -142,6 +143,39 @@ fn by_months(months: u32, key: &str, catalog: &Catalog) -> String {
 /// A stage id as the current language names it; a stage the rules no longer know keeps its id.
 fn shown(value: &str) -> &str {
     if value.is_empty() { NONE } else { value }
+}
+
+/// How many rows a change is named by before the rest are counted.
+const NAMED_ROWS: usize = 3;
+
+/// A change of the user's as `undo` names it: `deal ERP: stage, amount`,
+/// `new account 上海华信`, and how many more rows it touched.
+pub fn change(rows: &[Touched], catalog: &Catalog) -> String {
+    let sep = catalog.get("usage.list_sep");
+    let mut named: Vec<String> = rows
+        .iter()
+        .take(NAMED_ROWS)
+        .map(|row| {
+            let kind = catalog.word("row_kind", row.kind.as_str());
+            let args = [("kind", kind.as_str()), ("name", row.name.as_str())];
+            match &row.did {
+                Did::Created => catalog.fmt("undo.created", &args),
+                Did::Deleted => catalog.fmt("undo.deleted", &args),
+                Did::Restored => catalog.fmt("undo.restored", &args),
+                Did::Changed(fields) => {
+                    let fields: Vec<String> =
+                        fields.iter().map(|f| catalog.word("field", f)).collect();
+                    let fields = fields.join(sep);
+                    catalog.fmt("undo.changed", &[args[0], args[1], ("fields", &fields)])
+                }
+            }
+        })
+        .collect();
+    if rows.len() > NAMED_ROWS {
+        let more = (rows.len() - NAMED_ROWS).to_string();
+        named.push(catalog.fmt("undo.more", &[("count", &more)]));
+    }
+    named.join(catalog.get("undo.sep"))
 }
 
 #[cfg(test)]

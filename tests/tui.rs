@@ -13,7 +13,7 @@ use tierdeck::i18n::{Catalog, Lang};
 use tierdeck::rules::Rules;
 use tierdeck::store::{AccountRow, AccountSort, DealFilter, OpenMode, Session, Store};
 use tierdeck::tui::action::{Action, Msg, View};
-use tierdeck::tui::app::{App, Popup};
+use tierdeck::tui::app::{App, Doomed, Popup};
 use tierdeck::tui::render;
 use tui_input::InputRequest;
 
@@ -2265,4 +2265,87 @@ fn the_agenda_lists_the_revisits_of_the_week_ahead_before_they_open() {
     let (overdue, due_today) = app.store.due_counts().unwrap();
     let upcoming = app.store.count_upcoming(7).unwrap();
     assert_eq!(app.lists.agenda.total, overdue + due_today + upcoming);
+}
+
+#[test]
+fn delete_asks_first_and_u_takes_it_back() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        let lead = app.lists.board[0].count;
+        let first = app.lists.board[0].deals.rows[0].deal.clone();
+        app.update(Action::Delete);
+        assert!(matches!(app.popup, Some(Popup::Confirm(_))));
+        insta::assert_snapshot!(
+            format!("confirm_delete_deal_{}_80x24", lang.code()).to_lowercase(),
+            render(&app, 80, 24).backend()
+        );
+        app.update(Action::Back);
+        assert!(app.popup.is_none());
+        assert!(app.store.deal(first.id).is_ok(), "no keeps the deal");
+
+        press(&mut app, &[Action::Delete, Action::Confirm]);
+        assert!(app.store.deal(first.id).is_err());
+        assert_eq!(app.lists.board[0].count, lead - 1);
+        assert!(
+            app.lists.board[0]
+                .deals
+                .rows
+                .iter()
+                .all(|r| r.deal.id != first.id)
+        );
+        assert!(app.message.contains(&first.title), "{}", app.message);
+
+        app.update(Action::Undo);
+        assert_eq!(app.store.deal(first.id).unwrap().title, first.title);
+        assert_eq!(app.lists.board[0].count, lead);
+        app.update(Action::ToggleClosed);
+        let board = totals(&app.lists.board);
+        app.update(Action::Show(View::Tiers));
+        assert_eq!((board, totals(&app.lists.tiers)), recounted(&app));
+    }
+}
+
+#[test]
+fn an_account_with_open_deals_is_deleted_with_them_once_the_question_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    app.update(Action::Show(View::Accounts));
+    let (id, open) = app
+        .lists
+        .accounts
+        .rows
+        .iter()
+        .map(|row| {
+            (
+                row.account.id,
+                app.store.open_deals_of(row.account.id).unwrap(),
+            )
+        })
+        .find(|(_, open)| *open > 0)
+        .expect("a demo account with open deals");
+    while app.lists.accounts.current().map(|r| r.account.id) != Some(id) {
+        app.update(Action::Down);
+    }
+    app.update(Action::Delete);
+    assert!(
+        matches!(&app.popup, Some(Popup::Confirm(Doomed::Account { open_deals, .. })) if *open_deals == open)
+    );
+    insta::assert_snapshot!(
+        "confirm_delete_account_zh-cn_80x24",
+        render(&app, 80, 24).backend()
+    );
+    app.update(Action::Confirm);
+    assert!(app.store.account(id).is_err());
+    let deals = app
+        .store
+        .deals(&DealFilter {
+            account: Some(id),
+            ..DealFilter::default()
+        })
+        .unwrap();
+    assert!(deals.is_empty(), "its open deals went with it");
+    app.update(Action::Undo);
+    assert!(app.store.account(id).is_ok());
+    assert_eq!(app.store.open_deals_of(id).unwrap(), open);
 }

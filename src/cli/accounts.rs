@@ -35,6 +35,11 @@ pub enum AccountCommand {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    Delete {
+        id: String,
+        #[arg(long)]
+        with_deals: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -222,6 +227,12 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                 return Ok(());
             }
             ctx.print(format, accounts_table(ctx, &accounts), &json)
+        }
+        AccountCommand::Delete { id, with_deals } => {
+            let id = ctx.store.match_account(&id)?;
+            let gone = ctx.store.delete_account(id, with_deals)?;
+            super::trash::say_deleted(ctx, &gone);
+            Ok(())
         }
         AccountCommand::Show { id, format } => {
             let id = ctx.store.match_account(&id)?;

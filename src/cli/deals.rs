@@ -29,6 +29,9 @@ pub enum DealCommand {
     Unpin {
         id: String,
     },
+    Delete {
+        id: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -164,6 +167,11 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
                 "{}",
                 ctx.catalog.fmt("msg.unpinned", &[("id", &id.short())])
             );
+        }
+        DealCommand::Delete { id } => {
+            let id = ctx.store.resolve(Table::Deals, &id)?;
+            let gone = ctx.store.delete_deal(id)?;
+            super::trash::say_deleted(ctx, &gone);
         }
     }
     Ok(())

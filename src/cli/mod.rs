@@ -14,6 +14,7 @@ mod reports;
 mod segments;
 mod team;
 mod transfer;
+mod trash;
 mod usage;
 mod views;
 
@@ -73,6 +74,8 @@ pub enum Command {
     #[command(subcommand)]
     Team(team::TeamCommand),
     Sync(views::FormatArgs),
+    Restore(trash::RestoreArgs),
+    Undo(trash::UndoArgs),
 }
 
 pub use failure::{Cause, Failure};
@@ -361,6 +364,8 @@ fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
         Command::Merge(args) => merge::merge(ctx, args),
         Command::Team(cmd) => team::run(ctx, cmd),
         Command::Sync(args) => team::sync(ctx, args),
+        Command::Restore(args) => trash::restore(ctx, args),
+        Command::Undo(args) => trash::undo(ctx, args),
     }
 }
 

@@ -125,7 +125,7 @@ impl Store {
 
     pub fn update_account(&mut self, id: Id, patch: AccountPatch) -> Result<Account> {
         self.write(|w| {
-            let mut account = get_account(w.conn(), id)?;
+            let mut account = live_account(w.conn(), id)?;
             if let Some(loaded) = patch.expected_version
                 && loaded != account.meta.version
             {
@@ -173,7 +173,7 @@ impl Store {
     }
 
     pub fn account(&self, id: Id) -> Result<Account> {
-        get_account(&self.conn, id)
+        live_account(&self.conn, id)
     }
 
     pub fn accounts(&self, filter: &AccountFilter) -> Result<Vec<AccountRow>> {
@@ -411,6 +411,19 @@ pub(super) fn account_by_name(conn: &Connection, name: &str) -> Result<Option<Id
     }
 }
 
+/// An account that is not deleted: what people look at, edit and add deals to.
+pub(super) fn live_account(conn: &Connection, id: Id) -> Result<Account> {
+    let account = get_account(conn, id)?;
+    match account.meta.deleted_at {
+        None => Ok(account),
+        Some(_) => Err(StoreError::NotFound {
+            what: "account",
+            given: id.short(),
+        }),
+    }
+}
+
+/// An account, deleted or not: what an import or the demo checks against.
 pub(super) fn get_account(conn: &Connection, id: Id) -> Result<Account> {
     let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE id = ?1");
     conn.query_row(&sql, [id], rows::account)

@@ -532,7 +532,7 @@ pub(super) fn like_pattern(text: &str) -> Option<String> {
 
 /// Writes a new deal at its account, graded, with its first history rows.
 fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -> Result<Id> {
-    let account = super::accounts::get_account(w.conn(), new.account_id)?;
+    let account = super::accounts::live_account(w.conn(), new.account_id)?;
     let today = w.session.today;
     let closed = stage == WON || stage == LOST;
     let mut deal = Deal {

@@ -80,6 +80,8 @@ pub enum StoreError {
     Team(#[from] TeamRefusal),
     #[error(transparent)]
     Row(#[from] RowRefusal),
+    #[error(transparent)]
+    Trash(#[from] TrashRefusal),
     #[error("accounts have no {}; count deals by it instead", .0.key())]
     AccountsHaveNo(Dimension),
     #[error(
@@ -136,6 +138,23 @@ pub enum AccountRefusal {
     EmptyName,
     #[error("an account named `{name}` already exists ({id}); update it or choose another name")]
     NameTaken { name: String, id: String },
+}
+
+/// A delete, restore or undo that cannot be done as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum TrashRefusal {
+    #[error(
+        "account `{name}` has {count} open deals; pass --with-deals to delete them with it, or move them first"
+    )]
+    OpenDeals { name: String, count: usize },
+    #[error(
+        "nothing deleted has an id starting with `{given}`; `tierdeck undo --list` shows what you deleted"
+    )]
+    NotDeleted { given: String },
+    #[error("its account `{name}` is deleted; restore the account first (tierdeck restore {id})")]
+    AccountDeleted { name: String, id: String },
+    #[error("there is no change of yours left to undo")]
+    NothingToUndo,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -21,6 +21,8 @@ mod schema;
 mod segments;
 mod team;
 mod transfer;
+mod trash;
+mod undo;
 mod values;
 
 use std::fs;
@@ -41,6 +43,7 @@ pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::{
     AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
+    TrashRefusal,
 };
 pub use filter::Group;
 pub use log::{Applied, Conflict, FieldChange, Op, next_stamp, stamp_moment};
@@ -51,6 +54,8 @@ pub use schema::latest_version;
 pub use segments::Standing;
 pub use team::{PeerRead, Published};
 pub use transfer::{DemoSummary, ExportFormat, ImportKind, ImportSummary};
+pub use trash::Trashed;
+pub use undo::{Did, RowKind, Touched, Undoable, Undone};
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -158,6 +163,7 @@ impl Store {
         )
         .map_err(|e| StoreError::open(path, e))?;
         log::install(&conn)?;
+        undo::install(&conn)?;
         Ok(Store {
             conn,
             path: path.to_path_buf(),

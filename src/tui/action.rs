@@ -74,10 +74,12 @@ pub enum Mode {
     Form,
     /// A form's save was refused; both versions are shown.
     Conflict,
+    /// A question to answer yes or no: deleting something.
+    Confirm,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 12] = [
+    pub const ALL: [Mode; 13] = [
         Mode::Normal(Place::Board),
         Mode::Normal(Place::Tiers),
         Mode::Normal(Place::Agenda),
@@ -90,6 +92,7 @@ impl Mode {
         Mode::Prompt,
         Mode::Form,
         Mode::Conflict,
+        Mode::Confirm,
     ];
 }
 
@@ -146,6 +149,12 @@ pub enum Action {
     Pick,
     /// Put back the user's value that a teammate's concurrent change replaced.
     RestoreLost,
+    /// Delete the deal or account in view, once confirmed.
+    Delete,
+    /// Take back the user's last change.
+    Undo,
+    /// Yes to the question asked.
+    Confirm,
     /// Typing and moving in the text being edited.
     Type(InputRequest),
     Submit,

@@ -200,6 +200,9 @@ const NORMAL: &[Binding] = &[
     bind(&[ch('/')], Action::Filter, "help.filter", BROWSING),
     bind(&[ch('m')], Action::ToggleMine, "help.mine", BROWSING),
     bind(&[ch('D')], Action::LoadDemo, "help.demo", &[Place::Board]),
+    bind(&[key(KeyCode::Delete)], Action::Delete, "help.delete_deal", DEALS),
+    bind(&[key(KeyCode::Delete)], Action::Delete, "help.delete_account", &[Place::Accounts, Place::Account]),
+    bind(&[ch('u')], Action::Undo, "help.undo", EVERYWHERE),
     bind(&[ch('r')], Action::RestoreLost, "help.restore_lost", EVERYWHERE),
     bind(&[ch('?')], Action::Help, "help.help", EVERYWHERE),
     bind(&[ch('q')], Action::Quit, "help.quit", EVERYWHERE),
@@ -261,6 +264,12 @@ const CONFLICT: &[Binding] = &[
     bind(&[key(KeyCode::Esc), ctrl('c')], Action::Back, "conflict.help_back", EVERYWHERE),
 ];
 
+#[rustfmt::skip]
+const CONFIRM: &[Binding] = &[
+    bind(&[ch('y'), key(KeyCode::Enter)], Action::Confirm, "help.confirm_yes", EVERYWHERE),
+    bind(&[ch('n'), key(KeyCode::Esc), ctrl('c')], Action::Back, "help.confirm_no", EVERYWHERE),
+];
+
 /// Looked at after the normal and the help mode's own tables: the way out.
 #[rustfmt::skip]
 const COMMON: &[Binding] = &[bind(&[ctrl('c')], Action::Quit, "help.quit", EVERYWHERE)];
@@ -274,6 +283,7 @@ fn tables(mode: Mode) -> &'static [&'static [Binding]] {
         Mode::Prompt => &[ANSWER, EDITING, CURSOR],
         Mode::Form => &[ANSWER, FORM, EDITING],
         Mode::Conflict => &[CONFLICT],
+        Mode::Confirm => &[CONFIRM],
     }
 }
 

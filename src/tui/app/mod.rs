@@ -11,6 +11,7 @@ mod prompts;
 pub mod reports;
 mod team;
 mod totals;
+mod trash;
 mod update;
 
 pub use conflict::Conflict;
@@ -132,6 +133,23 @@ pub enum Popup {
     Form(Box<Form>),
     /// A form's save was refused: someone else saved the row first.
     Conflict(Box<Conflict>),
+    /// Asks before deleting.
+    Confirm(Doomed),
+}
+
+/// What a yes deletes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Doomed {
+    Deal {
+        id: Id,
+        title: String,
+    },
+    /// With the open deals that go with it.
+    Account {
+        id: Id,
+        name: String,
+        open_deals: usize,
+    },
 }
 
 /// The lists the views show, each a page around its cursor.
@@ -300,6 +318,7 @@ impl App {
             Some(Popup::Prompt(_)) => Mode::Prompt,
             Some(Popup::Form(_)) => Mode::Form,
             Some(Popup::Conflict(_)) => Mode::Conflict,
+            Some(Popup::Confirm(_)) => Mode::Confirm,
             None if self.filter.typing => Mode::Filter,
             None => Mode::Normal(self.place()),
         }

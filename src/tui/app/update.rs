@@ -107,6 +107,7 @@ impl App {
             Mode::Prompt => self.in_prompt(action),
             Mode::Form => self.in_form(action),
             Mode::Conflict => self.in_conflict(action),
+            Mode::Confirm => self.in_confirm(action),
         };
         if let Err(refusal) = done {
             self.message = self.word(&refusal);
@@ -258,6 +259,15 @@ impl App {
         Ok(())
     }
 
+    fn in_confirm(&mut self, action: Action) -> Done {
+        match action {
+            Action::Confirm => self.delete_confirmed()?,
+            Action::Back => self.popup = None,
+            _ => {}
+        }
+        Ok(())
+    }
+
     fn in_conflict(&mut self, action: Action) -> Done {
         match action {
             Action::Up | Action::Down => self.conflict_step(action == Action::Down),
@@ -341,7 +351,10 @@ impl App {
             Action::Edit => self.open_edit_form(),
             Action::SortNext | Action::SortReverse => self.sort(action == Action::SortReverse),
             Action::RestoreLost => self.restore_lost()?,
-            Action::NextField
+            Action::Delete => self.ask_delete()?,
+            Action::Undo => self.undo()?,
+            Action::Confirm
+            | Action::NextField
             | Action::PrevField
             | Action::KeepMine
             | Action::TakeTheirs

@@ -21,7 +21,7 @@ use crate::domain::{Grade, ValueTier};
 use board::{draw_lanes, draw_tiers, draw_welcome};
 use detail::{draw_account_detail, draw_detail};
 use lists::{draw_accounts, draw_agenda};
-use popups::{draw_conflict, draw_form, draw_help, draw_prompt};
+use popups::{draw_confirm, draw_conflict, draw_form, draw_help, draw_prompt};
 use reports::draw_reports;
 
 pub fn draw(frame: &mut Frame<'_>, app: &App) {
@@ -64,6 +64,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App) {
         Some(Popup::Prompt(prompt)) => draw_prompt(frame, app, prompt, area),
         Some(Popup::Form(form)) => draw_form(frame, app, form, area),
         Some(Popup::Conflict(conflict)) => draw_conflict(frame, app, conflict, area),
+        Some(Popup::Confirm(doomed)) => draw_confirm(frame, app, doomed, area),
         None => {}
     }
 }

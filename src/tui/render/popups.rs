@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use crate::i18n::Catalog;
 use crate::output::{display_width, pad_to_width, truncate_to_width};
 use crate::tui::action::{Mode, Place};
-use crate::tui::app::{App, Ask, Conflict, Prompt};
+use crate::tui::app::{App, Ask, Conflict, Doomed, Prompt};
 use crate::tui::form::{Field, Form, Subject};
 use crate::tui::keys;
 
@@ -151,6 +151,33 @@ pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, are
         None => lines.extend(key_hints(c, Mode::Prompt, 68)),
     }
     draw_box(frame, area, 70, c.get(title).to_string(), lines, 0);
+}
+
+pub(super) fn draw_confirm(frame: &mut Frame<'_>, app: &App, doomed: &Doomed, area: Rect) {
+    let c = &app.catalog;
+    let question = match doomed {
+        Doomed::Deal { title, .. } => c.fmt("prompt.delete_deal", &[("title", title)]),
+        Doomed::Account {
+            name, open_deals, ..
+        } if *open_deals > 0 => c.fmt(
+            "prompt.delete_account_with_deals",
+            &[("name", name), ("count", &open_deals.to_string())],
+        ),
+        Doomed::Account { name, .. } => c.fmt("prompt.delete_account", &[("name", name)]),
+    };
+    let mut lines: Vec<Line<'_>> = super::wrap_by_width(&question, 66)
+        .into_iter()
+        .map(Line::from)
+        .collect();
+    lines.extend(key_hints(c, Mode::Confirm, 68));
+    draw_box(
+        frame,
+        area,
+        70,
+        c.get("prompt.delete").to_string(),
+        lines,
+        0,
+    );
 }
 
 pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rect) {

@@ -1,0 +1,93 @@
+//! Deleting, with a question first, and undoing.
+
+use super::update::Done;
+use super::{App, Doomed, Popup, Reread, View};
+use crate::store::RowKind;
+use crate::timeline;
+
+impl App {
+    /// Delete: asks about the deal in view, or the account in the accounts view.
+    pub(super) fn ask_delete(&mut self) -> Done {
+        let doomed = match self.selected_deal() {
+            Some(row) => Doomed::Deal {
+                id: row.deal.id,
+                title: row.deal.title.clone(),
+            },
+            None if self.view == View::Accounts => {
+                let account = match &self.opened.account {
+                    Some(detail) => Some(&detail.account),
+                    None => self.lists.accounts.current().map(|row| &row.account),
+                };
+                let Some(account) = account else {
+                    return Ok(());
+                };
+                let (id, name) = (account.id, account.name.clone());
+                Doomed::Account {
+                    id,
+                    name,
+                    open_deals: self.store.open_deals_of(id)?,
+                }
+            }
+            None => return Ok(()),
+        };
+        self.popup = Some(Popup::Confirm(doomed));
+        Ok(())
+    }
+
+    /// Yes: deletes what was asked about; an account goes with its open deals,
+    /// which the question named.
+    pub(super) fn delete_confirmed(&mut self) -> Done {
+        let Some(Popup::Confirm(doomed)) = self.popup.take() else {
+            return Ok(());
+        };
+        let gone = match doomed {
+            Doomed::Deal { id, .. } => self.store.delete_deal(id)?,
+            Doomed::Account { id, .. } => self.store.delete_account(id, true)?,
+        };
+        let c = &self.catalog;
+        let with = if gone.deals + gone.contacts > 0 {
+            c.fmt(
+                "msg.trashed_with",
+                &[
+                    ("deals", &gone.deals.to_string()),
+                    ("contacts", &gone.contacts.to_string()),
+                ],
+            )
+        } else {
+            String::new()
+        };
+        let kind = c.word("row_kind", gone.kind.as_str());
+        self.message = c.fmt(
+            "tui.deleted",
+            &[("kind", &kind), ("name", &gone.name), ("with", &with)],
+        );
+        self.opened.deal = None;
+        if gone.kind == RowKind::Account {
+            self.opened.account = None;
+        }
+        self.after_bulk_change();
+        Ok(())
+    }
+
+    /// `u`: takes back the user's last change, whatever view made it.
+    pub(super) fn undo(&mut self) -> Done {
+        let undone = self.store.undo()?;
+        let c = &self.catalog;
+        let change = timeline::change(&undone.change.rows, c);
+        self.message = if undone.kept.is_empty() {
+            c.fmt("tui.undone", &[("change", &change)])
+        } else {
+            let count = undone.kept.len().to_string();
+            c.fmt("tui.undone_kept", &[("change", &change), ("count", &count)])
+        };
+        self.after_bulk_change();
+        Ok(())
+    }
+
+    /// After a change to rows of any kind, in any number: the kept counts
+    /// and totals are worked out again and the view re-read.
+    fn after_bulk_change(&mut self) {
+        self.forget_totals();
+        self.todo.reread = Reread::View;
+    }
+}
