@@ -153,6 +153,11 @@ impl Tmux {
     fn keys(&self, literal: &str) {
         self.ok(&["send-keys", "-t", "e2e", "-l", literal]);
     }
+
+    /// Presses a key by its tmux name (`DC` is Delete).
+    fn press(&self, name: &str) {
+        self.ok(&["send-keys", "-t", "e2e", name]);
+    }
 }
 
 impl Drop for Tmux {
@@ -318,4 +323,42 @@ fn changes_saved_by_another_process_show_without_a_key() {
         after.contains("tierdeck exited 0, tty modes restored"),
         "{after}"
     );
+}
+
+#[test]
+fn a_deal_deleted_with_its_confirmation_comes_back_with_u() {
+    need_tmux();
+    let mut td = Td::new();
+    td.user = "e2e".to_string();
+    td.ok(TODAY, &["demo", "--accounts", "20", "--seed", "3"]);
+    let leads = td.list(TODAY, &["--stage", "lead"]);
+    let first = leads.first().expect("the demo has leads");
+    let id = first["id"].as_str().unwrap().to_string();
+    let title = first["title"].as_str().unwrap().to_string();
+    let tmux = Tmux::start(&td);
+    let lead_header = format!("Lead ({})", leads.len());
+    tmux.wait_for("the board", &[&lead_header, &prefix(&title, 6)]);
+
+    tmux.press("DC");
+    tmux.wait_for("the question", &["Delete the deal", "yes, delete"]);
+    tmux.keys("n");
+    tmux.wait_until("the question gone, the deal kept", |screen| {
+        !screen.contains("yes, delete") && screen.contains(&lead_header)
+    });
+    tmux.press("DC");
+    tmux.wait_for("the question again", &["yes, delete"]);
+    tmux.keys("y");
+    let fewer = format!("Lead ({})", leads.len() - 1);
+    tmux.wait_for("the deal deleted", &[&fewer, "u takes it back"]);
+    assert!(
+        td.listed(TODAY, &title).is_none(),
+        "deleted in the database"
+    );
+
+    tmux.keys("u");
+    tmux.wait_for("the deal back", &[&lead_header, "Undone: deleted deal"]);
+    tmux.keys("q");
+    let after = tmux.wait_for("the binary to exit", &[EXITED]);
+    assert!(after.contains("tierdeck exited 0"), "{after}");
+    assert_eq!(td.show(TODAY, &id)["title"], title.as_str());
 }

@@ -693,3 +693,20 @@ fn segments_kept_after_each_write_equal_a_full_pass() {
     let ranked = revenues.iter().filter(|r| r.minor() > 0).count();
     assert!(a >= ranked.div_ceil(5), "{a} of {ranked}");
 }
+
+/// The demo goes in graded: no "E → A" rows signed by whoever loaded it,
+/// and nothing of it for `undo` to take back piecemeal.
+#[test]
+fn demo_data_goes_in_graded_and_is_nobodys_change_to_undo() {
+    let f = fixture();
+    let mut store = open(&f.path, "2026-11-23");
+    store.demo(30, 7, &mut |_, _| {}).unwrap();
+    let regraded = count(
+        &f.path,
+        "SELECT count(*) FROM history WHERE field = 'grade' AND reason LIKE 'rule.%'",
+    );
+    assert_eq!(regraded, 0);
+    assert!(count(&f.path, "SELECT count(*) FROM deals") > 30);
+    assert!(store.undoable(None).unwrap().is_empty());
+    assert!(store.undo().is_err());
+}

@@ -215,6 +215,8 @@ impl Store {
             {
                 return Err(RowRefusal::DemoLoaded { seed }.into());
             }
+            // Made-up data is nobody's change to undo.
+            super::undo::set_journal(w.conn(), false)?;
             let indexes = BulkLoad::begin(w.conn())?;
             for (i, demo) in generator.take(accounts).enumerate() {
                 insert_account(w, &demo.account)?;
@@ -222,13 +224,20 @@ impl Store {
                     insert_contact(w, contact)?;
                 }
                 for deal in &demo.deals {
+                    // Graded as it goes in, so that the engine's pass after
+                    // changes nothing: a regrade would write "E → A" history
+                    // rows signed by whoever loaded the demo.
+                    let mut graded = deal.deal.clone();
+                    if graded.is_open() {
+                        graded.grade = rules::grade(&graded, w.rules, w.session.today).0;
+                    }
                     let offset = w.session.offset;
                     let last_activity = deal
                         .activities
                         .iter()
                         .map(|a| a.at.with_timezone(&offset).date_naive())
                         .max();
-                    insert_deal(w, &deal.deal, last_activity)?;
+                    insert_deal(w, &graded, last_activity)?;
                     for activity in &deal.activities {
                         insert_activity(w, activity)?;
                     }
@@ -248,6 +257,7 @@ impl Store {
             indexes.finish(w.conn())?;
             run(w, Scope::All)?;
             mark_current(w)?;
+            super::undo::set_journal(w.conn(), true)?;
             Ok(summary)
         })
     }

@@ -199,7 +199,7 @@ fn triggers(table: &str, author: &str, columns: &[String]) -> String {
     )
 }
 
-fn set_journal(conn: &Connection, on: bool) -> Result<()> {
+pub(super) fn set_journal(conn: &Connection, on: bool) -> Result<()> {
     conn.execute("UPDATE temp.td_undo SET journal = ?1", [on])?;
     Ok(())
 }
