@@ -288,3 +288,19 @@ fn an_undo_and_a_delete_reach_a_teammate_through_the_team_folder() {
     in_lina(&["sync"]);
     assert_eq!(close_at_lina(), first);
 }
+
+/// A merge brings in what was done in another copy; `undo` takes back what
+/// the user did here, not the merge.
+#[test]
+fn a_merged_copy_is_not_a_change_for_undo_to_take_back() {
+    let td = Td::new();
+    let deal = erp(&td);
+    let mut copy = Td::new();
+    copy.db = td.root().join("pipeline (conflicted copy).db");
+    fs::copy(&td.db, &copy.db).unwrap();
+    copy.ok(DAY, &["deal", "update", &deal, "--title", "ERP 二期"]);
+    let before = array(td.json(DAY, &["undo", "--list"])).len();
+    td.ok(DAY, &["merge", copy.db.to_str().unwrap()]);
+    assert_eq!(td.show(DAY, &deal)["title"], "ERP 二期");
+    assert_eq!(array(td.json(DAY, &["undo", "--list"])).len(), before);
+}

@@ -161,7 +161,13 @@ impl Store {
         self.conn
             .execute("ATTACH DATABASE ?1 AS theirs", [snapshot.path_text()?])
             .map_err(|e| StoreError::open(other, e))?;
-        let merged = self.transact(!dry_run, |w| merge_rows(w, progress));
+        let merged = self.transact(!dry_run, |w| {
+            // What the other copy brings is not the user's change to undo.
+            super::undo::set_journal(w.conn(), false)?;
+            let merged = merge_rows(w, progress)?;
+            super::undo::set_journal(w.conn(), true)?;
+            Ok(merged)
+        });
         // Detached whatever happened, so that this connection goes on as before.
         let detached = self.conn.execute("DETACH DATABASE theirs", []);
         let mut summary = merged?;
