@@ -155,6 +155,8 @@ pub struct Opened {
     pub deal: Option<DealDetail>,
     pub account: Option<AccountDetail>,
     pub scroll: u16,
+    /// The person of the account's detail that `C` edits.
+    pub contact: usize,
 }
 
 /// The live filter over titles, accounts and contacts.

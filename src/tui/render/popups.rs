@@ -203,6 +203,8 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
         Subject::EditDeal { .. } => "prompt.edit_deal",
         Subject::NewAccount => "prompt.new_account",
         Subject::EditAccount { .. } => "prompt.edit_account",
+        Subject::NewContact { .. } => "prompt.new_contact",
+        Subject::EditContact { .. } => "prompt.edit_contact",
     };
     draw_box(frame, area, 76, c.get(title).to_string(), lines, 0);
 }
@@ -287,6 +289,7 @@ pub(super) fn draw_conflict(frame: &mut Frame<'_>, app: &App, conflict: &Conflic
     let title = match mine.subject {
         Subject::EditAccount { .. } | Subject::NewAccount => "conflict.title_account",
         Subject::EditDeal { .. } | Subject::NewDeal => "conflict.title_deal",
+        Subject::EditContact { .. } | Subject::NewContact { .. } => "conflict.title_contact",
     };
     draw_box(frame, area, WIDTH, c.get(title).to_string(), lines, 0);
 }
