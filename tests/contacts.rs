@@ -14,7 +14,10 @@ const DAY: &str = "2026-12-01";
 /// A database with 上海华信电子科技有限公司 and Acme, and 李总 at the first.
 fn with_people() -> (Td, String) {
     let td = Td::new();
-    td.id(DAY, &["account", "add", "--name", "上海华信电子科技有限公司"]);
+    td.id(
+        DAY,
+        &["account", "add", "--name", "上海华信电子科技有限公司"],
+    );
     td.id(DAY, &["account", "add", "--name", "Acme Ltd"]);
     let li = td.id(
         DAY,
@@ -81,7 +84,10 @@ fn contact_list_of_one_account_leaves_the_others_out() {
     assert_eq!(names, ["Ann Lee"]);
     assert_eq!(contacts(&td, &[]).len(), 2);
     let csv = td.ok(DAY, &["contact", "list", "--format", "csv"]);
-    assert!(csv.starts_with("id,account_id,account,name,title,"), "{csv}");
+    assert!(
+        csv.starts_with("id,account_id,account,name,title,"),
+        "{csv}"
+    );
     assert_eq!(csv.lines().count(), 3, "{csv}");
 }
 
@@ -101,7 +107,15 @@ fn contact_update_changes_only_the_fields_it_names() {
     // A save over a version someone else moved on from is refused.
     let (code, line) = td.fail(
         DAY,
-        &["contact", "update", &li, "--title", "CEO", "--if-version", "1"],
+        &[
+            "contact",
+            "update",
+            &li,
+            "--title",
+            "CEO",
+            "--if-version",
+            "1",
+        ],
     );
     assert_eq!(code, 1);
     assert!(line.contains("contact show"), "{line}");
@@ -114,7 +128,14 @@ fn contact_mistakes_are_one_clear_sentence_and_change_nothing() {
     let before = td.snapshot();
     let same = td.fail(
         DAY,
-        &["contact", "add", "--account", "上海华信", "--name", " 李总 "],
+        &[
+            "contact",
+            "add",
+            "--account",
+            "上海华信",
+            "--name",
+            " 李总 ",
+        ],
     );
     assert_eq!(same.0, 1);
     assert!(
@@ -132,7 +153,14 @@ fn contact_mistakes_are_one_clear_sentence_and_change_nothing() {
     let zh = td.fail(
         DAY,
         &[
-            "--lang", "zh-CN", "contact", "add", "--account", "上海华信", "--name", "李总",
+            "--lang",
+            "zh-CN",
+            "contact",
+            "add",
+            "--account",
+            "上海华信",
+            "--name",
+            "李总",
         ],
     );
     assert!(zh.1.contains("已有名为 `李总` 的联系人"), "{}", zh.1);
@@ -223,11 +251,22 @@ fn a_deal_s_contact_must_be_one_of_its_account_s_people() {
         other.1
     );
     let nobody = td.fail(DAY, &["deal", "update", &deal, "--contact", "Bob"]);
-    assert!(nobody.1.contains("Acme Ltd has no contact `Bob`"), "{}", nobody.1);
+    assert!(
+        nobody.1.contains("Acme Ltd has no contact `Bob`"),
+        "{}",
+        nobody.1
+    );
     let added = td.fail(
         DAY,
         &[
-            "deal", "add", "--account", "Acme", "--title", "Two", "--contact", "李总",
+            "deal",
+            "add",
+            "--account",
+            "Acme",
+            "--title",
+            "Two",
+            "--contact",
+            "李总",
         ],
     );
     assert!(added.1.contains("has no contact"), "{}", added.1);
@@ -294,7 +333,14 @@ fn an_export_carries_the_deal_fields_into_a_fresh_database() {
     let out = td.root().join("export");
     td.ok(DAY, &["export", "--out", out.to_str().unwrap()]);
     let fresh = Td::new();
-    for kind in ["accounts", "contacts", "deals", "activities", "reminders", "history"] {
+    for kind in [
+        "accounts",
+        "contacts",
+        "deals",
+        "activities",
+        "reminders",
+        "history",
+    ] {
         let file = out.join(format!("{kind}.csv"));
         fresh.ok(DAY, &["import", file.to_str().unwrap(), "--kind", kind]);
     }
@@ -340,7 +386,11 @@ fn a_deals_file_naming_a_contact_by_name_finds_or_adds_the_person() {
             .to_string()
     };
     let third = td.show(DAY, &id_of("三期"));
-    assert_eq!(third["contact_id"], li.as_str(), "the known person is found");
+    assert_eq!(
+        third["contact_id"],
+        li.as_str(),
+        "the known person is found"
+    );
     assert_eq!(third["source"], "官网");
     assert_eq!(third["next_step"], "报价");
     assert_eq!(td.show(DAY, &id_of("Pilot"))["contact"], "Bob Smith");
@@ -355,5 +405,8 @@ fn every_contact_option_has_help_in_both_languages() {
     assert!(en.contains("WeChat or another way to reach them"), "{en}");
     assert!(zh.contains("微信或其他联系方式"), "{zh}");
     let deal = td.ok(DAY, &["--lang", "zh-CN", "deal", "update", "--help"]);
-    assert!(deal.contains("--next-step") && deal.contains("下一步"), "{deal}");
+    assert!(
+        deal.contains("--next-step") && deal.contains("下一步"),
+        "{deal}"
+    );
 }

@@ -1812,12 +1812,12 @@ fn a_refused_save_shows_both_versions_field_by_field() {
         assert_eq!(conflict.by, "李娜");
         // Both changed the title: mine. Only I changed the amount: mine.
         // Only 李娜 changed the close date: theirs. The rest is the same.
-        let differing: Vec<usize> = (0..6).filter(|&i| conflict.differs(i)).collect();
+        let fields = conflict.take_theirs.len();
+        let differing: Vec<usize> = (0..fields).filter(|&i| conflict.differs(i)).collect();
         assert_eq!(differing, [1, 2, 3]);
-        assert_eq!(
-            conflict.take_theirs,
-            [false, false, false, true, false, false]
-        );
+        let mut theirs = vec![false; fields];
+        theirs[3] = true;
+        assert_eq!(conflict.take_theirs, theirs);
         insta::assert_snapshot!(
             format!("conflict_{}_80x24", lang.code()).to_lowercase(),
             render(&app, 80, 24).backend()
@@ -2265,4 +2265,179 @@ fn the_agenda_lists_the_revisits_of_the_week_ahead_before_they_open() {
     let (overdue, due_today) = app.store.due_counts().unwrap();
     let upcoming = app.store.count_upcoming(7).unwrap();
     assert_eq!(app.lists.agenda.total, overdue + due_today + upcoming);
+}
+
+/// Opens the accounts view's first account that has people, in `lang`.
+fn account_with_contacts(dir: &tempfile::TempDir, lang: Lang) -> App {
+    let mut app = app(dir, lang, false);
+    app.update(Action::Show(View::Accounts));
+    loop {
+        app.update(Action::Open);
+        if app
+            .opened
+            .account
+            .as_ref()
+            .is_some_and(|d| !d.contacts.is_empty())
+        {
+            return app;
+        }
+        press(&mut app, &[Action::Back, Action::Down]);
+    }
+}
+
+#[test]
+fn contacts_are_added_and_edited_from_the_account_detail() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = account_with_contacts(&dir, lang);
+        let code = lang.code().to_lowercase();
+        let account = app.opened.account.as_ref().unwrap().account.id;
+        let people = app.opened.account.as_ref().unwrap().contacts.len();
+
+        app.update(Action::NewContact);
+        // A name is needed: saving without one keeps the form open.
+        app.update(Action::Submit);
+        assert!(matches!(app.popup, Some(Popup::Form(_))));
+        type_text(&mut app, "王芳");
+        press(&mut app, &[Action::NextField]);
+        type_text(&mut app, "采购经理");
+        press(&mut app, &[Action::NextField]);
+        type_text(&mut app, "021-5555 0100");
+        insta::assert_snapshot!(
+            format!("contact_form_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let saved = app.store.contacts_of(account).unwrap();
+        assert_eq!(saved.len(), people + 1);
+        let wang = saved.iter().find(|k| k.name == "王芳").expect("saved");
+        assert_eq!(
+            (wang.title.as_str(), wang.phone.as_str()),
+            ("采购经理", "021-5555 0100")
+        );
+        let shown = app.opened.account.as_ref().unwrap();
+        assert_eq!(
+            shown.contacts.len(),
+            people + 1,
+            "the detail shows it at once"
+        );
+
+        // Mark 王芳 and edit her: `C` opens the marked person.
+        let at = shown
+            .contacts
+            .iter()
+            .position(|k| k.name == "王芳")
+            .unwrap();
+        for _ in 0..at {
+            app.update(Action::PickContact(true));
+        }
+        // The status line names the new contact's random id.
+        app.message.clear();
+        insta::assert_snapshot!(
+            format!("account_detail_marked_contact_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        app.update(Action::EditContact);
+        let Some(Popup::Form(form)) = &app.popup else {
+            panic!("C opens the marked contact");
+        };
+        assert_eq!(form.values[0], "王芳");
+        press(
+            &mut app,
+            &[Action::NextField, Action::NextField, Action::NextField],
+        );
+        type_text(&mut app, "wangfang@huaxin.cn");
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let after = app.store.contact(wang.id).unwrap();
+        assert_eq!(after.email, "wangfang@huaxin.cn");
+        assert_eq!(after.phone, "021-5555 0100", "fields not touched stay");
+        assert_eq!(after.meta.version, 2);
+
+        // The same name twice at one account is refused in the form.
+        app.update(Action::NewContact);
+        type_text(&mut app, " 王芳");
+        let Some(Popup::Form(form)) = &app.popup else {
+            panic!("the form is open");
+        };
+        assert!(form.errors[0].is_some(), "{:?}", form.errors);
+        app.update(Action::Submit);
+        assert!(matches!(app.popup, Some(Popup::Form(_))));
+        assert_eq!(app.store.contacts_of(account).unwrap().len(), people + 1);
+    }
+}
+
+#[test]
+fn the_deal_form_sets_the_owner_contact_source_next_step_and_notes() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        let code = lang.code().to_lowercase();
+        let deal = app.lists.board[0].deals.rows[0].deal.clone();
+        let li = app
+            .store
+            .add_contact(tierdeck::store::NewContact {
+                account_id: deal.account_id,
+                name: "李总".into(),
+                title: Some("总经理".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        app.update(Action::Edit);
+        // From the title to the owner, then each field after it.
+        press(&mut app, &[Action::NextField; 5]);
+        app.update(Action::Type(InputRequest::DeleteLine));
+        type_text(&mut app, "李娜");
+        app.update(Action::NextField);
+        type_text(&mut app, "nobody at all");
+        let Some(Popup::Form(form)) = &app.popup else {
+            panic!("the form is open");
+        };
+        assert!(
+            form.errors[7].is_some(),
+            "an unknown contact is said at once"
+        );
+        app.update(Action::Submit);
+        assert!(matches!(app.popup, Some(Popup::Form(_))), "not saved");
+        assert_eq!(app.store.deal(deal.id).unwrap().owner, deal.owner);
+        app.update(Action::Type(InputRequest::DeleteLine));
+        type_text(&mut app, "李");
+        app.update(Action::NextField);
+        type_text(&mut app, "展会");
+        app.update(Action::NextField);
+        type_text(&mut app, "周五送报价");
+        app.update(Action::NextField);
+        type_text(&mut app, "要专票");
+        insta::assert_snapshot!(
+            format!("deal_form_more_fields_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let saved = app.store.deal(deal.id).unwrap();
+        assert_eq!(saved.owner, "李娜");
+        assert_eq!(saved.contact_id, Some(li));
+        assert_eq!(saved.source, "展会");
+        assert_eq!(saved.next_step, "周五送报价");
+        assert_eq!(saved.notes, "要专票");
+        assert_eq!(saved.meta.version, deal.meta.version + 1, "one save");
+
+        app.update(Action::Open);
+        let screen = render(&app, 80, 24).backend().to_string();
+        assert!(
+            screen.contains("李总") && screen.contains("周五送报价"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(
+            format!("deal_detail_contact_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        // Opened again, the form shows the contact by name.
+        app.update(Action::Edit);
+        let Some(Popup::Form(form)) = &app.popup else {
+            panic!("the form is open");
+        };
+        assert_eq!(form.values[7], "李总");
+    }
 }
