@@ -2271,7 +2271,7 @@ fn the_agenda_lists_the_revisits_of_the_week_ahead_before_they_open() {
 fn account_with_contacts(dir: &tempfile::TempDir, lang: Lang) -> App {
     let mut app = app(dir, lang, false);
     app.update(Action::Show(View::Accounts));
-    loop {
+    for _ in 0..50 {
         app.update(Action::Open);
         if app
             .opened
@@ -2283,6 +2283,7 @@ fn account_with_contacts(dir: &tempfile::TempDir, lang: Lang) -> App {
         }
         press(&mut app, &[Action::Back, Action::Down]);
     }
+    panic!("the demo data has an account with contacts");
 }
 
 #[test]
@@ -2323,15 +2324,21 @@ fn contacts_are_added_and_edited_from_the_account_detail() {
             "the detail shows it at once"
         );
 
-        // Mark 王芳 and edit her: `C` opens the marked person.
+        // The new person is marked; `[` `]` move the mark round the list,
+        // and `C` opens the marked person.
         let at = shown
             .contacts
             .iter()
             .position(|k| k.name == "王芳")
             .unwrap();
-        for _ in 0..at {
+        assert_eq!(app.opened.contact, at);
+        for _ in 0..=people {
             app.update(Action::PickContact(true));
         }
+        assert_eq!(app.opened.contact, at, "once round comes back");
+        app.update(Action::PickContact(false));
+        assert_ne!(app.opened.contact, at);
+        app.update(Action::PickContact(true));
         // The status line names the new contact's random id.
         app.message.clear();
         insta::assert_snapshot!(
@@ -2440,4 +2447,70 @@ fn the_deal_form_sets_the_owner_contact_source_next_step_and_notes() {
         };
         assert_eq!(form.values[7], "李总");
     }
+}
+
+#[test]
+fn a_contact_saved_meanwhile_by_someone_else_shows_both_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = account_with_contacts(&dir, Lang::En);
+    let mut lina = other_store(&dir, "李娜");
+    let contact = app.opened.account.as_ref().unwrap().contacts[0].clone();
+    app.update(Action::EditContact);
+    press(&mut app, &[Action::NextField, Action::NextField]);
+    app.update(Action::Type(InputRequest::DeleteLine));
+    type_text(&mut app, "+86 21 5555 0000");
+    lina.update_contact(
+        contact.id,
+        tierdeck::store::ContactPatch {
+            title: Some("采购总监".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.update(Action::Submit);
+    let Some(Popup::Conflict(conflict)) = &app.popup else {
+        panic!("both versions are shown: {:?}", app.popup);
+    };
+    assert_eq!(conflict.by, "李娜");
+    assert_eq!(
+        conflict.take_theirs,
+        [false, true, false, false, false, false]
+    );
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let saved = app.store.contact(contact.id).unwrap();
+    assert_eq!(saved.title, "采购总监", "their title");
+    assert_eq!(saved.phone, "+86 21 5555 0000", "my phone");
+}
+
+#[test]
+fn editing_a_contact_where_an_account_has_none_says_how_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    let bare = app
+        .store
+        .add_account(tierdeck::store::NewAccount {
+            name: "深圳前海星河贸易有限公司".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    app.update(Action::Show(View::Accounts));
+    for _ in 0..50 {
+        if app.lists.accounts.current().map(|r| r.account.id) == Some(bare) {
+            break;
+        }
+        app.update(Action::Down);
+    }
+    assert_eq!(
+        app.lists.accounts.current().map(|r| r.account.id),
+        Some(bare)
+    );
+    app.update(Action::Open);
+    app.update(Action::EditContact);
+    assert!(app.popup.is_none());
+    assert_eq!(app.message, "该客户还没有联系人：按 c 新建");
+    // Outside an account's detail the contact keys do nothing.
+    app.update(Action::Back);
+    app.update(Action::NewContact);
+    assert!(app.popup.is_none());
 }

@@ -289,6 +289,9 @@ impl App {
                     other: Some(input.other),
                     notes: Some(input.notes),
                 })?;
+                // The new person is the one marked, for `C` to go on with.
+                let people = self.store.contacts_of(account)?;
+                self.opened.contact = people.iter().position(|k| k.id == id).unwrap_or(0);
                 self.catalog.fmt("msg.created", &[("id", &id.short())])
             }
             _ => return Ok(None),
