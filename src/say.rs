@@ -269,6 +269,10 @@ impl Say for ContactRefusal {
                 "error.contact_not_at_account",
                 &[("name", name), ("account", account)],
             ),
+            ContactRefusal::NamedByDeals { name, deals } => c.fmt(
+                "error.contact_named_by_deals",
+                &[("name", name), ("deals", &deals.to_string())],
+            ),
             ContactRefusal::NothingToChange => c.get("error.contact_nothing_to_change").to_string(),
         }
     }
@@ -623,6 +627,11 @@ mod tests {
                 account: "华东电力".into(),
             }
             .into(),
+            ContactRefusal::NamedByDeals {
+                name: "李总".into(),
+                deals: 2,
+            }
+            .into(),
             ContactRefusal::NothingToChange.into(),
             ReminderRefusal::Closed {
                 id: "0193a4f2".into(),
@@ -721,6 +730,7 @@ mod tests {
                     | ContactRefusal::NoSuchContact { .. }
                     | ContactRefusal::NamePartAmbiguous { .. }
                     | ContactRefusal::NotAtAccount { .. }
+                    | ContactRefusal::NamedByDeals { .. }
                     | ContactRefusal::NothingToChange => {}
                 },
                 StoreError::Reminder(r) => match r {

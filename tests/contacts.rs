@@ -410,3 +410,34 @@ fn every_contact_option_has_help_in_both_languages() {
         "{deal}"
     );
 }
+
+#[test]
+fn a_contact_moves_to_another_account_unless_a_deal_names_them() {
+    let (td, li) = with_people();
+    let deal = td.id(
+        DAY,
+        &[
+            "deal",
+            "add",
+            "--account",
+            "上海华信",
+            "--title",
+            "二期",
+            "--contact",
+            "李总",
+        ],
+    );
+    let before = td.snapshot();
+    let (code, line) = td.fail(DAY, &["contact", "update", &li, "--account", "Acme"]);
+    assert_eq!(code, 1);
+    assert!(
+        line.contains("李总 is the contact on 1 of the account's deals"),
+        "{line}"
+    );
+    assert_eq!(td.snapshot(), before);
+    td.ok(DAY, &["deal", "update", &deal, "--contact", "none"]);
+    td.ok(DAY, &["contact", "update", &li, "--account", "Acme"]);
+    let moved = td.json(DAY, &["contact", "show", &li]);
+    assert_eq!(moved["account"], "Acme Ltd");
+    assert!(contacts(&td, &["--account", "上海华信"]).is_empty());
+}

@@ -20,6 +20,8 @@ pub enum ContactCommand {
     },
     Update {
         id: String,
+        #[arg(long, value_name = "NAME_OR_ID")]
+        account: Option<String>,
         #[arg(long)]
         name: Option<String>,
         #[command(flatten)]
@@ -113,12 +115,18 @@ pub fn run(ctx: &mut Context, cmd: ContactCommand) -> CliResult {
         }
         ContactCommand::Update {
             id,
+            account,
             name,
             fields: f,
             if_version,
         } => {
             let id = ctx.store.resolve(Ids::Contacts, &id)?;
+            let account = account
+                .as_deref()
+                .map(|a| ctx.store.match_account(a))
+                .transpose()?;
             let patch = ContactPatch {
+                account,
                 name,
                 title: f.title,
                 phone: f.phone,

@@ -21,6 +21,8 @@ pub struct NewContact {
 /// Fields to change; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct ContactPatch {
+    /// Another account the person now works at.
+    pub account: Option<Id>,
     pub name: Option<String>,
     pub title: Option<String>,
     pub phone: Option<String>,
@@ -33,7 +35,8 @@ pub struct ContactPatch {
 
 impl ContactPatch {
     fn is_empty(&self) -> bool {
-        self.name.is_none()
+        self.account.is_none()
+            && self.name.is_none()
             && self.title.is_none()
             && self.phone.is_none()
             && self.email.is_none()
@@ -90,10 +93,31 @@ impl Store {
             {
                 return Err(conflict(w.conn(), "contacts", "contact", id));
             }
-            if let Some(name) = name {
+            let moves = patch.account.is_some_and(|to| to != contact.account_id);
+            if let Some(to) = patch.account.filter(|_| moves) {
+                let deals: i64 = w.conn().query_row(
+                    "SELECT count(*) FROM deals WHERE contact_id = ?1 AND deleted_at IS NULL",
+                    [id],
+                    |r| r.get(0),
+                )?;
+                if deals > 0 {
+                    return Err(ContactRefusal::NamedByDeals {
+                        name: contact.name,
+                        deals,
+                    }
+                    .into());
+                }
+                contact.account_id = get_account(w.conn(), to)?.id;
+            }
+            // A new name, or a new account, must not make two people of
+            // one name at one account (an older file may hold such twins:
+            // editing one's phone is no new clash).
+            if moves || name.is_some() {
+                if let Some(name) = name {
+                    contact.name = name;
+                }
                 let account = get_account(w.conn(), contact.account_id)?;
-                ensure_name_free(w.conn(), account.id, &account.name, &name, Some(id))?;
-                contact.name = name;
+                ensure_name_free(w.conn(), account.id, &account.name, &contact.name, Some(id))?;
             }
             for (field, value) in [
                 (&mut contact.title, patch.title),

@@ -159,7 +159,13 @@ pub enum ContactRefusal {
     NamePartAmbiguous { given: String, names: Vec<String> },
     #[error("{name} is not a contact of {account}; name one of the deal's account's people")]
     NotAtAccount { name: String, account: String },
-    #[error("nothing to change: give a new name, title, phone, email, other contact or notes")]
+    #[error(
+        "{name} is the contact on {deals} of the account's deals; name someone else there before moving {name}"
+    )]
+    NamedByDeals { name: String, deals: i64 },
+    #[error(
+        "nothing to change: give a new account, name, title, phone, email, other contact or notes"
+    )]
     NothingToChange,
 }
 

@@ -263,6 +263,7 @@ impl App {
                 let saved = self.store.update_contact(
                     contact,
                     crate::store::ContactPatch {
+                        account: None,
                         name: Some(input.name),
                         title: Some(input.title),
                         phone: Some(input.phone),
