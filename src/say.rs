@@ -8,8 +8,8 @@ use crate::query::QueryError;
 use std::path::Path;
 
 use crate::store::{
-    AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
-    TrashRefusal,
+    AccountRefusal, ContactRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal,
+    StoreError, TeamRefusal, TrashRefusal,
 };
 use crate::transfer::{CellProblem, ImportError, ImportProblem};
 
@@ -205,6 +205,7 @@ impl Say for StoreError {
             ),
             StoreError::Deal(refusal) => refusal.say(c),
             StoreError::Account(refusal) => refusal.say(c),
+            StoreError::Contact(refusal) => refusal.say(c),
             StoreError::Reminder(refusal) => refusal.say(c),
             StoreError::Team(refusal) => refusal.say(c),
             StoreError::Row(refusal) => refusal.say(c),
@@ -258,6 +259,38 @@ impl Say for TrashRefusal {
                 c.fmt("error.account_deleted", &[("name", name), ("id", id)])
             }
             TrashRefusal::NothingToUndo => c.get("error.nothing_to_undo").to_string(),
+        }
+    }
+}
+
+impl Say for ContactRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            ContactRefusal::EmptyName => c.get("error.contact_empty_name").to_string(),
+            ContactRefusal::NameTaken { name, account, id } => c.fmt(
+                "error.contact_name_taken",
+                &[("name", name), ("account", account), ("id", id)],
+            ),
+            ContactRefusal::NoSuchContact { given, account } => c.fmt(
+                "error.no_such_contact",
+                &[("given", given), ("account", account)],
+            ),
+            ContactRefusal::NamePartAmbiguous { given, names } => c.fmt(
+                "error.contact_name_part_ambiguous",
+                &[
+                    ("given", given),
+                    ("names", &names.join(c.get("usage.list_sep"))),
+                ],
+            ),
+            ContactRefusal::NotAtAccount { name, account } => c.fmt(
+                "error.contact_not_at_account",
+                &[("name", name), ("account", account)],
+            ),
+            ContactRefusal::NamedByDeals { name, deals } => c.fmt(
+                "error.contact_named_by_deals",
+                &[("name", name), ("deals", &deals.to_string())],
+            ),
+            ContactRefusal::NothingToChange => c.get("error.contact_nothing_to_change").to_string(),
         }
     }
 }
@@ -457,6 +490,7 @@ mod tests {
     fn english_words(english: &str) -> Vec<String> {
         const KEPT: &[&str] = &[
             "tierdeck",
+            "contact",
             "sqlite",
             "tmpdir",
             "list",
@@ -591,6 +625,34 @@ mod tests {
                 id: "0193a4f2".into(),
             }
             .into(),
+            ContactRefusal::EmptyName.into(),
+            ContactRefusal::NameTaken {
+                name: "李总".into(),
+                account: "上海华信".into(),
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            ContactRefusal::NoSuchContact {
+                given: "王经理".into(),
+                account: "上海华信".into(),
+            }
+            .into(),
+            ContactRefusal::NamePartAmbiguous {
+                given: "李".into(),
+                names: vec!["李总".into(), "李娜".into()],
+            }
+            .into(),
+            ContactRefusal::NotAtAccount {
+                name: "李总".into(),
+                account: "华东电力".into(),
+            }
+            .into(),
+            ContactRefusal::NamedByDeals {
+                name: "李总".into(),
+                deals: 2,
+            }
+            .into(),
+            ContactRefusal::NothingToChange.into(),
             ReminderRefusal::Closed {
                 id: "0193a4f2".into(),
                 status: ReminderStatus::Done,
@@ -696,6 +758,15 @@ mod tests {
                 },
                 StoreError::Account(a) => match a {
                     AccountRefusal::EmptyName | AccountRefusal::NameTaken { .. } => {}
+                },
+                StoreError::Contact(k) => match k {
+                    ContactRefusal::EmptyName
+                    | ContactRefusal::NameTaken { .. }
+                    | ContactRefusal::NoSuchContact { .. }
+                    | ContactRefusal::NamePartAmbiguous { .. }
+                    | ContactRefusal::NotAtAccount { .. }
+                    | ContactRefusal::NamedByDeals { .. }
+                    | ContactRefusal::NothingToChange => {}
                 },
                 StoreError::Reminder(r) => match r {
                     ReminderRefusal::Closed { .. }

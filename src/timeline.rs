@@ -99,7 +99,7 @@ fn field_value(field: &str, value: &serde_json::Value, catalog: &Catalog) -> Str
             .as_i64()
             .map_or_else(|| n.to_string(), |m| crate::domain::Money(m).to_string()),
         ("need", serde_json::Value::String(s)) => catalog.word("need", s),
-        ("account_id", serde_json::Value::String(s)) => s.chars().take(8).collect(),
+        ("account_id" | "contact_id", serde_json::Value::String(s)) => s.chars().take(8).collect(),
         (_, serde_json::Value::String(s)) => s.clone(),
         (_, other) => other.to_string(),
     }

@@ -304,3 +304,20 @@ fn a_merged_copy_is_not_a_change_for_undo_to_take_back() {
     assert_eq!(td.show(DAY, &deal)["title"], "ERP 二期");
     assert_eq!(array(td.json(DAY, &["undo", "--list"])).len(), before);
 }
+
+#[test]
+fn a_contact_deleted_by_mistake_is_restored() {
+    let td = Td::new();
+    erp(&td);
+    let person = td.id(
+        DAY,
+        &["contact", "add", "--account", "上海华信", "--name", "李总"],
+    );
+    let said = td.ok(DAY, &["contact", "delete", &person[..8]]);
+    assert!(said.contains("Deleted contact 李总"), "{said}");
+    assert!(array(td.json(DAY, &["contact", "list"])).is_empty());
+    td.ok(DAY, &["restore", &person[..8]]);
+    let listed = array(td.json(DAY, &["contact", "list"]));
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["name"], "李总");
+}

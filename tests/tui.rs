@@ -1812,12 +1812,12 @@ fn a_refused_save_shows_both_versions_field_by_field() {
         assert_eq!(conflict.by, "李娜");
         // Both changed the title: mine. Only I changed the amount: mine.
         // Only 李娜 changed the close date: theirs. The rest is the same.
-        let differing: Vec<usize> = (0..6).filter(|&i| conflict.differs(i)).collect();
+        let fields = conflict.take_theirs.len();
+        let differing: Vec<usize> = (0..fields).filter(|&i| conflict.differs(i)).collect();
         assert_eq!(differing, [1, 2, 3]);
-        assert_eq!(
-            conflict.take_theirs,
-            [false, false, false, true, false, false]
-        );
+        let mut theirs = vec![false; fields];
+        theirs[3] = true;
+        assert_eq!(conflict.take_theirs, theirs);
         insta::assert_snapshot!(
             format!("conflict_{}_80x24", lang.code()).to_lowercase(),
             render(&app, 80, 24).backend()
@@ -2267,6 +2267,254 @@ fn the_agenda_lists_the_revisits_of_the_week_ahead_before_they_open() {
     assert_eq!(app.lists.agenda.total, overdue + due_today + upcoming);
 }
 
+/// Opens the accounts view's first account that has people, in `lang`.
+fn account_with_contacts(dir: &tempfile::TempDir, lang: Lang) -> App {
+    let mut app = app(dir, lang, false);
+    app.update(Action::Show(View::Accounts));
+    for _ in 0..50 {
+        app.update(Action::Open);
+        if app
+            .opened
+            .account
+            .as_ref()
+            .is_some_and(|d| !d.contacts.is_empty())
+        {
+            return app;
+        }
+        press(&mut app, &[Action::Back, Action::Down]);
+    }
+    panic!("the demo data has an account with contacts");
+}
+
+#[test]
+fn contacts_are_added_and_edited_from_the_account_detail() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = account_with_contacts(&dir, lang);
+        let code = lang.code().to_lowercase();
+        let account = app.opened.account.as_ref().unwrap().account.id;
+        let people = app.opened.account.as_ref().unwrap().contacts.len();
+
+        app.update(Action::NewContact);
+        // A name is needed: saving without one keeps the form open.
+        app.update(Action::Submit);
+        assert!(matches!(app.popup, Some(Popup::Form(_))));
+        type_text(&mut app, "王芳");
+        press(&mut app, &[Action::NextField]);
+        type_text(&mut app, "采购经理");
+        press(&mut app, &[Action::NextField]);
+        type_text(&mut app, "021-5555 0100");
+        insta::assert_snapshot!(
+            format!("contact_form_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let saved = app.store.contacts_of(account).unwrap();
+        assert_eq!(saved.len(), people + 1);
+        let wang = saved.iter().find(|k| k.name == "王芳").expect("saved");
+        assert_eq!(
+            (wang.title.as_str(), wang.phone.as_str()),
+            ("采购经理", "021-5555 0100")
+        );
+        let shown = app.opened.account.as_ref().unwrap();
+        assert_eq!(
+            shown.contacts.len(),
+            people + 1,
+            "the detail shows it at once"
+        );
+
+        // The new person is marked; `[` `]` move the mark round the list,
+        // and `C` opens the marked person.
+        let at = shown
+            .contacts
+            .iter()
+            .position(|k| k.name == "王芳")
+            .unwrap();
+        assert_eq!(app.opened.contact, at);
+        for _ in 0..=people {
+            app.update(Action::PickContact(true));
+        }
+        assert_eq!(app.opened.contact, at, "once round comes back");
+        app.update(Action::PickContact(false));
+        assert_ne!(app.opened.contact, at);
+        app.update(Action::PickContact(true));
+        // The status line names the new contact's random id.
+        app.message.clear();
+        insta::assert_snapshot!(
+            format!("account_detail_marked_contact_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        app.update(Action::EditContact);
+        let Some(Popup::Form(form)) = &app.popup else {
+            panic!("C opens the marked contact");
+        };
+        assert_eq!(form.values[0], "王芳");
+        press(
+            &mut app,
+            &[Action::NextField, Action::NextField, Action::NextField],
+        );
+        type_text(&mut app, "wangfang@huaxin.cn");
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let after = app.store.contact(wang.id).unwrap();
+        assert_eq!(after.email, "wangfang@huaxin.cn");
+        assert_eq!(after.phone, "021-5555 0100", "fields not touched stay");
+        assert_eq!(after.meta.version, 2);
+
+        // The same name twice at one account is refused in the form.
+        app.update(Action::NewContact);
+        type_text(&mut app, " 王芳");
+        let Some(Popup::Form(form)) = &app.popup else {
+            panic!("the form is open");
+        };
+        assert!(form.errors[0].is_some(), "{:?}", form.errors);
+        app.update(Action::Submit);
+        assert!(matches!(app.popup, Some(Popup::Form(_))));
+        assert_eq!(app.store.contacts_of(account).unwrap().len(), people + 1);
+    }
+}
+
+#[test]
+fn the_deal_form_sets_the_owner_contact_source_next_step_and_notes() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        let code = lang.code().to_lowercase();
+        let deal = app.lists.board[0].deals.rows[0].deal.clone();
+        let li = app
+            .store
+            .add_contact(tierdeck::store::NewContact {
+                account_id: deal.account_id,
+                name: "李总".into(),
+                title: Some("总经理".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        app.update(Action::Edit);
+        // From the title to the owner, then each field after it.
+        press(&mut app, &[Action::NextField; 5]);
+        app.update(Action::Type(InputRequest::DeleteLine));
+        type_text(&mut app, "李娜");
+        app.update(Action::NextField);
+        type_text(&mut app, "nobody at all");
+        let Some(Popup::Form(form)) = &app.popup else {
+            panic!("the form is open");
+        };
+        assert!(
+            form.errors[7].is_some(),
+            "an unknown contact is said at once"
+        );
+        app.update(Action::Submit);
+        assert!(matches!(app.popup, Some(Popup::Form(_))), "not saved");
+        assert_eq!(app.store.deal(deal.id).unwrap().owner, deal.owner);
+        app.update(Action::Type(InputRequest::DeleteLine));
+        type_text(&mut app, "李");
+        app.update(Action::NextField);
+        type_text(&mut app, "展会");
+        app.update(Action::NextField);
+        type_text(&mut app, "周五送报价");
+        app.update(Action::NextField);
+        type_text(&mut app, "要专票");
+        insta::assert_snapshot!(
+            format!("deal_form_more_fields_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let saved = app.store.deal(deal.id).unwrap();
+        assert_eq!(saved.owner, "李娜");
+        assert_eq!(saved.contact_id, Some(li));
+        assert_eq!(saved.source, "展会");
+        assert_eq!(saved.next_step, "周五送报价");
+        assert_eq!(saved.notes, "要专票");
+        assert_eq!(saved.meta.version, deal.meta.version + 1, "one save");
+
+        app.update(Action::Open);
+        let screen = render(&app, 80, 24).backend().to_string();
+        assert!(
+            screen.contains("李总") && screen.contains("周五送报价"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(
+            format!("deal_detail_contact_{code}_80x24"),
+            render(&app, 80, 24).backend()
+        );
+        // Opened again, the form shows the contact by name.
+        app.update(Action::Edit);
+        let Some(Popup::Form(form)) = &app.popup else {
+            panic!("the form is open");
+        };
+        assert_eq!(form.values[7], "李总");
+    }
+}
+
+#[test]
+fn a_contact_saved_meanwhile_by_someone_else_shows_both_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = account_with_contacts(&dir, Lang::En);
+    let mut lina = other_store(&dir, "李娜");
+    let contact = app.opened.account.as_ref().unwrap().contacts[0].clone();
+    app.update(Action::EditContact);
+    press(&mut app, &[Action::NextField, Action::NextField]);
+    app.update(Action::Type(InputRequest::DeleteLine));
+    type_text(&mut app, "+86 21 5555 0000");
+    lina.update_contact(
+        contact.id,
+        tierdeck::store::ContactPatch {
+            title: Some("采购总监".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    app.update(Action::Submit);
+    let Some(Popup::Conflict(conflict)) = &app.popup else {
+        panic!("both versions are shown: {:?}", app.popup);
+    };
+    assert_eq!(conflict.by, "李娜");
+    assert_eq!(
+        conflict.take_theirs,
+        [false, true, false, false, false, false]
+    );
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    let saved = app.store.contact(contact.id).unwrap();
+    assert_eq!(saved.title, "采购总监", "their title");
+    assert_eq!(saved.phone, "+86 21 5555 0000", "my phone");
+}
+
+#[test]
+fn editing_a_contact_where_an_account_has_none_says_how_to_add_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    let bare = app
+        .store
+        .add_account(tierdeck::store::NewAccount {
+            name: "深圳前海星河贸易有限公司".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    app.update(Action::Show(View::Accounts));
+    for _ in 0..50 {
+        if app.lists.accounts.current().map(|r| r.account.id) == Some(bare) {
+            break;
+        }
+        app.update(Action::Down);
+    }
+    assert_eq!(
+        app.lists.accounts.current().map(|r| r.account.id),
+        Some(bare)
+    );
+    app.update(Action::Open);
+    app.update(Action::EditContact);
+    assert!(app.popup.is_none());
+    assert_eq!(app.message, "该客户还没有联系人：按 c 新建");
+    // Outside an account's detail the contact keys do nothing.
+    app.update(Action::Back);
+    app.update(Action::NewContact);
+    assert!(app.popup.is_none());
+}
+
 #[test]
 fn delete_asks_first_and_u_takes_it_back() {
     for lang in [Lang::En, Lang::ZhCn] {
@@ -2348,4 +2596,28 @@ fn an_account_with_open_deals_is_deleted_with_them_once_the_question_names_them(
     app.update(Action::Undo);
     assert!(app.store.account(id).is_ok());
     assert_eq!(app.store.open_deals_of(id).unwrap(), open);
+}
+
+#[test]
+fn the_marked_person_of_an_account_is_deleted_after_asking_and_comes_back_with_u() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = account_with_contacts(&dir, Lang::ZhCn);
+    let people = app.opened.account.as_ref().unwrap().contacts.clone();
+    app.update(Action::Delete);
+    assert!(
+        matches!(&app.popup, Some(Popup::Confirm(Doomed::Contact { id, .. })) if *id == people[0].id)
+    );
+    app.update(Action::Confirm);
+    let left = &app.opened.account.as_ref().unwrap().contacts;
+    assert_eq!(left.len(), people.len() - 1);
+    assert!(left.iter().all(|c| c.id != people[0].id));
+    assert!(app.message.contains(&people[0].name), "{}", app.message);
+    app.update(Action::Undo);
+    let names = |people: &[tierdeck::domain::Contact]| -> Vec<(tierdeck::domain::Id, String)> {
+        people.iter().map(|c| (c.id, c.name.clone())).collect()
+    };
+    assert_eq!(
+        names(&app.opened.account.as_ref().unwrap().contacts),
+        names(&people)
+    );
 }

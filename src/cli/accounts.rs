@@ -311,7 +311,7 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
                         let mut table = Table::new(
                             [
                                 "col.name",
-                                "col.title",
+                                "col.job_title",
                                 "col.phone",
                                 "col.email",
                                 "col.other",

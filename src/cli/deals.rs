@@ -1,9 +1,9 @@
 use clap::{Args, Subcommand};
 
 use super::{CliResult, Context, Failure, vocab};
-use crate::domain::{ActivityKind, Grade, Need};
+use crate::domain::{ActivityKind, Grade, Id, Need};
 use crate::parse;
-use crate::store::{DealPatch, NewDeal, Store, StoreError, Table};
+use crate::store::{DealExtras, DealPatch, NewDeal, Store, StoreError, Table};
 
 #[derive(Debug, Subcommand)]
 pub enum DealCommand {
@@ -50,6 +50,22 @@ pub struct AddArgs {
     need: Option<Need>,
     #[arg(long)]
     owner: Option<String>,
+    #[command(flatten)]
+    more: MoreArgs,
+}
+
+/// The deal fields that say who and how: the same for `add` and `update`.
+#[derive(Debug, Args)]
+pub struct MoreArgs {
+    // A contact of the deal's account, by name or id; `none` names nobody.
+    #[arg(long, value_name = "NAME_OR_ID")]
+    contact: Option<String>,
+    #[arg(long)]
+    source: Option<String>,
+    #[arg(long)]
+    next_step: Option<String>,
+    #[arg(long)]
+    notes: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -67,8 +83,19 @@ pub struct UpdateArgs {
     need: Option<Need>,
     #[arg(long)]
     owner: Option<String>,
+    #[command(flatten)]
+    more: MoreArgs,
     #[arg(long, value_name = "N")]
     if_version: Option<i64>,
+}
+
+/// The contact `--contact` names at `account`: `Some(None)` for `none`.
+fn contact_at(ctx: &Context, account: Id, given: Option<&str>) -> CliResult<Option<Option<Id>>> {
+    Ok(match given.map(str::trim) {
+        None => None,
+        Some(none) if none.eq_ignore_ascii_case("none") => Some(None),
+        Some(name) => Some(Some(ctx.store.match_contact(account, name)?)),
+    })
 }
 
 #[derive(Debug, Args)]
@@ -85,7 +112,8 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
             let amount = a.amount.as_deref().map(parse::parse_amount).transpose()?;
             let expected_close = a.close.as_deref().map(|d| ctx.date(d)).transpose()?;
             let account_id = ctx.store.match_account(&a.account)?;
-            let id = ctx.store.add_deal(NewDeal {
+            let contact_id = contact_at(ctx, account_id, a.more.contact.as_deref())?.flatten();
+            let new = NewDeal {
                 account_id,
                 title: a.title,
                 amount,
@@ -93,7 +121,14 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
                 need: a.need,
                 expected_close,
                 owner: a.owner,
-            })?;
+            };
+            let extras = DealExtras {
+                contact_id,
+                source: a.more.source.unwrap_or_default(),
+                next_step: a.more.next_step.unwrap_or_default(),
+                notes: a.more.notes.unwrap_or_default(),
+            };
+            let id = ctx.store.add_deal_with(new, extras)?;
             println!("{id}");
         }
         DealCommand::Update(u) => {
@@ -104,6 +139,8 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
                 Some(t) => Some(Some(ctx.date(t)?)),
             };
             let id = ctx.store.resolve(Table::Deals, &u.id)?;
+            let account = ctx.store.deal(id)?.account_id;
+            let contact = contact_at(ctx, account, u.more.contact.as_deref())?;
             let changes = ctx
                 .store
                 .update_deal(
@@ -115,6 +152,10 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
                         need: u.need,
                         expected_close,
                         owner: u.owner,
+                        contact,
+                        source: u.more.source,
+                        next_step: u.more.next_step,
+                        notes: u.more.notes,
                         expected_version: u.if_version,
                     },
                 )

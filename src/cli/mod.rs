@@ -4,6 +4,7 @@
 //! tree, the shared set-up and how failures become exit codes.
 
 mod accounts;
+mod contacts;
 mod deals;
 mod doctor;
 mod failure;
@@ -59,6 +60,8 @@ pub enum Command {
     Account(accounts::AccountCommand),
     #[command(subcommand)]
     Deal(deals::DealCommand),
+    #[command(subcommand)]
+    Contact(contacts::ContactCommand),
     Log(deals::LogArgs),
     List(views::ListArgs),
     Show(views::ShowArgs),
@@ -351,6 +354,7 @@ fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
         Command::Demo(args) => transfer::demo(ctx, args),
         Command::Account(cmd) => accounts::run(ctx, cmd),
         Command::Deal(cmd) => deals::run(ctx, cmd),
+        Command::Contact(cmd) => contacts::run(ctx, cmd),
         Command::Log(args) => deals::log(ctx, args),
         Command::List(args) => views::list(ctx, args),
         Command::Show(args) => views::show(ctx, args),

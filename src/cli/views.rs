@@ -99,6 +99,12 @@ impl DealJson {
 struct ShowJson {
     #[serde(flatten)]
     deal: DealJson,
+    /// The contact person's name, `null` for none.
+    contact: Option<String>,
+    contact_id: Option<String>,
+    source: String,
+    next_step: String,
+    notes: String,
     activities: Vec<ActivityJson>,
     history: Vec<HistoryJson>,
     /// Every other field people changed, from the change log.
@@ -276,8 +282,14 @@ pub fn show(ctx: &Context, args: ShowArgs) -> CliResult {
 }
 
 fn show_json(detail: &DealDetail, currency: &str) -> ShowJson {
+    let d = &detail.row.deal;
     ShowJson {
         deal: DealJson::new(&detail.row, currency),
+        contact: contact_name(detail).map(str::to_string),
+        contact_id: d.contact_id.map(|id| id.to_string()),
+        source: d.source.clone(),
+        next_step: d.next_step.clone(),
+        notes: d.notes.clone(),
         activities: detail
             .activities
             .iter()
@@ -317,6 +329,16 @@ fn show_json(detail: &DealDetail, currency: &str) -> ShowJson {
     }
 }
 
+/// The name of the deal's contact person, among its account's people.
+fn contact_name(detail: &DealDetail) -> Option<&str> {
+    let id = detail.row.deal.contact_id?;
+    detail
+        .contacts
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.name.as_str())
+}
+
 fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
     let c = &ctx.catalog;
     let r = &detail.row;
@@ -348,6 +370,16 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
             d.is_open().then(|| day(r.next_revisit).unwrap_or_default()),
         ),
         ("col.owner", Some(d.owner.clone())),
+        ("col.contact", contact_name(detail).map(str::to_string)),
+        (
+            "col.source",
+            Some(d.source.clone()).filter(|s| !s.is_empty()),
+        ),
+        (
+            "col.next_step",
+            Some(d.next_step.clone()).filter(|s| !s.is_empty()),
+        ),
+        ("col.notes", Some(d.notes.clone()).filter(|s| !s.is_empty())),
         ("col.flags", Some(flags(ctx, r))),
         ("col.version", Some(version_cell(ctx, &d.meta))),
         ("col.closed_on", day(d.closed_on)),

@@ -6,9 +6,9 @@ use super::filter::Conditions;
 use super::segments::{STANDING_COLUMNS, Standing, read_standing};
 use crate::query::Query;
 
-use super::rows::{self, ACCOUNT_COLUMN_COUNT, ACCOUNT_COLUMNS, CONTACT_COLUMNS};
+use super::rows::{self, ACCOUNT_COLUMN_COUNT, ACCOUNT_COLUMNS};
 use super::{Result, Store, StoreError, Table, Writer, values};
-use crate::domain::{Account, AccountKind, Contact, Id, ProductTier, RowMeta, Satisfaction};
+use crate::domain::{Account, AccountKind, Id, ProductTier, RowMeta, Satisfaction};
 
 #[derive(Debug, Clone, Default)]
 pub struct NewAccount {
@@ -273,18 +273,6 @@ impl Store {
         Ok(c)
     }
 
-    pub fn contacts_of(&self, account: Id) -> Result<Vec<Contact>> {
-        let sql = format!(
-            "SELECT {CONTACT_COLUMNS} FROM contacts
-             WHERE account_id = ?1 AND deleted_at IS NULL ORDER BY name"
-        );
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt
-            .query_map([account], rows::contact)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows)
-    }
-
     /// Whether the database holds no account (and so no deal) at all.
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self.conn.query_row(
@@ -497,31 +485,6 @@ pub(super) fn write_account(
     if changed == 0 {
         return Err(conflict(w.conn(), "accounts", "account", a.id));
     }
-    Ok(())
-}
-
-pub(super) fn insert_contact(w: &Writer<'_>, c: &Contact) -> Result<()> {
-    w.conn()
-        .prepare_cached(
-            "INSERT INTO contacts (id, account_id, name, title, phone, email, other, notes,
-                created_at, updated_at, updated_by, version, deleted_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?
-        .execute(params![
-            c.id,
-            c.account_id,
-            c.name,
-            c.title,
-            c.phone,
-            c.email,
-            c.other,
-            c.notes,
-            values::moment(c.meta.created_at),
-            values::moment(c.meta.updated_at),
-            c.meta.updated_by,
-            c.meta.version,
-            c.meta.deleted_at.map(values::moment),
-        ])?;
     Ok(())
 }
 

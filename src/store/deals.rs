@@ -28,6 +28,16 @@ pub struct NewDeal {
     pub owner: Option<String>,
 }
 
+/// What a person may note on a new deal besides what every deal has.
+#[derive(Debug, Clone, Default)]
+pub struct DealExtras {
+    /// One of the account's people.
+    pub contact_id: Option<Id>,
+    pub source: String,
+    pub next_step: String,
+    pub notes: String,
+}
+
 /// Fields to change; `None` leaves a field as it is.
 #[derive(Debug, Clone, Default)]
 pub struct DealPatch {
@@ -38,6 +48,12 @@ pub struct DealPatch {
     /// `Some(None)` clears the date.
     pub expected_close: Option<Option<NaiveDate>>,
     pub owner: Option<String>,
+    /// `Some(None)` names no contact any more; a contact must be one of
+    /// the deal's account's people.
+    pub contact: Option<Option<Id>>,
+    pub source: Option<String>,
+    pub next_step: Option<String>,
+    pub notes: Option<String>,
     /// The version the editor loaded; the save is refused if the row moved on.
     pub expected_version: Option<i64>,
 }
@@ -87,9 +103,14 @@ pub struct DealDetail {
 
 impl Store {
     pub fn add_deal(&mut self, new: NewDeal) -> Result<Id> {
+        self.add_deal_with(new, DealExtras::default())
+    }
+
+    /// Adds a deal with its contact, source, next step and notes.
+    pub fn add_deal_with(&mut self, new: NewDeal, extras: DealExtras) -> Result<Id> {
         let title = clean_title(&new.title)?;
         let stage = self.new_deal_stage(new.stage.as_deref())?;
-        self.write(|w| insert_new_deal(w, new, title, stage))
+        self.write(|w| insert_new_deal(w, new, extras, title, stage))
     }
 
     /// Adds an account and its first deal, `deal_at(the account's id)`, in
@@ -99,13 +120,24 @@ impl Store {
         account: super::NewAccount,
         deal_at: impl FnOnce(Id) -> NewDeal,
     ) -> Result<(Id, Id)> {
+        self.add_deal_at_new_account_with(account, DealExtras::default(), deal_at)
+    }
+
+    /// The same with the deal's source, next step and notes (a new account
+    /// has no people yet, so no contact).
+    pub fn add_deal_at_new_account_with(
+        &mut self,
+        account: super::NewAccount,
+        extras: DealExtras,
+        deal_at: impl FnOnce(Id) -> NewDeal,
+    ) -> Result<(Id, Id)> {
         let account_id = Id::new();
         let new = deal_at(account_id);
         let title = clean_title(&new.title)?;
         let stage = self.new_deal_stage(new.stage.as_deref())?;
         self.write(|w| {
             super::accounts::create_account(w, account_id, account)?;
-            let deal = insert_new_deal(w, new, title, stage)?;
+            let deal = insert_new_deal(w, new, extras, title, stage)?;
             Ok((account_id, deal))
         })
     }
@@ -131,7 +163,11 @@ impl Store {
             && stage.is_none()
             && patch.need.is_none()
             && patch.expected_close.is_none()
-            && patch.owner.is_none();
+            && patch.owner.is_none()
+            && patch.contact.is_none()
+            && patch.source.is_none()
+            && patch.next_step.is_none()
+            && patch.notes.is_none();
         if nothing_to_change {
             return Err(DealRefusal::NothingToChange.into());
         }
@@ -157,6 +193,21 @@ impl Store {
             }
             if let Some(o) = patch.owner {
                 deal.owner = o;
+            }
+            if let Some(contact) = patch.contact {
+                if let Some(id) = contact {
+                    super::contacts::check_deal_contact(w, deal.account_id, id)?;
+                }
+                deal.contact_id = contact;
+            }
+            for (field, value) in [
+                (&mut deal.source, patch.source),
+                (&mut deal.next_step, patch.next_step),
+                (&mut deal.notes, patch.notes),
+            ] {
+                if let Some(v) = value {
+                    *field = v.trim().to_string();
+                }
             }
             if let Some(s) = stage {
                 w.move_stage(&mut deal, s, Reason::DealUpdate)?;
@@ -531,8 +582,17 @@ pub(super) fn like_pattern(text: &str) -> Option<String> {
 }
 
 /// Writes a new deal at its account, graded, with its first history rows.
-fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -> Result<Id> {
+fn insert_new_deal(
+    w: &Writer<'_>,
+    new: NewDeal,
+    extras: DealExtras,
+    title: String,
+    stage: String,
+) -> Result<Id> {
     let account = super::accounts::live_account(w.conn(), new.account_id)?;
+    if let Some(contact) = extras.contact_id {
+        super::contacts::check_deal_contact(w, account.id, contact)?;
+    }
     let today = w.session.today;
     let closed = stage == WON || stage == LOST;
     let mut deal = Deal {
@@ -552,10 +612,10 @@ fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -
         lost_reason: None,
         meta: w.new_meta(),
         currency: w.currency()?,
-        contact_id: None,
-        source: String::new(),
-        next_step: String::new(),
-        notes: String::new(),
+        contact_id: extras.contact_id,
+        source: extras.source.trim().to_string(),
+        next_step: extras.next_step.trim().to_string(),
+        notes: extras.notes.trim().to_string(),
     };
     let (grade, reason) = rules::grade(&deal, w.rules, today);
     deal.grade = grade;

@@ -75,6 +75,8 @@ pub enum StoreError {
     #[error(transparent)]
     Account(#[from] AccountRefusal),
     #[error(transparent)]
+    Contact(#[from] ContactRefusal),
+    #[error(transparent)]
     Reminder(#[from] ReminderRefusal),
     #[error(transparent)]
     Team(#[from] TeamRefusal),
@@ -122,7 +124,9 @@ pub enum DealRefusal {
     PinWithoutReason,
     #[error("deal {id} has no pinned grade; nothing to do")]
     NotPinned { id: String },
-    #[error("nothing to change: give a new title, amount, stage, close date, need or owner")]
+    #[error(
+        "nothing to change: give a new title, amount, stage, close date, need, owner, contact, source, next step or notes"
+    )]
     NothingToChange,
     #[error("a deal needs a title")]
     EmptyTitle,
@@ -155,6 +159,33 @@ pub enum TrashRefusal {
     AccountDeleted { name: String, id: String },
     #[error("there is no change of yours left to undo")]
     NothingToUndo,
+}
+
+/// What a person asked of a contact that the input does not allow.
+#[derive(Debug, thiserror::Error)]
+pub enum ContactRefusal {
+    #[error("a contact needs a name")]
+    EmptyName,
+    #[error("{account} already has a contact named `{name}` ({id}); update that one instead")]
+    NameTaken {
+        name: String,
+        account: String,
+        id: String,
+    },
+    #[error("{account} has no contact `{given}`; check the name with `tierdeck contact list`")]
+    NoSuchContact { given: String, account: String },
+    #[error("`{given}` is part of the names of several contacts ({}); give more of the name or the contact id", names.join(", "))]
+    NamePartAmbiguous { given: String, names: Vec<String> },
+    #[error("{name} is not a contact of {account}; name one of the deal's account's people")]
+    NotAtAccount { name: String, account: String },
+    #[error(
+        "{name} is the contact on {deals} of the account's deals; name someone else there before moving {name}"
+    )]
+    NamedByDeals { name: String, deals: i64 },
+    #[error(
+        "nothing to change: give a new account, name, title, phone, email, other contact or notes"
+    )]
+    NothingToChange,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -332,7 +332,7 @@ fn set_logging(conn: &Connection, on: bool) -> Result<()> {
 /// Fields of a deal whose changes the timeline shows from the log; the
 /// stage and the pin have history rows of their own (with their reasons),
 /// and the days a stage move sets follow from it.
-const TIMELINE_FIELDS: [&str; 7] = [
+const TIMELINE_FIELDS: [&str; 11] = [
     "title",
     "amount_minor",
     "expected_close",
@@ -340,6 +340,10 @@ const TIMELINE_FIELDS: [&str; 7] = [
     "owner",
     "account_id",
     "deleted_at",
+    "contact_id",
+    "source",
+    "next_step",
+    "notes",
 ];
 
 /// One change of one field, as the log has it.

@@ -7,6 +7,7 @@
 
 mod accounts;
 mod changes;
+mod contacts;
 mod deals;
 mod doctor;
 mod engine;
@@ -38,12 +39,13 @@ use crate::rules::Rules;
 
 pub use accounts::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount};
 pub use changes::{Change, Changed, Changes, Seen};
-pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
+pub use contacts::{ContactPatch, ContactRow, NewContact};
+pub use deals::{DealDetail, DealExtras, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
 pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::{
-    AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
-    TrashRefusal,
+    AccountRefusal, ContactRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal,
+    StoreError, TeamRefusal, TrashRefusal,
 };
 pub use filter::Group;
 pub use log::{Applied, Conflict, FieldChange, Op, next_stamp, stamp_moment};
@@ -363,6 +365,7 @@ impl Writer<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Table {
     Accounts,
+    Contacts,
     Deals,
     Reminders,
 }
@@ -371,6 +374,7 @@ impl Table {
     fn name(self) -> &'static str {
         match self {
             Table::Accounts => "accounts",
+            Table::Contacts => "contacts",
             Table::Deals => "deals",
             Table::Reminders => "reminders",
         }
@@ -378,6 +382,7 @@ impl Table {
     fn noun(self) -> &'static str {
         match self {
             Table::Accounts => "account",
+            Table::Contacts => "contact",
             Table::Deals => "deal",
             Table::Reminders => "reminder",
         }
@@ -386,6 +391,7 @@ impl Table {
     fn lister(self) -> &'static str {
         match self {
             Table::Accounts => "tierdeck account list",
+            Table::Contacts => "tierdeck contact list",
             Table::Deals => "tierdeck list",
             Table::Reminders => "tierdeck reminders",
         }

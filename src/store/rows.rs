@@ -38,6 +38,8 @@ pub fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
 
 pub const CONTACT_COLUMNS: &str = "id, account_id, name, title, phone, email, other, notes, \
      created_at, updated_at, updated_by, version, deleted_at";
+/// How many columns [`contact`] reads, so joins can append their own after it.
+pub const CONTACT_COLUMN_COUNT: usize = 13;
 
 pub fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
     Ok(Contact {

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::accounts::{account_by_name, insert_account, insert_contact};
+use super::accounts::{account_by_name, insert_account};
+use super::contacts::insert_contact;
 use super::deals::{get_deal, insert_activity, insert_deal, insert_history};
 use super::engine::{Scope, mark_current, recompute_last_touch, run};
 use super::rows::{self, ACCOUNT_COLUMNS, ACTIVITY_COLUMNS, CONTACT_COLUMNS, DEAL_COLUMNS};
@@ -22,8 +23,8 @@ use crate::domain::{
 };
 use crate::rules;
 use crate::transfer::{
-    self, AccountRecord, AccountRef, ActivityRecord, ContactRecord, DealRecord, DealRef,
-    ImportError, ImportProblem, Line,
+    self, AccountRecord, AccountRef, ActivityRecord, ContactRecord, ContactRef, DealRecord,
+    DealRef, ImportError, ImportProblem, Line,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -511,18 +512,37 @@ impl Importer<'_, '_> {
         Ok(a.id)
     }
 
+    /// A contact already there (by its id, else by its name at the same
+    /// account, ignoring case) is updated: importing a file twice makes
+    /// no second person.
     fn contact(&mut self, r: ContactRecord) -> Result<()> {
-        if let Some(id) = r.id
-            && self.exists("contacts", id)?
-        {
-            self.summary.unchanged += 1;
-            return Ok(());
+        let known = match r.id {
+            Some(id) => self.exists("contacts", id)?.then_some(id),
+            None => None,
+        };
+        let (existing, account_id) = match known {
+            Some(id) => (Some(id), None),
+            None => {
+                let account_id = self.account_for(&r.account)?;
+                let named = super::contacts::contact_named(self.conn(), account_id, &r.name)?;
+                (named, Some(account_id))
+            }
+        };
+        if let Some(id) = existing {
+            return self.update_contact(id, r);
         }
-        let account_id = self.account_for(&r.account)?;
+        let account_id = match account_id {
+            Some(id) => id,
+            None => self.account_for(&r.account)?,
+        };
+        let name = r.name.trim().to_string();
+        if name.is_empty() {
+            return Err(super::ContactRefusal::EmptyName.into());
+        }
         let c = Contact {
             id: r.id.unwrap_or_default(),
             account_id,
-            name: r.name,
+            name,
             title: r.title.unwrap_or_default(),
             phone: r.phone.unwrap_or_default(),
             email: r.email.unwrap_or_default(),
@@ -535,15 +555,83 @@ impl Importer<'_, '_> {
         Ok(())
     }
 
-    fn deal(&mut self, r: DealRecord) -> Result<()> {
+    fn update_contact(&mut self, id: Id, r: ContactRecord) -> Result<()> {
+        let mut c = super::contacts::any_contact(self.conn(), id)?;
+        if is_older(r.meta.as_ref(), &c.meta) {
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+        let before = c.clone();
+        let name = r.name.trim();
+        if !name.is_empty() {
+            c.name = name.to_string();
+        }
+        set(&mut c.title, r.title);
+        set(&mut c.phone, r.phone);
+        set(&mut c.email, r.email);
+        set(&mut c.other, r.other);
+        set(&mut c.notes, r.notes);
+        if let Some(meta) = r.meta {
+            c.meta = meta;
+        }
+        if c == before {
+            self.summary.unchanged += 1;
+            return Ok(());
+        }
+        let meta = bump(self.w, &c.meta, before.meta.version);
+        super::contacts::write_contact(self.w, &c, &meta, before.meta.version)?;
+        self.summary.updated += 1;
+        Ok(())
+    }
+
+    /// The contact a deal row names, among its account's people; a name
+    /// not known there becomes a new contact of the account.
+    fn contact_for(&mut self, account: Id, reference: Option<ContactRef>) -> Result<Option<Id>> {
+        let id = match reference {
+            None => return Ok(None),
+            Some(ContactRef::Id(id)) => {
+                if !self.exists("contacts", id)? {
+                    return Err(StoreError::NotFound {
+                        what: "contact",
+                        given: id.to_string(),
+                    });
+                }
+                id
+            }
+            Some(ContactRef::Name(name)) => {
+                match super::contacts::contact_named(self.conn(), account, &name)? {
+                    Some(id) => id,
+                    None => {
+                        let c = Contact {
+                            id: Id::new(),
+                            account_id: account,
+                            name: name.trim().to_string(),
+                            title: String::new(),
+                            phone: String::new(),
+                            email: String::new(),
+                            other: String::new(),
+                            notes: String::new(),
+                            meta: self.w.new_meta(),
+                        };
+                        insert_contact(self.w, &c)?;
+                        c.id
+                    }
+                }
+            }
+        };
+        Ok(Some(id))
+    }
+
+    fn deal(&mut self, mut r: DealRecord) -> Result<()> {
         let account_id = self.account_for(&r.account)?;
+        let contact_id = self.contact_for(account_id, r.contact.take())?;
         let today = self.w.session.today;
         let existing = match r.id {
             Some(id) => self.exists("deals", id)?.then_some(id),
             None => self.open_deal_titled(account_id, &r.title)?,
         };
         if let Some(id) = existing {
-            return self.update_deal(id, account_id, r);
+            return self.update_deal(id, account_id, contact_id, r);
         }
         let restoring = r.meta.is_some();
         self.needs_engine |= !restoring;
@@ -569,10 +657,10 @@ impl Importer<'_, '_> {
             meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
             stage,
             currency: self.w.currency()?,
-            contact_id: None,
-            source: String::new(),
-            next_step: String::new(),
-            notes: String::new(),
+            contact_id,
+            source: r.source.unwrap_or_default(),
+            next_step: r.next_step.unwrap_or_default(),
+            notes: r.notes.unwrap_or_default(),
         };
         if deal.title.is_empty() {
             return Err(DealRefusal::EmptyTitle.into());
@@ -606,7 +694,13 @@ impl Importer<'_, '_> {
         Ok(())
     }
 
-    fn update_deal(&mut self, id: Id, account_id: Id, r: DealRecord) -> Result<()> {
+    fn update_deal(
+        &mut self,
+        id: Id,
+        account_id: Id,
+        contact_id: Option<Id>,
+        r: DealRecord,
+    ) -> Result<()> {
         self.needs_engine |= r.meta.is_none();
         let mut d = get_deal(self.conn(), id)?;
         if is_older(r.meta.as_ref(), &d.meta) {
@@ -631,6 +725,12 @@ impl Importer<'_, '_> {
         if let Some(v) = r.lost_reason {
             d.lost_reason = Some(v);
         }
+        if contact_id.is_some() {
+            d.contact_id = contact_id;
+        }
+        set(&mut d.source, r.source);
+        set(&mut d.next_step, r.next_step);
+        set(&mut d.notes, r.notes);
         if let Some(stage) = r.stage
             && stage != d.stage
         {

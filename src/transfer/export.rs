@@ -165,6 +165,10 @@ pub fn write_deals(
             "stage_entered_on",
             "closed_on",
             "lost_reason",
+            "contact_id",
+            "source",
+            "next_step",
+            "notes",
         ][..],
         &META_HEADERS,
     ]
@@ -193,6 +197,10 @@ pub fn write_deals(
                 date(d.stage_entered_on),
                 optional(d.closed_on, date),
                 d.lost_reason.clone().unwrap_or_default(),
+                optional(d.contact_id, |id| id.to_string()),
+                d.source.clone(),
+                d.next_step.clone(),
+                d.notes.clone(),
             ],
             &d.meta,
         )
@@ -286,8 +294,9 @@ mod tests {
         ReminderKind, ReminderStatus, Satisfaction,
     };
     use crate::transfer::{
-        AccountRecord, AccountRef, ActivityRecord, ContactRecord, DealRecord, DealRef, Line,
-        read_accounts, read_activities, read_contacts, read_deals, read_history, read_reminders,
+        AccountRecord, AccountRef, ActivityRecord, ContactRecord, ContactRef, DealRecord, DealRef,
+        Line, read_accounts, read_activities, read_contacts, read_deals, read_history,
+        read_reminders,
     };
 
     const STAGES: &[(&str, &str, &str)] = &[
@@ -450,10 +459,10 @@ mod tests {
             lost_reason: None,
             meta: meta(false),
             currency: crate::domain::Currency::CNY,
-            contact_id: None,
-            source: String::new(),
-            next_step: String::new(),
-            notes: String::new(),
+            contact_id: Some(Id::new()),
+            source: "展会".to_string(),
+            next_step: "send the quote, \"Friday\"".to_string(),
+            notes: AWKWARD.to_string(),
         };
         let lost = Deal {
             id: Id::new(),
@@ -468,6 +477,10 @@ mod tests {
             closed_on: Some(day(20)),
             lost_reason: Some(AWKWARD.to_string()),
             meta: meta(true),
+            contact_id: None,
+            source: String::new(),
+            next_step: String::new(),
+            notes: String::new(),
             ..open.clone()
         };
         let rows = [open, lost];
@@ -496,6 +509,10 @@ mod tests {
                 stage_entered_on: Some(d.stage_entered_on),
                 closed_on: d.closed_on,
                 lost_reason: d.lost_reason.clone(),
+                contact: d.contact_id.map(ContactRef::Id),
+                source: some(&d.source),
+                next_step: some(&d.next_step),
+                notes: some(&d.notes),
                 meta: Some(d.meta.clone()),
             })
             .collect();

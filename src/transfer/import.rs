@@ -8,8 +8,8 @@ use std::io::Read;
 
 use super::sheet::{Column, Row, Sheet, Stages, missing, word};
 use super::{
-    AccountRecord, ActivityRecord, CellProblem, ContactRecord, DealRecord, DealRef, ImportError,
-    ImportProblem, Line,
+    AccountRecord, ActivityRecord, CellProblem, ContactRecord, ContactRef, DealRecord, DealRef,
+    ImportError, ImportProblem, Line,
 };
 use crate::domain::{
     AccountKind, ActivityKind, Grade, HistoryEntry, Money, Need, Pin, ProductTier, Reason,
@@ -202,6 +202,34 @@ const CLOSED_ON: &[&str] = &[
     "成交日期",
     "关闭日期",
 ];
+/// A deal's contact person by name; an export names it by `contact_id`.
+const DEAL_CONTACT: &[&str] = &[
+    "contact",
+    "Deal - Contact person",
+    "Contact person",
+    "Associated Contact",
+    "Contact Name",
+    "联系人",
+    "联系人姓名",
+];
+const DEAL_CONTACT_ID: &[&str] = &["contact_id"];
+const DEAL_SOURCE: &[&str] = &[
+    "source",
+    "Deal - Source",
+    "Lead Source",
+    "Source",
+    "来源",
+    "商机来源",
+    "线索来源",
+];
+const NEXT_STEP: &[&str] = &[
+    "next_step",
+    "Next Step",
+    "Deal - Next step",
+    "下一步",
+    "下一步计划",
+];
+
 const LOST_REASON: &[&str] = &[
     "lost_reason",
     "Deal - Lost reason",
@@ -522,9 +550,18 @@ pub fn read_deals(
     let stage_entered_on = sheet.find(STAGE_ENTERED_ON);
     let closed_on = sheet.find(CLOSED_ON);
     let lost_reason = sheet.find(LOST_REASON);
+    let contact_id = sheet.find(DEAL_CONTACT_ID);
+    let contact = sheet.find(DEAL_CONTACT);
+    let source = sheet.find(DEAL_SOURCE);
+    let next_step = sheet.find(NEXT_STEP);
+    let notes = sheet.find(NOTES);
     let meta = MetaColumns::find(&sheet);
     let mut lines = Vec::new();
     while let Some(row) = sheet.next_row()? {
+        let contact = match row.id(contact_id.as_ref())? {
+            Some(id) => Some(ContactRef::Id(id)),
+            None => row.text(contact.as_ref()).map(ContactRef::Name),
+        };
         let amount = match row.parse(amount_minor.as_ref(), minor_units)? {
             Some(exact) => Some(exact),
             None => row.parse(amount.as_ref(), parse_amount)?,
@@ -555,6 +592,10 @@ pub fn read_deals(
             stage_entered_on: row.parse(stage_entered_on.as_ref(), parse_import_date)?,
             closed_on: row.parse(closed_on.as_ref(), parse_import_date)?,
             lost_reason: row.free_text(lost_reason.as_ref()),
+            contact,
+            source: row.text(source.as_ref()),
+            next_step: row.free_text(next_step.as_ref()),
+            notes: row.free_text(notes.as_ref()),
             meta: meta.as_ref().map(|m| m.read(&row)).transpose()?,
         };
         lines.push(Line {

@@ -90,7 +90,21 @@ pub struct DealRecord {
     pub stage_entered_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub lost_reason: Option<String>,
+    /// The contact person, of the deal's account.
+    pub contact: Option<ContactRef>,
+    pub source: Option<String>,
+    pub next_step: Option<String>,
+    pub notes: Option<String>,
     pub meta: Option<RowMeta>,
+}
+
+/// How an imported deal names its contact person.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ContactRef {
+    /// The `contact_id` cell of an export.
+    Id(Id),
+    /// A name, looked for among the account's people.
+    Name(String),
 }
 
 /// An activity as read from a file: at least one of `deal` and `account` is set.

@@ -136,6 +136,11 @@ pub enum Action {
     New,
     /// Edit the deal, or the account in the accounts view.
     Edit,
+    /// In an account's detail: a new contact, and edit the marked one.
+    NewContact,
+    EditContact,
+    /// Mark the next (`true`) or the previous contact of the account.
+    PickContact(bool),
     /// Sort the accounts by the next column, or the other way round.
     SortNext,
     SortReverse,

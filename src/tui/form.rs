@@ -1,4 +1,5 @@
-//! The deal and account forms (`n` new, `e` edit): checked as you type, and
+//! The deal, account and contact forms (`n` new, `e` edit; `c` and `C` for
+//! a contact in the account's detail): checked as you type, and
 //! nothing typed is lost when a field is wrong. Fields with a fixed set of
 //! values are picked with ← →, shown in the user's language.
 
@@ -15,9 +16,25 @@ use crate::store::{DealRow, Store};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Subject {
     NewDeal,
-    EditDeal { deal: Id, account: Id, version: i64 },
+    EditDeal {
+        deal: Id,
+        account: Id,
+        version: i64,
+    },
     NewAccount,
-    EditAccount { account: Id, version: i64 },
+    EditAccount {
+        account: Id,
+        version: i64,
+    },
+    /// A person at this account.
+    NewContact {
+        account: Id,
+    },
+    EditContact {
+        contact: Id,
+        account: Id,
+        version: i64,
+    },
 }
 
 /// How a field takes its value.
@@ -35,7 +52,7 @@ pub enum Field {
     },
 }
 
-const DEAL_FIELDS: [(&str, Field); 6] = [
+const DEAL_FIELDS: [(&str, Field); 11] = [
     ("col.account", Field::Text),
     ("col.title", Field::Text),
     ("col.amount", Field::Text),
@@ -48,6 +65,11 @@ const DEAL_FIELDS: [(&str, Field); 6] = [
             values: &["explicit", "potential", "none"],
         },
     ),
+    ("col.owner", Field::Text),
+    ("col.contact", Field::Text),
+    ("col.source", Field::Text),
+    ("col.next_step", Field::Text),
+    ("col.notes", Field::Text),
 ];
 const D_ACCOUNT: usize = 0;
 const D_TITLE: usize = 1;
@@ -55,6 +77,21 @@ const D_AMOUNT: usize = 2;
 const D_CLOSE: usize = 3;
 const D_STAGE: usize = 4;
 const D_NEED: usize = 5;
+const D_OWNER: usize = 6;
+const D_CONTACT: usize = 7;
+const D_SOURCE: usize = 8;
+const D_NEXT_STEP: usize = 9;
+const D_NOTES: usize = 10;
+
+const CONTACT_FIELDS: [(&str, Field); 6] = [
+    ("col.name", Field::Text),
+    ("col.job_title", Field::Text),
+    ("col.phone", Field::Text),
+    ("col.email", Field::Text),
+    ("col.other", Field::Text),
+    ("col.notes", Field::Text),
+];
+const C_NAME: usize = 0;
 
 const ACCOUNT_FIELDS: [(&str, Field); 9] = [
     ("col.name", Field::Text),
@@ -129,6 +166,22 @@ pub struct DealInput {
     pub close: Option<NaiveDate>,
     pub stage: String,
     pub need: Need,
+    pub owner: String,
+    /// One of the account's people, or nobody.
+    pub contact: Option<Id>,
+    pub source: String,
+    pub next_step: String,
+    pub notes: String,
+}
+
+/// What a valid contact form asks for.
+pub struct ContactInput {
+    pub name: String,
+    pub title: String,
+    pub phone: String,
+    pub email: String,
+    pub other: String,
+    pub notes: String,
 }
 
 /// What a valid account form asks for.
@@ -165,8 +218,8 @@ impl Form {
         form
     }
 
-    /// A new deal, at `account` when one is known.
-    pub fn new_deal(first_stage: &str, account: Option<&str>) -> Form {
+    /// A new deal, at `account` when one is known, worked by `owner`.
+    pub fn new_deal(first_stage: &str, account: Option<&str>, owner: &str) -> Form {
         let values = vec![
             account.unwrap_or_default().to_string(),
             String::new(),
@@ -174,6 +227,11 @@ impl Form {
             "+1m".to_string(),
             first_stage.to_string(),
             Need::Explicit.to_string(),
+            owner.to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
         ];
         let focus = if account.is_some() {
             D_TITLE
@@ -183,7 +241,8 @@ impl Form {
         Form::new(Subject::NewDeal, &DEAL_FIELDS, values, focus)
     }
 
-    pub fn edit_deal(row: &DealRow) -> Form {
+    /// The deal as it is, its contact person shown by `contact`, the name.
+    pub fn edit_deal(row: &DealRow, contact: &str) -> Form {
         let d = &row.deal;
         let values = vec![
             row.account.clone(),
@@ -192,6 +251,11 @@ impl Form {
             d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
             d.stage.clone(),
             d.need.to_string(),
+            d.owner.clone(),
+            contact.to_string(),
+            d.source.clone(),
+            d.next_step.clone(),
+            d.notes.clone(),
         ];
         let subject = Subject::EditDeal {
             deal: d.id,
@@ -235,6 +299,33 @@ impl Form {
         Form::new(subject, &ACCOUNT_FIELDS, values, A_NAME)
     }
 
+    pub fn new_contact(account: Id) -> Form {
+        let values = vec![String::new(); CONTACT_FIELDS.len()];
+        Form::new(
+            Subject::NewContact { account },
+            &CONTACT_FIELDS,
+            values,
+            C_NAME,
+        )
+    }
+
+    pub fn edit_contact(k: &crate::domain::Contact) -> Form {
+        let values = vec![
+            k.name.clone(),
+            k.title.clone(),
+            k.phone.clone(),
+            k.email.clone(),
+            k.other.clone(),
+            k.notes.clone(),
+        ];
+        let subject = Subject::EditContact {
+            contact: k.id,
+            account: k.account_id,
+            version: k.meta.version,
+        };
+        Form::new(subject, &CONTACT_FIELDS, values, C_NAME)
+    }
+
     /// Makes `theirs`, the same row as read again, what this form was
     /// loaded from: its next save is checked against their version.
     pub fn rebase(&mut self, theirs: &Form) {
@@ -244,6 +335,13 @@ impl Form {
 
     pub fn is_deal(&self) -> bool {
         matches!(self.subject, Subject::NewDeal | Subject::EditDeal { .. })
+    }
+
+    pub fn is_contact(&self) -> bool {
+        matches!(
+            self.subject,
+            Subject::NewContact { .. } | Subject::EditContact { .. }
+        )
     }
 
     /// Edits the focused field, if it takes text; says whether it changed.
@@ -301,6 +399,8 @@ impl Form {
     pub fn check(&mut self, store: &Store, today: NaiveDate, c: &Catalog) {
         if self.is_deal() {
             self.check_deal(store, today, c);
+        } else if self.is_contact() {
+            self.check_contact(store, c);
         } else {
             self.check_account(store, c);
         }
@@ -344,14 +444,30 @@ impl Form {
         };
         let stage = store.stage_id(&v[D_STAGE]).map_err(|e| e.say(c));
         let need = v[D_NEED].parse::<Need>().map_err(|e| e.say(c));
-        self.errors = vec![
-            account.as_ref().err().cloned(),
-            title.as_ref().err().cloned(),
-            amount.as_ref().err().cloned(),
-            close.as_ref().err().cloned(),
-            stage.as_ref().err().cloned(),
-            need.as_ref().err().cloned(),
-        ];
+        let owner = Some(v[D_OWNER].trim().to_string())
+            .filter(|o| !o.is_empty())
+            .ok_or_else(|| c.get("form.deal_needs_owner").to_string());
+        // The contact is looked for among the people of the account typed
+        // above; an account not found says so itself.
+        let contact = match (v[D_CONTACT].trim(), &account) {
+            ("", _) => Ok(None),
+            (typed, Ok(DealAccount::Existing(id))) => store
+                .match_contact(*id, typed)
+                .map(Some)
+                .map_err(|e| e.say(c)),
+            (_, Ok(DealAccount::New(_))) => Err(c.get("form.contact_new_account").to_string()),
+            (_, Err(_)) => Ok(None),
+        };
+        let mut errors = vec![None; self.values.len()];
+        errors[D_ACCOUNT] = account.as_ref().err().cloned();
+        errors[D_TITLE] = title.as_ref().err().cloned();
+        errors[D_AMOUNT] = amount.as_ref().err().cloned();
+        errors[D_CLOSE] = close.as_ref().err().cloned();
+        errors[D_STAGE] = stage.as_ref().err().cloned();
+        errors[D_NEED] = need.as_ref().err().cloned();
+        errors[D_OWNER] = owner.as_ref().err().cloned();
+        errors[D_CONTACT] = contact.as_ref().err().cloned();
+        self.errors = errors;
         Some(DealInput {
             account: account.ok()?,
             title: title.ok()?,
@@ -359,6 +475,53 @@ impl Form {
             close: close.ok()?,
             stage: stage.ok()?,
             need: need.ok()?,
+            owner: owner.ok()?,
+            contact: contact.ok()?,
+            source: v[D_SOURCE].trim().to_string(),
+            next_step: v[D_NEXT_STEP].trim().to_string(),
+            notes: v[D_NOTES].trim().to_string(),
+        })
+    }
+
+    /// Checks the contact form; the input when every field is right.
+    pub fn check_contact(&mut self, store: &Store, c: &Catalog) -> Option<ContactInput> {
+        let (account, editing) = match self.subject {
+            Subject::NewContact { account } => (account, None),
+            Subject::EditContact {
+                contact, account, ..
+            } => (account, Some(contact)),
+            _ => return None,
+        };
+        let v = &self.values;
+        let name = v[C_NAME].trim().to_string();
+        let name = if name.is_empty() {
+            Err(c.get("form.needs_contact_name").to_string())
+        } else {
+            match store.contacts_of(account) {
+                Ok(people) => {
+                    let lower = name.to_lowercase();
+                    match people
+                        .iter()
+                        .find(|k| k.name.trim().to_lowercase() == lower && Some(k.id) != editing)
+                    {
+                        Some(_) => Err(c.fmt("form.contact_name_taken", &[("name", &name)])),
+                        None => Ok(name),
+                    }
+                }
+                Err(e) => Err(e.say(c)),
+            }
+        };
+        let mut errors = vec![None; self.values.len()];
+        errors[C_NAME] = name.as_ref().err().cloned();
+        self.errors = errors;
+        let text = |i: usize| v[i].trim().to_string();
+        Some(ContactInput {
+            name: name.ok()?,
+            title: text(1),
+            phone: text(2),
+            email: text(3),
+            other: text(4),
+            notes: text(5),
         })
     }
 

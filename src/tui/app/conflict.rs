@@ -92,13 +92,17 @@ impl App {
         let (theirs, meta) = match mine.subject {
             Subject::EditDeal { deal, .. } => {
                 let row = self.store.deal_detail(deal)?.row;
-                (Form::edit_deal(&row), row.deal.meta)
+                (self.deal_form(&row), row.deal.meta)
+            }
+            Subject::EditContact { contact, .. } => {
+                let contact = self.store.contact(contact)?;
+                (Form::edit_contact(&contact), contact.meta)
             }
             Subject::EditAccount { account, .. } => {
                 let account = self.store.account(account)?;
                 (Form::edit_account(&account), account.meta)
             }
-            Subject::NewDeal | Subject::NewAccount => return Ok(()),
+            Subject::NewDeal | Subject::NewAccount | Subject::NewContact { .. } => return Ok(()),
         };
         let conflict = Conflict::new(mine, theirs, meta.updated_by, meta.updated_at);
         self.popup = Some(Popup::Conflict(Box::new(conflict)));
@@ -164,7 +168,8 @@ impl App {
         let id = match conflict.theirs.subject {
             Subject::EditDeal { deal, .. } => deal.short(),
             Subject::EditAccount { account, .. } => account.short(),
-            Subject::NewDeal | Subject::NewAccount => String::new(),
+            Subject::EditContact { contact, .. } => contact.short(),
+            Subject::NewDeal | Subject::NewAccount | Subject::NewContact { .. } => String::new(),
         };
         self.message = self
             .catalog

@@ -150,6 +150,10 @@ pub enum Doomed {
         name: String,
         open_deals: usize,
     },
+    Contact {
+        id: Id,
+        name: String,
+    },
 }
 
 /// The lists the views show, each a page around its cursor.
@@ -173,6 +177,8 @@ pub struct Opened {
     pub deal: Option<DealDetail>,
     pub account: Option<AccountDetail>,
     pub scroll: u16,
+    /// The person of the account's detail that `C` edits.
+    pub contact: usize,
 }
 
 /// The live filter over titles, accounts and contacts.

@@ -88,6 +88,7 @@ impl App {
 
     pub(super) fn open(&mut self) -> Done {
         self.opened.scroll = 0;
+        self.opened.contact = 0;
         if self.view == View::Accounts {
             if let Some(row) = self.lists.accounts.current() {
                 self.opened.account = Some(self.load_account(row.account.id)?);

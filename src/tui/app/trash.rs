@@ -6,19 +6,29 @@ use crate::store::RowKind;
 use crate::timeline;
 
 impl App {
-    /// Delete: asks about the deal in view, or the account in the accounts view.
+    /// Delete: asks about the deal in view, the person an account's detail
+    /// marks, or the account the accounts view is on.
     pub(super) fn ask_delete(&mut self) -> Done {
         let doomed = match self.selected_deal() {
             Some(row) => Doomed::Deal {
                 id: row.deal.id,
                 title: row.deal.title.clone(),
             },
+            None if self.opened.account.is_some() => {
+                let detail = self.opened.account.as_ref();
+                match detail.and_then(|d| d.contacts.get(self.opened.contact)) {
+                    Some(contact) => Doomed::Contact {
+                        id: contact.id,
+                        name: contact.name.clone(),
+                    },
+                    None => {
+                        self.message = self.catalog.get("tui.no_contacts").to_string();
+                        return Ok(());
+                    }
+                }
+            }
             None if self.view == View::Accounts => {
-                let account = match &self.opened.account {
-                    Some(detail) => Some(&detail.account),
-                    None => self.lists.accounts.current().map(|row| &row.account),
-                };
-                let Some(account) = account else {
+                let Some(account) = self.lists.accounts.current().map(|row| &row.account) else {
                     return Ok(());
                 };
                 let (id, name) = (account.id, account.name.clone());
@@ -43,6 +53,7 @@ impl App {
         let gone = match doomed {
             Doomed::Deal { id, .. } => self.store.delete_deal(id)?,
             Doomed::Account { id, .. } => self.store.delete_account(id, true)?,
+            Doomed::Contact { id, .. } => self.store.delete_contact(id)?,
         };
         let c = &self.catalog;
         let with = if gone.deals + gone.contacts > 0 {
@@ -62,8 +73,10 @@ impl App {
             &[("kind", &kind), ("name", &gone.name), ("with", &with)],
         );
         self.opened.deal = None;
-        if gone.kind == RowKind::Account {
-            self.opened.account = None;
+        match gone.kind {
+            RowKind::Account => self.opened.account = None,
+            RowKind::Contact => self.opened.contact = self.opened.contact.saturating_sub(1),
+            _ => {}
         }
         self.after_bulk_change();
         Ok(())

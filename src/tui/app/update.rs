@@ -349,6 +349,10 @@ impl App {
             Action::LoadDemo => self.load_demo()?,
             Action::New => self.open_new_form()?,
             Action::Edit => self.open_edit_form(),
+            Action::NewContact | Action::EditContact => {
+                self.open_contact_form(action == Action::NewContact)
+            }
+            Action::PickContact(forward) => self.pick_contact(forward),
             Action::SortNext | Action::SortReverse => self.sort(action == Action::SortReverse),
             Action::RestoreLost => self.restore_lost()?,
             Action::Delete => self.ask_delete()?,

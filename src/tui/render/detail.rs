@@ -30,7 +30,8 @@ pub(super) fn field_line<'a>(app: &App, key: &str, value: String) -> Line<'a> {
     ])
 }
 
-pub(super) fn contact_line(contact: &crate::domain::Contact) -> Line<'_> {
+/// A person with what reaches them; `marked` is the one `C` edits.
+pub(super) fn contact_line(contact: &crate::domain::Contact, marked: bool) -> Line<'_> {
     let parts = [
         contact.title.as_str(),
         contact.phone.as_str(),
@@ -40,7 +41,7 @@ pub(super) fn contact_line(contact: &crate::domain::Contact) -> Line<'_> {
     let rest: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
     Line::from(vec![
         Span::styled(
-            format!("  {}", contact.name),
+            format!("{} {}", if marked { "▸" } else { " " }, contact.name),
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!("  {}", rest.join(" · "))),
@@ -90,6 +91,27 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
         }
     }
     lines.push(field_line(app, "col.owner", d.owner.clone()));
+    let contact = d
+        .contact_id
+        .and_then(|id| detail.contacts.iter().find(|k| k.id == id));
+    if let Some(contact) = contact {
+        let mut line = field_line(app, "col.contact", contact.name.clone());
+        let reach = [contact.title.as_str(), contact.phone.as_str()];
+        let reach: Vec<&str> = reach.into_iter().filter(|p| !p.is_empty()).collect();
+        if !reach.is_empty() {
+            line.push_span(Span::raw(format!("  {}", reach.join(" · "))));
+        }
+        lines.push(line);
+    }
+    for (key, value) in [
+        ("col.source", &d.source),
+        ("col.next_step", &d.next_step),
+        ("col.notes", &d.notes),
+    ] {
+        if !value.is_empty() {
+            lines.push(field_line(app, key, value.clone()));
+        }
+    }
     if let Some(pin) = &d.pin {
         lines.push(field_line(
             app,
@@ -125,7 +147,7 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
     if !detail.contacts.is_empty() {
         lines.push(Line::raw(""));
         lines.push(heading(c.get("tui.contacts")));
-        lines.extend(detail.contacts.iter().map(contact_line));
+        lines.extend(detail.contacts.iter().map(|k| contact_line(k, false)));
     }
     let timeline = crate::timeline::entries(
         &detail.activities,
@@ -215,7 +237,14 @@ pub(super) fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) 
     if !detail.contacts.is_empty() {
         lines.push(Line::raw(""));
         lines.push(heading(c.get("tui.contacts")));
-        lines.extend(detail.contacts.iter().map(contact_line));
+        let marked = app.opened.contact.min(detail.contacts.len() - 1);
+        lines.extend(
+            detail
+                .contacts
+                .iter()
+                .enumerate()
+                .map(|(i, k)| contact_line(k, i == marked)),
+        );
     }
     if !detail.deals.is_empty() {
         lines.push(Line::raw(""));

@@ -164,6 +164,7 @@ pub(super) fn draw_confirm(frame: &mut Frame<'_>, app: &App, doomed: &Doomed, ar
             &[("name", name), ("count", &open_deals.to_string())],
         ),
         Doomed::Account { name, .. } => c.fmt("prompt.delete_account", &[("name", name)]),
+        Doomed::Contact { name, .. } => c.fmt("prompt.delete_contact", &[("name", name)]),
     };
     let mut lines: Vec<Line<'_>> = super::wrap_by_width(&question, 66)
         .into_iter()
@@ -230,6 +231,8 @@ pub(super) fn draw_form(frame: &mut Frame<'_>, app: &App, form: &Form, area: Rec
         Subject::EditDeal { .. } => "prompt.edit_deal",
         Subject::NewAccount => "prompt.new_account",
         Subject::EditAccount { .. } => "prompt.edit_account",
+        Subject::NewContact { .. } => "prompt.new_contact",
+        Subject::EditContact { .. } => "prompt.edit_contact",
     };
     draw_box(frame, area, 76, c.get(title).to_string(), lines, 0);
 }
@@ -314,6 +317,7 @@ pub(super) fn draw_conflict(frame: &mut Frame<'_>, app: &App, conflict: &Conflic
     let title = match mine.subject {
         Subject::EditAccount { .. } | Subject::NewAccount => "conflict.title_account",
         Subject::EditDeal { .. } | Subject::NewDeal => "conflict.title_deal",
+        Subject::EditContact { .. } | Subject::NewContact { .. } => "conflict.title_contact",
     };
     draw_box(frame, area, WIDTH, c.get(title).to_string(), lines, 0);
 }
