@@ -258,6 +258,10 @@ impl Say for ReminderRefusal {
                 "error.snooze_not_after_today",
                 &[("until", &until.to_string()), ("today", &today.to_string())],
             ),
+            ReminderRefusal::NotDueYet { id, due } => c.fmt(
+                "error.reminder_not_due",
+                &[("id", id), ("due", &due.to_string())],
+            ),
         }
     }
 }
@@ -580,6 +584,11 @@ mod tests {
                 today: day("2026-03-02"),
             }
             .into(),
+            ReminderRefusal::NotDueYet {
+                id: "0193a4f2".into(),
+                due: day("2026-03-05"),
+            }
+            .into(),
             TeamRefusal::NoReplicaId.into(),
             TeamRefusal::ConflictSettled {
                 id: "0193a4f2".into(),
@@ -663,7 +672,8 @@ mod tests {
                 },
                 StoreError::Reminder(r) => match r {
                     ReminderRefusal::Closed { .. }
-                    | ReminderRefusal::SnoozeNotAfterToday { .. } => {}
+                    | ReminderRefusal::SnoozeNotAfterToday { .. }
+                    | ReminderRefusal::NotDueYet { .. } => {}
                 },
                 StoreError::Team(t) => match t {
                     TeamRefusal::NoReplicaId

@@ -1,7 +1,7 @@
 use clap::{Args, Subcommand};
 
 use super::{CliResult, Context, Failure, vocab};
-use crate::domain::{ActivityKind, Grade, Need};
+use crate::domain::{ActivityKind, Grade, Id, Need};
 use crate::parse;
 use crate::store::{DealPatch, NewDeal, Store, StoreError, Table};
 
@@ -172,8 +172,32 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
 pub fn log(ctx: &mut Context, args: LogArgs) -> CliResult {
     let id = ctx.store.resolve(Table::Deals, &args.id)?;
     let activity = ctx.store.log_activity(id, args.kind, &args.summary, None)?;
-    println!("{activity}");
+    let deal = ctx.store.deal(id)?;
+    let account = ctx.store.account(deal.account_id)?;
+    println!(
+        "{}",
+        logged(
+            ctx,
+            args.kind,
+            &format!("{} · {}", account.name, deal.title),
+            activity
+        )
+    );
     Ok(())
+}
+
+/// "Logged a call on 上海华信 · ERP 升级 (activity 0193ab12).": what was logged,
+/// on what, and the id that corrects or withdraws it.
+pub(super) fn logged(ctx: &Context, kind: ActivityKind, on: &str, activity: Id) -> String {
+    let c = &ctx.catalog;
+    c.fmt(
+        "msg.logged_on",
+        &[
+            ("what", c.get(&format!("activity_logged.{kind}"))),
+            ("on", on),
+            ("id", &activity.short()),
+        ],
+    )
 }
 
 /// A save `--if-version` refused, said for the command line (`key` is the
