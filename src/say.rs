@@ -766,7 +766,7 @@ mod tests {
         let e = crate::parse::parse_date("2026-13-01", NaiveDate::MIN).unwrap_err();
         assert_eq!(
             e.say(&zh()),
-            "不是日期：`2026-13-01`（没有 13 月）；请使用 YYYY-MM-DD 或 +10d、+2w、+1m、eom、eoq"
+            "不是日期：`2026-13-01`（没有 13 月）；请使用 YYYY-MM-DD、2027年1月15日、1月15日、明天、下周一，或 +10d、+2w、+1m、eom、eoq"
         );
         assert_eq!(
             e.say(&en()),
