@@ -425,7 +425,7 @@ fn revisit_reminders_follow_the_cadence() {
     assert_uuid(activity);
     assert!(
         said.starts_with("Logged a call on 北京茶业 · ")
-            && said.contains(&format!("(activity {})", &activity[..8])),
+            && said.contains(&format!("(activity {activity})")),
         "{said}"
     );
     assert_eq!(acts[0]["kind"], "call");

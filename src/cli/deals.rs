@@ -186,8 +186,9 @@ pub fn log(ctx: &mut Context, args: LogArgs) -> CliResult {
     Ok(())
 }
 
-/// "Logged a call on 上海华信 · ERP 升级 (activity 0193ab12).": what was logged,
-/// on what, and the id that corrects or withdraws it.
+/// "Logged a call on 上海华信 · ERP 升级 (activity 019ad…)": what was logged, on
+/// what, and the id that corrects or withdraws it, whole: activity ids are
+/// time-ordered, so those logged within a minute share their first digits.
 pub(super) fn logged(ctx: &Context, kind: ActivityKind, on: &str, activity: Id) -> String {
     let c = &ctx.catalog;
     c.fmt(
@@ -195,7 +196,7 @@ pub(super) fn logged(ctx: &Context, kind: ActivityKind, on: &str, activity: Id) 
         &[
             ("what", c.get(&format!("activity_logged.{kind}"))),
             ("on", on),
-            ("id", &activity.short()),
+            ("id", &activity.to_string()),
         ],
     )
 }
