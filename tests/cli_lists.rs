@@ -311,11 +311,39 @@ fn an_empty_csv_still_prints_its_header() {
         header(&["list", "--group-by", "region"]),
         "region,deals,amount_minor"
     );
-    // The header is the one a list with rows has.
-    deal(&td, "Acme", "one", &[]);
-    let full = td.ok(DAY, &["list", "--format", "csv"]);
-    assert_eq!(full.lines().next(), Some(deals.as_str()));
-    assert_eq!(full.lines().count(), 2);
+    let accounts = header(&["account", "list"]);
+    let reminders = header(&["reminders"]);
+    let changes = header(&["regrade"]);
+    let forecast = header(&["report", "forecast"]);
+    let owners = header(&["report", "owners"]);
+    // Each is the header the same list has with rows in it.
+    // Grade B, revisited every 14 days; within a month of its close on 04-25, grade A.
+    deal(
+        &td,
+        "Acme",
+        "one",
+        &["--close", "2026-05-20", "--amount", "10"],
+    );
+    let full = |args: &[&str], day: &str| -> String {
+        let mut all = args.to_vec();
+        all.extend(["--format", "csv"]);
+        let out = td.ok(day, &all);
+        assert!(
+            out.lines().count() > 1,
+            "`{}` has no rows:\n{out}",
+            all.join(" ")
+        );
+        out.lines().next().unwrap().to_string()
+    };
+    assert_eq!(full(&["list"], DAY), deals);
+    assert_eq!(full(&["account", "list"], DAY), accounts);
+    assert_eq!(full(&["report", "forecast"], DAY), forecast);
+    assert_eq!(full(&["report", "owners"], DAY), owners);
+    assert_eq!(
+        full(&["reminders", "--due", "week"], "2026-03-20"),
+        reminders
+    );
+    assert_eq!(full(&["regrade"], "2026-04-25"), changes);
 }
 
 #[test]
