@@ -16,6 +16,10 @@
 //!   too many decimals, and is refused rather than read as 1234.
 //! - A currency marker (`¥`, `$`, `CNY`, `RMB`, `元` …) before or after the
 //!   number is dropped; it is not checked against the database's currency.
+//! - A Chinese date without its year (`1月15日`) is the next such day from
+//!   today on, never one past: close dates, snoozes and follow-ups look
+//!   ahead, as `+10d` and `下周一` do. A file has no today, so the import
+//!   wants the year.
 
 use std::ops::RangeInclusive;
 
