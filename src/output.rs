@@ -24,8 +24,9 @@ const ELLIPSIS: &str = "…";
 const MIN_SHRUNK: usize = 6;
 /// Cells all this wide or narrower and of one width (ids, dates, grades) are not free text.
 const FIXED_MAX: usize = 10;
-/// When `$COLUMNS` says nothing: wide enough for a deal list, and stable in pipes and tests.
-const DEFAULT_WIDTH: usize = 100;
+/// When neither `$COLUMNS` nor a terminal says how wide: no limit, so that what a pipe or a
+/// script reads is never cut.
+pub const UNLIMITED: usize = usize::MAX;
 
 /// Which columns give up space first when a table is too wide, in that order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -223,8 +224,9 @@ pub fn pad_to_width(s: &str, width: usize, right_align: bool) -> String {
     }
 }
 
-/// The width tables are rendered to: `$COLUMNS` when it holds a positive number, else the
-/// terminal's width when stdout is one, else 100.
+/// The width tables are rendered to: `$COLUMNS` when it holds a positive number (set by
+/// hand, as shells do not export it), else the terminal's width when stdout is one, else
+/// [`UNLIMITED`]: piped or redirected, nothing is cut.
 pub fn terminal_width() -> usize {
     use std::io::IsTerminal;
     let columns = std::env::var("COLUMNS").ok();
@@ -241,7 +243,7 @@ fn width_from_columns(columns: Option<&str>) -> usize {
     columns
         .and_then(|c| c.trim().parse::<usize>().ok())
         .filter(|&w| w > 0)
-        .unwrap_or(DEFAULT_WIDTH)
+        .unwrap_or(UNLIMITED)
 }
 
 /// Writes `value` to stdout as pretty JSON followed by a newline.
@@ -451,6 +453,16 @@ mod tests {
     }
 
     #[test]
+    fn an_unlimited_width_cuts_nothing() {
+        let rendered = deals().render(UNLIMITED);
+        assert!(!rendered.contains('…'), "{rendered}");
+        assert!(
+            rendered.contains("商机名称很长很长的一个标题"),
+            "{rendered}"
+        );
+    }
+
+    #[test]
     fn empty_table_renders_the_header_only() {
         let t = Table::new(["ID", "标题"]);
         assert!(t.is_empty());
@@ -496,9 +508,9 @@ mod tests {
     fn columns_env_sets_the_width_when_valid() {
         assert_eq!(width_from_columns(Some("132")), 132);
         assert_eq!(width_from_columns(Some(" 80 ")), 80);
-        assert_eq!(width_from_columns(Some("0")), DEFAULT_WIDTH);
-        assert_eq!(width_from_columns(Some("wide")), DEFAULT_WIDTH);
-        assert_eq!(width_from_columns(None), DEFAULT_WIDTH);
+        assert_eq!(width_from_columns(Some("0")), UNLIMITED);
+        assert_eq!(width_from_columns(Some("wide")), UNLIMITED);
+        assert_eq!(width_from_columns(None), UNLIMITED);
     }
 
     #[test]

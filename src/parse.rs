@@ -16,6 +16,10 @@
 //!   too many decimals, and is refused rather than read as 1234.
 //! - A currency marker (`¥`, `$`, `CNY`, `RMB`, `元` …) before or after the
 //!   number is dropped; it is not checked against the database's currency.
+//! - A Chinese date without its year (`1月15日`) is the next such day from
+//!   today on, never one past: close dates, snoozes and follow-ups look
+//!   ahead, as `+10d` and `下周一` do. A file has no today, so the import
+//!   wants the year.
 
 use std::ops::RangeInclusive;
 
@@ -122,9 +126,13 @@ fn within_years(date: NaiveDate) -> Result<NaiveDate, Why> {
 /// A date as typed by a user: `YYYY-MM-DD`, `today`, `tomorrow`, `yesterday`,
 /// `+10d`, `-3d`, `+2w`, `+1m`, `+1y` (months and years are calendar months,
 /// the day clamped to the month's end), `eom` (end of this month) and `eoq`
-/// (end of this quarter). Case does not matter.
+/// (end of this quarter). Case does not matter. In Chinese: `2027年1月15日`
+/// (or `号`), `1月15日` (the next such day from today on, as a close date or
+/// a snooze means the one ahead), `今天`, `明天`, `后天`, `昨天`, `下周一` … `下周日`
+/// (that day of next week, weeks starting on Monday); full-width digits and
+/// signs (`２０２７年`, `＋３ｄ`) read as ASCII ones.
 pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, ParseError> {
-    date_expression(input.trim(), today)
+    date_expression(&half_width(input.trim()), today)
         .and_then(within_years)
         .map_err(|why| ParseError::Date {
             input: input.to_string(),
@@ -134,12 +142,19 @@ pub fn parse_date(input: &str, today: NaiveDate) -> Result<NaiveDate, ParseError
 
 fn date_expression(s: &str, today: NaiveDate) -> Result<NaiveDate, Why> {
     match s.to_ascii_lowercase().as_str() {
-        "today" => return Ok(today),
-        "tomorrow" => return today.succ_opt().ok_or_else(out_of_range),
-        "yesterday" => return today.pred_opt().ok_or_else(out_of_range),
+        "today" | "今天" => return Ok(today),
+        "tomorrow" | "明天" => return today.succ_opt().ok_or_else(out_of_range),
+        "后天" => return shift_days(today, 2, true).ok_or_else(out_of_range),
+        "yesterday" | "昨天" => return today.pred_opt().ok_or_else(out_of_range),
         "eom" => return end_of_month(today.year(), today.month()),
         "eoq" => return end_of_month(today.year(), (today.month() - 1) / 3 * 3 + 3),
         _ => {}
+    }
+    if let Some(day) = next_week_day(s, today) {
+        return day;
+    }
+    if let Some(day) = chinese_date(s, Some(today)) {
+        return day;
     }
     if let Some(rest) = s.strip_prefix('+') {
         relative(rest, true, today)
@@ -230,6 +245,229 @@ fn calendar(year: i32, month: u32, day: u32) -> Result<NaiveDate, Why> {
     NaiveDate::from_ymd_opt(year, month, day).ok_or_else(out_of_range)
 }
 
+/// Full-width ASCII (`２０２７`, `＋３ｄ`, `－`) as plain ASCII and the ideographic space as a
+/// space: Chinese input methods type them, and they mean the same.
+fn half_width(s: &str) -> std::borrow::Cow<'_, str> {
+    let wide = |c: char| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}';
+    if !s.chars().any(wide) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    s.chars()
+        .map(|c| match c {
+            '\u{3000}' => ' ',
+            c if wide(c) => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+            c => c,
+        })
+        .collect()
+}
+
+/// `2027年1月15日` or `…号`, spaces allowed between the parts; `None` when `s` is not
+/// written that way. Without a year (`1月15日`) it is the next such day from `today` on, a
+/// 2月29日 the next leap year's; with no `today` (a file) the year is required.
+fn chinese_date(s: &str, today: Option<NaiveDate>) -> Option<Result<NaiveDate, Why>> {
+    let rest = s.strip_suffix(['日', '号'])?;
+    let (year, rest) = match rest.split_once('年') {
+        Some((year, rest)) => (Some(year.trim()), rest),
+        None => (None, rest),
+    };
+    let (month, day) = rest.split_once('月')?;
+    let (month, day) = (month.trim(), day.trim());
+    Some(match (year, today) {
+        (Some(year), _) => ymd(year, month, day),
+        (None, None) => Err(None),
+        (None, Some(today)) => next_month_day(month, day, today),
+    })
+}
+
+/// The first day on or after `today` with this month and day.
+fn next_month_day(month: &str, day: &str, today: NaiveDate) -> Result<NaiveDate, Why> {
+    let month = number(month, 1..=2).ok_or(None)?;
+    let day = number(day, 1..=2).ok_or(None)?;
+    let this_year = calendar(today.year(), month, day);
+    // Eight years always hold a leap year, even across 2100.
+    (today.year()..=today.year().saturating_add(8))
+        .filter_map(|year| calendar(year, month, day).ok())
+        .find(|date| *date >= today)
+        .map_or_else(|| this_year.and(Err(out_of_range())), Ok)
+}
+
+/// `下周一` … `下周日` (also `下星期…`, `下礼拜…`): that day of next week, weeks starting
+/// on Monday; `None` when `s` is not written that way.
+fn next_week_day(s: &str, today: NaiveDate) -> Option<Result<NaiveDate, Why>> {
+    let day = ["下周", "下星期", "下礼拜"]
+        .iter()
+        .find_map(|prefix| s.strip_prefix(prefix))?;
+    let index = match day {
+        "一" | "1" => 0,
+        "二" | "2" => 1,
+        "三" | "3" => 2,
+        "四" | "4" => 3,
+        "五" | "5" => 4,
+        "六" | "6" => 5,
+        "日" | "天" | "7" => 6,
+        _ => return Some(Err(None)),
+    };
+    let from_monday = today.weekday().num_days_from_monday();
+    Some(
+        shift_days(today, 7 + index, true)
+            .and_then(|d| shift_days(d, from_monday, false))
+            .ok_or_else(out_of_range),
+    )
+}
+
+#[cfg(test)]
+mod chinese_date_tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("a real day")
+    }
+
+    fn date(s: &str, today: NaiveDate) -> NaiveDate {
+        parse_date(s, today).unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn full_chinese_dates_are_read_with_ri_or_hao() {
+        let today = d(2026, 12, 2);
+        assert_eq!(date("2027年1月15日", today), d(2027, 1, 15));
+        assert_eq!(date("2027年1月15号", today), d(2027, 1, 15));
+        assert_eq!(date("2027 年 01 月 05 日", today), d(2027, 1, 5));
+        // A year given is kept even when the day is past.
+        assert_eq!(date("2025年3月1日", today), d(2025, 3, 1));
+        assert_eq!(date("2028年2月29日", today), d(2028, 2, 29));
+        assert_eq!(date("2026年12月31日", today), d(2026, 12, 31));
+    }
+
+    #[test]
+    fn impossible_chinese_dates_say_why() {
+        let today = d(2026, 12, 2);
+        let err = parse_date("2027年2月30日", today).unwrap_err();
+        assert_eq!(
+            err,
+            ParseError::Date {
+                input: "2027年2月30日".into(),
+                why: Some(Detail::MonthDays {
+                    month: 2,
+                    year: 2027,
+                    days: 28
+                })
+            }
+        );
+        assert!(
+            err.to_string().contains("February 2027 has 28 days"),
+            "{err}"
+        );
+        assert!(
+            parse_date("2027年2月29日", today)
+                .unwrap_err()
+                .to_string()
+                .contains("February 2027 has 28 days")
+        );
+        assert!(
+            parse_date("2027年4月31日", today)
+                .unwrap_err()
+                .to_string()
+                .contains("April 2027 has 30 days")
+        );
+        assert_eq!(
+            parse_date("2027年13月1日", today),
+            Err(ParseError::Date {
+                input: "2027年13月1日".into(),
+                why: Some(Detail::NoMonth(13))
+            })
+        );
+        // Without a year, a day no month has is refused by this year's calendar.
+        assert!(
+            parse_date("2月30日", today)
+                .unwrap_err()
+                .to_string()
+                .contains("February 2026 has 28 days")
+        );
+        for bad in [
+            "1月日",
+            "月15日",
+            "2027年1月15",
+            "27年1月15日",
+            "1月0日",
+            "下周八",
+            "下周",
+        ] {
+            assert!(parse_date(bad, today).is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn a_month_and_day_alone_is_the_next_one_from_today_on() {
+        let today = d(2026, 12, 2);
+        assert_eq!(date("1月15日", today), d(2027, 1, 15));
+        assert_eq!(date("12月2日", today), today);
+        assert_eq!(date("12月31号", today), d(2026, 12, 31));
+        assert_eq!(date("12月1日", today), d(2027, 12, 1));
+        // The next February 29th is in the next leap year.
+        assert_eq!(date("2月29日", today), d(2028, 2, 29));
+        assert_eq!(date("2月29日", d(2028, 2, 29)), d(2028, 2, 29));
+        assert_eq!(date("2月29日", d(2028, 3, 1)), d(2032, 2, 29));
+        // 2100 is not a leap year: from 2097 the next is 2104.
+        assert_eq!(date("2月29日", d(2097, 1, 1)), d(2104, 2, 29));
+        assert_eq!(date("1月31日", d(2026, 1, 31)), d(2026, 1, 31));
+    }
+
+    #[test]
+    fn chinese_words_are_relative_to_today() {
+        let today = d(2026, 12, 31);
+        assert_eq!(date("今天", today), today);
+        assert_eq!(date("明天", today), d(2027, 1, 1));
+        assert_eq!(date("后天", today), d(2027, 1, 2));
+        assert_eq!(date("昨天", today), d(2026, 12, 30));
+        assert_eq!(date("后天", d(2028, 2, 28)), d(2028, 3, 1));
+    }
+
+    #[test]
+    fn next_week_days_are_in_the_week_after_this_one() {
+        // 2026-12-02 is a Wednesday; next week runs from Monday the 7th.
+        let wednesday = d(2026, 12, 2);
+        assert_eq!(date("下周一", wednesday), d(2026, 12, 7));
+        assert_eq!(date("下周三", wednesday), d(2026, 12, 9));
+        assert_eq!(date("下星期五", wednesday), d(2026, 12, 11));
+        assert_eq!(date("下周日", wednesday), d(2026, 12, 13));
+        assert_eq!(date("下周天", wednesday), d(2026, 12, 13));
+        // On a Sunday next week starts tomorrow; on a Monday, in seven days.
+        assert_eq!(date("下周一", d(2026, 12, 6)), d(2026, 12, 7));
+        assert_eq!(date("下周一", d(2026, 12, 7)), d(2026, 12, 14));
+        // Across a year's end.
+        assert_eq!(date("下周二", d(2026, 12, 30)), d(2027, 1, 5));
+    }
+
+    #[test]
+    fn full_width_digits_and_signs_read_as_ascii() {
+        let today = d(2026, 12, 2);
+        assert_eq!(date("２０２７年１月１５日", today), d(2027, 1, 15));
+        assert_eq!(date("１月１５号", today), d(2027, 1, 15));
+        assert_eq!(date("２０２７－０１－１５", today), d(2027, 1, 15));
+        assert_eq!(date("＋１０ｄ", today), d(2026, 12, 12));
+        assert_eq!(date("\u{3000}明天\u{3000}", today), d(2026, 12, 3));
+        // The error quotes what was typed, not the converted text.
+        let err = parse_date("２０２７年２月３０日", today).unwrap_err();
+        assert!(err.to_string().contains("`２０２７年２月３０日`"), "{err}");
+    }
+
+    #[test]
+    fn the_import_reads_the_same_chinese_dates_but_needs_the_year() {
+        let day = |s: &str| parse_import_date(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(day("2027年1月15日"), d(2027, 1, 15));
+        assert_eq!(day("2027年1月15号"), d(2027, 1, 15));
+        assert_eq!(day("２０２７年１月１５日"), d(2027, 1, 15));
+        assert!(parse_import_date("1月15日").is_err());
+        assert!(
+            parse_import_date("2027年2月30日")
+                .unwrap_err()
+                .to_string()
+                .contains("February 2027 has 28 days")
+        );
+    }
+}
+
 /// Year, month and day as text: a four-digit year and one- or two-digit month and day.
 fn ymd(year: &str, month: &str, day: &str) -> Result<NaiveDate, Why> {
     let year = number(year, 4..=4).ok_or(None)?;
@@ -264,7 +502,8 @@ pub fn parse_import_date(input: &str) -> Result<NaiveDate, ParseError> {
         input: input.to_string(),
         why,
     };
-    let (date, time) = split_time(input.trim());
+    let cell = half_width(input.trim());
+    let (date, time) = split_time(&cell);
     if let Some(time) = time {
         clock(time).map_err(err)?;
     }
@@ -276,7 +515,8 @@ pub fn parse_import_date(input: &str) -> Result<NaiveDate, ParseError> {
 /// `AM`/`PM` and zone (`Z`, `UTC`, `+08:00`). No zone means UTC; a date alone
 /// is 00:00 UTC.
 pub fn parse_import_datetime(input: &str) -> Result<DateTime<Utc>, ParseError> {
-    let s = input.trim();
+    let cell = half_width(input.trim());
+    let s: &str = &cell;
     let err = |why| ParseError::DateTime {
         input: input.to_string(),
         why,
@@ -325,10 +565,9 @@ fn split_time(s: &str) -> (&str, Option<&str>) {
 }
 
 fn calendar_date(s: &str) -> Result<NaiveDate, Why> {
-    if let Some(rest) = s.strip_suffix('日') {
-        let (year, rest) = rest.split_once('年').ok_or(None)?;
-        let (month, day) = rest.split_once('月').ok_or(None)?;
-        return ymd(year.trim(), month.trim(), day.trim());
+    // A file has no "today" to place a date without its year.
+    if let Some(day) = chinese_date(s, None) {
+        return day;
     }
     if s.contains(|c: char| c.is_ascii_alphabetic()) {
         return named_month(s);

@@ -309,6 +309,10 @@ impl Say for ReminderRefusal {
                 "error.snooze_not_after_today",
                 &[("until", &until.to_string()), ("today", &today.to_string())],
             ),
+            ReminderRefusal::NotDueYet { id, due } => c.fmt(
+                "error.reminder_not_due",
+                &[("id", id), ("due", &due.to_string())],
+            ),
         }
     }
 }
@@ -663,6 +667,11 @@ mod tests {
                 today: day("2026-03-02"),
             }
             .into(),
+            ReminderRefusal::NotDueYet {
+                id: "0193a4f2".into(),
+                due: day("2026-03-05"),
+            }
+            .into(),
             TeamRefusal::NoReplicaId.into(),
             TeamRefusal::ConflictSettled {
                 id: "0193a4f2".into(),
@@ -770,7 +779,8 @@ mod tests {
                 },
                 StoreError::Reminder(r) => match r {
                     ReminderRefusal::Closed { .. }
-                    | ReminderRefusal::SnoozeNotAfterToday { .. } => {}
+                    | ReminderRefusal::SnoozeNotAfterToday { .. }
+                    | ReminderRefusal::NotDueYet { .. } => {}
                 },
                 StoreError::Team(t) => match t {
                     TeamRefusal::NoReplicaId
@@ -869,7 +879,7 @@ mod tests {
         let e = crate::parse::parse_date("2026-13-01", NaiveDate::MIN).unwrap_err();
         assert_eq!(
             e.say(&zh()),
-            "不是日期：`2026-13-01`（没有 13 月）；请使用 YYYY-MM-DD 或 +10d、+2w、+1m、eom、eoq"
+            "不是日期：`2026-13-01`（没有 13 月）；请使用 YYYY-MM-DD、2027年1月15日、1月15日、明天、下周一，或 +10d、+2w、+1m、eom、eoq"
         );
         assert_eq!(
             e.say(&en()),

@@ -409,20 +409,25 @@ fn revisit_reminders_follow_the_cadence() {
         1
     );
 
-    // Logging a call (8-character prefix) answers it.
+    // Logging a call (8-character prefix) answers it; `log` says so, with the activity's id.
     let day = "2026-03-17";
-    let activity = td.ok(
+    let said = td.ok(
         day,
         &["log", short(&id), "--kind", "call", "回访：确认预算"],
     );
-    assert_uuid(activity.trim());
     assert!(td.reminders_of(day, &id, &[]).is_empty());
     let shown = td.show(day, short(&id));
     assert_deal_shape(&shown);
     let acts = shown["activities"].as_array().unwrap();
     assert_eq!(acts.len(), 1, "{shown:#}");
     assert_keys(&acts[0], ACTIVITY_KEYS, "activity");
-    assert_eq!(acts[0]["id"], activity.trim());
+    let activity = acts[0]["id"].as_str().unwrap();
+    assert_uuid(activity);
+    assert!(
+        said.starts_with("Logged a call on 北京茶业 · ")
+            && said.contains(&format!("(activity {activity})")),
+        "{said}"
+    );
     assert_eq!(acts[0]["kind"], "call");
     assert_eq!(acts[0]["summary"], "回访：确认预算");
     assert_eq!(acts[0]["author"], "ann");

@@ -27,6 +27,8 @@ pub enum AccountCommand {
         segments: SegmentArgs,
         #[arg(long, value_enum, default_value_t = AccountSort::Name)]
         sort: AccountSort,
+        #[command(flatten)]
+        order: super::views::OrderArgs,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -89,6 +91,31 @@ struct AccountJson<'a> {
     quiet_since: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     contacts: Option<Vec<ContactJson<'a>>>,
+}
+
+impl super::Record for AccountJson<'_> {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "name",
+        "kind",
+        "industry",
+        "region",
+        "channel",
+        "product_tier",
+        "satisfaction",
+        "owner",
+        "notes",
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "version",
+        "revenue_minor",
+        "value_tier",
+        "lifecycle",
+        "behaviour",
+        "at_risk",
+        "quiet_since",
+    ];
 }
 
 #[derive(Debug, Serialize)]
@@ -201,12 +228,15 @@ pub fn run(ctx: &mut Context, cmd: AccountCommand) -> CliResult {
             owner,
             segments,
             sort,
+            order,
             format,
         } => {
             let filter = AccountFilter {
                 owner,
                 query: segments.query(ctx)?,
                 sort,
+                descending: order.desc,
+                limit: order.limit,
                 ..AccountFilter::default()
             };
             if let Some(by) = segments.group_by {

@@ -77,6 +77,24 @@ struct ContactJson<'a> {
     version: i64,
 }
 
+impl super::Record for ContactJson<'_> {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "account_id",
+        "account",
+        "name",
+        "title",
+        "phone",
+        "email",
+        "other",
+        "notes",
+        "created_at",
+        "updated_at",
+        "updated_by",
+        "version",
+    ];
+}
+
 impl<'a> ContactJson<'a> {
     fn new(c: &'a Contact, account: &'a str) -> Self {
         ContactJson {
@@ -175,7 +193,7 @@ pub fn run(ctx: &mut Context, cmd: ContactCommand) -> CliResult {
             let json = ContactJson::new(&contact, &account);
             match format {
                 Format::Json => crate::output::print_json(&json)?,
-                Format::Csv => print!("{}", super::records_csv(&json)?),
+                Format::Csv => print!("{}", super::records_csv(&json, None)?),
                 Format::Table => print!("{}", contact_text(ctx, &contact, &account)),
             }
         }

@@ -221,8 +221,33 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
 pub fn log(ctx: &mut Context, args: LogArgs) -> CliResult {
     let id = ctx.store.resolve(Table::Deals, &args.id)?;
     let activity = ctx.store.log_activity(id, args.kind, &args.summary, None)?;
-    println!("{activity}");
+    let deal = ctx.store.deal(id)?;
+    let account = ctx.store.account(deal.account_id)?;
+    println!(
+        "{}",
+        logged(
+            ctx,
+            args.kind,
+            &format!("{} · {}", account.name, deal.title),
+            activity
+        )
+    );
     Ok(())
+}
+
+/// "Logged a call on 上海华信 · ERP 升级 (activity 019ad…)": what was logged, on
+/// what, and the id that corrects or withdraws it, whole: activity ids are
+/// time-ordered, so those logged within a minute share their first digits.
+pub(super) fn logged(ctx: &Context, kind: ActivityKind, on: &str, activity: Id) -> String {
+    let c = &ctx.catalog;
+    c.fmt(
+        "msg.logged_on",
+        &[
+            ("what", c.get(&format!("activity_logged.{kind}"))),
+            ("on", on),
+            ("id", &activity.to_string()),
+        ],
+    )
 }
 
 /// A save `--if-version` refused, said for the command line (`key` is the

@@ -4,6 +4,7 @@
 //! tree, the shared set-up and how failures become exit codes.
 
 mod accounts;
+mod completions;
 mod contacts;
 mod deals;
 mod doctor;
@@ -48,6 +49,8 @@ pub struct Cli {
     pub user: Option<String>,
     #[arg(long, global = true, value_name = "LANG")]
     pub lang: Option<String>,
+    #[arg(long, global = true)]
+    pub wide: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -79,6 +82,7 @@ pub enum Command {
     Sync(views::FormatArgs),
     Restore(trash::RestoreArgs),
     Undo(trash::UndoArgs),
+    Completions(completions::CompletionsArgs),
 }
 
 pub use failure::{Cause, Failure};
@@ -107,40 +111,66 @@ impl Context {
     }
 
     /// Prints records: the table for people; CSV and JSON from the same
-    /// records with their stable snake_case keys, for scripts.
-    pub fn print(
+    /// records with their stable snake_case keys, for scripts. CSV has its
+    /// header even when there are no records.
+    pub fn print<R: Record>(
+        &self,
+        format: Format,
+        table: crate::output::Table,
+        records: &[R],
+    ) -> CliResult {
+        self.print_keyed(format, table, &records, R::KEYS)
+    }
+
+    /// [`Context::print`] of records whose keys are known only at run time.
+    pub fn print_keyed(
         &self,
         format: Format,
         table: crate::output::Table,
         records: &impl serde::Serialize,
+        keys: &[&str],
     ) -> CliResult {
         match format {
             Format::Table => print!("{}", table.render(self.width)),
-            Format::Csv => print!("{}", records_csv(records)?),
+            Format::Csv => print!("{}", records_csv(records, Some(keys))?),
             Format::Json => crate::output::print_json(records)?,
         }
         Ok(())
     }
 }
 
+/// A record of a listing: its keys in order, for the CSV header that an
+/// empty list still prints (serde has no keys without a value to serialize).
+/// A list with rows takes its header from them, so a key missing here only
+/// shows in an empty list, which tests/cli_lists.rs compares.
+pub trait Record: serde::Serialize {
+    const KEYS: &'static [&'static str];
+}
+
 /// CSV of an array of flat records: the keys of the first record are the
-/// header; nested values (a deal's timeline) are written as JSON text.
-fn records_csv(records: &impl serde::Serialize) -> CliResult<String> {
+/// header, else `keys`; nested values (a deal's timeline) are written as
+/// JSON text.
+fn records_csv(records: &impl serde::Serialize, keys: Option<&[&str]>) -> CliResult<String> {
     use serde_json::Value;
     let value = serde_json::to_value(records).map_err(|e| Failure::Error(e.to_string()))?;
     let rows = match value {
         Value::Array(rows) => rows,
         other => vec![other],
     };
+    let first_keys = rows.iter().find_map(|row| match row {
+        Value::Object(fields) => Some(fields.keys().cloned().collect::<Vec<_>>()),
+        _ => None,
+    });
+    let header: Vec<String> = first_keys
+        .or_else(|| keys.map(|keys| keys.iter().map(|k| k.to_string()).collect()))
+        .unwrap_or_default();
     let mut out = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = Vec::new();
+    if !header.is_empty() {
+        out.write_record(&header)
+            .map_err(|e| Failure::Error(e.to_string()))?;
+    }
     for row in &rows {
         let Value::Object(fields) = row else { continue };
-        if header.is_empty() {
-            header = fields.keys().cloned().collect();
-            out.write_record(&header)
-                .map_err(|e| Failure::Error(e.to_string()))?;
-        }
         let cells = header.iter().map(|key| match fields.get(key) {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(s)) => s.clone(),
@@ -261,6 +291,10 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
     if let Some(Command::Doctor(args)) = &cli.command {
         return doctor::run(&path, &catalog, args);
     }
+    // A completion script is made from the argument tree alone.
+    if let Some(Command::Completions(args)) = &cli.command {
+        return completions::print(args, &catalog);
+    }
     let joins_team = matches!(
         &cli.command,
         Some(Command::Team(
@@ -322,7 +356,12 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
     let mut ctx = Context {
         store,
         catalog,
-        width: crate::output::terminal_width(),
+        // `--wide` cuts nothing, for a terminal too.
+        width: if cli.wide {
+            crate::output::UNLIMITED
+        } else {
+            crate::output::terminal_width()
+        },
     };
     // Every command works on what the team has sent, and sends what it
     // changed; `team` and `sync` exchange themselves.
@@ -370,6 +409,9 @@ fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
         Command::Sync(args) => team::sync(ctx, args),
         Command::Restore(args) => trash::restore(ctx, args),
         Command::Undo(args) => trash::undo(ctx, args),
+        Command::Completions(_) => {
+            unreachable!("completions are printed before the store is opened")
+        }
     }
 }
 

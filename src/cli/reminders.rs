@@ -7,7 +7,7 @@ use super::views::ReminderJson;
 use super::{CliResult, Context};
 use crate::ics::{self, IcsReminder};
 use crate::output::{Format, Table};
-use crate::store::{DueFilter, ReminderRow, Table as Ids};
+use crate::store::{DueFilter, ReminderOrder, ReminderRow, ReminderSort};
 
 #[derive(Debug, Args)]
 pub struct RemindersArgs {
@@ -15,6 +15,10 @@ pub struct RemindersArgs {
     due: DueFilter,
     #[arg(long)]
     owner: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReminderSort::Due)]
+    sort: ReminderSort,
+    #[command(flatten)]
+    order: super::views::OrderArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
     #[arg(long, value_name = "FILE")]
@@ -46,8 +50,33 @@ struct ReminderListJson {
     owner: String,
 }
 
+impl super::Record for ReminderListJson {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "deal_id",
+        "kind",
+        "due",
+        "status",
+        "about",
+        "created_on",
+        "closed_on",
+        "note",
+        "deal_title",
+        "account",
+        "grade",
+        "owner",
+    ];
+}
+
 pub fn list(ctx: &Context, args: RemindersArgs) -> CliResult {
-    let rows = ctx.store.reminders(args.due, args.owner.as_deref())?;
+    let order = ReminderOrder {
+        sort: args.sort,
+        descending: args.order.desc,
+        limit: args.order.limit,
+    };
+    let rows = ctx
+        .store
+        .reminders_in_order(args.due, args.owner.as_deref(), order)?;
     if let Some(path) = &args.ics {
         // A calendar gets every open reminder, whatever the listing shows.
         let all = ctx.store.reminders(DueFilter::All, args.owner.as_deref())?;
@@ -138,7 +167,7 @@ fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> Cli
 pub fn run(ctx: &mut Context, cmd: RemindCommand) -> CliResult {
     match cmd {
         RemindCommand::Done { id } => {
-            let id = ctx.store.resolve(Ids::Reminders, &id)?;
+            let id = ctx.store.resolve_reminder(&id)?;
             ctx.store.reminder_done(id)?;
             println!(
                 "{}",
@@ -147,7 +176,7 @@ pub fn run(ctx: &mut Context, cmd: RemindCommand) -> CliResult {
         }
         RemindCommand::Snooze { id, until } => {
             let until = ctx.date(&until)?;
-            let id = ctx.store.resolve(Ids::Reminders, &id)?;
+            let id = ctx.store.resolve_reminder(&id)?;
             ctx.store.reminder_snooze(id, until)?;
             println!(
                 "{}",
@@ -158,7 +187,7 @@ pub fn run(ctx: &mut Context, cmd: RemindCommand) -> CliResult {
             );
         }
         RemindCommand::Dismiss { id } => {
-            let id = ctx.store.resolve(Ids::Reminders, &id)?;
+            let id = ctx.store.resolve_reminder(&id)?;
             ctx.store.reminder_dismiss(id)?;
             println!(
                 "{}",

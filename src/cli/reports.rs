@@ -280,3 +280,46 @@ fn headline(format: Format, line: String) {
 fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "-".to_string(), |s| format!("{:.1}%", s * 100.0))
 }
+
+// The keys of the report rows, for the header of an empty CSV.
+impl super::Record for crate::reports::AbcRow {
+    const KEYS: &'static [&'static str] = &["account", "revenue_minor", "tier", "cumulative_share"];
+}
+
+impl super::Record for crate::reports::ForecastRow {
+    const KEYS: &'static [&'static str] = &["month", "deals", "amount_minor", "weighted_minor"];
+}
+
+impl super::Record for crate::reports::OwnerRow {
+    const KEYS: &'static [&'static str] = &[
+        "owner",
+        "won",
+        "won_amount_minor",
+        "lost",
+        "win_rate",
+        "open_deals",
+        "open_amount_minor",
+        "weighted_minor",
+        "overdue_revisits",
+    ];
+}
+
+impl super::Record for crate::reports::FunnelRow {
+    const KEYS: &'static [&'static str] = &["stage", "reached", "conversion", "median_days"];
+}
+
+impl super::Record for crate::reports::GradeRow {
+    const KEYS: &'static [&'static str] = &["grade", "deals", "amount_minor", "slipped", "stale"];
+}
+
+impl super::Record for crate::reports::LifecycleRow {
+    const KEYS: &'static [&'static str] = &[
+        "lifecycle",
+        "accounts",
+        "revenue_minor",
+        "frequent",
+        "occasional",
+        "at_risk",
+        "at_risk_accounts",
+    ];
+}

@@ -120,5 +120,5 @@ pub fn print_groups(
         row.insert(money_key.to_string(), Value::from(g.money.minor()));
         json.push(Value::Object(row));
     }
-    ctx.print(format, table, &json)
+    ctx.print_keyed(format, table, &json, &[by.key(), count_key, money_key])
 }

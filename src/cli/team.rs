@@ -335,6 +335,17 @@ struct SyncRecord {
     waiting_rows: usize,
 }
 
+impl super::Record for SyncRecord {
+    const KEYS: &'static [&'static str] = &[
+        "sent",
+        "received",
+        "rows",
+        "conflicts",
+        "skipped",
+        "waiting_rows",
+    ];
+}
+
 pub fn sync(ctx: &mut Context, args: FormatArgs) -> CliResult {
     let folder = require_team(ctx)?;
     let report = team::sync(&mut ctx.store, &folder)?;
@@ -401,6 +412,17 @@ struct StatusRecord {
     open_conflicts: usize,
     members: Vec<MemberRecord>,
     skipped: Vec<team::Skipped>,
+}
+
+impl super::Record for StatusRecord {
+    const KEYS: &'static [&'static str] = &[
+        "replica",
+        "folder",
+        "unsent",
+        "open_conflicts",
+        "members",
+        "skipped",
+    ];
 }
 
 fn status(ctx: &mut Context, format: Format) -> CliResult {
@@ -504,6 +526,13 @@ struct ConflictRecord {
     lost_by: String,
     lost_at: String,
     settled: Option<String>,
+}
+
+impl super::Record for ConflictRecord {
+    const KEYS: &'static [&'static str] = &[
+        "id", "table", "row_id", "name", "field", "kept", "kept_by", "kept_at", "lost", "lost_by",
+        "lost_at", "settled",
+    ];
 }
 
 fn conflicts(ctx: &mut Context, args: ConflictsArgs) -> CliResult {

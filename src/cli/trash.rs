@@ -66,6 +66,10 @@ struct ChangeJson<'a> {
     rows: &'a [Touched],
 }
 
+impl super::Record for ChangeJson<'_> {
+    const KEYS: &'static [&'static str] = &["at", "undone", "change", "rows"];
+}
+
 pub fn undo(ctx: &mut Context, args: UndoArgs) -> CliResult {
     if args.list {
         return list(ctx, args.format);

@@ -5,7 +5,7 @@ use super::segments::SegmentArgs;
 use super::{CliResult, Context, vocab};
 use crate::domain::{Grade, Need};
 use crate::output::{Format, Table};
-use crate::store::{DealDetail, DealFilter, DealRow, GradeChangeRow, Table as Ids};
+use crate::store::{DealDetail, DealFilter, DealRow, DealSort, GradeChangeRow, Table as Ids};
 
 #[derive(Debug, Args)]
 pub struct FormatArgs {
@@ -25,8 +25,21 @@ pub struct ListArgs {
     slipped: bool,
     #[command(flatten)]
     segments: SegmentArgs,
+    #[arg(long, value_parser = super::plain_values::<DealSort>(), default_value = "grade")]
+    sort: DealSort,
+    #[command(flatten)]
+    order: OrderArgs,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+}
+
+/// The direction and length of a sorted list, the same on every list.
+#[derive(Debug, Args)]
+pub struct OrderArgs {
+    #[arg(long)]
+    pub desc: bool,
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
 }
 
 #[derive(Debug, Args)]
@@ -62,6 +75,34 @@ pub struct DealJson {
     closed_on: Option<String>,
     lost_reason: Option<String>,
     version: i64,
+}
+
+impl super::Record for DealJson {
+    const KEYS: &'static [&'static str] = &[
+        "id",
+        "title",
+        "account",
+        "account_id",
+        "stage",
+        "grade",
+        "slipped",
+        "stale",
+        "pinned",
+        "pin_reason",
+        "need",
+        "expected_close",
+        "amount_minor",
+        "amount",
+        "currency",
+        "owner",
+        "next_revisit",
+        "last_activity",
+        "last_touch",
+        "created_on",
+        "closed_on",
+        "lost_reason",
+        "version",
+    ];
 }
 
 impl DealJson {
@@ -179,6 +220,10 @@ struct ChangeJson {
     reason: String,
 }
 
+impl super::Record for ChangeJson {
+    const KEYS: &'static [&'static str] = &["deal_id", "title", "from", "to", "reason"];
+}
+
 pub fn list(ctx: &Context, args: ListArgs) -> CliResult {
     let filter = DealFilter {
         grade: args.grade,
@@ -186,6 +231,9 @@ pub fn list(ctx: &Context, args: ListArgs) -> CliResult {
         owner: args.owner,
         slipped_only: args.slipped,
         query: args.segments.query(ctx)?,
+        sort: args.sort,
+        descending: args.order.desc,
+        limit: args.order.limit,
         ..DealFilter::default()
     };
     if let Some(by) = args.segments.group_by {
@@ -273,7 +321,7 @@ pub fn show(ctx: &Context, args: ShowArgs) -> CliResult {
             if args.format == Format::Json {
                 crate::output::print_json(&json)?;
             } else {
-                print!("{}", super::records_csv(&json)?);
+                print!("{}", super::records_csv(&json, None)?);
             }
         }
         Format::Table => print!("{}", show_text(ctx, &detail, &currency)),

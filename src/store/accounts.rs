@@ -65,7 +65,8 @@ pub struct AccountFilter {
 pub enum AccountSort {
     #[default]
     Name,
-    #[value(name = "tier")]
+    // The tier follows revenue, so both words sort by it, the most first.
+    #[value(name = "tier", alias = "revenue")]
     ValueTier,
     Lifecycle,
     Kind,

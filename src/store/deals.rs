@@ -70,9 +70,30 @@ pub struct DealFilter {
     /// Segment terms, and text found in the title, the account's name or one
     /// of its contacts' names (ignoring ASCII case).
     pub query: Query,
+    /// The order of the list, and whether it runs the other way.
+    pub sort: DealSort,
+    pub descending: bool,
     /// A window of the result, for views that show only what fits.
     pub offset: usize,
     pub limit: Option<usize>,
+}
+
+/// What a deal list can be sorted by. Each order ends in the keys of the
+/// grade lanes' index, so that it is total and pages never repeat a deal;
+/// `grade` and `stage` (the tiers' and the board's orders) read off their
+/// indexes, the others are sorted by SQLite.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum DealSort {
+    /// A to E, then the nearest close date.
+    #[default]
+    Grade,
+    /// The nearest expected close first; deals with none last.
+    Close,
+    Amount,
+    Title,
+    Account,
+    /// In pipeline order.
+    Stage,
 }
 
 /// A deal as lists show it: with its account's name and what the engine says.
@@ -362,9 +383,7 @@ impl Store {
         sql.push_str(&conditions);
         // Ending in the rest of the lane indexes' keys, the order is total, so
         // pages of it never repeat or skip a deal; the indexes still serve it.
-        sql.push_str(
-            " ORDER BY d.grade, coalesce(d.expected_close, '9999-12-31'), d.title, d.account_id, d.rowid",
-        );
+        sql.push_str(&self.deal_order(filter.sort, filter.descending));
         if let Some(limit) = filter.limit {
             sql.push_str(" LIMIT ? OFFSET ?");
             args.push(Value::Integer(i64::try_from(limit).unwrap_or(i64::MAX)));
@@ -377,6 +396,43 @@ impl Store {
             .query_map(params_from_iter(args), read_deal_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(raw.into_iter().map(|r| self.deal_row(r)).collect())
+    }
+
+    /// ` ORDER BY …` for a deal list, every key in the same direction.
+    fn deal_order(&self, sort: DealSort, descending: bool) -> String {
+        let lanes = [
+            "d.grade",
+            "coalesce(d.expected_close, '9999-12-31')",
+            "d.title",
+        ];
+        let stage_rank;
+        let first: &[&str] = match sort {
+            DealSort::Grade => &[],
+            DealSort::Close => &["coalesce(d.expected_close, '9999-12-31')"],
+            DealSort::Amount => &["d.amount_minor"],
+            DealSort::Title => &["d.title COLLATE NOCASE"],
+            DealSort::Account => &["a.name COLLATE NOCASE"],
+            DealSort::Stage => {
+                // Stage ids come from the rules file, quoted as SQL text.
+                let ranks: String = self
+                    .rules
+                    .stages
+                    .iter()
+                    .enumerate()
+                    .map(|(i, stage)| format!(" WHEN '{}' THEN {i}", stage.id.replace('\'', "''")))
+                    .collect();
+                stage_rank = format!("(CASE d.stage{ranks} ELSE {} END)", self.rules.stages.len());
+                &[stage_rank.as_str()]
+            }
+        };
+        let direction = if descending { " DESC" } else { "" };
+        let keys: Vec<String> = first
+            .iter()
+            .chain(&lanes)
+            .chain(&["d.account_id", "d.rowid"])
+            .map(|key| format!("{key}{direction}"))
+            .collect();
+        format!(" ORDER BY {}", keys.join(", "))
     }
 
     /// The `AND …` conditions of a filter over `deals d`, with their arguments.

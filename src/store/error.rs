@@ -197,6 +197,10 @@ pub enum ReminderRefusal {
         until: chrono::NaiveDate,
         today: chrono::NaiveDate,
     },
+    #[error(
+        "reminder {id} is not due yet: this revisit opens on {due}, and can be done, snoozed or dismissed from that day; an activity logged on the deal before then answers it"
+    )]
+    NotDueYet { id: String, due: chrono::NaiveDate },
 }
 
 /// The team's shared state, as this replica finds it.

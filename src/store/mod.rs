@@ -40,7 +40,9 @@ use crate::rules::Rules;
 pub use accounts::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount};
 pub use changes::{Change, Changed, Changes, Seen};
 pub use contacts::{ContactPatch, ContactRow, NewContact};
-pub use deals::{DealDetail, DealExtras, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
+pub use deals::{
+    DealDetail, DealExtras, DealFilter, DealPatch, DealRow, DealSort, NewDeal, first_stage,
+};
 pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::{
@@ -50,7 +52,7 @@ pub use error::{
 pub use filter::Group;
 pub use log::{Applied, Conflict, FieldChange, Op, next_stamp, stamp_moment};
 pub use merge::{Aside, MergeSummary, NameClash, Overruled, TableMerge};
-pub use reminders::{DueFilter, ReminderPage, ReminderRow};
+pub use reminders::{DueFilter, ReminderOrder, ReminderPage, ReminderRow, ReminderSort};
 pub use reports::ReportSet;
 pub use schema::latest_version;
 pub use segments::Standing;

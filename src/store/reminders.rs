@@ -37,6 +37,26 @@ pub struct ReminderRow {
 /// such a close counts as a touch, so the engine does not reopen it at once.
 pub(super) const MANUAL_NOTE_PREFIX: &str = "manual:";
 
+/// What a reminder list can be sorted by; the due day, the grade, the
+/// deal's title and the id break ties, in that order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReminderSort {
+    #[default]
+    Due,
+    Grade,
+    Amount,
+    Account,
+    Title,
+}
+
+/// The order and length of a reminder list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReminderOrder {
+    pub sort: ReminderSort,
+    pub descending: bool,
+    pub limit: Option<usize>,
+}
+
 /// A window of the agenda, optionally filtered by text.
 #[derive(Debug, Clone, Default)]
 pub struct ReminderPage {
@@ -48,14 +68,24 @@ pub struct ReminderPage {
 
 impl Store {
     pub fn reminders(&self, due: DueFilter, owner: Option<&str>) -> Result<Vec<ReminderRow>> {
-        self.query_reminders(due, owner, None)
+        self.query_reminders(due, owner, None, ReminderOrder::default())
+    }
+
+    /// [`Store::reminders`] in another order, or fewer of them.
+    pub fn reminders_in_order(
+        &self,
+        due: DueFilter,
+        owner: Option<&str>,
+        order: ReminderOrder,
+    ) -> Result<Vec<ReminderRow>> {
+        self.query_reminders(due, owner, None, order)
     }
 
     /// A window of [`Store::reminders`], for views that show only what fits,
     /// read straight off the due-date index; `text` is found in the deal's
     /// title or the account's name.
     pub fn reminders_page(&self, due: DueFilter, page: &ReminderPage) -> Result<Vec<ReminderRow>> {
-        self.query_reminders(due, None, Some(page))
+        self.query_reminders(due, None, Some(page), ReminderOrder::default())
     }
 
     /// Open reminders due before today, and due today.
@@ -125,6 +155,7 @@ impl Store {
         due: DueFilter,
         owner: Option<&str>,
         page: Option<&ReminderPage>,
+        order: ReminderOrder,
     ) -> Result<Vec<ReminderRow>> {
         let (status, until) = self.due_bounds(due);
         // What narrows the deals, the same for the reminders and for the
@@ -161,7 +192,10 @@ impl Store {
         }
         sql.push_str(&deals.sql);
         args.extend(deals.args.iter().cloned());
-        let limit = page.map_or(-1, |p| i64::try_from(p.limit).unwrap_or(i64::MAX));
+        let limit = page
+            .map(|p| p.limit)
+            .or(order.limit)
+            .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let offset = page.map_or(0, |p| i64::try_from(p.offset).unwrap_or(i64::MAX));
         if due == DueFilter::Week
             && let Some(coming) = self.coming_revisits(until, false)
@@ -172,7 +206,22 @@ impl Store {
             sql.push_str(&deals.sql);
             args.extend(deals.args);
         }
-        sql.push_str(" ORDER BY 4, 17, 15, 1 LIMIT ? OFFSET ?");
+        // By result column, as a compound query needs: 4 the due day, 15 the
+        // deal's title, 16 the account, 17 the grade, 18 the amount, 1 the id.
+        let first = match order.sort {
+            ReminderSort::Due => None,
+            ReminderSort::Grade => Some("17"),
+            ReminderSort::Amount => Some("18"),
+            ReminderSort::Account => Some("16"),
+            ReminderSort::Title => Some("15"),
+        };
+        let direction = if order.descending { " DESC" } else { "" };
+        let keys: Vec<String> = first
+            .into_iter()
+            .chain(["4", "17", "15", "1"])
+            .map(|key| format!("{key}{direction}"))
+            .collect();
+        sql.push_str(&format!(" ORDER BY {} LIMIT ? OFFSET ?", keys.join(", ")));
         args.push(Value::Integer(limit));
         args.push(Value::Integer(offset));
         let mut stmt = self.conn.prepare(&sql)?;
@@ -234,6 +283,43 @@ impl Store {
             sql,
             args: args.into_iter().map(Value::Text).collect(),
         })
+    }
+
+    /// The reminder a typed id (a unique prefix) names. An id of a revisit
+    /// still to come, as the week ahead lists it, is refused as not due yet,
+    /// with its day: it has no row until it opens.
+    pub fn resolve_reminder(&self, input: &str) -> Result<Id> {
+        let missing = match self.resolve(super::Table::Reminders, input) {
+            Err(missing @ StoreError::NoSuchId { .. }) => missing,
+            found => return found,
+        };
+        let prefix = input.trim().to_ascii_lowercase();
+        // Only the open deals waiting for their next revisit can hold one;
+        // a miss is rare, so working out their ids here costs nothing daily.
+        let mut stmt = self.conn.prepare(
+            "SELECT d.id, d.next_revisit FROM deals d
+             WHERE d.deleted_at IS NULL AND d.stage NOT IN ('won', 'lost')
+               AND d.next_revisit > ?1
+               AND NOT EXISTS (SELECT 1 FROM reminders p
+                               WHERE p.deal_id = d.id AND p.kind = 'revisit'
+                                 AND p.deleted_at IS NULL AND p.status IN ('open', 'snoozed'))",
+        )?;
+        let mut rows = stmt.query([values::day(self.session.today)])?;
+        while let Some(row) = rows.next()? {
+            let deal: Id = row.get(0)?;
+            let Some(due) = values::get_opt_day(row, 1)? else {
+                continue;
+            };
+            let id = super::engine::reminder_id(deal, ReminderKind::Revisit, due, None);
+            if id.to_string().starts_with(&prefix) {
+                return Err(ReminderRefusal::NotDueYet {
+                    id: id.short(),
+                    due,
+                }
+                .into());
+            }
+        }
+        Err(missing)
     }
 
     pub fn reminder_done(&mut self, id: Id) -> Result<()> {
