@@ -326,7 +326,7 @@ fn changes_saved_by_another_process_show_without_a_key() {
 }
 
 #[test]
-fn a_deal_deleted_with_its_confirmation_comes_back_with_u() {
+fn a_contact_added_and_a_deal_deleted_with_its_confirmation_then_undone() {
     need_tmux();
     let mut td = Td::new();
     td.user = "e2e".to_string();
@@ -335,9 +335,32 @@ fn a_deal_deleted_with_its_confirmation_comes_back_with_u() {
     let first = leads.first().expect("the demo has leads");
     let id = first["id"].as_str().unwrap().to_string();
     let title = first["title"].as_str().unwrap().to_string();
+    // The accounts view starts on the first account by name.
+    let accounts = common::array(td.json(TODAY, &["account", "list"]));
+    let account = accounts[0]["name"].as_str().unwrap().to_string();
     let tmux = Tmux::start(&td);
     let lead_header = format!("Lead ({})", leads.len());
     tmux.wait_for("the board", &[&lead_header, &prefix(&title, 6)]);
+
+    // A person added from the account's detail, as typed.
+    tmux.keys("4");
+    tmux.wait_for("the accounts", &["4 Accounts", &prefix(&account, 6)]);
+    tmux.press("Enter");
+    tmux.keys("c");
+    tmux.wait_for("the contact form", &["New contact"]);
+    tmux.keys("王芳");
+    tmux.press("Enter");
+    tmux.wait_until("the contact in the detail", |screen| {
+        !screen.contains("New contact") && screen.contains("王芳")
+    });
+    let people = common::array(td.json(TODAY, &["contact", "list", "--account", &account]));
+    assert!(
+        people.iter().any(|p| p["name"] == "王芳"),
+        "saved in the database: {people:?}"
+    );
+    tmux.press("Escape");
+    tmux.keys("1");
+    tmux.wait_for("the board again", &[&lead_header]);
 
     tmux.press("DC");
     tmux.wait_for("the question", &["Delete the deal", "yes, delete"]);
