@@ -2621,3 +2621,24 @@ fn the_marked_person_of_an_account_is_deleted_after_asking_and_comes_back_with_u
         names(&people)
     );
 }
+
+#[test]
+fn undoing_the_deal_whose_detail_is_open_closes_the_detail() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::New);
+    type_text(&mut app, "Taken back at once");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    app.update(Action::Open);
+    let opened = app.opened.deal.as_ref().expect("the new deal opens");
+    assert_eq!(opened.row.deal.title, "Taken back at once");
+    app.update(Action::Undo);
+    assert!(app.opened.deal.is_none());
+    assert!(
+        app.message
+            .starts_with("Undone: new deal Taken back at once"),
+        "{}",
+        app.message
+    );
+}

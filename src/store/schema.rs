@@ -433,7 +433,8 @@ CREATE TABLE undo_steps (
     undone_by INTEGER,
     PRIMARY KEY (hlc, step)
 ) STRICT;
-CREATE INDEX undo_steps_open ON undo_steps(author, hlc) WHERE undone_by IS NULL;
+-- The user's changes newest first, the latest not yet undone among them.
+CREATE INDEX undo_steps_by_author ON undo_steps(author, hlc, undone_by);
 "#;
 
 pub fn migrations() -> Migrations<'static> {

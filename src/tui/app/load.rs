@@ -22,11 +22,12 @@ impl App {
             // The reports come from their own thread (see `App::refresh_reports`).
             View::Reports => {}
         }
+        // A detail whose row went (an undo, a teammate's delete) closes.
         if let Some(detail) = &self.opened.deal {
-            self.opened.deal = Some(self.store.deal_detail(detail.row.deal.id)?);
+            self.opened.deal = still_there(self.store.deal_detail(detail.row.deal.id))?;
         }
         if let Some(detail) = &self.opened.account {
-            self.opened.account = Some(self.load_account(detail.account.id)?);
+            self.opened.account = still_there(self.load_account(detail.account.id))?;
         }
         Ok(())
     }
@@ -312,5 +313,13 @@ impl App {
         self.lists.tiers.clear();
         self.lists.agenda = Paged::default();
         self.lists.accounts = Paged::default();
+    }
+}
+
+fn still_there<T>(read: crate::store::Result<T>) -> crate::store::Result<Option<T>> {
+    match read {
+        Ok(row) => Ok(Some(row)),
+        Err(crate::store::StoreError::NotFound { .. }) => Ok(None),
+        Err(e) => Err(e),
     }
 }
