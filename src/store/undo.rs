@@ -13,7 +13,7 @@
 
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::engine::{recompute_last_touch, refresh_deals};
 use super::log::stamp_moment;
@@ -238,11 +238,14 @@ impl Store {
         let user = self.session.user.clone();
         self.write(|w| {
             let conn = w.conn();
+            // Read backwards off the index, stopping at the first not undone.
             let hlc: Option<i64> = conn
                 .prepare_cached(
-                    "SELECT max(hlc) FROM undo_steps WHERE author = ?1 AND undone_by IS NULL",
+                    "SELECT hlc FROM undo_steps WHERE author = ?1 AND undone_by IS NULL
+                     ORDER BY hlc DESC LIMIT 1",
                 )?
-                .query_row([&user], |r| r.get(0))?;
+                .query_row([&user], |r| r.get(0))
+                .optional()?;
             let hlc = hlc.ok_or(TrashRefusal::NothingToUndo)?;
             let steps = steps_of(conn, hlc)?;
             let change = Undoable {
@@ -342,7 +345,6 @@ pub(super) fn name_of(conn: &Connection, kind: RowKind, id: Id) -> Result<String
              LEFT JOIN accounts a ON a.id = r.account_id WHERE r.id = ?1"
             .to_string(),
     };
-    use rusqlite::OptionalExtension;
     Ok(conn
         .prepare_cached(&sql)?
         .query_row([id], |r| r.get::<_, String>(0))
@@ -485,7 +487,6 @@ fn deal_of(conn: &Connection, table: &str, id: &str) -> Result<Option<Id>> {
 }
 
 fn account_of_deal(conn: &Connection, deal: Id) -> Result<Option<Id>> {
-    use rusqlite::OptionalExtension;
     Ok(conn
         .query_row("SELECT account_id FROM deals WHERE id = ?1", [deal], |r| {
             r.get(0)
