@@ -2232,6 +2232,7 @@ fn the_agenda_lists_the_revisits_of_the_week_ahead_before_they_open() {
             account_id,
             title: "ERP 升级".into(),
             amount: None,
+            currency: None,
             stage: None,
             need: None,
             expected_close: Some(today + chrono::Days::new(20)),

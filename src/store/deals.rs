@@ -11,8 +11,8 @@ use super::rows::{self, ACTIVITY_COLUMNS, DEAL_COLUMN_COUNT, DEAL_COLUMNS, HISTO
 use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
 use crate::domain::{
-    Activity, ActivityKind, Deal, Grade, HistoryEntry, HistoryField, Id, LOST, Money, Need, Pin,
-    Reason, Reminder, RowMeta, WON,
+    Activity, ActivityKind, Currency, Deal, Grade, HistoryEntry, HistoryField, Id, LOST, Money,
+    Need, Pin, Reason, Reminder, RowMeta, WON,
 };
 use crate::query::Query;
 use crate::rules;
@@ -22,6 +22,8 @@ pub struct NewDeal {
     pub account_id: Id,
     pub title: String,
     pub amount: Option<Money>,
+    /// `None`: the database's currency.
+    pub currency: Option<Currency>,
     pub stage: Option<String>,
     pub need: Option<Need>,
     pub expected_close: Option<NaiveDate>,
@@ -33,6 +35,7 @@ pub struct NewDeal {
 pub struct DealPatch {
     pub title: Option<String>,
     pub amount: Option<Money>,
+    pub currency: Option<Currency>,
     pub stage: Option<String>,
     pub need: Option<Need>,
     /// `Some(None)` clears the date.
@@ -128,6 +131,7 @@ impl Store {
         }
         let nothing_to_change = patch.title.is_none()
             && patch.amount.is_none()
+            && patch.currency.is_none()
             && stage.is_none()
             && patch.need.is_none()
             && patch.expected_close.is_none()
@@ -149,6 +153,9 @@ impl Store {
             if let Some(a) = patch.amount {
                 deal.amount = a;
             }
+            if let Some(c) = patch.currency {
+                deal.currency = c;
+            }
             if let Some(n) = patch.need {
                 deal.need = n;
             }
@@ -167,6 +174,16 @@ impl Store {
     }
 
     pub fn won(&mut self, id: Id, amount: Option<Money>) -> Result<()> {
+        self.won_in(id, amount, None)
+    }
+
+    /// Won, with a final amount in `currency` when it is given.
+    pub fn won_in(
+        &mut self,
+        id: Id,
+        amount: Option<Money>,
+        currency: Option<Currency>,
+    ) -> Result<()> {
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             if deal.is_won() {
@@ -174,6 +191,9 @@ impl Store {
             }
             if let Some(a) = amount {
                 deal.amount = a;
+            }
+            if let Some(c) = currency {
+                deal.currency = c;
             }
             w.move_stage(&mut deal, WON.to_string(), Reason::Won)?;
             save_deal(w, &deal)?;
@@ -551,7 +571,10 @@ fn insert_new_deal(w: &Writer<'_>, new: NewDeal, title: String, stage: String) -
         closed_on: closed.then_some(today),
         lost_reason: None,
         meta: w.new_meta(),
-        currency: w.currency()?,
+        currency: match new.currency {
+            Some(c) => c,
+            None => w.currency()?,
+        },
         contact_id: None,
         source: String::new(),
         next_step: String::new(),

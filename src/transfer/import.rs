@@ -12,10 +12,10 @@ use super::{
     ImportProblem, Line,
 };
 use crate::domain::{
-    AccountKind, ActivityKind, Grade, HistoryEntry, Money, Need, Pin, ProductTier, Reason,
-    Reminder, RowMeta, Satisfaction,
+    AccountKind, ActivityKind, Currency, Grade, HistoryEntry, Money, Need, Pin, ProductTier,
+    Reason, Reminder, RowMeta, Satisfaction,
 };
-use crate::parse::{parse_amount, parse_import_date, parse_import_datetime};
+use crate::parse::{parse_amount_in, parse_import_date, parse_import_datetime};
 
 const ID: &[&str] = &["id"];
 const ACCOUNT_ID: &[&str] = &["account_id"];
@@ -144,6 +144,17 @@ const AMOUNT: &[&str] = &[
     "商机金额",
     "预计金额",
     "合同金额",
+];
+/// Pipedrive's and HubSpot's exports, and tierdeck's own.
+const CURRENCY: &[&str] = &[
+    "currency",
+    "Deal - Currency",
+    "Currency",
+    "Deal Currency Code",
+    "Currency Code",
+    "货币",
+    "币种",
+    "币别",
 ];
 /// Exact minor units, written by tierdeck's export; wins over `amount`.
 const AMOUNT_MINOR: &[&str] = &["amount_minor"];
@@ -511,6 +522,7 @@ pub fn read_deals(
     let title = sheet.require(DEAL_TITLE)?;
     let amount = sheet.find(AMOUNT);
     let amount_minor = sheet.find(AMOUNT_MINOR);
+    let currency = sheet.find(CURRENCY);
     let stage = sheet.find(STAGE);
     let need = sheet.find(NEED);
     let expected_close = sheet.find(EXPECTED_CLOSE);
@@ -525,9 +537,14 @@ pub fn read_deals(
     let meta = MetaColumns::find(&sheet);
     let mut lines = Vec::new();
     while let Some(row) = sheet.next_row()? {
-        let amount = match row.parse(amount_minor.as_ref(), minor_units)? {
-            Some(exact) => Some(exact),
-            None => row.parse(amount.as_ref(), parse_amount)?,
+        let given = row.parse(currency.as_ref(), str::parse::<Currency>)?;
+        let (amount, currency) = match row.parse(amount_minor.as_ref(), minor_units)? {
+            Some(exact) => (Some(exact), given),
+            // The currency column and the amount's own sign must agree.
+            None => match row.parse(amount.as_ref(), |cell| parse_amount_in(cell, given))? {
+                Some(a) => (Some(a.money), a.currency),
+                None => (None, given),
+            },
         };
         let pin = row
             .parse(pin_grade.as_ref(), str::parse::<Grade>)?
@@ -545,6 +562,7 @@ pub fn read_deals(
                 .ok_or_else(|| no_account(&row))?,
             title: row.required(&title)?.to_string(),
             amount,
+            currency,
             stage: row.parse(stage.as_ref(), |s| stages.id(s))?,
             need: row.parse(need.as_ref(), |s| word(s, NEED_WORDS))?,
             expected_close: row.parse(expected_close.as_ref(), parse_import_date)?,
