@@ -777,7 +777,9 @@ fn sort_key(sort: AccountSort, row: &AccountRow) -> Vec<String> {
     let value = match sort {
         AccountSort::Name => String::new(),
         // Best first: the most revenue, which the tier follows.
-        AccountSort::ValueTier => format!("{:020}", i64::MAX - s.revenue.minor()),
+        AccountSort::ValueTier | AccountSort::Revenue => {
+            format!("{:020}", i64::MAX - s.revenue.minor())
+        }
         AccountSort::Lifecycle => rank(Lifecycle::ALL, Some(s.lifecycle)),
         AccountSort::Behaviour => rank(Behaviour::ALL, Some(s.behaviour)),
         AccountSort::Kind => a.kind.to_string(),
@@ -802,6 +804,7 @@ fn sort_header(sort: AccountSort) -> &'static str {
     match sort {
         AccountSort::Name => "col.name",
         AccountSort::ValueTier => "col.tier",
+        AccountSort::Revenue => "col.revenue",
         AccountSort::Lifecycle => "col.lifecycle",
         AccountSort::Behaviour => "col.behaviour",
         AccountSort::Kind => "col.kind",

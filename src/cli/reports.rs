@@ -3,7 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::{CliResult, Context};
-use crate::domain::Money;
+use crate::domain::{Currency, Money};
 use crate::output::{Format, Table};
 use crate::reports::Period;
 
@@ -63,8 +63,8 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
             ctx.print(format, table, &funnel.rows)
         }
         ReportKind::Forecast => {
-            let rows = crate::reports::forecast(&store.deal_facts()?, store.rules());
-            let mut table = table(ctx, &["month", "deals", "amount", "weighted"]);
+            let rows = store.forecast_report()?;
+            let mut table = table(ctx, &["month", "currency", "deals", "amount", "weighted"]);
             let today = ctx.today().format("%Y-%m").to_string();
             for row in &rows {
                 let month = match &row.month {
@@ -74,28 +74,40 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                 };
                 table.push([
                     month,
+                    row.currency.to_string(),
                     row.deals.to_string(),
                     row.amount_minor.to_string(),
                     row.weighted_minor.to_string(),
                 ]);
             }
-            let sum = |f: fn(&crate::reports::ForecastRow) -> Money| {
-                Money::saturating(rows.iter().map(|r| i128::from(f(r).minor())).sum())
-            };
-            table.push([
-                c.get("report.total").to_string(),
-                rows.iter().map(|r| r.deals).sum::<usize>().to_string(),
-                sum(|r| r.amount_minor).to_string(),
-                sum(|r| r.weighted_minor).to_string(),
-            ]);
+            // A total per currency: amounts in two are never added.
+            let mut currencies: Vec<Currency> = rows.iter().map(|r| r.currency).collect();
+            currencies.dedup();
+            for currency in currencies {
+                let of = || rows.iter().filter(|r| r.currency == currency);
+                let sum = |f: fn(&crate::reports::ForecastRow) -> Money| {
+                    Money::saturating(of().map(|r| i128::from(f(r).minor())).sum())
+                };
+                table.push([
+                    c.get("report.total").to_string(),
+                    currency.to_string(),
+                    of().map(|r| r.deals).sum::<usize>().to_string(),
+                    sum(|r| r.amount_minor).to_string(),
+                    sum(|r| r.weighted_minor).to_string(),
+                ]);
+            }
             ctx.print(format, table, &rows)
         }
         ReportKind::Grades => {
-            let rows = crate::reports::grades(&store.deal_facts()?, ctx.today());
-            let mut table = table(ctx, &["grade", "deals", "amount", "slipped", "stale"]);
+            let rows = store.grades_report()?;
+            let mut table = table(
+                ctx,
+                &["grade", "currency", "deals", "amount", "slipped", "stale"],
+            );
             for row in &rows {
                 table.push([
                     row.grade.to_string(),
+                    row.currency.to_string(),
                     row.deals.to_string(),
                     row.amount_minor.to_string(),
                     row.slipped.to_string(),
@@ -131,6 +143,18 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     ]);
                 }
                 println!("{}", tiers.render(ctx.width));
+                let unranked = store.unranked_revenue()?;
+                if !unranked.is_empty() {
+                    let home = store.currency()?.to_string();
+                    let elsewhere = unranked.to_string();
+                    println!(
+                        "{}\n",
+                        c.fmt(
+                            "report.unranked",
+                            &[("currency", &home), ("amounts", &elsewhere)]
+                        )
+                    );
+                }
             }
             let mut table = table(ctx, &["account", "revenue", "value_tier", "cumulative"]);
             for row in &abc.rows {
@@ -200,6 +224,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                 ctx,
                 &[
                     "owner",
+                    "currency",
                     "won",
                     "won_amount",
                     "lost",
@@ -217,6 +242,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     } else {
                         row.owner.clone()
                     },
+                    row.currency.to_string(),
                     row.won.to_string(),
                     row.won_amount_minor.to_string(),
                     row.lost.to_string(),

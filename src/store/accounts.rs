@@ -67,6 +67,8 @@ pub enum AccountSort {
     Name,
     #[value(name = "tier")]
     ValueTier,
+    // Most revenue first: the order of the value tier, by its own column.
+    Revenue,
     Lifecycle,
     Kind,
     Industry,
@@ -79,9 +81,10 @@ pub enum AccountSort {
 }
 
 impl AccountSort {
-    pub const ALL: [AccountSort; 11] = [
+    pub const ALL: [AccountSort; 12] = [
         AccountSort::Name,
         AccountSort::ValueTier,
+        AccountSort::Revenue,
         AccountSort::Lifecycle,
         AccountSort::Behaviour,
         AccountSort::Kind,
@@ -96,7 +99,7 @@ impl AccountSort {
     fn column(self) -> &'static str {
         match self {
             AccountSort::Name => "name COLLATE NOCASE",
-            AccountSort::ValueTier => "revenue_minor",
+            AccountSort::ValueTier | AccountSort::Revenue => "revenue_minor",
             AccountSort::Lifecycle => {
                 "(CASE lifecycle WHEN 'prospect' THEN 0 WHEN 'new' THEN 1 WHEN 'active' THEN 2 ELSE 3 END)"
             }
@@ -196,7 +199,7 @@ impl Store {
         let order = match filter.sort {
             AccountSort::Name => format!("name COLLATE NOCASE {direction}"),
             // Best tier first: the tier follows revenue, which has the index.
-            AccountSort::ValueTier => {
+            AccountSort::ValueTier | AccountSort::Revenue => {
                 let reverse = if filter.descending { "ASC" } else { "DESC" };
                 format!("revenue_minor {reverse}, name COLLATE NOCASE {direction}")
             }

@@ -768,6 +768,48 @@ mod tests {
         assert_eq!(deal.stage.as_deref(), Some("proposal"));
         assert_eq!(deal.expected_close, Some(d(2026, 10, 1)));
         assert_eq!(deal.owner.as_deref(), Some("Ann"));
+        assert_eq!(deal.currency, Some(Currency::CNY));
+    }
+
+    #[test]
+    fn each_deal_keeps_the_currency_of_its_column_or_of_its_amount_s_sign() {
+        let code = |s: &str| Some(s.parse::<Currency>().unwrap());
+        let pipedrive = "Deal - Title,Deal - Value,Deal - Currency,Organization\n\
+                         A,\"12,500\",USD,Acme\n\
+                         B,\"9.500,00\",eur,Acme\n\
+                         C,8万,,Acme\n\
+                         D,$5,,Acme\n\
+                         E,,GBP,Acme\n";
+        let found: Vec<(Option<Money>, Option<Currency>)> = deals(pipedrive)
+            .into_iter()
+            .map(|d| (d.amount, d.currency))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(Money(1_250_000)), code("USD")),
+                (Some(Money(950_000)), code("EUR")),
+                (Some(Money(8_000_000)), None),
+                (Some(Money(500)), code("USD")),
+                (None, code("GBP")),
+            ]
+        );
+        let hubspot = "Deal Name,Amount,Currency,Associated Company\nA,100,JPY,Beta\n";
+        assert_eq!(deals(hubspot)[0].currency, code("JPY"));
+    }
+
+    #[test]
+    fn a_currency_column_that_disagrees_with_the_amount_s_sign_is_a_bad_row() {
+        let csv = "title,account,amount,currency\nA,Acme,$5,EUR\n";
+        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(
+            err.contains("is in USD, but the currency given is EUR"),
+            "{err}"
+        );
+        let csv = "title,account,amount,currency\nA,Acme,5,dollars\n";
+        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err().to_string();
+        assert!(err.contains("currency"), "{err}");
     }
 
     #[test]
@@ -913,7 +955,7 @@ mod tests {
         let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "line 5: column `Amount`: not an amount: `12..5`; use digits with up to two decimals, like 1200.50"
+            "line 5: column `Amount`: not an amount: `12..5`; use digits with up to two decimals, like 1200.50, $12,500, €9.500,00 or 8万"
         );
 
         let csv = "title,account,stage,expected_close\nA,Acme,Closing,2026-10-01\n";

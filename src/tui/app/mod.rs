@@ -22,7 +22,7 @@ use super::action::{Mode, Place, View};
 use super::form::Form;
 use super::paged::Paged;
 use super::text::Typed;
-use crate::domain::{Grade, Id, Money};
+use crate::domain::{Amounts, Grade, Id};
 use crate::i18n::Catalog;
 use crate::query::Query;
 use crate::store::{AccountRow, AccountSort, DealDetail, DealRow, ReminderRow, Store};
@@ -39,9 +39,10 @@ pub enum LaneKey {
 pub struct Lane {
     pub key: LaneKey,
     pub title: String,
-    /// Every deal of the lane, filtered or not, and their amount.
+    /// Every deal of the lane, filtered or not.
     pub count: i64,
-    pub amount: Money,
+    /// What the deals the filter lets through come to, per currency.
+    pub amount: Amounts,
     /// The deals the filter lets through, a page of them loaded.
     pub deals: Paged<DealRow>,
 }
@@ -53,7 +54,7 @@ impl Lane {
             key,
             title,
             count: 0,
-            amount: Money(0),
+            amount: Amounts::default(),
             deals: Paged::default(),
         }
     }
@@ -185,8 +186,8 @@ pub struct Counts {
     due_known: bool,
     /// No account at all: the board welcomes instead.
     pub empty: bool,
-    stage_totals: Option<Vec<(String, i64, Money)>>,
-    grade_totals: Option<Vec<(Grade, i64, Money)>>,
+    stage_totals: Option<Vec<(String, i64, Amounts)>>,
+    grade_totals: Option<Vec<(Grade, i64, Amounts)>>,
     accounts_total: Option<usize>,
 }
 

@@ -1,7 +1,7 @@
 //! Money as the screen shows it: whole units on a card, short forms where
 //! room is scarce (a chart, a column's total).
 
-use crate::domain::Money;
+use crate::domain::{Amounts, Currency, Money};
 use crate::i18n::{Catalog, Lang};
 
 /// An amount without its cents, for a card read at a glance: `132,000`.
@@ -38,14 +38,50 @@ pub(super) fn compact(amount: Money, c: &Catalog) -> String {
     whole_units(Money(major * 100))
 }
 
-/// `amount` in full when it fits in `width` columns, else short.
-pub(super) fn fitting(amount: Money, width: usize, c: &Catalog) -> String {
-    let full = amount.to_string();
+/// A number with its currency's sign before it, or its code after it when
+/// it has no well-known sign: `$12,500`, `¥4.1M`, `9,500 CHF`.
+fn signed(number: &str, currency: Currency) -> String {
+    match currency.symbol() {
+        Some(sign) => format!("{sign}{number}"),
+        None => format!("{number} {currency}"),
+    }
+}
+
+/// An amount on a card: whole units with its currency, `$12,500`.
+pub(super) fn priced(amount: Money, currency: Currency) -> String {
+    signed(&whole_units(amount), currency)
+}
+
+/// An amount in full with its currency, for a detail pane: `€9,500.00`.
+pub(super) fn priced_exactly(amount: Money, currency: Currency) -> String {
+    signed(&amount.to_string(), currency)
+}
+
+/// Totals, one per currency and never added together, in full when they
+/// fit in `width` columns, else short: `¥4,126,701.99`, `¥413万 + $1.3万`.
+pub(super) fn fitting(totals: &Amounts, width: usize, c: &Catalog) -> String {
+    if totals.is_empty() {
+        return "0".to_string();
+    }
+    let join = |each: &dyn Fn(Currency, Money) -> String| {
+        totals
+            .shown()
+            .into_iter()
+            .map(|(currency, amount)| each(currency, amount))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let full = join(&|currency, amount| priced_exactly(amount, currency));
     if crate::output::display_width(&full) <= width {
         full
     } else {
-        compact(amount, c)
+        join(&|currency, amount| compact_in(amount, currency, c))
     }
+}
+
+/// Short, with its currency: `¥413万`, `$12.5k`.
+pub(super) fn compact_in(amount: Money, currency: Currency, c: &Catalog) -> String {
+    signed(&compact(amount, c), currency)
 }
 
 #[cfg(test)]
@@ -68,13 +104,47 @@ mod tests {
         assert_eq!(compact(yuan(120_000_000), &zh), "1.2亿");
     }
 
+    fn code(s: &str) -> Currency {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn a_total_too_wide_for_its_column_is_said_short_not_cut() {
         let en = Catalog::new(Lang::En);
         let zh = Catalog::new(Lang::ZhCn);
-        let total = Money(412_670_199);
-        assert_eq!(fitting(total, 14, &en), "4,126,701.99");
-        assert_eq!(fitting(total, 10, &en), "4.1M");
-        assert_eq!(fitting(total, 10, &zh), "413万");
+        let total: Amounts = [(Currency::CNY, Money(412_670_199))].into_iter().collect();
+        assert_eq!(fitting(&total, 14, &en), "¥4,126,701.99");
+        assert_eq!(fitting(&total, 10, &en), "¥4.1M");
+        assert_eq!(fitting(&total, 10, &zh), "¥413万");
+        assert_eq!(fitting(&Amounts::default(), 10, &en), "0");
+    }
+
+    #[test]
+    fn totals_in_several_currencies_are_shown_apart_largest_first() {
+        let en = Catalog::new(Lang::En);
+        let zh = Catalog::new(Lang::ZhCn);
+        let totals: Amounts = [
+            (code("USD"), Money(1_250_000)),
+            (Currency::CNY, Money(412_670_199)),
+            (code("CHF"), Money(50_000)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(
+            fitting(&totals, 80, &en),
+            "¥4,126,701.99 + $12,500.00 + 500.00 CHF"
+        );
+        assert_eq!(fitting(&totals, 20, &en), "¥4.1M + $12.5k + 500 CHF");
+        assert_eq!(fitting(&totals, 20, &zh), "¥413万 + $1.2万 + 500 CHF");
+    }
+
+    #[test]
+    fn a_card_s_amount_carries_its_currency_sign_or_code() {
+        assert_eq!(priced(Money(1_250_000), code("USD")), "$12,500");
+        assert_eq!(priced(Money(950_000), code("EUR")), "€9,500");
+        assert_eq!(priced(Money(1_240_000), Currency::CNY), "¥12,400");
+        assert_eq!(priced(Money(99_950), code("GBP")), "£999.50");
+        assert_eq!(priced(Money(1_000_000), code("JPY")), "10,000 JPY");
+        assert_eq!(priced_exactly(Money(950_000), code("EUR")), "€9,500.00");
     }
 }
