@@ -22,7 +22,7 @@ use super::action::{Mode, Place, View};
 use super::form::Form;
 use super::paged::Paged;
 use super::text::Typed;
-use crate::domain::{Amounts, Grade, Id};
+use crate::domain::{Amounts, Currency, Grade, Id};
 use crate::i18n::Catalog;
 use crate::query::Query;
 use crate::store::{AccountRow, AccountSort, DealDetail, DealRow, ReminderRow, Store};
@@ -214,6 +214,8 @@ struct Todo {
 pub struct App {
     pub store: Store,
     pub catalog: Catalog,
+    /// The database's currency: cards leave its sign out, and say any other.
+    pub currency: Currency,
     pub view: View,
     pub lists: Lists,
     pub opened: Opened,
@@ -238,9 +240,11 @@ impl App {
         let seen = store.watch()?;
         let copies = crate::copies::conflict_copies(store.path());
         let team = team::TeamLink::of(&store);
+        let currency = store.currency()?;
         let mut app = App {
             store,
             catalog,
+            currency,
             view: View::Board,
             lists: Lists {
                 board: Vec::new(),

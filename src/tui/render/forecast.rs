@@ -7,7 +7,7 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart};
 
-use super::money::{compact_in, fitting};
+use super::money::{compact_in, compact_totals};
 use crate::domain::{Amounts, Money};
 use crate::output::display_width;
 use crate::store::ReportSet;
@@ -113,7 +113,12 @@ pub(super) fn forecast_chart<'a>(app: &App, set: &ReportSet, area: Rect) -> (Bar
             });
             Bar::new(u64::try_from(m.weighted).unwrap_or(0))
                 .label(Line::from(m.label))
-                .text_value(bar_value(compact_in(Money(m.weighted), charted, c)))
+                .text_value(bar_value(compact_in(
+                    Money(m.weighted),
+                    charted,
+                    set.currency,
+                    c,
+                )))
                 .style(Style::new().fg(m.color))
                 .value_style(value_style)
         })
@@ -125,8 +130,7 @@ pub(super) fn forecast_chart<'a>(app: &App, set: &ReportSet, area: Rect) -> (Bar
     let open = set.forecast.iter();
     let sums = |f: fn(&crate::reports::ForecastRow) -> Money| {
         let sums: Amounts = open.clone().map(|r| (r.currency, f(r))).collect();
-        // Width 0: always the short form.
-        fitting(&sums, 0, c)
+        compact_totals(&sums, set.currency, c)
     };
     let total = c.fmt(
         "reports_view.forecast_total",

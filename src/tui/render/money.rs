@@ -58,30 +58,74 @@ pub(super) fn priced_exactly(amount: Money, currency: Currency) -> String {
 }
 
 /// Totals, one per currency and never added together, in full when they
-/// fit in `width` columns, else short: `¥4,126,701.99`, `¥413万 + $1.3万`.
-pub(super) fn fitting(totals: &Amounts, width: usize, c: &Catalog) -> String {
-    if totals.is_empty() {
-        return "0".to_string();
+/// fit in `width` columns, else short, else as many as fit and `+…`:
+/// `4,126,701.99`, `413万` alone in the database's currency `home` (which
+/// goes without saying, as on the cards), `¥413万 + $1.3万` when there are
+/// several.
+pub(super) fn fitting(totals: &Amounts, home: Currency, width: usize, c: &Catalog) -> String {
+    let shown = totals.shown();
+    let fits = |text: &String| crate::output::display_width(text) <= width;
+    if let [] | [(_, _)] = shown.as_slice()
+        && shown.iter().all(|(currency, _)| *currency == home)
+    {
+        let total = totals.get(home);
+        let full = total.to_string();
+        return if fits(&full) { full } else { compact(total, c) };
     }
-    let join = |each: &dyn Fn(Currency, Money) -> String| {
-        totals
-            .shown()
-            .into_iter()
-            .map(|(currency, amount)| each(currency, amount))
+    let join = |each: &dyn Fn(Currency, Money) -> String, gap: &str| {
+        shown
+            .iter()
+            .map(|&(currency, amount)| each(currency, amount))
             .collect::<Vec<_>>()
-            .join(" + ")
+            .join(gap)
     };
-    let full = join(&|currency, amount| priced_exactly(amount, currency));
-    if crate::output::display_width(&full) <= width {
-        full
-    } else {
-        join(&|currency, amount| compact_in(amount, currency, c))
+    let short = |currency, amount| signed(&compact(amount, c), currency);
+    let tries = [
+        join(&|currency, amount| priced_exactly(amount, currency), " + "),
+        join(&short, " + "),
+        join(&short, "+"),
+    ];
+    if let Some(text) = tries.into_iter().find(|t| fits(t)) {
+        return text;
     }
+    // Cut whole totals, never digits: the ones left out are said by `+…`.
+    let mut text = String::new();
+    for &(currency, amount) in &shown {
+        let next = if text.is_empty() {
+            short(currency, amount)
+        } else {
+            format!("{text}+{}", short(currency, amount))
+        };
+        if !fits(&format!("{next}+…")) {
+            break;
+        }
+        text = next;
+    }
+    format!("{text}+…")
 }
 
-/// Short, with its currency: `¥413万`, `$12.5k`.
-pub(super) fn compact_in(amount: Money, currency: Currency, c: &Catalog) -> String {
-    signed(&compact(amount, c), currency)
+/// Totals always short, for a line of text: `413万`, `¥413万 + $1.2万`.
+pub(super) fn compact_totals(totals: &Amounts, home: Currency, c: &Catalog) -> String {
+    let shown = totals.shown();
+    if shown.iter().all(|(currency, _)| *currency == home) {
+        return compact(totals.get(home), c);
+    }
+    shown
+        .iter()
+        .map(|&(currency, amount)| signed(&compact(amount, c), currency))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Short, with its currency's sign unless it is the database's, `home`:
+/// `413万`, `$12.5k`.
+pub(super) fn compact_in(amount: Money, currency: Currency, home: Currency, c: &Catalog) -> String {
+    let text = compact(amount, c);
+    if currency == home {
+        text
+    } else {
+        signed(&text, currency)
+    }
 }
 
 #[cfg(test)]
@@ -112,11 +156,14 @@ mod tests {
     fn a_total_too_wide_for_its_column_is_said_short_not_cut() {
         let en = Catalog::new(Lang::En);
         let zh = Catalog::new(Lang::ZhCn);
-        let total: Amounts = [(Currency::CNY, Money(412_670_199))].into_iter().collect();
-        assert_eq!(fitting(&total, 14, &en), "¥4,126,701.99");
-        assert_eq!(fitting(&total, 10, &en), "¥4.1M");
-        assert_eq!(fitting(&total, 10, &zh), "¥413万");
-        assert_eq!(fitting(&Amounts::default(), 10, &en), "0");
+        let cny = Currency::CNY;
+        let total: Amounts = [(cny, Money(412_670_199))].into_iter().collect();
+        assert_eq!(fitting(&total, cny, 14, &en), "4,126,701.99");
+        assert_eq!(fitting(&total, cny, 10, &en), "4.1M");
+        assert_eq!(fitting(&total, cny, 10, &zh), "413万");
+        assert_eq!(fitting(&Amounts::default(), cny, 10, &en), "0.00");
+        // One total in another currency says which.
+        assert_eq!(fitting(&total, code("USD"), 20, &en), "¥4,126,701.99");
     }
 
     #[test]
@@ -130,12 +177,27 @@ mod tests {
         ]
         .into_iter()
         .collect();
+        let cny = Currency::CNY;
         assert_eq!(
-            fitting(&totals, 80, &en),
+            fitting(&totals, cny, 80, &en),
             "¥4,126,701.99 + $12,500.00 + 500.00 CHF"
         );
-        assert_eq!(fitting(&totals, 20, &en), "¥4.1M + $12.5k + 500 CHF");
-        assert_eq!(fitting(&totals, 20, &zh), "¥413万 + $1.2万 + 500 CHF");
+        assert_eq!(fitting(&totals, cny, 30, &en), "¥4.1M + $12.5k + 500 CHF");
+        assert_eq!(fitting(&totals, cny, 30, &zh), "¥413万 + $1.2万 + 500 CHF");
+        assert_eq!(fitting(&totals, cny, 20, &en), "¥4.1M+$12.5k+500 CHF");
+        assert_eq!(fitting(&totals, cny, 14, &en), "¥4.1M+$12.5k+…");
+        assert_eq!(fitting(&totals, cny, 9, &zh), "¥413万+…");
+        assert_eq!(
+            compact_in(Money(1_250_000), code("USD"), cny, &en),
+            "$12.5k"
+        );
+        assert_eq!(compact_in(Money(1_250_000), cny, cny, &en), "12.5k");
+        assert_eq!(
+            compact_totals(&totals, cny, &en),
+            "¥4.1M + $12.5k + 500 CHF"
+        );
+        let yuan: Amounts = [(cny, Money(412_670_199))].into_iter().collect();
+        assert_eq!(compact_totals(&yuan, cny, &zh), "413万");
     }
 
     #[test]

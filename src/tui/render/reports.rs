@@ -321,7 +321,7 @@ fn grade_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
                         g.deals.to_string(),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
-                    Span::raw(compact_in(g.amount_minor, g.currency, c)),
+                    Span::raw(compact_in(g.amount_minor, g.currency, set.currency, c)),
                     mark(g.slipped, Color::Red),
                     mark(g.stale, Color::Magenta),
                 ],
@@ -359,7 +359,7 @@ fn tier_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(t.accounts.to_string()),
-                Span::raw(compact_in(t.revenue_minor, set.currency, c)),
+                Span::raw(compact_in(t.revenue_minor, set.currency, set.currency, c)),
             ],
         })
         .collect();
