@@ -398,3 +398,40 @@ fn an_import_row_whose_sign_disagrees_with_its_currency_column_writes_nothing() 
     );
     assert_eq!(td.counts(), before);
 }
+
+#[test]
+fn group_bys_total_each_currency_apart() {
+    let td = with_account();
+    add(&td, "a", &["--amount", "¥1,000"]);
+    add(&td, "b", &["--amount", "$30"]);
+    add(&td, "c", &["--amount", "$20"]);
+    let groups = array(td.json(DAY, &["list", "--group-by", "stage"]));
+    let rows: Vec<(i64, i64, &str)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g["deals"].as_i64().unwrap(),
+                g["amount_minor"].as_i64().unwrap(),
+                g["currency"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, [(1, 100_000, "CNY"), (2, 5_000, "USD")]);
+}
+
+#[test]
+fn a_currency_change_is_in_the_deal_s_history() {
+    let td = with_account();
+    let id = add(&td, "deal", &["--amount", "100"]);
+    td.ok(DAY, &["deal", "update", &id, "--currency", "EUR"]);
+    td.ok(DAY, &["deal", "update", &id, "--amount", "$5"]);
+    let changes = array(td.show(DAY, &id)["changes"].clone());
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["field"] == "currency" && c["from"] == "EUR" && c["to"] == "USD"),
+        "{changes:?}"
+    );
+    let zh = td.ok(DAY, &["--lang", "zh-CN", "show", &id]);
+    assert!(zh.contains("货币") && zh.contains("EUR → USD"), "{zh}");
+}
