@@ -254,7 +254,11 @@ fn standing_lines(app: &App, standing: &Standing) -> Vec<Line<'static>> {
             let revenue = c.fmt(
                 "tui.revenue_window",
                 &[
-                    ("amount", &standing.revenue.to_string()),
+                    // Revenue is kept in the database's currency.
+                    (
+                        "amount",
+                        &super::money::priced_exactly(standing.revenue, app.currency),
+                    ),
                     (
                         "months",
                         &app.store.rules().value_tiers.window_months.to_string(),
