@@ -244,26 +244,39 @@ impl App {
         Ok(lanes)
     }
 
+    /// A lane's totals and the page of deals around its cursor.
     pub(super) fn load_lane(&self, lane: &mut Lane) -> crate::store::Result<()> {
         let (count, amount) = self.lane_totals(&lane.key);
         lane.count = count;
+        let filter = self.lane_filter(&lane.key);
+        // A filtered lane says what the filter lets through: counted and
+        // summed in one aggregate read, once per load; paging reuses it.
+        (lane.found, lane.amount) = if filter.query.is_empty() {
+            (count, amount)
+        } else {
+            self.store.deal_totals(&filter)?
+        };
+        self.load_page(lane)
+    }
+
+    /// The deals a lane lists under the filter, a page at a time.
+    fn lane_filter(&self, key: &LaneKey) -> DealFilter {
         let mut filter = DealFilter {
             query: self.list_query(),
             limit: Some(PAGE),
             ..DealFilter::default()
         };
-        match &lane.key {
+        match key {
             LaneKey::Stage(stage) => filter.stage = Some(stage.clone()),
             LaneKey::Grade(grade) => filter.grade = Some(*grade),
         }
-        // A filtered lane says what the filter lets through: counted and
-        // summed in one aggregate read over the lane's index, once per load.
-        let (found, amount) = if filter.query.is_empty() {
-            (count, amount)
-        } else {
-            self.store.deal_totals(&filter)?
-        };
-        lane.amount = amount;
+        filter
+    }
+
+    /// The page of a lane's deals around its cursor, its totals as they are.
+    pub(super) fn load_page(&self, lane: &mut Lane) -> crate::store::Result<()> {
+        let mut filter = self.lane_filter(&lane.key);
+        let found = lane.found;
         let store = &self.store;
         lane.deals.load(
             |offset| {

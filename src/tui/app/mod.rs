@@ -41,7 +41,9 @@ pub struct Lane {
     pub title: String,
     /// Every deal of the lane, filtered or not.
     pub count: i64,
-    /// What the deals the filter lets through come to, per currency.
+    /// How many deals the filter lets through, and what they come to per
+    /// currency: all of the lane's without a filter.
+    pub found: i64,
     pub amount: Amounts,
     /// The deals the filter lets through, a page of them loaded.
     pub deals: Paged<DealRow>,
@@ -54,6 +56,7 @@ impl Lane {
             key,
             title,
             count: 0,
+            found: 0,
             amount: Amounts::default(),
             deals: Paged::default(),
         }
