@@ -64,7 +64,12 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
         }
         ReportKind::Forecast => {
             let rows = store.forecast_report()?;
-            let mut table = table(ctx, &["month", "currency", "deals", "amount", "weighted"]);
+            // The month and its currency are text, the rest figures.
+            let mut table = figures_from(
+                ctx,
+                &["month", "currency", "deals", "amount", "weighted"],
+                2,
+            );
             let today = ctx.today().format("%Y-%m").to_string();
             for row in &rows {
                 let month = match &row.month {
@@ -100,9 +105,10 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
         }
         ReportKind::Grades => {
             let rows = store.grades_report()?;
-            let mut table = table(
+            let mut table = figures_from(
                 ctx,
                 &["grade", "currency", "deals", "amount", "slipped", "stale"],
+                2,
             );
             for row in &rows {
                 table.push([
@@ -220,7 +226,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
         }
         ReportKind::Owners => {
             let rows = store.owners_report(period)?;
-            let mut table = table(
+            let mut table = figures_from(
                 ctx,
                 &[
                     "owner",
@@ -234,6 +240,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     "weighted",
                     "overdue_revisits",
                 ],
+                2,
             );
             for row in &rows {
                 table.push([
