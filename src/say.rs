@@ -82,6 +82,10 @@ impl Say for Detail {
 
 impl Say for UnknownValue {
     fn say(&self, c: &Catalog) -> String {
+        // A currency's allowed values are a rule, not a list to print.
+        if self.what == "currency" {
+            return c.fmt("error.currency", &[("given", &self.given)]);
+        }
         if c.lang() == Lang::En {
             return self.to_string();
         }

@@ -119,7 +119,31 @@ fn a_sign_that_disagrees_with_currency_is_refused_and_nothing_is_written() {
         ],
     );
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("ISO 4217"), "{err}");
+    assert!(
+        err.starts_with(
+            "error: `--currency` takes a three-letter ISO 4217 code such as CNY, USD or EUR, not `dollars`"
+        ),
+        "{err}"
+    );
+    let (_, err) = td.fail(
+        DAY,
+        &[
+            "--lang",
+            "zh-CN",
+            "deal",
+            "add",
+            "--account",
+            "Acme",
+            "--title",
+            "x",
+            "--currency",
+            "dollars",
+        ],
+    );
+    assert!(
+        err.contains("需要三个字母的 ISO 4217 货币代码") && !err.contains("such as"),
+        "{err}"
+    );
     let (_, err) = td.fail(
         DAY,
         &[
@@ -396,6 +420,18 @@ fn an_import_row_whose_sign_disagrees_with_its_currency_column_writes_nothing() 
         err.contains("is in USD, but the currency given is EUR"),
         "{err}"
     );
+    assert_eq!(td.counts(), before);
+    fs::write(&file, "title,account,currency\na,Acme,dollars\n").unwrap();
+    let args = [
+        "--lang",
+        "zh-CN",
+        "import",
+        file.to_str().unwrap(),
+        "--kind",
+        "deals",
+    ];
+    let (_, err) = td.fail(DAY, &args);
+    assert!(err.contains("`dollars` 不是货币"), "{err}");
     assert_eq!(td.counts(), before);
 }
 
