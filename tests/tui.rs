@@ -2464,3 +2464,58 @@ fn revenue_is_a_sort_of_its_own_and_no_sort_leaves_its_column_out() {
         insta::assert_snapshot!(name, render(&app, 80, 24).backend());
     }
 }
+
+#[test]
+fn reports_keep_each_currency_apart_and_name_what_the_tiers_leave_out() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        // One deal won in dollars, one open deal retyped in euros.
+        let won = app.lists.board[0].deals.rows[0].deal.clone();
+        let revenue = |app: &App| {
+            let row = app.store.account_row(won.account_id).unwrap();
+            row.standing.revenue.minor()
+        };
+        let before = revenue(&app);
+        let won = won.id;
+        press(
+            &mut app,
+            &[Action::Won, Action::Type(InputRequest::DeleteLine)],
+        );
+        type_text(&mut app, "$99,000");
+        app.update(Action::Submit);
+        assert!(app.store.deal(won).unwrap().is_won(), "{}", app.message);
+        retype_first_amount(&mut app, "€5.000,00");
+        app.update(Action::Show(View::Reports));
+        app.wait_reports();
+        let set = app.reports.set.clone().unwrap();
+        let usd: tierdeck::domain::Currency = "USD".parse().unwrap();
+        let eur: tierdeck::domain::Currency = "EUR".parse().unwrap();
+        assert_eq!(set.unranked.get(usd).minor(), 9_900_000);
+        assert_eq!(revenue(&app), before, "the dollars are not ranked as yuan");
+        let euros: Vec<_> = set.grades.iter().filter(|g| g.currency == eur).collect();
+        assert_eq!(euros.len(), 1, "{:?}", set.grades);
+        assert_eq!(euros[0].amount_minor.minor(), 500_000);
+        assert!(
+            set.forecast
+                .iter()
+                .any(|r| r.currency == eur && r.amount_minor.minor() == 500_000)
+        );
+        let screen = render(&app, 120, 40).backend().to_string();
+        // The line wraps in its panel: its two ends.
+        let (rule, amount) = match lang {
+            Lang::En => ("Value tiers rank revenue in CNY", "$99k"),
+            Lang::ZhCn => ("价值分层按 CNY", "$9.9万"),
+        };
+        assert!(screen.contains(rule) && screen.contains(amount), "{screen}");
+        assert!(
+            screen.contains("€5,000") || screen.contains("€5k"),
+            "{screen}"
+        );
+        let name = match lang {
+            Lang::En => "reports_two_currencies_en_120x40",
+            Lang::ZhCn => "reports_two_currencies_zh-cn_120x40",
+        };
+        insta::assert_snapshot!(name, render(&app, 120, 40).backend());
+    }
+}

@@ -24,6 +24,8 @@ pub struct ReportSet {
     /// The database's currency: what value tiers rank revenue in, and the
     /// forecast chart shows (the other currencies' totals beside it).
     pub currency: Currency,
+    /// Won in other currencies in the value-tier window: not ranked.
+    pub unranked: Amounts,
     pub funnel: Funnel,
     pub forecast: Vec<ForecastRow>,
     pub grades: Vec<GradeRow>,
@@ -56,6 +58,7 @@ impl Store {
         Ok(ReportSet {
             period,
             currency: home,
+            unranked: self.unranked_revenue()?,
             funnel,
             forecast: self.forecast_of(&deals, home),
             grades: self.grades_of(&deals, home),

@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::forecast::forecast_chart;
-use super::money::compact_in;
+use super::money::{compact_in, compact_totals};
 use super::{grade_style, tier_style};
 use crate::domain::{LOST, WON};
 use crate::output::{display_width, pad_to_width, truncate_to_width};
@@ -390,6 +390,15 @@ fn tier_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
         headline,
         Style::new().add_modifier(Modifier::BOLD),
     ));
+    if !set.unranked.is_empty() {
+        lines.push(Line::raw(c.fmt(
+            "report.unranked",
+            &[
+                ("currency", set.currency.code()),
+                ("amounts", &compact_totals(&set.unranked, set.currency, c)),
+            ],
+        )));
+    }
     lines
 }
 
