@@ -386,6 +386,20 @@ fn query_times(store: &Store) -> Vec<(String, Duration)> {
                 .len()
         });
     }
+    // What a column header under the `/` filter says: one aggregate read.
+    let filtered = tierdeck::query::Query::parse("tier:A", "bench").expect("a filter");
+    for stage in &stages {
+        time(format!("deal_totals(stage {stage}, tier:A)"), &mut || {
+            let (count, _) = store
+                .deal_totals(&DealFilter {
+                    stage: Some(stage.clone()),
+                    query: filtered.clone(),
+                    ..DealFilter::default()
+                })
+                .expect("a filtered column's totals");
+            usize::try_from(count).unwrap_or(0)
+        });
+    }
     time("grade_totals()".into(), &mut || {
         store.grade_totals().expect("grade totals").len()
     });

@@ -99,7 +99,7 @@ impl FromStr for Id {
     }
 }
 
-/// Exact money in minor units (fen, cents). One currency per database.
+/// Exact money in minor units (fen, cents), in a currency kept beside it.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
@@ -129,6 +129,96 @@ impl Currency {
     pub fn code(&self) -> &str {
         // Only ASCII letters are ever stored in it.
         std::str::from_utf8(&self.0).unwrap_or("CNY")
+    }
+}
+
+impl Currency {
+    /// The sign people write it with, for the few currencies whose sign is
+    /// unmistakable; the others are shown by their code. `¥` is the yuan,
+    /// as tierdeck's users write it; the yen is shown as `JPY`.
+    pub fn symbol(&self) -> Option<&'static str> {
+        Some(match self.code() {
+            "CNY" => "¥",
+            "USD" => "$",
+            "EUR" => "€",
+            "GBP" => "£",
+            "HKD" => "HK$",
+            "KRW" => "₩",
+            "INR" => "₹",
+            _ => return None,
+        })
+    }
+}
+
+/// Sums of money kept apart by currency, in code order: totals never add
+/// one currency to another. A currency whose sum comes back to zero goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Amounts(Vec<(Currency, Money)>);
+
+impl Amounts {
+    pub fn add(&mut self, currency: Currency, amount: Money) {
+        match self.0.binary_search_by_key(&currency, |(c, _)| *c) {
+            Ok(at) => {
+                let sum = &mut self.0[at].1;
+                *sum = Money(sum.0.saturating_add(amount.0));
+                if sum.0 == 0 {
+                    self.0.remove(at);
+                }
+            }
+            Err(at) if amount.0 != 0 => self.0.insert(at, (currency, amount)),
+            Err(_) => {}
+        }
+    }
+
+    pub fn subtract(&mut self, currency: Currency, amount: Money) {
+        self.add(currency, Money(amount.0.saturating_neg()));
+    }
+
+    /// The sum in `currency`, zero when there is none.
+    pub fn get(&self, currency: Currency) -> Money {
+        self.iter()
+            .find(|(c, _)| *c == currency)
+            .map_or(Money(0), |(_, m)| m)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (Currency, Money)> + '_ {
+        self.0.iter().copied()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The sums largest first (then by code): how a total reads.
+    pub fn shown(&self) -> Vec<(Currency, Money)> {
+        let mut sums = self.0.clone();
+        sums.sort_by_key(|(c, m)| (std::cmp::Reverse(*m), *c));
+        sums
+    }
+}
+
+/// `4,126,701.99 CNY + 12,500.00 USD`, largest first; `0.00` for none.
+impl fmt::Display for Amounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_empty() {
+            return write!(f, "{}", Money(0));
+        }
+        let parts: Vec<String> = self
+            .shown()
+            .iter()
+            .map(|(c, m)| format!("{m} {c}"))
+            .collect();
+        f.write_str(&parts.join(" + "))
+    }
+}
+
+impl FromIterator<(Currency, Money)> for Amounts {
+    fn from_iter<I: IntoIterator<Item = (Currency, Money)>>(iter: I) -> Self {
+        let mut sums = Amounts::default();
+        for (currency, amount) in iter {
+            sums.add(currency, amount);
+        }
+        sums
     }
 }
 
@@ -660,6 +750,39 @@ pub struct Reminder {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn amounts_keep_each_currency_apart_and_drop_a_sum_back_at_zero() {
+        let usd: Currency = "usd".parse().unwrap();
+        let mut sums = Amounts::default();
+        sums.add(Currency::CNY, Money(1_000));
+        sums.add(usd, Money(500));
+        sums.add(Currency::CNY, Money(250));
+        assert_eq!(sums.get(Currency::CNY), Money(1_250));
+        assert_eq!(sums.get(usd), Money(500));
+        assert_eq!(sums.to_string(), "12.50 CNY + 5.00 USD");
+        sums.subtract(usd, Money(500));
+        assert_eq!(
+            sums.iter().collect::<Vec<_>>(),
+            [(Currency::CNY, Money(1_250))]
+        );
+        sums.add(usd, Money(0));
+        assert_eq!(sums.iter().count(), 1, "a zero adds no currency");
+        sums.add(Currency::CNY, Money(i64::MAX));
+        assert_eq!(sums.get(Currency::CNY), Money(i64::MAX), "saturates");
+        assert_eq!(Amounts::default().to_string(), "0.00");
+    }
+
+    #[test]
+    fn only_unmistakable_currencies_have_a_sign() {
+        let sign = |code: &str| code.parse::<Currency>().unwrap().symbol();
+        assert_eq!(sign("CNY"), Some("¥"));
+        assert_eq!(sign("USD"), Some("$"));
+        assert_eq!(sign("EUR"), Some("€"));
+        assert_eq!(sign("GBP"), Some("£"));
+        assert_eq!(sign("JPY"), None);
+        assert_eq!(sign("CHF"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -14,8 +14,11 @@
 //!   ends in a comma and exactly two digits and has no other comma
 //!   (`1.234,56`, `12 400,00`, `99,90`). `1.234` is therefore 1.234, which has
 //!   too many decimals, and is refused rather than read as 1234.
-//! - A currency marker (`¥`, `$`, `CNY`, `RMB`, `元` …) before or after the
-//!   number is dropped; it is not checked against the database's currency.
+//! - A currency marker (`$`, `€`, `£`, `¥`, `元`, `RMB`, `USD` …) before or
+//!   after the number says the amount's currency; without one the amount is
+//!   in the deal's (or the database's) currency. `¥` is the yuan.
+//! - Chinese magnitudes follow the number: `8万` is 80,000, `1.2亿`
+//!   120,000,000; `8万元` is 80,000 yuan.
 //! - A Chinese date without its year (`1月15日`) is the next such day from
 //!   today on, never one past: close dates, snoozes and follow-ups look
 //!   ahead, as `+10d` and `下周一` do. A file has no today, so the import
@@ -25,7 +28,7 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, NaiveTime, TimeDelta, Utc};
 
-use crate::domain::Money;
+use crate::domain::{Currency, Money};
 
 /// Input that is not a date or an amount. The message says what was wrong and
 /// which spellings work.
@@ -50,10 +53,20 @@ pub enum ParseError {
     )]
     DateTime { input: String, why: Option<Detail> },
     #[error(
-        "not an amount: `{input}`{}; use digits with up to two decimals, like 1200.50",
+        "not an amount: `{input}`{}; use digits with up to two decimals, like 1200.50, $12,500, €9.500,00 or 8万",
         because(.why)
     )]
     Amount { input: String, why: Option<Detail> },
+    /// An amount whose sign or code says another currency than the one given
+    /// beside it (`--currency EUR --amount '$5'`).
+    #[error(
+        "`{input}` is in {said}, but the currency given is {given}; drop one or make them agree"
+    )]
+    CurrencyDisagrees {
+        input: String,
+        said: Currency,
+        given: Currency,
+    },
 }
 
 fn because(why: &Option<Detail>) -> String {
@@ -90,6 +103,8 @@ pub enum Detail {
     TooManyDecimals,
     #[error("too large")]
     TooLarge,
+    #[error("it says two currencies, {0} and {1}")]
+    TwoCurrencies(Currency, Currency),
 }
 
 impl Detail {
@@ -715,27 +730,86 @@ fn zone_offset(s: &str) -> Option<i64> {
     Some(sign * i64::from(hours * 3600 + minutes * 60))
 }
 
-/// Currency markers dropped around an amount. Longer ones first, so that
-/// `US$` is not read as `US` and `$`.
-const CURRENCY_MARKERS: [&str; 17] = [
-    "US$", "HK$", "RMB", "CNY", "USD", "EUR", "GBP", "HKD", "JPY", "TWD", "SGD", "AUD", "¥", "￥",
-    "$", "€", "£",
+/// Signs and words that say an amount's currency, before or after the
+/// number. Longer ones first, so that `US$` is not read as `US` and `$`, nor
+/// `美元` as `元`. `¥` is the yuan: tierdeck is used in China, where the yen is
+/// written `JPY` or `日元`.
+const CURRENCY_SIGNS: [(&str, &str); 22] = [
+    ("人民币", "CNY"),
+    ("美元", "USD"),
+    ("欧元", "EUR"),
+    ("英镑", "GBP"),
+    ("港币", "HKD"),
+    ("港元", "HKD"),
+    ("日元", "JPY"),
+    ("US$", "USD"),
+    ("HK$", "HKD"),
+    ("NT$", "TWD"),
+    ("RMB", "CNY"),
+    ("A$", "AUD"),
+    ("C$", "CAD"),
+    ("S$", "SGD"),
+    ("¥", "CNY"),
+    ("￥", "CNY"),
+    ("元", "CNY"),
+    ("$", "USD"),
+    ("€", "EUR"),
+    ("£", "GBP"),
+    ("₩", "KRW"),
+    ("₹", "INR"),
 ];
 
-/// An exact amount in minor units: `1200.50`, `1200`, `¥12,400.00`, `￥12400`,
-/// `$1,234.5`, `€99`, `CNY 12,400`, `12400 RMB`, `12400元`, `12 400.00`,
-/// `1.234,56`. Never goes through floating point. Negative amounts, more than
-/// two decimals and amounts beyond `i64` minor units are refused.
-pub fn parse_amount(input: &str) -> Result<Money, ParseError> {
-    amount(input.trim())
-        .map(Money)
-        .map_err(|why| ParseError::Amount {
-            input: input.to_string(),
-            why,
-        })
+/// The ISO 4217 codes read as a currency around an amount (`12500 USD`). A
+/// list rather than any three letters, so that a typo such as `12abc` is an
+/// error and not an amount in currency `ABC`; `--currency` takes any code.
+const CURRENCY_CODES: [&str; 32] = [
+    "CNY", "USD", "EUR", "GBP", "JPY", "HKD", "TWD", "SGD", "AUD", "CAD", "CHF", "KRW", "INR",
+    "RUB", "BRL", "MXN", "NZD", "SEK", "NOK", "DKK", "THB", "MYR", "IDR", "PHP", "VND", "AED",
+    "SAR", "ZAR", "TRY", "PLN", "CZK", "MOP",
+];
+
+/// Chinese magnitudes after the number: `8万` is 80,000, `3亿` 300,000,000.
+const MAGNITUDES: [(char, u32); 3] = [('亿', 8), ('万', 4), ('千', 3)];
+
+/// An amount as typed: the money, and its currency when the text says one
+/// (`$`, `€`, `元`, `USD` …); `None` means the deal's or the database's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount {
+    pub money: Money,
+    pub currency: Option<Currency>,
 }
 
-fn amount(s: &str) -> Result<i64, Why> {
+/// An exact amount in minor units, with the currency it is written in:
+/// `1200.50`, `¥12,400.00`, `$12,500` (USD), `€9.500,00` (EUR), `£99`,
+/// `12500 USD`, `CNY 12,400`, `12400元`, `8万`, `1.2万元`, `3亿`. Never goes
+/// through floating point. Negative amounts, more than two decimals (after a
+/// magnitude: `1.23456万` is 12,345.60) and amounts beyond `i64` minor units
+/// are refused, and so are two different currencies (`$12 EUR`).
+pub fn parse_amount(input: &str) -> Result<Amount, ParseError> {
+    amount(input.trim()).map_err(|why| ParseError::Amount {
+        input: input.to_string(),
+        why,
+    })
+}
+
+/// An amount that is in `given` when a currency is given beside it: its own
+/// marker must then agree, and without one it takes `given`.
+pub fn parse_amount_in(input: &str, given: Option<Currency>) -> Result<Amount, ParseError> {
+    let amount = parse_amount(input)?;
+    match (amount.currency, given) {
+        (Some(said), Some(given)) if said != given => Err(ParseError::CurrencyDisagrees {
+            input: input.to_string(),
+            said,
+            given,
+        }),
+        (said, given) => Ok(Amount {
+            currency: said.or(given),
+            ..amount
+        }),
+    }
+}
+
+fn amount(s: &str) -> Result<Amount, Why> {
     if s.is_empty() {
         return Err(Some(Detail::Empty));
     }
@@ -743,26 +817,98 @@ fn amount(s: &str) -> Result<i64, Why> {
         Some(rest) => (true, rest.trim_start()),
         None => (false, s),
     };
-    let s = CURRENCY_MARKERS
-        .iter()
-        .find_map(|marker| strip_prefix_ignore_case(s, marker))
-        .unwrap_or(s)
-        .trim_start();
-    let s = CURRENCY_MARKERS
-        .iter()
-        .chain(&["元"])
-        .find_map(|marker| strip_suffix_ignore_case(s, marker))
-        .unwrap_or(s)
-        .trim_end();
+    let (before, s) = match currency_prefix(s) {
+        Some((currency, rest)) => (Some(currency), rest.trim_start()),
+        None => (None, s),
+    };
+    let (after, s) = match currency_suffix(s) {
+        Some((currency, rest)) => (Some(currency), rest.trim_end()),
+        None => (None, s),
+    };
+    let currency = match (before, after) {
+        (Some(b), Some(a)) if a != b => return Err(Some(Detail::TwoCurrencies(b, a))),
+        (b, a) => b.or(a),
+    };
     let (minus_inside, s) = match s.strip_prefix('-') {
         Some(rest) => (true, rest),
         None => (false, s),
     };
-    let minor = magnitude(s)?;
+    let minor = match MAGNITUDES
+        .iter()
+        .find_map(|&(sign, zeros)| Some((s.strip_suffix(sign)?.trim_end(), zeros)))
+    {
+        Some((number, zeros)) => scaled(number, zeros)?,
+        None => magnitude(s)?,
+    };
     if minus_outside || minus_inside {
         return Err(Some(Detail::Negative));
     }
-    Ok(minor)
+    Ok(Amount {
+        money: Money(minor),
+        currency,
+    })
+}
+
+/// A sign or code at the start of `s`, and the rest. A code must be followed
+/// by a space or a digit, so that letters running on are not a code.
+fn currency_prefix(s: &str) -> Option<(Currency, &str)> {
+    let signs = CURRENCY_SIGNS
+        .iter()
+        .find_map(|&(sign, code)| Some((code, strip_prefix_ignore_case(s, sign)?)));
+    let (code, rest) = signs.or_else(|| {
+        CURRENCY_CODES.iter().find_map(|&code| {
+            let rest = strip_prefix_ignore_case(s, code)?;
+            rest.starts_with(|c: char| c.is_whitespace() || c.is_ascii_digit())
+                .then_some((code, rest))
+        })
+    })?;
+    Some((code.parse().ok()?, rest))
+}
+
+/// A sign or code at the end of `s`, and what comes before it.
+fn currency_suffix(s: &str) -> Option<(Currency, &str)> {
+    let signs = CURRENCY_SIGNS
+        .iter()
+        .find_map(|&(sign, code)| Some((code, strip_suffix_ignore_case(s, sign)?)));
+    let (code, rest) = signs.or_else(|| {
+        CURRENCY_CODES.iter().find_map(|&code| {
+            let rest = strip_suffix_ignore_case(s, code)?;
+            rest.ends_with(|c: char| {
+                c.is_whitespace() || c.is_ascii_digit() || MAGNITUDES.iter().any(|m| m.0 == c)
+            })
+            .then_some((code, rest))
+        })
+    })?;
+    Some((code.parse().ok()?, rest))
+}
+
+/// `number` (digits, groups, a decimal point) times ten to the `zeros`, in
+/// minor units: `1.2` and 4 zeros is 12,000.00.
+fn scaled(number: &str, zeros: u32) -> Result<i64, Why> {
+    let (int, fraction) = match number.split_once('.') {
+        Some((_, "")) => return Err(None),
+        Some(parts) => parts,
+        None => (number, ""),
+    };
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(None);
+    }
+    let places = u32::try_from(fraction.len()).map_err(|_| Some(Detail::TooManyDecimals))?;
+    // Minor units are hundredths: that many more places are allowed.
+    if places > zeros + 2 {
+        return Err(Some(Detail::TooManyDecimals));
+    }
+    let major = grouped_integer(int, ',')?;
+    let mut fraction_value: i64 = 0;
+    for digit in fraction.bytes() {
+        fraction_value = fraction_value * 10 + i64::from(digit - b'0');
+    }
+    let unit = 10_i64.pow(zeros + 2);
+    let fraction_minor = fraction_value * 10_i64.pow(zeros + 2 - places);
+    major
+        .checked_mul(unit)
+        .and_then(|m| m.checked_add(fraction_minor))
+        .ok_or(Some(Detail::TooLarge))
 }
 
 /// Digits with group separators and up to two decimals, as minor units.
@@ -1047,7 +1193,152 @@ mod tests {
     fn money(s: &str) -> i64 {
         parse_amount(s)
             .unwrap_or_else(|e| panic!("{s}: {e}"))
+            .money
             .minor()
+    }
+
+    /// The minor units and the currency code, `-` for none.
+    fn priced(s: &str) -> (i64, String) {
+        let a = parse_amount(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        let code = a
+            .currency
+            .map_or_else(|| "-".to_string(), |c| c.to_string());
+        (a.money.minor(), code)
+    }
+
+    fn is(minor: i64, code: &str) -> (i64, String) {
+        (minor, code.to_string())
+    }
+
+    #[test]
+    fn an_amount_without_a_marker_has_no_currency_of_its_own() {
+        for plain in ["1200.50", "12,500", "8万", "1.234,56", "0"] {
+            assert_eq!(priced(plain).1, "-", "{plain}");
+        }
+    }
+
+    #[test]
+    fn signs_before_or_after_the_number_say_the_currency() {
+        assert_eq!(priced("$12,500"), is(1_250_000, "USD"));
+        assert_eq!(priced("US$12,500"), is(1_250_000, "USD"));
+        assert_eq!(priced("us$ 12,500.5"), is(1_250_050, "USD"));
+        assert_eq!(priced("HK$ 800"), is(80_000, "HKD"));
+        assert_eq!(priced("NT$800"), is(80_000, "TWD"));
+        assert_eq!(priced("S$800"), is(80_000, "SGD"));
+        assert_eq!(priced("A$800"), is(80_000, "AUD"));
+        assert_eq!(priced("C$800"), is(80_000, "CAD"));
+        assert_eq!(priced("€9.500,00"), is(950_000, "EUR"));
+        assert_eq!(priced("9.500,00 €"), is(950_000, "EUR"));
+        assert_eq!(priced("€ 1.234.567,89"), is(123_456_789, "EUR"));
+        assert_eq!(priced("€99"), is(9_900, "EUR"));
+        assert_eq!(priced("£1,250.00"), is(125_000, "GBP"));
+        assert_eq!(priced("¥12,400.00"), is(1_240_000, "CNY"));
+        assert_eq!(priced("￥12400"), is(1_240_000, "CNY"));
+        assert_eq!(priced("12400元"), is(1_240_000, "CNY"));
+        assert_eq!(priced("12400 元"), is(1_240_000, "CNY"));
+        assert_eq!(priced("RMB 12,400"), is(1_240_000, "CNY"));
+        assert_eq!(priced("12400rmb"), is(1_240_000, "CNY"));
+        assert_eq!(priced("人民币12400"), is(1_240_000, "CNY"));
+        assert_eq!(priced("12400人民币"), is(1_240_000, "CNY"));
+        assert_eq!(priced("500美元"), is(50_000, "USD"));
+        assert_eq!(priced("500欧元"), is(50_000, "EUR"));
+        assert_eq!(priced("500英镑"), is(50_000, "GBP"));
+        assert_eq!(priced("500港币"), is(50_000, "HKD"));
+        assert_eq!(priced("500港元"), is(50_000, "HKD"));
+        assert_eq!(priced("500日元"), is(50_000, "JPY"));
+        assert_eq!(priced("₩5000"), is(500_000, "KRW"));
+        assert_eq!(priced("₹5000"), is(500_000, "INR"));
+    }
+
+    #[test]
+    fn iso_codes_before_or_after_the_number_say_the_currency() {
+        assert_eq!(priced("12500 USD"), is(1_250_000, "USD"));
+        assert_eq!(priced("12500USD"), is(1_250_000, "USD"));
+        assert_eq!(priced("USD 12500"), is(1_250_000, "USD"));
+        assert_eq!(priced("usd12500"), is(1_250_000, "USD"));
+        assert_eq!(priced("CNY 12,400"), is(1_240_000, "CNY"));
+        assert_eq!(priced("9.500,00 EUR"), is(950_000, "EUR"));
+        assert_eq!(priced("1,000 JPY"), is(100_000, "JPY"));
+        assert_eq!(priced("CHF 99.90"), is(9_990, "CHF"));
+        // The same currency twice is still one currency.
+        assert_eq!(priced("$12,500 USD"), is(1_250_000, "USD"));
+        assert_eq!(priced("¥100 CNY"), is(10_000, "CNY"));
+        assert_eq!(priced("¥100元"), is(10_000, "CNY"));
+    }
+
+    #[test]
+    fn a_currency_given_beside_the_amount_must_agree_with_its_marker() {
+        let usd: Currency = "USD".parse().unwrap();
+        let eur: Currency = "EUR".parse().unwrap();
+        let both = parse_amount_in("$5", Some(usd)).unwrap();
+        assert_eq!((both.money, both.currency), (Money(500), Some(usd)));
+        let plain = parse_amount_in("5", Some(eur)).unwrap();
+        assert_eq!(plain.currency, Some(eur));
+        assert_eq!(parse_amount_in("5", None).unwrap().currency, None);
+        assert_eq!(
+            parse_amount_in("$5", Some(eur)).unwrap_err().to_string(),
+            "`$5` is in USD, but the currency given is EUR; drop one or make them agree"
+        );
+        assert!(matches!(
+            parse_amount_in("x", Some(eur)),
+            Err(ParseError::Amount { .. })
+        ));
+    }
+
+    #[test]
+    fn chinese_magnitudes_multiply_exactly() {
+        assert_eq!(priced("8万"), is(8_000_000, "-"));
+        assert_eq!(priced("1.2万"), is(1_200_000, "-"));
+        assert_eq!(priced("1.2345万"), is(1_234_500, "-"));
+        assert_eq!(priced("1.234567万"), is(1_234_567, "-"));
+        assert_eq!(priced("3亿"), is(30_000_000_000, "-"));
+        assert_eq!(priced("1.5亿"), is(15_000_000_000, "-"));
+        assert_eq!(priced("1.2345678901亿"), is(12_345_678_901, "-"));
+        assert_eq!(priced("5千"), is(500_000, "-"));
+        assert_eq!(priced("1,200万"), is(1_200_000_000, "-"));
+        assert_eq!(priced("8 万"), is(8_000_000, "-"));
+        assert_eq!(priced("8万元"), is(8_000_000, "CNY"));
+        assert_eq!(priced("¥8万"), is(8_000_000, "CNY"));
+        assert_eq!(priced("人民币1.2万"), is(1_200_000, "CNY"));
+        assert_eq!(priced("8万美元"), is(8_000_000, "USD"));
+        assert_eq!(priced("8万 USD"), is(8_000_000, "USD"));
+        assert_eq!(priced("$8万"), is(8_000_000, "USD"));
+        assert_eq!(priced("0万"), is(0, "-"));
+    }
+
+    #[test]
+    fn bad_magnitudes_and_mixed_currencies_are_refused() {
+        let message = |s: &str| parse_amount(s).unwrap_err().to_string();
+        assert!(message("1.2345678万").contains("more than two decimals"));
+        assert!(message("1.23456789012亿").contains("more than two decimals"));
+        assert!(message("-8万").contains("cannot be negative"));
+        assert!(message("9999999999999亿").contains("too large"));
+        assert!(message("$12 EUR").contains("two currencies, USD and EUR"));
+        assert!(message("€5元").contains("two currencies, EUR and CNY"));
+        for garbage in [
+            "万",
+            "8万万",
+            "8.万",
+            ".5万",
+            "8,5万",
+            "1.2.3万",
+            "万8",
+            "8万x",
+            "12abc",
+            "abc12",
+            "USD",
+            "$",
+            "元",
+            "8 万 万",
+            "US 12",
+            "$$5",
+            "8亿万",
+        ] {
+            assert!(
+                parse_amount(garbage).is_err(),
+                "{garbage} should be refused"
+            );
+        }
     }
 
     #[test]
@@ -1092,11 +1383,11 @@ mod tests {
         let message = |s: &str| parse_amount(s).unwrap_err().to_string();
         assert_eq!(
             message("12..5"),
-            "not an amount: `12..5`; use digits with up to two decimals, like 1200.50"
+            "not an amount: `12..5`; use digits with up to two decimals, like 1200.50, $12,500, €9.500,00 or 8万"
         );
         assert_eq!(
             message("-5"),
-            "not an amount: `-5` (amounts cannot be negative); use digits with up to two decimals, like 1200.50"
+            "not an amount: `-5` (amounts cannot be negative); use digits with up to two decimals, like 1200.50, $12,500, €9.500,00 or 8万"
         );
         assert!(message("¥-5.00").contains("cannot be negative"));
         assert!(message("-$5").contains("cannot be negative"));

@@ -25,6 +25,16 @@ impl Say for ParseError {
             ParseError::ImportDate { input, why } => ("error.import_date", input, why),
             ParseError::DateTime { input, why } => ("error.date_time", input, why),
             ParseError::Amount { input, why } => ("error.amount", input, why),
+            ParseError::CurrencyDisagrees { input, said, given } => {
+                return c.fmt(
+                    "error.currency_disagrees",
+                    &[
+                        ("input", input),
+                        ("said", said.code()),
+                        ("given", given.code()),
+                    ],
+                );
+            }
         };
         let because = why.as_ref().map_or_else(String::new, |detail| {
             c.fmt("error.because", &[("detail", &detail.say(c))])
@@ -63,12 +73,20 @@ impl Say for Detail {
             Detail::Negative => c.get("error.detail.negative").to_string(),
             Detail::TooManyDecimals => c.get("error.detail.too_many_decimals").to_string(),
             Detail::TooLarge => c.get("error.detail.too_large").to_string(),
+            Detail::TwoCurrencies(first, second) => c.fmt(
+                "error.detail.two_currencies",
+                &[("first", first.code()), ("second", second.code())],
+            ),
         }
     }
 }
 
 impl Say for UnknownValue {
     fn say(&self, c: &Catalog) -> String {
+        // A currency's allowed values are a rule, not a list to print.
+        if self.what == "currency" {
+            return c.fmt("error.currency", &[("given", &self.given)]);
+        }
         if c.lang() == Lang::En {
             return self.to_string();
         }

@@ -300,13 +300,13 @@ fn an_empty_csv_still_prints_its_header() {
     assert_eq!(header(&["regrade"]), "deal_id,title,from,to,reason");
     assert_eq!(
         header(&["report", "forecast"]),
-        "month,deals,amount_minor,weighted_minor"
+        "currency,month,deals,amount_minor,weighted_minor"
     );
     assert_eq!(
         header(&["report", "abc"]),
         "account,revenue_minor,tier,cumulative_share"
     );
-    assert!(header(&["report", "owners"]).starts_with("owner,won,"));
+    assert!(header(&["report", "owners"]).starts_with("currency,owner,won,"));
     assert_eq!(
         header(&["list", "--group-by", "region"]),
         "region,deals,amount_minor"

@@ -208,7 +208,7 @@ fn every_report_matches_the_worked_answers() {
     assert_eq!(
         forecast,
         vec![
-            json!({"month": "2026-07", "deals": 1, "amount_minor": 200000, "weighted_minor": 160000})
+            json!({"month": "2026-07", "currency": "CNY", "deals": 1, "amount_minor": 200000, "weighted_minor": 160000})
         ]
     );
 
@@ -224,7 +224,7 @@ fn every_report_matches_the_worked_answers() {
     );
     assert_eq!(
         grades[0],
-        json!({"grade": "A", "deals": 1, "amount_minor": 200000, "slipped": 0, "stale": 1})
+        json!({"grade": "A", "currency": "CNY", "deals": 1, "amount_minor": 200000, "slipped": 0, "stale": 1})
     );
     assert!(grades[1..].iter().all(|g| g["deals"] == 0));
 
@@ -429,17 +429,17 @@ fn list_terms_and_group_bys() {
     assert_eq!(
         groups,
         vec![
-            json!({"lifecycle": "prospect", "accounts": 2, "revenue_minor": 0}),
-            json!({"lifecycle": "new", "accounts": 1, "revenue_minor": 30000}),
-            json!({"lifecycle": "active", "accounts": 1, "revenue_minor": 100000}),
+            json!({"lifecycle": "prospect", "accounts": 2, "revenue_minor": 0, "currency": "CNY"}),
+            json!({"lifecycle": "new", "accounts": 1, "revenue_minor": 30000, "currency": "CNY"}),
+            json!({"lifecycle": "active", "accounts": 1, "revenue_minor": 100000, "currency": "CNY"}),
         ]
     );
     let groups = array(td.json(DAY, &["list", "--stage", "won", "--group-by", "tier"]));
     assert_eq!(
         groups,
         vec![
-            json!({"value_tier": "A", "deals": 2, "amount_minor": 150000}),
-            json!({"value_tier": "C", "deals": 1, "amount_minor": 30000}),
+            json!({"value_tier": "A", "deals": 2, "amount_minor": 150000, "currency": "CNY"}),
+            json!({"value_tier": "C", "deals": 1, "amount_minor": 30000, "currency": "CNY"}),
         ]
     );
 

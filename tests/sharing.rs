@@ -334,6 +334,7 @@ fn two_connections_editing_one_deal_the_second_save_is_refused() {
             account_id: account,
             title: "Fleet rollout".into(),
             amount: None,
+            currency: None,
             stage: None,
             need: None,
             expected_close: None,

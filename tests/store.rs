@@ -69,6 +69,7 @@ fn deal(
             account_id: account,
             title: title.to_string(),
             amount: Some(Money(1_200_050)),
+            currency: None,
             stage: None,
             need: Some(Need::Explicit),
             expected_close: close.map(day),

@@ -527,13 +527,13 @@ fn an_account_opens_with_its_contacts_and_deals() {
     assert!(app.opened.account.is_none());
 }
 
-/// Each lane's title, count and amount in minor units.
-type Totals = Vec<(String, i64, i64)>;
+/// Each lane's title, count and its totals per currency.
+type Totals = Vec<(String, i64, String)>;
 
 fn totals(lanes: &[tierdeck::tui::app::Lane]) -> Totals {
     lanes
         .iter()
-        .map(|l| (l.title.clone(), l.count, l.amount.minor()))
+        .map(|l| (l.title.clone(), l.count, l.amount.to_string()))
         .collect()
 }
 
@@ -777,7 +777,9 @@ fn sort_key(sort: AccountSort, row: &AccountRow) -> Vec<String> {
     let value = match sort {
         AccountSort::Name => String::new(),
         // Best first: the most revenue, which the tier follows.
-        AccountSort::ValueTier => format!("{:020}", i64::MAX - s.revenue.minor()),
+        AccountSort::ValueTier | AccountSort::Revenue => {
+            format!("{:020}", i64::MAX - s.revenue.minor())
+        }
         AccountSort::Lifecycle => rank(Lifecycle::ALL, Some(s.lifecycle)),
         AccountSort::Behaviour => rank(Behaviour::ALL, Some(s.behaviour)),
         AccountSort::Kind => a.kind.to_string(),
@@ -802,6 +804,7 @@ fn sort_header(sort: AccountSort) -> &'static str {
     match sort {
         AccountSort::Name => "col.name",
         AccountSort::ValueTier => "col.tier",
+        AccountSort::Revenue => "col.revenue",
         AccountSort::Lifecycle => "col.lifecycle",
         AccountSort::Behaviour => "col.behaviour",
         AccountSort::Kind => "col.kind",
@@ -2232,6 +2235,7 @@ fn the_agenda_lists_the_revisits_of_the_week_ahead_before_they_open() {
             account_id,
             title: "ERP 升级".into(),
             amount: None,
+            currency: None,
             stage: None,
             need: None,
             expected_close: Some(today + chrono::Days::new(20)),
@@ -2641,4 +2645,253 @@ fn undoing_the_deal_whose_detail_is_open_closes_the_detail() {
         "{}",
         app.message
     );
+}
+
+/// The first lead's amount retyped in the edit form as `amount`.
+fn retype_first_amount(app: &mut App, amount: &str) -> tierdeck::domain::Id {
+    let deal = app.lists.board[0].deals.rows[0].deal.id;
+    press(
+        app,
+        &[
+            Action::Edit,
+            Action::NextField,
+            Action::Type(InputRequest::DeleteLine),
+        ],
+    );
+    type_text(app, amount);
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?} {}", app.popup, app.message);
+    deal
+}
+
+/// A lane's totals worked out from the deals it lists, per currency.
+fn listed_totals(lane: &tierdeck::tui::app::Lane) -> tierdeck::domain::Amounts {
+    lane.deals
+        .rows
+        .iter()
+        .map(|r| (r.deal.currency, r.deal.amount))
+        .collect()
+}
+
+#[test]
+fn a_card_carries_its_currency_and_a_column_totals_each_currency_apart() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        let before = app.lists.board[0].amount.clone();
+        let old = app.lists.board[0].deals.rows[0].deal.amount;
+        let deal = retype_first_amount(&mut app, "$12,500");
+        let saved = app.store.deal(deal).unwrap();
+        assert_eq!(
+            (saved.amount.minor(), saved.currency.code()),
+            (1_250_000, "USD")
+        );
+        let lane = &app.lists.board[0];
+        let usd: tierdeck::domain::Currency = "USD".parse().unwrap();
+        let cny = tierdeck::domain::Currency::CNY;
+        assert_eq!(lane.amount.get(usd).minor(), 1_250_000);
+        assert_eq!(
+            lane.amount.get(cny).minor(),
+            before.get(cny).minor() - old.minor(),
+            "the dollars are not added to the yuan"
+        );
+        // The kept totals agree with a fresh count.
+        let (board, _) = recounted(&app);
+        assert_eq!(board[0], totals(&app.lists.board)[0]);
+        let screen = render(&app, 80, 24).backend().to_string();
+        assert!(screen.contains("$12,500"), "{screen}");
+        assert!(
+            screen.contains("¥"),
+            "the other cards keep their sign: {screen}"
+        );
+        let name = match lang {
+            Lang::En => "board_two_currencies_en_80x24",
+            Lang::ZhCn => "board_two_currencies_zh-cn_80x24",
+        };
+        insta::assert_snapshot!(name, render(&app, 80, 24).backend());
+    }
+}
+
+#[test]
+fn the_edit_form_shows_the_amount_with_its_currency_and_keeps_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    let deal = retype_first_amount(&mut app, "€9.500,00");
+    app.update(Action::Edit);
+    match &app.popup {
+        Some(Popup::Form(form)) => assert_eq!(form.values[2], "9500.00 EUR"),
+        other => panic!("the form should be open, got {other:?}"),
+    }
+    app.update(Action::Submit);
+    let saved = app.store.deal(deal).unwrap();
+    assert_eq!(
+        (saved.amount.minor(), saved.currency.code()),
+        (950_000, "EUR")
+    );
+    // Retyped without a sign, the amount stays in the deal's currency.
+    retype_first_amount(&mut app, "800");
+    let saved = app.store.deal(deal).unwrap();
+    assert_eq!(
+        (saved.amount.minor(), saved.currency.code()),
+        (80_000, "EUR")
+    );
+}
+
+#[test]
+fn an_amount_whose_currency_is_unclear_is_flagged_in_the_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::ZhCn, false);
+    press(&mut app, &[Action::Edit, Action::NextField]);
+    app.update(Action::Type(InputRequest::DeleteLine));
+    type_text(&mut app, "$5 EUR");
+    let error = match &app.popup {
+        Some(Popup::Form(form)) => form.errors[2].clone(),
+        other => panic!("the form should be open, got {other:?}"),
+    };
+    assert!(
+        error
+            .as_deref()
+            .is_some_and(|e| e.contains("同时写了两种货币：USD 和 EUR")),
+        "{error:?}"
+    );
+}
+
+#[test]
+fn a_filtered_column_counts_and_totals_only_the_deals_it_shows() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        let wanted = app.lists.board[0].deals.rows[0].account.clone();
+        let whole: Vec<String> = app
+            .lists
+            .board
+            .iter()
+            .map(|l| l.amount.to_string())
+            .collect();
+        app.update(Action::Filter);
+        type_text(&mut app, &wanted);
+        app.update(Msg::TypingPaused);
+        app.update(Action::Submit);
+        let mut narrowed = false;
+        let screen = render(&app, 120, 40).backend().to_string();
+        for (lane, whole) in app.lists.board.iter().zip(&whole) {
+            let shown = lane.deals.rows.len();
+            assert!(lane.deals.exact, "a filtered lane knows its count");
+            assert_eq!(lane.deals.total, shown, "{}", lane.title);
+            assert_eq!(lane.amount, listed_totals(lane), "{}", lane.title);
+            narrowed |= lane.amount.to_string() != *whole;
+            let count = format!("({shown}/{})", lane.count);
+            assert!(screen.contains(&count), "{count}: {screen}");
+        }
+        assert!(
+            narrowed,
+            "some column's total is the filter's, not the stage's"
+        );
+        let name = match lang {
+            Lang::En => "board_filtered_totals_en_80x24",
+            Lang::ZhCn => "board_filtered_totals_zh-cn_80x24",
+        };
+        insta::assert_snapshot!(name, render(&app, 80, 24).backend());
+        // A write under the filter moves the filtered totals with it.
+        retype_first_amount(&mut app, "$1");
+        let lane = &app.lists.board[0];
+        assert_eq!(lane.amount, listed_totals(lane));
+    }
+}
+
+#[test]
+fn revenue_is_a_sort_of_its_own_and_no_sort_leaves_its_column_out() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        app.update(Action::Show(View::Accounts));
+        let header = Catalog::new(lang).get("col.revenue").to_string();
+        let mut seen = Vec::new();
+        for _ in AccountSort::ALL {
+            let screen = render(&app, 80, 24).backend().to_string();
+            assert!(
+                screen.contains(&header),
+                "sorted by {:?}, the Revenue column is gone: {screen}",
+                app.lists.sort
+            );
+            seen.push(app.lists.sort);
+            app.update(Action::SortNext);
+        }
+        assert!(seen.contains(&AccountSort::Revenue), "{seen:?}");
+        while app.lists.sort != AccountSort::Revenue {
+            app.update(Action::SortNext);
+        }
+        let screen = render(&app, 80, 24).backend().to_string();
+        assert!(screen.contains(&format!("{header} ▲")), "{screen}");
+        let revenue: Vec<i64> = app
+            .lists
+            .accounts
+            .rows
+            .iter()
+            .map(|r| r.standing.revenue.minor())
+            .collect();
+        let mut most_first = revenue.clone();
+        most_first.sort_by(|a, b| b.cmp(a));
+        assert_eq!(revenue, most_first);
+        let name = match lang {
+            Lang::En => "accounts_by_revenue_en_80x24",
+            Lang::ZhCn => "accounts_by_revenue_zh-cn_80x24",
+        };
+        insta::assert_snapshot!(name, render(&app, 80, 24).backend());
+    }
+}
+
+#[test]
+fn reports_keep_each_currency_apart_and_name_what_the_tiers_leave_out() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = app(&dir, lang, false);
+        // One deal won in dollars, one open deal retyped in euros.
+        let won = app.lists.board[0].deals.rows[0].deal.clone();
+        let revenue = |app: &App| {
+            let row = app.store.account_row(won.account_id).unwrap();
+            row.standing.revenue.minor()
+        };
+        let before = revenue(&app);
+        let won = won.id;
+        press(
+            &mut app,
+            &[Action::Won, Action::Type(InputRequest::DeleteLine)],
+        );
+        type_text(&mut app, "$99,000");
+        app.update(Action::Submit);
+        assert!(app.store.deal(won).unwrap().is_won(), "{}", app.message);
+        retype_first_amount(&mut app, "€5.000,00");
+        app.update(Action::Show(View::Reports));
+        app.wait_reports();
+        let set = app.reports.set.clone().unwrap();
+        let usd: tierdeck::domain::Currency = "USD".parse().unwrap();
+        let eur: tierdeck::domain::Currency = "EUR".parse().unwrap();
+        assert_eq!(set.unranked.get(usd).minor(), 9_900_000);
+        assert_eq!(revenue(&app), before, "the dollars are not ranked as yuan");
+        let euros: Vec<_> = set.grades.iter().filter(|g| g.currency == eur).collect();
+        assert_eq!(euros.len(), 1, "{:?}", set.grades);
+        assert_eq!(euros[0].amount_minor.minor(), 500_000);
+        assert!(
+            set.forecast
+                .iter()
+                .any(|r| r.currency == eur && r.amount_minor.minor() == 500_000)
+        );
+        let screen = render(&app, 120, 40).backend().to_string();
+        // The line wraps in its panel: its two ends.
+        let (rule, amount) = match lang {
+            Lang::En => ("Value tiers rank revenue in CNY", "$99k"),
+            Lang::ZhCn => ("价值分层按 CNY", "$9.9万"),
+        };
+        assert!(screen.contains(rule) && screen.contains(amount), "{screen}");
+        assert!(
+            screen.contains("€5,000") || screen.contains("€5k"),
+            "{screen}"
+        );
+        let name = match lang {
+            Lang::En => "reports_two_currencies_en_120x40",
+            Lang::ZhCn => "reports_two_currencies_zh-cn_120x40",
+        };
+        insta::assert_snapshot!(name, render(&app, 120, 40).backend());
+    }
 }

@@ -1,7 +1,7 @@
 use clap::{Args, Subcommand};
 
 use super::{CliResult, Context, Failure, vocab};
-use crate::domain::{ActivityKind, Grade, Id, Need};
+use crate::domain::{ActivityKind, Currency, Grade, Id, Money, Need};
 use crate::parse;
 use crate::store::{DealExtras, DealPatch, NewDeal, Store, StoreError, Table};
 
@@ -42,6 +42,8 @@ pub struct AddArgs {
     title: String,
     #[arg(long)]
     amount: Option<String>,
+    #[arg(long, value_name = "CODE", value_parser = vocab::<Currency>)]
+    currency: Option<Currency>,
     #[arg(long)]
     stage: Option<String>,
     #[arg(long, value_name = "DATE")]
@@ -75,6 +77,8 @@ pub struct UpdateArgs {
     title: Option<String>,
     #[arg(long)]
     amount: Option<String>,
+    #[arg(long, value_name = "CODE", value_parser = vocab::<Currency>)]
+    currency: Option<Currency>,
     #[arg(long)]
     stage: Option<String>,
     #[arg(long, value_name = "DATE")]
@@ -106,10 +110,25 @@ pub struct LogArgs {
     summary: String,
 }
 
+/// `--amount` and `--currency` as one: the amount's own marker must agree
+/// with `--currency`, and either may come alone.
+fn priced(
+    amount: Option<&str>,
+    currency: Option<Currency>,
+) -> Result<(Option<Money>, Option<Currency>), Failure> {
+    match amount {
+        Some(text) => {
+            let a = parse::parse_amount_in(text, currency)?;
+            Ok((Some(a.money), a.currency))
+        }
+        None => Ok((None, currency)),
+    }
+}
+
 pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
     match cmd {
         DealCommand::Add(a) => {
-            let amount = a.amount.as_deref().map(parse::parse_amount).transpose()?;
+            let (amount, currency) = priced(a.amount.as_deref(), a.currency)?;
             let expected_close = a.close.as_deref().map(|d| ctx.date(d)).transpose()?;
             let account_id = ctx.store.match_account(&a.account)?;
             let contact_id = contact_at(ctx, account_id, a.more.contact.as_deref())?.flatten();
@@ -117,6 +136,7 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
                 account_id,
                 title: a.title,
                 amount,
+                currency,
                 stage: a.stage,
                 need: a.need,
                 expected_close,
@@ -132,7 +152,7 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
             println!("{id}");
         }
         DealCommand::Update(u) => {
-            let amount = u.amount.as_deref().map(parse::parse_amount).transpose()?;
+            let (amount, currency) = priced(u.amount.as_deref(), u.currency)?;
             let expected_close = match u.close.as_deref() {
                 None => None,
                 Some(t) if t.trim().eq_ignore_ascii_case("none") => Some(None),
@@ -148,6 +168,7 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
                     DealPatch {
                         title: u.title,
                         amount,
+                        currency,
                         stage: u.stage,
                         need: u.need,
                         expected_close,
@@ -180,9 +201,9 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
             }
         }
         DealCommand::Won { id, amount } => {
-            let amount = amount.as_deref().map(parse::parse_amount).transpose()?;
+            let (amount, currency) = priced(amount.as_deref(), None)?;
             let id = ctx.store.resolve(Table::Deals, &id)?;
-            ctx.store.won(id, amount)?;
+            ctx.store.won_in(id, amount, currency)?;
             println!("{}", ctx.catalog.fmt("msg.won", &[("id", &id.short())]));
         }
         DealCommand::Lost { id, reason } => {

@@ -3,7 +3,7 @@
 use clap::{Args, ValueEnum};
 
 use super::{CliResult, Context};
-use crate::domain::Money;
+use crate::domain::{Currency, Money};
 use crate::output::{Format, Table};
 use crate::reports::Period;
 
@@ -63,8 +63,13 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
             ctx.print(format, table, &funnel.rows)
         }
         ReportKind::Forecast => {
-            let rows = crate::reports::forecast(&store.deal_facts()?, store.rules());
-            let mut table = table(ctx, &["month", "deals", "amount", "weighted"]);
+            let rows = store.forecast_report()?;
+            // The month and its currency are text, the rest figures.
+            let mut table = figures_from(
+                ctx,
+                &["month", "currency", "deals", "amount", "weighted"],
+                2,
+            );
             let today = ctx.today().format("%Y-%m").to_string();
             for row in &rows {
                 let month = match &row.month {
@@ -74,28 +79,41 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                 };
                 table.push([
                     month,
+                    row.currency.to_string(),
                     row.deals.to_string(),
                     row.amount_minor.to_string(),
                     row.weighted_minor.to_string(),
                 ]);
             }
-            let sum = |f: fn(&crate::reports::ForecastRow) -> Money| {
-                Money::saturating(rows.iter().map(|r| i128::from(f(r).minor())).sum())
-            };
-            table.push([
-                c.get("report.total").to_string(),
-                rows.iter().map(|r| r.deals).sum::<usize>().to_string(),
-                sum(|r| r.amount_minor).to_string(),
-                sum(|r| r.weighted_minor).to_string(),
-            ]);
+            // A total per currency: amounts in two are never added.
+            let mut currencies: Vec<Currency> = rows.iter().map(|r| r.currency).collect();
+            currencies.dedup();
+            for currency in currencies {
+                let of = || rows.iter().filter(|r| r.currency == currency);
+                let sum = |f: fn(&crate::reports::ForecastRow) -> Money| {
+                    Money::saturating(of().map(|r| i128::from(f(r).minor())).sum())
+                };
+                table.push([
+                    c.get("report.total").to_string(),
+                    currency.to_string(),
+                    of().map(|r| r.deals).sum::<usize>().to_string(),
+                    sum(|r| r.amount_minor).to_string(),
+                    sum(|r| r.weighted_minor).to_string(),
+                ]);
+            }
             ctx.print(format, table, &rows)
         }
         ReportKind::Grades => {
-            let rows = crate::reports::grades(&store.deal_facts()?, ctx.today());
-            let mut table = table(ctx, &["grade", "deals", "amount", "slipped", "stale"]);
+            let rows = store.grades_report()?;
+            let mut table = figures_from(
+                ctx,
+                &["grade", "currency", "deals", "amount", "slipped", "stale"],
+                2,
+            );
             for row in &rows {
                 table.push([
                     row.grade.to_string(),
+                    row.currency.to_string(),
                     row.deals.to_string(),
                     row.amount_minor.to_string(),
                     row.slipped.to_string(),
@@ -131,6 +149,18 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     ]);
                 }
                 println!("{}", tiers.render(ctx.width));
+                let unranked = store.unranked_revenue()?;
+                if !unranked.is_empty() {
+                    let home = store.currency()?.to_string();
+                    let elsewhere = unranked.to_string();
+                    println!(
+                        "{}\n",
+                        c.fmt(
+                            "report.unranked",
+                            &[("currency", &home), ("amounts", &elsewhere)]
+                        )
+                    );
+                }
             }
             let mut table = table(ctx, &["account", "revenue", "value_tier", "cumulative"]);
             for row in &abc.rows {
@@ -196,10 +226,11 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
         }
         ReportKind::Owners => {
             let rows = store.owners_report(period)?;
-            let mut table = table(
+            let mut table = figures_from(
                 ctx,
                 &[
                     "owner",
+                    "currency",
                     "won",
                     "won_amount",
                     "lost",
@@ -209,6 +240,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     "weighted",
                     "overdue_revisits",
                 ],
+                2,
             );
             for row in &rows {
                 table.push([
@@ -217,6 +249,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     } else {
                         row.owner.clone()
                     },
+                    row.currency.to_string(),
                     row.won.to_string(),
                     row.won_amount_minor.to_string(),
                     row.lost.to_string(),
@@ -287,11 +320,18 @@ impl super::Record for crate::reports::AbcRow {
 }
 
 impl super::Record for crate::reports::ForecastRow {
-    const KEYS: &'static [&'static str] = &["month", "deals", "amount_minor", "weighted_minor"];
+    const KEYS: &'static [&'static str] = &[
+        "currency",
+        "month",
+        "deals",
+        "amount_minor",
+        "weighted_minor",
+    ];
 }
 
 impl super::Record for crate::reports::OwnerRow {
     const KEYS: &'static [&'static str] = &[
+        "currency",
         "owner",
         "won",
         "won_amount_minor",
@@ -309,7 +349,14 @@ impl super::Record for crate::reports::FunnelRow {
 }
 
 impl super::Record for crate::reports::GradeRow {
-    const KEYS: &'static [&'static str] = &["grade", "deals", "amount_minor", "slipped", "stale"];
+    const KEYS: &'static [&'static str] = &[
+        "currency",
+        "grade",
+        "deals",
+        "amount_minor",
+        "slipped",
+        "stale",
+    ];
 }
 
 impl super::Record for crate::reports::LifecycleRow {

@@ -91,6 +91,7 @@ pub fn print_groups(
         c.get(&format!("col.{count_key}")).to_string(),
         c.get(if deals { "col.amount" } else { "col.revenue" })
             .to_string(),
+        c.get("col.currency").to_string(),
     ])
     .right_align(1)
     .right_align(2);
@@ -110,7 +111,12 @@ pub fn print_groups(
             ) => v.clone(),
             (Some(v), _) => c.word(by.key(), v),
         };
-        table.push([label, g.count.to_string(), g.money.to_string()]);
+        table.push([
+            label,
+            g.count.to_string(),
+            g.money.to_string(),
+            g.currency.to_string(),
+        ]);
         let mut row = Map::new();
         row.insert(
             by.key().to_string(),
@@ -118,6 +124,7 @@ pub fn print_groups(
         );
         row.insert(count_key.to_string(), Value::from(g.count));
         row.insert(money_key.to_string(), Value::from(g.money.minor()));
+        row.insert("currency".to_string(), Value::from(g.currency.code()));
         json.push(Value::Object(row));
     }
     ctx.print_keyed(format, table, &json, &[by.key(), count_key, money_key])

@@ -91,6 +91,11 @@ fn what_was_wrong(e: &clap::Error, chain: &[&Command], c: &Catalog) -> String {
         ErrorKind::ValueValidation => {
             let value = given(ContextKind::InvalidValue);
             let source = std::error::Error::source(e);
+            if let Some(unknown) = source.and_then(|s| s.downcast_ref::<UnknownValue>())
+                && unknown.what == "currency"
+            {
+                return c.fmt("usage.currency", &[("arg", &arg()), ("given", &value)]);
+            }
             if let Some(unknown) = source.and_then(|s| s.downcast_ref::<UnknownValue>()) {
                 let allowed: Vec<String> =
                     unknown.allowed.split(", ").map(str::to_string).collect();

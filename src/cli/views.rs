@@ -106,7 +106,7 @@ impl super::Record for DealJson {
 }
 
 impl DealJson {
-    pub fn new(row: &DealRow, currency: &str) -> Self {
+    pub fn new(row: &DealRow) -> Self {
         let d = &row.deal;
         DealJson {
             id: d.id.to_string(),
@@ -123,7 +123,7 @@ impl DealJson {
             expected_close: d.expected_close.map(|c| c.to_string()),
             amount_minor: d.amount.minor(),
             amount: d.amount.to_string(),
-            currency: currency.to_string(),
+            currency: d.currency.to_string(),
             owner: d.owner.clone(),
             next_revisit: row.next_revisit.map(|c| c.to_string()),
             last_activity: row.last_activity.map(|c| c.to_string()),
@@ -241,8 +241,7 @@ pub fn list(ctx: &Context, args: ListArgs) -> CliResult {
         return super::segments::print_groups(ctx, args.format, by, &groups, true);
     }
     let rows = ctx.store.deals(&filter)?;
-    let currency = ctx.store.currency()?;
-    let json: Vec<DealJson> = rows.iter().map(|r| DealJson::new(r, &currency)).collect();
+    let json: Vec<DealJson> = rows.iter().map(DealJson::new).collect();
     if args.format == Format::Table && rows.is_empty() {
         println!("{}", ctx.catalog.get("msg.no_records"));
         return Ok(());
@@ -277,7 +276,7 @@ fn deals_table(ctx: &Context, rows: &[DealRow]) -> Table {
             r.deal.title.clone(),
             r.account.clone(),
             ctx.stage_label(&r.deal.stage),
-            r.deal.amount.to_string(),
+            format!("{} {}", r.deal.amount, r.deal.currency),
             r.deal
                 .expected_close
                 .map(|d| d.to_string())
@@ -314,25 +313,24 @@ fn flags(ctx: &Context, r: &DealRow) -> String {
 pub fn show(ctx: &Context, args: ShowArgs) -> CliResult {
     let id = ctx.store.resolve(Ids::Deals, &args.id)?;
     let detail = ctx.store.deal_detail(id)?;
-    let currency = ctx.store.currency()?;
     match args.format {
         Format::Json | Format::Csv => {
-            let json = show_json(&detail, &currency);
+            let json = show_json(&detail);
             if args.format == Format::Json {
                 crate::output::print_json(&json)?;
             } else {
                 print!("{}", super::records_csv(&json, None)?);
             }
         }
-        Format::Table => print!("{}", show_text(ctx, &detail, &currency)),
+        Format::Table => print!("{}", show_text(ctx, &detail)),
     }
     Ok(())
 }
 
-fn show_json(detail: &DealDetail, currency: &str) -> ShowJson {
+fn show_json(detail: &DealDetail) -> ShowJson {
     let d = &detail.row.deal;
     ShowJson {
-        deal: DealJson::new(&detail.row, currency),
+        deal: DealJson::new(&detail.row),
         contact: contact_name(detail).map(str::to_string),
         contact_id: d.contact_id.map(|id| id.to_string()),
         source: d.source.clone(),
@@ -387,7 +385,7 @@ fn contact_name(detail: &DealDetail) -> Option<&str> {
         .map(|c| c.name.as_str())
 }
 
-fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
+fn show_text(ctx: &Context, detail: &DealDetail) -> String {
     let c = &ctx.catalog;
     let r = &detail.row;
     let d = &r.deal;
@@ -411,7 +409,7 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
             "col.need",
             Some(c.get(&format!("need.{}", d.need)).to_string()),
         ),
-        ("col.amount", Some(format!("{} {currency}", d.amount))),
+        ("col.amount", Some(format!("{} {}", d.amount, d.currency))),
         ("col.close", Some(day(d.expected_close).unwrap_or_default())),
         (
             "col.next_revisit",

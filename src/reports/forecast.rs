@@ -7,11 +7,14 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::DealFact;
-use crate::domain::{LOST, Money, WON};
+use crate::domain::{Currency, LOST, Money, WON};
 use crate::rules::Rules;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ForecastRow {
+    /// The currency of every amount of the row: the deals' (see
+    /// [`super::per_currency`]).
+    pub currency: Currency,
     /// `YYYY-MM`; `None` for the deals with no expected close date.
     pub month: Option<String>,
     pub deals: usize,
@@ -21,7 +24,8 @@ pub struct ForecastRow {
 }
 
 /// Months ascending, then the undated deals; only months that have deals.
-pub fn forecast(deals: &[DealFact], rules: &Rules) -> Vec<ForecastRow> {
+/// `deals` are all in `currency`.
+pub fn forecast(deals: &[DealFact], rules: &Rules, currency: Currency) -> Vec<ForecastRow> {
     #[derive(Default)]
     struct Sums {
         deals: usize,
@@ -38,6 +42,7 @@ pub fn forecast(deals: &[DealFact], rules: &Rules) -> Vec<ForecastRow> {
     }
     let row = |month: Option<(i32, u32)>, sums: Sums| ForecastRow {
         month: month.map(|(y, m)| format!("{y:04}-{m:02}")),
+        currency,
         deals: sums.deals,
         amount_minor: Money::saturating(sums.amount),
         weighted_minor: from_hundredths(sums.weighted),
@@ -81,6 +86,7 @@ mod tests {
             stage: stage.into(),
             grade: Grade::C,
             amount: Money(amount),
+            currency: Currency::CNY,
             expected_close: (!close.is_empty()).then(|| close.parse::<NaiveDate>().expect("date")),
             owner: "".into(),
             closed_on: None,
@@ -91,6 +97,7 @@ mod tests {
     fn row(month: Option<&str>, deals: usize, amount: i64, weighted: i64) -> ForecastRow {
         ForecastRow {
             month: month.map(str::to_string),
+            currency: Currency::CNY,
             deals,
             amount_minor: Money(amount),
             weighted_minor: Money(weighted),
@@ -111,7 +118,7 @@ mod tests {
             deal("demo", 700, "2026-12-31"),
         ];
         assert_eq!(
-            forecast(&deals, &Rules::defaults()),
+            forecast(&deals, &Rules::defaults(), Currency::CNY),
             [
                 // 1000 × 10% + 2555 × 60% = 100 + 1533.
                 row(Some("2026-03"), 2, 3555, 1633),
@@ -129,7 +136,7 @@ mod tests {
         // 5 × 10% = 0.5 each: 1 for the two together, not 1 + 1.
         let deals = [deal("lead", 5, "2026-01-02"), deal("lead", 5, "2026-01-30")];
         assert_eq!(
-            forecast(&deals, &Rules::defaults()),
+            forecast(&deals, &Rules::defaults(), Currency::CNY),
             [row(Some("2026-01"), 2, 10, 1)]
         );
     }
@@ -145,8 +152,11 @@ mod tests {
 
     #[test]
     fn no_open_deals_no_rows() {
-        assert_eq!(forecast(&[], &Rules::defaults()), []);
-        assert_eq!(forecast(&[deal("won", 10, "")], &Rules::defaults()), []);
+        assert_eq!(forecast(&[], &Rules::defaults(), Currency::CNY), []);
+        assert_eq!(
+            forecast(&[deal("won", 10, "")], &Rules::defaults(), Currency::CNY),
+            []
+        );
     }
 
     #[test]

@@ -6,10 +6,13 @@ use serde::Serialize;
 
 use super::DealFact;
 use super::forecast::is_open;
-use crate::domain::{Grade, Money};
+use crate::domain::{Currency, Grade, Money};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GradeRow {
+    /// The currency of every amount of the row: the deals' (see
+    /// [`super::per_currency`]).
+    pub currency: Currency,
     pub grade: Grade,
     pub deals: usize,
     pub amount_minor: Money,
@@ -19,13 +22,15 @@ pub struct GradeRow {
 }
 
 /// One row per grade, A to E, empty grades included so the table keeps its shape.
-pub fn grades(deals: &[DealFact], today: NaiveDate) -> Vec<GradeRow> {
+/// `deals` are all in `currency`.
+pub fn grades(deals: &[DealFact], today: NaiveDate, currency: Currency) -> Vec<GradeRow> {
     Grade::ALL
         .iter()
         .map(|&grade| {
             let open = || deals.iter().filter(|d| d.grade == grade && is_open(d));
             GradeRow {
                 grade,
+                currency,
                 deals: open().count(),
                 amount_minor: Money::saturating(open().map(|d| i128::from(d.amount.minor())).sum()),
                 slipped: open()
@@ -52,6 +57,7 @@ mod tests {
             stage: stage.into(),
             grade,
             amount: Money(amount),
+            currency: Currency::CNY,
             expected_close: (!close.is_empty()).then(|| d(close)),
             owner: "".into(),
             closed_on: None,
@@ -62,6 +68,7 @@ mod tests {
     fn row(grade: Grade, deals: usize, amount: i64, slipped: usize, stale: usize) -> GradeRow {
         GradeRow {
             grade,
+            currency: Currency::CNY,
             deals,
             amount_minor: Money(amount),
             slipped,
@@ -81,7 +88,7 @@ mod tests {
             deal("lost", Grade::E, 888, "2026-01-01", true),
         ];
         assert_eq!(
-            grades(&deals, d("2026-06-10")),
+            grades(&deals, d("2026-06-10"), Currency::CNY),
             [
                 row(Grade::A, 2, 150, 1, 1),
                 row(Grade::B, 1, 30, 0, 1),
@@ -94,7 +101,7 @@ mod tests {
 
     #[test]
     fn no_deals_still_gives_five_empty_rows() {
-        let rows = grades(&[], d("2026-06-10"));
+        let rows = grades(&[], d("2026-06-10"), Currency::CNY);
         let expected: Vec<GradeRow> = [Grade::A, Grade::B, Grade::C, Grade::D, Grade::E]
             .into_iter()
             .map(|g| row(g, 0, 0, 0, 0))

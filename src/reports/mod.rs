@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 
-use crate::domain::{Behaviour, Grade, Id, Lifecycle, Money, RiskReason, ValueTier};
+use crate::domain::{Behaviour, Currency, Grade, Id, Lifecycle, Money, RiskReason, ValueTier};
 
 /// A deal as the reports read it: every deal that is not deleted, open or
 /// closed. Stages and owners are shared text: a few values over 200,000 rows.
@@ -32,12 +32,47 @@ pub struct DealFact {
     pub stage: Arc<str>,
     pub grade: Grade,
     pub amount: Money,
+    pub currency: Currency,
     pub expected_close: Option<NaiveDate>,
     pub owner: Arc<str>,
     /// The day it was won or lost.
     pub closed_on: Option<NaiveDate>,
     /// Sat in its stage too long with no activity (the engine's stale flag).
     pub stale: bool,
+}
+
+/// A report over deals worked out for each currency apart, so that no sum
+/// adds one currency to another: `report` runs once over the deals of each
+/// currency, given that currency. `home`, the database's, always runs, even
+/// without deals, and its rows come first; then the others' in code order.
+pub fn per_currency<R>(
+    deals: &[DealFact],
+    home: Currency,
+    mut report: impl FnMut(&[DealFact], Currency) -> Vec<R>,
+) -> Vec<R> {
+    let mut others: Vec<Currency> = deals
+        .iter()
+        .map(|d| d.currency)
+        .filter(|c| *c != home)
+        .collect();
+    others.sort();
+    others.dedup();
+    // One currency, as most databases have: no copy of the facts.
+    if others.is_empty() {
+        return report(deals, home);
+    }
+    let of = |currency: Currency| -> Vec<DealFact> {
+        deals
+            .iter()
+            .filter(|d| d.currency == currency)
+            .cloned()
+            .collect()
+    };
+    let mut rows = report(&of(home), home);
+    for currency in others {
+        rows.extend(report(&of(currency), currency));
+    }
+    rows
 }
 
 /// One stage change of a deal, from its history: its first is the stage the

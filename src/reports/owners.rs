@@ -8,11 +8,14 @@ use serde::Serialize;
 use super::forecast::{from_hundredths, is_open, weight};
 use super::funnel::ratio;
 use super::{DealFact, Period};
-use crate::domain::{LOST, Money, WON};
+use crate::domain::{Currency, LOST, Money, WON};
 use crate::rules::Rules;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OwnerRow {
+    /// The currency of every amount of the row: the deals' (see
+    /// [`super::per_currency`]).
+    pub currency: Currency,
     /// As stored; the empty string is the deals nobody owns.
     pub owner: String,
     /// Won in the period.
@@ -50,6 +53,7 @@ pub fn owners(
     overdue: &[(String, usize)],
     rules: &Rules,
     period: Period,
+    currency: Currency,
 ) -> Vec<OwnerRow> {
     let mut by_owner: BTreeMap<&str, Sums> = BTreeMap::new();
     for deal in deals {
@@ -74,6 +78,7 @@ pub fn owners(
         .into_iter()
         .map(|(owner, s)| OwnerRow {
             owner: owner.into(),
+            currency,
             won: s.won,
             won_amount_minor: Money::saturating(s.won_amount),
             lost: s.lost,
@@ -109,6 +114,7 @@ mod tests {
             stage: stage.into(),
             grade: Grade::B,
             amount: Money(amount),
+            currency: Currency::CNY,
             expected_close: None,
             owner: owner.into(),
             closed_on: (!closed.is_empty()).then(|| d(closed)),
@@ -142,11 +148,12 @@ mod tests {
             ("chen".to_string(), 3),
             ("li".to_string(), 1),
         ];
-        let rows = owners(&deals, &overdue, &Rules::defaults(), q2());
+        let rows = owners(&deals, &overdue, &Rules::defaults(), q2(), Currency::CNY);
         let row =
             |owner: &str, won, won_amount, lost, win_rate, open, open_amount, weighted, overdue| {
                 OwnerRow {
                     owner: owner.into(),
+                    currency: Currency::CNY,
                     won,
                     won_amount_minor: Money(won_amount),
                     lost,
@@ -176,6 +183,9 @@ mod tests {
 
     #[test]
     fn no_deals_and_no_revisits_no_rows() {
-        assert_eq!(owners(&[], &[], &Rules::defaults(), q2()), []);
+        assert_eq!(
+            owners(&[], &[], &Rules::defaults(), q2(), Currency::CNY),
+            []
+        );
     }
 }

@@ -68,6 +68,8 @@ pub enum AccountSort {
     // The tier follows revenue, so both words sort by it, the most first.
     #[value(name = "tier", alias = "revenue")]
     ValueTier,
+    // Most revenue first: the order of the value tier, by its own column.
+    Revenue,
     Lifecycle,
     Kind,
     Industry,
@@ -80,9 +82,10 @@ pub enum AccountSort {
 }
 
 impl AccountSort {
-    pub const ALL: [AccountSort; 11] = [
+    pub const ALL: [AccountSort; 12] = [
         AccountSort::Name,
         AccountSort::ValueTier,
+        AccountSort::Revenue,
         AccountSort::Lifecycle,
         AccountSort::Behaviour,
         AccountSort::Kind,
@@ -97,7 +100,7 @@ impl AccountSort {
     fn column(self) -> &'static str {
         match self {
             AccountSort::Name => "name COLLATE NOCASE",
-            AccountSort::ValueTier => "revenue_minor",
+            AccountSort::ValueTier | AccountSort::Revenue => "revenue_minor",
             AccountSort::Lifecycle => {
                 "(CASE lifecycle WHEN 'prospect' THEN 0 WHEN 'new' THEN 1 WHEN 'active' THEN 2 ELSE 3 END)"
             }
@@ -197,7 +200,7 @@ impl Store {
         let order = match filter.sort {
             AccountSort::Name => format!("name COLLATE NOCASE {direction}"),
             // Best tier first: the tier follows revenue, which has the index.
-            AccountSort::ValueTier => {
+            AccountSort::ValueTier | AccountSort::Revenue => {
                 let reverse = if filter.descending { "ASC" } else { "DESC" };
                 format!("revenue_minor {reverse}, name COLLATE NOCASE {direction}")
             }

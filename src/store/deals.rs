@@ -11,8 +11,8 @@ use super::rows::{self, ACTIVITY_COLUMNS, DEAL_COLUMN_COUNT, DEAL_COLUMNS, HISTO
 use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
 use crate::domain::{
-    Activity, ActivityKind, Deal, Grade, HistoryEntry, HistoryField, Id, LOST, Money, Need, Pin,
-    Reason, Reminder, RowMeta, WON,
+    Activity, ActivityKind, Amounts, Currency, Deal, Grade, HistoryEntry, HistoryField, Id, LOST,
+    Money, Need, Pin, Reason, Reminder, RowMeta, WON,
 };
 use crate::query::Query;
 use crate::rules;
@@ -22,6 +22,8 @@ pub struct NewDeal {
     pub account_id: Id,
     pub title: String,
     pub amount: Option<Money>,
+    /// `None`: the database's currency.
+    pub currency: Option<Currency>,
     pub stage: Option<String>,
     pub need: Option<Need>,
     pub expected_close: Option<NaiveDate>,
@@ -43,6 +45,7 @@ pub struct DealExtras {
 pub struct DealPatch {
     pub title: Option<String>,
     pub amount: Option<Money>,
+    pub currency: Option<Currency>,
     pub stage: Option<String>,
     pub need: Option<Need>,
     /// `Some(None)` clears the date.
@@ -181,6 +184,7 @@ impl Store {
         }
         let nothing_to_change = patch.title.is_none()
             && patch.amount.is_none()
+            && patch.currency.is_none()
             && stage.is_none()
             && patch.need.is_none()
             && patch.expected_close.is_none()
@@ -205,6 +209,9 @@ impl Store {
             }
             if let Some(a) = patch.amount {
                 deal.amount = a;
+            }
+            if let Some(c) = patch.currency {
+                deal.currency = c;
             }
             if let Some(n) = patch.need {
                 deal.need = n;
@@ -239,6 +246,16 @@ impl Store {
     }
 
     pub fn won(&mut self, id: Id, amount: Option<Money>) -> Result<()> {
+        self.won_in(id, amount, None)
+    }
+
+    /// Won, with a final amount in `currency` when it is given.
+    pub fn won_in(
+        &mut self,
+        id: Id,
+        amount: Option<Money>,
+        currency: Option<Currency>,
+    ) -> Result<()> {
         self.write(|w| {
             let mut deal = get_deal(w.conn(), id)?;
             if deal.is_won() {
@@ -246,6 +263,9 @@ impl Store {
             }
             if let Some(a) = amount {
                 deal.amount = a;
+            }
+            if let Some(c) = currency {
+                deal.currency = c;
             }
             w.move_stage(&mut deal, WON.to_string(), Reason::Won)?;
             save_deal(w, &deal)?;
@@ -479,21 +499,14 @@ impl Store {
         Ok((sql, args))
     }
 
-    /// Count and total amount of deals per stage, in pipeline order (zeros included).
-    pub fn stage_totals(&self) -> Result<Vec<(String, i64, Money)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT stage, count(*), sum(amount_minor) FROM deals
-             WHERE deleted_at IS NULL GROUP BY stage",
+    /// Count and totals of deals per stage, in pipeline order (zeros
+    /// included), a total per currency.
+    pub fn stage_totals(&self) -> Result<Vec<(String, i64, Amounts)>> {
+        let found: Vec<(String, i64, Amounts)> = self.grouped_totals(
+            "SELECT stage, currency, count(*), sum(amount_minor) FROM deals
+             WHERE deleted_at IS NULL GROUP BY stage, currency",
+            &[],
         )?;
-        let found = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, Money>(2)?,
-                ))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(self
             .rules
             .stages
@@ -503,32 +516,81 @@ impl Store {
                     .iter()
                     .find(|(id, _, _)| *id == stage.id)
                     .cloned()
-                    .unwrap_or((stage.id.clone(), 0, Money(0)))
+                    .unwrap_or((stage.id.clone(), 0, Amounts::default()))
             })
             .collect())
     }
 
-    /// Count and total amount of open deals per grade, A to E (zeros included).
-    pub fn grade_totals(&self) -> Result<Vec<(Grade, i64, Money)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT grade, count(*), sum(amount_minor) FROM deals
-             WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') GROUP BY grade",
+    /// Count and totals of open deals per grade, A to E (zeros included), a
+    /// total per currency.
+    pub fn grade_totals(&self) -> Result<Vec<(Grade, i64, Amounts)>> {
+        let found: Vec<(Grade, i64, Amounts)> = self.grouped_totals(
+            "SELECT grade, currency, count(*), sum(amount_minor) FROM deals
+             WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') GROUP BY grade, currency",
+            &[],
         )?;
-        let found = stmt
-            .query_map([], |r| {
-                Ok((r.get::<_, Grade>(0)?, r.get(1)?, r.get::<_, Money>(2)?))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Grade::ALL
             .iter()
             .map(|&g| {
                 found
                     .iter()
                     .find(|(fg, _, _)| *fg == g)
-                    .copied()
-                    .unwrap_or((g, 0, Money(0)))
+                    .cloned()
+                    .unwrap_or((g, 0, Amounts::default()))
             })
             .collect())
+    }
+
+    /// Count and totals per currency of the deals `filter` lets through (its
+    /// window aside), in one aggregate read: what a filtered lane's header says.
+    pub fn deal_totals(&self, filter: &DealFilter) -> Result<(i64, Amounts)> {
+        let (conditions, args) = self.deal_conditions(filter)?;
+        let sql = format!(
+            "SELECT 0, d.currency, count(*), sum(d.amount_minor)
+             FROM deals d JOIN accounts a ON a.id = d.account_id
+             WHERE d.deleted_at IS NULL{conditions} GROUP BY d.currency"
+        );
+        let found: Vec<(i64, i64, Amounts)> = self.grouped_totals(&sql, &args)?;
+        Ok(found
+            .into_iter()
+            .next()
+            .map(|(_, count, sums)| (count, sums))
+            .unwrap_or_default())
+    }
+
+    /// Rows of `(key, currency, count, sum)` folded into one count and one
+    /// [`Amounts`] per key, keys in the order first met.
+    fn grouped_totals<K: rusqlite::types::FromSql + PartialEq>(
+        &self,
+        sql: &str,
+        args: &[Value],
+    ) -> Result<Vec<(K, i64, Amounts)>> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(args), |r| {
+                Ok((
+                    r.get::<_, K>(0)?,
+                    r.get::<_, Currency>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, Money>(3)?,
+                ))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let mut folded: Vec<(K, i64, Amounts)> = Vec::new();
+        for (key, currency, count, sum) in rows {
+            match folded.iter_mut().find(|(k, _, _)| *k == key) {
+                Some(entry) => {
+                    entry.1 += count;
+                    entry.2.add(currency, sum);
+                }
+                None => {
+                    let mut sums = Amounts::default();
+                    sums.add(currency, sum);
+                    folded.push((key, count, sums));
+                }
+            }
+        }
+        Ok(folded)
     }
 
     pub fn deal_detail(&self, id: Id) -> Result<DealDetail> {
@@ -667,7 +729,10 @@ fn insert_new_deal(
         closed_on: closed.then_some(today),
         lost_reason: None,
         meta: w.new_meta(),
-        currency: w.currency()?,
+        currency: match new.currency {
+            Some(c) => c,
+            None => w.currency()?,
+        },
         contact_id: extras.contact_id,
         source: extras.source.trim().to_string(),
         next_step: extras.next_step.trim().to_string(),

@@ -7,7 +7,7 @@ use super::accounts::AccountFilter;
 use super::deals::DealFilter;
 use super::{Result, Store, StoreError};
 use crate::domain::{
-    AccountKind, Behaviour, Grade, Lifecycle, Money, ProductTier, Satisfaction, ValueTier,
+    AccountKind, Behaviour, Currency, Grade, Lifecycle, Money, ProductTier, Satisfaction, ValueTier,
 };
 use crate::query::{Dimension, Query};
 
@@ -18,7 +18,9 @@ pub struct Group {
     /// `None` for rows without a value (no value tier, no product tier).
     pub value: Option<String>,
     pub count: usize,
+    /// In `currency`: a value with deals in two currencies is two groups.
     pub money: Money,
+    pub currency: Currency,
 }
 
 /// `AND …` conditions with their arguments, appended in order.
@@ -53,9 +55,9 @@ impl Store {
         };
         let (conditions, args) = self.deal_conditions(filter)?;
         let sql = format!(
-            "SELECT nullif({column}, ''), count(*), coalesce(sum(d.amount_minor), 0)
+            "SELECT nullif({column}, ''), count(*), coalesce(sum(d.amount_minor), 0), d.currency
              FROM deals d JOIN accounts a ON a.id = d.account_id
-             WHERE d.deleted_at IS NULL{conditions} GROUP BY 1 COLLATE NOCASE"
+             WHERE d.deleted_at IS NULL{conditions} GROUP BY 1 COLLATE NOCASE, d.currency"
         );
         self.groups(&sql, args, by)
     }
@@ -71,9 +73,12 @@ impl Store {
             (_, None) => unreachable!("deal dimensions are refused above"),
         };
         let c = self.account_conditions(filter)?;
+        // Revenue is kept in the database's currency (see segments); a
+        // code is three letters, safe to write into the query.
         let sql = format!(
-            "SELECT nullif({column}, ''), count(*), coalesce(sum(revenue_minor), 0)
+            "SELECT nullif({column}, ''), count(*), coalesce(sum(revenue_minor), 0), '{}'
              FROM accounts WHERE deleted_at IS NULL{} GROUP BY 1 COLLATE NOCASE",
+            self.currency()?,
             c.sql
         );
         self.groups(&sql, c.args, by)
@@ -87,6 +92,7 @@ impl Store {
                     value: r.get(0)?,
                     count: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
                     money: r.get(2)?,
+                    currency: r.get(3)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -332,9 +332,10 @@ fn set_logging(conn: &Connection, on: bool) -> Result<()> {
 /// Fields of a deal whose changes the timeline shows from the log; the
 /// stage and the pin have history rows of their own (with their reasons),
 /// and the days a stage move sets follow from it.
-const TIMELINE_FIELDS: [&str; 11] = [
+const TIMELINE_FIELDS: [&str; 12] = [
     "title",
     "amount_minor",
+    "currency",
     "expected_close",
     "need",
     "owner",

@@ -206,8 +206,12 @@ impl Store {
         &self.rules
     }
 
-    pub fn currency(&self) -> Result<String> {
-        Ok(setting(&self.conn, "currency")?.unwrap_or_else(|| "CNY".to_string()))
+    /// The database's own currency: what an amount typed without one is
+    /// in, and what value tiers rank revenue in.
+    pub fn currency(&self) -> Result<Currency> {
+        Ok(setting(&self.conn, "currency")?
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_default())
     }
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction: all of it or none.

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 
 use super::values::{self, get_opt_day};
 use super::{Result, Store};
-use crate::domain::{Grade, Id, IdMap, WON};
+use rusqlite::params;
+
+use crate::domain::{Amounts, Currency, Grade, Id, IdMap, Money, WON};
 use crate::reports::{
     self, Abc, AccountStanding, DealFact, ForecastRow, Funnel, GradeRow, LifecycleReport, OwnerRow,
     Period, StageMove,
@@ -19,6 +21,11 @@ use crate::rules;
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportSet {
     pub period: Period,
+    /// The database's currency: what value tiers rank revenue in, and the
+    /// forecast chart shows (the other currencies' totals beside it).
+    pub currency: Currency,
+    /// Won in other currencies in the value-tier window: not ranked.
+    pub unranked: Amounts,
     pub funnel: Funnel,
     pub forecast: Vec<ForecastRow>,
     pub grades: Vec<GradeRow>,
@@ -47,15 +54,79 @@ impl Store {
         let funnel = self.funnel(period)?;
         let deals = self.deal_facts()?;
         let accounts = self.account_standings()?;
+        let home = self.currency()?;
         Ok(ReportSet {
             period,
+            currency: home,
+            unranked: self.unranked_revenue()?,
             funnel,
-            forecast: reports::forecast(&deals, &self.rules),
-            grades: reports::grades(&deals, self.session.today),
+            forecast: self.forecast_of(&deals, home),
+            grades: self.grades_of(&deals, home),
             abc: self.abc_of(&accounts),
             lifecycle: reports::lifecycle(&accounts),
-            owners: reports::owners(&deals, &self.overdue_by_owner(&deals)?, &self.rules, period),
+            owners: self.owners_of(&deals, home, period)?,
         })
+    }
+
+    pub fn forecast_report(&self) -> Result<Vec<ForecastRow>> {
+        Ok(self.forecast_of(&self.deal_facts()?, self.currency()?))
+    }
+
+    pub fn grades_report(&self) -> Result<Vec<GradeRow>> {
+        Ok(self.grades_of(&self.deal_facts()?, self.currency()?))
+    }
+
+    /// Won in the value-tier window in currencies other than the database's:
+    /// value tiers rank revenue in the database's currency alone, as amounts
+    /// in different currencies cannot be compared without a rate; this is
+    /// what the ABC report shows beside them.
+    pub fn unranked_revenue(&self) -> Result<Amounts> {
+        let from = self.default_period().from;
+        let mut stmt = self.conn.prepare(
+            "SELECT currency, sum(amount_minor) FROM deals
+             WHERE deleted_at IS NULL AND stage = 'won' AND closed_on >= ?1 AND currency <> ?2
+             GROUP BY currency",
+        )?;
+        let sums = stmt
+            .query_map(params![values::day(from), self.currency()?], |r| {
+                Ok((r.get::<_, Currency>(0)?, r.get::<_, Money>(1)?))
+            })?
+            .collect::<rusqlite::Result<Amounts>>()?;
+        Ok(sums)
+    }
+
+    /// The forecast, one run per currency.
+    fn forecast_of(&self, deals: &[DealFact], home: Currency) -> Vec<ForecastRow> {
+        reports::per_currency(deals, home, |deals, currency| {
+            reports::forecast(deals, &self.rules, currency)
+        })
+    }
+
+    /// The grade distribution, A to E in the database's currency, and in
+    /// each other currency the grades it has deals in.
+    fn grades_of(&self, deals: &[DealFact], home: Currency) -> Vec<GradeRow> {
+        let today = self.session.today;
+        reports::per_currency(deals, home, |deals, currency| {
+            reports::grades(deals, today, currency)
+                .into_iter()
+                .filter(|row| currency == home || row.deals > 0)
+                .collect()
+        })
+    }
+
+    /// The owners' figures, one run per currency; the overdue revisits, which
+    /// have no currency, on the database currency's rows.
+    fn owners_of(
+        &self,
+        deals: &[DealFact],
+        home: Currency,
+        period: Period,
+    ) -> Result<Vec<OwnerRow>> {
+        let overdue = self.overdue_by_owner(deals)?;
+        Ok(reports::per_currency(deals, home, |deals, currency| {
+            let overdue: &[(String, usize)] = if currency == home { &overdue } else { &[] };
+            reports::owners(deals, overdue, &self.rules, period, currency)
+        }))
     }
 
     pub fn funnel(&self, period: Period) -> Result<Funnel> {
@@ -77,12 +148,7 @@ impl Store {
 
     pub fn owners_report(&self, period: Period) -> Result<Vec<OwnerRow>> {
         let deals = self.deal_facts()?;
-        Ok(reports::owners(
-            &deals,
-            &self.overdue_by_owner(&deals)?,
-            &self.rules,
-            period,
-        ))
+        self.owners_of(&deals, self.currency()?, period)
     }
 
     /// Every deal that is not deleted, as the reports read it.
@@ -90,7 +156,7 @@ impl Store {
         let today = self.session.today;
         let mut stmt = self.conn.prepare(
             "SELECT id, stage, grade, amount_minor, expected_close, owner, closed_on,
-                    stage_entered_on, last_activity
+                    stage_entered_on, last_activity, currency
              FROM deals INDEXED BY deals_report WHERE deleted_at IS NULL",
         )?;
         let mut rows = stmt.query([])?;
@@ -112,6 +178,7 @@ impl Store {
                 id: row.get(0)?,
                 grade: row.get::<_, Grade>(2)?,
                 amount: row.get(3)?,
+                currency: row.get(9)?,
                 expected_close: get_opt_day(row, 4)?,
                 owner: texts.text(row, 5)?,
                 closed_on: get_opt_day(row, 6)?,

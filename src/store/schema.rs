@@ -437,6 +437,24 @@ CREATE TABLE undo_steps (
 CREATE INDEX undo_steps_by_author ON undo_steps(author, hlc, undone_by);
 "#;
 
+/// Schema 9: totals are taken per currency, so the indexes that serve them,
+/// the reports and the segment pass without reading the table carry the
+/// deal's currency too.
+const V9: &str = r#"
+DROP INDEX deals_stage_amounts;
+CREATE INDEX deals_stage_amounts ON deals(stage, currency, amount_minor) WHERE deleted_at IS NULL;
+DROP INDEX deals_open_grade_amounts;
+CREATE INDEX deals_open_grade_amounts ON deals(grade, currency, amount_minor)
+    WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost');
+DROP INDEX deals_won_by_account;
+CREATE INDEX deals_won_by_account ON deals(account_id, closed_on, amount_minor, currency)
+    WHERE deleted_at IS NULL AND stage = 'won';
+DROP INDEX deals_report;
+CREATE INDEX deals_report ON deals(created_on, stage, grade, amount_minor, expected_close,
+    closed_on, stage_entered_on, last_activity, owner, id, account_id, currency)
+    WHERE deleted_at IS NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -447,13 +465,14 @@ pub fn migrations() -> Migrations<'static> {
         M::up_with_hook(V6, reasons_to_codes),
         M::up(V7),
         M::up(V8),
+        M::up(V9),
     ])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    8
+    9
 }
 
 #[cfg(test)]

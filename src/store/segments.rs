@@ -9,7 +9,8 @@ use rusqlite::{OptionalExtension, Row, params};
 use super::values::{self, get_opt_day};
 use super::{Result, Writer};
 use crate::domain::{
-    Behaviour, Id, IdMap, LOST, Lifecycle, Money, RiskReason, Satisfaction, ValueTier, WON,
+    Behaviour, Currency, Id, IdMap, LOST, Lifecycle, Money, RiskReason, Satisfaction, ValueTier,
+    WON,
 };
 use crate::segments::{self, AccountFacts, Segments, Thresholds};
 
@@ -40,6 +41,23 @@ impl Standing {
     }
 }
 
+/// What a win adds to its account's revenue: value tiers rank accounts in
+/// the database's currency, as amounts in different currencies cannot be
+/// compared without a rate. A win in another currency is still a win (for
+/// lifecycle and buying behaviour) but adds nothing to the ranking.
+fn revenue_of(
+    row: &Row<'_>,
+    amount: usize,
+    code: usize,
+    currency: Currency,
+) -> rusqlite::Result<Money> {
+    Ok(if row.get::<_, Currency>(code)? == currency {
+        row.get(amount)?
+    } else {
+        Money(0)
+    })
+}
+
 pub fn read_standing(row: &Row<'_>, first: usize) -> rusqlite::Result<Standing> {
     let risks: String = row.get(first + 4)?;
     Ok(Standing {
@@ -65,8 +83,9 @@ fn risks_text(risks: &[RiskReason]) -> String {
 pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
     let conn = w.conn();
     let mut deals: IdMap<DealsOf> = IdMap::default();
+    let currency = w.currency()?;
     let mut stmt = conn.prepare(
-        "SELECT account_id, stage, closed_on, amount_minor, created_on, last_activity
+        "SELECT account_id, stage, closed_on, amount_minor, created_on, last_activity, currency
          FROM deals INDEXED BY deals_report WHERE deleted_at IS NULL",
     )?;
     let mut rows = stmt.query([])?;
@@ -80,7 +99,7 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
         match row.get_ref(1)?.as_str().unwrap_or_default() {
             WON => {
                 if let Some(day) = get_opt_day(row, 2)? {
-                    of.wins.push((day, row.get(3)?));
+                    of.wins.push((day, revenue_of(row, 3, 6, currency)?));
                 }
             }
             LOST => {}
@@ -136,6 +155,7 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
 /// revenue moved, the tier boundaries may have moved for everyone.
 pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
     let conn = w.conn();
+    let currency = w.currency()?;
     let Some((satisfaction, created_on, stored)) = conn
         .prepare_cached(&format!(
             "SELECT satisfaction, created_at, {STANDING_COLUMNS} FROM accounts
@@ -154,11 +174,13 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
     };
     let wins = conn
         .prepare_cached(
-            "SELECT closed_on, amount_minor FROM deals
+            "SELECT closed_on, amount_minor, currency FROM deals
              WHERE account_id = ?1 AND deleted_at IS NULL AND stage = 'won'
                AND closed_on IS NOT NULL",
         )?
-        .query_map([id], |row| Ok((values::get_day(row, 0)?, row.get(1)?)))?
+        .query_map([id], |row| {
+            Ok((values::get_day(row, 0)?, revenue_of(row, 1, 2, currency)?))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     // What its live deals say, in one read: open ones, the first, and the
     // latest activity on any (as the full pass reads it).

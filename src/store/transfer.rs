@@ -139,7 +139,6 @@ impl Store {
         let reminders: Vec<Reminder> = all(conn, REMINDER_COLUMNS, "reminders r", rows::reminder)?;
         let history: Vec<HistoryEntry> = all(conn, HISTORY_COLUMNS, "history", rows::history)?;
         let names: HashMap<Id, String> = accounts.iter().map(|a| (a.id, a.name.clone())).collect();
-        let currency = self.currency()?;
 
         let mut written = Vec::new();
         let mut file =
@@ -175,7 +174,7 @@ impl Store {
                     csv_io(transfer::write_contacts(w, &contacts))
                 })?;
                 file("deals", &mut |w| {
-                    csv_io(transfer::write_deals(w, &deals, &names, &currency))
+                    csv_io(transfer::write_deals(w, &deals, &names))
                 })?;
                 file("activities", &mut |w| {
                     csv_io(transfer::write_activities(w, &activities))
@@ -656,7 +655,10 @@ impl Importer<'_, '_> {
             lost_reason: r.lost_reason,
             meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
             stage,
-            currency: self.w.currency()?,
+            currency: match r.currency {
+                Some(c) => c,
+                None => self.w.currency()?,
+            },
             contact_id,
             source: r.source.unwrap_or_default(),
             next_step: r.next_step.unwrap_or_default(),
@@ -712,6 +714,9 @@ impl Importer<'_, '_> {
         d.title = r.title.trim().to_string();
         if let Some(v) = r.amount {
             d.amount = v;
+        }
+        if let Some(v) = r.currency {
+            d.currency = v;
         }
         if let Some(v) = r.need {
             d.need = v;

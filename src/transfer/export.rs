@@ -143,7 +143,6 @@ pub fn write_deals(
     w: impl Write,
     rows: &[Deal],
     account_names: &HashMap<Id, String>,
-    currency: &str,
 ) -> csv::Result<()> {
     let headers = [
         &[
@@ -185,7 +184,7 @@ pub fn write_deals(
                 d.title.clone(),
                 major_units(d.amount),
                 d.amount.minor().to_string(),
-                currency.to_string(),
+                d.currency.to_string(),
                 d.stage.clone(),
                 d.need.to_string(),
                 optional(d.expected_close, date),
@@ -481,11 +480,13 @@ mod tests {
             source: String::new(),
             next_step: String::new(),
             notes: String::new(),
+            // Each deal's own currency goes out and comes back.
+            currency: "USD".parse().unwrap(),
             ..open.clone()
         };
         let rows = [open, lost];
         let names = HashMap::from([(account, "Acme".to_string())]);
-        let csv = written(|w| write_deals(w, &rows, &names, "CNY"));
+        let csv = written(|w| write_deals(w, &rows, &names));
         let text = String::from_utf8(csv.clone()).unwrap();
         assert!(
             text.contains(",Acme,华东项目,12400.05,1240005,CNY,proposal,"),
@@ -499,6 +500,7 @@ mod tests {
                 account: AccountRef::Id(d.account_id),
                 title: d.title.clone(),
                 amount: Some(d.amount),
+                currency: Some(d.currency),
                 stage: Some(d.stage.clone()),
                 need: Some(d.need),
                 expected_close: d.expected_close,

@@ -12,10 +12,10 @@ use super::{
     ImportError, ImportProblem, Line,
 };
 use crate::domain::{
-    AccountKind, ActivityKind, Grade, HistoryEntry, Money, Need, Pin, ProductTier, Reason,
-    Reminder, RowMeta, Satisfaction,
+    AccountKind, ActivityKind, Currency, Grade, HistoryEntry, Money, Need, Pin, ProductTier,
+    Reason, Reminder, RowMeta, Satisfaction,
 };
-use crate::parse::{parse_amount, parse_import_date, parse_import_datetime};
+use crate::parse::{parse_amount_in, parse_import_date, parse_import_datetime};
 
 const ID: &[&str] = &["id"];
 const ACCOUNT_ID: &[&str] = &["account_id"];
@@ -144,6 +144,17 @@ const AMOUNT: &[&str] = &[
     "商机金额",
     "预计金额",
     "合同金额",
+];
+/// Pipedrive's and HubSpot's exports, and tierdeck's own.
+const CURRENCY: &[&str] = &[
+    "currency",
+    "Deal - Currency",
+    "Currency",
+    "Deal Currency Code",
+    "Currency Code",
+    "货币",
+    "币种",
+    "币别",
 ];
 /// Exact minor units, written by tierdeck's export; wins over `amount`.
 const AMOUNT_MINOR: &[&str] = &["amount_minor"];
@@ -539,6 +550,7 @@ pub fn read_deals(
     let title = sheet.require(DEAL_TITLE)?;
     let amount = sheet.find(AMOUNT);
     let amount_minor = sheet.find(AMOUNT_MINOR);
+    let currency = sheet.find(CURRENCY);
     let stage = sheet.find(STAGE);
     let need = sheet.find(NEED);
     let expected_close = sheet.find(EXPECTED_CLOSE);
@@ -562,9 +574,14 @@ pub fn read_deals(
             Some(id) => Some(ContactRef::Id(id)),
             None => row.text(contact.as_ref()).map(ContactRef::Name),
         };
-        let amount = match row.parse(amount_minor.as_ref(), minor_units)? {
-            Some(exact) => Some(exact),
-            None => row.parse(amount.as_ref(), parse_amount)?,
+        let given = row.parse(currency.as_ref(), str::parse::<Currency>)?;
+        let (amount, currency) = match row.parse(amount_minor.as_ref(), minor_units)? {
+            Some(exact) => (Some(exact), given),
+            // The currency column and the amount's own sign must agree.
+            None => match row.parse(amount.as_ref(), |cell| parse_amount_in(cell, given))? {
+                Some(a) => (Some(a.money), a.currency),
+                None => (None, given),
+            },
         };
         let pin = row
             .parse(pin_grade.as_ref(), str::parse::<Grade>)?
@@ -582,6 +599,7 @@ pub fn read_deals(
                 .ok_or_else(|| no_account(&row))?,
             title: row.required(&title)?.to_string(),
             amount,
+            currency,
             stage: row.parse(stage.as_ref(), |s| stages.id(s))?,
             need: row.parse(need.as_ref(), |s| word(s, NEED_WORDS))?,
             expected_close: row.parse(expected_close.as_ref(), parse_import_date)?,
@@ -791,6 +809,48 @@ mod tests {
         assert_eq!(deal.stage.as_deref(), Some("proposal"));
         assert_eq!(deal.expected_close, Some(d(2026, 10, 1)));
         assert_eq!(deal.owner.as_deref(), Some("Ann"));
+        assert_eq!(deal.currency, Some(Currency::CNY));
+    }
+
+    #[test]
+    fn each_deal_keeps_the_currency_of_its_column_or_of_its_amount_s_sign() {
+        let code = |s: &str| Some(s.parse::<Currency>().unwrap());
+        let pipedrive = "Deal - Title,Deal - Value,Deal - Currency,Organization\n\
+                         A,\"12,500\",USD,Acme\n\
+                         B,\"9.500,00\",eur,Acme\n\
+                         C,8万,,Acme\n\
+                         D,$5,,Acme\n\
+                         E,,GBP,Acme\n";
+        let found: Vec<(Option<Money>, Option<Currency>)> = deals(pipedrive)
+            .into_iter()
+            .map(|d| (d.amount, d.currency))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some(Money(1_250_000)), code("USD")),
+                (Some(Money(950_000)), code("EUR")),
+                (Some(Money(8_000_000)), None),
+                (Some(Money(500)), code("USD")),
+                (None, code("GBP")),
+            ]
+        );
+        let hubspot = "Deal Name,Amount,Currency,Associated Company\nA,100,JPY,Beta\n";
+        assert_eq!(deals(hubspot)[0].currency, code("JPY"));
+    }
+
+    #[test]
+    fn a_currency_column_that_disagrees_with_the_amount_s_sign_is_a_bad_row() {
+        let csv = "title,account,amount,currency\nA,Acme,$5,EUR\n";
+        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err().to_string();
+        assert!(err.contains("line 2"), "{err}");
+        assert!(
+            err.contains("is in USD, but the currency given is EUR"),
+            "{err}"
+        );
+        let csv = "title,account,amount,currency\nA,Acme,5,dollars\n";
+        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err().to_string();
+        assert!(err.contains("currency"), "{err}");
     }
 
     #[test]
@@ -936,7 +996,7 @@ mod tests {
         let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "line 5: column `Amount`: not an amount: `12..5`; use digits with up to two decimals, like 1200.50"
+            "line 5: column `Amount`: not an amount: `12..5`; use digits with up to two decimals, like 1200.50, $12,500, €9.500,00 or 8万"
         );
 
         let csv = "title,account,stage,expected_close\nA,Acme,Closing,2026-10-01\n";

@@ -13,7 +13,8 @@ mod sheet;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::domain::{
-    AccountKind, ActivityKind, Grade, Id, Money, Need, Pin, ProductTier, RowMeta, Satisfaction,
+    AccountKind, ActivityKind, Currency, Grade, Id, Money, Need, Pin, ProductTier, RowMeta,
+    Satisfaction,
 };
 
 pub use export::{
@@ -79,6 +80,9 @@ pub struct DealRecord {
     pub account: AccountRef,
     pub title: String,
     pub amount: Option<Money>,
+    /// From a currency column or the amount's own sign; `None`: the
+    /// database's currency.
+    pub currency: Option<Currency>,
     /// A stage id of the database, whichever id or label the file used.
     pub stage: Option<String>,
     pub need: Option<Need>,

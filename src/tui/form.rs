@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use crate::domain::{AccountKind, Id, Money, Need, ProductTier, Satisfaction};
+use crate::domain::{AccountKind, Id, Need, ProductTier, Satisfaction};
 use crate::i18n::Catalog;
 use crate::parse;
 use crate::say::Say;
@@ -162,7 +162,8 @@ pub enum DealAccount {
 pub struct DealInput {
     pub account: DealAccount,
     pub title: String,
-    pub amount: Option<Money>,
+    /// With its currency when the text says one.
+    pub amount: Option<parse::Amount>,
     pub close: Option<NaiveDate>,
     pub stage: String,
     pub need: Need,
@@ -247,7 +248,8 @@ impl Form {
         let values = vec![
             row.account.clone(),
             d.title.clone(),
-            d.amount.to_string().replace(',', ""),
+            // With its currency, so the form says what the number is in.
+            format!("{} {}", d.amount.to_string().replace(',', ""), d.currency),
             d.expected_close.map(|c| c.to_string()).unwrap_or_default(),
             d.stage.clone(),
             d.need.to_string(),

@@ -133,7 +133,8 @@ impl App {
                     let moved = app.store.deal(deal)?.stage != input.stage;
                     let patch = DealPatch {
                         title: Some(input.title),
-                        amount: input.amount,
+                        amount: input.amount.map(|a| a.money),
+                        currency: input.amount.and_then(|a| a.currency),
                         stage: moved.then_some(input.stage),
                         need: Some(input.need),
                         expected_close: Some(input.close),
@@ -158,7 +159,8 @@ impl App {
                 let deal_at = |account_id| crate::store::NewDeal {
                     account_id,
                     title: input.title,
-                    amount: input.amount,
+                    amount: input.amount.map(|a| a.money),
+                    currency: input.amount.and_then(|a| a.currency),
                     stage: Some(input.stage),
                     need: Some(input.need),
                     expected_close: input.close,

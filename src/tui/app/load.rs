@@ -2,7 +2,7 @@
 //! with the totals kept between writes.
 
 use super::{AccountDetail, App, Lane, LaneKey, View};
-use crate::domain::{Grade, Id, LOST, Money, WON};
+use crate::domain::{Amounts, Grade, Id, LOST, WON};
 use crate::query::Query;
 use crate::say::Say;
 use crate::store::{AccountFilter, DealFilter, DueFilter, ReminderPage};
@@ -245,34 +245,51 @@ impl App {
         Ok(lanes)
     }
 
+    /// A lane's totals and the page of deals around its cursor.
     pub(super) fn load_lane(&self, lane: &mut Lane) -> crate::store::Result<()> {
         let (count, amount) = self.lane_totals(&lane.key);
         lane.count = count;
-        lane.amount = amount;
+        let filter = self.lane_filter(&lane.key);
+        // A filtered lane says what the filter lets through: counted and
+        // summed in one aggregate read, once per load; paging reuses it.
+        (lane.found, lane.amount) = if filter.query.is_empty() {
+            (count, amount)
+        } else {
+            self.store.deal_totals(&filter)?
+        };
+        self.load_page(lane)
+    }
+
+    /// The deals a lane lists under the filter, a page at a time.
+    fn lane_filter(&self, key: &LaneKey) -> DealFilter {
         let mut filter = DealFilter {
             query: self.list_query(),
             limit: Some(PAGE),
             ..DealFilter::default()
         };
-        match &lane.key {
+        match key {
             LaneKey::Stage(stage) => filter.stage = Some(stage.clone()),
             LaneKey::Grade(grade) => filter.grade = Some(*grade),
         }
-        // Counting a filtered lane would search all of it: it is counted as
-        // its pages come in instead.
-        let unfiltered = filter.query.is_empty();
+        filter
+    }
+
+    /// The page of a lane's deals around its cursor, its totals as they are.
+    pub(super) fn load_page(&self, lane: &mut Lane) -> crate::store::Result<()> {
+        let mut filter = self.lane_filter(&lane.key);
+        let found = lane.found;
         let store = &self.store;
         lane.deals.load(
             |offset| {
                 filter.offset = offset;
                 store.deals(&filter)
             },
-            || Ok(unfiltered.then(|| usize::try_from(count).unwrap_or(0))),
+            || Ok(Some(usize::try_from(found).unwrap_or(0))),
         )
     }
 
     /// The count and amount of a lane, from the totals kept until a write.
-    pub(super) fn lane_totals(&self, key: &LaneKey) -> (i64, Money) {
+    pub(super) fn lane_totals(&self, key: &LaneKey) -> (i64, Amounts) {
         let found = match key {
             LaneKey::Stage(stage) => self
                 .counts
@@ -280,16 +297,16 @@ impl App {
                 .iter()
                 .flatten()
                 .find(|(id, _, _)| id == stage)
-                .map(|(_, count, amount)| (*count, *amount)),
+                .map(|(_, count, amount)| (*count, amount.clone())),
             LaneKey::Grade(grade) => self
                 .counts
                 .grade_totals
                 .iter()
                 .flatten()
                 .find(|(g, _, _)| g == grade)
-                .map(|(_, count, amount)| (*count, *amount)),
+                .map(|(_, count, amount)| (*count, amount.clone())),
         };
-        found.unwrap_or((0, Money(0)))
+        found.unwrap_or_default()
     }
 
     pub(super) fn load_account(&self, id: Id) -> crate::store::Result<AccountDetail> {

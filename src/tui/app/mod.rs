@@ -23,7 +23,7 @@ use super::action::{Mode, Place, View};
 use super::form::Form;
 use super::paged::Paged;
 use super::text::Typed;
-use crate::domain::{Grade, Id, Money};
+use crate::domain::{Amounts, Currency, Grade, Id};
 use crate::i18n::Catalog;
 use crate::query::Query;
 use crate::store::{AccountRow, AccountSort, DealDetail, DealRow, ReminderRow, Store};
@@ -40,9 +40,12 @@ pub enum LaneKey {
 pub struct Lane {
     pub key: LaneKey,
     pub title: String,
-    /// Every deal of the lane, filtered or not, and their amount.
+    /// Every deal of the lane, filtered or not.
     pub count: i64,
-    pub amount: Money,
+    /// How many deals the filter lets through, and what they come to per
+    /// currency: all of the lane's without a filter.
+    pub found: i64,
+    pub amount: Amounts,
     /// The deals the filter lets through, a page of them loaded.
     pub deals: Paged<DealRow>,
 }
@@ -54,7 +57,8 @@ impl Lane {
             key,
             title,
             count: 0,
-            amount: Money(0),
+            found: 0,
+            amount: Amounts::default(),
             deals: Paged::default(),
         }
     }
@@ -209,8 +213,8 @@ pub struct Counts {
     due_known: bool,
     /// No account at all: the board welcomes instead.
     pub empty: bool,
-    stage_totals: Option<Vec<(String, i64, Money)>>,
-    grade_totals: Option<Vec<(Grade, i64, Money)>>,
+    stage_totals: Option<Vec<(String, i64, Amounts)>>,
+    grade_totals: Option<Vec<(Grade, i64, Amounts)>>,
     accounts_total: Option<usize>,
 }
 
@@ -237,6 +241,8 @@ struct Todo {
 pub struct App {
     pub store: Store,
     pub catalog: Catalog,
+    /// The database's currency: cards leave its sign out, and say any other.
+    pub currency: Currency,
     pub view: View,
     pub lists: Lists,
     pub opened: Opened,
@@ -261,9 +267,11 @@ impl App {
         let seen = store.watch()?;
         let copies = crate::copies::conflict_copies(store.path());
         let team = team::TeamLink::of(&store);
+        let currency = store.currency()?;
         let mut app = App {
             store,
             catalog,
+            currency,
             view: View::Board,
             lists: Lists {
                 board: Vec::new(),

@@ -39,7 +39,7 @@ impl App {
                 };
                 if lane.deals.step(by) {
                     let mut lane = lane.clone();
-                    self.load_lane(&mut lane)?;
+                    self.load_page(&mut lane)?;
                     let lanes = if board {
                         &mut self.lists.board
                     } else {

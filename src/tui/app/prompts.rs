@@ -102,7 +102,8 @@ impl App {
                 } else {
                     Some(parse::parse_amount(text)?)
                 };
-                self.store.won(id, amount)?;
+                self.store
+                    .won_in(id, amount.map(|a| a.money), amount.and_then(|a| a.currency))?;
                 Ok(c.fmt("msg.won", &[("id", &id.short())]))
             }
             Ask::Lost(id) => {

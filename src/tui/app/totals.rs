@@ -2,7 +2,7 @@
 //! difference it made to the one deal it touched, instead of a recount.
 
 use super::{App, LaneKey, Reread};
-use crate::domain::{Deal, Id, LOST, Money, WON};
+use crate::domain::{Amounts, Deal, Id, LOST, WON};
 
 /// A deal as it was before a write, with how many of its reminders were due:
 /// the kept totals and counts move by the difference, instead of counting
@@ -79,9 +79,13 @@ impl App {
     }
 
     pub(super) fn shift_totals(&mut self, deal: &Deal, sign: i64) {
-        let shift = |count: &mut i64, amount: &mut Money| {
+        let shift = |count: &mut i64, amounts: &mut Amounts| {
             *count += sign;
-            amount.0 += sign * deal.amount.0;
+            if sign > 0 {
+                amounts.add(deal.currency, deal.amount);
+            } else {
+                amounts.subtract(deal.currency, deal.amount);
+            }
         };
         if let Some(entry) = self
             .counts

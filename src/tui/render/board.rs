@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 
 use super::grade_style;
-use super::money::{fitting, whole_units};
+use super::money::{fitting, priced, whole_units};
 use crate::domain::Grade;
 use crate::store::DealRow;
 use crate::tui::app::{App, Lane};
@@ -87,7 +87,13 @@ pub(super) fn card<'a>(app: &App, row: &'a DealRow, width: usize) -> ListItem<'a
         Span::raw(" "),
         Span::raw(crate::output::truncate_to_width(&d.title, room)),
     ]);
-    let mut facts = whole_units(d.amount);
+    // Read at a glance: the database's own currency goes without saying
+    // (the column's total says it), any other is shown.
+    let mut facts = if d.currency == app.currency {
+        whole_units(d.amount)
+    } else {
+        priced(d.amount, d.currency)
+    };
     if let Some(close) = d.expected_close {
         facts.push_str(&format!(" {}", close.format("%m-%d")));
     }
@@ -122,7 +128,10 @@ pub(super) fn draw_lanes(
             .borders(Borders::ALL)
             .border_style(border)
             .title(Line::from(lane_title(app, lane, inner)))
-            .title_bottom(Line::from(fitting(lane.amount, inner, &app.catalog)).right_aligned());
+            .title_bottom(
+                Line::from(fitting(&lane.amount, app.currency, inner, &app.catalog))
+                    .right_aligned(),
+            );
         let items: Vec<ListItem<'_>> = lane
             .deals
             .rows

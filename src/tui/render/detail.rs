@@ -67,7 +67,11 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
         Line::from(title),
         field_line(app, "col.account", row.account.clone()),
         field_line(app, "col.stage", app.stage_label(&d.stage)),
-        field_line(app, "col.amount", d.amount.to_string()),
+        field_line(
+            app,
+            "col.amount",
+            super::money::priced_exactly(d.amount, d.currency),
+        ),
         field_line(
             app,
             "col.close",
@@ -259,7 +263,7 @@ pub(super) fn draw_account_detail(frame: &mut Frame<'_>, app: &App, area: Rect) 
                 " {}  {}  {}  {}",
                 d.title,
                 app.stage_label(&d.stage),
-                d.amount,
+                super::money::priced_exactly(d.amount, d.currency),
                 d.expected_close.map(|x| x.to_string()).unwrap_or_default()
             )),
         ];
@@ -279,7 +283,11 @@ fn standing_lines(app: &App, standing: &Standing) -> Vec<Line<'static>> {
             let revenue = c.fmt(
                 "tui.revenue_window",
                 &[
-                    ("amount", &standing.revenue.to_string()),
+                    // Revenue is kept in the database's currency.
+                    (
+                        "amount",
+                        &super::money::priced_exactly(standing.revenue, app.currency),
+                    ),
                     (
                         "months",
                         &app.store.rules().value_tiers.window_months.to_string(),

@@ -7,8 +7,8 @@ use ratatui::style::{Color, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Bar, BarChart};
 
-use super::money::compact;
-use crate::domain::Money;
+use super::money::{compact_in, compact_totals};
+use crate::domain::{Amounts, Money};
 use crate::output::display_width;
 use crate::store::ReportSet;
 use crate::tui::app::App;
@@ -33,7 +33,15 @@ pub(super) fn forecast_chart<'a>(app: &App, set: &ReportSet, area: Rect) -> (Bar
     let month_of = |text: &str| NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d").ok();
     let (mut late, mut undated) = (0i64, 0i64);
     let mut ahead: Vec<(NaiveDate, i64)> = Vec::new();
-    for row in &set.forecast {
+    // The bars are of one currency, the database's when it has open deals;
+    // the line below totals every currency apart.
+    let charted = set
+        .forecast
+        .iter()
+        .find(|r| r.currency == set.currency)
+        .or(set.forecast.first())
+        .map_or(set.currency, |r| r.currency);
+    for row in set.forecast.iter().filter(|r| r.currency == charted) {
         let weighted = row.weighted_minor.minor();
         match row.month.as_deref().and_then(month_of) {
             Some(month) if month < this_month => late += weighted,
@@ -105,7 +113,12 @@ pub(super) fn forecast_chart<'a>(app: &App, set: &ReportSet, area: Rect) -> (Bar
             });
             Bar::new(u64::try_from(m.weighted).unwrap_or(0))
                 .label(Line::from(m.label))
-                .text_value(bar_value(compact(Money(m.weighted), c)))
+                .text_value(bar_value(compact_in(
+                    Money(m.weighted),
+                    charted,
+                    set.currency,
+                    c,
+                )))
                 .style(Style::new().fg(m.color))
                 .value_style(value_style)
         })
@@ -115,20 +128,15 @@ pub(super) fn forecast_chart<'a>(app: &App, set: &ReportSet, area: Rect) -> (Bar
         .bar_gap(1)
         .label_style(Style::new().fg(Color::DarkGray));
     let open = set.forecast.iter();
+    let sums = |f: fn(&crate::reports::ForecastRow) -> Money| {
+        let sums: Amounts = open.clone().map(|r| (r.currency, f(r))).collect();
+        compact_totals(&sums, set.currency, c)
+    };
     let total = c.fmt(
         "reports_view.forecast_total",
         &[
-            (
-                "weighted",
-                &compact(
-                    Money(open.clone().map(|r| r.weighted_minor.minor()).sum()),
-                    c,
-                ),
-            ),
-            (
-                "amount",
-                &compact(Money(open.clone().map(|r| r.amount_minor.minor()).sum()), c),
-            ),
+            ("weighted", &sums(|r| r.weighted_minor)),
+            ("amount", &sums(|r| r.amount_minor)),
             ("deals", &open.map(|r| r.deals).sum::<usize>().to_string()),
         ],
     );

@@ -115,15 +115,16 @@ impl Column {
     ];
 
     /// The order they get room in, after the mark, the name and the sorted
-    /// column: what a salesperson scans a customer list for first.
+    /// column: what a salesperson scans a customer list for first. Revenue
+    /// comes with its tier, so no sort leaves it out at 80 columns.
     const ROOM: [Column; 11] = [
         Column::Tier,
+        Column::Revenue,
         Column::Lifecycle,
         Column::Kind,
         Column::Region,
         Column::Owner,
         Column::Industry,
-        Column::Revenue,
         Column::Channel,
         Column::ProductTier,
         Column::Satisfaction,
@@ -148,13 +149,13 @@ impl Column {
         }
     }
 
-    /// The sort that orders this column; revenue goes with the value tier,
-    /// which follows it.
+    /// The sort that orders this column.
     fn sort(self) -> Option<AccountSort> {
         Some(match self {
             Column::Risk => return None,
             Column::Name => AccountSort::Name,
-            Column::Tier | Column::Revenue => AccountSort::ValueTier,
+            Column::Tier => AccountSort::ValueTier,
+            Column::Revenue => AccountSort::Revenue,
             Column::Lifecycle => AccountSort::Lifecycle,
             Column::Behaviour => AccountSort::Behaviour,
             Column::Kind => AccountSort::Kind,
@@ -167,10 +168,9 @@ impl Column {
         })
     }
 
-    /// Whether its header carries the arrow of `sort`: the tier's, not the
-    /// revenue's, marks the value-tier sort they share.
+    /// Whether its header carries the arrow of `sort`.
     fn marks(self, sort: AccountSort) -> bool {
-        self.sort() == Some(sort) && self != Column::Revenue
+        self.sort() == Some(sort)
     }
 
     /// The most display columns it takes; longer text is cut with `…`.

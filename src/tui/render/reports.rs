@@ -9,7 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::forecast::forecast_chart;
-use super::money::compact;
+use super::money::{compact_in, compact_totals};
 use super::{grade_style, tier_style};
 use crate::domain::{LOST, WON};
 use crate::output::{display_width, pad_to_width, truncate_to_width};
@@ -321,7 +321,7 @@ fn grade_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
                         g.deals.to_string(),
                         Style::new().add_modifier(Modifier::BOLD),
                     ),
-                    Span::raw(compact(g.amount_minor, c)),
+                    Span::raw(compact_in(g.amount_minor, g.currency, set.currency, c)),
                     mark(g.slipped, Color::Red),
                     mark(g.stale, Color::Magenta),
                 ],
@@ -359,7 +359,7 @@ fn tier_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
                     Style::new().add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(t.accounts.to_string()),
-                Span::raw(compact(t.revenue_minor, c)),
+                Span::raw(compact_in(t.revenue_minor, set.currency, set.currency, c)),
             ],
         })
         .collect();
@@ -390,6 +390,15 @@ fn tier_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
         headline,
         Style::new().add_modifier(Modifier::BOLD),
     ));
+    if !set.unranked.is_empty() {
+        lines.push(Line::raw(c.fmt(
+            "report.unranked",
+            &[
+                ("currency", set.currency.code()),
+                ("amounts", &compact_totals(&set.unranked, set.currency, c)),
+            ],
+        )));
+    }
     lines
 }
 
