@@ -91,6 +91,20 @@ pub fn entries(
     merged
 }
 
+/// A reminder's kind in the reader's language, and for a planned follow-up
+/// its time and what it asks: `Follow-up 15:00 call 李总`.
+pub fn reminder_what(r: &crate::domain::Reminder, catalog: &Catalog) -> String {
+    let kind = catalog.get(&format!("reminder.{}", r.kind)).to_string();
+    if r.kind != crate::domain::ReminderKind::FollowUp {
+        return kind;
+    }
+    let time = r
+        .time
+        .map(|t| format!(" {}", t.format("%H:%M")))
+        .unwrap_or_default();
+    format!("{kind}{time} {}", r.note)
+}
+
 /// A field's value as the timeline shows it.
 fn field_value(field: &str, value: &serde_json::Value, catalog: &Catalog) -> String {
     match (field, value) {

@@ -138,9 +138,13 @@ struct HistoryJson {
 #[derive(Debug, Serialize)]
 pub struct ReminderJson {
     pub id: String,
-    pub deal_id: String,
+    /// `null` for an account's own reminder.
+    pub deal_id: Option<String>,
+    pub account_id: Option<String>,
     pub kind: String,
     pub due: String,
+    /// The time of day a follow-up was planned for.
+    pub time: Option<String>,
     pub status: String,
     pub about: Option<String>,
     pub created_on: String,
@@ -152,9 +156,11 @@ impl From<&crate::domain::Reminder> for ReminderJson {
     fn from(r: &crate::domain::Reminder) -> Self {
         ReminderJson {
             id: r.id.to_string(),
-            deal_id: r.deal_id.to_string(),
+            deal_id: r.deal_id.map(|d| d.to_string()),
+            account_id: r.account_id.map(|a| a.to_string()),
             kind: r.kind.to_string(),
             due: r.due.to_string(),
+            time: r.time.map(|t| t.format("%H:%M").to_string()),
             status: r.status.to_string(),
             about: r.about.map(|d| d.to_string()),
             created_on: r.created_on.to_string(),

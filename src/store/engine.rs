@@ -131,10 +131,16 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     if matches!(scope, Scope::All) {
         undo_the_future(w)?;
     }
-    let relevant_reminders = "r.deleted_at IS NULL
+    // Follow-ups are people's, never the engine's to close or withdraw.
+    let relevant_reminders = "r.deleted_at IS NULL AND r.deal_id IS NOT NULL
+        AND r.kind <> 'follow_up'
         AND (r.status IN ('open', 'snoozed') OR r.kind IN ('close_soon', 'slipped'))";
     let mut reminders: IdMap<Vec<Reminder>> = IdMap::default();
-    let mut keep = |r: Reminder| reminders.entry(r.deal_id).or_default().push(r);
+    let mut keep = |r: Reminder| {
+        if let Some(deal) = r.deal_id {
+            reminders.entry(deal).or_default().push(r);
+        }
+    };
     let one_deal = format!(
         "SELECT {DEAL_COLUMNS}, d.last_touch, d.next_revisit FROM deals d
          WHERE d.id = ?1 AND d.deleted_at IS NULL"

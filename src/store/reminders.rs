@@ -26,10 +26,13 @@ pub enum DueFilter {
 #[derive(Debug, Clone)]
 pub struct ReminderRow {
     pub reminder: Reminder,
+    /// Empty for an account's own reminder, which has no deal.
     pub deal_title: String,
     pub account: String,
-    pub grade: Grade,
-    pub amount: Money,
+    /// The deal's; none for an account's own reminder.
+    pub grade: Option<Grade>,
+    pub amount: Option<Money>,
+    /// The deal's owner, or the account's for its own reminders.
     pub owner: String,
 }
 
@@ -131,7 +134,7 @@ impl Store {
         // revisits still to come.
         let mut deals = Conditions::default();
         if let Some(owner) = owner {
-            deals.sql.push_str(" AND d.owner = ?");
+            deals.sql.push_str(" AND coalesce(d.owner, a.owner) = ?");
             deals.args.push(Value::Text(owner.to_string()));
         }
         if let Some(page) = page {
@@ -148,12 +151,13 @@ impl Store {
         // The pending statuses spelled out, as the due-date index's own
         // condition is, so that SQLite reads the page off that index.
         let mut sql = format!(
-            "SELECT {REMINDER_COLUMNS}, d.title, a.name, d.grade, d.amount_minor, d.owner
+            "SELECT {REMINDER_COLUMNS}, coalesce(d.title, ''), a.name, d.grade, d.amount_minor,
+                    coalesce(d.owner, a.owner)
              FROM reminders r
-             JOIN deals d ON d.id = r.deal_id
-             JOIN accounts a ON a.id = d.account_id
+             LEFT JOIN deals d ON d.id = r.deal_id
+             JOIN accounts a ON a.id = coalesce(r.account_id, d.account_id)
              WHERE r.deleted_at IS NULL AND r.status IN ('open', 'snoozed') AND r.status IN {status}
-               AND d.deleted_at IS NULL"
+               AND (r.deal_id IS NULL OR d.deleted_at IS NULL) AND a.deleted_at IS NULL"
         );
         if let Some(until) = until {
             sql.push_str(" AND r.due <= ?");
@@ -172,7 +176,8 @@ impl Store {
             sql.push_str(&deals.sql);
             args.extend(deals.args);
         }
-        sql.push_str(" ORDER BY 4, 17, 15, 1 LIMIT ? OFFSET ?");
+        // Due, grade, title, id: the columns after the reminder's own.
+        sql.push_str(" ORDER BY 4, 18, 16, 1 LIMIT ? OFFSET ?");
         args.push(Value::Integer(limit));
         args.push(Value::Integer(offset));
         let mut stmt = self.conn.prepare(&sql)?;
@@ -192,8 +197,8 @@ impl Store {
                 row.map(|mut row| {
                     let r = &mut row.reminder;
                     // Listed ahead under the id it will open with.
-                    if r.status == ReminderStatus::Upcoming {
-                        r.id = super::engine::reminder_id(r.deal_id, r.kind, r.due, None);
+                    if let (ReminderStatus::Upcoming, Some(deal)) = (r.status, r.deal_id) {
+                        r.id = super::engine::reminder_id(deal, r.kind, r.due, None);
                     }
                     row
                 })
@@ -216,7 +221,7 @@ impl Store {
         } else {
             args.push(today.clone());
             "SELECT d.id, d.id, 'revisit', d.next_revisit, 'upcoming', NULL, ?, NULL, '',
-                d.created_at, d.updated_at, d.updated_by, d.version, NULL,
+                d.created_at, d.updated_at, d.updated_by, d.version, NULL, NULL,
                 d.title, a.name, d.grade, d.amount_minor, d.owner
              FROM deals d
              JOIN accounts a ON a.id = d.account_id"
@@ -266,12 +271,19 @@ impl Store {
     fn close_by_hand(&mut self, id: Id, status: ReminderStatus) -> Result<()> {
         self.write(|w| {
             let reminder = pending(w.conn(), id)?;
-            let note = format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user);
+            // A follow-up keeps what it asked; the engine's say who closed them.
+            let note = if reminder.kind == ReminderKind::FollowUp {
+                reminder.note.clone()
+            } else {
+                format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user)
+            };
             close_reminder(w, reminder.id, status, &note)?;
-            if reminder.kind == ReminderKind::Revisit {
-                super::engine::touch_today(w, reminder.deal_id, false)?;
+            if let Some(deal) = reminder.deal_id {
+                if reminder.kind == ReminderKind::Revisit {
+                    super::engine::touch_today(w, deal, false)?;
+                }
+                super::engine::refresh_deals(w, &[deal])?;
             }
-            super::engine::refresh_deals(w, &[reminder.deal_id])?;
             Ok(())
         })
     }

@@ -733,8 +733,9 @@ impl Importer<'_, '_> {
         self.conn()
             .prepare_cached(
                 "INSERT INTO reminders (id, deal_id, kind, due, status, about, created_on,
-                    closed_on, note, created_at, updated_at, updated_by, version, deleted_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    closed_on, note, created_at, updated_at, updated_by, version, deleted_at,
+                    account_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?
             .execute(params![
                 r.id,
@@ -742,7 +743,9 @@ impl Importer<'_, '_> {
                 r.kind,
                 values::day(r.due),
                 r.status,
-                r.about.map(values::day),
+                r.time
+                    .map(values::time)
+                    .or_else(|| r.about.map(values::day)),
                 values::day(r.created_on),
                 r.closed_on.map(values::day),
                 r.note,
@@ -751,9 +754,12 @@ impl Importer<'_, '_> {
                 r.meta.updated_by,
                 r.meta.version,
                 r.meta.deleted_at.map(values::moment),
+                r.account_id,
             ])
-            .map_err(|e| missing_deal(e, r.deal_id))?;
-        recompute_last_touch(self.w, r.deal_id)?;
+            .map_err(|e| missing_deal(e, r.deal_id.or(r.account_id).unwrap_or(r.id)))?;
+        if let Some(deal) = r.deal_id {
+            recompute_last_touch(self.w, deal)?;
+        }
         self.summary.created += 1;
         Ok(())
     }

@@ -238,23 +238,30 @@ pub fn write_reminders(w: impl Write, rows: &[Reminder]) -> csv::Result<()> {
             "note",
         ][..],
         &META_HEADERS,
+        &["account_id"][..],
     ]
     .concat();
     write_table(w, &headers, rows, |r| {
-        with_meta(
+        let mut cells = with_meta(
             vec![
                 r.id.to_string(),
-                r.deal_id.to_string(),
+                optional(r.deal_id, |id| id.to_string()),
                 r.kind.to_string(),
                 date(r.due),
                 r.status.to_string(),
-                optional(r.about, date),
+                // A follow-up's time of day, the engine's close date.
+                r.time.map_or_else(
+                    || optional(r.about, date),
+                    |t| t.format("%H:%M").to_string(),
+                ),
                 date(r.created_on),
                 optional(r.closed_on, date),
                 r.note.clone(),
             ],
             &r.meta,
-        )
+        );
+        cells.push(optional(r.account_id, |id| id.to_string()));
+        cells
     })
 }
 

@@ -95,7 +95,7 @@ impl App {
             return Ok(());
         }
         let id = match self.view {
-            View::Agenda => self.selected_reminder().map(|r| r.reminder.deal_id),
+            View::Agenda => self.selected_reminder().and_then(|r| r.reminder.deal_id),
             _ => self.selected_deal().map(|r| r.deal.id),
         };
         if let Some(id) = id {
@@ -211,7 +211,12 @@ impl App {
             self.message = self.catalog.get("tui.not_due_yet").to_string();
             return None;
         }
-        Some((r.id, r.deal_id))
+        let Some(deal) = r.deal_id else {
+            // An account's own reminder is closed from the command line.
+            self.message = self.catalog.get("tui.account_reminder").to_string();
+            return None;
+        };
+        Some((r.id, deal))
     }
 
     pub(super) fn toggle_mine(&mut self) {
