@@ -8,7 +8,8 @@ use crate::query::QueryError;
 use std::path::Path;
 
 use crate::store::{
-    AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
+    AccountRefusal, ActivityRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal,
+    StoreError, TeamRefusal,
 };
 use crate::transfer::{CellProblem, ImportError, ImportProblem};
 
@@ -205,6 +206,7 @@ impl Say for StoreError {
             StoreError::Deal(refusal) => refusal.say(c),
             StoreError::Account(refusal) => refusal.say(c),
             StoreError::Reminder(refusal) => refusal.say(c),
+            StoreError::Activity(refusal) => refusal.say(c),
             StoreError::Team(refusal) => refusal.say(c),
             StoreError::Row(refusal) => refusal.say(c),
             StoreError::AccountsHaveNo(by) => c.fmt(
@@ -258,6 +260,26 @@ impl Say for ReminderRefusal {
                 "error.snooze_not_after_today",
                 &[("until", &until.to_string()), ("today", &today.to_string())],
             ),
+            ReminderRefusal::PlanBeforeToday { on, today } => c.fmt(
+                "error.plan_before_today",
+                &[("on", &on.to_string()), ("today", &today.to_string())],
+            ),
+            ReminderRefusal::EmptyPlan => c.get("error.empty_plan").to_string(),
+        }
+    }
+}
+
+impl Say for ActivityRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            ActivityRefusal::InFuture { at } => c.fmt("error.activity_in_future", &[("at", at)]),
+            ActivityRefusal::Replaced { id } => c.fmt("error.activity_replaced", &[("id", id)]),
+            ActivityRefusal::IsRetraction { id } => {
+                c.fmt("error.activity_is_retraction", &[("id", id)])
+            }
+            ActivityRefusal::RetractWithoutReason => {
+                c.get("error.retract_without_reason").to_string()
+            }
         }
     }
 }
@@ -580,6 +602,25 @@ mod tests {
                 today: day("2026-03-02"),
             }
             .into(),
+            ReminderRefusal::PlanBeforeToday {
+                on: day("2026-03-01"),
+                today: day("2026-03-02"),
+            }
+            .into(),
+            ReminderRefusal::EmptyPlan.into(),
+            ActivityRefusal::InFuture {
+                at: "2026-03-03 15:00".into(),
+            }
+            .into(),
+            ActivityRefusal::Replaced {
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            ActivityRefusal::IsRetraction {
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            ActivityRefusal::RetractWithoutReason.into(),
             TeamRefusal::NoReplicaId.into(),
             TeamRefusal::ConflictSettled {
                 id: "0193a4f2".into(),
@@ -663,7 +704,15 @@ mod tests {
                 },
                 StoreError::Reminder(r) => match r {
                     ReminderRefusal::Closed { .. }
-                    | ReminderRefusal::SnoozeNotAfterToday { .. } => {}
+                    | ReminderRefusal::SnoozeNotAfterToday { .. }
+                    | ReminderRefusal::PlanBeforeToday { .. }
+                    | ReminderRefusal::EmptyPlan => {}
+                },
+                StoreError::Activity(a) => match a {
+                    ActivityRefusal::InFuture { .. }
+                    | ActivityRefusal::Replaced { .. }
+                    | ActivityRefusal::IsRetraction { .. }
+                    | ActivityRefusal::RetractWithoutReason => {}
                 },
                 StoreError::Team(t) => match t {
                     TeamRefusal::NoReplicaId

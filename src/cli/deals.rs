@@ -70,10 +70,16 @@ pub struct UpdateArgs {
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
+    // With `--account` the one word given is the summary: clap allows no
+    // optional word before a required one.
     id: String,
+    summary: Option<String>,
+    #[arg(long)]
+    account: Option<String>,
     #[arg(long, value_parser = vocab::<ActivityKind>)]
     kind: ActivityKind,
-    summary: String,
+    #[arg(long, value_name = "WHEN")]
+    at: Option<String>,
 }
 
 pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
@@ -170,8 +176,13 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
 }
 
 pub fn log(ctx: &mut Context, args: LogArgs) -> CliResult {
-    let id = ctx.store.resolve(Table::Deals, &args.id)?;
-    let activity = ctx.store.log_activity(id, args.kind, &args.summary, None)?;
+    let (on, summary) = super::activities::target(ctx, &args.id, args.summary, args.account)?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|at| super::activities::moment(ctx, at))
+        .transpose()?;
+    let activity = ctx.store.log_on(on, args.kind, &summary, at)?;
     println!("{activity}");
     Ok(())
 }

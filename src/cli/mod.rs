@@ -4,6 +4,7 @@
 //! tree, the shared set-up and how failures become exit codes.
 
 mod accounts;
+mod activities;
 mod deals;
 mod doctor;
 mod failure;
@@ -59,6 +60,9 @@ pub enum Command {
     #[command(subcommand)]
     Deal(deals::DealCommand),
     Log(deals::LogArgs),
+    #[command(subcommand)]
+    Activity(activities::ActivityCommand),
+    Plan(activities::PlanArgs),
     List(views::ListArgs),
     Show(views::ShowArgs),
     Regrade(views::FormatArgs),
@@ -349,6 +353,8 @@ fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
         Command::Account(cmd) => accounts::run(ctx, cmd),
         Command::Deal(cmd) => deals::run(ctx, cmd),
         Command::Log(args) => deals::log(ctx, args),
+        Command::Activity(cmd) => activities::run(ctx, cmd),
+        Command::Plan(args) => activities::plan(ctx, args),
         Command::List(args) => views::list(ctx, args),
         Command::Show(args) => views::show(ctx, args),
         Command::Regrade(args) => views::regrade(ctx, args),

@@ -368,17 +368,11 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
 
     // One timeline: activities and changes in the order they happened. A stable sort of the
     // newest-first entries, not a reversal, so same-moment entries stay in recorded order.
-    let mut timeline = crate::timeline::entries(
-        &detail.activities,
-        &detail.history,
-        &detail.changes,
-        c,
-        ctx.store.rules(),
-    );
+    let mut timeline = crate::timeline::of_deal(detail, c, ctx.store.rules());
     timeline.sort_by_key(|entry| entry.at);
     if !timeline.is_empty() {
         let mut t = Table::new(
-            ["col.at", "col.kind", "col.summary", "col.author"]
+            ["col.at", "col.id", "col.kind", "col.summary", "col.author"]
                 .iter()
                 .map(|k| c.get(k).to_string())
                 .collect::<Vec<_>>(),
@@ -386,6 +380,7 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
         for entry in timeline {
             t.push(vec![
                 ctx.store.session().local_minute(entry.at),
+                entry.id.map(|id| id.short()).unwrap_or_default(),
                 entry.kind,
                 entry.text,
                 entry.author,
@@ -404,7 +399,7 @@ fn show_text(ctx: &Context, detail: &DealDetail, currency: &str) -> String {
         for rem in &detail.reminders {
             t.push(vec![
                 rem.id.short(),
-                c.get(&format!("reminder.{}", rem.kind)).to_string(),
+                crate::timeline::reminder_what(rem, c),
                 rem.due.to_string(),
                 c.get(&format!("reminder_status.{}", rem.status))
                     .to_string(),

@@ -476,11 +476,13 @@ mod tests {
     ) -> Reminder {
         Reminder {
             id: Id::new(),
-            deal_id: Id::from_random_bytes([1; 16]),
+            deal_id: Some(Id::from_random_bytes([1; 16])),
+            account_id: None,
             kind,
             due,
             status,
             about,
+            time: None,
             created_on,
             closed_on: None,
             note: String::new(),

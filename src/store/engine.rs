@@ -20,7 +20,10 @@ use crate::rules::{self, ReminderOp};
 pub(super) fn recompute_last_touch(w: &Writer<'_>, deal: Id) -> Result<()> {
     let conn = w.conn();
     let activity_day = conn
-        .prepare_cached("SELECT max(at) FROM activities WHERE deal_id = ?1 AND deleted_at IS NULL")?
+        .prepare_cached(&format!(
+            "SELECT max(a.at) FROM activities a WHERE a.deal_id = ?1 AND a.deleted_at IS NULL AND {}",
+            super::activities::live("a")
+        ))?
         .query_row([deal], |r| {
             values::get_opt_local_day(r, 0, w.session.offset)
         })?;
@@ -130,6 +133,7 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     let conn = w.conn();
     if matches!(scope, Scope::All) {
         undo_the_future(w)?;
+        wake_follow_ups(w)?;
     }
     // Follow-ups are people's, never the engine's to close or withdraw.
     let relevant_reminders = "r.deleted_at IS NULL AND r.deal_id IS NOT NULL
@@ -253,12 +257,14 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
 /// nobody acted on is withdrawn, as the rules would withdraw it. A pending reminder
 /// whose version moved on was snoozed by someone: the only action of a
 /// person's that leaves one pending.
+/// A follow-up is people's work from the start: never withdrawn or reopened
+/// here, only put back to sleep like any snooze.
 fn undo_the_future(w: &Writer<'_>) -> Result<()> {
     let today = values::day(w.session.today);
     let conn = w.conn();
     conn.prepare_cached(
         "UPDATE reminders SET deleted_at = ?2
-         WHERE created_on > ?1 AND deleted_at IS NULL AND version = 1",
+         WHERE created_on > ?1 AND deleted_at IS NULL AND version = 1 AND kind <> 'follow_up'",
     )?
     .execute(params![today, w.stamp()])?;
     // One pending reminder of a kind per deal: where two closes of that
@@ -268,7 +274,7 @@ fn undo_the_future(w: &Writer<'_>) -> Result<()> {
          SET status = CASE WHEN version > 1 THEN 'snoozed' ELSE 'open' END,
              closed_on = NULL, note = ''
          WHERE closed_on > ?1 AND deleted_at IS NULL AND status IN ('done', 'dismissed')
-           AND note NOT LIKE 'manual:%' AND created_on <= ?1",
+           AND note NOT LIKE 'manual:%' AND created_on <= ?1 AND kind <> 'follow_up'",
     )?
     .execute([&today])?;
     conn.prepare_cached(
@@ -293,6 +299,18 @@ fn undo_the_future(w: &Writer<'_>) -> Result<()> {
            AND (reminders.status, reminders.due) IS NOT ('snoozed', json_extract(last.value, '$.due'))",
     )?
     .execute([&today])?;
+    Ok(())
+}
+
+/// A snoozed follow-up whose day has come is open again. The engine wakes
+/// the reminders of its rules itself; follow-ups are none of its rules'.
+fn wake_follow_ups(w: &Writer<'_>) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "UPDATE OR IGNORE reminders SET status = 'open'
+             WHERE kind = 'follow_up' AND status = 'snoozed' AND due <= ?1 AND deleted_at IS NULL",
+        )?
+        .execute([values::day(w.session.today)])?;
     Ok(())
 }
 

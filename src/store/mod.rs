@@ -6,6 +6,7 @@
 //! half-done change.
 
 mod accounts;
+mod activities;
 mod changes;
 mod deals;
 mod doctor;
@@ -39,8 +40,10 @@ pub use changes::{Change, Changed, Changes, Seen};
 pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
 pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
+pub use activities::{ActivityPatch, On};
 pub use error::{
-    AccountRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal, StoreError, TeamRefusal,
+    AccountRefusal, ActivityRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal,
+    StoreError, TeamRefusal,
 };
 pub use filter::Group;
 pub use log::{Applied, Conflict, FieldChange, Op, next_stamp, stamp_moment};
@@ -359,6 +362,7 @@ pub enum Table {
     Accounts,
     Deals,
     Reminders,
+    Activities,
 }
 
 impl Table {
@@ -367,6 +371,7 @@ impl Table {
             Table::Accounts => "accounts",
             Table::Deals => "deals",
             Table::Reminders => "reminders",
+            Table::Activities => "activities",
         }
     }
     fn noun(self) -> &'static str {
@@ -374,6 +379,7 @@ impl Table {
             Table::Accounts => "account",
             Table::Deals => "deal",
             Table::Reminders => "reminder",
+            Table::Activities => "activity",
         }
     }
     /// The command that shows this table's ids.
@@ -382,6 +388,7 @@ impl Table {
             Table::Accounts => "tierdeck account list",
             Table::Deals => "tierdeck list",
             Table::Reminders => "tierdeck reminders",
+            Table::Activities => "tierdeck show",
         }
     }
 }

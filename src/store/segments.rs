@@ -88,8 +88,11 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
         }
     }
     let mut stmt = conn.prepare(
-        "SELECT account_id, max(at) FROM activities
-         WHERE deleted_at IS NULL AND deal_id IS NULL GROUP BY account_id",
+        &format!(
+            "SELECT account_id, max(at) FROM activities a
+             WHERE deleted_at IS NULL AND deal_id IS NULL AND {} GROUP BY account_id",
+            super::activities::live("a")
+        ),
     )?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
@@ -172,10 +175,11 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
             Ok((r.get::<_, bool>(0)?, get_opt_day(r, 1)?, get_opt_day(r, 2)?))
         })?;
     let on_account = conn
-        .prepare_cached(
-            "SELECT max(at) FROM activities
-             WHERE account_id = ?1 AND deal_id IS NULL AND deleted_at IS NULL",
-        )?
+        .prepare_cached(&format!(
+            "SELECT max(at) FROM activities a
+             WHERE account_id = ?1 AND deal_id IS NULL AND deleted_at IS NULL AND {}",
+            super::activities::live("a")
+        ))?
         .query_row([id], |r| values::get_opt_local_day(r, 0, w.session.offset))?;
     let last_activity = on_deals.max(on_account);
     let facts = AccountFacts {

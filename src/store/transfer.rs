@@ -134,7 +134,10 @@ impl Store {
         let accounts: Vec<Account> = all(conn, ACCOUNT_COLUMNS, "accounts", rows::account)?;
         let contacts: Vec<Contact> = all(conn, CONTACT_COLUMNS, "contacts", rows::contact)?;
         let deals: Vec<Deal> = all(conn, DEAL_COLUMNS, "deals d", rows::deal)?;
-        let activities: Vec<Activity> = all(conn, ACTIVITY_COLUMNS, "activities", rows::activity)?;
+        // What stands: a re-import knows no corrections, so an export holds
+        // each activity as corrected, and none that were taken back.
+        let standing = format!("activities a WHERE {}", super::activities::live("a"));
+        let activities: Vec<Activity> = all(conn, ACTIVITY_COLUMNS, &standing, rows::activity)?;
         let reminders: Vec<Reminder> = all(conn, REMINDER_COLUMNS, "reminders r", rows::reminder)?;
         let history: Vec<HistoryEntry> = all(conn, HISTORY_COLUMNS, "history", rows::history)?;
         let names: HashMap<Id, String> = accounts.iter().map(|a| (a.id, a.name.clone())).collect();
@@ -301,11 +304,11 @@ fn all<T>(
     read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     // Export orders by id so two exports of the same data are byte-identical.
-    let alias_id = if table.contains(' ') {
-        format!("{}.id", &table[table.len() - 1..])
-    } else {
-        "id".to_string()
-    };
+    // `deals d`, `activities a WHERE …`: the alias follows the table's name.
+    let alias_id = table
+        .split_whitespace()
+        .nth(1)
+        .map_or_else(|| "id".to_string(), |alias| format!("{alias}.id"));
     let sql = format!("SELECT {columns} FROM {table} ORDER BY {alias_id}");
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt

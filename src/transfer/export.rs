@@ -551,11 +551,13 @@ mod tests {
     fn reminders_round_trip_exactly() {
         let open = Reminder {
             id: Id::new(),
-            deal_id: Id::new(),
+            deal_id: Some(Id::new()),
+            account_id: None,
             kind: ReminderKind::CloseSoon,
             due: day(23),
             status: ReminderStatus::Open,
             about: Some(day(30)),
+            time: None,
             created_on: day(16),
             closed_on: None,
             note: String::new(),
@@ -571,7 +573,18 @@ mod tests {
             meta: meta(true),
             ..open.clone()
         };
-        let rows = vec![open, done];
+        // A follow-up planned on an account alone, with its time and what it asks.
+        let planned = Reminder {
+            id: Id::new(),
+            deal_id: None,
+            account_id: Some(Id::new()),
+            kind: ReminderKind::FollowUp,
+            about: None,
+            time: chrono::NaiveTime::from_hms_opt(15, 0, 0),
+            note: "call 李总".to_string(),
+            ..open.clone()
+        };
+        let rows = vec![open, done, planned];
         let csv = written(|w| write_reminders(w, &rows));
         assert_eq!(records(read_reminders(csv.as_slice()).unwrap()), rows);
     }
