@@ -143,7 +143,10 @@ pub fn corrections(corrections: &[Correction], catalog: &Catalog) -> Vec<Entry> 
             let (kind, text) = match &c.retracted {
                 Some(reason) => (
                     "timeline.retracted",
-                    catalog.fmt("timeline.retracted_text", &[("was", &was), ("reason", reason)]),
+                    catalog.fmt(
+                        "timeline.retracted_text",
+                        &[("was", &was), ("reason", reason)],
+                    ),
                 ),
                 None => (
                     "timeline.corrected",

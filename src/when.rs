@@ -76,7 +76,8 @@ fn day(s: &str, today: NaiveDate, looking: Looking) -> Result<NaiveDate, Option<
         _ => {}
     }
     if let Some(weekday) = weekday(s) {
-        let ahead = (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
+        let ahead =
+            (7 + weekday.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
         let back = (7 - ahead) % 7;
         return match looking {
             Looking::Ahead => today.checked_add_days(Days::new(ahead.into())),
@@ -119,7 +120,10 @@ fn time_of_day(s: &str, input: &str) -> Result<NaiveTime, ParseError> {
     if !digits(h) || m.len() != 2 || !digits(m) {
         return Err(bad(None));
     }
-    let (h, m): (u32, u32) = (h.parse().map_err(|_| bad(None))?, m.parse().map_err(|_| bad(None))?);
+    let (h, m): (u32, u32) = (
+        h.parse().map_err(|_| bad(None))?,
+        m.parse().map_err(|_| bad(None))?,
+    );
     if h > 23 {
         return Err(bad(Some(Detail::NoHour(h))));
     }
@@ -172,7 +176,13 @@ mod tests {
 
     #[test]
     fn a_weekday_is_the_nearest_one_the_way_it_points_today_included() {
-        assert_eq!(ahead("fri 15:00").unwrap(), When { day: d("2026-12-04"), time: t(15, 0) });
+        assert_eq!(
+            ahead("fri 15:00").unwrap(),
+            When {
+                day: d("2026-12-04"),
+                time: t(15, 0)
+            }
+        );
         assert_eq!(ahead("Friday").unwrap().day, d("2026-12-04"));
         assert_eq!(ahead("周五").unwrap().day, d("2026-12-04"));
         assert_eq!(ahead("星期一").unwrap().day, d("2026-12-07"));
@@ -181,22 +191,43 @@ mod tests {
         assert_eq!(back("fri").unwrap().day, d("2026-11-27"));
         assert_eq!(back("周日").unwrap().day, d("2026-11-29"));
         assert_eq!(ahead("+3d").unwrap().day, d("2026-12-05"));
-        assert_eq!(ahead("明天 9:30").unwrap(), When { day: d("2026-12-03"), time: t(9, 30) });
+        assert_eq!(
+            ahead("明天 9:30").unwrap(),
+            When {
+                day: d("2026-12-03"),
+                time: t(9, 30)
+            }
+        );
     }
 
     #[test]
     fn a_bad_time_or_day_says_what_is_wrong() {
         assert!(matches!(
             back("yesterday 25:00"),
-            Err(ParseError::DateTime { why: Some(Detail::NoHour(25)), .. })
+            Err(ParseError::DateTime {
+                why: Some(Detail::NoHour(25)),
+                ..
+            })
         ));
         assert!(matches!(
             back("15:60"),
-            Err(ParseError::DateTime { why: Some(Detail::MinutesOver59), .. })
+            Err(ParseError::DateTime {
+                why: Some(Detail::MinutesOver59),
+                ..
+            })
         ));
-        assert!(matches!(back("15:0"), Err(ParseError::DateTime { why: None, .. })));
-        assert!(matches!(back("someday 15:00"), Err(ParseError::Date { .. })));
+        assert!(matches!(
+            back("15:0"),
+            Err(ParseError::DateTime { why: None, .. })
+        ));
+        assert!(matches!(
+            back("someday 15:00"),
+            Err(ParseError::Date { .. })
+        ));
         assert!(matches!(back("fr"), Err(ParseError::Date { .. })));
-        assert!(matches!(back("2026-02-30"), Err(ParseError::Date { why: Some(_), .. })));
+        assert!(matches!(
+            back("2026-02-30"),
+            Err(ParseError::Date { why: Some(_), .. })
+        ));
     }
 }

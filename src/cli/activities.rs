@@ -16,7 +16,8 @@ pub enum ActivityCommand {
         id: String,
         #[arg(long, value_parser = vocab::<ActivityKind>)]
         kind: Option<ActivityKind>,
-        #[arg(long, value_name = "WHEN")]
+        // `-2d` is a moment, not an option.
+        #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
         at: Option<String>,
         #[arg(long)]
         summary: Option<String>,
@@ -49,7 +50,9 @@ pub fn run(ctx: &mut Context, cmd: ActivityCommand) -> CliResult {
         } => {
             let id = ctx.store.resolve(Table::Activities, &id)?;
             let at = at.as_deref().map(|at| moment(ctx, at)).transpose()?;
-            let new = ctx.store.edit_activity(id, ActivityPatch { kind, at, summary })?;
+            let new = ctx
+                .store
+                .edit_activity(id, ActivityPatch { kind, at, summary })?;
             println!("{new}");
         }
         ActivityCommand::Retract { id, reason } => {
@@ -92,9 +95,7 @@ pub(super) fn target(
             ctx.catalog.get("usage.id_and_account").to_string(),
         )),
         (None, Some(text)) => Ok((deal_or_account(ctx, first)?, text)),
-        (None, None) => Err(Failure::Usage(
-            ctx.catalog.get("usage.no_text").to_string(),
-        )),
+        (None, None) => Err(Failure::Usage(ctx.catalog.get("usage.no_text").to_string())),
     }
 }
 

@@ -78,7 +78,8 @@ pub struct LogArgs {
     account: Option<String>,
     #[arg(long, value_parser = vocab::<ActivityKind>)]
     kind: ActivityKind,
-    #[arg(long, value_name = "WHEN")]
+    // `-2d` is a moment, not an option.
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     at: Option<String>,
 }
 

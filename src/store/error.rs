@@ -161,7 +161,9 @@ pub enum ReminderRefusal {
 /// What a person asked of an activity that it does not allow.
 #[derive(Debug, thiserror::Error)]
 pub enum ActivityRefusal {
-    #[error("cannot log an activity at {at}: that is after today; give a moment up to the end of today")]
+    #[error(
+        "cannot log an activity at {at}: that is after today; give a moment up to the end of today"
+    )]
     InFuture { at: String },
     #[error("activity {id} was already corrected or retracted; correct its latest version instead")]
     Replaced { id: String },

@@ -1092,19 +1092,20 @@ fn after_rows_changed(w: &Writer<'_>, rows: &BTreeSet<(String, String)>) -> Resu
         let (deal, account): (Option<Id>, Option<Id>) = match table.as_str() {
             "deals" => (Some(id), None),
             "accounts" => (None, Some(id)),
-            "activities" | "contacts" => conn
+            // A reminder may be an account's own.
+            "activities" | "contacts" | "reminders" => conn
                 .prepare_cached(&format!(
                     "SELECT {}, account_id FROM {table} WHERE id = ?1",
-                    if table == "activities" {
-                        "deal_id"
-                    } else {
+                    if table == "contacts" {
                         "NULL"
+                    } else {
+                        "deal_id"
                     }
                 ))?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .unwrap_or((None, None)),
-            "history" | "reminders" => (
+            "history" => (
                 conn.prepare_cached(&format!("SELECT deal_id FROM {table} WHERE id = ?1"))?
                     .query_row([id], |r| r.get(0))
                     .optional()?,

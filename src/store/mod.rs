@@ -36,11 +36,11 @@ use crate::domain::{Currency, Id, RowMeta};
 use crate::rules::Rules;
 
 pub use accounts::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount};
+pub use activities::{ActivityPatch, On};
 pub use changes::{Change, Changed, Changes, Seen};
 pub use deals::{DealDetail, DealFilter, DealPatch, DealRow, NewDeal, first_stage};
 pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
-pub use activities::{ActivityPatch, On};
 pub use error::{
     AccountRefusal, ActivityRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal,
     StoreError, TeamRefusal,

@@ -87,13 +87,11 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
             _ => of.open = true,
         }
     }
-    let mut stmt = conn.prepare(
-        &format!(
-            "SELECT account_id, max(at) FROM activities a
+    let mut stmt = conn.prepare(&format!(
+        "SELECT account_id, max(at) FROM activities a
              WHERE deleted_at IS NULL AND deal_id IS NULL AND {} GROUP BY account_id",
-            super::activities::live("a")
-        ),
-    )?;
+        super::activities::live("a")
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let of = deals.entry(row.get(0)?).or_default();

@@ -162,7 +162,7 @@ pub fn get_opt_time(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Opt
         NaiveTime::parse_from_str(t, "%H:%M")
             .map_err(|e| from_sql_error(idx, FromSqlError::Other(Box::new(e))))
     })
-        .transpose()
+    .transpose()
 }
 
 /// How a time of day is stored.
