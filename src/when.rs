@@ -60,6 +60,28 @@ pub fn parse_when(input: &str, today: NaiveDate, looking: Looking) -> Result<Whe
     Ok(When { day, time })
 }
 
+/// A when and the words after it, from one line such as a prompt's
+/// `fri 15:00 call 李总`: the longest start of up to two words that reads
+/// as a when.
+pub fn split_when(text: &str, today: NaiveDate, looking: Looking) -> Result<(When, &str), ParseError> {
+    let text = text.trim();
+    let mut ends: Vec<usize> = text
+        .match_indices(char::is_whitespace)
+        .map(|(i, _)| i)
+        .filter(|i| !text[..*i].ends_with(char::is_whitespace))
+        .take(2)
+        .collect();
+    ends.push(text.len());
+    ends.truncate(2);
+    for end in ends.into_iter().rev() {
+        if let Ok(when) = parse_when(&text[..end], today, looking) {
+            return Ok((when, text[end..].trim()));
+        }
+    }
+    let first = text.split_whitespace().next().unwrap_or(text);
+    parse_when(first, today, looking).map(|when| (when, ""))
+}
+
 /// `None` as the error means "not one of ours": `parse_date` says why.
 fn day(s: &str, today: NaiveDate, looking: Looking) -> Result<NaiveDate, Option<Detail>> {
     let shift = |days: i64| {
@@ -198,6 +220,20 @@ mod tests {
                 time: t(9, 30)
             }
         );
+    }
+
+    #[test]
+    fn a_line_starts_with_its_when() {
+        let split = |s| split_when(s, d(TODAY), Looking::Ahead).map(|(w, rest)| (w, rest.to_string()));
+        assert_eq!(
+            split("fri 15:00 call 李总").unwrap(),
+            (When { day: d("2026-12-04"), time: t(15, 0) }, "call 李总".to_string())
+        );
+        assert_eq!(split("+3d send the quote").unwrap().0.day, d("2026-12-05"));
+        assert_eq!(split("+3d send the quote").unwrap().1, "send the quote");
+        assert_eq!(split("周五 15:00 打电话").unwrap().1, "打电话");
+        assert_eq!(split("tomorrow").unwrap().1, "");
+        assert!(split("call 李总 friday").is_err());
     }
 
     #[test]

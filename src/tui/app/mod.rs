@@ -99,6 +99,16 @@ pub enum Ask {
         reminder: Id,
         deal: Id,
     },
+    FollowUp(Id),
+    /// A deal's latest activity, to correct or take back.
+    CorrectActivity {
+        deal: Id,
+        activity: Id,
+    },
+    RetractActivity {
+        deal: Id,
+        activity: Id,
+    },
 }
 
 impl Ask {
@@ -110,7 +120,10 @@ impl Ask {
             | Ask::Won(id)
             | Ask::Lost(id)
             | Ask::Pin(id)
-            | Ask::Snooze { deal: id, .. } => id,
+            | Ask::Snooze { deal: id, .. }
+            | Ask::FollowUp(id)
+            | Ask::CorrectActivity { deal: id, .. }
+            | Ask::RetractActivity { deal: id, .. } => id,
         }
     }
 }

@@ -4,7 +4,8 @@ use super::update::Done;
 use super::{App, Ask, Popup, Prompt};
 use crate::domain::{ActivityKind, Grade};
 use crate::parse;
-use crate::store::{DealPatch, DealRow, StoreError};
+use crate::store::{ActivityPatch, DealPatch, DealRow, On, StoreError};
+use crate::when::{Looking, split_when};
 use crate::tui::text::Typed;
 
 impl App {
@@ -26,6 +27,37 @@ impl App {
                 error: None,
             }));
         }
+    }
+
+    /// Asks to correct (`retract`: take back) the open deal's latest
+    /// activity, the correction starting from what it says now.
+    pub(super) fn ask_about_activity(&mut self, retract: bool) {
+        let Some(detail) = &self.opened.deal else {
+            return;
+        };
+        let deal = detail.row.deal.id;
+        let Some(latest) = detail.activities.last() else {
+            self.message = self.catalog.get("tui.no_activity").to_string();
+            return;
+        };
+        let (ask, text) = if retract {
+            let ask = Ask::RetractActivity {
+                deal,
+                activity: latest.id,
+            };
+            (ask, String::new())
+        } else {
+            let ask = Ask::CorrectActivity {
+                deal,
+                activity: latest.id,
+            };
+            (ask, format!("{} {}", latest.kind, latest.summary))
+        };
+        self.popup = Some(Popup::Prompt(Prompt {
+            ask,
+            answer: Typed::new(text),
+            error: None,
+        }));
     }
 
     /// Carries out a prompt; on a mistake the prompt stays open with what was
@@ -117,6 +149,28 @@ impl App {
                     "msg.pinned",
                     &[("id", &id.short()), ("grade", grade.as_str())],
                 ))
+            }
+            Ask::FollowUp(id) => {
+                let (when, what) = split_when(text, today, Looking::Ahead)?;
+                self.store.plan_follow_up(On::Deal(id), when, what)?;
+                Ok(c.fmt(
+                    "msg.planned",
+                    &[("id", &id.short()), ("date", &when.day.to_string())],
+                ))
+            }
+            Ask::CorrectActivity { activity, .. } => {
+                let (kind, summary) = split_activity(text);
+                let patch = ActivityPatch {
+                    kind: Some(kind),
+                    summary: Some(summary.to_string()),
+                    ..ActivityPatch::default()
+                };
+                self.store.edit_activity(activity, patch)?;
+                Ok(c.fmt("msg.activity_corrected", &[("id", &activity.short())]))
+            }
+            Ask::RetractActivity { activity, .. } => {
+                self.store.retract_activity(activity, text)?;
+                Ok(c.fmt("msg.activity_retracted", &[("id", &activity.short())]))
             }
             Ask::Snooze { reminder: id, .. } => {
                 let until = parse::parse_date(text, today)?;
