@@ -63,7 +63,11 @@ pub fn parse_when(input: &str, today: NaiveDate, looking: Looking) -> Result<Whe
 /// A when and the words after it, from one line such as a prompt's
 /// `fri 15:00 call 李总`: the longest start of up to two words that reads
 /// as a when.
-pub fn split_when(text: &str, today: NaiveDate, looking: Looking) -> Result<(When, &str), ParseError> {
+pub fn split_when(
+    text: &str,
+    today: NaiveDate,
+    looking: Looking,
+) -> Result<(When, &str), ParseError> {
     let text = text.trim();
     let mut ends: Vec<usize> = text
         .match_indices(char::is_whitespace)
@@ -224,10 +228,17 @@ mod tests {
 
     #[test]
     fn a_line_starts_with_its_when() {
-        let split = |s| split_when(s, d(TODAY), Looking::Ahead).map(|(w, rest)| (w, rest.to_string()));
+        let split =
+            |s| split_when(s, d(TODAY), Looking::Ahead).map(|(w, rest)| (w, rest.to_string()));
         assert_eq!(
             split("fri 15:00 call 李总").unwrap(),
-            (When { day: d("2026-12-04"), time: t(15, 0) }, "call 李总".to_string())
+            (
+                When {
+                    day: d("2026-12-04"),
+                    time: t(15, 0)
+                },
+                "call 李总".to_string()
+            )
         );
         assert_eq!(split("+3d send the quote").unwrap().0.day, d("2026-12-05"));
         assert_eq!(split("+3d send the quote").unwrap().1, "send the quote");

@@ -279,7 +279,7 @@ fn logging_an_activity_closes_the_open_revisit() {
     press(&mut app, &[Action::Open, Action::LogActivity]);
     type_text(&mut app, "visit 上门演示");
     app.update(Action::Submit);
-    let detail = app.store.deal_detail(reminder.deal_id).unwrap();
+    let detail = app.store.deal_detail(reminder.deal_id.unwrap()).unwrap();
     let closed = detail
         .reminders
         .iter()
@@ -1262,7 +1262,7 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
                 .agenda
                 .rows
                 .iter()
-                .all(|r| holds(&store_row(&app, r.reminder.deal_id))),
+                .all(|r| holds(&store_row(&app, r.reminder.deal_id.unwrap()))),
             "{terms}"
         );
         app.update(Action::Show(View::Accounts));
@@ -1291,7 +1291,13 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
         "{shown:?}"
     );
     press(&mut app, &[Action::Submit, Action::Show(View::Agenda)]);
-    assert!(app.lists.agenda.rows.iter().all(|r| r.grade == Grade::C));
+    assert!(
+        app.lists
+            .agenda
+            .rows
+            .iter()
+            .all(|r| r.grade == Some(Grade::C))
+    );
     filter_by(&mut app, "owner:me");
     press(&mut app, &[Action::Submit, Action::Show(View::Board)]);
     let mine = lane_deals(&app.lists.board);
@@ -2265,4 +2271,128 @@ fn the_agenda_lists_the_revisits_of_the_week_ahead_before_they_open() {
     let (overdue, due_today) = app.store.due_counts().unwrap();
     let upcoming = app.store.count_upcoming(7).unwrap();
     assert_eq!(app.lists.agenda.total, overdue + due_today + upcoming);
+}
+
+/// An app on an empty database holding one deal of 上海华信, graded A.
+fn one_deal(dir: &tempfile::TempDir, lang: Lang) -> (App, tierdeck::domain::Id) {
+    let mut app = app(dir, lang, true);
+    let today = app.today();
+    let account = tierdeck::store::NewAccount {
+        name: "上海华信".into(),
+        ..Default::default()
+    };
+    let (_, deal) = app
+        .store
+        .add_deal_at_new_account(account, |account_id| tierdeck::store::NewDeal {
+            account_id,
+            title: "ERP 升级".into(),
+            amount: None,
+            stage: None,
+            need: None,
+            expected_close: Some(today + chrono::Days::new(20)),
+            owner: None,
+        })
+        .unwrap();
+    app.update(Action::Show(View::Board));
+    (app, deal)
+}
+
+#[test]
+fn f_plans_a_follow_up_on_the_deal_that_the_agenda_shows_with_its_time() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, deal) = one_deal(&dir, lang);
+        assert_eq!(app.selected_deal().unwrap().deal.id, deal);
+        app.update(Action::PlanFollowUp);
+        type_text(&mut app, "yesterday call");
+        app.update(Action::Submit);
+        let Some(Popup::Prompt(prompt)) = &app.popup else {
+            panic!("a plan for a past day keeps the prompt open");
+        };
+        assert!(prompt.error.is_some());
+        assert_eq!(
+            prompt.answer.text, "yesterday call",
+            "nothing typed is lost"
+        );
+        app.update(Action::Type(InputRequest::DeleteLine));
+        // 2026-11-23 is a Monday.
+        type_text(&mut app, "fri 15:00 call 李总 about the quote");
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        app.update(Action::Show(View::Agenda));
+        let planned = app
+            .lists
+            .agenda
+            .rows
+            .iter()
+            .find(|r| r.reminder.kind == ReminderKind::FollowUp)
+            .expect("the follow-up is in the agenda");
+        assert_eq!(planned.reminder.due.to_string(), "2026-11-27");
+        assert_eq!(planned.reminder.note, "call 李总 about the quote");
+        // The status line names the deal by its random id.
+        assert!(app.message.contains("2026-11-27"), "{}", app.message);
+        app.message.clear();
+        insta::assert_snapshot!(
+            format!("follow_up_agenda_{}_80x24", lang.code()).to_lowercase(),
+            render(&app, 80, 24).backend()
+        );
+    }
+}
+
+#[test]
+fn a_and_r_in_the_deal_detail_correct_and_retract_the_latest_activity_keeping_the_original() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = one_deal(&dir, lang);
+        app.update(Action::Open);
+        app.update(Action::CorrectActivity);
+        assert!(app.popup.is_none(), "no activity yet");
+        assert!(!app.message.is_empty());
+
+        // Demo data, whose ids are the same every time, for the snapshots.
+        let demo = tempfile::tempdir().unwrap();
+        let mut app = self::app(&demo, lang, false);
+        let deal = app.selected_deal().unwrap().deal.id;
+        app.update(Action::CorrectActivity);
+        assert!(app.popup.is_none(), "only from the deal detail");
+        app.store
+            .log_activity(deal, ActivityKind::Call, "谈了预算", None)
+            .unwrap();
+        app.update(Action::Open);
+        app.update(Action::CorrectActivity);
+        let Some(Popup::Prompt(prompt)) = &app.popup else {
+            panic!("the correction prompt is open");
+        };
+        assert_eq!(
+            prompt.answer.text, "call 谈了预算",
+            "it starts from what it says"
+        );
+        app.update(Action::Type(InputRequest::DeleteLine));
+        type_text(&mut app, "visit 上门谈了预算");
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let detail = app.opened.deal.as_ref().unwrap();
+        assert_eq!(detail.activities.len(), 1);
+        assert_eq!(detail.activities[0].kind, ActivityKind::Visit);
+        assert_eq!(detail.corrections.len(), 1);
+        app.message.clear();
+        insta::assert_snapshot!(
+            format!("activity_corrected_{}_100x30", lang.code()).to_lowercase(),
+            render(&app, 100, 30).backend()
+        );
+        app.update(Action::RetractActivity);
+        app.update(Action::Submit);
+        assert!(app.popup.is_some(), "a retraction needs its reason");
+        type_text(&mut app, "记错了客户");
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let detail = app.opened.deal.as_ref().unwrap();
+        assert!(detail.activities.is_empty());
+        assert_eq!(detail.corrections.len(), 2);
+        app.message.clear();
+        insta::assert_snapshot!(
+            format!("activity_retracted_{}_100x30", lang.code()).to_lowercase(),
+            render(&app, 100, 30).backend()
+        );
+    }
 }

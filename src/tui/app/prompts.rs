@@ -5,8 +5,8 @@ use super::{App, Ask, Popup, Prompt};
 use crate::domain::{ActivityKind, Grade};
 use crate::parse;
 use crate::store::{ActivityPatch, DealPatch, DealRow, On, StoreError};
-use crate::when::{Looking, split_when};
 use crate::tui::text::Typed;
+use crate::when::{Looking, split_when};
 
 impl App {
     pub(super) fn ask(&mut self, make: fn(&DealRow) -> Ask) {
