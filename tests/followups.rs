@@ -436,3 +436,60 @@ fn a_follow_up_planned_on_one_replica_reaches_the_other_and_its_answer_comes_bac
             .any(|r| r["id"] == planned && r["status"] == "done")
     );
 }
+
+#[test]
+fn a_customer_is_revisited_after_the_sale_by_its_tier_and_any_activity_answers_it() {
+    let td = td("ann");
+    let (account, deal) = a_deal(&td);
+    td.ok(TODAY, &["deal", "won", &deal, "--amount", "480000"]);
+    let revisits = |today: &str| -> Vec<Value> {
+        array(td.json(today, &["reminders"]))
+            .into_iter()
+            .filter(|r| r["kind"] == "revisit" && r["account_id"] == account.as_str())
+            .collect()
+    };
+    // The only customer is tier A: every 14 days from the last touch.
+    assert!(revisits("2026-12-15").is_empty(), "not due the day before");
+    let due = revisits("2026-12-16");
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(due[0]["due"], "2026-12-16");
+    assert_eq!(due[0]["deal_id"], Value::Null);
+    let table = td.ok("2026-12-16", &["reminders"]);
+    assert!(
+        table.contains("Revisit") && table.contains("上海华信"),
+        "{table}"
+    );
+    // Running again the same day changes nothing.
+    assert_eq!(revisits("2026-12-16"), due);
+
+    // Any activity on the account (or its deals) answers it; the next one
+    // follows 14 days later.
+    td.id(
+        "2026-12-18",
+        &[
+            "log",
+            "--account",
+            "上海华信",
+            "--kind",
+            "visit",
+            "回访了李总",
+        ],
+    );
+    assert!(revisits("2026-12-18").is_empty());
+    assert!(revisits("2026-12-31").is_empty());
+    let next = revisits("2027-01-01");
+    assert_eq!(next.len(), 1, "{next:?}");
+    td.id("2027-01-01", &["log", &deal, "--kind", "call", "售后回访"]);
+    assert!(
+        revisits("2027-01-01").is_empty(),
+        "an activity on its deal answers it too"
+    );
+
+    // Done by hand, it restarts the cadence from that day.
+    let open = revisits("2027-01-15");
+    assert_eq!(open.len(), 1);
+    let id = open[0]["id"].as_str().unwrap().to_string();
+    td.ok("2027-01-15", &["remind", "done", &id[..8]]);
+    assert!(revisits("2027-01-28").is_empty());
+    assert_eq!(revisits("2027-01-29").len(), 1);
+}

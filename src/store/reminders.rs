@@ -283,6 +283,9 @@ impl Store {
                     super::engine::touch_today(w, deal, false)?;
                 }
                 super::engine::refresh_deals(w, &[deal])?;
+            } else if let Some(account) = reminder.account_id {
+                // Closed by hand, an account's revisit restarts its cadence.
+                super::engine::account_revisits(w, Some(account))?;
             }
             Ok(())
         })

@@ -130,7 +130,7 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
             save(w, id, &standing)?;
         }
     }
-    Ok(())
+    super::engine::account_revisits(w, None)
 }
 
 /// Works out one account's segments after a write that touched it; when its
@@ -193,10 +193,13 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
     if standing != stored {
         save(w, id, &standing)?;
     }
+    // A new tier boundary may move other customers' revisits too.
     if revenue_moved {
         retier(w)?;
+        super::engine::account_revisits(w, None)
+    } else {
+        super::engine::account_revisits(w, Some(id))
     }
-    Ok(())
 }
 
 /// Puts every account in the tier its revenue now earns, touching only the
