@@ -11,9 +11,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::deals::{get_deal, insert_activity};
-use super::engine::{recompute_last_touch, refresh_deals};
+use super::engine::{recompute_last_touch, refresh_deals, resegment_and_revisit};
 use super::rows::{self, ACTIVITY_COLUMNS};
-use super::segments::resegment_account;
 use super::{
     ActivityRefusal, DealRefusal, ReminderRefusal, Result, Session, Store, StoreError, Writer,
     values,
@@ -333,7 +332,7 @@ fn after_activities_changed(w: &Writer<'_>, a: &Activity) -> Result<()> {
             recompute_last_touch(w, deal)?;
             refresh_deals(w, &[deal])?;
         }
-        None => resegment_account(w, a.account_id)?,
+        None => resegment_and_revisit(w, a.account_id)?,
     }
     Ok(())
 }

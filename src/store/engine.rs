@@ -237,14 +237,17 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
         }
     }
     match scope {
-        Scope::All => resegment_all(w)?,
+        Scope::All => {
+            resegment_all(w)?;
+            account_revisits(w, None)?;
+        }
         Scope::Deal(id) => {
             let account: Option<Id> = conn
                 .prepare_cached("SELECT account_id FROM deals WHERE id = ?1")?
                 .query_row([id], |r| r.get(0))
                 .optional()?;
             if let Some(account) = account {
-                resegment_account(w, account)?;
+                resegment_and_revisit(w, account)?;
             }
         }
     }
@@ -341,6 +344,14 @@ pub(super) fn reminder_id(
         &values::day(due),
         &about.map(values::day).unwrap_or_default(),
     ])
+}
+
+/// An account's segments and its revisit after the sale worked out again
+/// after a write that touched it; a new tier boundary may move other
+/// customers' revisits too.
+pub(super) fn resegment_and_revisit(w: &Writer<'_>, account: Id) -> Result<()> {
+    let everyone = resegment_account(w, account)?;
+    account_revisits(w, (!everyone).then_some(account))
 }
 
 /// Opens, answers and moves the revisits of customers after the sale

@@ -1122,7 +1122,7 @@ fn after_rows_changed(w: &Writer<'_>, rows: &BTreeSet<(String, String)>) -> Resu
     let deals: Vec<Id> = deals.into_iter().collect();
     super::engine::refresh_deals(w, &deals)?;
     for account in accounts {
-        super::segments::resegment_account(w, account)?;
+        super::engine::resegment_and_revisit(w, account)?;
     }
     Ok(())
 }

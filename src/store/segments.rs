@@ -130,12 +130,13 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
             save(w, id, &standing)?;
         }
     }
-    super::engine::account_revisits(w, None)
+    Ok(())
 }
 
 /// Works out one account's segments after a write that touched it; when its
 /// revenue moved, the tier boundaries may have moved for everyone.
-pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
+/// Returns whether the tiers were worked out again for every account.
+pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<bool> {
     let conn = w.conn();
     let Some((satisfaction, created_on, stored)) = conn
         .prepare_cached(&format!(
@@ -151,7 +152,7 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
         })
         .optional()?
     else {
-        return Ok(());
+        return Ok(false);
     };
     let wins = conn
         .prepare_cached(
@@ -193,13 +194,10 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
     if standing != stored {
         save(w, id, &standing)?;
     }
-    // A new tier boundary may move other customers' revisits too.
     if revenue_moved {
         retier(w)?;
-        super::engine::account_revisits(w, None)
-    } else {
-        super::engine::account_revisits(w, Some(id))
     }
+    Ok(revenue_moved)
 }
 
 /// Puts every account in the tier its revenue now earns, touching only the
