@@ -176,13 +176,14 @@ impl Store {
         Ok(accounts)
     }
 
-    /// Open revisits due before today, per owner of the deal.
+    /// Open revisits of deals due before today, per owner of the deal.
     fn overdue_by_owner(&self, deals: &[DealFact]) -> Result<Vec<(String, usize)>> {
         let owner_of: IdMap<&str> = deals.iter().map(|d| (d.id, &*d.owner)).collect();
         let mut counts: HashMap<&str, usize> = HashMap::new();
         let mut stmt = self.conn.prepare(
             "SELECT deal_id FROM reminders
-             WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit' AND due < ?1",
+             WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit' AND due < ?1
+               AND deal_id IS NOT NULL",
         )?;
         let mut rows = stmt.query([values::day(self.session.today)])?;
         while let Some(row) = rows.next()? {
