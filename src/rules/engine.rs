@@ -377,9 +377,11 @@ pub fn account_revisit(
         if wakes(r, today) {
             ops.push(ReminderOp::Wake { id: r.id });
         }
-        // Both due: a new tier moves it to its cadence; a later date the
-        // owner snoozed to stays.
-        let moves = r.due < next;
+        // Both due: the engine's own follows the rule both ways (a new tier,
+        // or a tier put back when a planned-ahead day is undone); a later
+        // date the owner snoozed to stays.
+        let snoozed_by_hand = r.meta.version > 1;
+        let moves = r.due != next && (!snoozed_by_hand || r.due < next);
         if moves {
             ops.push(ReminderOp::Reschedule {
                 id: r.id,
@@ -1706,7 +1708,13 @@ mod account_revisit_tests {
 
     #[test]
     fn a_snooze_holds_until_its_day_then_wakes_and_a_new_tier_moves_it() {
-        let snoozed = || revisit(ReminderStatus::Snoozed, "2027-02-01", "2027-01-15");
+        let snoozed = || Reminder {
+            meta: RowMeta {
+                version: 2,
+                ..revisit(ReminderStatus::Open, "2027-01-01", "2027-01-01").meta
+            },
+            ..revisit(ReminderStatus::Snoozed, "2027-02-01", "2027-01-15")
+        };
         let (next, ops, _) = settle(
             Some(ValueTier::A),
             "2027-01-01",
@@ -1739,6 +1747,20 @@ mod account_revisit_tests {
             }]
         );
         assert_eq!(next, Some(d("2027-01-31")));
+        // Back to A (a planned-ahead day undone): the engine's own moves back.
+        let moved = Reminder {
+            due: d("2027-01-31"),
+            ..open.clone()
+        };
+        let (next, ops, _) = settle(Some(ValueTier::A), "2027-01-01", vec![moved], "2027-02-05");
+        assert_eq!(
+            ops,
+            [ReminderOp::Reschedule {
+                id: open.id,
+                due: d("2027-01-15")
+            }]
+        );
+        assert_eq!(next, Some(d("2027-01-15")));
         let (next, ops, _) = settle(Some(ValueTier::B), "2027-01-01", vec![open], "2027-01-20");
         assert!(matches!(
             ops[..],
