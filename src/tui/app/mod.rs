@@ -94,10 +94,10 @@ pub enum Ask {
     Won(Id),
     Lost(Id),
     Pin(Id),
-    /// A reminder, and the deal it is for.
+    /// A reminder, and the deal it is for (none for an account's own).
     Snooze {
         reminder: Id,
-        deal: Id,
+        deal: Option<Id>,
     },
     FollowUp(Id),
     /// A deal's latest activity, to correct or take back.
@@ -112,18 +112,18 @@ pub enum Ask {
 }
 
 impl Ask {
-    /// The deal the answer changes.
-    fn deal(self) -> Id {
+    /// The deal the answer changes; none for an account's own reminder.
+    fn deal(self) -> Option<Id> {
         match self {
             Ask::CloseDate { deal: id, .. }
             | Ask::Activity(id)
             | Ask::Won(id)
             | Ask::Lost(id)
             | Ask::Pin(id)
-            | Ask::Snooze { deal: id, .. }
             | Ask::FollowUp(id)
             | Ask::CorrectActivity { deal: id, .. }
-            | Ask::RetractActivity { deal: id, .. } => id,
+            | Ask::RetractActivity { deal: id, .. } => Some(id),
+            Ask::Snooze { deal, .. } => deal,
         }
     }
 }

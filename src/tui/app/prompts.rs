@@ -66,11 +66,16 @@ impl App {
         let Some(Popup::Prompt(prompt)) = self.popup.clone() else {
             return;
         };
-        let deal = prompt.ask.deal();
         let answer = prompt.answer.text.trim();
-        match self.write_deal(Some(deal), |app| {
-            Ok((deal, app.carry_out(prompt.ask, answer)?))
-        }) {
+        let done = match prompt.ask.deal() {
+            Some(deal) => self.write_deal(Some(deal), |app| {
+                Ok((deal, app.carry_out(prompt.ask, answer)?))
+            }),
+            None => self
+                .carry_out(prompt.ask, answer)
+                .inspect(|_| self.after_wide_write()),
+        };
+        match done {
             Ok(message) => {
                 self.popup = None;
                 self.message = message;
