@@ -184,6 +184,12 @@ fn a_correction_and_a_retraction_keep_the_original_and_count_for_nothing_themsel
         table.contains("Corrected") && table.contains("Call: 谈了预算"),
         "{table}"
     );
+    let corrections = array(td.show(TODAY, &deal)["corrections"].clone());
+    assert_eq!(corrections.len(), 1);
+    assert_eq!(corrections[0]["id"], corrected);
+    assert_eq!(corrections[0]["original"]["id"], first);
+    assert_eq!(corrections[0]["original"]["summary"], "谈了预算");
+    assert_eq!(corrections[0]["retracted"], false);
 
     // The original cannot be corrected again: its correction is what stands.
     let before = td.snapshot();
@@ -217,6 +223,11 @@ fn a_correction_and_a_retraction_keep_the_original_and_count_for_nothing_themsel
         ],
     );
     assert!(activities(&td, &deal).is_empty());
+    let corrections = array(td.show(TODAY, &deal)["corrections"].clone());
+    assert_eq!(corrections.len(), 2);
+    assert_eq!(corrections[1]["retracted"], true);
+    assert_eq!(corrections[1]["reason"], "记错了客户");
+    assert_eq!(corrections[1]["original"]["id"], corrected);
     let untouched = td.listed(TODAY, "ERP 升级").unwrap();
     assert_eq!(untouched["next_revisit"], "2026-11-27", "{untouched}");
     let table = td.ok(TODAY, &["--lang", "zh-CN", "show", &deal]);

@@ -99,7 +99,9 @@ impl DealJson {
 struct ShowJson {
     #[serde(flatten)]
     deal: DealJson,
+    /// The activities that stand; corrected or retracted ones are in `corrections`.
     activities: Vec<ActivityJson>,
+    corrections: Vec<CorrectionJson>,
     history: Vec<HistoryJson>,
     /// Every other field people changed, from the change log.
     changes: Vec<FieldChangeJson>,
@@ -122,6 +124,31 @@ struct ActivityJson {
     at: String,
     summary: String,
     author: String,
+}
+
+#[derive(Debug, Serialize)]
+struct CorrectionJson {
+    /// The row that replaced the original.
+    id: String,
+    /// The original, as it was logged.
+    original: ActivityJson,
+    retracted: bool,
+    /// Why it was taken back.
+    reason: Option<String>,
+    at: String,
+    author: String,
+}
+
+impl From<&crate::domain::Activity> for ActivityJson {
+    fn from(a: &crate::domain::Activity) -> Self {
+        ActivityJson {
+            id: a.id.to_string(),
+            kind: a.kind.to_string(),
+            at: a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            summary: a.summary.clone(),
+            author: a.author.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -284,15 +311,17 @@ pub fn show(ctx: &Context, args: ShowArgs) -> CliResult {
 fn show_json(detail: &DealDetail, currency: &str) -> ShowJson {
     ShowJson {
         deal: DealJson::new(&detail.row, currency),
-        activities: detail
-            .activities
+        activities: detail.activities.iter().map(ActivityJson::from).collect(),
+        corrections: detail
+            .corrections
             .iter()
-            .map(|a| ActivityJson {
-                id: a.id.to_string(),
-                kind: a.kind.to_string(),
-                at: a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                summary: a.summary.clone(),
-                author: a.author.clone(),
+            .map(|c| CorrectionJson {
+                id: c.id.to_string(),
+                original: ActivityJson::from(&c.original),
+                retracted: c.retracted.is_some(),
+                reason: c.retracted.clone(),
+                at: c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                author: c.author.clone(),
             })
             .collect(),
         history: detail
