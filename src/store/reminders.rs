@@ -140,9 +140,10 @@ impl Store {
         if let Some(page) = page {
             self.deal_terms(&page.query, &mut deals)?;
             if let Some(pattern) = self.find_text(Some(&page.query.text))? {
+                // `a` is the reminder's account, its own or its deal's.
                 deals.sql.push_str(
                     " AND (d.title LIKE ? ESCAPE '\\'
-                       OR d.account_id IN (SELECT account_id FROM temp.filter_hits))",
+                       OR a.id IN (SELECT account_id FROM temp.filter_hits))",
                 );
                 deals.args.push(Value::Text(pattern));
             }
