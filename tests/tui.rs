@@ -2396,3 +2396,41 @@ fn a_and_r_in_the_deal_detail_correct_and_retract_the_latest_activity_keeping_th
         );
     }
 }
+
+#[test]
+fn f_in_the_account_detail_plans_a_follow_up_with_the_account_that_the_agenda_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _) = one_deal(&dir, Lang::ZhCn);
+    app.update(Action::Show(View::Accounts));
+    app.update(Action::Open);
+    assert!(app.opened.account.is_some(), "the account detail is open");
+    app.update(Action::PlanFollowUp);
+    type_text(&mut app, "+3d 送样品");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert!(app.message.contains("2026-11-26"), "{}", app.message);
+    app.update(Action::Back);
+    app.update(Action::Show(View::Agenda));
+    let index = app
+        .lists
+        .agenda
+        .rows
+        .iter()
+        .position(|r| r.reminder.kind == ReminderKind::FollowUp)
+        .expect("the account's follow-up is in the agenda");
+    let planned = app.lists.agenda.rows[index].clone();
+    assert_eq!(planned.reminder.deal_id, None);
+    assert_eq!(planned.account, "上海华信");
+    let screen = render(&app, 80, 24).backend().to_string();
+    assert!(screen.contains("计划跟进 送样品"), "{screen}");
+    app.lists.agenda.select_loaded(index);
+    app.update(Action::Done);
+    assert!(
+        app.lists
+            .agenda
+            .rows
+            .iter()
+            .all(|r| r.reminder.id != planned.reminder.id),
+        "done from the agenda like any other"
+    );
+}

@@ -189,6 +189,7 @@ const NORMAL: &[Binding] = &[
     bind(&[ch('c')], Action::ChangeClose, "help.change_close", DEALS),
     bind(&[ch('a')], Action::LogActivity, "help.log_activity", DEALS),
     bind(&[ch('f')], Action::PlanFollowUp, "help.plan_follow_up", DEALS),
+    bind(&[ch('f')], Action::PlanFollowUp, "help.plan_follow_up_account", &[Place::Account]),
     bind(&[ch('A')], Action::CorrectActivity, "help.correct_activity", &[Place::Deal]),
     bind(&[ch('R')], Action::RetractActivity, "help.retract_activity", &[Place::Deal]),
     bind(&[ch('w')], Action::Won, "help.won", DEALS),

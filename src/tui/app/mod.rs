@@ -100,6 +100,8 @@ pub enum Ask {
         deal: Option<Id>,
     },
     FollowUp(Id),
+    /// A follow-up with the open account alone.
+    AccountFollowUp(Id),
     /// A deal's latest activity, to correct or take back.
     CorrectActivity {
         deal: Id,
@@ -124,6 +126,7 @@ impl Ask {
             | Ask::CorrectActivity { deal: id, .. }
             | Ask::RetractActivity { deal: id, .. } => Some(id),
             Ask::Snooze { deal, .. } => deal,
+            Ask::AccountFollowUp(_) => None,
         }
     }
 }

@@ -29,6 +29,20 @@ impl App {
         }
     }
 
+    /// Asks when and what to follow up on the deal, or on the open account.
+    pub(super) fn ask_follow_up(&mut self) {
+        if self.selected_deal().is_some() {
+            return self.ask(|row| Ask::FollowUp(row.deal.id));
+        }
+        if let Some(detail) = &self.opened.account {
+            self.popup = Some(Popup::Prompt(Prompt {
+                ask: Ask::AccountFollowUp(detail.account.id),
+                answer: Typed::new(""),
+                error: None,
+            }));
+        }
+    }
+
     /// Asks to correct (`retract`: take back) the open deal's latest
     /// activity, the correction starting from what it says now.
     pub(super) fn ask_about_activity(&mut self, retract: bool) {
@@ -162,6 +176,12 @@ impl App {
                     "msg.planned",
                     &[("id", &id.short()), ("date", &when.day.to_string())],
                 ))
+            }
+            Ask::AccountFollowUp(account) => {
+                let (when, what) = split_when(text, today, Looking::Ahead)?;
+                self.store
+                    .plan_follow_up(On::Account(account), when, what)?;
+                Ok(c.fmt("msg.planned_account", &[("date", &when.day.to_string())]))
             }
             Ask::CorrectActivity { activity, .. } => {
                 let (kind, summary) = split_activity(text);

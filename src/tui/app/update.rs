@@ -328,7 +328,7 @@ impl App {
                 version: row.deal.meta.version,
             }),
             Action::LogActivity => self.ask(|row| super::Ask::Activity(row.deal.id)),
-            Action::PlanFollowUp => self.ask(|row| super::Ask::FollowUp(row.deal.id)),
+            Action::PlanFollowUp => self.ask_follow_up(),
             Action::CorrectActivity => self.ask_about_activity(false),
             Action::RetractActivity => self.ask_about_activity(true),
             Action::Won => self.ask(|row| super::Ask::Won(row.deal.id)),
