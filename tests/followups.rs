@@ -459,11 +459,28 @@ fn a_customer_is_revisited_after_the_sale_by_its_tier_and_any_activity_answers_i
             .filter(|r| r["kind"] == "revisit" && r["account_id"] == account.as_str())
             .collect()
     };
+    // The week ahead lists it before it opens.
+    let ahead: Vec<Value> = array(td.json("2026-12-10", &["reminders", "--due", "week"]))
+        .into_iter()
+        .filter(|r| r["account_id"] == account.as_str() && r["kind"] == "revisit")
+        .collect();
+    assert_eq!(ahead.len(), 1, "{ahead:?}");
+    assert_eq!(ahead[0]["status"], "upcoming");
+    assert_eq!(ahead[0]["due"], "2026-12-16");
+    assert!(
+        array(td.json("2026-12-08", &["reminders", "--due", "week"]))
+            .iter()
+            .all(|r| r["account_id"] != account.as_str())
+    );
     // The only customer is tier A: every 14 days from the last touch.
     assert!(revisits("2026-12-15").is_empty(), "not due the day before");
     let due = revisits("2026-12-16");
     assert_eq!(due.len(), 1, "{due:?}");
     assert_eq!(due[0]["due"], "2026-12-16");
+    assert_eq!(
+        due[0]["id"], ahead[0]["id"],
+        "listed ahead under the id it opens with"
+    );
     assert_eq!(due[0]["deal_id"], Value::Null);
     let table = td.ok("2026-12-16", &["reminders"]);
     assert!(

@@ -227,7 +227,7 @@ impl Store {
             "SELECT {columns}, n.id, n.kind = '{RETRACTED}', n.summary, n.at, n.author
              FROM activities n JOIN activities o ON o.id = n.replaces
              WHERE n.deal_id = ?1 AND n.deleted_at IS NULL
-             ORDER BY n.at, n.id"
+             ORDER BY n.at, n.rowid"
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let n = ACTIVITY_COLUMNS.split(", ").count();

@@ -6,7 +6,7 @@ use super::ReminderRefusal;
 use super::filter::Conditions;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, Writer, values};
-use crate::domain::{Grade, Id, Money, Reminder, ReminderKind, ReminderStatus};
+use crate::domain::{Grade, Id, Money, Reminder, ReminderKind, ReminderStatus, ValueTier};
 use crate::query::Query;
 
 /// Which pending reminders to list, relative to the effective date.
@@ -98,14 +98,21 @@ impl Store {
             params![values::day(today), values::day(until)],
             |r| r.get(0),
         )?;
-        let coming: i64 = match self.coming_revisits(Some(until), true) {
-            Some(c) => self.conn.query_row(
+        let mut coming: i64 = 0;
+        for c in [
+            self.coming_revisits(Some(until), true),
+            self.coming_account_revisits(Some(until), true),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let n: i64 = self.conn.query_row(
                 &format!("SELECT count(*) FROM ({})", c.sql),
                 params_from_iter(c.args),
                 |r| r.get(0),
-            )?,
-            None => 0,
-        };
+            )?;
+            coming += n;
+        }
         Ok(usize::try_from(open + coming).unwrap_or(0))
     }
 
@@ -168,14 +175,20 @@ impl Store {
         args.extend(deals.args.iter().cloned());
         let limit = page.map_or(-1, |p| i64::try_from(p.limit).unwrap_or(i64::MAX));
         let offset = page.map_or(0, |p| i64::try_from(p.offset).unwrap_or(i64::MAX));
-        if due == DueFilter::Week
-            && let Some(coming) = self.coming_revisits(until, false)
-        {
-            sql.push_str(" UNION ALL ");
-            sql.push_str(&coming.sql);
-            args.extend(coming.args);
-            sql.push_str(&deals.sql);
-            args.extend(deals.args);
+        if due == DueFilter::Week {
+            for coming in [
+                self.coming_revisits(until, false),
+                self.coming_account_revisits(until, false),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                sql.push_str(" UNION ALL ");
+                sql.push_str(&coming.sql);
+                args.extend(coming.args);
+                sql.push_str(&deals.sql);
+                args.extend(deals.args.iter().cloned());
+            }
         }
         // Due, grade, title, id: the columns after the reminder's own.
         sql.push_str(" ORDER BY 4, 18, 16, 1 LIMIT ? OFFSET ?");
@@ -198,8 +211,10 @@ impl Store {
                 row.map(|mut row| {
                     let r = &mut row.reminder;
                     // Listed ahead under the id it will open with.
-                    if let (ReminderStatus::Upcoming, Some(deal)) = (r.status, r.deal_id) {
-                        r.id = super::engine::reminder_id(deal, r.kind, r.due, None);
+                    if r.status == ReminderStatus::Upcoming
+                        && let Some(of) = r.deal_id.or(r.account_id)
+                    {
+                        r.id = super::engine::reminder_id(of, r.kind, r.due, None);
                     }
                     row
                 })
@@ -240,6 +255,47 @@ impl Store {
             sql,
             args: args.into_iter().map(Value::Text).collect(),
         })
+    }
+
+    /// The same for customers' revisits after the sale: a customer with
+    /// none pending comes due on its last touch plus its tier's cadence.
+    /// No deal is joined (its columns read as empty), so the deal filters
+    /// of a listing apply to these rows as to an account's own reminders.
+    fn coming_account_revisits(
+        &self,
+        until: Option<NaiveDate>,
+        counting: bool,
+    ) -> Option<Conditions> {
+        let until = until?;
+        let today = values::day(self.session.today);
+        let cadence = |tier| i64::from(self.rules.account_cadence(tier).unwrap_or(0));
+        let days = "(CASE a.value_tier WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END)";
+        let mut args: Vec<Value> = [ValueTier::A, ValueTier::B, ValueTier::C]
+            .map(|t| Value::Integer(cadence(t)))
+            .to_vec();
+        let columns = if counting {
+            format!("SELECT date(a.quiet_since, '+' || {days} || ' days') AS next FROM accounts a")
+        } else {
+            args.push(Value::Text(today.clone()));
+            format!(
+                "SELECT a.id, NULL, 'revisit', date(a.quiet_since, '+' || {days} || ' days') AS next,
+                    'upcoming', NULL, ?, NULL, '', a.created_at, a.updated_at, a.updated_by,
+                    a.version, NULL, a.id, '', a.name, NULL, NULL, a.owner
+                 FROM accounts a LEFT JOIN deals d ON 0"
+            )
+        };
+        args.extend([ValueTier::A, ValueTier::B, ValueTier::C].map(|t| Value::Integer(cadence(t))));
+        args.extend([Value::Text(today), Value::Text(values::day(until))]);
+        let sql = format!(
+            "{columns}
+             WHERE a.deleted_at IS NULL AND a.value_tier IS NOT NULL AND a.quiet_since IS NOT NULL
+               AND {days} > 0 AND next > ? AND next <= ?
+               AND NOT EXISTS (SELECT 1 FROM reminders p
+                               WHERE p.account_id = a.id AND p.deal_id IS NULL
+                                 AND p.kind = 'revisit' AND p.deleted_at IS NULL
+                                 AND p.status IN ('open', 'snoozed'))"
+        );
+        Some(Conditions { sql, args })
     }
 
     pub fn reminder_done(&mut self, id: Id) -> Result<()> {
