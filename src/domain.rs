@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -415,7 +415,11 @@ vocabulary!(
     }
 );
 vocabulary!(
-    ReminderKind, "reminder kind" { Revisit => "revisit", CloseSoon => "close_soon", Slipped => "slipped" }
+    ReminderKind, "reminder kind" {
+        Revisit => "revisit", CloseSoon => "close_soon", Slipped => "slipped",
+        // Planned by a person (`plan`), never by the engine.
+        FollowUp => "follow_up"
+    }
 );
 vocabulary!(
     ReminderStatus, "reminder status" {
@@ -525,7 +529,8 @@ impl Deal {
     }
 }
 
-/// Something that happened with a deal or account. Never edited in place.
+/// Something that happened with a deal or account. Never edited in place:
+/// a correction is a new activity that replaces it (see [`Correction`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Activity {
     pub id: Id,
@@ -536,6 +541,20 @@ pub struct Activity {
     pub summary: String,
     pub author: String,
     pub created_at: DateTime<Utc>,
+}
+
+/// An activity corrected or taken back by a later one that replaces it;
+/// the original stays in the history and the timeline shows both.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    /// The row that replaced the original.
+    pub id: Id,
+    pub original: Activity,
+    /// Why it was taken back; none for an edit, which is an activity of its own.
+    pub retracted: Option<String>,
+    /// When the retraction was made, or when the corrected activity happened.
+    pub at: DateTime<Utc>,
+    pub author: String,
 }
 
 /// One stage, grade or pin change of a deal.
@@ -730,20 +749,26 @@ impl From<String> for Reason {
     }
 }
 
-/// A logged to-do for a deal. Closed reminders stay in the log.
+/// A logged to-do for a deal or an account. Closed reminders stay in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reminder {
     pub id: Id,
-    pub deal_id: Id,
+    /// The deal it is about; none for an account's own (a revisit after
+    /// the sale, a follow-up planned on the account).
+    pub deal_id: Option<Id>,
+    /// Set only when it is the account's own.
+    pub account_id: Option<Id>,
     pub kind: ReminderKind,
     pub due: NaiveDate,
     pub status: ReminderStatus,
     /// The expected close date a `close_soon` or `slipped` reminder is about,
     /// so that one close date never gets two of them.
     pub about: Option<NaiveDate>,
+    /// The time of day a follow-up was planned for, when it named one.
+    pub time: Option<NaiveTime>,
     pub created_on: NaiveDate,
     pub closed_on: Option<NaiveDate>,
-    /// Why it was closed, when the engine closed it.
+    /// Why it was closed, when the engine closed it; what a follow-up asks.
     pub note: String,
     pub meta: RowMeta,
 }

@@ -2,8 +2,10 @@
 //! (`reminders --ics`, SPEC §6). The icalendar crate escapes text, folds lines at 75 octets
 //! without splitting a character, and ends lines with CRLF.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use icalendar::{Alarm, Calendar, Component, EventLike, Property, Related, Todo, TodoStatus};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeDelta, Utc};
+use icalendar::{
+    Alarm, Calendar, Component, DatePerhapsTime, EventLike, Property, Related, Todo, TodoStatus,
+};
 
 use crate::domain::{Grade, Id, ReminderKind};
 use crate::i18n::Catalog;
@@ -22,7 +24,12 @@ pub struct IcsReminder {
     pub account: String,
     /// Already formatted, with its currency (`¥12,400.00`).
     pub amount: String,
-    pub grade: Grade,
+    /// The deal's; none for an account's own reminder.
+    pub grade: Option<Grade>,
+    /// The time of day a follow-up was planned for.
+    pub time: Option<NaiveTime>,
+    /// What a follow-up asks; empty for the engine's reminders.
+    pub what: String,
     /// Free text added to the description (a link, the last activity); may be empty.
     pub note: String,
 }
@@ -47,22 +54,42 @@ pub fn reminders_calendar(
 
 fn todo(item: &IcsReminder, catalog: &Catalog, stamp: DateTime<Utc>) -> Todo {
     let kind_key = format!("reminder.{}", item.kind);
-    let grade_key = format!("grade.{}", item.grade);
-    let summary = catalog.fmt(
-        "ics.summary",
-        &[
-            ("kind", catalog.get(&kind_key)),
-            ("deal", &one_line(&item.deal_title)),
-            ("account", &one_line(&item.account)),
-        ],
-    );
-    let mut description = catalog.fmt(
-        "ics.description",
-        &[
-            ("grade", catalog.get(&grade_key)),
-            ("amount", &one_line(&item.amount)),
-        ],
-    );
+    let summary = if item.kind == ReminderKind::FollowUp {
+        // What the person planned is the to-do; the deal (or account) says where.
+        let on = if item.deal_title.is_empty() {
+            &item.account
+        } else {
+            &item.deal_title
+        };
+        catalog.fmt(
+            "ics.follow_up",
+            &[("what", &one_line(&item.what)), ("on", &one_line(on))],
+        )
+    } else {
+        let deal = if item.deal_title.is_empty() {
+            &item.account
+        } else {
+            &item.deal_title
+        };
+        catalog.fmt(
+            "ics.summary",
+            &[
+                ("kind", catalog.get(&kind_key)),
+                ("deal", &one_line(deal)),
+                ("account", &one_line(&item.account)),
+            ],
+        )
+    };
+    let mut description = match item.grade {
+        Some(grade) => catalog.fmt(
+            "ics.description",
+            &[
+                ("grade", catalog.get(&format!("grade.{grade}"))),
+                ("amount", &one_line(&item.amount)),
+            ],
+        ),
+        None => catalog.fmt("ics.account", &[("account", &one_line(&item.account))]),
+    };
     let note = text(&item.note);
     if !note.trim().is_empty() {
         description.push_str("\n\n");
@@ -73,7 +100,13 @@ fn todo(item: &IcsReminder, catalog: &Catalog, stamp: DateTime<Utc>) -> Todo {
     // due day in the user's own time zone (RELATED=END means DUE for a VTODO). The crate gives
     // every component, alarms included, a random UID and the clock's DTSTAMP unless set: set
     // both so the file is reproducible (RFC 9074 allows a UID on a VALARM).
-    let alarm = Alarm::display(&summary, (TimeDelta::hours(9), Related::End))
+    // A follow-up planned for a time is due then (floating, the user's own
+    // time) and rings a quarter of an hour before.
+    let (due, ring): (DatePerhapsTime, TimeDelta) = match item.time {
+        Some(time) => (item.due.and_time(time).into(), TimeDelta::minutes(-15)),
+        None => (item.due.into(), TimeDelta::hours(9)),
+    };
+    let alarm = Alarm::display(&summary, (ring, Related::End))
         .uid(&format!("{uid}-alarm"))
         .timestamp(stamp)
         .done();
@@ -82,21 +115,22 @@ fn todo(item: &IcsReminder, catalog: &Catalog, stamp: DateTime<Utc>) -> Todo {
         .timestamp(stamp)
         .summary(&summary)
         .description(&description)
-        .due(item.due)
+        .due(due)
         .status(TodoStatus::NeedsAction)
         .priority(priority(item.grade))
         .alarm(alarm)
         .done()
 }
 
-/// Calendar apps sort to-dos by PRIORITY (1 highest … 9 lowest), so A deals come first.
-fn priority(grade: Grade) -> u32 {
+/// Calendar apps sort to-dos by PRIORITY (1 highest … 9 lowest), so A deals
+/// come first; an account's own reminders sit in the middle.
+fn priority(grade: Option<Grade>) -> u32 {
     match grade {
-        Grade::A => 1,
-        Grade::B => 3,
-        Grade::C => 5,
-        Grade::D => 7,
-        Grade::E => 9,
+        Some(Grade::A) => 1,
+        Some(Grade::B) => 3,
+        Some(Grade::C) | None => 5,
+        Some(Grade::D) => 7,
+        Some(Grade::E) => 9,
     }
 }
 
@@ -119,7 +153,7 @@ mod tests {
     use std::str::FromStr;
 
     use chrono::TimeZone;
-    use icalendar::{CalendarComponent, DatePerhapsTime};
+    use icalendar::CalendarComponent;
 
     use super::*;
     use crate::i18n::Lang;
@@ -136,7 +170,9 @@ mod tests {
             deal_title: title.to_string(),
             account: account.to_string(),
             amount: "¥12,400.00".to_string(),
-            grade: Grade::A,
+            grade: Some(Grade::A),
+            time: None,
+            what: String::new(),
             note: String::new(),
         }
     }
@@ -154,7 +190,7 @@ mod tests {
                 "上海华信",
             ),
             IcsReminder {
-                grade: Grade::C,
+                grade: Some(Grade::C),
                 note: "Call back, ask about; the \\ budget\r\nsecond line".to_string(),
                 ..reminder(
                     ReminderKind::Slipped,

@@ -21,3 +21,4 @@ pub mod team;
 pub mod timeline;
 pub mod transfer;
 pub mod tui;
+pub mod when;

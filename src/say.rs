@@ -8,8 +8,8 @@ use crate::query::QueryError;
 use std::path::Path;
 
 use crate::store::{
-    AccountRefusal, ContactRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal,
-    StoreError, TeamRefusal, TrashRefusal,
+    AccountRefusal, ActivityRefusal, ContactRefusal, DbProblem, DealRefusal, ReminderRefusal,
+    RowRefusal, StoreError, TeamRefusal, TrashRefusal,
 };
 use crate::transfer::{CellProblem, ImportError, ImportProblem};
 
@@ -225,6 +225,7 @@ impl Say for StoreError {
             StoreError::Account(refusal) => refusal.say(c),
             StoreError::Contact(refusal) => refusal.say(c),
             StoreError::Reminder(refusal) => refusal.say(c),
+            StoreError::Activity(refusal) => refusal.say(c),
             StoreError::Team(refusal) => refusal.say(c),
             StoreError::Row(refusal) => refusal.say(c),
             StoreError::Trash(refusal) => refusal.say(c),
@@ -331,6 +332,26 @@ impl Say for ReminderRefusal {
                 "error.reminder_not_due",
                 &[("id", id), ("due", &due.to_string())],
             ),
+            ReminderRefusal::PlanBeforeToday { on, today } => c.fmt(
+                "error.plan_before_today",
+                &[("on", &on.to_string()), ("today", &today.to_string())],
+            ),
+            ReminderRefusal::EmptyPlan => c.get("error.empty_plan").to_string(),
+        }
+    }
+}
+
+impl Say for ActivityRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            ActivityRefusal::InFuture { at } => c.fmt("error.activity_in_future", &[("at", at)]),
+            ActivityRefusal::Replaced { id } => c.fmt("error.activity_replaced", &[("id", id)]),
+            ActivityRefusal::IsRetraction { id } => {
+                c.fmt("error.activity_is_retraction", &[("id", id)])
+            }
+            ActivityRefusal::RetractWithoutReason => {
+                c.get("error.retract_without_reason").to_string()
+            }
         }
     }
 }
@@ -690,6 +711,25 @@ mod tests {
                 due: day("2026-03-05"),
             }
             .into(),
+            ReminderRefusal::PlanBeforeToday {
+                on: day("2026-03-01"),
+                today: day("2026-03-02"),
+            }
+            .into(),
+            ReminderRefusal::EmptyPlan.into(),
+            ActivityRefusal::InFuture {
+                at: "2026-03-03 15:00".into(),
+            }
+            .into(),
+            ActivityRefusal::Replaced {
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            ActivityRefusal::IsRetraction {
+                id: "0193a4f2".into(),
+            }
+            .into(),
+            ActivityRefusal::RetractWithoutReason.into(),
             TeamRefusal::NoReplicaId.into(),
             TeamRefusal::ConflictSettled {
                 id: "0193a4f2".into(),
@@ -798,7 +838,15 @@ mod tests {
                 StoreError::Reminder(r) => match r {
                     ReminderRefusal::Closed { .. }
                     | ReminderRefusal::SnoozeNotAfterToday { .. }
-                    | ReminderRefusal::NotDueYet { .. } => {}
+                    | ReminderRefusal::NotDueYet { .. }
+                    | ReminderRefusal::PlanBeforeToday { .. }
+                    | ReminderRefusal::EmptyPlan => {}
+                },
+                StoreError::Activity(a) => match a {
+                    ActivityRefusal::InFuture { .. }
+                    | ActivityRefusal::Replaced { .. }
+                    | ActivityRefusal::IsRetraction { .. }
+                    | ActivityRefusal::RetractWithoutReason => {}
                 },
                 StoreError::Team(t) => match t {
                     TeamRefusal::NoReplicaId

@@ -8,7 +8,7 @@ use std::cmp::Reverse;
 
 use chrono::{DateTime, Utc};
 
-use crate::domain::{Activity, HistoryEntry, HistoryField, Reason};
+use crate::domain::{Activity, Correction, HistoryEntry, HistoryField, Id, Reason};
 use crate::i18n::Catalog;
 use crate::rules::Rules;
 use crate::store::{Did, FieldChange, Touched};
@@ -16,6 +16,8 @@ use crate::store::{Did, FieldChange, Touched};
 /// One line of the timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
+    /// The activity's id, which `activity edit` and `retract` take; none for a change.
+    pub id: Option<Id>,
     pub at: DateTime<Utc>,
     /// The activity kind, or "Stage", "Grade", "Pin" for a change.
     pub kind: String,
@@ -39,6 +41,7 @@ pub fn entries(
     rules: &Rules,
 ) -> Vec<Entry> {
     let activities = activities.iter().map(|a| Entry {
+        id: Some(a.id),
         at: a.at,
         kind: catalog.get(&format!("activity.{}", a.kind)).to_string(),
         text: a.summary.clone(),
@@ -60,6 +63,7 @@ pub fn entries(
             HistoryField::Grade | HistoryField::Pin => shown(v).to_string(),
         };
         Entry {
+            id: None,
             at: h.at,
             kind: catalog.get(&format!("history.{}", h.field)).to_string(),
             text: format!(
@@ -72,6 +76,7 @@ pub fn entries(
         }
     });
     let edits = edited.iter().map(|c| Entry {
+        id: None,
         at: c.at,
         kind: catalog.get(&format!("change.{}", c.field)).to_string(),
         text: match c.field.as_str() {
@@ -89,6 +94,74 @@ pub fn entries(
     let mut merged: Vec<Entry> = activities.chain(changes).chain(edits).collect();
     merged.sort_by_key(|e| Reverse(e.at));
     merged
+}
+
+/// A reminder's kind in the reader's language, and for a planned follow-up
+/// its time and what it asks: `Follow-up 15:00 call 李总`.
+pub fn reminder_what(r: &crate::domain::Reminder, catalog: &Catalog) -> String {
+    let kind = catalog.get(&format!("reminder.{}", r.kind)).to_string();
+    if r.kind != crate::domain::ReminderKind::FollowUp {
+        return kind;
+    }
+    let time = r
+        .time
+        .map(|t| format!(" {}", t.format("%H:%M")))
+        .unwrap_or_default();
+    format!("{kind}{time} {}", r.note)
+}
+
+/// A deal's whole timeline, newest first: its activities as they stand,
+/// its changes, and each correction or retraction with the original it
+/// replaced.
+pub fn of_deal(detail: &crate::store::DealDetail, catalog: &Catalog, rules: &Rules) -> Vec<Entry> {
+    let mut all = entries(
+        &detail.activities,
+        &detail.history,
+        &detail.changes,
+        catalog,
+        rules,
+    );
+    all.extend(corrections(&detail.corrections, catalog));
+    all.sort_by_key(|e| Reverse(e.at));
+    all
+}
+
+/// Corrections and retractions as events: what the original said, and why
+/// it was taken back.
+pub fn corrections(corrections: &[Correction], catalog: &Catalog) -> Vec<Entry> {
+    corrections
+        .iter()
+        .map(|c| {
+            let original = &c.original;
+            let was = catalog.fmt(
+                "timeline.original",
+                &[
+                    ("kind", catalog.get(&format!("activity.{}", original.kind))),
+                    ("summary", &original.summary),
+                ],
+            );
+            let (kind, text) = match &c.retracted {
+                Some(reason) => (
+                    "timeline.retracted",
+                    catalog.fmt(
+                        "timeline.retracted_text",
+                        &[("was", &was), ("reason", reason)],
+                    ),
+                ),
+                None => (
+                    "timeline.corrected",
+                    catalog.fmt("timeline.corrected_text", &[("was", &was)]),
+                ),
+            };
+            Entry {
+                id: None,
+                at: c.at,
+                kind: catalog.get(kind).to_string(),
+                text,
+                author: c.author.clone(),
+            }
+        })
+        .collect()
 }
 
 /// A field's value as the timeline shows it.

@@ -296,7 +296,7 @@ fn an_empty_csv_still_prints_its_header() {
         "{deals}"
     );
     assert!(header(&["account", "list"]).starts_with("id,name,kind,"));
-    assert!(header(&["reminders"]).starts_with("id,deal_id,kind,due,status,"));
+    assert!(header(&["reminders"]).starts_with("id,deal_id,account_id,kind,due,time,status,"));
     assert_eq!(header(&["regrade"]), "deal_id,title,from,to,reason");
     assert_eq!(
         header(&["report", "forecast"]),

@@ -213,7 +213,7 @@ fn first_reminder(store: &Store, deal: Id) -> Option<Id> {
         .reminders(DueFilter::All, None)
         .ok()?
         .into_iter()
-        .find(|r| r.reminder.deal_id == deal)
+        .find(|r| r.reminder.deal_id == Some(deal))
         .map(|r| r.reminder.id)
 }
 

@@ -1289,7 +1289,7 @@ fn a_teammate_a_day_ahead_does_not_change_this_agenda() {
         .reminders(DueFilter::All, None)
         .unwrap()
         .iter()
-        .find(|x| x.reminder.deal_id == deal)
+        .find(|x| x.reminder.deal_id == Some(deal))
         .map(|x| x.reminder.id)
         .expect("the slipped deal's reminder");
     replicas[1]
@@ -1345,7 +1345,7 @@ fn two_snoozed_reminders_of_one_kind_settle_alike_everywhere() {
             .reminders(DueFilter::All, None)
             .unwrap()
             .iter()
-            .filter(|x| x.reminder.deal_id == deal)
+            .filter(|x| x.reminder.deal_id == Some(deal))
             .map(|x| x.reminder.id)
             .collect()
     };

@@ -272,14 +272,14 @@ fn logging_an_activity_closes_the_open_revisit() {
         .agenda
         .rows
         .iter()
-        .position(|r| r.reminder.kind == ReminderKind::Revisit)
+        .position(|r| r.reminder.kind == ReminderKind::Revisit && r.reminder.deal_id.is_some())
         .expect("demo data has an overdue revisit");
     app.lists.agenda.selected = index;
     let reminder = app.lists.agenda.rows[index].reminder.clone();
     press(&mut app, &[Action::Open, Action::LogActivity]);
     type_text(&mut app, "visit 上门演示");
     app.update(Action::Submit);
-    let detail = app.store.deal_detail(reminder.deal_id).unwrap();
+    let detail = app.store.deal_detail(reminder.deal_id.unwrap()).unwrap();
     let closed = detail
         .reminders
         .iter()
@@ -1265,7 +1265,7 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
                 .agenda
                 .rows
                 .iter()
-                .all(|r| holds(&store_row(&app, r.reminder.deal_id))),
+                .all(|r| holds(&store_row(&app, r.reminder.deal_id.unwrap()))),
             "{terms}"
         );
         app.update(Action::Show(View::Accounts));
@@ -1294,7 +1294,13 @@ fn filter_terms_narrow_the_board_the_tiers_the_agenda_and_the_accounts() {
         "{shown:?}"
     );
     press(&mut app, &[Action::Submit, Action::Show(View::Agenda)]);
-    assert!(app.lists.agenda.rows.iter().all(|r| r.grade == Grade::C));
+    assert!(
+        app.lists
+            .agenda
+            .rows
+            .iter()
+            .all(|r| r.grade == Some(Grade::C))
+    );
     filter_by(&mut app, "owner:me");
     press(&mut app, &[Action::Submit, Action::Show(View::Board)]);
     let mine = lane_deals(&app.lists.board);
@@ -2894,4 +2900,167 @@ fn reports_keep_each_currency_apart_and_name_what_the_tiers_leave_out() {
         };
         insta::assert_snapshot!(name, render(&app, 120, 40).backend());
     }
+}
+
+/// An app on an empty database holding one deal of 上海华信, graded A.
+fn one_deal(dir: &tempfile::TempDir, lang: Lang) -> (App, tierdeck::domain::Id) {
+    let mut app = app(dir, lang, true);
+    let today = app.today();
+    let account = tierdeck::store::NewAccount {
+        name: "上海华信".into(),
+        ..Default::default()
+    };
+    let (_, deal) = app
+        .store
+        .add_deal_at_new_account(account, |account_id| tierdeck::store::NewDeal {
+            account_id,
+            title: "ERP 升级".into(),
+            amount: None,
+            stage: None,
+            need: None,
+            expected_close: Some(today + chrono::Days::new(20)),
+            owner: None,
+            currency: None,
+        })
+        .unwrap();
+    app.update(Action::Show(View::Board));
+    (app, deal)
+}
+
+#[test]
+fn f_plans_a_follow_up_on_the_deal_that_the_agenda_shows_with_its_time() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, deal) = one_deal(&dir, lang);
+        assert_eq!(app.selected_deal().unwrap().deal.id, deal);
+        app.update(Action::PlanFollowUp);
+        type_text(&mut app, "yesterday call");
+        app.update(Action::Submit);
+        let Some(Popup::Prompt(prompt)) = &app.popup else {
+            panic!("a plan for a past day keeps the prompt open");
+        };
+        assert!(prompt.error.is_some());
+        assert_eq!(
+            prompt.answer.text, "yesterday call",
+            "nothing typed is lost"
+        );
+        app.update(Action::Type(InputRequest::DeleteLine));
+        // 2026-11-23 is a Monday.
+        type_text(&mut app, "fri 15:00 call 李总 about the quote");
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        app.update(Action::Show(View::Agenda));
+        let planned = app
+            .lists
+            .agenda
+            .rows
+            .iter()
+            .find(|r| r.reminder.kind == ReminderKind::FollowUp)
+            .expect("the follow-up is in the agenda");
+        assert_eq!(planned.reminder.due.to_string(), "2026-11-27");
+        assert_eq!(planned.reminder.note, "call 李总 about the quote");
+        // The status line names the deal by its random id.
+        assert!(app.message.contains("2026-11-27"), "{}", app.message);
+        app.message.clear();
+        insta::assert_snapshot!(
+            format!("follow_up_agenda_{}_80x24", lang.code()).to_lowercase(),
+            render(&app, 80, 24).backend()
+        );
+    }
+}
+
+#[test]
+fn a_and_r_in_the_deal_detail_correct_and_retract_the_latest_activity_keeping_the_original() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut app, _) = one_deal(&dir, lang);
+        app.update(Action::Open);
+        app.update(Action::CorrectActivity);
+        assert!(app.popup.is_none(), "no activity yet");
+        assert!(!app.message.is_empty());
+
+        // Demo data, whose ids are the same every time, for the snapshots.
+        let demo = tempfile::tempdir().unwrap();
+        let mut app = self::app(&demo, lang, false);
+        let deal = app.selected_deal().unwrap().deal.id;
+        app.update(Action::CorrectActivity);
+        assert!(app.popup.is_none(), "only from the deal detail");
+        app.store
+            .log_activity(deal, ActivityKind::Call, "谈了预算", None)
+            .unwrap();
+        app.update(Action::Open);
+        app.update(Action::CorrectActivity);
+        let Some(Popup::Prompt(prompt)) = &app.popup else {
+            panic!("the correction prompt is open");
+        };
+        assert_eq!(
+            prompt.answer.text, "call 谈了预算",
+            "it starts from what it says"
+        );
+        app.update(Action::Type(InputRequest::DeleteLine));
+        type_text(&mut app, "visit 上门谈了预算");
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let detail = app.opened.deal.as_ref().unwrap();
+        assert_eq!(detail.activities.len(), 1);
+        assert_eq!(detail.activities[0].kind, ActivityKind::Visit);
+        assert_eq!(detail.corrections.len(), 1);
+        app.message.clear();
+        insta::assert_snapshot!(
+            format!("activity_corrected_{}_100x30", lang.code()).to_lowercase(),
+            render(&app, 100, 30).backend()
+        );
+        app.update(Action::RetractActivity);
+        app.update(Action::Submit);
+        assert!(app.popup.is_some(), "a retraction needs its reason");
+        type_text(&mut app, "记错了客户");
+        app.update(Action::Submit);
+        assert!(app.popup.is_none(), "{:?}", app.popup);
+        let detail = app.opened.deal.as_ref().unwrap();
+        assert!(detail.activities.is_empty());
+        assert_eq!(detail.corrections.len(), 2);
+        app.message.clear();
+        insta::assert_snapshot!(
+            format!("activity_retracted_{}_100x30", lang.code()).to_lowercase(),
+            render(&app, 100, 30).backend()
+        );
+    }
+}
+
+#[test]
+fn f_in_the_account_detail_plans_a_follow_up_with_the_account_that_the_agenda_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut app, _) = one_deal(&dir, Lang::ZhCn);
+    app.update(Action::Show(View::Accounts));
+    app.update(Action::Open);
+    assert!(app.opened.account.is_some(), "the account detail is open");
+    app.update(Action::PlanFollowUp);
+    type_text(&mut app, "+3d 送样品");
+    app.update(Action::Submit);
+    assert!(app.popup.is_none(), "{:?}", app.popup);
+    assert!(app.message.contains("2026-11-26"), "{}", app.message);
+    app.update(Action::Back);
+    app.update(Action::Show(View::Agenda));
+    let index = app
+        .lists
+        .agenda
+        .rows
+        .iter()
+        .position(|r| r.reminder.kind == ReminderKind::FollowUp)
+        .expect("the account's follow-up is in the agenda");
+    let planned = app.lists.agenda.rows[index].clone();
+    assert_eq!(planned.reminder.deal_id, None);
+    assert_eq!(planned.account, "上海华信");
+    let screen = render(&app, 80, 24).backend().to_string();
+    assert!(screen.contains("计划跟进 送样品"), "{screen}");
+    app.lists.agenda.select_loaded(index);
+    app.update(Action::Done);
+    assert!(
+        app.lists
+            .agenda
+            .rows
+            .iter()
+            .all(|r| r.reminder.id != planned.reminder.id),
+        "done from the agenda like any other"
+    );
 }

@@ -3,7 +3,7 @@ use clap::{Args, Subcommand};
 use super::{CliResult, Context, Failure, vocab};
 use crate::domain::{ActivityKind, Currency, Grade, Id, Money, Need};
 use crate::parse;
-use crate::store::{DealExtras, DealPatch, NewDeal, Store, StoreError, Table};
+use crate::store::{DealExtras, DealPatch, NewDeal, On, Store, StoreError, Table};
 
 #[derive(Debug, Subcommand)]
 pub enum DealCommand {
@@ -104,10 +104,17 @@ fn contact_at(ctx: &Context, account: Id, given: Option<&str>) -> CliResult<Opti
 
 #[derive(Debug, Args)]
 pub struct LogArgs {
+    // With `--account` the one word given is the summary: clap allows no
+    // optional word before a required one.
     id: String,
+    summary: Option<String>,
+    #[arg(long)]
+    account: Option<String>,
     #[arg(long, value_parser = vocab::<ActivityKind>)]
     kind: ActivityKind,
-    summary: String,
+    // `-2d` is a moment, not an option.
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
+    at: Option<String>,
 }
 
 /// `--amount` and `--currency` as one: the amount's own marker must agree
@@ -240,19 +247,22 @@ pub fn run(ctx: &mut Context, cmd: DealCommand) -> CliResult {
 }
 
 pub fn log(ctx: &mut Context, args: LogArgs) -> CliResult {
-    let id = ctx.store.resolve(Table::Deals, &args.id)?;
-    let activity = ctx.store.log_activity(id, args.kind, &args.summary, None)?;
-    let deal = ctx.store.deal(id)?;
-    let account = ctx.store.account(deal.account_id)?;
-    println!(
-        "{}",
-        logged(
-            ctx,
-            args.kind,
-            &format!("{} · {}", account.name, deal.title),
-            activity
-        )
-    );
+    let (on, summary) = super::activities::target(ctx, &args.id, args.summary, args.account)?;
+    let at = args
+        .at
+        .as_deref()
+        .map(|at| super::activities::moment(ctx, at))
+        .transpose()?;
+    let activity = ctx.store.log_on(on, args.kind, &summary, at)?;
+    let name = match on {
+        On::Deal(id) => {
+            let deal = ctx.store.deal(id)?;
+            let account = ctx.store.account(deal.account_id)?;
+            format!("{} · {}", account.name, deal.title)
+        }
+        On::Account(id) => ctx.store.account(id)?.name,
+    };
+    println!("{}", logged(ctx, args.kind, &name, activity));
     Ok(())
 }
 

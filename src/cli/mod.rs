@@ -4,6 +4,7 @@
 //! tree, the shared set-up and how failures become exit codes.
 
 mod accounts;
+mod activities;
 mod completions;
 mod contacts;
 mod deals;
@@ -66,6 +67,9 @@ pub enum Command {
     #[command(subcommand)]
     Contact(contacts::ContactCommand),
     Log(deals::LogArgs),
+    #[command(subcommand)]
+    Activity(activities::ActivityCommand),
+    Plan(activities::PlanArgs),
     List(views::ListArgs),
     Show(views::ShowArgs),
     Regrade(views::FormatArgs),
@@ -395,6 +399,8 @@ fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
         Command::Deal(cmd) => deals::run(ctx, cmd),
         Command::Contact(cmd) => contacts::run(ctx, cmd),
         Command::Log(args) => deals::log(ctx, args),
+        Command::Activity(cmd) => activities::run(ctx, cmd),
+        Command::Plan(args) => activities::plan(ctx, args),
         Command::List(args) => views::list(ctx, args),
         Command::Show(args) => views::show(ctx, args),
         Command::Regrade(args) => views::regrade(ctx, args),

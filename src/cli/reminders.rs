@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::views::ReminderJson;
 use super::{CliResult, Context};
+use crate::domain::{Reminder, ReminderKind};
 use crate::ics::{self, IcsReminder};
 use crate::output::{Format, Table};
 use crate::store::{DueFilter, ReminderOrder, ReminderRow, ReminderSort};
@@ -54,8 +55,10 @@ impl super::Record for ReminderListJson {
     const KEYS: &'static [&'static str] = &[
         "id",
         "deal_id",
+        "account_id",
         "kind",
         "due",
+        "time",
         "status",
         "about",
         "created_on",
@@ -88,7 +91,7 @@ pub fn list(ctx: &Context, args: RemindersArgs) -> CliResult {
             reminder: ReminderJson::from(&r.reminder),
             deal_title: r.deal_title.clone(),
             account: r.account.clone(),
-            grade: r.grade.to_string(),
+            grade: r.grade.map(|g| g.to_string()).unwrap_or_default(),
             owner: r.owner.clone(),
         })
         .collect();
@@ -124,8 +127,8 @@ pub fn list(ctx: &Context, args: RemindersArgs) -> CliResult {
         table.push(vec![
             rem.id.short(),
             rem.due.to_string(),
-            c.get(&format!("reminder.{}", rem.kind)).to_string(),
-            r.grade.to_string(),
+            crate::timeline::reminder_what(rem, c),
+            r.grade.map(|g| g.to_string()).unwrap_or_default(),
             r.deal_title.clone(),
             r.account.clone(),
             r.owner.clone(),
@@ -133,6 +136,15 @@ pub fn list(ctx: &Context, args: RemindersArgs) -> CliResult {
         ]);
     }
     ctx.print(args.format, table, &json)
+}
+
+/// What a planned follow-up asks; the engine's reminders ask nothing in words.
+fn follow_up_what(r: &Reminder) -> String {
+    if r.kind == ReminderKind::FollowUp {
+        r.note.clone()
+    } else {
+        String::new()
+    }
 }
 
 fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> CliResult {
@@ -145,9 +157,18 @@ fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> Cli
             due: r.reminder.due,
             deal_title: r.deal_title.clone(),
             account: r.account.clone(),
-            amount: format!("{} {currency}", r.amount),
+            amount: r
+                .amount
+                .map(|a| format!("{a} {currency}"))
+                .unwrap_or_default(),
             grade: r.grade,
-            note: format!("tierdeck show {}", r.reminder.deal_id.short()),
+            time: r.reminder.time,
+            what: follow_up_what(&r.reminder),
+            note: r
+                .reminder
+                .deal_id
+                .map(|d| format!("tierdeck show {}", d.short()))
+                .unwrap_or_default(),
         })
         .collect();
     std::fs::write(

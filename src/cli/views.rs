@@ -146,7 +146,9 @@ struct ShowJson {
     source: String,
     next_step: String,
     notes: String,
+    /// The activities that stand; corrected or retracted ones are in `corrections`.
     activities: Vec<ActivityJson>,
+    corrections: Vec<CorrectionJson>,
     history: Vec<HistoryJson>,
     /// Every other field people changed, from the change log.
     changes: Vec<FieldChangeJson>,
@@ -172,6 +174,31 @@ struct ActivityJson {
 }
 
 #[derive(Debug, Serialize)]
+struct CorrectionJson {
+    /// The row that replaced the original.
+    id: String,
+    /// The original, as it was logged.
+    original: ActivityJson,
+    retracted: bool,
+    /// Why it was taken back.
+    reason: Option<String>,
+    at: String,
+    author: String,
+}
+
+impl From<&crate::domain::Activity> for ActivityJson {
+    fn from(a: &crate::domain::Activity) -> Self {
+        ActivityJson {
+            id: a.id.to_string(),
+            kind: a.kind.to_string(),
+            at: a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            summary: a.summary.clone(),
+            author: a.author.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
 struct HistoryJson {
     id: String,
     field: String,
@@ -185,9 +212,13 @@ struct HistoryJson {
 #[derive(Debug, Serialize)]
 pub struct ReminderJson {
     pub id: String,
-    pub deal_id: String,
+    /// `null` for an account's own reminder.
+    pub deal_id: Option<String>,
+    pub account_id: Option<String>,
     pub kind: String,
     pub due: String,
+    /// The time of day a follow-up was planned for.
+    pub time: Option<String>,
     pub status: String,
     pub about: Option<String>,
     pub created_on: String,
@@ -199,9 +230,11 @@ impl From<&crate::domain::Reminder> for ReminderJson {
     fn from(r: &crate::domain::Reminder) -> Self {
         ReminderJson {
             id: r.id.to_string(),
-            deal_id: r.deal_id.to_string(),
+            deal_id: r.deal_id.map(|d| d.to_string()),
+            account_id: r.account_id.map(|a| a.to_string()),
             kind: r.kind.to_string(),
             due: r.due.to_string(),
+            time: r.time.map(|t| t.format("%H:%M").to_string()),
             status: r.status.to_string(),
             about: r.about.map(|d| d.to_string()),
             created_on: r.created_on.to_string(),
@@ -336,15 +369,17 @@ fn show_json(detail: &DealDetail) -> ShowJson {
         source: d.source.clone(),
         next_step: d.next_step.clone(),
         notes: d.notes.clone(),
-        activities: detail
-            .activities
+        activities: detail.activities.iter().map(ActivityJson::from).collect(),
+        corrections: detail
+            .corrections
             .iter()
-            .map(|a| ActivityJson {
-                id: a.id.to_string(),
-                kind: a.kind.to_string(),
-                at: a.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                summary: a.summary.clone(),
-                author: a.author.clone(),
+            .map(|c| CorrectionJson {
+                id: c.id.to_string(),
+                original: ActivityJson::from(&c.original),
+                retracted: c.retracted.is_some(),
+                reason: c.retracted.clone(),
+                at: c.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                author: c.author.clone(),
             })
             .collect(),
         history: detail
@@ -440,17 +475,11 @@ fn show_text(ctx: &Context, detail: &DealDetail) -> String {
 
     // One timeline: activities and changes in the order they happened. A stable sort of the
     // newest-first entries, not a reversal, so same-moment entries stay in recorded order.
-    let mut timeline = crate::timeline::entries(
-        &detail.activities,
-        &detail.history,
-        &detail.changes,
-        c,
-        ctx.store.rules(),
-    );
+    let mut timeline = crate::timeline::of_deal(detail, c, ctx.store.rules());
     timeline.sort_by_key(|entry| entry.at);
     if !timeline.is_empty() {
         let mut t = Table::new(
-            ["col.at", "col.kind", "col.summary", "col.author"]
+            ["col.at", "col.id", "col.kind", "col.summary", "col.author"]
                 .iter()
                 .map(|k| c.get(k).to_string())
                 .collect::<Vec<_>>(),
@@ -458,6 +487,7 @@ fn show_text(ctx: &Context, detail: &DealDetail) -> String {
         for entry in timeline {
             t.push(vec![
                 ctx.store.session().local_minute(entry.at),
+                entry.id.map(|id| id.short()).unwrap_or_default(),
                 entry.kind,
                 entry.text,
                 entry.author,
@@ -476,7 +506,7 @@ fn show_text(ctx: &Context, detail: &DealDetail) -> String {
         for rem in &detail.reminders {
             t.push(vec![
                 rem.id.short(),
-                c.get(&format!("reminder.{}", rem.kind)).to_string(),
+                crate::timeline::reminder_what(rem, c),
                 rem.due.to_string(),
                 c.get(&format!("reminder_status.{}", rem.status))
                     .to_string(),

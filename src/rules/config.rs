@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::domain::{Grade, LOST, WON};
+use crate::domain::{Grade, LOST, ValueTier, WON};
 
 const DEFAULTS: &str = include_str!("../../assets/rules.toml");
 const DEFAULTS_NAME: &str = "assets/rules.toml (built in)";
@@ -31,6 +31,8 @@ pub struct Rules {
     pub stages: Vec<StageRule>,
     /// Revisit cadence in days, indexed by grade; `None` means no revisits.
     cadence: [Option<u32>; 5],
+    /// Days between revisits of a customer, indexed by value tier.
+    account_cadence: [Option<u32>; 3],
     pub value_tiers: TierRules,
     pub lifecycle: LifecycleRules,
 }
@@ -166,6 +168,11 @@ impl Rules {
     pub fn cadence(&self, grade: Grade) -> Option<u32> {
         self.cadence[grade as usize]
     }
+
+    /// Days between revisits of an account of a value tier; `None` = none.
+    pub fn account_cadence(&self, tier: ValueTier) -> Option<u32> {
+        self.account_cadence[tier as usize]
+    }
 }
 
 // ---- the file layer: every key optional, each with its place in the file ----
@@ -177,6 +184,7 @@ type Opt<T> = Option<Spanned<T>>;
 struct FileLayer {
     grades: GradesLayer,
     cadence_days: CadenceLayer,
+    account_cadence_days: AccountCadenceLayer,
     reminders: RemindersLayer,
     stages: BTreeMap<String, Spanned<StageLayer>>,
     value_tiers: TiersLayer,
@@ -232,6 +240,17 @@ struct CadenceLayer {
     d: Opt<u32>,
     #[serde(rename = "E")]
     e: Opt<u32>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AccountCadenceLayer {
+    #[serde(rename = "A")]
+    a: Opt<u32>,
+    #[serde(rename = "B")]
+    b: Opt<u32>,
+    #[serde(rename = "C")]
+    c: Opt<u32>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -420,6 +439,12 @@ impl<'a> Overlay<'a> {
             self.key(|l| &l.cadence_days.e),
         ]
         .map(|v| Some(v.value).filter(|&days| days > 0));
+        let account_cadence = [
+            self.key(|l| &l.account_cadence_days.a),
+            self.key(|l| &l.account_cadence_days.b),
+            self.key(|l| &l.account_cadence_days.c),
+        ]
+        .map(|v| Some(v.value).filter(|&days| days > 0));
 
         Ok(Rules {
             a_within_months: a.value,
@@ -429,6 +454,7 @@ impl<'a> Overlay<'a> {
             close_warning_days: self.key(|l| &l.reminders.close_warning_days).value,
             stages: self.stages()?,
             cadence,
+            account_cadence,
             value_tiers: self.value_tiers()?,
             lifecycle: self.lifecycle()?,
         })
@@ -647,6 +673,11 @@ mod tests {
         assert_eq!(rules.close_warning_days, 7);
         let cadence: Vec<_> = Grade::ALL.iter().map(|&g| rules.cadence(g)).collect();
         assert_eq!(cadence, [Some(7), Some(14), Some(30), Some(90), None]);
+        let accounts: Vec<_> = ValueTier::ALL
+            .iter()
+            .map(|&t| rules.account_cadence(t))
+            .collect();
+        assert_eq!(accounts, [Some(14), Some(30), Some(90)]);
         let stages: Vec<_> = rules
             .stages
             .iter()

@@ -8,7 +8,9 @@ use chrono::NaiveDate;
 
 use super::Rules;
 use super::calendar::{add_days, add_months, sub_days};
-use crate::domain::{Deal, Grade, Id, Need, Reason, Reminder, ReminderKind, ReminderStatus};
+use crate::domain::{
+    Deal, Grade, Id, Need, Reason, Reminder, ReminderKind, ReminderStatus, ValueTier,
+};
 
 /// What the engine decides for one deal on `today`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -325,6 +327,86 @@ impl Revisit<'_> {
     }
 }
 
+/// A customer's revisit after the sale (SPEC §2.2): an account with a value
+/// tier is revisited every `account_cadence(tier)` days from its last touch
+/// (its latest activity, on it or on any of its deals, or the day it was
+/// first known; a revisit closed by hand counts too). `reminders` are the
+/// account's own revisits: the pending ones, and closed ones whose due date
+/// keeps a dismissed revisit from coming straight back. Returns the next
+/// revisit to show and what to do with the reminders; like [`evaluate`], a
+/// second run on the result decides nothing.
+pub fn account_revisit(
+    tier: Option<ValueTier>,
+    last_touch: NaiveDate,
+    reminders: &[Reminder],
+    rules: &Rules,
+    today: NaiveDate,
+) -> (Option<NaiveDate>, Vec<ReminderOp>) {
+    let next = tier
+        .and_then(|t| rules.account_cadence(t))
+        .map(|days| add_days(last_touch, days));
+    let mut ops = Vec::new();
+    let mut kept: Option<NaiveDate> = None;
+    for r in pending(reminders, ReminderKind::Revisit) {
+        // Anything done with the customer since it opened answers it.
+        if last_touch >= r.created_on {
+            ops.push(close(r, ReminderStatus::Done, "activity logged"));
+            continue;
+        }
+        let Some(next) = next else {
+            ops.push(close(
+                r,
+                ReminderStatus::Dismissed,
+                "no revisits for its value tier",
+            ));
+            continue;
+        };
+        if kept.is_some() {
+            ops.push(close(r, ReminderStatus::Dismissed, "duplicate"));
+            continue;
+        }
+        if r.status == ReminderStatus::Snoozed && !wakes(r, today) {
+            kept = Some(r.due);
+            continue;
+        }
+        if r.due != next && next > today {
+            let note = format!("rescheduled: next revisit {next}");
+            ops.push(close(r, ReminderStatus::Dismissed, note));
+            continue;
+        }
+        if wakes(r, today) {
+            ops.push(ReminderOp::Wake { id: r.id });
+        }
+        // Both due: the engine's own follows the rule both ways (a new tier,
+        // or a tier put back when a planned-ahead day is undone); a later
+        // date the owner snoozed to stays.
+        let snoozed_by_hand = r.meta.version > 1;
+        let moves = r.due != next && (!snoozed_by_hand || r.due < next);
+        if moves {
+            ops.push(ReminderOp::Reschedule {
+                id: r.id,
+                due: next,
+            });
+        }
+        kept = Some(if moves { next } else { r.due });
+    }
+    if kept.is_none()
+        && let Some(next) = next
+        && next <= today
+        && !reminders
+            .iter()
+            .any(|r| r.kind == ReminderKind::Revisit && r.due == next)
+    {
+        ops.push(ReminderOp::Open {
+            kind: ReminderKind::Revisit,
+            due: next,
+            about: None,
+        });
+        kept = Some(next);
+    }
+    (kept.or(next), ops)
+}
+
 /// One `close_soon` per close date, for an A deal that has not slipped.
 fn close_soon(
     deal: &Deal,
@@ -476,11 +558,13 @@ mod tests {
     ) -> Reminder {
         Reminder {
             id: Id::new(),
-            deal_id: Id::from_random_bytes([1; 16]),
+            deal_id: Some(Id::from_random_bytes([1; 16])),
+            account_id: None,
             kind,
             due,
             status,
             about,
+            time: None,
             created_on,
             closed_on: None,
             note: String::new(),
@@ -1435,5 +1519,256 @@ mod tests {
                 prop_assert_eq!(ev.grade_change, None);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod account_revisit_tests {
+    use super::*;
+    use crate::domain::RowMeta;
+    use chrono::{TimeZone, Utc};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn revisit(status: ReminderStatus, due: &str, created_on: &str) -> Reminder {
+        let at = Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap();
+        Reminder {
+            id: Id::new(),
+            deal_id: None,
+            account_id: Some(Id::from_random_bytes([2; 16])),
+            kind: ReminderKind::Revisit,
+            due: d(due),
+            status,
+            about: None,
+            time: None,
+            created_on: d(created_on),
+            closed_on: None,
+            note: String::new(),
+            meta: RowMeta {
+                created_at: at,
+                updated_at: at,
+                updated_by: "engine".into(),
+                version: 1,
+                deleted_at: None,
+            },
+        }
+    }
+
+    fn rules() -> Rules {
+        Rules::defaults()
+    }
+
+    /// Applies the ops the way the store does and checks a second run decides nothing.
+    fn settle(
+        tier: Option<ValueTier>,
+        last_touch: &str,
+        mut held: Vec<Reminder>,
+        today: &str,
+    ) -> (Option<NaiveDate>, Vec<ReminderOp>, Vec<Reminder>) {
+        let (next, ops) = account_revisit(tier, d(last_touch), &held, &rules(), d(today));
+        for op in &ops {
+            match op {
+                ReminderOp::Open { kind, due, .. } => held.push(Reminder {
+                    kind: *kind,
+                    ..revisit(ReminderStatus::Open, &due.to_string(), today)
+                }),
+                ReminderOp::Close { id, status, .. } => {
+                    let r = held.iter_mut().find(|r| r.id == *id).unwrap();
+                    r.status = *status;
+                }
+                ReminderOp::Reschedule { id, due } => {
+                    held.iter_mut().find(|r| r.id == *id).unwrap().due = *due;
+                }
+                ReminderOp::Wake { id } => {
+                    held.iter_mut().find(|r| r.id == *id).unwrap().status = ReminderStatus::Open;
+                }
+                ReminderOp::Retract { .. } => {
+                    unreachable!("account revisits are never retracted here")
+                }
+            }
+        }
+        let (again, more) = account_revisit(tier, d(last_touch), &held, &rules(), d(today));
+        assert_eq!(again, next, "the next revisit is stable");
+        assert!(more.is_empty(), "a second run decides nothing: {more:?}");
+        (next, ops, held)
+    }
+
+    fn opened(ops: &[ReminderOp]) -> Vec<NaiveDate> {
+        ops.iter()
+            .filter_map(|op| match op {
+                ReminderOp::Open { due, .. } => Some(*due),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_customer_is_revisited_by_its_tier_cadence_from_the_last_touch_boundary_included() {
+        // A every 14 days, B 30, C 90.
+        for (tier, days) in [(ValueTier::A, 14), (ValueTier::B, 30), (ValueTier::C, 90)] {
+            let due = add_days(d("2027-01-10"), days);
+            let before = sub_days(due, 1);
+            let (next, ops, _) = settle(Some(tier), "2027-01-10", vec![], &before.to_string());
+            assert_eq!(next, Some(due), "{tier:?}");
+            assert!(ops.is_empty(), "not due the day before: {ops:?}");
+            let (next, ops, _) = settle(Some(tier), "2027-01-10", vec![], &due.to_string());
+            assert_eq!(next, Some(due));
+            assert_eq!(opened(&ops), [due], "{tier:?} opens on its day");
+        }
+    }
+
+    #[test]
+    fn the_cadence_runs_across_month_ends_and_leap_days() {
+        let (next, ..) = settle(Some(ValueTier::A), "2027-01-25", vec![], "2027-01-26");
+        assert_eq!(next, Some(d("2027-02-08")));
+        let (next, ..) = settle(Some(ValueTier::B), "2027-01-31", vec![], "2027-02-01");
+        assert_eq!(next, Some(d("2027-03-02")));
+        let (next, ..) = settle(Some(ValueTier::B), "2028-01-31", vec![], "2028-02-01");
+        assert_eq!(next, Some(d("2028-03-01")), "2028 is a leap year");
+        let (next, ..) = settle(Some(ValueTier::C), "2027-11-15", vec![], "2027-11-16");
+        assert_eq!(next, Some(d("2028-02-13")), "over the year's end");
+    }
+
+    #[test]
+    fn no_tier_no_revisit_and_a_pending_one_is_dismissed() {
+        let (next, ops, _) = settle(None, "2027-01-01", vec![], "2027-06-01");
+        assert_eq!((next, ops), (None, vec![]));
+        let held = vec![revisit(ReminderStatus::Open, "2027-01-15", "2027-01-15")];
+        let (next, ops, held) = settle(None, "2027-01-01", held, "2027-01-20");
+        assert_eq!(next, None);
+        assert!(matches!(
+            ops[..],
+            [ReminderOp::Close {
+                status: ReminderStatus::Dismissed,
+                ..
+            }]
+        ));
+        assert_eq!(held[0].status, ReminderStatus::Dismissed);
+        // A tier whose cadence is 0 in the rules means the same.
+        let rules = Rules::from_toml("[account_cadence_days]\nC = 0\n", "rules.toml").unwrap();
+        let (next, ops) = account_revisit(
+            Some(ValueTier::C),
+            d("2027-01-01"),
+            &[],
+            &rules,
+            d("2028-01-01"),
+        );
+        assert_eq!((next, ops), (None, vec![]));
+    }
+
+    #[test]
+    fn any_touch_after_it_opened_answers_it_and_the_next_follows_from_that_touch() {
+        let held = vec![revisit(ReminderStatus::Open, "2027-01-15", "2027-01-15")];
+        let (next, ops, held) = settle(Some(ValueTier::A), "2027-01-18", held, "2027-01-18");
+        assert!(matches!(
+            ops[..],
+            [ReminderOp::Close {
+                status: ReminderStatus::Done,
+                ..
+            }]
+        ));
+        assert_eq!(held[0].status, ReminderStatus::Done);
+        assert_eq!(next, Some(d("2027-02-01")));
+        // A touch on the day it opened answers it too; one before does not.
+        let held = vec![revisit(ReminderStatus::Open, "2027-01-15", "2027-01-15")];
+        let (_, ops, _) = settle(Some(ValueTier::A), "2027-01-15", held, "2027-01-15");
+        assert!(matches!(
+            ops[..],
+            [ReminderOp::Close {
+                status: ReminderStatus::Done,
+                ..
+            }]
+        ));
+        let held = vec![revisit(ReminderStatus::Open, "2027-01-15", "2027-01-15")];
+        let (next, ops, _) = settle(Some(ValueTier::A), "2027-01-01", held, "2027-01-16");
+        assert!(ops.is_empty(), "{ops:?}");
+        assert_eq!(next, Some(d("2027-01-15")));
+    }
+
+    #[test]
+    fn one_pending_at_a_time_and_a_dismissed_one_does_not_come_straight_back() {
+        let held = vec![
+            revisit(ReminderStatus::Open, "2027-01-15", "2027-01-15"),
+            revisit(ReminderStatus::Open, "2027-01-15", "2027-01-16"),
+        ];
+        let (_, ops, held) = settle(Some(ValueTier::A), "2027-01-01", held, "2027-01-20");
+        assert_eq!(ops.len(), 1, "{ops:?}");
+        assert_eq!(held.iter().filter(|r| r.status.is_pending()).count(), 1);
+        let held = vec![revisit(
+            ReminderStatus::Dismissed,
+            "2027-01-15",
+            "2027-01-15",
+        )];
+        let (next, ops, _) = settle(Some(ValueTier::A), "2027-01-01", held, "2027-01-20");
+        assert!(ops.is_empty(), "{ops:?}");
+        assert_eq!(next, Some(d("2027-01-15")));
+    }
+
+    #[test]
+    fn a_snooze_holds_until_its_day_then_wakes_and_a_new_tier_moves_it() {
+        let snoozed = || Reminder {
+            meta: RowMeta {
+                version: 2,
+                ..revisit(ReminderStatus::Open, "2027-01-01", "2027-01-01").meta
+            },
+            ..revisit(ReminderStatus::Snoozed, "2027-02-01", "2027-01-15")
+        };
+        let (next, ops, _) = settle(
+            Some(ValueTier::A),
+            "2027-01-01",
+            vec![snoozed()],
+            "2027-01-20",
+        );
+        assert!(ops.is_empty());
+        assert_eq!(next, Some(d("2027-02-01")));
+        let (_, ops, held) = settle(
+            Some(ValueTier::A),
+            "2027-01-01",
+            vec![snoozed()],
+            "2027-02-01",
+        );
+        assert_eq!(ops, [ReminderOp::Wake { id: held[0].id }]);
+        // Now a B customer (30 days): the open one moves to its new due day
+        // while that is due, and gives way while it is still ahead.
+        let open = revisit(ReminderStatus::Open, "2027-01-15", "2027-01-15");
+        let (next, ops, _) = settle(
+            Some(ValueTier::B),
+            "2027-01-01",
+            vec![open.clone()],
+            "2027-02-05",
+        );
+        assert_eq!(
+            ops,
+            [ReminderOp::Reschedule {
+                id: open.id,
+                due: d("2027-01-31")
+            }]
+        );
+        assert_eq!(next, Some(d("2027-01-31")));
+        // Back to A (a planned-ahead day undone): the engine's own moves back.
+        let moved = Reminder {
+            due: d("2027-01-31"),
+            ..open.clone()
+        };
+        let (next, ops, _) = settle(Some(ValueTier::A), "2027-01-01", vec![moved], "2027-02-05");
+        assert_eq!(
+            ops,
+            [ReminderOp::Reschedule {
+                id: open.id,
+                due: d("2027-01-15")
+            }]
+        );
+        assert_eq!(next, Some(d("2027-01-15")));
+        let (next, ops, _) = settle(Some(ValueTier::B), "2027-01-01", vec![open], "2027-01-20");
+        assert!(matches!(
+            ops[..],
+            [ReminderOp::Close {
+                status: ReminderStatus::Dismissed,
+                ..
+            }]
+        ));
+        assert_eq!(next, Some(d("2027-01-31")));
     }
 }

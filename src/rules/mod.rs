@@ -8,4 +8,6 @@ mod engine;
 
 pub use calendar::{add_months, sub_days, sub_months};
 pub use config::{LifecycleRules, Rules, RulesError, StageRule, TierMode, TierRules};
-pub use engine::{Evaluation, GradeChange, ReminderOp, evaluate, grade, is_stale, stale_in};
+pub use engine::{
+    Evaluation, GradeChange, ReminderOp, account_revisit, evaluate, grade, is_stale, stale_in,
+};

@@ -171,7 +171,7 @@ impl Store {
                 ..account.meta.clone()
             };
             write_account(w, &account, &meta, account.meta.version)?;
-            super::segments::resegment_account(w, id)?;
+            super::engine::resegment_and_revisit(w, id)?;
             get_account(w.conn(), id)
         })
     }

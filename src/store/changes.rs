@@ -169,7 +169,8 @@ impl Store {
                 ),
                 "reminders" => (
                     Changed::Reminder,
-                    "SELECT d.id, d.title FROM reminders r JOIN deals d ON d.id = r.deal_id
+                    "SELECT coalesce(d.id, a.id), coalesce(d.title, a.name) FROM reminders r
+                     LEFT JOIN deals d ON d.id = r.deal_id LEFT JOIN accounts a ON a.id = r.account_id
                      WHERE r.id = ?1",
                 ),
                 _ => (

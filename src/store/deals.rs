@@ -5,7 +5,7 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::V
 
 use super::DealRefusal;
 use super::accounts::conflict;
-use super::engine::{refresh_deals, touch_today};
+use super::engine::refresh_deals;
 use super::filter::Conditions;
 use super::rows::{self, ACTIVITY_COLUMNS, DEAL_COLUMN_COUNT, DEAL_COLUMNS, HISTORY_COLUMNS};
 use super::values::{self, get_opt_day};
@@ -118,7 +118,10 @@ pub struct DealDetail {
     pub row: DealRow,
     /// The people at the deal's account.
     pub contacts: Vec<crate::domain::Contact>,
+    /// The activities that stand: neither corrected nor taken back.
     pub activities: Vec<Activity>,
+    /// The corrections and retractions made, each with its original.
+    pub corrections: Vec<crate::domain::Correction>,
     pub history: Vec<HistoryEntry>,
     /// Every change people made to its other fields, from the change log.
     pub changes: Vec<super::FieldChange>,
@@ -368,27 +371,7 @@ impl Store {
         summary: &str,
         at: Option<DateTime<Utc>>,
     ) -> Result<Id> {
-        let summary = summary.trim();
-        if summary.is_empty() {
-            return Err(DealRefusal::EmptySummary.into());
-        }
-        self.write(|w| {
-            let deal = get_deal(w.conn(), deal_id)?;
-            let activity = Activity {
-                id: Id::new_ordered(),
-                deal_id: Some(deal_id),
-                account_id: deal.account_id,
-                kind,
-                at: at.unwrap_or_else(|| w.session.effective_moment()),
-                summary: summary.to_string(),
-                author: w.session.user.clone(),
-                created_at: w.session.now,
-            };
-            insert_activity(w, &activity)?;
-            touch_today(w, deal_id, true)?;
-            refresh_deals(w, &[deal_id])?;
-            Ok(activity.id)
-        })
+        self.log_on(super::On::Deal(deal_id), kind, summary, at)
     }
 
     pub fn deal(&self, id: Id) -> Result<Deal> {
@@ -606,8 +589,9 @@ impl Store {
         let row = self.deal_row(raw);
         let activities = {
             let sql = format!(
-                "SELECT {ACTIVITY_COLUMNS} FROM activities
-                 WHERE deal_id = ?1 AND deleted_at IS NULL ORDER BY at, id"
+                "SELECT {ACTIVITY_COLUMNS} FROM activities a
+                 WHERE deal_id = ?1 AND deleted_at IS NULL AND {} ORDER BY at, id",
+                super::activities::live("a")
             );
             let mut stmt = self.conn.prepare(&sql)?;
             stmt.query_map([id], rows::activity)?
@@ -623,10 +607,12 @@ impl Store {
         let reminders = super::reminders::reminders_of(&self.conn, id)?;
         let contacts = self.contacts_of(row.deal.account_id)?;
         let changes = self.field_changes(id)?;
+        let corrections = self.corrections_of(id)?;
         Ok(DealDetail {
             row,
             contacts,
             activities,
+            corrections,
             history,
             changes,
             reminders,

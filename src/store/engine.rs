@@ -7,11 +7,12 @@ use chrono::NaiveDate;
 
 use rusqlite::{OptionalExtension, params};
 
+use super::On;
 use super::rows::{self, DEAL_COLUMN_COUNT, DEAL_COLUMNS, REMINDER_COLUMNS};
 use super::segments::{resegment_account, resegment_all};
 use super::values::{self, get_opt_day};
 use super::{Result, SETTING_ENGINE_DAY, Store, Writer, set_setting, setting};
-use crate::domain::{Deal, Grade, HistoryField, Id, IdMap, Reason, Reminder};
+use crate::domain::{Deal, Grade, HistoryField, Id, IdMap, Reason, Reminder, ValueTier};
 use crate::rules::{self, ReminderOp};
 
 /// Recomputes a deal's `last_touch` from its rows: the latest activity (as a
@@ -20,7 +21,10 @@ use crate::rules::{self, ReminderOp};
 pub(super) fn recompute_last_touch(w: &Writer<'_>, deal: Id) -> Result<()> {
     let conn = w.conn();
     let activity_day = conn
-        .prepare_cached("SELECT max(at) FROM activities WHERE deal_id = ?1 AND deleted_at IS NULL")?
+        .prepare_cached(&format!(
+            "SELECT max(a.at) FROM activities a WHERE a.deal_id = ?1 AND a.deleted_at IS NULL AND {}",
+            super::activities::live("a")
+        ))?
         .query_row([deal], |r| {
             values::get_opt_local_day(r, 0, w.session.offset)
         })?;
@@ -130,11 +134,18 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     let conn = w.conn();
     if matches!(scope, Scope::All) {
         undo_the_future(w)?;
+        wake_follow_ups(w)?;
     }
-    let relevant_reminders = "r.deleted_at IS NULL
+    // Follow-ups are people's, never the engine's to close or withdraw.
+    let relevant_reminders = "r.deleted_at IS NULL AND r.deal_id IS NOT NULL
+        AND r.kind <> 'follow_up'
         AND (r.status IN ('open', 'snoozed') OR r.kind IN ('close_soon', 'slipped'))";
     let mut reminders: IdMap<Vec<Reminder>> = IdMap::default();
-    let mut keep = |r: Reminder| reminders.entry(r.deal_id).or_default().push(r);
+    let mut keep = |r: Reminder| {
+        if let Some(deal) = r.deal_id {
+            reminders.entry(deal).or_default().push(r);
+        }
+    };
     let one_deal = format!(
         "SELECT {DEAL_COLUMNS}, d.last_touch, d.next_revisit FROM deals d
          WHERE d.id = ?1 AND d.deleted_at IS NULL"
@@ -222,18 +233,21 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
             });
         }
         for op in eval.reminder_ops {
-            apply(w, deal.id, op)?;
+            apply(w, On::Deal(deal.id), op)?;
         }
     }
     match scope {
-        Scope::All => resegment_all(w)?,
+        Scope::All => {
+            resegment_all(w)?;
+            account_revisits(w, None)?;
+        }
         Scope::Deal(id) => {
             let account: Option<Id> = conn
                 .prepare_cached("SELECT account_id FROM deals WHERE id = ?1")?
                 .query_row([id], |r| r.get(0))
                 .optional()?;
             if let Some(account) = account {
-                resegment_account(w, account)?;
+                resegment_and_revisit(w, account)?;
             }
         }
     }
@@ -247,12 +261,14 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
 /// nobody acted on is withdrawn, as the rules would withdraw it. A pending reminder
 /// whose version moved on was snoozed by someone: the only action of a
 /// person's that leaves one pending.
+/// A follow-up is people's work from the start: never withdrawn or reopened
+/// here, only put back to sleep like any snooze.
 fn undo_the_future(w: &Writer<'_>) -> Result<()> {
     let today = values::day(w.session.today);
     let conn = w.conn();
     conn.prepare_cached(
         "UPDATE reminders SET deleted_at = ?2
-         WHERE created_on > ?1 AND deleted_at IS NULL AND version = 1",
+         WHERE created_on > ?1 AND deleted_at IS NULL AND version = 1 AND kind <> 'follow_up'",
     )?
     .execute(params![today, w.stamp()])?;
     // One pending reminder of a kind per deal: where two closes of that
@@ -262,7 +278,7 @@ fn undo_the_future(w: &Writer<'_>) -> Result<()> {
          SET status = CASE WHEN version > 1 THEN 'snoozed' ELSE 'open' END,
              closed_on = NULL, note = ''
          WHERE closed_on > ?1 AND deleted_at IS NULL AND status IN ('done', 'dismissed')
-           AND note NOT LIKE 'manual:%' AND created_on <= ?1",
+           AND note NOT LIKE 'manual:%' AND created_on <= ?1 AND kind <> 'follow_up'",
     )?
     .execute([&today])?;
     conn.prepare_cached(
@@ -287,6 +303,18 @@ fn undo_the_future(w: &Writer<'_>) -> Result<()> {
            AND (reminders.status, reminders.due) IS NOT ('snoozed', json_extract(last.value, '$.due'))",
     )?
     .execute([&today])?;
+    Ok(())
+}
+
+/// A snoozed follow-up whose day has come is open again. The engine wakes
+/// the reminders of its rules itself; follow-ups are none of its rules'.
+fn wake_follow_ups(w: &Writer<'_>) -> Result<()> {
+    w.conn()
+        .prepare_cached(
+            "UPDATE OR IGNORE reminders SET status = 'open'
+             WHERE kind = 'follow_up' AND status = 'snoozed' AND due <= ?1 AND deleted_at IS NULL",
+        )?
+        .execute([values::day(w.session.today)])?;
     Ok(())
 }
 
@@ -318,18 +346,111 @@ pub(super) fn reminder_id(
     ])
 }
 
-fn apply(w: &Writer<'_>, deal_id: Id, op: ReminderOp) -> Result<()> {
+/// An account's segments and its revisit after the sale worked out again
+/// after a write that touched it; a new tier boundary may move other
+/// customers' revisits too.
+pub(super) fn resegment_and_revisit(w: &Writer<'_>, account: Id) -> Result<()> {
+    let everyone = resegment_account(w, account)?;
+    account_revisits(w, (!everyone).then_some(account))
+}
+
+/// Opens, answers and moves the revisits of customers after the sale
+/// (SPEC §2.2), of one account or of all: derived like a deal's revisits,
+/// never exchanged (what a person does with one is). Three reads whatever
+/// the number of accounts: the customers, their pending revisits, and the
+/// revisits closed by hand, which count as a touch.
+pub(super) fn account_revisits(w: &Writer<'_>, account: Option<Id>) -> Result<()> {
+    let conn = w.conn();
+    let one = if account.is_some() {
+        " AND a.id = ?1"
+    } else {
+        ""
+    };
+    let mine = if account.is_some() {
+        " AND r.account_id = ?1"
+    } else {
+        ""
+    };
+    let args: Vec<Id> = account.into_iter().collect();
+    let mut held: IdMap<Vec<Reminder>> = IdMap::default();
+    let sql = format!(
+        "SELECT {REMINDER_COLUMNS} FROM reminders r
+         WHERE r.account_id IS NOT NULL AND r.deal_id IS NULL AND r.kind = 'revisit'
+           AND r.deleted_at IS NULL AND r.status IN ('open', 'snoozed'){mine}"
+    );
+    for r in conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(&args), rows::reminder)?
+    {
+        let r = r?;
+        if let Some(of) = r.account_id {
+            held.entry(of).or_default().push(r);
+        }
+    }
+    let mut by_hand: IdMap<NaiveDate> = IdMap::default();
+    let sql = format!(
+        "SELECT r.account_id, max(r.closed_on) FROM reminders r
+         WHERE r.account_id IS NOT NULL AND r.deal_id IS NULL AND r.kind = 'revisit'
+           AND r.deleted_at IS NULL AND r.status IN ('done', 'dismissed')
+           AND r.note LIKE 'manual:%'{mine} GROUP BY r.account_id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(&args))?;
+    while let Some(row) = rows.next()? {
+        if let Some(day) = get_opt_day(row, 1)? {
+            by_hand.insert(row.get(0)?, day);
+        }
+    }
+    // Customers have a value tier; an account that lost its tier may still
+    // hold a revisit to dismiss.
+    let sql = format!(
+        "SELECT a.id, a.value_tier, a.quiet_since FROM accounts a
+         WHERE a.deleted_at IS NULL AND a.value_tier IS NOT NULL{one}"
+    );
+    let mut customers: Vec<(Id, Option<ValueTier>, Option<NaiveDate>)> = conn
+        .prepare_cached(&sql)?
+        .query_map(rusqlite::params_from_iter(&args), |r| {
+            Ok((r.get(0)?, r.get(1)?, get_opt_day(r, 2)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let listed: HashSet<Id> = customers.iter().map(|(id, _, _)| *id).collect();
+    customers.extend(
+        held.keys()
+            .filter(|id| !listed.contains(*id))
+            .map(|id| (*id, None, None)),
+    );
+    let today = w.session.today;
+    for (id, tier, quiet_since) in customers {
+        let own = held.remove(&id).unwrap_or_default();
+        // Before its first segment pass an account has no day to count from.
+        let Some(since) = quiet_since.or_else(|| own.first().map(|r| r.created_on)) else {
+            continue;
+        };
+        let last_touch = by_hand.get(&id).map_or(since, |day| since.max(*day));
+        let (_, ops) = rules::account_revisit(tier, last_touch, &own, w.rules, today);
+        for op in ops {
+            apply(w, On::Account(id), op)?;
+        }
+    }
+    Ok(())
+}
+
+fn apply(w: &Writer<'_>, on: On, op: ReminderOp) -> Result<()> {
     let conn = w.conn();
     let today = values::day(w.session.today);
+    let (deal_id, account_id, of) = match on {
+        On::Deal(id) => (Some(id), None, id),
+        On::Account(id) => (None, Some(id), id),
+    };
     match op {
         ReminderOp::Open { kind, due, about } => {
             let meta = w.new_meta();
-            let id = reminder_id(deal_id, kind, due, about);
+            let id = reminder_id(of, kind, due, about);
             // One withdrawn before (planned ahead, then come back) opens again.
             conn.prepare_cached(
-                "INSERT INTO reminders (id, deal_id, kind, due, status, about, created_on,
-                    created_at, updated_at, updated_by, version)
-                 VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?6, ?7, ?7, ?8, 1)
+                "INSERT INTO reminders (id, deal_id, account_id, kind, due, status, about,
+                    created_on, created_at, updated_at, updated_by, version)
+                 VALUES (?1, ?2, ?9, ?3, ?4, 'open', ?5, ?6, ?7, ?7, ?8, 1)
                  ON CONFLICT(id) DO UPDATE SET status = 'open', deleted_at = NULL,
                     closed_on = NULL, note = '', created_on = excluded.created_on
                  WHERE reminders.deleted_at IS NOT NULL",
@@ -343,6 +464,7 @@ fn apply(w: &Writer<'_>, deal_id: Id, op: ReminderOp) -> Result<()> {
                 today,
                 values::moment(meta.created_at),
                 meta.updated_by,
+                account_id,
             ])?;
         }
         ReminderOp::Close { id, status, note } => {

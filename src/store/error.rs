@@ -79,6 +79,8 @@ pub enum StoreError {
     #[error(transparent)]
     Reminder(#[from] ReminderRefusal),
     #[error(transparent)]
+    Activity(#[from] ActivityRefusal),
+    #[error(transparent)]
     Team(#[from] TeamRefusal),
     #[error(transparent)]
     Row(#[from] RowRefusal),
@@ -201,6 +203,28 @@ pub enum ReminderRefusal {
         "reminder {id} is not due yet: this revisit opens on {due}, and can be done, snoozed or dismissed from that day; an activity logged on the deal before then answers it"
     )]
     NotDueYet { id: String, due: chrono::NaiveDate },
+    #[error("cannot plan a follow-up on {on}: pick today ({today}) or a later day")]
+    PlanBeforeToday {
+        on: chrono::NaiveDate,
+        today: chrono::NaiveDate,
+    },
+    #[error("say what the follow-up is for, such as \"call about the quote\"")]
+    EmptyPlan,
+}
+
+/// What a person asked of an activity that it does not allow.
+#[derive(Debug, thiserror::Error)]
+pub enum ActivityRefusal {
+    #[error(
+        "cannot log an activity at {at}: that is after today; give a moment up to the end of today"
+    )]
+    InFuture { at: String },
+    #[error("activity {id} was already corrected or retracted; correct its latest version instead")]
+    Replaced { id: String },
+    #[error("{id} is a retraction, not an activity; there is nothing in it to correct")]
+    IsRetraction { id: String },
+    #[error("say why the activity is taken back: give a reason")]
+    RetractWithoutReason,
 }
 
 /// The team's shared state, as this replica finds it.

@@ -34,7 +34,8 @@ enum Mode {
     /// Appended whole, by people only (history the engine writes is its own).
     Append,
     /// Written whole on every action a person takes on it (reminders: the
-    /// engine opens them, people close, snooze or dismiss them).
+    /// engine opens them, people close, snooze or dismiss them), and on
+    /// creation when a person made it (a planned follow-up).
     Whole,
 }
 
@@ -291,6 +292,12 @@ fn triggers(table: &str, mode: Mode, columns: &[String]) -> String {
             );
         }
         Mode::Whole => {
+            // A follow-up is a person's from the start: its creation travels.
+            sql += &format!(
+                "CREATE TEMP TRIGGER td_log_{table}_insert AFTER INSERT ON main.{table}
+                 WHEN {logging} AND new.kind = 'follow_up' BEGIN {} END;",
+                whole_row_insert(table, columns, "NULL", true)
+            );
             sql += &format!(
                 "CREATE TEMP TRIGGER td_log_{table}_update AFTER UPDATE ON main.{table}
                  WHEN {logging} AND new.version IS NOT old.version BEGIN {} END;",
@@ -499,8 +506,11 @@ impl Store {
                         format!(" AND t.reason NOT LIKE '{}%'", Reason::RULE_PREFIX),
                     ),
                     ("activities", _) => ("t.created_at", String::new()),
-                    // Reminders nobody acted on are the engine's.
-                    (_, Mode::Whole) => ("t.updated_at", " AND t.version > 1".to_string()),
+                    // Reminders nobody acted on are the engine's; follow-ups are people's.
+                    (_, Mode::Whole) => (
+                        "t.updated_at",
+                        " AND (t.version > 1 OR t.kind = 'follow_up')".to_string(),
+                    ),
                     _ => ("t.updated_at", String::new()),
                 };
                 // A range of rows at a time: the numbering of one statement
@@ -993,7 +1003,11 @@ fn make_room_for_reminder(
     let conn = w.conn();
     let pending = matches!(row.get("status"), Some(Value::Text(s)) if s == "open" || s == "snoozed")
         && matches!(row.get("deleted_at"), None | Some(Value::Null));
-    if !pending {
+    // Follow-ups people plan are as many as they plan; an account's own
+    // reminders are not a deal's.
+    let planned = matches!(row.get("kind"), Some(Value::Text(k)) if k == "follow_up");
+    let of_deal = matches!(row.get("deal_id"), Some(Value::Text(_)));
+    if !pending || planned || !of_deal {
         return Ok(false);
     }
     let deal = row.get("deal_id").cloned().unwrap_or(Value::Null);
@@ -1083,19 +1097,20 @@ fn after_rows_changed(w: &Writer<'_>, rows: &BTreeSet<(String, String)>) -> Resu
         let (deal, account): (Option<Id>, Option<Id>) = match table.as_str() {
             "deals" => (Some(id), None),
             "accounts" => (None, Some(id)),
-            "activities" | "contacts" => conn
+            // A reminder may be an account's own.
+            "activities" | "contacts" | "reminders" => conn
                 .prepare_cached(&format!(
                     "SELECT {}, account_id FROM {table} WHERE id = ?1",
-                    if table == "activities" {
-                        "deal_id"
-                    } else {
+                    if table == "contacts" {
                         "NULL"
+                    } else {
+                        "deal_id"
                     }
                 ))?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?
                 .unwrap_or((None, None)),
-            "history" | "reminders" => (
+            "history" => (
                 conn.prepare_cached(&format!("SELECT deal_id FROM {table} WHERE id = ?1"))?
                     .query_row([id], |r| r.get(0))
                     .optional()?,
@@ -1112,7 +1127,7 @@ fn after_rows_changed(w: &Writer<'_>, rows: &BTreeSet<(String, String)>) -> Resu
     let deals: Vec<Id> = deals.into_iter().collect();
     super::engine::refresh_deals(w, &deals)?;
     for account in accounts {
-        super::segments::resegment_account(w, account)?;
+        super::engine::resegment_and_revisit(w, account)?;
     }
     Ok(())
 }

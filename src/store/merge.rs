@@ -353,14 +353,21 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
          CREATE TEMP TABLE IF NOT EXISTS merge_touched (deal_id TEXT PRIMARY KEY) WITHOUT ROWID;
          DELETE FROM temp.merge_touched;",
     )?;
-    // Both sides may hold a pending reminder of one kind for one deal; the
-    // index that allows only one is set aside until they are sorted out.
-    let one_pending: String = conn.query_row(
-        "SELECT sql FROM main.sqlite_schema WHERE name = 'reminders_one_pending_per_kind'",
-        [],
-        |r| r.get(0),
-    )?;
-    conn.execute("DROP INDEX main.reminders_one_pending_per_kind", [])?;
+    // Both sides may hold a pending reminder of one kind for one deal (or
+    // account); the indexes that allow only one are set aside until they are
+    // sorted out.
+    let mut one_pending: Vec<String> = Vec::new();
+    for index in [
+        "reminders_one_pending_per_kind",
+        "reminders_one_pending_per_account_kind",
+    ] {
+        one_pending.push(conn.query_row(
+            "SELECT sql FROM main.sqlite_schema WHERE name = ?1",
+            [index],
+            |r| r.get(0),
+        )?);
+        conn.execute(&format!("DROP INDEX main.{index}"), [])?;
+    }
 
     // Either copy's past versions are the merged rows' past versions.
     conn.execute(
@@ -383,7 +390,9 @@ fn merge_rows(w: &Writer<'_>, progress: &mut dyn FnMut(usize, usize)) -> Result<
 
     retract_reminders_of_deleted_deals(conn)?;
     let duplicates_closed = close_duplicate_reminders(conn)?;
-    conn.execute(&one_pending, [])?;
+    for index in &one_pending {
+        conn.execute(index, [])?;
+    }
     let touched: Vec<Id> = conn
         .prepare("SELECT deal_id FROM temp.merge_touched")?
         .query_map([], |r| r.get(0))?
@@ -704,8 +713,9 @@ fn merge_history(conn: &Connection) -> Result<TableMerge> {
     })
 }
 
-/// Of the pending reminders of one kind for one deal, the latest edited
-/// stays; the others are closed as duplicates. Each is closed with its own
+/// Of the pending reminders of one kind for one deal or account, the latest
+/// edited stays; the others are closed as duplicates. Follow-ups people
+/// planned are as many as they planned. Each is closed with its own
 /// moment and editor, so that whatever order copies are merged in, and
 /// however many, a duplicate ends the same.
 fn close_duplicate_reminders(conn: &Connection) -> Result<usize> {
@@ -714,9 +724,10 @@ fn close_duplicate_reminders(conn: &Connection) -> Result<usize> {
         &format!(
             "INSERT INTO temp.merge_diff
              SELECT r.id, 0, 0 FROM main.reminders r
-             WHERE r.{PENDING} AND EXISTS (
+             WHERE r.{PENDING} AND r.kind <> 'follow_up' AND EXISTS (
                 SELECT 1 FROM main.reminders s
-                WHERE s.deal_id = r.deal_id AND s.kind = r.kind AND s.id <> r.id AND s.{PENDING}
+                WHERE s.deal_id IS r.deal_id AND s.account_id IS r.account_id
+                  AND s.kind = r.kind AND s.id <> r.id AND s.{PENDING}
                   AND (s.updated_at, s.version, s.id) > (r.updated_at, r.version, r.id))"
         ),
         [],

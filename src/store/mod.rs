@@ -6,6 +6,7 @@
 //! half-done change.
 
 mod accounts;
+mod activities;
 mod changes;
 mod contacts;
 mod deals;
@@ -38,6 +39,7 @@ use crate::domain::{Currency, Id, RowMeta};
 use crate::rules::Rules;
 
 pub use accounts::{AccountFilter, AccountPatch, AccountRow, AccountSort, NewAccount};
+pub use activities::{ActivityPatch, On};
 pub use changes::{Change, Changed, Changes, Seen};
 pub use contacts::{ContactPatch, ContactRow, NewContact};
 pub use deals::{
@@ -46,8 +48,8 @@ pub use deals::{
 pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::{
-    AccountRefusal, ContactRefusal, DbProblem, DealRefusal, ReminderRefusal, RowRefusal,
-    StoreError, TeamRefusal, TrashRefusal,
+    AccountRefusal, ActivityRefusal, ContactRefusal, DbProblem, DealRefusal, ReminderRefusal,
+    RowRefusal, StoreError, TeamRefusal, TrashRefusal,
 };
 pub use filter::Group;
 pub use log::{Applied, Conflict, FieldChange, Op, next_stamp, stamp_moment};
@@ -374,6 +376,7 @@ pub enum Table {
     Contacts,
     Deals,
     Reminders,
+    Activities,
 }
 
 impl Table {
@@ -383,6 +386,7 @@ impl Table {
             Table::Contacts => "contacts",
             Table::Deals => "deals",
             Table::Reminders => "reminders",
+            Table::Activities => "activities",
         }
     }
     fn noun(self) -> &'static str {
@@ -391,6 +395,7 @@ impl Table {
             Table::Contacts => "contact",
             Table::Deals => "deal",
             Table::Reminders => "reminder",
+            Table::Activities => "activity",
         }
     }
     /// The command that shows this table's ids.
@@ -400,6 +405,7 @@ impl Table {
             Table::Contacts => "tierdeck contact list",
             Table::Deals => "tierdeck list",
             Table::Reminders => "tierdeck reminders",
+            Table::Activities => "tierdeck show",
         }
     }
 }

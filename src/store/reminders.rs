@@ -6,7 +6,7 @@ use super::ReminderRefusal;
 use super::filter::Conditions;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, Writer, values};
-use crate::domain::{Grade, Id, Money, Reminder, ReminderKind, ReminderStatus};
+use crate::domain::{Grade, Id, Money, Reminder, ReminderKind, ReminderStatus, ValueTier};
 use crate::query::Query;
 
 /// Which pending reminders to list, relative to the effective date.
@@ -26,10 +26,13 @@ pub enum DueFilter {
 #[derive(Debug, Clone)]
 pub struct ReminderRow {
     pub reminder: Reminder,
+    /// Empty for an account's own reminder, which has no deal.
     pub deal_title: String,
     pub account: String,
-    pub grade: Grade,
-    pub amount: Money,
+    /// The deal's; none for an account's own reminder.
+    pub grade: Option<Grade>,
+    pub amount: Option<Money>,
+    /// The deal's owner, or the account's for its own reminders.
     pub owner: String,
 }
 
@@ -125,14 +128,21 @@ impl Store {
             params![values::day(today), values::day(until)],
             |r| r.get(0),
         )?;
-        let coming: i64 = match self.coming_revisits(Some(until), true) {
-            Some(c) => self.conn.query_row(
+        let mut coming: i64 = 0;
+        for c in [
+            self.coming_revisits(Some(until), true),
+            self.coming_account_revisits(Some(until), true),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let n: i64 = self.conn.query_row(
                 &format!("SELECT count(*) FROM ({})", c.sql),
                 params_from_iter(c.args),
                 |r| r.get(0),
-            )?,
-            None => 0,
-        };
+            )?;
+            coming += n;
+        }
         Ok(usize::try_from(open + coming).unwrap_or(0))
     }
 
@@ -162,15 +172,16 @@ impl Store {
         // revisits still to come.
         let mut deals = Conditions::default();
         if let Some(owner) = owner {
-            deals.sql.push_str(" AND d.owner = ?");
+            deals.sql.push_str(" AND coalesce(d.owner, a.owner) = ?");
             deals.args.push(Value::Text(owner.to_string()));
         }
         if let Some(page) = page {
             self.deal_terms(&page.query, &mut deals)?;
             if let Some(pattern) = self.find_text(Some(&page.query.text))? {
+                // `a` is the reminder's account, its own or its deal's.
                 deals.sql.push_str(
                     " AND (d.title LIKE ? ESCAPE '\\'
-                       OR d.account_id IN (SELECT account_id FROM temp.filter_hits))",
+                       OR a.id IN (SELECT account_id FROM temp.filter_hits))",
                 );
                 deals.args.push(Value::Text(pattern));
             }
@@ -179,12 +190,13 @@ impl Store {
         // The pending statuses spelled out, as the due-date index's own
         // condition is, so that SQLite reads the page off that index.
         let mut sql = format!(
-            "SELECT {REMINDER_COLUMNS}, d.title, a.name, d.grade, d.amount_minor, d.owner
+            "SELECT {REMINDER_COLUMNS}, coalesce(d.title, ''), a.name, d.grade, d.amount_minor,
+                    coalesce(d.owner, a.owner)
              FROM reminders r
-             JOIN deals d ON d.id = r.deal_id
-             JOIN accounts a ON a.id = d.account_id
+             LEFT JOIN deals d ON d.id = r.deal_id
+             JOIN accounts a ON a.id = coalesce(r.account_id, d.account_id)
              WHERE r.deleted_at IS NULL AND r.status IN ('open', 'snoozed') AND r.status IN {status}
-               AND d.deleted_at IS NULL"
+               AND (r.deal_id IS NULL OR d.deleted_at IS NULL) AND a.deleted_at IS NULL"
         );
         if let Some(until) = until {
             sql.push_str(" AND r.due <= ?");
@@ -197,28 +209,34 @@ impl Store {
             .or(order.limit)
             .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let offset = page.map_or(0, |p| i64::try_from(p.offset).unwrap_or(i64::MAX));
-        if due == DueFilter::Week
-            && let Some(coming) = self.coming_revisits(until, false)
-        {
-            sql.push_str(" UNION ALL ");
-            sql.push_str(&coming.sql);
-            args.extend(coming.args);
-            sql.push_str(&deals.sql);
-            args.extend(deals.args);
+        if due == DueFilter::Week {
+            for coming in [
+                self.coming_revisits(until, false),
+                self.coming_account_revisits(until, false),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                sql.push_str(" UNION ALL ");
+                sql.push_str(&coming.sql);
+                args.extend(coming.args);
+                sql.push_str(&deals.sql);
+                args.extend(deals.args.iter().cloned());
+            }
         }
-        // By result column, as a compound query needs: 4 the due day, 15 the
-        // deal's title, 16 the account, 17 the grade, 18 the amount, 1 the id.
+        // By result column, as a compound query needs: 4 the due day, 16 the
+        // deal's title, 17 the account, 18 the grade, 19 the amount, 1 the id.
         let first = match order.sort {
             ReminderSort::Due => None,
-            ReminderSort::Grade => Some("17"),
-            ReminderSort::Amount => Some("18"),
-            ReminderSort::Account => Some("16"),
-            ReminderSort::Title => Some("15"),
+            ReminderSort::Grade => Some("18"),
+            ReminderSort::Amount => Some("19"),
+            ReminderSort::Account => Some("17"),
+            ReminderSort::Title => Some("16"),
         };
         let direction = if order.descending { " DESC" } else { "" };
         let keys: Vec<String> = first
             .into_iter()
-            .chain(["4", "17", "15", "1"])
+            .chain(["4", "18", "16", "1"])
             .map(|key| format!("{key}{direction}"))
             .collect();
         sql.push_str(&format!(" ORDER BY {} LIMIT ? OFFSET ?", keys.join(", ")));
@@ -241,8 +259,10 @@ impl Store {
                 row.map(|mut row| {
                     let r = &mut row.reminder;
                     // Listed ahead under the id it will open with.
-                    if r.status == ReminderStatus::Upcoming {
-                        r.id = super::engine::reminder_id(r.deal_id, r.kind, r.due, None);
+                    if r.status == ReminderStatus::Upcoming
+                        && let Some(of) = r.deal_id.or(r.account_id)
+                    {
+                        r.id = super::engine::reminder_id(of, r.kind, r.due, None);
                     }
                     row
                 })
@@ -265,7 +285,7 @@ impl Store {
         } else {
             args.push(today.clone());
             "SELECT d.id, d.id, 'revisit', d.next_revisit, 'upcoming', NULL, ?, NULL, '',
-                d.created_at, d.updated_at, d.updated_by, d.version, NULL,
+                d.created_at, d.updated_at, d.updated_by, d.version, NULL, NULL,
                 d.title, a.name, d.grade, d.amount_minor, d.owner
              FROM deals d
              JOIN accounts a ON a.id = d.account_id"
@@ -322,6 +342,47 @@ impl Store {
         Err(missing)
     }
 
+    /// The same for customers' revisits after the sale: a customer with
+    /// none pending comes due on its last touch plus its tier's cadence.
+    /// No deal is joined (its columns read as empty), so the deal filters
+    /// of a listing apply to these rows as to an account's own reminders.
+    fn coming_account_revisits(
+        &self,
+        until: Option<NaiveDate>,
+        counting: bool,
+    ) -> Option<Conditions> {
+        let until = until?;
+        let today = values::day(self.session.today);
+        let cadence = |tier| i64::from(self.rules.account_cadence(tier).unwrap_or(0));
+        let days = "(CASE a.value_tier WHEN 'A' THEN ? WHEN 'B' THEN ? ELSE ? END)";
+        let mut args: Vec<Value> = [ValueTier::A, ValueTier::B, ValueTier::C]
+            .map(|t| Value::Integer(cadence(t)))
+            .to_vec();
+        let columns = if counting {
+            format!("SELECT date(a.quiet_since, '+' || {days} || ' days') AS next FROM accounts a")
+        } else {
+            args.push(Value::Text(today.clone()));
+            format!(
+                "SELECT a.id, NULL, 'revisit', date(a.quiet_since, '+' || {days} || ' days') AS next,
+                    'upcoming', NULL, ?, NULL, '', a.created_at, a.updated_at, a.updated_by,
+                    a.version, NULL, a.id, '', a.name, NULL, NULL, a.owner
+                 FROM accounts a LEFT JOIN deals d ON 0"
+            )
+        };
+        args.extend([ValueTier::A, ValueTier::B, ValueTier::C].map(|t| Value::Integer(cadence(t))));
+        args.extend([Value::Text(today), Value::Text(values::day(until))]);
+        let sql = format!(
+            "{columns}
+             WHERE a.deleted_at IS NULL AND a.value_tier IS NOT NULL AND a.quiet_since IS NOT NULL
+               AND {days} > 0 AND next > ? AND next <= ?
+               AND NOT EXISTS (SELECT 1 FROM reminders p
+                               WHERE p.account_id = a.id AND p.deal_id IS NULL
+                                 AND p.kind = 'revisit' AND p.deleted_at IS NULL
+                                 AND p.status IN ('open', 'snoozed'))"
+        );
+        Some(Conditions { sql, args })
+    }
+
     pub fn reminder_done(&mut self, id: Id) -> Result<()> {
         self.close_by_hand(id, ReminderStatus::Done)
     }
@@ -352,12 +413,22 @@ impl Store {
     fn close_by_hand(&mut self, id: Id, status: ReminderStatus) -> Result<()> {
         self.write(|w| {
             let reminder = pending(w.conn(), id)?;
-            let note = format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user);
+            // A follow-up keeps what it asked; the engine's say who closed them.
+            let note = if reminder.kind == ReminderKind::FollowUp {
+                reminder.note.clone()
+            } else {
+                format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user)
+            };
             close_reminder(w, reminder.id, status, &note)?;
-            if reminder.kind == ReminderKind::Revisit {
-                super::engine::touch_today(w, reminder.deal_id, false)?;
+            if let Some(deal) = reminder.deal_id {
+                if reminder.kind == ReminderKind::Revisit {
+                    super::engine::touch_today(w, deal, false)?;
+                }
+                super::engine::refresh_deals(w, &[deal])?;
+            } else if let Some(account) = reminder.account_id {
+                // Closed by hand, an account's revisit restarts its cadence.
+                super::engine::account_revisits(w, Some(account))?;
             }
-            super::engine::refresh_deals(w, &[reminder.deal_id])?;
             Ok(())
         })
     }

@@ -243,25 +243,29 @@ impl Store {
         Ok(accounts)
     }
 
-    /// Open revisits due before today, per owner of the deal.
+    /// Open revisits due before today, per owner of the deal, or of the
+    /// account for a customer's revisit after the sale.
     fn overdue_by_owner(&self, deals: &[DealFact]) -> Result<Vec<(String, usize)>> {
         let owner_of: IdMap<&str> = deals.iter().map(|d| (d.id, &*d.owner)).collect();
-        let mut counts: HashMap<&str, usize> = HashMap::new();
+        let mut counts: HashMap<String, usize> = HashMap::new();
         let mut stmt = self.conn.prepare(
-            "SELECT deal_id FROM reminders
-             WHERE deleted_at IS NULL AND status = 'open' AND kind = 'revisit' AND due < ?1",
+            "SELECT r.deal_id, a.owner FROM reminders r
+             LEFT JOIN accounts a ON a.id = r.account_id AND a.deleted_at IS NULL
+             WHERE r.deleted_at IS NULL AND r.status = 'open' AND r.kind = 'revisit' AND r.due < ?1",
         )?;
         let mut rows = stmt.query([values::day(self.session.today)])?;
         while let Some(row) = rows.next()? {
-            // A deleted deal is not among the facts, and its revisits are no one's.
-            if let Some(owner) = owner_of.get(&row.get::<_, Id>(0)?) {
+            // A deleted deal is not among the facts, and its revisits are no
+            // one's; an account's own revisit is its owner's.
+            let owner = match row.get::<_, Option<Id>>(0)? {
+                Some(deal) => owner_of.get(&deal).map(|o| o.to_string()),
+                None => row.get::<_, Option<String>>(1)?,
+            };
+            if let Some(owner) = owner {
                 *counts.entry(owner).or_default() += 1;
             }
         }
-        Ok(counts
-            .into_iter()
-            .map(|(owner, n)| (owner.to_string(), n))
-            .collect())
+        Ok(counts.into_iter().collect())
     }
 }
 

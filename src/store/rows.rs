@@ -2,8 +2,10 @@
 
 use rusqlite::Row;
 
-use super::values::{get_day, get_moment, get_opt_day, get_opt_moment};
-use crate::domain::{Account, Activity, Contact, Deal, HistoryEntry, Pin, Reminder, RowMeta};
+use super::values::{get_day, get_moment, get_opt_day, get_opt_moment, get_opt_time};
+use crate::domain::{
+    Account, Activity, Contact, Deal, HistoryEntry, Pin, Reminder, ReminderKind, RowMeta,
+};
 
 fn meta(row: &Row<'_>, first: usize) -> rusqlite::Result<RowMeta> {
     Ok(RowMeta {
@@ -126,17 +128,27 @@ pub fn history(row: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
 
 pub const REMINDER_COLUMNS: &str = "r.id, r.deal_id, r.kind, r.due, r.status, r.about, \
      r.created_on, r.closed_on, r.note, r.created_at, r.updated_at, r.updated_by, r.version, \
-     r.deleted_at";
-pub const REMINDER_COLUMN_COUNT: usize = 14;
+     r.deleted_at, r.account_id";
+pub const REMINDER_COLUMN_COUNT: usize = 15;
 
 pub fn reminder(row: &Row<'_>) -> rusqlite::Result<Reminder> {
+    let kind: ReminderKind = row.get(2)?;
+    // A follow-up keeps the time of day it was planned for where the
+    // engine's reminders keep the close date they are about.
+    let (about, time) = if kind == ReminderKind::FollowUp {
+        (None, get_opt_time(row, 5)?)
+    } else {
+        (get_opt_day(row, 5)?, None)
+    };
     Ok(Reminder {
         id: row.get(0)?,
         deal_id: row.get(1)?,
-        kind: row.get(2)?,
+        account_id: row.get(14)?,
+        kind,
         due: get_day(row, 3)?,
         status: row.get(4)?,
-        about: get_opt_day(row, 5)?,
+        about,
+        time,
         created_on: get_day(row, 6)?,
         closed_on: get_opt_day(row, 7)?,
         note: row.get(8)?,

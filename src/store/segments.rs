@@ -106,10 +106,11 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
             _ => of.open = true,
         }
     }
-    let mut stmt = conn.prepare(
-        "SELECT account_id, max(at) FROM activities
-         WHERE deleted_at IS NULL AND deal_id IS NULL GROUP BY account_id",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT account_id, max(at) FROM activities a
+             WHERE deleted_at IS NULL AND deal_id IS NULL AND {} GROUP BY account_id",
+        super::activities::live("a")
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let of = deals.entry(row.get(0)?).or_default();
@@ -153,7 +154,8 @@ pub(super) fn resegment_all(w: &Writer<'_>) -> Result<()> {
 
 /// Works out one account's segments after a write that touched it; when its
 /// revenue moved, the tier boundaries may have moved for everyone.
-pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
+/// Returns whether the tiers were worked out again for every account.
+pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<bool> {
     let conn = w.conn();
     let currency = w.currency()?;
     let Some((satisfaction, created_on, stored)) = conn
@@ -170,7 +172,7 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
         })
         .optional()?
     else {
-        return Ok(());
+        return Ok(false);
     };
     let wins = conn
         .prepare_cached(
@@ -194,10 +196,11 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
             Ok((r.get::<_, bool>(0)?, get_opt_day(r, 1)?, get_opt_day(r, 2)?))
         })?;
     let on_account = conn
-        .prepare_cached(
-            "SELECT max(at) FROM activities
-             WHERE account_id = ?1 AND deal_id IS NULL AND deleted_at IS NULL",
-        )?
+        .prepare_cached(&format!(
+            "SELECT max(at) FROM activities a
+             WHERE account_id = ?1 AND deal_id IS NULL AND deleted_at IS NULL AND {}",
+            super::activities::live("a")
+        ))?
         .query_row([id], |r| values::get_opt_local_day(r, 0, w.session.offset))?;
     let last_activity = on_deals.max(on_account);
     let facts = AccountFacts {
@@ -216,7 +219,7 @@ pub(super) fn resegment_account(w: &Writer<'_>, id: Id) -> Result<()> {
     if revenue_moved {
         retier(w)?;
     }
-    Ok(())
+    Ok(revenue_moved)
 }
 
 /// Puts every account in the tier its revenue now earns, touching only the

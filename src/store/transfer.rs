@@ -135,7 +135,10 @@ impl Store {
         let accounts: Vec<Account> = all(conn, ACCOUNT_COLUMNS, "accounts", rows::account)?;
         let contacts: Vec<Contact> = all(conn, CONTACT_COLUMNS, "contacts", rows::contact)?;
         let deals: Vec<Deal> = all(conn, DEAL_COLUMNS, "deals d", rows::deal)?;
-        let activities: Vec<Activity> = all(conn, ACTIVITY_COLUMNS, "activities", rows::activity)?;
+        // What stands: a re-import knows no corrections, so an export holds
+        // each activity as corrected, and none that were taken back.
+        let standing = format!("activities a WHERE {}", super::activities::live("a"));
+        let activities: Vec<Activity> = all(conn, ACTIVITY_COLUMNS, &standing, rows::activity)?;
         let reminders: Vec<Reminder> = all(conn, REMINDER_COLUMNS, "reminders r", rows::reminder)?;
         let history: Vec<HistoryEntry> = all(conn, HISTORY_COLUMNS, "history", rows::history)?;
         let names: HashMap<Id, String> = accounts.iter().map(|a| (a.id, a.name.clone())).collect();
@@ -311,11 +314,11 @@ fn all<T>(
     read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>> {
     // Export orders by id so two exports of the same data are byte-identical.
-    let alias_id = if table.contains(' ') {
-        format!("{}.id", &table[table.len() - 1..])
-    } else {
-        "id".to_string()
-    };
+    // `deals d`, `activities a WHERE …`: the alias follows the table's name.
+    let alias_id = table
+        .split_whitespace()
+        .nth(1)
+        .map_or_else(|| "id".to_string(), |alias| format!("{alias}.id"));
     let sql = format!("SELECT {columns} FROM {table} ORDER BY {alias_id}");
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt
@@ -848,8 +851,9 @@ impl Importer<'_, '_> {
         self.conn()
             .prepare_cached(
                 "INSERT INTO reminders (id, deal_id, kind, due, status, about, created_on,
-                    closed_on, note, created_at, updated_at, updated_by, version, deleted_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                    closed_on, note, created_at, updated_at, updated_by, version, deleted_at,
+                    account_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             )?
             .execute(params![
                 r.id,
@@ -857,7 +861,9 @@ impl Importer<'_, '_> {
                 r.kind,
                 values::day(r.due),
                 r.status,
-                r.about.map(values::day),
+                r.time
+                    .map(values::time)
+                    .or_else(|| r.about.map(values::day)),
                 values::day(r.created_on),
                 r.closed_on.map(values::day),
                 r.note,
@@ -866,9 +872,12 @@ impl Importer<'_, '_> {
                 r.meta.updated_by,
                 r.meta.version,
                 r.meta.deleted_at.map(values::moment),
+                r.account_id,
             ])
-            .map_err(|e| missing_deal(e, r.deal_id))?;
-        recompute_last_touch(self.w, r.deal_id)?;
+            .map_err(|e| missing_deal(e, r.deal_id.or(r.account_id).unwrap_or(r.id)))?;
+        if let Some(deal) = r.deal_id {
+            recompute_last_touch(self.w, deal)?;
+        }
         self.summary.created += 1;
         Ok(())
     }

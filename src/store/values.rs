@@ -2,7 +2,7 @@
 //! dates as `YYYY-MM-DD`, moments as RFC 3339 UTC with milliseconds (which
 //! sort as text in time order).
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
 use crate::domain::{
@@ -150,6 +150,24 @@ pub fn get_opt_day(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Opti
         .map_err(|e| from_sql_error(idx, e))?;
     text.map(|t| parse_day(t).map_err(|e| from_sql_error(idx, e)))
         .transpose()
+}
+
+/// A time of day stored as `HH:MM`, or `NULL`.
+pub fn get_opt_time(row: &rusqlite::Row<'_>, idx: usize) -> rusqlite::Result<Option<NaiveTime>> {
+    let text = row
+        .get_ref(idx)?
+        .as_str_or_null()
+        .map_err(|e| from_sql_error(idx, e))?;
+    text.map(|t| {
+        NaiveTime::parse_from_str(t, "%H:%M")
+            .map_err(|e| from_sql_error(idx, FromSqlError::Other(Box::new(e))))
+    })
+    .transpose()
+}
+
+/// How a time of day is stored.
+pub fn time(t: NaiveTime) -> String {
+    t.format("%H:%M").to_string()
 }
 
 /// [`get_local_day`] for a column that may be `NULL`.

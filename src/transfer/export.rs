@@ -245,23 +245,30 @@ pub fn write_reminders(w: impl Write, rows: &[Reminder]) -> csv::Result<()> {
             "note",
         ][..],
         &META_HEADERS,
+        &["account_id"][..],
     ]
     .concat();
     write_table(w, &headers, rows, |r| {
-        with_meta(
+        let mut cells = with_meta(
             vec![
                 r.id.to_string(),
-                r.deal_id.to_string(),
+                optional(r.deal_id, |id| id.to_string()),
                 r.kind.to_string(),
                 date(r.due),
                 r.status.to_string(),
-                optional(r.about, date),
+                // A follow-up's time of day, the engine's close date.
+                r.time.map_or_else(
+                    || optional(r.about, date),
+                    |t| t.format("%H:%M").to_string(),
+                ),
                 date(r.created_on),
                 optional(r.closed_on, date),
                 r.note.clone(),
             ],
             &r.meta,
-        )
+        );
+        cells.push(optional(r.account_id, |id| id.to_string()));
+        cells
     })
 }
 
@@ -563,11 +570,13 @@ mod tests {
     fn reminders_round_trip_exactly() {
         let open = Reminder {
             id: Id::new(),
-            deal_id: Id::new(),
+            deal_id: Some(Id::new()),
+            account_id: None,
             kind: ReminderKind::CloseSoon,
             due: day(23),
             status: ReminderStatus::Open,
             about: Some(day(30)),
+            time: None,
             created_on: day(16),
             closed_on: None,
             note: String::new(),
@@ -583,7 +592,18 @@ mod tests {
             meta: meta(true),
             ..open.clone()
         };
-        let rows = vec![open, done];
+        // A follow-up planned on an account alone, with its time and what it asks.
+        let planned = Reminder {
+            id: Id::new(),
+            deal_id: None,
+            account_id: Some(Id::new()),
+            kind: ReminderKind::FollowUp,
+            about: None,
+            time: chrono::NaiveTime::from_hms_opt(15, 0, 0),
+            note: "call 李总".to_string(),
+            ..open.clone()
+        };
+        let rows = vec![open, done, planned];
         let csv = written(|w| write_reminders(w, &rows));
         assert_eq!(records(read_reminders(csv.as_slice()).unwrap()), rows);
     }

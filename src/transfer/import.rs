@@ -6,6 +6,8 @@
 
 use std::io::Read;
 
+use chrono::NaiveTime;
+
 use super::sheet::{Column, Row, Sheet, Stages, missing, word};
 use super::{
     AccountRecord, ActivityRecord, CellProblem, ContactRecord, ContactRef, DealRecord, DealRef,
@@ -13,9 +15,9 @@ use super::{
 };
 use crate::domain::{
     AccountKind, ActivityKind, Currency, Grade, HistoryEntry, Money, Need, Pin, ProductTier,
-    Reason, Reminder, RowMeta, Satisfaction,
+    Reason, Reminder, ReminderKind, RowMeta, Satisfaction,
 };
-use crate::parse::{parse_amount_in, parse_import_date, parse_import_datetime};
+use crate::parse::{ParseError, parse_amount_in, parse_import_date, parse_import_datetime};
 
 const ID: &[&str] = &["id"];
 const ACCOUNT_ID: &[&str] = &["account_id"];
@@ -712,15 +714,31 @@ pub fn read_reminders(r: impl Read) -> Result<Vec<Line<Reminder>>, ImportError> 
     let (id, deal_id, kind, due, status) = (id?, deal_id?, kind?, due?, status?);
     let (about, created_on, closed_on, note) = (about?, created_on?, closed_on?, note?);
     let meta = MetaColumns::require(&sheet)?;
+    // Older exports have no account column: every reminder was a deal's.
+    let account_id = sheet.find(&["account_id"]);
     let mut lines = Vec::new();
     while let Some(row) = sheet.next_row()? {
+        let kind: ReminderKind = row.parse_required(&kind, str::parse)?;
+        let (about, time) = if kind == ReminderKind::FollowUp {
+            let time = |t: &str| {
+                NaiveTime::parse_from_str(t, "%H:%M").map_err(|_| ParseError::DateTime {
+                    input: t.to_string(),
+                    why: None,
+                })
+            };
+            (None, row.parse(Some(&about), time)?)
+        } else {
+            (row.parse(Some(&about), parse_import_date)?, None)
+        };
         let record = Reminder {
             id: row.required_id(&id)?,
-            deal_id: row.required_id(&deal_id)?,
-            kind: row.parse_required(&kind, str::parse)?,
+            deal_id: row.id(Some(&deal_id))?,
+            account_id: row.id(account_id.as_ref())?,
+            kind,
             due: row.parse_required(&due, parse_import_date)?,
             status: row.parse_required(&status, str::parse)?,
-            about: row.parse(Some(&about), parse_import_date)?,
+            about,
+            time,
             created_on: row.parse_required(&created_on, parse_import_date)?,
             closed_on: row.parse(Some(&closed_on), parse_import_date)?,
             note: row.exact(&note),

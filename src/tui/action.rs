@@ -118,6 +118,11 @@ pub enum Action {
     MoveStage(bool),
     ChangeClose,
     LogActivity,
+    /// Plan a follow-up on the deal: when, and what to do.
+    PlanFollowUp,
+    /// Correct the deal's latest activity, or take it back.
+    CorrectActivity,
+    RetractActivity,
     Won,
     Lost,
     Pin,

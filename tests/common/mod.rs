@@ -79,12 +79,22 @@ impl Td {
         succeed(self.run(today, args), args)
     }
 
-    /// Runs a command that must succeed and print one line (an id); returns it.
+    /// Runs a command that must succeed and print one id, alone or in the
+    /// sentence that says what it made (`log`); returns it.
     pub fn id(&self, today: &str, args: &[&str]) -> String {
         let out = self.ok(today, args);
-        let id = out.trim().to_string();
-        assert_uuid(&id);
-        id
+        let ids: Vec<&str> = out
+            .split(|c: char| !(c.is_ascii_hexdigit() || c == '-'))
+            .filter(|word| word.len() == 36)
+            .collect();
+        assert_eq!(
+            ids.len(),
+            1,
+            "`{}` printed no one id: {out}",
+            args.join(" ")
+        );
+        assert_uuid(ids[0]);
+        ids[0].to_string()
     }
 
     /// Runs a command with `--format json` appended; returns the parsed output.

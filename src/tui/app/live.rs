@@ -136,8 +136,12 @@ impl App {
                 Changed::Reminder,
                 m.id,
                 &m.meta,
-                m.deal_id,
-                &r.deal_title,
+                m.deal_id.or(m.account_id).unwrap_or(m.id),
+                if r.deal_title.is_empty() {
+                    &r.account
+                } else {
+                    &r.deal_title
+                },
             ));
         }
         shown

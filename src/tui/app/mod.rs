@@ -99,23 +99,39 @@ pub enum Ask {
     Won(Id),
     Lost(Id),
     Pin(Id),
-    /// A reminder, and the deal it is for.
+    /// A reminder, and the deal it is for (none for an account's own).
     Snooze {
         reminder: Id,
+        deal: Option<Id>,
+    },
+    FollowUp(Id),
+    /// A follow-up with the open account alone.
+    AccountFollowUp(Id),
+    /// A deal's latest activity, to correct or take back.
+    CorrectActivity {
         deal: Id,
+        activity: Id,
+    },
+    RetractActivity {
+        deal: Id,
+        activity: Id,
     },
 }
 
 impl Ask {
-    /// The deal the answer changes.
-    fn deal(self) -> Id {
+    /// The deal the answer changes; none for an account's own reminder.
+    fn deal(self) -> Option<Id> {
         match self {
             Ask::CloseDate { deal: id, .. }
             | Ask::Activity(id)
             | Ask::Won(id)
             | Ask::Lost(id)
             | Ask::Pin(id)
-            | Ask::Snooze { deal: id, .. } => id,
+            | Ask::FollowUp(id)
+            | Ask::CorrectActivity { deal: id, .. }
+            | Ask::RetractActivity { deal: id, .. } => Some(id),
+            Ask::Snooze { deal, .. } => deal,
+            Ask::AccountFollowUp(_) => None,
         }
     }
 }

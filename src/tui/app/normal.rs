@@ -96,7 +96,7 @@ impl App {
             return Ok(());
         }
         let id = match self.view {
-            View::Agenda => self.selected_reminder().map(|r| r.reminder.deal_id),
+            View::Agenda => self.selected_reminder().and_then(|r| r.reminder.deal_id),
             _ => self.selected_deal().map(|r| r.deal.id),
         };
         if let Some(id) = id {
@@ -177,14 +177,21 @@ impl App {
         let Some((id, deal)) = self.reminder_to_act_on() else {
             return Ok(());
         };
-        self.write_deal(Some(deal), |app| {
+        let close = |app: &mut App| {
             if done {
-                app.store.reminder_done(id)?;
+                app.store.reminder_done(id)
             } else {
-                app.store.reminder_dismiss(id)?;
+                app.store.reminder_dismiss(id)
             }
-            Ok((deal, ()))
-        })?;
+        };
+        match deal {
+            Some(deal) => self.write_deal(Some(deal), |app| Ok((deal, close(app)?)))?,
+            // An account's own reminder changes no deal.
+            None => {
+                close(self)?;
+                self.after_wide_write();
+            }
+        }
         let said = if done {
             "msg.reminder_done"
         } else {
@@ -206,7 +213,7 @@ impl App {
 
     /// The reminder under the cursor and its deal, when there is one to
     /// close or snooze; a revisit still to come says it is not due yet.
-    fn reminder_to_act_on(&mut self) -> Option<(Id, Id)> {
+    fn reminder_to_act_on(&mut self) -> Option<(Id, Option<Id>)> {
         let r = &self.selected_reminder()?.reminder;
         if r.status == ReminderStatus::Upcoming {
             self.message = self.catalog.get("tui.not_due_yet").to_string();

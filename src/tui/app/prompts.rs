@@ -4,8 +4,9 @@ use super::update::Done;
 use super::{App, Ask, Popup, Prompt};
 use crate::domain::{ActivityKind, Grade};
 use crate::parse;
-use crate::store::{DealPatch, DealRow, StoreError};
+use crate::store::{ActivityPatch, DealPatch, DealRow, On, StoreError};
 use crate::tui::text::Typed;
+use crate::when::{Looking, split_when};
 
 impl App {
     pub(super) fn ask(&mut self, make: fn(&DealRow) -> Ask) {
@@ -28,17 +29,67 @@ impl App {
         }
     }
 
+    /// Asks when and what to follow up on the deal, or on the open account.
+    pub(super) fn ask_follow_up(&mut self) {
+        if self.selected_deal().is_some() {
+            return self.ask(|row| Ask::FollowUp(row.deal.id));
+        }
+        if let Some(detail) = &self.opened.account {
+            self.popup = Some(Popup::Prompt(Prompt {
+                ask: Ask::AccountFollowUp(detail.account.id),
+                answer: Typed::new(""),
+                error: None,
+            }));
+        }
+    }
+
+    /// Asks to correct (`retract`: take back) the open deal's latest
+    /// activity, the correction starting from what it says now.
+    pub(super) fn ask_about_activity(&mut self, retract: bool) {
+        let Some(detail) = &self.opened.deal else {
+            return;
+        };
+        let deal = detail.row.deal.id;
+        let Some(latest) = detail.activities.last() else {
+            self.message = self.catalog.get("tui.no_activity").to_string();
+            return;
+        };
+        let (ask, text) = if retract {
+            let ask = Ask::RetractActivity {
+                deal,
+                activity: latest.id,
+            };
+            (ask, String::new())
+        } else {
+            let ask = Ask::CorrectActivity {
+                deal,
+                activity: latest.id,
+            };
+            (ask, format!("{} {}", latest.kind, latest.summary))
+        };
+        self.popup = Some(Popup::Prompt(Prompt {
+            ask,
+            answer: Typed::new(text),
+            error: None,
+        }));
+    }
+
     /// Carries out a prompt; on a mistake the prompt stays open with what was
     /// typed and a sentence saying what is wrong.
     pub(super) fn submit(&mut self) {
         let Some(Popup::Prompt(prompt)) = self.popup.clone() else {
             return;
         };
-        let deal = prompt.ask.deal();
         let answer = prompt.answer.text.trim();
-        match self.write_deal(Some(deal), |app| {
-            Ok((deal, app.carry_out(prompt.ask, answer)?))
-        }) {
+        let done = match prompt.ask.deal() {
+            Some(deal) => self.write_deal(Some(deal), |app| {
+                Ok((deal, app.carry_out(prompt.ask, answer)?))
+            }),
+            None => self
+                .carry_out(prompt.ask, answer)
+                .inspect(|_| self.after_wide_write()),
+        };
+        match done {
             Ok(message) => {
                 self.popup = None;
                 self.message = message;
@@ -118,6 +169,34 @@ impl App {
                     "msg.pinned",
                     &[("id", &id.short()), ("grade", grade.as_str())],
                 ))
+            }
+            Ask::FollowUp(id) => {
+                let (when, what) = split_when(text, today, Looking::Ahead)?;
+                self.store.plan_follow_up(On::Deal(id), when, what)?;
+                Ok(c.fmt(
+                    "msg.planned",
+                    &[("id", &id.short()), ("date", &when.day.to_string())],
+                ))
+            }
+            Ask::AccountFollowUp(account) => {
+                let (when, what) = split_when(text, today, Looking::Ahead)?;
+                self.store
+                    .plan_follow_up(On::Account(account), when, what)?;
+                Ok(c.fmt("msg.planned_account", &[("date", &when.day.to_string())]))
+            }
+            Ask::CorrectActivity { activity, .. } => {
+                let (kind, summary) = split_activity(text);
+                let patch = ActivityPatch {
+                    kind: Some(kind),
+                    summary: Some(summary.to_string()),
+                    ..ActivityPatch::default()
+                };
+                self.store.edit_activity(activity, patch)?;
+                Ok(c.fmt("msg.activity_corrected", &[("id", &activity.short())]))
+            }
+            Ask::RetractActivity { activity, .. } => {
+                self.store.retract_activity(activity, text)?;
+                Ok(c.fmt("msg.activity_retracted", &[("id", &activity.short())]))
             }
             Ask::Snooze { reminder: id, .. } => {
                 let until = parse::parse_date(text, today)?;

@@ -109,6 +109,13 @@ impl App {
         }
     }
 
+    /// After a write to no deal (an account's own reminder): every count
+    /// is taken afresh and the view re-read.
+    pub(super) fn after_wide_write(&mut self) {
+        self.forget_totals();
+        self.todo.reread = Reread::View;
+    }
+
     /// Forgets every count kept, after a write too wide to follow (a new
     /// day, demo data); the reports are out of date with them.
     pub(super) fn forget_totals(&mut self) {

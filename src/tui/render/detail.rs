@@ -153,13 +153,7 @@ pub(super) fn draw_detail(frame: &mut Frame<'_>, app: &App, area: Rect) {
         lines.push(heading(c.get("tui.contacts")));
         lines.extend(detail.contacts.iter().map(|k| contact_line(k, false)));
     }
-    let timeline = crate::timeline::entries(
-        &detail.activities,
-        &detail.history,
-        &detail.changes,
-        c,
-        app.store.rules(),
-    );
+    let timeline = crate::timeline::of_deal(detail, c, app.store.rules());
     if !timeline.is_empty() {
         lines.push(Line::raw(""));
         lines.push(heading(c.get("tui.timeline")));

@@ -55,13 +55,20 @@ pub(super) fn draw_agenda(frame: &mut Frame<'_>, app: &App, area: Rect) {
                     format!("{} ", crate::output::pad_to_width(&when, 14, false)),
                     Style::new().fg(color),
                 ),
-                Span::styled(format!(" {} ", r.grade), grade_style(r.grade)),
+                match r.grade {
+                    Some(grade) => Span::styled(format!(" {grade} "), grade_style(grade)),
+                    // An account's own reminder: no deal, no grade.
+                    None => Span::raw("   "),
+                },
                 Span::raw(format!(
-                    " {}{}  {} · {}",
-                    c.get(&format!("reminder.{}", r.reminder.kind)),
+                    " {}{}  {}",
+                    crate::timeline::reminder_what(&r.reminder, c),
                     status_note(c, r.reminder.status),
-                    r.deal_title,
-                    r.account
+                    if r.deal_title.is_empty() {
+                        r.account.clone()
+                    } else {
+                        format!("{} · {}", r.deal_title, r.account)
+                    }
                 )),
             ]))
         })

@@ -139,6 +139,9 @@ pub(super) fn draw_prompt(frame: &mut Frame<'_>, app: &App, prompt: &Prompt, are
         Ask::Lost(_) => "prompt.lost",
         Ask::Pin(_) => "prompt.pin",
         Ask::Snooze { .. } => "prompt.snooze",
+        Ask::FollowUp(_) | Ask::AccountFollowUp(_) => "prompt.follow_up",
+        Ask::CorrectActivity { .. } => "prompt.correct_activity",
+        Ask::RetractActivity { .. } => "prompt.retract_activity",
     };
     let (before, after) = prompt.answer.split();
     let mut lines = vec![Line::from(vec![
