@@ -321,3 +321,36 @@ fn a_contact_deleted_by_mistake_is_restored() {
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["name"], "李总");
 }
+
+/// An import is one change: undo takes all of it back, however many rows
+/// (the engine then works everything out once rather than row by row).
+#[test]
+fn undo_takes_back_a_whole_import() {
+    let td = Td::new();
+    let deal = erp(&td);
+    let mut csv =
+        String::from("Deal - Title,Organization,Deal - Value,Deal - Expected close date\n");
+    for i in 0..300 {
+        csv += &format!(
+            "Import {i},导入客户 {},1200,2027-01-{:02}\n",
+            i % 40,
+            1 + i % 28
+        );
+    }
+    let file = td.root().join("pipedrive-deals.csv");
+    fs::write(&file, csv).unwrap();
+    td.ok(DAY, &["import", file.to_str().unwrap(), "--kind", "deals"]);
+    assert_eq!(td.list(DAY, &[]).len(), 301);
+    let said = td.ok(DAY, &["undo"]);
+    assert!(said.contains("more"), "{said}");
+    let left = td.list(DAY, &[]);
+    assert_eq!(left.len(), 1, "{left:?}");
+    assert_eq!(left[0]["id"], deal.as_str());
+    assert!(array(td.json(DAY, &["account", "list"])).len() == 1);
+    assert!(
+        array(td.json(DAY, &["reminders"]))
+            .iter()
+            .all(|r| r["deal_id"] == deal.as_str()),
+        "no reminder of an undone deal is left"
+    );
+}

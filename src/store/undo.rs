@@ -11,11 +11,13 @@
 //! writes whose rows say they are the user's own are kept (a merge or a
 //! teammate's change applied here is not the user's to undo).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::engine::{recompute_last_touch, refresh_deals};
+use super::engine::{Scope, recompute_last_touch, refresh_deals, run};
 use super::log::stamp_moment;
 use super::merge::{BOOKKEEPING, DERIVED};
 use super::segments::resegment_account;
@@ -287,7 +289,8 @@ fn steps_of(conn: &Connection, hlc: i64) -> Result<Vec<Step>> {
 /// The rows the steps touched, in the order they were first touched, each
 /// with what was done to it.
 fn touched(conn: &Connection, steps: &[Step]) -> Result<Vec<Touched>> {
-    let mut rows: Vec<(Touched, &str)> = Vec::new();
+    let mut rows: Vec<Touched> = Vec::new();
+    let mut at_of: HashMap<&str, usize> = HashMap::new();
     for step in steps {
         let Some(kind) = RowKind::of(&step.table) else {
             continue;
@@ -295,37 +298,30 @@ fn touched(conn: &Connection, steps: &[Step]) -> Result<Vec<Touched>> {
         let Ok(id) = step.row_id.parse::<Id>() else {
             continue;
         };
-        let at = match rows.iter().position(|(t, _)| t.id == id) {
-            Some(at) => at,
+        let at = match at_of.get(step.row_id.as_str()) {
+            Some(at) => *at,
             None => {
-                let name = name_of(conn, kind, id)?;
-                rows.push((
-                    Touched {
-                        kind,
-                        id,
-                        name,
-                        did: Did::Changed(Vec::new()),
-                    },
-                    &step.table,
-                ));
+                rows.push(Touched {
+                    kind,
+                    id,
+                    name: name_of(conn, kind, id)?,
+                    did: Did::Changed(Vec::new()),
+                });
+                at_of.insert(&step.row_id, rows.len() - 1);
                 rows.len() - 1
             }
         };
-        let row = &mut rows[at].0;
-        row.did = match (&row.did, step.field.as_str()) {
-            (_, "") => Did::Created,
-            (Did::Created, _) => Did::Created,
-            (_, "deleted_at") if step.new != Value::Null => Did::Deleted,
-            (_, "deleted_at") => Did::Restored,
-            (Did::Changed(fields), field) => {
-                let mut fields = fields.clone();
-                fields.push(field.to_string());
-                Did::Changed(fields)
-            }
-            (did, _) => did.clone(),
-        };
+        let row = &mut rows[at];
+        match (&mut row.did, step.field.as_str()) {
+            (did, "") => *did = Did::Created,
+            (Did::Created, _) => {}
+            (did, "deleted_at") if step.new != Value::Null => *did = Did::Deleted,
+            (did, "deleted_at") => *did = Did::Restored,
+            (Did::Changed(fields), field) => fields.push(field.to_string()),
+            (Did::Deleted | Did::Restored, _) => {}
+        }
     }
-    Ok(rows.into_iter().map(|(t, _)| t).collect())
+    Ok(rows)
 }
 
 pub(super) fn name_of(conn: &Connection, kind: RowKind, id: Id) -> Result<String> {
@@ -352,18 +348,26 @@ pub(super) fn name_of(conn: &Connection, kind: RowKind, id: Id) -> Result<String
         .unwrap_or_default())
 }
 
+/// Above this many deals or accounts, the engine works everything out once
+/// rather than each of them (an undone import touches them by the thousand).
+const ONE_BY_ONE: usize = 200;
+
 /// Sets the steps' fields back and tombstones the rows they created, then
 /// has the engine work out again what follows from the rows it changed.
 fn take_back(w: &Writer<'_>, steps: &[Step], rows: &[Touched]) -> Result<Vec<(Touched, String)>> {
     let conn = w.conn();
     let stamp = w.stamp();
+    let mut of_row: HashMap<&str, Vec<&Step>> = HashMap::new();
+    for step in steps {
+        of_row.entry(step.row_id.as_str()).or_default().push(step);
+    }
     let mut kept = Vec::new();
     let mut deals = Vec::new();
     let mut accounts = Vec::new();
     for row in rows {
         let table = row.kind.table();
         let id = row.id.to_string();
-        let mine: Vec<&Step> = steps.iter().filter(|s| s.row_id == id).collect();
+        let mine = of_row.get(id.as_str()).map_or(&[][..], Vec::as_slice);
         let mut sets: Vec<(String, Value)> = Vec::new();
         if row.did == Did::Created {
             sets.push(("deleted_at".to_string(), Value::Text(stamp.clone())));
@@ -371,7 +375,11 @@ fn take_back(w: &Writer<'_>, steps: &[Step], rows: &[Touched]) -> Result<Vec<(To
             // The earliest value of each field this change set, if nobody
             // changed it again since.
             for step in mine.iter().rev() {
-                if sets.iter().any(|(f, _)| *f == step.field) {
+                if sets.iter().any(|(f, _)| *f == step.field)
+                    || kept
+                        .iter()
+                        .any(|(t, f): &(Touched, String)| t.id == row.id && *f == step.field)
+                {
                     continue;
                 }
                 let now: Value = conn.query_row(
@@ -379,12 +387,7 @@ fn take_back(w: &Writer<'_>, steps: &[Step], rows: &[Touched]) -> Result<Vec<(To
                     [&id],
                     |r| r.get(0),
                 )?;
-                let last_set = mine
-                    .iter()
-                    .rev()
-                    .find(|s| s.field == step.field)
-                    .map(|s| &s.new);
-                if Some(&now) != last_set {
+                if now != step.new {
                     kept.push((row.clone(), step.field.clone()));
                     continue;
                 }
@@ -413,6 +416,12 @@ fn take_back(w: &Writer<'_>, steps: &[Step], rows: &[Touched]) -> Result<Vec<(To
     deals.dedup();
     for deal in &deals {
         recompute_last_touch(w, *deal)?;
+    }
+    if deals.len() + accounts.len() > ONE_BY_ONE {
+        run(w, Scope::All)?;
+        return Ok(kept);
+    }
+    for deal in &deals {
         accounts.extend(account_of_deal(conn, *deal)?);
     }
     refresh_deals(w, &deals)?;
