@@ -471,3 +471,18 @@ fn a_currency_change_is_in_the_deal_s_history() {
     let zh = td.ok(DAY, &["--lang", "zh-CN", "show", &id]);
     assert!(zh.contains("货币") && zh.contains("EUR → USD"), "{zh}");
 }
+
+/// A calendar to-do names the amount in the deal's own currency.
+#[test]
+fn the_calendar_names_each_deals_own_currency() {
+    let td = with_account();
+    add(&td, "Dollars", &["--amount", "$12,500", "--close", "+20d"]);
+    add(&td, "Yuan", &["--amount", "¥8,000", "--close", "+20d"]);
+    let ics = td.root().join("agenda.ics");
+    let later = common::plus_days(DAY, 8);
+    td.ok(&later, &["reminders", "--ics", ics.to_str().unwrap()]);
+    // Unfolded, with iCalendar's escaped commas.
+    let calendar = fs::read_to_string(&ics).unwrap().replace("\r\n ", "");
+    assert!(calendar.contains("Amount: 12\\,500.00 USD"), "{calendar}");
+    assert!(calendar.contains("Amount: 8\\,000.00 CNY"), "{calendar}");
+}

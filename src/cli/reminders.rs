@@ -148,7 +148,6 @@ fn follow_up_what(r: &Reminder) -> String {
 }
 
 fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> CliResult {
-    let currency = ctx.store.currency()?;
     let items: Vec<IcsReminder> = rows
         .iter()
         .map(|r| IcsReminder {
@@ -159,7 +158,8 @@ fn write_ics(ctx: &Context, path: &std::path::Path, rows: &[ReminderRow]) -> Cli
             account: r.account.clone(),
             amount: r
                 .amount
-                .map(|a| format!("{a} {currency}"))
+                .zip(r.currency)
+                .map(|(a, currency)| format!("{a} {currency}"))
                 .unwrap_or_default(),
             grade: r.grade,
             time: r.reminder.time,

@@ -6,7 +6,9 @@ use super::ReminderRefusal;
 use super::filter::Conditions;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, Writer, values};
-use crate::domain::{Grade, Id, Money, Reminder, ReminderKind, ReminderStatus, ValueTier};
+use crate::domain::{
+    Currency, Grade, Id, Money, Reminder, ReminderKind, ReminderStatus, ValueTier,
+};
 use crate::query::Query;
 
 /// Which pending reminders to list, relative to the effective date.
@@ -34,6 +36,8 @@ pub struct ReminderRow {
     pub amount: Option<Money>,
     /// The deal's owner, or the account's for its own reminders.
     pub owner: String,
+    /// The currency of the deal's amount.
+    pub currency: Option<Currency>,
 }
 
 /// The note that marks a reminder closed by a person rather than the engine;
@@ -191,7 +195,7 @@ impl Store {
         // condition is, so that SQLite reads the page off that index.
         let mut sql = format!(
             "SELECT {REMINDER_COLUMNS}, coalesce(d.title, ''), a.name, d.grade, d.amount_minor,
-                    coalesce(d.owner, a.owner)
+                    coalesce(d.owner, a.owner), d.currency
              FROM reminders r
              LEFT JOIN deals d ON d.id = r.deal_id
              JOIN accounts a ON a.id = coalesce(r.account_id, d.account_id)
@@ -253,6 +257,7 @@ impl Store {
                     grade: row.get(n + 2)?,
                     amount: row.get(n + 3)?,
                     owner: row.get(n + 4)?,
+                    currency: row.get(n + 5)?,
                 })
             })?
             .map(|row| {
@@ -286,7 +291,7 @@ impl Store {
             args.push(today.clone());
             "SELECT d.id, d.id, 'revisit', d.next_revisit, 'upcoming', NULL, ?, NULL, '',
                 d.created_at, d.updated_at, d.updated_by, d.version, NULL, NULL,
-                d.title, a.name, d.grade, d.amount_minor, d.owner
+                d.title, a.name, d.grade, d.amount_minor, d.owner, d.currency
              FROM deals d
              JOIN accounts a ON a.id = d.account_id"
         };
@@ -365,7 +370,7 @@ impl Store {
             format!(
                 "SELECT a.id, NULL, 'revisit', date(a.quiet_since, '+' || {days} || ' days') AS next,
                     'upcoming', NULL, ?, NULL, '', a.created_at, a.updated_at, a.updated_by,
-                    a.version, NULL, a.id, '', a.name, NULL, NULL, a.owner
+                    a.version, NULL, a.id, '', a.name, NULL, NULL, a.owner, NULL
                  FROM accounts a LEFT JOIN deals d ON 0"
             )
         };
