@@ -309,22 +309,35 @@ impl Revisit<'_> {
             kept = Some(if moves { next } else { r.due });
         }
 
-        if kept.is_none()
-            && let Some(next) = next
-            && next <= today
-            && !reminders
-                .iter()
-                .any(|r| r.kind == ReminderKind::Revisit && r.due == next)
-        {
-            ops.push(ReminderOp::Open {
-                kind: ReminderKind::Revisit,
-                due: next,
-                about: None,
-            });
-            kept = Some(next);
-        }
-        kept.or(next)
+        open_due_revisit(kept, next, reminders, today, ops)
     }
+}
+
+/// With no pending revisit kept, opens the one `next` says is due, unless
+/// one of that day is in `reminders` already (a dismissed revisit does not
+/// come straight back); returns the revisit to show.
+fn open_due_revisit(
+    kept: Option<NaiveDate>,
+    next: Option<NaiveDate>,
+    reminders: &[Reminder],
+    today: NaiveDate,
+    ops: &mut Vec<ReminderOp>,
+) -> Option<NaiveDate> {
+    if kept.is_none()
+        && let Some(next) = next
+        && next <= today
+        && !reminders
+            .iter()
+            .any(|r| r.kind == ReminderKind::Revisit && r.due == next)
+    {
+        ops.push(ReminderOp::Open {
+            kind: ReminderKind::Revisit,
+            due: next,
+            about: None,
+        });
+        return Some(next);
+    }
+    kept.or(next)
 }
 
 /// A customer's revisit after the sale (SPEC §2.2): an account with a value
@@ -390,21 +403,8 @@ pub fn account_revisit(
         }
         kept = Some(if moves { next } else { r.due });
     }
-    if kept.is_none()
-        && let Some(next) = next
-        && next <= today
-        && !reminders
-            .iter()
-            .any(|r| r.kind == ReminderKind::Revisit && r.due == next)
-    {
-        ops.push(ReminderOp::Open {
-            kind: ReminderKind::Revisit,
-            due: next,
-            about: None,
-        });
-        kept = Some(next);
-    }
-    (kept.or(next), ops)
+    let shown = open_due_revisit(kept, next, reminders, today, &mut ops);
+    (shown, ops)
 }
 
 /// One `close_soon` per close date, for an A deal that has not slipped.
