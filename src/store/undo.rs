@@ -452,13 +452,13 @@ fn set_fields(w: &Writer<'_>, table: &str, id: &str, sets: &[(String, Value)]) -
         values.push(Value::Text(w.stamp()));
         values.push(Value::Text(w.session.user.clone()));
     }
-    w.conn().execute(
-        &format!(
+    // Cached: an undone import tombstones its rows with one statement each.
+    w.conn()
+        .prepare_cached(&format!(
             "UPDATE {table} SET {} WHERE id = ?1",
             assignments.join(", ")
-        ),
-        rusqlite::params_from_iter(values),
-    )?;
+        ))?
+        .execute(rusqlite::params_from_iter(values))?;
     Ok(())
 }
 
