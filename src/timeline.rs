@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use crate::domain::{Activity, Correction, HistoryEntry, HistoryField, Id, Reason};
 use crate::i18n::Catalog;
 use crate::rules::Rules;
-use crate::store::{Did, FieldChange, Touched};
+use crate::store::{Did, FieldChange, Touched, Trashed};
 
 /// One line of the timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,6 +249,21 @@ pub fn change(rows: &[Touched], catalog: &Catalog) -> String {
         named.push(catalog.fmt("undo.more", &[("count", &more)]));
     }
     named.join(catalog.get("undo.sep"))
+}
+
+/// What went (or came back) with a deleted account: `, with 3 deals and
+/// 2 contacts`, or nothing for a row on its own.
+pub fn trashed_with(t: &Trashed, catalog: &Catalog) -> String {
+    if t.deals + t.contacts == 0 {
+        return String::new();
+    }
+    catalog.fmt(
+        "msg.trashed_with",
+        &[
+            ("deals", &t.deals.to_string()),
+            ("contacts", &t.contacts.to_string()),
+        ],
+    )
 }
 
 #[cfg(test)]

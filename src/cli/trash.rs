@@ -34,17 +34,7 @@ pub fn restore(ctx: &mut Context, args: RestoreArgs) -> CliResult {
 }
 
 fn said(ctx: &Context, key: &str, t: &Trashed) -> String {
-    let with = if t.deals + t.contacts > 0 {
-        ctx.catalog.fmt(
-            "msg.trashed_with",
-            &[
-                ("deals", &t.deals.to_string()),
-                ("contacts", &t.contacts.to_string()),
-            ],
-        )
-    } else {
-        String::new()
-    };
+    let with = timeline::trashed_with(t, &ctx.catalog);
     let kind = ctx.catalog.word("row_kind", t.kind.as_str());
     let id = t.id.short();
     ctx.catalog.fmt(

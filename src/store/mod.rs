@@ -410,16 +410,22 @@ impl Table {
     }
 }
 
-fn resolve_id(conn: &Connection, table: Table, input: &str) -> Result<Id> {
+/// A typed id as the prefix it stands for: lower-case hex and dashes, at
+/// least [`Id::MIN_PREFIX`] of them; `None` for anything else.
+fn id_prefix(input: &str) -> Option<String> {
     let prefix = input.trim().to_ascii_lowercase();
     let well_formed = prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
-    if !well_formed || prefix.len() < Id::MIN_PREFIX {
+    (well_formed && prefix.len() >= Id::MIN_PREFIX).then_some(prefix)
+}
+
+fn resolve_id(conn: &Connection, table: Table, input: &str) -> Result<Id> {
+    let Some(prefix) = id_prefix(input) else {
         return Err(StoreError::BadId {
             what: table.noun(),
             given: input.to_string(),
             lister: table.lister(),
         });
-    }
+    };
     // Ids are lower-case hex and dashes, so every id with this prefix sorts
     // between the prefix and the prefix followed by '~': an index range scan.
     let sql = format!(

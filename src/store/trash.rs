@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension};
 
 use super::engine::{recompute_last_touch, refresh_deals};
 use super::segments::resegment_account;
-use super::undo::{RowKind, name_of};
+use super::undo::{RowKind, account_of_deal, name_of};
 use super::{AccountRefusal, Result, Store, StoreError, TrashRefusal, Writer};
 use crate::domain::Id;
 
@@ -47,7 +47,7 @@ impl Store {
         self.write(|w| {
             let name = live_name(w.conn(), RowKind::Deal, id)?;
             tombstone(w, RowKind::Deal, id)?;
-            let account = account_of(w.conn(), id)?;
+            let account = account_of_deal(w.conn(), id)?;
             resegment_account(w, account)?;
             Ok(Trashed {
                 kind: RowKind::Deal,
@@ -159,13 +159,9 @@ impl Store {
 }
 
 fn live_name(conn: &Connection, kind: RowKind, id: Id) -> Result<String> {
-    let column = match kind {
-        RowKind::Deal => "title",
-        RowKind::Activity => "summary",
-        _ => "name",
-    };
     conn.prepare_cached(&format!(
-        "SELECT {column} FROM {} WHERE id = ?1 AND deleted_at IS NULL",
+        "SELECT {} FROM {} WHERE id = ?1 AND deleted_at IS NULL",
+        kind.name_column(),
         kind.table()
     ))?
     .query_row([id], |r| r.get(0))
@@ -183,14 +179,6 @@ fn live_account_named(conn: &Connection, name: &str) -> Result<Option<Id>> {
         )?
         .query_row([name], |r| r.get(0))
         .optional()?)
-}
-
-fn account_of(conn: &Connection, deal: Id) -> Result<Id> {
-    Ok(
-        conn.query_row("SELECT account_id FROM deals WHERE id = ?1", [deal], |r| {
-            r.get(0)
-        })?,
-    )
 }
 
 /// A new version saying the row is gone.
@@ -260,13 +248,12 @@ fn set_deleted_at(
 /// The deleted row whose id starts with `input`, in any table a person
 /// deletes rows of.
 fn find_deleted(conn: &Connection, input: &str) -> Result<(RowKind, Id)> {
-    let prefix = input.trim().to_ascii_lowercase();
-    if prefix.len() < Id::MIN_PREFIX || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+    let Some(prefix) = super::id_prefix(input) else {
         return Err(TrashRefusal::NotDeleted {
             given: input.to_string(),
         }
         .into());
-    }
+    };
     let mut found = Vec::new();
     for kind in KINDS {
         let mut stmt = conn.prepare_cached(&format!(

@@ -68,6 +68,16 @@ impl RowKind {
         }
     }
 
+    /// The column people know a row by; a reminder goes by its deal's
+    /// title or its account's name.
+    pub(super) fn name_column(self) -> &'static str {
+        match self {
+            RowKind::Deal => "title",
+            RowKind::Activity => "summary",
+            RowKind::Account | RowKind::Contact | RowKind::Reminder => "name",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             RowKind::Account => "account",
@@ -326,20 +336,15 @@ fn touched(conn: &Connection, steps: &[Step]) -> Result<Vec<Touched>> {
 
 pub(super) fn name_of(conn: &Connection, kind: RowKind, id: Id) -> Result<String> {
     let sql = match kind {
-        RowKind::Account | RowKind::Contact => {
-            let table = if kind == RowKind::Account {
-                "accounts"
-            } else {
-                "contacts"
-            };
-            format!("SELECT name FROM {table} WHERE id = ?1")
-        }
-        RowKind::Deal => "SELECT title FROM deals WHERE id = ?1".to_string(),
-        RowKind::Activity => "SELECT summary FROM activities WHERE id = ?1".to_string(),
         RowKind::Reminder => "SELECT coalesce(d.title, a.name, '') FROM reminders r
              LEFT JOIN deals d ON d.id = r.deal_id
              LEFT JOIN accounts a ON a.id = r.account_id WHERE r.id = ?1"
             .to_string(),
+        _ => format!(
+            "SELECT {} FROM {} WHERE id = ?1",
+            kind.name_column(),
+            kind.table()
+        ),
     };
     Ok(conn
         .prepare_cached(&sql)?
@@ -422,7 +427,7 @@ fn take_back(w: &Writer<'_>, steps: &[Step], rows: &[Touched]) -> Result<Vec<(To
         return Ok(kept);
     }
     for deal in &deals {
-        accounts.extend(account_of_deal(conn, *deal)?);
+        accounts.push(account_of_deal(conn, *deal)?);
     }
     refresh_deals(w, &deals)?;
     accounts.sort();
@@ -495,10 +500,10 @@ fn deal_of(conn: &Connection, table: &str, id: &str) -> Result<Option<Id>> {
     )?)
 }
 
-fn account_of_deal(conn: &Connection, deal: Id) -> Result<Option<Id>> {
-    Ok(conn
-        .query_row("SELECT account_id FROM deals WHERE id = ?1", [deal], |r| {
+pub(super) fn account_of_deal(conn: &Connection, deal: Id) -> Result<Id> {
+    Ok(
+        conn.query_row("SELECT account_id FROM deals WHERE id = ?1", [deal], |r| {
             r.get(0)
-        })
-        .optional()?)
+        })?,
+    )
 }

@@ -56,17 +56,7 @@ impl App {
             Doomed::Contact { id, .. } => self.store.delete_contact(id)?,
         };
         let c = &self.catalog;
-        let with = if gone.deals + gone.contacts > 0 {
-            c.fmt(
-                "msg.trashed_with",
-                &[
-                    ("deals", &gone.deals.to_string()),
-                    ("contacts", &gone.contacts.to_string()),
-                ],
-            )
-        } else {
-            String::new()
-        };
+        let with = timeline::trashed_with(&gone, c);
         let kind = c.word("row_kind", gone.kind.as_str());
         self.message = c.fmt(
             "tui.deleted",
