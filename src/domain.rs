@@ -466,6 +466,8 @@ pub struct Account {
     pub owner: String,
     pub notes: String,
     pub meta: RowMeta,
+    /// The row's id in the CRM it was imported from, as that CRM wrote it.
+    pub source_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -480,6 +482,8 @@ pub struct Contact {
     pub other: String,
     pub notes: String,
     pub meta: RowMeta,
+    /// The row's id in the CRM it was imported from, as that CRM wrote it.
+    pub source_id: Option<String>,
 }
 
 /// A grade set by hand; the engine leaves the deal alone until it is unpinned.
@@ -515,6 +519,8 @@ pub struct Deal {
     pub source: String,
     pub next_step: String,
     pub notes: String,
+    /// The row's id in the CRM it was imported from, as that CRM wrote it.
+    pub source_id: Option<String>,
 }
 
 impl Deal {

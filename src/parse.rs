@@ -468,6 +468,52 @@ mod chinese_date_tests {
     }
 
     #[test]
+    fn two_digit_years_excel_serials_and_a_column_s_order_are_read() {
+        let day =
+            |s: &str, order| parse_import_date_in(s, order).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(day("02/03/24", Some(DateOrder::Mdy)), d(2024, 2, 3));
+        assert_eq!(day("02/03/24", Some(DateOrder::Dmy)), d(2024, 3, 2));
+        assert_eq!(day("20-10-16", Some(DateOrder::Dmy)), d(2016, 10, 20));
+        assert_eq!(day("31-12-99", Some(DateOrder::Dmy)), d(1999, 12, 31));
+        assert_eq!(day("01.10.69", None), d(2069, 10, 1));
+        assert_eq!(day("01.10.70", None), d(1970, 10, 1));
+        // A dash with no order given says so rather than guess.
+        assert!(parse_import_date_in("20-10-16", None).is_err());
+        // Excel's serial days: 45631 is 2024-12-05; 60 would be 1900-02-29.
+        assert_eq!(day("45631", None), d(2024, 12, 5));
+        assert_eq!(
+            parse_import_datetime_in("45631.75", None).unwrap(),
+            d(2024, 12, 5).and_hms_opt(18, 0, 0).unwrap().and_utc()
+        );
+        assert!(parse_import_date_in("4563", None).is_err());
+        assert!(parse_import_date_in("456310", None).is_err());
+        // Leap days with two-digit years.
+        assert_eq!(day("02/29/24", Some(DateOrder::Mdy)), d(2024, 2, 29));
+        assert!(parse_import_date_in("02/29/23", Some(DateOrder::Mdy)).is_err());
+        assert_eq!(
+            parse_import_datetime_in("02/23/26 08:55 PM", Some(DateOrder::Mdy)).unwrap(),
+            d(2026, 2, 23).and_hms_opt(20, 55, 0).unwrap().and_utc()
+        );
+        assert_eq!(
+            parse_import_datetime("2021-06-05T11:12:00.000+0000").unwrap(),
+            d(2021, 6, 5).and_hms_opt(11, 12, 0).unwrap().and_utc()
+        );
+    }
+
+    #[test]
+    fn a_cell_shows_the_order_only_when_a_number_is_over_12() {
+        use OrderEvidence::*;
+        assert_eq!(order_evidence("13/01/2026"), Shows(DateOrder::Dmy));
+        assert_eq!(order_evidence("01/13/2026 10:00"), Shows(DateOrder::Mdy));
+        assert_eq!(order_evidence("20-10-16"), Shows(DateOrder::Dmy));
+        assert_eq!(order_evidence("02/03/24"), Unclear);
+        assert_eq!(order_evidence("05/05/2024"), Irrelevant);
+        assert_eq!(order_evidence("2024-02-03"), Irrelevant);
+        assert_eq!(order_evidence("Feb 3, 2024"), Irrelevant);
+        assert_eq!(order_evidence("13/13/2026"), Irrelevant);
+    }
+
+    #[test]
     fn the_import_reads_the_same_chinese_dates_but_needs_the_year() {
         let day = |s: &str| parse_import_date(s).unwrap_or_else(|e| panic!("{s}: {e}"));
         assert_eq!(day("2027年1月15日"), d(2027, 1, 15));
@@ -513,6 +559,59 @@ fn three(s: &str, sep: char) -> Option<[&str; 3]> {
 /// `2026-10-01 10:00`) is checked and dropped: the date is the one written,
 /// whatever the time zone.
 pub fn parse_import_date(input: &str) -> Result<NaiveDate, ParseError> {
+    parse_import_date_in(input, None)
+}
+
+/// Day before month or month before day, for dates like `02/03/24` whose
+/// numbers alone do not tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DateOrder {
+    Dmy,
+    Mdy,
+}
+
+/// What one cell says about the order of its day and month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderEvidence {
+    /// A number over 12 stands where only the day can.
+    Shows(DateOrder),
+    /// Both numbers could be the month: `02/03/2024`.
+    Unclear,
+    /// The order does not matter or is written in the cell's form:
+    /// `2024-02-03`, `03.02.2024`, `05/05/2024`, `Feb 3, 2024`.
+    Irrelevant,
+}
+
+/// The evidence a cell gives [`DateOrder`]: a column is read one way, so
+/// one `13/01/2026` settles every `10/01/2026` beside it.
+pub fn order_evidence(input: &str) -> OrderEvidence {
+    let cell = half_width(input.trim());
+    let (date, _) = split_time(&cell);
+    for sep in ['/', '-'] {
+        let Some([a, b, c]) = three(date, sep) else {
+            continue;
+        };
+        let (Some(a), Some(b)) = (number(a, 1..=2), number(b, 1..=2)) else {
+            return OrderEvidence::Irrelevant;
+        };
+        if number(c, 2..=4).is_none() || c.len() == 3 {
+            return OrderEvidence::Irrelevant;
+        }
+        return match (a > 12, b > 12) {
+            (true, false) => OrderEvidence::Shows(DateOrder::Dmy),
+            (false, true) => OrderEvidence::Shows(DateOrder::Mdy),
+            (false, false) if a != b => OrderEvidence::Unclear,
+            _ => OrderEvidence::Irrelevant,
+        };
+    }
+    OrderEvidence::Irrelevant
+}
+
+/// [`parse_import_date`] with the column's day/month order, when known.
+pub fn parse_import_date_in(
+    input: &str,
+    order: Option<DateOrder>,
+) -> Result<NaiveDate, ParseError> {
     let err = |why| ParseError::ImportDate {
         input: input.to_string(),
         why,
@@ -522,7 +621,35 @@ pub fn parse_import_date(input: &str) -> Result<NaiveDate, ParseError> {
     if let Some(time) = time {
         clock(time).map_err(err)?;
     }
-    calendar_date(date).and_then(within_years).map_err(err)
+    if let Some((day, _)) = excel_serial(date) {
+        return Ok(day);
+    }
+    calendar_date(date, order)
+        .and_then(within_years)
+        .map_err(err)
+}
+
+/// A spreadsheet's serial date (`45631`, days since 1899-12-30, the day
+/// Excel and LibreOffice count from) with its fraction of a day. Only
+/// five-digit serials, 1954 to 2119: any other number is no date.
+fn excel_serial(s: &str) -> Option<(NaiveDate, NaiveTime)> {
+    let (whole, fraction) = s.split_once('.').unwrap_or((s, ""));
+    let days = number(whole, 5..=5).filter(|n| (20_000..=80_000).contains(n))?;
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) || fraction.len() > 9 {
+        return None;
+    }
+    let seconds = if fraction.is_empty() {
+        0
+    } else {
+        let nanos_of_day =
+            u64::from(number(fraction, 1..=9)?) * 10u64.pow(9 - fraction.len() as u32);
+        // Rounded to the second: the fraction is a float's decimals.
+        ((nanos_of_day * 86_400 + 500_000_000) / 1_000_000_000).min(86_399) as u32
+    };
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30)?;
+    let day = base.checked_add_days(chrono::Days::new(u64::from(days)))?;
+    let time = NaiveTime::from_num_seconds_from_midnight_opt(seconds, 0)?;
+    Some((day, time))
 }
 
 /// A date and time in an imported cell: RFC 3339, or any date
@@ -530,6 +657,14 @@ pub fn parse_import_date(input: &str) -> Result<NaiveDate, ParseError> {
 /// `AM`/`PM` and zone (`Z`, `UTC`, `+08:00`). No zone means UTC; a date alone
 /// is 00:00 UTC.
 pub fn parse_import_datetime(input: &str) -> Result<DateTime<Utc>, ParseError> {
+    parse_import_datetime_in(input, None)
+}
+
+/// [`parse_import_datetime`] with the column's day/month order, when known.
+pub fn parse_import_datetime_in(
+    input: &str,
+    order: Option<DateOrder>,
+) -> Result<DateTime<Utc>, ParseError> {
     let cell = half_width(input.trim());
     let s: &str = &cell;
     let err = |why| ParseError::DateTime {
@@ -542,8 +677,11 @@ pub fn parse_import_datetime(input: &str) -> Result<DateTime<Utc>, ParseError> {
         within_years(at.date_naive()).map_err(err)?;
         return Ok(at);
     }
+    if let Some((day, time)) = excel_serial(s) {
+        return Ok(day.and_time(time).and_utc());
+    }
     let (date, time) = split_time(s);
-    let date = calendar_date(date).map_err(err)?;
+    let date = calendar_date(date, order).map_err(err)?;
     let (time, offset_seconds) = match time {
         Some(time) => clock(time).map_err(err)?,
         None => (NaiveTime::MIN, 0),
@@ -579,7 +717,7 @@ fn split_time(s: &str) -> (&str, Option<&str>) {
     (s, None)
 }
 
-fn calendar_date(s: &str) -> Result<NaiveDate, Why> {
+fn calendar_date(s: &str, order: Option<DateOrder>) -> Result<NaiveDate, Why> {
     // A file has no "today" to place a date without its year.
     if let Some(day) = chinese_date(s, None) {
         return day;
@@ -594,13 +732,22 @@ fn calendar_date(s: &str) -> Result<NaiveDate, Why> {
         if a.len() == 4 {
             return ymd(a, b, c);
         }
-        if c.len() != 4 {
-            break;
-        }
-        return match sep {
-            '/' if number(a, 1..=2).is_some_and(|first| first > 12) => ymd(c, b, a),
-            '/' => ymd(c, a, b),
-            '.' => ymd(c, b, a),
+        let year = match c.len() {
+            4 => c.to_string(),
+            // Two-digit years as spreadsheets read them: 00–69 are 2000–2069.
+            2 => match number(c, 2..=2) {
+                Some(yy) if yy < 70 => format!("20{c}"),
+                Some(_) => format!("19{c}"),
+                None => break,
+            },
+            _ => break,
+        };
+        let first_is_day = number(a, 1..=2).is_some_and(|first| first > 12);
+        return match (sep, order) {
+            ('.', _) | (_, Some(DateOrder::Dmy)) => ymd(&year, b, a),
+            (_, Some(DateOrder::Mdy)) => ymd(&year, a, b),
+            ('/', None) if first_is_day => ymd(&year, b, a),
+            ('/', None) => ymd(&year, a, b),
             _ => Err(Some(Detail::OrderUnclear)),
         };
     }
@@ -1123,7 +1270,6 @@ mod tests {
             "31.04.2026",
             "Feb 30, 2026",
             "01-10-2026",
-            "10/01/26",
             "2026-10-01 25:00",
             "2026-10-01T10:61",
             "2026-10-01 13:00 PM",

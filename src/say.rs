@@ -217,6 +217,11 @@ impl Say for StoreError {
                 &[("path", &path(p)), ("reason", reason)],
             ),
             StoreError::Import(e) => c.fmt("error.import", &[("problem", &e.say(c))]),
+            StoreError::Rejected(r) => r.say(c),
+            StoreError::ImportFile { path: p, error } => c.fmt(
+                "error.import_file",
+                &[("path", &path(p)), ("problem", &error.say(c))],
+            ),
             StoreError::Sql(e) => c.fmt(
                 "error.database",
                 &[("reason", &crate::store::DbProblem::of(e).say(c))],
@@ -420,6 +425,19 @@ impl Say for RowRefusal {
             RowRefusal::ReminderAlreadyOpen { deal } => {
                 c.fmt("error.reminder_already_open", &[("deal", deal)])
             }
+            RowRefusal::NothingToImport { dir } => c.fmt(
+                "error.nothing_to_import",
+                &[("dir", &dir.display().to_string())],
+            ),
+            RowRefusal::NoAccountWithSourceId { id } => {
+                c.fmt("error.no_account_with_source_id", &[("id", id)])
+            }
+            RowRefusal::NoContactWithSourceId { id } => {
+                c.fmt("error.no_contact_with_source_id", &[("id", id)])
+            }
+            RowRefusal::NothingWithSourceId { id } => {
+                c.fmt("error.nothing_with_source_id", &[("id", id)])
+            }
         }
     }
 }
@@ -480,8 +498,103 @@ impl Say for ImportProblem {
             ImportProblem::NoDealNorAccount => {
                 c.get("error.import_no_deal_nor_account").to_string()
             }
+            ImportProblem::MixedDateOrders {
+                column,
+                first,
+                first_line,
+                second,
+            } => c.fmt(
+                "error.import_mixed_date_orders",
+                &[
+                    ("column", column),
+                    ("first", first),
+                    ("first_line", &first_line.to_string()),
+                    ("second", second),
+                ],
+            ),
+            ImportProblem::UnclearDates { column, example } => c.fmt(
+                "error.import_unclear_dates",
+                &[("column", column), ("example", example)],
+            ),
+            ImportProblem::MapNoColumn { column } => {
+                c.fmt("error.import_map_no_column", &[("column", column)])
+            }
+            ImportProblem::MapNoField { field, known } => c.fmt(
+                "error.import_map_no_field",
+                &[("field", field), ("known", known)],
+            ),
+            ImportProblem::StageMapNoStage { stage, known } => c.fmt(
+                "error.import_stage_map_no_stage",
+                &[("stage", stage), ("known", known)],
+            ),
             ImportProblem::Store(e) => e.say(c),
         }
+    }
+}
+
+/// A file refused for its bad rows: how many, each (up to a limit) with its
+/// reason, and the unknown stage values together, each with the
+/// `--stage-map` that takes it.
+impl Say for crate::store::Rejected {
+    fn say(&self, c: &Catalog) -> String {
+        let rows = self.summary.counts.rows + self.bad.len();
+        let mut out = c.fmt(
+            "error.import_rejected",
+            &[
+                ("bad", &self.bad.len().to_string()),
+                ("rows", &rows.to_string()),
+            ],
+        );
+        let mut stages: Vec<(String, Vec<u64>)> = Vec::new();
+        let mut others = Vec::new();
+        for e in &self.bad {
+            match &e.problem {
+                ImportProblem::BadCell {
+                    problem: CellProblem::UnknownStage { given, .. },
+                    ..
+                } => match stages.iter_mut().find(|(value, _)| value == given) {
+                    Some((_, lines)) => lines.push(e.line),
+                    None => stages.push((given.clone(), vec![e.line])),
+                },
+                _ => others.push(e),
+            }
+        }
+        for e in others.iter().take(crate::store::BAD_ROWS_LISTED) {
+            out.push_str("\n  ");
+            out.push_str(&e.say(c));
+        }
+        if others.len() > crate::store::BAD_ROWS_LISTED {
+            out.push_str("\n  ");
+            out.push_str(&c.fmt(
+                "error.import_more_bad",
+                &[(
+                    "count",
+                    &(others.len() - crate::store::BAD_ROWS_LISTED).to_string(),
+                )],
+            ));
+        }
+        for (value, lines) in &stages {
+            let shown: Vec<String> = lines.iter().take(5).map(u64::to_string).collect();
+            let more = if lines.len() > 5 { ", …" } else { "" };
+            out.push_str("\n  ");
+            out.push_str(&c.fmt(
+                "error.import_unknown_stage_value",
+                &[
+                    ("value", value),
+                    ("count", &lines.len().to_string()),
+                    ("lines", &format!("{}{more}", shown.join(", "))),
+                    (
+                        "map",
+                        &format!("--stage-map '{}=STAGE'", value.replace('\'', "'\\''")),
+                    ),
+                ],
+            ));
+        }
+        if !stages.is_empty() {
+            out.push_str("\n  ");
+            out.push_str(&c.fmt("error.import_stages_are", &[("stages", &self.stages)]));
+        }
+        out
     }
 }
 
@@ -497,6 +610,10 @@ impl Say for CellProblem {
             CellProblem::NotAVersion(cell) => c.fmt("error.cell_not_a_version", &[("cell", cell)]),
             CellProblem::NotMinorUnits(cell) => {
                 c.fmt("error.cell_not_minor_units", &[("cell", cell)])
+            }
+            CellProblem::NotYesNo(cell) => c.fmt("error.cell_not_yes_no", &[("cell", cell)]),
+            CellProblem::OpenButClosedStage(stage) => {
+                c.fmt("error.cell_open_but_closed_stage", &[("stage", stage)])
             }
         }
     }
@@ -768,6 +885,10 @@ mod tests {
                 deal: "0193a4f2".into(),
             }
             .into(),
+            RowRefusal::NothingToImport { dir: path() }.into(),
+            RowRefusal::NoAccountWithSourceId { id: "4711".into() }.into(),
+            RowRefusal::NoContactWithSourceId { id: "4712".into() }.into(),
+            RowRefusal::NothingWithSourceId { id: "4713".into() }.into(),
             TrashRefusal::OpenDeals {
                 name: "上海华信".into(),
                 count: 3,
@@ -808,6 +929,8 @@ mod tests {
                 | StoreError::Conflict { .. }
                 | StoreError::MergeRefused { .. }
                 | StoreError::Import(_)
+                | StoreError::Rejected(_)
+                | StoreError::ImportFile { .. }
                 | StoreError::Sql(_)
                 | StoreError::AccountsHaveNo(_)
                 | StoreError::TempFolderName(_) => {}
@@ -862,7 +985,11 @@ mod tests {
                     | RowRefusal::NoDealTitled { .. }
                     | RowRefusal::DealTitleAmbiguous { .. }
                     | RowRefusal::ReminderDealMissing { .. }
-                    | RowRefusal::ReminderAlreadyOpen { .. } => {}
+                    | RowRefusal::ReminderAlreadyOpen { .. }
+                    | RowRefusal::NothingToImport { .. }
+                    | RowRefusal::NoAccountWithSourceId { .. }
+                    | RowRefusal::NoContactWithSourceId { .. }
+                    | RowRefusal::NothingWithSourceId { .. } => {}
                 },
                 StoreError::Trash(t) => match t {
                     TrashRefusal::OpenDeals { .. }

@@ -456,6 +456,7 @@ mod tests {
         let today = NaiveDate::from_ymd_opt(2026, 3, 10).expect("a valid day");
         let day = |s: &str| s.parse::<NaiveDate>().expect("a valid day");
         let deal = |need, close: Option<&str>, stage: &str| Deal {
+            source_id: None,
             id: Id::new(),
             account_id: Id::new(),
             title: "Tea".into(),

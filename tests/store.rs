@@ -422,7 +422,12 @@ fn an_import_with_one_bad_row_writes_nothing() {
                ERP 升级,上海华信,\"¥12,400.00\",2026-12-01\n\
                Fleet,Northwind,1000,2026-02-30\n";
     let err = s
-        .import(ImportKind::Deals, csv.as_bytes(), false, &mut |_, _| {})
+        .import(
+            ImportKind::Deals,
+            csv.as_bytes(),
+            &tierdeck::store::Importing::default(),
+            &mut |_, _| {},
+        )
         .unwrap_err();
     assert!(err.to_string().contains("line 3"), "{err}");
     assert_eq!(count(&f.path, "SELECT count(*) FROM deals"), 0);
@@ -436,20 +441,30 @@ fn an_import_names_an_account_twice_as_one_and_a_dry_run_writes_nothing() {
     let csv = "Deal - Title,Organization,Deal - Value,Deal - Expected close date\n\
                ERP 升级,上海华信,\"¥12,400.00\",2026-12-01\n\
                耗材采购,上海华信,5000,10/01/2027\n";
+    // One US date alone shows no order: the file says which it is.
+    let how = tierdeck::store::Importing {
+        options: tierdeck::transfer::ImportOptions {
+            date_order: Some(tierdeck::parse::DateOrder::Mdy),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let dry_run = tierdeck::store::Importing {
+        dry_run: true,
+        ..how.clone()
+    };
     let dry = s
-        .import(ImportKind::Deals, csv.as_bytes(), true, &mut |_, _| {})
+        .import(ImportKind::Deals, csv.as_bytes(), &dry_run, &mut |_, _| {})
         .unwrap();
-    assert_eq!((dry.rows, dry.created, dry.accounts_created), (2, 2, 1));
+    let n = dry.counts;
+    assert_eq!((n.rows, n.created, n.accounts_created), (2, 2, 1));
     assert_eq!(count(&f.path, "SELECT count(*) FROM deals"), 0);
     let real = s
-        .import(ImportKind::Deals, csv.as_bytes(), false, &mut |_, _| {})
+        .import(ImportKind::Deals, csv.as_bytes(), &how, &mut |_, _| {})
         .unwrap();
     assert_eq!(
-        real,
-        tierdeck::store::ImportSummary {
-            dry_run: false,
-            ..dry
-        }
+        (real.counts, real.plan, real.dry_run),
+        (dry.counts, dry.plan, false)
     );
     let rows = s.deals(&DealFilter::default()).unwrap();
     assert_eq!(rows.len(), 2);
@@ -459,9 +474,9 @@ fn an_import_names_an_account_twice_as_one_and_a_dry_run_writes_nothing() {
     assert_eq!(erp.deal.grade, Grade::A);
     // Importing the same file again updates nothing and adds nothing.
     let again = s
-        .import(ImportKind::Deals, csv.as_bytes(), false, &mut |_, _| {})
+        .import(ImportKind::Deals, csv.as_bytes(), &how, &mut |_, _| {})
         .unwrap();
-    assert_eq!((again.created, again.unchanged), (0, 2));
+    assert_eq!((again.counts.created, again.counts.unchanged), (0, 2));
 }
 
 #[test]
@@ -484,8 +499,13 @@ fn an_export_imports_back_unchanged() {
         (ImportKind::History, "history"),
     ] {
         let text = fs::read(first.join(format!("{file}.csv"))).unwrap();
-        c.import(kind, text.as_slice(), false, &mut |_, _| {})
-            .unwrap();
+        c.import(
+            kind,
+            text.as_slice(),
+            &tierdeck::store::Importing::default(),
+            &mut |_, _| {},
+        )
+        .unwrap();
     }
     let second = f.path.parent().unwrap().join("second");
     c.export(&second, tierdeck::store::ExportFormat::Csv)
@@ -575,9 +595,14 @@ fn importing_an_older_export_never_undoes_a_newer_edit() {
     let version = s.deal(d).unwrap().meta.version;
     let old = fs::read(backup.join("deals.csv")).unwrap();
     let summary = s
-        .import(ImportKind::Deals, old.as_slice(), false, &mut |_, _| {})
+        .import(
+            ImportKind::Deals,
+            old.as_slice(),
+            &tierdeck::store::Importing::default(),
+            &mut |_, _| {},
+        )
         .unwrap();
-    assert_eq!((summary.updated, summary.unchanged), (0, 1));
+    assert_eq!((summary.counts.updated, summary.counts.unchanged), (0, 1));
     let now = s.deal(d).unwrap();
     assert_eq!(now.amount, Money(9_999_900));
     assert_eq!(now.meta.version, version);

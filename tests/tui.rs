@@ -620,7 +620,7 @@ fn long_lead_column(dir: &tempfile::TempDir) -> App {
         .import(
             tierdeck::store::ImportKind::Deals,
             csv.as_bytes(),
-            false,
+            &tierdeck::store::Importing::default(),
             &mut |_, _| {},
         )
         .unwrap();

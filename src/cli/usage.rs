@@ -101,6 +101,9 @@ fn what_was_wrong(e: &clap::Error, chain: &[&Command], c: &Catalog) -> String {
                     unknown.allowed.split(", ").map(str::to_string).collect();
                 return takes(c, &arg(), &value, &allowed);
             }
+            if source.is_some_and(|s| s.is::<super::transfer::NotAPair>()) {
+                return c.fmt("usage.pair", &[("arg", &arg()), ("given", &value)]);
+            }
             if source.is_some_and(|s| s.is::<std::num::ParseIntError>()) {
                 return c.fmt("usage.number", &[("arg", &arg()), ("given", &value)]);
             }

@@ -160,6 +160,7 @@ impl DemoGenerator {
 
         DemoAccount {
             account: Account {
+                source_id: None,
                 id,
                 name: company.name,
                 kind,
@@ -261,6 +262,7 @@ impl DemoGenerator {
         let last = steps[steps.len() - 1];
         DemoDeal {
             deal: Deal {
+                source_id: None,
                 id,
                 account_id,
                 title,

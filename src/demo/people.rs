@@ -105,6 +105,7 @@ impl DemoGenerator {
             let other = handle(rng, person, &phone);
             let at = created_at + TimeDelta::minutes(i as i64 + 1);
             contacts.push(Contact {
+                source_id: None,
                 id,
                 account_id,
                 name: person.name.clone(),

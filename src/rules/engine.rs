@@ -522,6 +522,7 @@ mod tests {
 
     fn deal(need: Need, close: Option<&str>) -> Deal {
         Deal {
+            source_id: None,
             id: Id::from_random_bytes([1; 16]),
             account_id: Id::from_random_bytes([2; 16]),
             title: "Tea for the canteen".into(),

@@ -369,6 +369,7 @@ pub(super) fn create_account(w: &Writer<'_>, id: Id, new: NewAccount) -> Result<
     insert_account(
         w,
         &Account {
+            source_id: None,
             id,
             name,
             kind: new.kind.unwrap_or(AccountKind::Enterprise),
@@ -430,8 +431,9 @@ pub(super) fn insert_account(w: &Writer<'_>, a: &Account) -> Result<Id> {
     w.conn()
         .prepare_cached(
             "INSERT INTO accounts (id, name, kind, industry, region, channel, product_tier,
-                satisfaction, owner, notes, created_at, updated_at, updated_by, version, deleted_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                satisfaction, owner, notes, created_at, updated_at, updated_by, version, deleted_at,
+                source_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
         )?
         .execute(params![
             a.id,
@@ -449,6 +451,7 @@ pub(super) fn insert_account(w: &Writer<'_>, a: &Account) -> Result<Id> {
             a.meta.updated_by,
             a.meta.version,
             a.meta.deleted_at.map(values::moment),
+            a.source_id,
         ])?;
     Ok(a.id)
 }
@@ -465,7 +468,7 @@ pub(super) fn write_account(
     let changed = w.conn().execute(
         "UPDATE accounts SET name = ?2, kind = ?3, industry = ?4, region = ?5, channel = ?6,
             product_tier = ?7, satisfaction = ?8, owner = ?9, notes = ?10, created_at = ?11,
-            updated_at = ?12, updated_by = ?13, version = ?14, deleted_at = ?15
+            updated_at = ?12, updated_by = ?13, version = ?14, deleted_at = ?15, source_id = ?17
          WHERE id = ?1 AND version = ?16",
         params![
             a.id,
@@ -484,6 +487,7 @@ pub(super) fn write_account(
             meta.version,
             meta.deleted_at.map(values::moment),
             loaded_version,
+            a.source_id,
         ],
     )?;
     if changed == 0 {

@@ -66,6 +66,7 @@ impl Store {
             }
             ensure_name_free(w.conn(), account.id, &account.name, &name, None)?;
             let contact = Contact {
+                source_id: None,
                 id: Id::new(),
                 account_id: account.id,
                 name,
@@ -316,8 +317,8 @@ pub(super) fn insert_contact(w: &Writer<'_>, c: &Contact) -> Result<()> {
     w.conn()
         .prepare_cached(
             "INSERT INTO contacts (id, account_id, name, title, phone, email, other, notes,
-                created_at, updated_at, updated_by, version, deleted_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                created_at, updated_at, updated_by, version, deleted_at, source_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
         )?
         .execute(params![
             c.id,
@@ -333,6 +334,7 @@ pub(super) fn insert_contact(w: &Writer<'_>, c: &Contact) -> Result<()> {
             c.meta.updated_by,
             c.meta.version,
             c.meta.deleted_at.map(super::values::moment),
+            c.source_id,
         ])?;
     Ok(())
 }
@@ -348,7 +350,7 @@ pub(super) fn write_contact(
     let changed = w.conn().execute(
         "UPDATE contacts SET account_id = ?2, name = ?3, title = ?4, phone = ?5, email = ?6,
             other = ?7, notes = ?8, created_at = ?9, updated_at = ?10, updated_by = ?11,
-            version = ?12, deleted_at = ?13
+            version = ?12, deleted_at = ?13, source_id = ?15
          WHERE id = ?1 AND version = ?14",
         params![
             c.id,
@@ -365,6 +367,7 @@ pub(super) fn write_contact(
             meta.version,
             meta.deleted_at.map(super::values::moment),
             loaded_version,
+            c.source_id,
         ],
     )?;
     if changed == 0 {

@@ -700,6 +700,7 @@ fn insert_new_deal(
     let today = w.session.today;
     let closed = stage == WON || stage == LOST;
     let mut deal = Deal {
+        source_id: None,
         id: Id::new(),
         account_id: account.id,
         title,
@@ -861,7 +862,8 @@ pub(super) fn write_deal(
             expected_close = ?7, grade = ?8, pinned_grade = ?9, pin_reason = ?10, owner = ?11,
             created_on = ?12, stage_entered_on = ?13, closed_on = ?14, lost_reason = ?15,
             created_at = ?16, updated_at = ?17, updated_by = ?18, version = ?19, deleted_at = ?20,
-            currency = ?22, contact_id = ?23, source = ?24, next_step = ?25, notes = ?26
+            currency = ?22, contact_id = ?23, source = ?24, next_step = ?25, notes = ?26,
+            source_id = ?27
          WHERE id = ?1 AND version = ?21",
         params![
             d.id,
@@ -890,6 +892,7 @@ pub(super) fn write_deal(
             d.source,
             d.next_step,
             d.notes,
+            d.source_id,
         ],
     )?;
     if changed == 0 {
@@ -910,9 +913,9 @@ pub(super) fn insert_deal(
             "INSERT INTO deals (id, account_id, title, amount_minor, stage, need, expected_close,
                 grade, pinned_grade, pin_reason, owner, created_on, stage_entered_on, closed_on,
                 lost_reason, created_at, updated_at, updated_by, version, deleted_at, last_activity,
-                last_touch, currency, contact_id, source, next_step, notes)
+                last_touch, currency, contact_id, source, next_step, notes, source_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                ?18, ?19, ?20, ?21, ?21, ?22, ?23, ?24, ?25, ?26)",
+                ?18, ?19, ?20, ?21, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
         )?
         .execute(params![
             d.id,
@@ -941,6 +944,7 @@ pub(super) fn insert_deal(
             d.source,
             d.next_step,
             d.notes,
+            d.source_id,
         ])?;
     Ok(())
 }

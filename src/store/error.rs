@@ -106,6 +106,13 @@ pub enum StoreError {
     MergeRefused { path: PathBuf, reason: String },
     #[error("{0}; nothing was imported")]
     Import(ImportError),
+    #[error("{} rows cannot be imported; nothing was imported", .0.bad.len())]
+    Rejected(Box<super::transfer::Rejected>),
+    #[error("{}: {error}", path.display())]
+    ImportFile {
+        path: PathBuf,
+        error: Box<StoreError>,
+    },
     #[error("database error: {}", DbProblem::of(.0))]
     Sql(#[from] rusqlite::Error),
 }
@@ -265,6 +272,18 @@ pub enum RowRefusal {
         "deal {deal} already has an open reminder of this kind; close it first or leave this row out"
     )]
     ReminderAlreadyOpen { deal: String },
+    #[error("{} holds no file to import; name the files accounts.csv, contacts.csv, deals.csv, activities.csv (or Account.csv, Opportunity.csv, Task.csv)", dir.display())]
+    NothingToImport { dir: PathBuf },
+    #[error(
+        "no account has the id `{id}`; import the accounts file first, or add a column with the account's name"
+    )]
+    NoAccountWithSourceId { id: String },
+    #[error(
+        "no contact has the id `{id}`; import the contacts file first, or add a column with the contact's name"
+    )]
+    NoContactWithSourceId { id: String },
+    #[error("no deal or account has the id `{id}`; import the accounts and deals first")]
+    NothingWithSourceId { id: String },
 }
 
 /// Why SQLite refused, in the common cases people can do something about.

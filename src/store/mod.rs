@@ -59,7 +59,10 @@ pub use reports::ReportSet;
 pub use schema::latest_version;
 pub use segments::Standing;
 pub use team::{PeerRead, Published};
-pub use transfer::{DemoSummary, ExportFormat, ImportKind, ImportSummary};
+pub use transfer::{
+    BAD_ROWS_LISTED, DemoSummary, ExportFormat, ImportCounts, ImportKind, ImportSummary, Importing,
+    Rejected,
+};
 pub use trash::Trashed;
 pub use undo::{Did, RowKind, Touched, Undoable, Undone};
 

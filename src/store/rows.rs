@@ -18,9 +18,9 @@ fn meta(row: &Row<'_>, first: usize) -> rusqlite::Result<RowMeta> {
 }
 
 pub const ACCOUNT_COLUMNS: &str = "id, name, kind, industry, region, channel, product_tier, \
-     satisfaction, owner, notes, created_at, updated_at, updated_by, version, deleted_at";
+     satisfaction, owner, notes, created_at, updated_at, updated_by, version, deleted_at, source_id";
 
-pub const ACCOUNT_COLUMN_COUNT: usize = 15;
+pub const ACCOUNT_COLUMN_COUNT: usize = 16;
 
 pub fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
     Ok(Account {
@@ -35,13 +35,14 @@ pub fn account(row: &Row<'_>) -> rusqlite::Result<Account> {
         owner: row.get(8)?,
         notes: row.get(9)?,
         meta: meta(row, 10)?,
+        source_id: row.get(15)?,
     })
 }
 
 pub const CONTACT_COLUMNS: &str = "id, account_id, name, title, phone, email, other, notes, \
-     created_at, updated_at, updated_by, version, deleted_at";
+     created_at, updated_at, updated_by, version, deleted_at, source_id";
 /// How many columns [`contact`] reads, so joins can append their own after it.
-pub const CONTACT_COLUMN_COUNT: usize = 13;
+pub const CONTACT_COLUMN_COUNT: usize = 14;
 
 pub fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
     Ok(Contact {
@@ -54,6 +55,7 @@ pub fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
         other: row.get(6)?,
         notes: row.get(7)?,
         meta: meta(row, 8)?,
+        source_id: row.get(13)?,
     })
 }
 
@@ -61,9 +63,9 @@ pub fn contact(row: &Row<'_>) -> rusqlite::Result<Contact> {
 pub const DEAL_COLUMNS: &str = "d.id, d.account_id, d.title, d.amount_minor, d.stage, d.need, \
      d.expected_close, d.grade, d.pinned_grade, d.pin_reason, d.owner, d.created_on, \
      d.stage_entered_on, d.closed_on, d.lost_reason, d.created_at, d.updated_at, d.updated_by, \
-     d.version, d.deleted_at, d.currency, d.contact_id, d.source, d.next_step, d.notes";
+     d.version, d.deleted_at, d.currency, d.contact_id, d.source, d.next_step, d.notes, d.source_id";
 /// How many columns [`deal`] reads, so joins can append their own after it.
-pub const DEAL_COLUMN_COUNT: usize = 25;
+pub const DEAL_COLUMN_COUNT: usize = 26;
 
 pub fn deal(row: &Row<'_>) -> rusqlite::Result<Deal> {
     let pinned: Option<crate::domain::Grade> = row.get(8)?;
@@ -92,6 +94,7 @@ pub fn deal(row: &Row<'_>) -> rusqlite::Result<Deal> {
         source: row.get(22)?,
         next_step: row.get(23)?,
         notes: row.get(24)?,
+        source_id: row.get(25)?,
     })
 }
 

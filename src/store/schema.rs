@@ -455,6 +455,19 @@ CREATE INDEX deals_report ON deals(created_on, stage, grade, amount_minor, expec
     WHERE deleted_at IS NULL;
 "#;
 
+/// Schema 10 keeps the id a row has in the CRM it was imported from, so
+/// that deals find their accounts by it and importing the same file again
+/// updates rather than duplicates. Not unique: two teammates may import the
+/// same file before their replicas meet.
+const V10: &str = r#"
+ALTER TABLE accounts ADD COLUMN source_id TEXT;
+ALTER TABLE contacts ADD COLUMN source_id TEXT;
+ALTER TABLE deals ADD COLUMN source_id TEXT;
+CREATE INDEX accounts_by_source_id ON accounts(source_id) WHERE source_id IS NOT NULL;
+CREATE INDEX contacts_by_source_id ON contacts(source_id) WHERE source_id IS NOT NULL;
+CREATE INDEX deals_by_source_id ON deals(source_id) WHERE source_id IS NOT NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -466,13 +479,14 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V7),
         M::up(V8),
         M::up(V9),
+        M::up(V10),
     ])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    9
+    10
 }
 
 #[cfg(test)]

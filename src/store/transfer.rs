@@ -24,10 +24,10 @@ use crate::domain::{
 use crate::rules;
 use crate::transfer::{
     self, AccountRecord, AccountRef, ActivityRecord, ContactRecord, ContactRef, DealRecord,
-    DealRef, ImportError, ImportProblem, Line,
+    DealRef, ImportError, ImportOptions, ImportProblem, Line, Plan, Sheetful,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum ImportKind {
     Accounts,
     Contacts,
@@ -48,18 +48,117 @@ impl ImportKind {
             ImportKind::History => "history",
         }
     }
+
+    /// The kind a file's name says, as tierdeck's export and other CRMs'
+    /// exports name their files (`Opportunity.csv`, `Task.csv`).
+    pub fn of_file(path: &Path) -> Option<ImportKind> {
+        let ext = path.extension()?.to_str()?;
+        if !ext.eq_ignore_ascii_case("csv") {
+            return None;
+        }
+        let stem = path.file_stem()?.to_str()?.to_lowercase();
+        const NAMES: [(&[&str], ImportKind); 6] = [
+            (
+                &[
+                    "accounts",
+                    "account",
+                    "companies",
+                    "company",
+                    "organizations",
+                    "organization",
+                    "客户",
+                ],
+                ImportKind::Accounts,
+            ),
+            (
+                &[
+                    "contacts",
+                    "contact",
+                    "people",
+                    "persons",
+                    "person",
+                    "联系人",
+                ],
+                ImportKind::Contacts,
+            ),
+            (
+                &[
+                    "deals",
+                    "deal",
+                    "opportunities",
+                    "opportunity",
+                    "potentials",
+                    "商机",
+                ],
+                ImportKind::Deals,
+            ),
+            (
+                &[
+                    "activities",
+                    "activity",
+                    "tasks",
+                    "task",
+                    "events",
+                    "event",
+                    "跟进记录",
+                ],
+                ImportKind::Activities,
+            ),
+            (&["reminders"], ImportKind::Reminders),
+            (&["history"], ImportKind::History),
+        ];
+        NAMES
+            .iter()
+            .find(|(names, _)| names.contains(&stem.as_str()))
+            .map(|(_, kind)| *kind)
+    }
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ImportSummary {
+/// What a person asked of an import.
+#[derive(Debug, Clone, Default)]
+pub struct Importing {
+    pub options: ImportOptions,
+    /// Do everything, then roll it back: the preview of what a real run does.
+    pub dry_run: bool,
+    /// Import the rows that can be and list those that cannot, instead of
+    /// writing nothing.
+    pub skip_bad: bool,
+}
+
+/// How many rows did what.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
     pub rows: usize,
     pub created: usize,
     pub updated: usize,
-    /// Rows already present (same id), left as they are.
+    /// Rows already present, left as they are.
     pub unchanged: usize,
     /// Accounts created because a deal or contact named one not yet known.
     pub accounts_created: usize,
+    /// Contacts created because a deal named its contact person.
+    pub contacts_created: usize,
+    /// Tasks still to do, planned as follow-ups.
+    pub planned: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    pub kind: Option<ImportKind>,
+    pub counts: ImportCounts,
+    pub plan: Plan,
+    /// Rows left out with `--skip-bad`, with their reasons.
+    pub skipped: Vec<ImportError>,
     pub dry_run: bool,
+}
+
+/// A file with rows that cannot be imported: nothing was written.
+#[derive(Debug)]
+pub struct Rejected {
+    /// What the rest of the file would have done, with the plan.
+    pub summary: ImportSummary,
+    pub bad: Vec<ImportError>,
+    /// The database's stage ids, for `--stage-map`.
+    pub stages: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -77,52 +176,109 @@ pub struct DemoSummary {
 }
 
 impl Store {
-    /// Imports a CSV file of one kind: every row or none. A dry run does all
-    /// the work and then rolls it back, so it reports exactly what a real run
-    /// would do. `progress` is told how many rows are done out of how many.
+    /// Imports a CSV file of one kind: every row or none (or, with
+    /// `skip_bad`, every row that can be). A dry run does all the work and
+    /// then rolls it back, so it reports exactly what a real run would do.
+    /// `progress` is told how many rows are done out of how many.
     pub fn import(
         &mut self,
         kind: ImportKind,
         input: impl Read,
-        dry_run: bool,
+        how: &Importing,
         progress: &mut dyn FnMut(usize, usize),
     ) -> Result<ImportSummary> {
+        let parsed = self.parse(kind, input, &how.options)?;
+        let stages = self.stage_ids();
+        self.transact(!how.dry_run, |w| {
+            let mut importer = Importer::new(w, how.skip_bad);
+            let summary = importer.file(kind, parsed, progress, &stages)?;
+            importer.finish()?;
+            Ok(summary)
+        })
+        .map(|mut summary| {
+            summary.dry_run = how.dry_run;
+            summary
+        })
+    }
+
+    /// Imports the files of a directory (an export of tierdeck's, or of
+    /// another CRM) in the order their rows refer to each other, all in one
+    /// transaction. Returns what each file did and the files left out.
+    pub fn import_dir(
+        &mut self,
+        dir: &Path,
+        how: &Importing,
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<(
+        Vec<(std::path::PathBuf, ImportSummary)>,
+        Vec<std::path::PathBuf>,
+    )> {
+        let (files, left_out) = files_to_import(dir)?;
+        if files.is_empty() {
+            return Err(RowRefusal::NothingToImport {
+                dir: dir.to_path_buf(),
+            }
+            .into());
+        }
+        let stages = self.stage_ids();
+        let rules_stages: Vec<(String, String, String)> = self
+            .rules
+            .stages
+            .iter()
+            .map(|s| (s.id.clone(), s.en.clone(), s.zh.clone()))
+            .collect();
+        let dry_run = how.dry_run;
+        let done = self.transact(!dry_run, |w| {
+            let mut importer = Importer::new(w, how.skip_bad);
+            let mut done = Vec::new();
+            for (kind, path) in files {
+                let file = fs::File::open(&path).map_err(StoreError::io(&path))?;
+                let stages_view: Vec<(&str, &str, &str)> = rules_stages
+                    .iter()
+                    .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+                    .collect();
+                let parsed = parse_kind(
+                    kind,
+                    std::io::BufReader::new(file),
+                    &stages_view,
+                    &how.options,
+                )
+                .map_err(|e| StoreError::ImportFile {
+                    path: path.clone(),
+                    error: Box::new(e),
+                })?;
+                let mut summary = importer
+                    .file(kind, parsed, progress, &stages)
+                    .map_err(|e| StoreError::ImportFile {
+                        path: path.clone(),
+                        error: Box::new(e),
+                    })?;
+                summary.dry_run = dry_run;
+                done.push((path, summary));
+            }
+            importer.finish()?;
+            Ok(done)
+        })?;
+        Ok((done, left_out))
+    }
+
+    fn stage_ids(&self) -> String {
+        self.rules
+            .stages
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn parse(&self, kind: ImportKind, input: impl Read, options: &ImportOptions) -> Result<Parsed> {
         let stages: Vec<(&str, &str, &str)> = self
             .rules
             .stages
             .iter()
             .map(|s| (s.id.as_str(), s.en.as_str(), s.zh.as_str()))
             .collect();
-        let parsed = match kind {
-            ImportKind::Accounts => Parsed::Accounts(transfer::read_accounts(input)),
-            ImportKind::Contacts => Parsed::Contacts(transfer::read_contacts(input)),
-            ImportKind::Deals => Parsed::Deals(transfer::read_deals(input, &stages)),
-            ImportKind::Activities => Parsed::Activities(transfer::read_activities(input)),
-            ImportKind::Reminders => Parsed::Reminders(transfer::read_reminders(input)),
-            ImportKind::History => Parsed::History(transfer::read_history(input)),
-        };
-        self.transact(!dry_run, |w| {
-            let mut summary = ImportSummary {
-                dry_run,
-                ..ImportSummary::default()
-            };
-            let mut importer = Importer {
-                w,
-                summary: &mut summary,
-                accounts_by_name: HashMap::new(),
-                needs_engine: false,
-            };
-            importer.run(parsed, progress)?;
-            if importer.needs_engine {
-                run(w, Scope::All)?;
-                mark_current(w)?;
-            } else {
-                // Restored rows keep their grades, but segments are never
-                // exported: they are worked out again for what was restored.
-                super::segments::resegment_all(w)?;
-            }
-            Ok(summary)
-        })
+        parse_kind(kind, input, &stages, options)
     }
 
     /// Writes every table, tombstones included, into `dir` as `<table>.csv`
@@ -328,59 +484,180 @@ fn all<T>(
 }
 
 enum Parsed {
-    Accounts(std::result::Result<Vec<Line<AccountRecord>>, ImportError>),
-    Contacts(std::result::Result<Vec<Line<ContactRecord>>, ImportError>),
-    Deals(std::result::Result<Vec<Line<DealRecord>>, ImportError>),
-    Activities(std::result::Result<Vec<Line<ActivityRecord>>, ImportError>),
-    Reminders(std::result::Result<Vec<Line<Reminder>>, ImportError>),
-    History(std::result::Result<Vec<Line<HistoryEntry>>, ImportError>),
+    Accounts(Sheetful<AccountRecord>),
+    Contacts(Sheetful<ContactRecord>),
+    Deals(Sheetful<DealRecord>),
+    Activities(Sheetful<ActivityRecord>),
+    Reminders(Sheetful<Reminder>),
+    History(Sheetful<HistoryEntry>),
+}
+
+fn parse_kind(
+    kind: ImportKind,
+    input: impl Read,
+    stages: &[(&str, &str, &str)],
+    options: &ImportOptions,
+) -> Result<Parsed> {
+    let parsed = match kind {
+        ImportKind::Accounts => transfer::read_accounts(input, options).map(Parsed::Accounts),
+        ImportKind::Contacts => transfer::read_contacts(input, options).map(Parsed::Contacts),
+        ImportKind::Deals => transfer::read_deals(input, stages, options).map(Parsed::Deals),
+        ImportKind::Activities => transfer::read_activities(input, options).map(Parsed::Activities),
+        ImportKind::Reminders => transfer::read_reminders(input, options).map(Parsed::Reminders),
+        ImportKind::History => transfer::read_history(input, options).map(Parsed::History),
+    };
+    parsed.map_err(StoreError::Import)
+}
+
+/// The files of an export directory, in the order rows refer to each
+/// other, by the names tierdeck's and other CRMs' exports give them
+/// (`Account.csv`, `Opportunity.csv`, `Task.csv`); and the files left out.
+fn files_to_import(
+    dir: &Path,
+) -> Result<(
+    Vec<(ImportKind, std::path::PathBuf)>,
+    Vec<std::path::PathBuf>,
+)> {
+    let mut found = Vec::new();
+    let mut left_out = Vec::new();
+    for entry in fs::read_dir(dir).map_err(StoreError::io(dir))? {
+        let path = entry.map_err(StoreError::io(dir))?.path();
+        match ImportKind::of_file(&path) {
+            Some(kind) if path.is_file() => found.push((kind, path)),
+            _ => left_out.push(path),
+        }
+    }
+    found.sort_by_key(|(kind, path)| (*kind, path.clone()));
+    left_out.sort();
+    Ok((found, left_out))
 }
 
 struct Importer<'w, 'a> {
     w: &'w Writer<'a>,
-    summary: &'w mut ImportSummary,
+    counts: ImportCounts,
     /// Accounts created by this import, so a name given twice is one account.
     accounts_by_name: HashMap<String, Id>,
+    /// Names the row being imported added to `accounts_by_name`, taken out
+    /// again if the row is.
+    row_names: Vec<String>,
     /// Rows restored from an export come with the state the engine gave them
     /// and their reminders follow in their own file; any other deal or
     /// activity needs the engine to run.
     needs_engine: bool,
+    skip_bad: bool,
 }
 
-fn line_error(line: u64, e: StoreError) -> StoreError {
-    StoreError::Import(ImportError {
-        line,
-        problem: ImportProblem::Store(Box::new(e)),
-    })
+fn line_error(line: u64, e: StoreError) -> ImportError {
+    match e {
+        StoreError::Import(e) => e,
+        other => ImportError {
+            line,
+            problem: ImportProblem::Store(Box::new(other)),
+        },
+    }
 }
 
-fn parsed<T>(r: std::result::Result<Vec<Line<T>>, ImportError>) -> Result<Vec<Line<T>>> {
-    r.map_err(StoreError::Import)
-}
+/// How many bad rows a refusal lists; the rest are counted.
+pub const BAD_ROWS_LISTED: usize = 50;
 
-impl Importer<'_, '_> {
-    fn run(&mut self, parsed_rows: Parsed, progress: &mut dyn FnMut(usize, usize)) -> Result<()> {
+impl<'w, 'a> Importer<'w, 'a> {
+    fn new(w: &'w Writer<'a>, skip_bad: bool) -> Self {
+        Importer {
+            w,
+            counts: ImportCounts::default(),
+            accounts_by_name: HashMap::new(),
+            row_names: Vec::new(),
+            needs_engine: false,
+            skip_bad,
+        }
+    }
+
+    /// Imports one file's rows, each in a savepoint of its own, so that a
+    /// row the store refuses leaves nothing behind and the next is tried.
+    fn file(
+        &mut self,
+        kind: ImportKind,
+        parsed: Parsed,
+        progress: &mut dyn FnMut(usize, usize),
+        stages: &str,
+    ) -> Result<ImportSummary> {
+        self.counts = ImportCounts::default();
         macro_rules! each {
-            ($rows:expr, $method:ident) => {{
-                let rows = parsed($rows)?;
-                let total = rows.len();
-                for (i, Line { line, record }) in rows.into_iter().enumerate() {
-                    self.$method(record).map_err(|e| line_error(line, e))?;
-                    self.summary.rows += 1;
+            ($sheet:expr, $method:ident) => {{
+                let Sheetful {
+                    lines,
+                    mut bad,
+                    plan,
+                } = $sheet;
+                let total = lines.len();
+                for (i, Line { line, record }) in lines.into_iter().enumerate() {
+                    let before = self.counts;
+                    self.row_names.clear();
+                    self.conn().execute_batch("SAVEPOINT import_row")?;
+                    match self.$method(record) {
+                        Ok(()) => {
+                            self.conn().execute_batch("RELEASE import_row")?;
+                            self.counts.rows += 1;
+                        }
+                        Err(e) => {
+                            self.conn()
+                                .execute_batch("ROLLBACK TO import_row; RELEASE import_row")?;
+                            self.counts = before;
+                            for name in self.row_names.drain(..) {
+                                self.accounts_by_name.remove(&name);
+                            }
+                            bad.push(line_error(line, e));
+                        }
+                    }
                     if (i + 1) % 5000 == 0 {
                         progress(i + 1, total);
                     }
                 }
                 progress(total, total);
+                (bad, plan)
             }};
         }
-        match parsed_rows {
+        let (mut bad, plan) = match parsed {
             Parsed::Accounts(rows) => each!(rows, account),
             Parsed::Contacts(rows) => each!(rows, contact),
             Parsed::Deals(rows) => each!(rows, deal),
             Parsed::Activities(rows) => each!(rows, activity),
             Parsed::Reminders(rows) => each!(rows, reminder),
             Parsed::History(rows) => each!(rows, history),
+        };
+        bad.sort_by_key(|e| e.line);
+        let summary = ImportSummary {
+            kind: Some(kind),
+            counts: self.counts,
+            plan,
+            skipped: Vec::new(),
+            dry_run: false,
+        };
+        if bad.is_empty() {
+            return Ok(summary);
+        }
+        if self.skip_bad {
+            return Ok(ImportSummary {
+                skipped: bad,
+                ..summary
+            });
+        }
+        Err(StoreError::Rejected(Box::new(Rejected {
+            summary,
+            bad,
+            stages: stages.to_string(),
+        })))
+    }
+
+    /// Grades what came in, once every file is in.
+    fn finish(self) -> Result<()> {
+        if self.needs_engine {
+            run(self.w, Scope::All)?;
+            mark_current(self.w)?;
+        } else {
+            // Restored rows keep their grades, but segments are never
+            // exported: they are worked out again for what was restored.
+            super::segments::resegment_all(self.w)?;
         }
         Ok(())
     }
@@ -399,16 +676,54 @@ impl Importer<'_, '_> {
             .is_some())
     }
 
+    /// The row of `table` that has another CRM's record id, live rows first:
+    /// a row deleted here stays deleted when its file is imported again.
+    fn by_source(&self, table: &str, source_id: &str) -> Result<Option<(Id, bool)>> {
+        let sql = format!(
+            "SELECT id, deleted_at IS NOT NULL FROM {table} WHERE source_id = ?1
+             ORDER BY deleted_at IS NOT NULL, created_at, id LIMIT 1"
+        );
+        Ok(self
+            .conn()
+            .prepare_cached(&sql)?
+            .query_row([source_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// The row an imported record is: by tierdeck's id, by the source CRM's.
+    fn known(&self, table: &str, id: Option<Id>, source_id: Option<&str>) -> Result<Known> {
+        if let Some(id) = id
+            && self.exists(table, id)?
+        {
+            return Ok(Known::Row(id));
+        }
+        if id.is_none()
+            && let Some(source_id) = source_id
+        {
+            return Ok(match self.by_source(table, source_id)? {
+                Some((_, true)) => Known::Deleted,
+                Some((id, false)) => Known::Row(id),
+                None => Known::New,
+            });
+        }
+        Ok(Known::Unknown)
+    }
+
     fn account(&mut self, r: AccountRecord) -> Result<()> {
-        let existing = match r.id {
-            Some(id) => self.exists("accounts", id)?.then_some(id),
-            None => self.account_named(&r.name)?,
+        let existing = match self.known("accounts", r.id, r.source_id.as_deref())? {
+            Known::Row(id) => Some(id),
+            Known::Deleted => {
+                self.counts.unchanged += 1;
+                return Ok(());
+            }
+            Known::New => None,
+            Known::Unknown => self.account_named(&r.name)?,
         };
         match existing {
             Some(id) => {
                 let mut a = super::accounts::get_account(self.conn(), id)?;
                 if is_older(r.meta.as_ref(), &a.meta) {
-                    self.summary.unchanged += 1;
+                    self.counts.unchanged += 1;
                     return Ok(());
                 }
                 let before = a.clone();
@@ -427,20 +742,23 @@ impl Importer<'_, '_> {
                 }
                 set(&mut a.owner, r.owner);
                 set(&mut a.notes, r.notes);
+                if r.source_id.is_some() {
+                    a.source_id = r.source_id;
+                }
                 if let Some(meta) = r.meta {
                     a.meta = meta;
                 }
                 if a == before {
-                    self.summary.unchanged += 1;
+                    self.counts.unchanged += 1;
                     return Ok(());
                 }
                 let meta = bump(self.w, &a.meta, before.meta.version);
                 super::accounts::write_account(self.w, &a, &meta, before.meta.version)?;
-                self.summary.updated += 1;
+                self.counts.updated += 1;
             }
             None => {
                 self.create_account(r)?;
-                self.summary.created += 1;
+                self.counts.created += 1;
             }
         }
         Ok(())
@@ -453,40 +771,52 @@ impl Importer<'_, '_> {
         account_by_name(self.conn(), name)
     }
 
-    /// The account a row refers to; a name not known yet becomes a new account.
-    fn account_for(&mut self, reference: &AccountRef) -> Result<Id> {
-        match reference {
+    /// The account a row refers to; a name not known yet becomes a new
+    /// account (of `kind`), and so does a source id with a name beside it.
+    fn account_for(&mut self, reference: &AccountRef, kind: AccountKind) -> Result<Id> {
+        let (name, source_id) = match reference {
             AccountRef::Id(id) => {
-                if self.exists("accounts", *id)? {
+                return if self.exists("accounts", *id)? {
                     Ok(*id)
                 } else {
                     Err(StoreError::NotFound {
                         what: "account",
                         given: id.to_string(),
                     })
+                };
+            }
+            AccountRef::Source { id, name } => {
+                if let Some((found, _)) = self.by_source("accounts", id)? {
+                    return Ok(found);
+                }
+                match name {
+                    Some(name) => (name, Some(id.clone())),
+                    None => {
+                        return Err(RowRefusal::NoAccountWithSourceId { id: id.clone() }.into());
+                    }
                 }
             }
-            AccountRef::Name(name) => {
-                if let Some(id) = self.account_named(name)? {
-                    return Ok(id);
-                }
-                let id = self.create_account(AccountRecord {
-                    id: None,
-                    name: name.clone(),
-                    kind: None,
-                    industry: None,
-                    region: None,
-                    channel: None,
-                    product_tier: None,
-                    satisfaction: None,
-                    owner: None,
-                    notes: None,
-                    meta: None,
-                })?;
-                self.summary.accounts_created += 1;
-                Ok(id)
-            }
+            AccountRef::Name(name) => (name, None),
+        };
+        if let Some(id) = self.account_named(name)? {
+            return Ok(id);
         }
+        let id = self.create_account(AccountRecord {
+            id: None,
+            source_id,
+            name: name.clone(),
+            kind: Some(kind),
+            industry: None,
+            region: None,
+            channel: None,
+            product_tier: None,
+            satisfaction: None,
+            owner: None,
+            notes: None,
+            meta: None,
+        })?;
+        self.counts.accounts_created += 1;
+        Ok(id)
     }
 
     /// A new account from a row, remembered by name so a second row naming
@@ -508,24 +838,33 @@ impl Importer<'_, '_> {
             owner: r.owner.unwrap_or_else(|| self.w.session.user.clone()),
             notes: r.notes.unwrap_or_default(),
             meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
+            source_id: r.source_id,
         };
         insert_account(self.w, &a)?;
-        self.accounts_by_name.insert(a.name.to_lowercase(), a.id);
+        let key = a.name.to_lowercase();
+        self.accounts_by_name.insert(key.clone(), a.id);
+        self.row_names.push(key);
         Ok(a.id)
     }
 
-    /// A contact already there (by its id, else by its name at the same
-    /// account, ignoring case) is updated: importing a file twice makes
-    /// no second person.
+    /// A contact already there (by its id or the source CRM's, else by its
+    /// name at the same account, ignoring case) is updated: importing a
+    /// file twice makes no second person. A person with no account is an
+    /// individual customer: an account of their own, by their name.
     fn contact(&mut self, r: ContactRecord) -> Result<()> {
-        let known = match r.id {
-            Some(id) => self.exists("contacts", id)?.then_some(id),
-            None => None,
-        };
-        let (existing, account_id) = match known {
-            Some(id) => (Some(id), None),
-            None => {
-                let account_id = self.account_for(&r.account)?;
+        let account = r
+            .account
+            .clone()
+            .unwrap_or_else(|| AccountRef::Name(r.name.trim().to_string()));
+        let (existing, account_id) = match self.known("contacts", r.id, r.source_id.as_deref())? {
+            Known::Row(id) => (Some(id), None),
+            Known::Deleted => {
+                self.counts.unchanged += 1;
+                return Ok(());
+            }
+            Known::New => (None, None),
+            Known::Unknown => {
+                let account_id = self.account_for(&account, AccountKind::Individual)?;
                 let named = super::contacts::contact_named(self.conn(), account_id, &r.name)?;
                 (named, Some(account_id))
             }
@@ -535,7 +874,7 @@ impl Importer<'_, '_> {
         }
         let account_id = match account_id {
             Some(id) => id,
-            None => self.account_for(&r.account)?,
+            None => self.account_for(&account, AccountKind::Individual)?,
         };
         let name = r.name.trim().to_string();
         if name.is_empty() {
@@ -551,16 +890,17 @@ impl Importer<'_, '_> {
             other: r.other.unwrap_or_default(),
             notes: r.notes.unwrap_or_default(),
             meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
+            source_id: r.source_id,
         };
         insert_contact(self.w, &c)?;
-        self.summary.created += 1;
+        self.counts.created += 1;
         Ok(())
     }
 
     fn update_contact(&mut self, id: Id, r: ContactRecord) -> Result<()> {
         let mut c = super::contacts::any_contact(self.conn(), id)?;
         if is_older(r.meta.as_ref(), &c.meta) {
-            self.summary.unchanged += 1;
+            self.counts.unchanged += 1;
             return Ok(());
         }
         let before = c.clone();
@@ -573,23 +913,26 @@ impl Importer<'_, '_> {
         set(&mut c.email, r.email);
         set(&mut c.other, r.other);
         set(&mut c.notes, r.notes);
+        if r.source_id.is_some() {
+            c.source_id = r.source_id;
+        }
         if let Some(meta) = r.meta {
             c.meta = meta;
         }
         if c == before {
-            self.summary.unchanged += 1;
+            self.counts.unchanged += 1;
             return Ok(());
         }
         let meta = bump(self.w, &c.meta, before.meta.version);
         super::contacts::write_contact(self.w, &c, &meta, before.meta.version)?;
-        self.summary.updated += 1;
+        self.counts.updated += 1;
         Ok(())
     }
 
     /// The contact a deal row names, among its account's people; a name
     /// not known there becomes a new contact of the account.
     fn contact_for(&mut self, account: Id, reference: Option<ContactRef>) -> Result<Option<Id>> {
-        let id = match reference {
+        let name = match reference {
             None => return Ok(None),
             Some(ContactRef::Id(id)) => {
                 if !self.exists("contacts", id)? {
@@ -598,39 +941,51 @@ impl Importer<'_, '_> {
                         given: id.to_string(),
                     });
                 }
-                id
+                return Ok(Some(id));
             }
-            Some(ContactRef::Name(name)) => {
-                match super::contacts::contact_named(self.conn(), account, &name)? {
-                    Some(id) => id,
-                    None => {
-                        let c = Contact {
-                            id: Id::new(),
-                            account_id: account,
-                            name: name.trim().to_string(),
-                            title: String::new(),
-                            phone: String::new(),
-                            email: String::new(),
-                            other: String::new(),
-                            notes: String::new(),
-                            meta: self.w.new_meta(),
-                        };
-                        insert_contact(self.w, &c)?;
-                        c.id
-                    }
+            Some(ContactRef::Source { id, name }) => {
+                if let Some((found, _)) = self.by_source("contacts", &id)? {
+                    return Ok(Some(found));
+                }
+                match name {
+                    Some(name) => name,
+                    None => return Err(RowRefusal::NoContactWithSourceId { id }.into()),
                 }
             }
+            Some(ContactRef::Name(name)) => name,
         };
-        Ok(Some(id))
+        if let Some(id) = super::contacts::contact_named(self.conn(), account, &name)? {
+            return Ok(Some(id));
+        }
+        let c = Contact {
+            id: Id::new(),
+            account_id: account,
+            name: name.trim().to_string(),
+            title: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            other: String::new(),
+            notes: String::new(),
+            meta: self.w.new_meta(),
+            source_id: None,
+        };
+        insert_contact(self.w, &c)?;
+        self.counts.contacts_created += 1;
+        Ok(Some(c.id))
     }
 
     fn deal(&mut self, mut r: DealRecord) -> Result<()> {
-        let account_id = self.account_for(&r.account)?;
+        let account_id = self.account_for(&r.account, AccountKind::Enterprise)?;
         let contact_id = self.contact_for(account_id, r.contact.take())?;
         let today = self.w.session.today;
-        let existing = match r.id {
-            Some(id) => self.exists("deals", id)?.then_some(id),
-            None => self.open_deal_titled(account_id, &r.title)?,
+        let existing = match self.known("deals", r.id, r.source_id.as_deref())? {
+            Known::Row(id) => Some(id),
+            Known::Deleted => {
+                self.counts.unchanged += 1;
+                return Ok(());
+            }
+            Known::New => None,
+            Known::Unknown => self.deal_titled_at(account_id, &r.title, r.stage.as_deref())?,
         };
         if let Some(id) = existing {
             return self.update_deal(id, account_id, contact_id, r);
@@ -653,7 +1008,11 @@ impl Importer<'_, '_> {
             pin: r.pin,
             owner: r.owner.unwrap_or_else(|| self.w.session.user.clone()),
             created_on: r.created_on.unwrap_or(today),
-            stage_entered_on: r.stage_entered_on.or(r.created_on).unwrap_or(today),
+            stage_entered_on: r
+                .stage_entered_on
+                .or(r.closed_on.filter(|_| closed))
+                .or(r.created_on)
+                .unwrap_or(today),
             closed_on: r.closed_on.or(closed.then_some(today)),
             lost_reason: r.lost_reason,
             meta: r.meta.unwrap_or_else(|| self.w.new_meta()),
@@ -666,6 +1025,7 @@ impl Importer<'_, '_> {
             source: r.source.unwrap_or_default(),
             next_step: r.next_step.unwrap_or_default(),
             notes: r.notes.unwrap_or_default(),
+            source_id: r.source_id,
         };
         if deal.title.is_empty() {
             return Err(DealRefusal::EmptyTitle.into());
@@ -695,7 +1055,7 @@ impl Importer<'_, '_> {
                 Reason::Imported,
             )?;
         }
-        self.summary.created += 1;
+        self.counts.created += 1;
         Ok(())
     }
 
@@ -709,7 +1069,7 @@ impl Importer<'_, '_> {
         self.needs_engine |= r.meta.is_none();
         let mut d = get_deal(self.conn(), id)?;
         if is_older(r.meta.as_ref(), &d.meta) {
-            self.summary.unchanged += 1;
+            self.counts.unchanged += 1;
             return Ok(());
         }
         let before = d.clone();
@@ -736,6 +1096,9 @@ impl Importer<'_, '_> {
         if contact_id.is_some() {
             d.contact_id = contact_id;
         }
+        if r.source_id.is_some() {
+            d.source_id = r.source_id;
+        }
         set(&mut d.source, r.source);
         set(&mut d.next_step, r.next_step);
         set(&mut d.notes, r.notes);
@@ -746,29 +1109,38 @@ impl Importer<'_, '_> {
                 .history(id, HistoryField::Stage, &d.stage, &stage, Reason::Imported)?;
             d.stage = stage;
             d.stage_entered_on = self.w.session.today;
-            d.closed_on = (!d.is_open()).then_some(self.w.session.today);
+            d.closed_on = (!d.is_open()).then_some(r.closed_on.unwrap_or(self.w.session.today));
+        } else if !d.is_open()
+            && let Some(day) = r.closed_on
+        {
+            d.closed_on = Some(day);
         }
         if let Some(meta) = r.meta {
             d.meta = meta;
         }
         if d == before {
-            self.summary.unchanged += 1;
+            self.counts.unchanged += 1;
             return Ok(());
         }
         let meta = bump(self.w, &d.meta, before.meta.version);
         super::deals::write_deal(self.w, &d, &meta, before.meta.version)?;
-        self.summary.updated += 1;
+        self.counts.updated += 1;
         Ok(())
     }
 
-    fn open_deal_titled(&self, account: Id, title: &str) -> Result<Option<Id>> {
+    /// A deal of the account with the title: an open one for an open row;
+    /// for a won or lost row, one closed the same way, so that a file of
+    /// closed deals without ids imports twice as once.
+    fn deal_titled_at(&self, account: Id, title: &str, stage: Option<&str>) -> Result<Option<Id>> {
+        let closed = stage.filter(|s| *s == WON || *s == LOST);
         Ok(self
             .conn()
             .prepare_cached(
-                "SELECT id FROM deals WHERE account_id = ?1 AND title = ?2
-                   AND deleted_at IS NULL AND stage NOT IN ('won', 'lost') LIMIT 1",
+                "SELECT id FROM deals WHERE account_id = ?1 AND title = ?2 AND deleted_at IS NULL
+                   AND CASE WHEN ?3 IS NULL THEN stage NOT IN ('won', 'lost') ELSE stage = ?3 END
+                 LIMIT 1",
             )?
-            .query_row(params![account, title.trim()], |r| r.get(0))
+            .query_row(params![account, title.trim(), closed], |r| r.get(0))
             .optional()?)
     }
 
@@ -776,24 +1148,33 @@ impl Importer<'_, '_> {
         if let Some(id) = r.id
             && self.exists("activities", id)?
         {
-            self.summary.unchanged += 1;
+            self.counts.unchanged += 1;
             return Ok(());
         }
-        let (deal_id, account_id) = match (&r.deal, &r.account) {
-            (Some(DealRef::Id(id)), _) => {
+        let (deal_id, account_id) = match (&r.deal, &r.account, &r.contact) {
+            (Some(DealRef::Id(id)), ..) => {
                 let deal = get_deal(self.conn(), *id)?;
                 (Some(deal.id), deal.account_id)
             }
-            (Some(DealRef::Title { title, account }), fallback) => {
+            (Some(DealRef::Source(source)), ..) => self.related(source)?,
+            (Some(DealRef::Title { title, account }), fallback, _) => {
                 let account = account.as_ref().or(fallback.as_ref());
                 let deal = self.deal_titled(title, account)?;
                 (Some(deal.id), deal.account_id)
             }
-            (None, Some(account)) => (None, self.account_for(account)?),
-            (None, None) => {
+            (None, Some(account), _) => (None, self.account_for(account, AccountKind::Enterprise)?),
+            (None, None, Some(contact)) => (None, self.account_of_contact(contact)?),
+            (None, None, None) => {
                 return Err(RowRefusal::NoDealNorAccount.into());
             }
         };
+        if !r.done {
+            return self.plan(deal_id, account_id, &r);
+        }
+        if r.id.is_none() && self.same_activity(deal_id, account_id, &r)? {
+            self.counts.unchanged += 1;
+            return Ok(());
+        }
         self.needs_engine |= r.id.is_none() || r.created_at.is_none();
         let a = Activity {
             id: r.id.unwrap_or_default(),
@@ -809,13 +1190,111 @@ impl Importer<'_, '_> {
         if let Some(deal) = a.deal_id {
             recompute_last_touch(self.w, deal)?;
         }
-        self.summary.created += 1;
+        self.counts.created += 1;
+        Ok(())
+    }
+
+    /// What a task's `WhatId` names: a deal, else an account.
+    fn related(&self, source: &str) -> Result<(Option<Id>, Id)> {
+        if let Some((id, _)) = self.by_source("deals", source)? {
+            let deal = get_deal(self.conn(), id)?;
+            return Ok((Some(deal.id), deal.account_id));
+        }
+        match self.by_source("accounts", source)? {
+            Some((id, _)) => Ok((None, id)),
+            None => Err(RowRefusal::NothingWithSourceId {
+                id: source.to_string(),
+            }
+            .into()),
+        }
+    }
+
+    fn account_of_contact(&self, contact: &ContactRef) -> Result<Id> {
+        let id = match contact {
+            ContactRef::Id(id) => Some(*id),
+            ContactRef::Source { id, .. } => self.by_source("contacts", id)?.map(|(id, _)| id),
+            ContactRef::Name(_) => None,
+        };
+        let given = match contact {
+            ContactRef::Id(id) => id.to_string(),
+            ContactRef::Source { id, .. } => id.clone(),
+            ContactRef::Name(name) => name.clone(),
+        };
+        let id = id.ok_or_else(|| RowRefusal::NoContactWithSourceId { id: given })?;
+        Ok(super::contacts::any_contact(self.conn(), id)?.account_id)
+    }
+
+    /// An activity already logged with the same moment, kind and words: a
+    /// file of activities imported twice logs each once.
+    fn same_activity(&self, deal: Option<Id>, account: Id, r: &ActivityRecord) -> Result<bool> {
+        Ok(self
+            .conn()
+            .prepare_cached(
+                "SELECT 1 FROM activities WHERE account_id = ?1 AND deal_id IS ?2 AND at = ?3
+                   AND kind = ?4 AND summary = ?5 AND deleted_at IS NULL LIMIT 1",
+            )?
+            .query_row(
+                params![account, deal, values::moment(r.at), r.kind, r.summary],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
+    /// A task still to do becomes a planned follow-up on its day (overdue
+    /// when that has passed), once however often the file is imported.
+    fn plan(&mut self, deal: Option<Id>, account: Id, r: &ActivityRecord) -> Result<()> {
+        let offset = self.w.session.offset;
+        let due = r.at.with_timezone(&offset).date_naive();
+        let account = if deal.is_some() { None } else { Some(account) };
+        let known = self
+            .conn()
+            .prepare_cached(
+                "SELECT 1 FROM reminders WHERE kind = 'follow_up' AND deal_id IS ?1
+                   AND account_id IS ?2 AND due = ?3 AND note = ?4 AND deleted_at IS NULL LIMIT 1",
+            )?
+            .query_row(params![deal, account, values::day(due), r.summary], |_| {
+                Ok(())
+            })
+            .optional()?
+            .is_some();
+        if known {
+            self.counts.unchanged += 1;
+            return Ok(());
+        }
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO reminders (id, deal_id, account_id, kind, due, status, created_on,
+                    note, created_at, updated_at, updated_by, version)
+                 VALUES (?1, ?2, ?3, 'follow_up', ?4, 'open', ?5, ?6, ?7, ?7, ?8, 1)",
+            )?
+            .execute(params![
+                Id::new(),
+                deal,
+                account,
+                values::day(due),
+                values::day(self.w.session.today),
+                r.summary,
+                self.w.stamp(),
+                self.w.session.user,
+            ])?;
+        self.counts.planned += 1;
         Ok(())
     }
 
     fn deal_titled(&mut self, title: &str, account: Option<&AccountRef>) -> Result<Deal> {
         let account_id = match account {
             Some(AccountRef::Id(id)) => Some(*id),
+            Some(AccountRef::Source { id, name }) => match self.by_source("accounts", id)? {
+                Some((found, _)) => Some(found),
+                None => match name {
+                    Some(name) => Some(
+                        self.account_named(name)?
+                            .ok_or_else(|| StoreError::NoSuchAccount(name.clone()))?,
+                    ),
+                    None => return Err(RowRefusal::NoAccountWithSourceId { id: id.clone() }.into()),
+                },
+            },
             Some(AccountRef::Name(name)) => Some(
                 self.account_named(name)?
                     .ok_or_else(|| StoreError::NoSuchAccount(name.clone()))?,
@@ -845,7 +1324,7 @@ impl Importer<'_, '_> {
 
     fn reminder(&mut self, r: Reminder) -> Result<()> {
         if self.exists("reminders", r.id)? {
-            self.summary.unchanged += 1;
+            self.counts.unchanged += 1;
             return Ok(());
         }
         self.conn()
@@ -878,22 +1357,33 @@ impl Importer<'_, '_> {
         if let Some(deal) = r.deal_id {
             recompute_last_touch(self.w, deal)?;
         }
-        self.summary.created += 1;
+        self.counts.created += 1;
         Ok(())
     }
 
     fn history(&mut self, h: HistoryEntry) -> Result<()> {
         if self.exists("history", h.id)? {
-            self.summary.unchanged += 1;
+            self.counts.unchanged += 1;
             return Ok(());
         }
         insert_history(self.w, &h).map_err(|e| match e {
             StoreError::Sql(e) => missing_deal(e, h.deal_id),
             other => other,
         })?;
-        self.summary.created += 1;
+        self.counts.created += 1;
         Ok(())
     }
+}
+
+/// Whether an imported row is one the database has.
+enum Known {
+    Row(Id),
+    /// Deleted here: left deleted.
+    Deleted,
+    /// Its source id is new.
+    New,
+    /// No id to go by: look by name.
+    Unknown,
 }
 
 fn missing_deal(e: rusqlite::Error, deal: Id) -> StoreError {

@@ -82,6 +82,7 @@ pub fn write_accounts(w: impl Write, rows: &[Account]) -> csv::Result<()> {
             "satisfaction",
             "owner",
             "notes",
+            "source_id",
         ][..],
         &META_HEADERS,
     ]
@@ -99,6 +100,7 @@ pub fn write_accounts(w: impl Write, rows: &[Account]) -> csv::Result<()> {
                 a.satisfaction.to_string(),
                 a.owner.clone(),
                 a.notes.clone(),
+                a.source_id.clone().unwrap_or_default(),
             ],
             &a.meta,
         )
@@ -116,6 +118,7 @@ pub fn write_contacts(w: impl Write, rows: &[Contact]) -> csv::Result<()> {
             "email",
             "other",
             "notes",
+            "source_id",
         ][..],
         &META_HEADERS,
     ]
@@ -131,6 +134,7 @@ pub fn write_contacts(w: impl Write, rows: &[Contact]) -> csv::Result<()> {
                 c.email.clone(),
                 c.other.clone(),
                 c.notes.clone(),
+                c.source_id.clone().unwrap_or_default(),
             ],
             &c.meta,
         )
@@ -168,6 +172,7 @@ pub fn write_deals(
             "source",
             "next_step",
             "notes",
+            "source_id",
         ][..],
         &META_HEADERS,
     ]
@@ -200,6 +205,7 @@ pub fn write_deals(
                 d.source.clone(),
                 d.next_step.clone(),
                 d.notes.clone(),
+                d.source_id.clone().unwrap_or_default(),
             ],
             &d.meta,
         )
@@ -304,6 +310,7 @@ mod tests {
         Line, read_accounts, read_activities, read_contacts, read_deals, read_history,
         read_reminders,
     };
+    use crate::transfer::{ImportOptions, Sheetful};
 
     const STAGES: &[(&str, &str, &str)] = &[
         ("lead", "Lead", "潜在客户"),
@@ -334,8 +341,9 @@ mod tests {
         (!s.is_empty()).then(|| s.to_string())
     }
 
-    fn records<T>(lines: Vec<Line<T>>) -> Vec<T> {
-        lines.into_iter().map(|l| l.record).collect()
+    fn records<T: std::fmt::Debug>(read: Sheetful<T>) -> Vec<T> {
+        assert!(read.bad.is_empty(), "{:?}", read.bad);
+        read.lines.into_iter().map(|l| l.record).collect()
     }
 
     fn written(write: impl FnOnce(&mut Vec<u8>) -> csv::Result<()>) -> Vec<u8> {
@@ -349,6 +357,7 @@ mod tests {
 
     fn accounts() -> Vec<Account> {
         let full = Account {
+            source_id: None,
             id: Id::new(),
             name: "上海某某科技, \"Ltd\"".to_string(),
             kind: AccountKind::Wholesale,
@@ -362,6 +371,7 @@ mod tests {
             meta: meta(true),
         };
         let sparse = Account {
+            source_id: None,
             id: Id::new(),
             name: "Acme".to_string(),
             kind: AccountKind::Enterprise,
@@ -381,11 +391,12 @@ mod tests {
     fn accounts_round_trip() {
         let rows = accounts();
         let csv = written(|w| write_accounts(w, &rows));
-        let back = records(read_accounts(csv.as_slice()).unwrap());
+        let back = records(read_accounts(csv.as_slice(), &ImportOptions::default()).unwrap());
         let expected: Vec<AccountRecord> = rows
             .iter()
             .map(|a| AccountRecord {
                 id: Some(a.id),
+                source_id: a.source_id.clone(),
                 name: a.name.clone(),
                 kind: Some(a.kind),
                 industry: some(&a.industry),
@@ -404,6 +415,7 @@ mod tests {
     #[test]
     fn contacts_round_trip() {
         let contact = Contact {
+            source_id: Some("hubspot:4711".to_string()),
             id: Id::new(),
             account_id: Id::new(),
             name: "张伟".to_string(),
@@ -424,12 +436,13 @@ mod tests {
         };
         let rows = [contact, bare];
         let csv = written(|w| write_contacts(w, &rows));
-        let back = records(read_contacts(csv.as_slice()).unwrap());
+        let back = records(read_contacts(csv.as_slice(), &ImportOptions::default()).unwrap());
         let expected: Vec<ContactRecord> = rows
             .iter()
             .map(|c| ContactRecord {
                 id: Some(c.id),
-                account: AccountRef::Id(c.account_id),
+                source_id: c.source_id.clone(),
+                account: Some(AccountRef::Id(c.account_id)),
                 name: c.name.clone(),
                 title: some(&c.title),
                 phone: some(&c.phone),
@@ -446,6 +459,7 @@ mod tests {
     fn deals_round_trip_with_exact_amounts_and_account_names() {
         let account = Id::new();
         let open = Deal {
+            source_id: None,
             id: Id::new(),
             account_id: account,
             title: "华东项目".to_string(),
@@ -499,10 +513,11 @@ mod tests {
             text.contains(",Acme,华东项目,12400.05,1240005,CNY,proposal,"),
             "{text}"
         );
-        let back = records(read_deals(csv.as_slice(), STAGES).unwrap());
+        let back = records(read_deals(csv.as_slice(), STAGES, &ImportOptions::default()).unwrap());
         let expected: Vec<DealRecord> = rows
             .iter()
             .map(|d| DealRecord {
+                source_id: d.source_id.clone(),
                 id: Some(d.id),
                 account: AccountRef::Id(d.account_id),
                 title: d.title.clone(),
@@ -549,7 +564,7 @@ mod tests {
         };
         let rows = [on_deal, on_account];
         let csv = written(|w| write_activities(w, &rows));
-        let back = records(read_activities(csv.as_slice()).unwrap());
+        let back = records(read_activities(csv.as_slice(), &ImportOptions::default()).unwrap());
         let expected: Vec<ActivityRecord> = rows
             .iter()
             .map(|a| ActivityRecord {
@@ -561,6 +576,8 @@ mod tests {
                 summary: a.summary.clone(),
                 author: some(&a.author),
                 created_at: Some(a.created_at),
+                contact: None,
+                done: true,
             })
             .collect();
         assert_eq!(back, expected);
@@ -605,7 +622,10 @@ mod tests {
         };
         let rows = vec![open, done, planned];
         let csv = written(|w| write_reminders(w, &rows));
-        assert_eq!(records(read_reminders(csv.as_slice()).unwrap()), rows);
+        assert_eq!(
+            records(read_reminders(csv.as_slice(), &ImportOptions::default()).unwrap()),
+            rows
+        );
     }
 
     #[test]
@@ -633,7 +653,10 @@ mod tests {
             },
         ];
         let csv = written(|w| write_history(w, &rows));
-        assert_eq!(records(read_history(csv.as_slice()).unwrap()), rows);
+        assert_eq!(
+            records(read_history(csv.as_slice(), &ImportOptions::default()).unwrap()),
+            rows
+        );
     }
 
     #[test]
@@ -642,7 +665,7 @@ mod tests {
         rows[0].meta.created_at = at(0).with_nanosecond(123_987_654).unwrap();
         let first = written(|w| write_accounts(w, &rows));
         assert!(String::from_utf8_lossy(&first).contains("2026-11-23T10:15:30.123Z"));
-        let back = records(read_accounts(first.as_slice()).unwrap());
+        let back = records(read_accounts(first.as_slice(), &ImportOptions::default()).unwrap());
         assert_eq!(back[0].meta.as_ref().unwrap().created_at, at(123));
 
         rows[0].meta.created_at = at(123);

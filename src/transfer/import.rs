@@ -2,28 +2,41 @@
 //!
 //! Every list starts with tierdeck's canonical header (the field name), then
 //! the headers of other CRMs' exports and Chinese headers; when a file has
-//! several, the earlier name in the list wins. Unknown columns are ignored.
+//! several, the earlier name in the list wins, and `--map` wins over all.
+//! Headers compare without case, spaces, underscores or `*`, so Salesforce's
+//! `CloseDate` is `Close Date`. Columns no list names are left out, and the
+//! plan says which.
 
 use std::io::Read;
 
 use chrono::NaiveTime;
 
-use super::sheet::{Column, Row, Sheet, Stages, missing, word};
+use super::sheet::{Column, Row, Sheet, Stages, missing, without_float_noise, word, yes_no};
 use super::{
-    AccountRecord, ActivityRecord, CellProblem, ContactRecord, ContactRef, DealRecord, DealRef,
-    ImportError, ImportProblem, Line,
+    AccountRecord, ActivityRecord, CellProblem, ContactRecord, DealRecord, DealRef, ImportError,
+    ImportOptions, ImportProblem, Line, Sheetful,
 };
 use crate::domain::{
-    AccountKind, ActivityKind, Currency, Grade, HistoryEntry, Money, Need, Pin, ProductTier,
-    Reason, Reminder, ReminderKind, RowMeta, Satisfaction,
+    AccountKind, ActivityKind, Currency, Grade, HistoryEntry, LOST, Money, Need, Pin, ProductTier,
+    Reason, Reminder, ReminderKind, RowMeta, Satisfaction, UnknownValue, WON,
 };
-use crate::parse::{ParseError, parse_amount_in, parse_import_date, parse_import_datetime};
+use crate::parse::{ParseError, parse_amount_in, parse_import_date};
 
 const ID: &[&str] = &["id"];
-const ACCOUNT_ID: &[&str] = &["account_id"];
+/// tierdeck's export of the ids rows had in another CRM.
+const SOURCE_ID: &[&str] = &["source_id"];
 const DEAL_ID: &[&str] = &["deal_id"];
 const NOTES: &[&str] = &["notes", "note", "description", "备注", "说明", "描述"];
 
+const ACCOUNT_OWN_ID: &[&str] = &[
+    "id",
+    "Record ID",
+    "Account ID",
+    "Organization - ID",
+    "Company ID",
+    "客户编号",
+    "客户ID",
+];
 const ACCOUNT_NAME: &[&str] = &[
     "name",
     "Account Name",
@@ -34,15 +47,19 @@ const ACCOUNT_NAME: &[&str] = &[
     "客户名称",
     "客户",
     "公司名称",
+    "组织名称",
     "公司",
     "名称",
 ];
-const ACCOUNT_KIND: &[&str] = &["kind", "Account Type", "客户类型", "类型"];
+const ACCOUNT_KIND: &[&str] = &["kind", "客户类型", "类型"];
 const INDUSTRY: &[&str] = &["industry", "Organization - Industry", "行业", "所属行业"];
 const REGION: &[&str] = &[
     "region",
     "State/Region",
+    "BillingState",
     "Territory",
+    "BillingCountry",
+    "Country",
     "地区",
     "区域",
     "所在地区",
@@ -63,8 +80,10 @@ const ACCOUNT_OWNER: &[&str] = &[
     "Organization - Owner",
     "负责人",
     "客户负责人",
+    "销售员",
     "销售",
     "所有者",
+    "OwnerId",
 ];
 
 /// The account a contact or deal belongs to, by name (or a full UUID).
@@ -82,10 +101,21 @@ const ACCOUNT: &[&str] = &[
     "客户名称",
     "客户",
     "公司名称",
+    "组织名称",
     "公司",
     "所属客户",
 ];
+/// The account by id: tierdeck's, or the CRM's record id of it.
+const ACCOUNT_ID: &[&str] = &[
+    "account_id",
+    "Account ID",
+    "Organization - ID",
+    "Deal - Organization ID",
+    "Person - Organization ID",
+    "Company ID",
+];
 
+const CONTACT_OWN_ID: &[&str] = &["id", "Record ID", "Contact ID", "Person - ID", "联系人编号"];
 const CONTACT_NAME: &[&str] = &[
     "name",
     "Person - Name",
@@ -95,8 +125,8 @@ const CONTACT_NAME: &[&str] = &[
     "联系人",
     "联系人姓名",
 ];
-const FIRST_NAME: &[&str] = &["First Name", "Person - First name"];
-const LAST_NAME: &[&str] = &["Last Name", "Person - Last name"];
+const FIRST_NAME: &[&str] = &["First Name", "Person - First name", "名"];
+const LAST_NAME: &[&str] = &["Last Name", "Person - Last name", "姓"];
 const JOB_TITLE: &[&str] = &[
     "title",
     "Job Title",
@@ -112,6 +142,7 @@ const PHONE: &[&str] = &[
     "Mobile Phone Number",
     "Mobile",
     "Person - Phone",
+    "MobilePhone",
     "电话",
     "手机",
     "手机号",
@@ -128,32 +159,52 @@ const EMAIL: &[&str] = &[
 ];
 const OTHER: &[&str] = &["other", "WeChat", "微信", "其他联系方式", "其他"];
 
+const DEAL_OWN_ID: &[&str] = &[
+    "id",
+    "Record ID",
+    "Deal - ID",
+    "Deal ID",
+    "Opportunity ID",
+    "商机编号",
+    "编号",
+];
 const DEAL_TITLE: &[&str] = &[
     "title",
     "Deal - Title",
     "Deal Name",
     "Opportunity Name",
+    "Potential Name",
     "Deal",
+    "Opportunity",
+    "Name",
     "商机名称",
     "商机",
+    "销售机会名称",
+    "销售机会",
     "项目名称",
+    // A sheet that names no deal names what is sold.
+    "Product",
+    "产品",
 ];
 const AMOUNT: &[&str] = &[
     "amount",
     "Deal - Value",
     "Value",
+    "close_value",
+    "Deal Value",
     "金额",
     "商机金额",
     "预计金额",
+    "预期收益",
     "合同金额",
 ];
 /// Pipedrive's and HubSpot's exports, and tierdeck's own.
 const CURRENCY: &[&str] = &[
     "currency",
     "Deal - Currency",
-    "Currency",
     "Deal Currency Code",
     "Currency Code",
+    "CurrencyIsoCode",
     "货币",
     "币种",
     "币别",
@@ -164,11 +215,18 @@ const STAGE: &[&str] = &[
     "stage",
     "Deal - Stage",
     "Deal Stage",
+    "StageName",
+    "Sales Stage",
     "Pipeline Stage",
     "阶段",
     "销售阶段",
     "商机阶段",
 ];
+/// Open, won or lost (Pipedrive's `Deal - Status`).
+const STATUS: &[&str] = &["status", "Deal - Status", "Deal Status", "状态", "商机状态"];
+/// Salesforce's `IsWon` and `IsClosed`.
+const IS_WON: &[&str] = &["is_won"];
+const IS_CLOSED: &[&str] = &["is_closed"];
 const NEED: &[&str] = &["need", "需求", "需求类型", "客户需求"];
 const EXPECTED_CLOSE: &[&str] = &[
     "expected_close",
@@ -180,6 +238,7 @@ const EXPECTED_CLOSE: &[&str] = &[
     "预计成交时间",
     "预计签单日期",
     "预计关闭日期",
+    "预期结束",
 ];
 const GRADE: &[&str] = &["grade", "等级", "商机等级", "评级"];
 const PIN_GRADE: &[&str] = &["pin_grade"];
@@ -189,10 +248,14 @@ const DEAL_OWNER: &[&str] = &[
     "Deal - Owner",
     "Deal Owner",
     "Opportunity Owner",
+    "Sales Agent",
+    "Owner",
     "负责人",
+    "销售员",
     "销售",
     "销售负责人",
     "所有者",
+    "OwnerId",
 ];
 const CREATED_ON: &[&str] = &[
     "created_on",
@@ -200,6 +263,7 @@ const CREATED_ON: &[&str] = &[
     "Create Date",
     "Created Date",
     "Created Time",
+    "Engage Date",
     "创建日期",
     "创建时间",
 ];
@@ -215,6 +279,8 @@ const CLOSED_ON: &[&str] = &[
     "成交日期",
     "关闭日期",
 ];
+const WON_TIME: &[&str] = &["won_on", "Deal - Won time", "Won Time", "赢单时间"];
+const LOST_TIME: &[&str] = &["lost_on", "Deal - Lost time", "Lost Time", "输单时间"];
 /// A deal's contact person by name; an export names it by `contact_id`.
 const DEAL_CONTACT: &[&str] = &[
     "contact",
@@ -225,7 +291,7 @@ const DEAL_CONTACT: &[&str] = &[
     "联系人",
     "联系人姓名",
 ];
-const DEAL_CONTACT_ID: &[&str] = &["contact_id"];
+const DEAL_CONTACT_ID: &[&str] = &["contact_id", "Contact ID", "Deal - Contact person ID"];
 const DEAL_SOURCE: &[&str] = &[
     "source",
     "Deal - Source",
@@ -255,6 +321,7 @@ const LOST_REASON: &[&str] = &[
 const ACTIVITY_KIND: &[&str] = &[
     "kind",
     "Type",
+    "TaskSubtype",
     "Activity Type",
     "Activity - Type",
     "类型",
@@ -264,8 +331,9 @@ const ACTIVITY_KIND: &[&str] = &[
 ];
 const AT: &[&str] = &[
     "at",
-    "Date",
     "Activity Date",
+    "Date",
+    "Due Date",
     "Activity - Due date",
     "Time",
     "日期",
@@ -273,20 +341,22 @@ const AT: &[&str] = &[
     "跟进时间",
     "跟进日期",
 ];
+/// When the row was made: the activity's day when its own is empty.
+const AT_MADE: &[&str] = &["created", "CreatedDate", "Create Date", "创建时间"];
 const SUMMARY: &[&str] = &[
     "summary",
     "Subject",
     "Activity - Subject",
     "Note",
-    "Notes",
     "Activity - Note",
-    "Description",
     "Content",
     "内容",
     "跟进内容",
     "摘要",
-    "备注",
+    "主题",
 ];
+/// More words beside the summary: Salesforce's `Description` of a task.
+const ACTIVITY_DETAIL: &[&str] = &["detail", "Description", "Notes", "备注", "描述"];
 const AUTHOR: &[&str] = &[
     "author",
     "Activity - Assigned to user",
@@ -297,6 +367,7 @@ const AUTHOR: &[&str] = &[
     "跟进人",
     "作者",
     "负责人",
+    "OwnerId",
 ];
 const ACTIVITY_DEAL: &[&str] = &[
     "deal",
@@ -304,6 +375,7 @@ const ACTIVITY_DEAL: &[&str] = &[
     "Activity - Deal",
     "Deal Name",
     "Deal Title",
+    "Opportunity Name",
     "商机",
     "商机名称",
 ];
@@ -318,6 +390,12 @@ const ACTIVITY_ACCOUNT: &[&str] = &[
     "客户",
     "客户名称",
 ];
+/// What a task is about, by the CRM's id: a deal or an account.
+const RELATED_ID: &[&str] = &["related_id", "WhatId", "Related To ID"];
+/// Who a task was with, by the CRM's id.
+const WHO_ID: &[&str] = &["who_id", "WhoId", "Contact ID"];
+/// Whether a task is done: one still to do is a planned follow-up.
+const DONE: &[&str] = &["done", "Status", "Activity - Done", "状态"];
 
 /// Words other than tierdeck's own, from the zh-CN labels and other CRMs.
 const ACCOUNT_KIND_WORDS: &[(&str, AccountKind)] = &[
@@ -365,6 +443,42 @@ const ACTIVITY_KIND_WORDS: &[(&str, ActivityKind)] = &[
     ("微信", ActivityKind::Message),
     ("备注", ActivityKind::Note),
     ("笔记", ActivityKind::Note),
+    // Salesforce's task types and subtypes.
+    ("task", ActivityKind::Note),
+    ("other", ActivityKind::Note),
+    ("to do", ActivityKind::Note),
+    ("listemail", ActivityKind::Email),
+    ("lunch", ActivityKind::Meeting),
+    ("event", ActivityKind::Meeting),
+];
+/// Pipedrive's `Deal - Status` and Chinese CRMs' 状态; `None` is open.
+const STATUS_WORDS: &[(&str, Option<&str>)] = &[
+    ("open", None),
+    ("进行中", None),
+    ("跟进中", None),
+    ("won", Some(WON)),
+    ("赢单", Some(WON)),
+    ("成交", Some(WON)),
+    ("已成交", Some(WON)),
+    ("lost", Some(LOST)),
+    ("输单", Some(LOST)),
+    ("丢单", Some(LOST)),
+];
+const DONE_WORDS: &[(&str, bool)] = &[
+    ("completed", true),
+    ("done", true),
+    ("closed", true),
+    ("完成", true),
+    ("已完成", true),
+    ("not started", false),
+    ("in progress", false),
+    ("open", false),
+    ("waiting on someone else", false),
+    ("deferred", false),
+    ("to do", false),
+    ("未开始", false),
+    ("进行中", false),
+    ("未完成", false),
 ];
 
 /// The row metadata of an export. A file has all five columns or its rows
@@ -386,7 +500,7 @@ const META: [&[&str]; 5] = [
 ];
 
 impl MetaColumns {
-    fn find<R: Read>(sheet: &Sheet<R>) -> Option<Self> {
+    fn find(sheet: &mut Sheet) -> Option<Self> {
         let [created_at, updated_at, updated_by, version, deleted_at] =
             META.map(|names| sheet.find(names));
         Some(MetaColumns {
@@ -398,34 +512,68 @@ impl MetaColumns {
         })
     }
 
-    fn require<R: Read>(sheet: &Sheet<R>) -> Result<Self, ImportError> {
-        match Self::find(sheet) {
-            Some(meta) => Ok(meta),
-            None => Err(missing(
-                META.into_iter()
-                    .find(|names| sheet.find(names).is_none())
-                    .unwrap_or(META[0]),
-            )),
+    fn require(sheet: &mut Sheet) -> Result<Self, ImportError> {
+        let found = META.map(|names| (names, sheet.find(names)));
+        if let Some((names, _)) = found.iter().find(|(_, column)| column.is_none()) {
+            return Err(missing(names));
         }
+        let [created_at, updated_at, updated_by, version, deleted_at] =
+            found.map(|(names, column)| column.ok_or_else(|| missing(names)));
+        Ok(MetaColumns {
+            created_at: created_at?,
+            updated_at: updated_at?,
+            updated_by: updated_by?,
+            version: version?,
+            deleted_at: deleted_at?,
+        })
     }
 
     fn read(&self, row: &Row) -> Result<RowMeta, ImportError> {
         Ok(RowMeta {
-            created_at: row.parse_required(&self.created_at, parse_import_datetime)?,
-            updated_at: row.parse_required(&self.updated_at, parse_import_datetime)?,
+            created_at: row.required_datetime(&self.created_at)?,
+            updated_at: row.required_datetime(&self.updated_at)?,
             updated_by: row.exact(&self.updated_by),
             version: row.parse_required(&self.version, |cell| {
                 cell.parse::<i64>()
                     .map_err(|_| CellProblem::NotAVersion(cell.to_string()))
             })?,
-            deleted_at: row.parse(Some(&self.deleted_at), parse_import_datetime)?,
+            deleted_at: row.datetime(Some(&self.deleted_at))?,
         })
     }
 }
 
-pub fn read_accounts(r: impl Read) -> Result<Vec<Line<AccountRecord>>, ImportError> {
-    let mut sheet = Sheet::open(r)?;
-    let id = sheet.find(ID);
+/// Reads every row, keeping the ones that cannot be read with their reasons.
+fn each_row<T>(
+    sheet: &Sheet,
+    read: impl Fn(&Row) -> Result<T, ImportError>,
+) -> (Vec<Line<T>>, Vec<ImportError>) {
+    let mut lines = Vec::new();
+    let mut bad = Vec::new();
+    for row in sheet.rows() {
+        match read(&row) {
+            Ok(record) => lines.push(Line {
+                line: row.line,
+                record,
+            }),
+            Err(e) => bad.push(e),
+        }
+    }
+    (lines, bad)
+}
+
+/// The checks every reader makes once its columns are found.
+fn ready(sheet: &mut Sheet) -> Result<(), ImportError> {
+    sheet.check_map()?;
+    sheet.decide_dates()
+}
+
+pub fn read_accounts(
+    r: impl Read,
+    options: &ImportOptions,
+) -> Result<Sheetful<AccountRecord>, ImportError> {
+    let mut sheet = Sheet::open(r, options)?;
+    let source_id = sheet.find(SOURCE_ID);
+    let id = sheet.find(ACCOUNT_OWN_ID);
     let name = sheet.require(ACCOUNT_NAME)?;
     let kind = sheet.find(ACCOUNT_KIND);
     let industry = sheet.find(INDUSTRY);
@@ -435,12 +583,14 @@ pub fn read_accounts(r: impl Read) -> Result<Vec<Line<AccountRecord>>, ImportErr
     let satisfaction = sheet.find(SATISFACTION);
     let owner = sheet.find(ACCOUNT_OWNER);
     let notes = sheet.find(NOTES);
-    let meta = MetaColumns::find(&sheet);
-    let mut lines = Vec::new();
-    while let Some(row) = sheet.next_row()? {
-        let record = AccountRecord {
-            id: row.id(id.as_ref())?,
-            name: row.required(&name)?.to_string(),
+    let meta = MetaColumns::find(&mut sheet);
+    ready(&mut sheet)?;
+    let (lines, bad) = each_row(&sheet, |row| {
+        let (id, source_id) = row.ids(id.as_ref(), source_id.as_ref());
+        Ok(AccountRecord {
+            id,
+            source_id,
+            name: row.required(&name)?,
             kind: row.parse(kind.as_ref(), |s| word(s, ACCOUNT_KIND_WORDS))?,
             industry: row.text(industry.as_ref()),
             region: row.text(region.as_ref()),
@@ -449,14 +599,14 @@ pub fn read_accounts(r: impl Read) -> Result<Vec<Line<AccountRecord>>, ImportErr
             satisfaction: row.parse(satisfaction.as_ref(), |s| word(s, SATISFACTION_WORDS))?,
             owner: row.text(owner.as_ref()),
             notes: row.free_text(notes.as_ref()),
-            meta: meta.as_ref().map(|m| m.read(&row)).transpose()?,
-        };
-        lines.push(Line {
-            line: row.line,
-            record,
-        });
-    }
-    Ok(lines)
+            meta: meta.as_ref().map(|m| m.read(row)).transpose()?,
+        })
+    });
+    Ok(Sheetful {
+        lines,
+        bad,
+        plan: sheet.plan(Vec::new()),
+    })
 }
 
 /// A contact's name: one column, or first and last names (HubSpot,
@@ -469,7 +619,7 @@ enum ContactName {
 impl ContactName {
     fn read(&self, row: &Row) -> Result<String, ImportError> {
         match self {
-            ContactName::Full(column) => Ok(row.required(column)?.to_string()),
+            ContactName::Full(column) => row.required(column),
             ContactName::Parts(first, last) => {
                 let parts = [row.cell(first.as_ref()), row.cell(last.as_ref())];
                 let name = parts.into_iter().flatten().collect::<Vec<_>>().join(" ");
@@ -482,10 +632,39 @@ impl ContactName {
     }
 }
 
-pub fn read_contacts(r: impl Read) -> Result<Vec<Line<ContactRecord>>, ImportError> {
-    let mut sheet = Sheet::open(r)?;
-    let id = sheet.find(ID);
-    let (account_id, account) = account_columns(&sheet, ACCOUNT)?;
+/// The columns that name a row's account: tierdeck's or the CRM's id, and
+/// the name (with Zoho's `.id` column beside it).
+struct AccountColumns {
+    id: Option<Column>,
+    name: Option<Column>,
+}
+
+impl AccountColumns {
+    fn find(sheet: &mut Sheet, names: &[&'static str]) -> Self {
+        let name = sheet.find(names);
+        let id = sheet
+            .id_of(name.as_ref(), "account_id")
+            .or_else(|| sheet.find(ACCOUNT_ID));
+        AccountColumns { id, name }
+    }
+
+    fn any(&self) -> bool {
+        self.id.is_some() || self.name.is_some()
+    }
+
+    fn read(&self, row: &Row) -> Option<super::AccountRef> {
+        row.account(self.id.as_ref(), self.name.as_ref())
+    }
+}
+
+pub fn read_contacts(
+    r: impl Read,
+    options: &ImportOptions,
+) -> Result<Sheetful<ContactRecord>, ImportError> {
+    let mut sheet = Sheet::open(r, options)?;
+    let source_id = sheet.find(SOURCE_ID);
+    let id = sheet.find(CONTACT_OWN_ID);
+    let account = AccountColumns::find(&mut sheet, ACCOUNT);
     let name = match (
         sheet.find(CONTACT_NAME),
         sheet.find(FIRST_NAME),
@@ -500,87 +679,124 @@ pub fn read_contacts(r: impl Read) -> Result<Vec<Line<ContactRecord>>, ImportErr
     let email = sheet.find(EMAIL);
     let other = sheet.find(OTHER);
     let notes = sheet.find(NOTES);
-    let meta = MetaColumns::find(&sheet);
-    let mut lines = Vec::new();
-    while let Some(row) = sheet.next_row()? {
-        let record = ContactRecord {
-            id: row.id(id.as_ref())?,
-            account: row
-                .account(account_id.as_ref(), account.as_ref())?
-                .ok_or_else(|| no_account(&row))?,
-            name: name.read(&row)?,
+    let meta = MetaColumns::find(&mut sheet);
+    ready(&mut sheet)?;
+    let (lines, bad) = each_row(&sheet, |row| {
+        let (id, source_id) = row.ids(id.as_ref(), source_id.as_ref());
+        Ok(ContactRecord {
+            id,
+            source_id,
+            account: account.read(row),
+            name: name.read(row)?,
             title: row.text(title.as_ref()),
             phone: row.text(phone.as_ref()),
             email: row.text(email.as_ref()),
             other: row.text(other.as_ref()),
             notes: row.free_text(notes.as_ref()),
-            meta: meta.as_ref().map(|m| m.read(&row)).transpose()?,
-        };
-        lines.push(Line {
-            line: row.line,
-            record,
-        });
-    }
-    Ok(lines)
-}
-
-/// `account_id` and the account name column; a file needs at least one.
-fn account_columns<R: Read>(
-    sheet: &Sheet<R>,
-    names: &[&str],
-) -> Result<(Option<Column>, Option<Column>), ImportError> {
-    match (sheet.find(ACCOUNT_ID), sheet.find(names)) {
-        (None, None) => Err(missing(names)),
-        found => Ok(found),
-    }
+            meta: meta.as_ref().map(|m| m.read(row)).transpose()?,
+        })
+    });
+    Ok(Sheetful {
+        lines,
+        bad,
+        plan: sheet.plan(Vec::new()),
+    })
 }
 
 fn no_account(row: &Row) -> ImportError {
     row.fail(ImportProblem::NoAccount)
 }
 
+/// Open (`None`), won or lost, from a status column or from Salesforce's
+/// `IsClosed` and `IsWon`.
+struct Outcome {
+    status: Option<Column>,
+    is_won: Option<Column>,
+    is_closed: Option<Column>,
+}
+
+impl Outcome {
+    fn read(&self, row: &Row) -> Result<Option<Option<&'static str>>, ImportError> {
+        if let Some(status) = row.parse(self.status.as_ref(), |s| {
+            STATUS_WORDS
+                .iter()
+                .find(|(word, _)| word.eq_ignore_ascii_case(s))
+                .map(|(_, outcome)| *outcome)
+                .ok_or_else(|| UnknownValue {
+                    what: "status",
+                    given: s.to_string(),
+                    allowed: "open, won, lost".to_string(),
+                })
+        })? {
+            return Ok(Some(status));
+        }
+        let won = row.parse(self.is_won.as_ref(), yes_no)?;
+        let closed = row.parse(self.is_closed.as_ref(), yes_no)?;
+        Ok(match (closed, won) {
+            (Some(false), _) => Some(None),
+            (_, Some(true)) => Some(Some(WON)),
+            (Some(true), _) => Some(Some(LOST)),
+            (None, Some(false)) | (None, None) => None,
+        })
+    }
+}
+
 /// Reads deals; `stages` are the database's `(id, English label, Chinese
-/// label)`, and a stage cell may be any of them, in any case.
+/// label)`, and a stage cell may be any of them, in any case, a default
+/// stage of another CRM, or a value `--stage-map` gives.
 pub fn read_deals(
     r: impl Read,
     stages: &[(&str, &str, &str)],
-) -> Result<Vec<Line<DealRecord>>, ImportError> {
-    let stages = Stages::new(stages);
-    let mut sheet = Sheet::open(r)?;
-    let id = sheet.find(ID);
-    let (account_id, account) = account_columns(&sheet, ACCOUNT)?;
+    options: &ImportOptions,
+) -> Result<Sheetful<DealRecord>, ImportError> {
+    let stages = Stages::new(stages, &options.stage_map)?;
+    let mut sheet = Sheet::open(r, options)?;
+    let source_id = sheet.find(SOURCE_ID);
+    let id = sheet.find(DEAL_OWN_ID);
+    let account = AccountColumns::find(&mut sheet, ACCOUNT);
+    if !account.any() {
+        return Err(missing(ACCOUNT));
+    }
     let title = sheet.require(DEAL_TITLE)?;
     let amount = sheet.find(AMOUNT);
     let amount_minor = sheet.find(AMOUNT_MINOR);
     let currency = sheet.find(CURRENCY);
     let stage = sheet.find(STAGE);
+    let outcome = Outcome {
+        status: sheet.find(STATUS),
+        is_won: sheet.find(IS_WON),
+        is_closed: sheet.find(IS_CLOSED),
+    };
     let need = sheet.find(NEED);
-    let expected_close = sheet.find(EXPECTED_CLOSE);
+    let expected_close = sheet.find_date(EXPECTED_CLOSE);
     let grade = sheet.find(GRADE);
     let pin_grade = sheet.find(PIN_GRADE);
     let pin_reason = sheet.find(PIN_REASON);
     let owner = sheet.find(DEAL_OWNER);
-    let created_on = sheet.find(CREATED_ON);
-    let stage_entered_on = sheet.find(STAGE_ENTERED_ON);
-    let closed_on = sheet.find(CLOSED_ON);
+    let created_on = sheet.find_date(CREATED_ON);
+    let stage_entered_on = sheet.find_date(STAGE_ENTERED_ON);
+    let closed_on = sheet.find_date(CLOSED_ON);
+    let won_on = sheet.find_date(WON_TIME);
+    let lost_on = sheet.find_date(LOST_TIME);
     let lost_reason = sheet.find(LOST_REASON);
-    let contact_id = sheet.find(DEAL_CONTACT_ID);
     let contact = sheet.find(DEAL_CONTACT);
+    let contact_id = sheet
+        .id_of(contact.as_ref(), "contact_id")
+        .or_else(|| sheet.find(DEAL_CONTACT_ID));
     let source = sheet.find(DEAL_SOURCE);
     let next_step = sheet.find(NEXT_STEP);
     let notes = sheet.find(NOTES);
-    let meta = MetaColumns::find(&sheet);
-    let mut lines = Vec::new();
-    while let Some(row) = sheet.next_row()? {
-        let contact = match row.id(contact_id.as_ref())? {
-            Some(id) => Some(ContactRef::Id(id)),
-            None => row.text(contact.as_ref()).map(ContactRef::Name),
-        };
+    let meta = MetaColumns::find(&mut sheet);
+    ready(&mut sheet)?;
+    let (lines, bad) = each_row(&sheet, |row| {
+        let (id, source_id) = row.ids(id.as_ref(), source_id.as_ref());
         let given = row.parse(currency.as_ref(), str::parse::<Currency>)?;
         let (amount, currency) = match row.parse(amount_minor.as_ref(), minor_units)? {
             Some(exact) => (Some(exact), given),
             // The currency column and the amount's own sign must agree.
-            None => match row.parse(amount.as_ref(), |cell| parse_amount_in(cell, given))? {
+            None => match row.parse(amount.as_ref(), |cell| {
+                parse_amount_in(&without_float_noise(cell), given)
+            })? {
                 Some(a) => (Some(a.money), a.currency),
                 None => (None, given),
             },
@@ -594,36 +810,68 @@ pub fn read_deals(
                     .map(|c| row.exact(c))
                     .unwrap_or_default(),
             });
-        let record = DealRecord {
-            id: row.id(id.as_ref())?,
-            account: row
-                .account(account_id.as_ref(), account.as_ref())?
-                .ok_or_else(|| no_account(&row))?,
-            title: row.required(&title)?.to_string(),
+        let closed = outcome.read(row)?;
+        let stage = match closed {
+            Some(Some(outcome)) => Some(outcome.to_string()),
+            Some(None) => match row.parse(stage.as_ref(), |s| stages.id(s))? {
+                Some(s) if s == WON || s == LOST => {
+                    let written = row.cell(stage.as_ref()).unwrap_or_default();
+                    return Err(row.fail(ImportProblem::BadCell {
+                        column: outcome
+                            .status
+                            .as_ref()
+                            .or(outcome.is_closed.as_ref())
+                            .map_or_else(String::new, |c| c.header.clone()),
+                        problem: CellProblem::OpenButClosedStage(written),
+                    }));
+                }
+                other => other,
+            },
+            None => row.parse(stage.as_ref(), |s| stages.id(s))?,
+        };
+        let expected = row.date(expected_close.as_ref())?;
+        let closed_on = match stage.as_deref() {
+            // A closed deal's close date is the day it closed, unless the
+            // file says that day in a column of its own.
+            Some(WON) => row
+                .date(closed_on.as_ref())?
+                .or(row.date(won_on.as_ref())?)
+                .or(expected),
+            Some(LOST) => row
+                .date(closed_on.as_ref())?
+                .or(row.date(lost_on.as_ref())?)
+                .or(expected),
+            _ => row.date(closed_on.as_ref())?,
+        };
+        Ok(DealRecord {
+            id,
+            source_id,
+            account: account.read(row).ok_or_else(|| no_account(row))?,
+            title: row.required(&title)?,
             amount,
             currency,
-            stage: row.parse(stage.as_ref(), |s| stages.id(s))?,
+            stage,
             need: row.parse(need.as_ref(), |s| word(s, NEED_WORDS))?,
-            expected_close: row.parse(expected_close.as_ref(), parse_import_date)?,
+            expected_close: expected,
             grade: row.parse(grade.as_ref(), str::parse)?,
             pin,
             owner: row.text(owner.as_ref()),
-            created_on: row.parse(created_on.as_ref(), parse_import_date)?,
-            stage_entered_on: row.parse(stage_entered_on.as_ref(), parse_import_date)?,
-            closed_on: row.parse(closed_on.as_ref(), parse_import_date)?,
+            created_on: row.date(created_on.as_ref())?,
+            stage_entered_on: row.date(stage_entered_on.as_ref())?,
+            closed_on,
             lost_reason: row.free_text(lost_reason.as_ref()),
-            contact,
+            contact: row.contact(contact_id.as_ref(), contact.as_ref()),
             source: row.text(source.as_ref()),
             next_step: row.free_text(next_step.as_ref()),
             notes: row.free_text(notes.as_ref()),
-            meta: meta.as_ref().map(|m| m.read(&row)).transpose()?,
-        };
-        lines.push(Line {
-            line: row.line,
-            record,
-        });
-    }
-    Ok(lines)
+            meta: meta.as_ref().map(|m| m.read(row)).transpose()?,
+        })
+    });
+    Ok(Sheetful {
+        lines,
+        bad,
+        plan: sheet.plan(stages.met()),
+    })
 }
 
 fn minor_units(cell: &str) -> Result<Money, CellProblem> {
@@ -634,61 +882,122 @@ fn minor_units(cell: &str) -> Result<Money, CellProblem> {
         .ok_or_else(|| CellProblem::NotMinorUnits(cell.to_string()))
 }
 
-pub fn read_activities(r: impl Read) -> Result<Vec<Line<ActivityRecord>>, ImportError> {
-    let mut sheet = Sheet::open(r)?;
+pub fn read_activities(
+    r: impl Read,
+    options: &ImportOptions,
+) -> Result<Sheetful<ActivityRecord>, ImportError> {
+    let mut sheet = Sheet::open(r, options)?;
     let id = sheet.find(ID);
     let deal_id = sheet.find(DEAL_ID);
+    let related = sheet.find(RELATED_ID);
+    let who = sheet.find(WHO_ID);
     let deal = sheet.find(ACTIVITY_DEAL);
-    let account_id = sheet.find(ACCOUNT_ID);
-    let account = sheet.find(ACTIVITY_ACCOUNT);
-    if deal_id.is_none() && deal.is_none() && account_id.is_none() && account.is_none() {
+    let account = AccountColumns::find(&mut sheet, ACTIVITY_ACCOUNT);
+    if deal_id.is_none() && deal.is_none() && related.is_none() && who.is_none() && !account.any() {
         return Err(ImportError {
             line: 1,
             problem: ImportProblem::NoActivityColumn,
         });
     }
-    let kind = sheet.require(ACTIVITY_KIND)?;
-    let at = sheet.require(AT)?;
-    let summary = sheet.require(SUMMARY)?;
+    let kind = sheet.find(ACTIVITY_KIND);
+    let at = sheet.find_date(AT);
+    let made = sheet.find_date(AT_MADE);
+    if at.is_none() && made.is_none() {
+        return Err(missing(AT));
+    }
+    let subject = sheet.require(SUMMARY)?;
+    let detail = sheet.find(ACTIVITY_DETAIL);
     let author = sheet.find(AUTHOR);
-    let created_at = sheet.find(&["created_at"]);
-    let mut lines = Vec::new();
-    while let Some(row) = sheet.next_row()? {
-        let account = row.account(account_id.as_ref(), account.as_ref())?;
+    let done = sheet.find(DONE);
+    let created_at = sheet.find_date(&["created_at"]);
+    ready(&mut sheet)?;
+    let (lines, bad) = each_row(&sheet, |row| {
+        let account = account.read(row);
         let deal = match row.id(deal_id.as_ref())? {
             Some(id) => Some(DealRef::Id(id)),
-            None => row.cell(deal.as_ref()).map(|cell| match cell.parse() {
-                Ok(id) => DealRef::Id(id),
-                Err(_) => DealRef::Title {
-                    title: cell.to_string(),
-                    account: account.clone(),
-                },
-            }),
+            None => match row.source_ref(related.as_ref()) {
+                Some(source) => Some(DealRef::Source(source)),
+                None => row.cell(deal.as_ref()).map(|cell| match cell.parse() {
+                    Ok(id) => DealRef::Id(id),
+                    Err(_) => DealRef::Title {
+                        title: cell,
+                        account: account.clone(),
+                    },
+                }),
+            },
         };
-        if deal.is_none() && account.is_none() {
+        let contact = row.contact(who.as_ref(), None);
+        if deal.is_none() && account.is_none() && contact.is_none() {
             return Err(row.fail(ImportProblem::NoDealNorAccount));
         }
-        let record = ActivityRecord {
-            id: row.id(id.as_ref())?,
+        let at = match row.datetime(at.as_ref())? {
+            Some(at) => at,
+            None => match row.datetime(made.as_ref())? {
+                Some(at) => at,
+                None => {
+                    return Err(row.fail(ImportProblem::EmptyCell {
+                        column: at
+                            .as_ref()
+                            .or(made.as_ref())
+                            .map_or_else(String::new, |c| c.header.clone()),
+                    }));
+                }
+            },
+        };
+        let mut summary = match detail.as_ref() {
+            Some(_) => row.text(Some(&subject)).unwrap_or_default(),
+            None => row.exact(&subject),
+        };
+        if let Some(detail) = row.free_text(detail.as_ref()) {
+            if !summary.is_empty() {
+                summary.push('\n');
+            }
+            summary.push_str(&detail);
+        }
+        Ok(ActivityRecord {
+            id: row.id(id.as_ref()).ok().flatten(),
             deal,
             account,
-            kind: row.parse_required(&kind, |s| word(s, ACTIVITY_KIND_WORDS))?,
-            at: row.parse_required(&at, parse_import_datetime)?,
-            summary: row.exact(&summary),
+            kind: row
+                .parse(kind.as_ref(), |s| word(s, ACTIVITY_KIND_WORDS))?
+                .unwrap_or(ActivityKind::Note),
+            at,
+            summary,
             author: row.text(author.as_ref()),
-            created_at: row.parse(created_at.as_ref(), parse_import_datetime)?,
-        };
-        lines.push(Line {
-            line: row.line,
-            record,
-        });
+            created_at: row.datetime(created_at.as_ref())?,
+            contact,
+            done: row
+                .parse(done.as_ref(), |s| {
+                    DONE_WORDS
+                        .iter()
+                        .find(|(word, _)| word.eq_ignore_ascii_case(s))
+                        .map(|(_, done)| Ok(*done))
+                        .unwrap_or_else(|| yes_no(s).map_err(|_| unknown_done(s)))
+                })?
+                .unwrap_or(true),
+        })
+    });
+    Ok(Sheetful {
+        lines,
+        bad,
+        plan: sheet.plan(Vec::new()),
+    })
+}
+
+fn unknown_done(cell: &str) -> UnknownValue {
+    UnknownValue {
+        what: "task status",
+        given: cell.to_string(),
+        allowed: "completed, not started, in progress, done, to do".to_string(),
     }
-    Ok(lines)
 }
 
 /// Restores reminders from an export: every column is required.
-pub fn read_reminders(r: impl Read) -> Result<Vec<Line<Reminder>>, ImportError> {
-    let mut sheet = Sheet::open(r)?;
+pub fn read_reminders(
+    r: impl Read,
+    options: &ImportOptions,
+) -> Result<Sheetful<Reminder>, ImportError> {
+    let mut sheet = Sheet::open(r, options)?;
     let [
         id,
         deal_id,
@@ -713,11 +1022,11 @@ pub fn read_reminders(r: impl Read) -> Result<Vec<Line<Reminder>>, ImportError> 
     .map(|name| sheet.require(&[name]));
     let (id, deal_id, kind, due, status) = (id?, deal_id?, kind?, due?, status?);
     let (about, created_on, closed_on, note) = (about?, created_on?, closed_on?, note?);
-    let meta = MetaColumns::require(&sheet)?;
+    let meta = MetaColumns::require(&mut sheet)?;
     // Older exports have no account column: every reminder was a deal's.
     let account_id = sheet.find(&["account_id"]);
-    let mut lines = Vec::new();
-    while let Some(row) = sheet.next_row()? {
+    ready(&mut sheet)?;
+    let (lines, bad) = each_row(&sheet, |row| {
         let kind: ReminderKind = row.parse_required(&kind, str::parse)?;
         let (about, time) = if kind == ReminderKind::FollowUp {
             let time = |t: &str| {
@@ -730,7 +1039,7 @@ pub fn read_reminders(r: impl Read) -> Result<Vec<Line<Reminder>>, ImportError> 
         } else {
             (row.parse(Some(&about), parse_import_date)?, None)
         };
-        let record = Reminder {
+        Ok(Reminder {
             id: row.required_id(&id)?,
             deal_id: row.id(Some(&deal_id))?,
             account_id: row.id(account_id.as_ref())?,
@@ -742,43 +1051,46 @@ pub fn read_reminders(r: impl Read) -> Result<Vec<Line<Reminder>>, ImportError> 
             created_on: row.parse_required(&created_on, parse_import_date)?,
             closed_on: row.parse(Some(&closed_on), parse_import_date)?,
             note: row.exact(&note),
-            meta: meta.read(&row)?,
-        };
-        lines.push(Line {
-            line: row.line,
-            record,
-        });
-    }
-    Ok(lines)
+            meta: meta.read(row)?,
+        })
+    });
+    Ok(Sheetful {
+        lines,
+        bad,
+        plan: sheet.plan(Vec::new()),
+    })
 }
 
 /// Restores history from an export: every column is required.
-pub fn read_history(r: impl Read) -> Result<Vec<Line<HistoryEntry>>, ImportError> {
-    let mut sheet = Sheet::open(r)?;
+pub fn read_history(
+    r: impl Read,
+    options: &ImportOptions,
+) -> Result<Sheetful<HistoryEntry>, ImportError> {
+    let mut sheet = Sheet::open(r, options)?;
     let [id, deal_id, field, at, old, new, reason, author] = [
         "id", "deal_id", "field", "at", "old", "new", "reason", "author",
     ]
     .map(|name| sheet.require(&[name]));
     let (id, deal_id, field, at) = (id?, deal_id?, field?, at?);
     let (old, new, reason, author) = (old?, new?, reason?, author?);
-    let mut lines = Vec::new();
-    while let Some(row) = sheet.next_row()? {
-        let record = HistoryEntry {
+    ready(&mut sheet)?;
+    let (lines, bad) = each_row(&sheet, |row| {
+        Ok(HistoryEntry {
             id: row.required_id(&id)?,
             deal_id: row.required_id(&deal_id)?,
             field: row.parse_required(&field, str::parse)?,
-            at: row.parse_required(&at, parse_import_datetime)?,
+            at: row.required_datetime(&at)?,
             old: row.exact(&old),
             new: row.exact(&new),
             reason: Reason::from_code(&row.exact(&reason)),
             author: row.exact(&author),
-        };
-        lines.push(Line {
-            line: row.line,
-            record,
-        });
-    }
-    Ok(lines)
+        })
+    });
+    Ok(Sheetful {
+        lines,
+        bad,
+        plan: sheet.plan(Vec::new()),
+    })
 }
 
 #[cfg(test)]
@@ -799,12 +1111,25 @@ mod tests {
         ("lost", "Lost", "输单"),
     ];
 
+    fn opts() -> ImportOptions {
+        ImportOptions::default()
+    }
+
+    /// The rows, or the first row that could not be read.
+    fn first_bad<T>(read: Result<Sheetful<T>, ImportError>) -> Result<Vec<Line<T>>, ImportError> {
+        let read = read?;
+        match read.bad.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(read.lines),
+        }
+    }
+
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
     fn deals(csv: &str) -> Vec<DealRecord> {
-        read_deals(csv.as_bytes(), STAGES)
+        first_bad(read_deals(csv.as_bytes(), STAGES, &opts()))
             .unwrap_or_else(|e| panic!("{e}"))
             .into_iter()
             .map(|l| l.record)
@@ -860,14 +1185,18 @@ mod tests {
     #[test]
     fn a_currency_column_that_disagrees_with_the_amount_s_sign_is_a_bad_row() {
         let csv = "title,account,amount,currency\nA,Acme,$5,EUR\n";
-        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err().to_string();
+        let err = first_bad(read_deals(csv.as_bytes(), STAGES, &opts()))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("line 2"), "{err}");
         assert!(
             err.contains("is in USD, but the currency given is EUR"),
             "{err}"
         );
         let csv = "title,account,amount,currency\nA,Acme,5,dollars\n";
-        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err().to_string();
+        let err = first_bad(read_deals(csv.as_bytes(), STAGES, &opts()))
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("currency"), "{err}");
     }
 
@@ -877,7 +1206,8 @@ mod tests {
                    991,Pilot,5000,10/01/2026 10:00,closedwon,Bo Li,Beta Inc\n\
                    992,Expansion,,13/01/2026,Closed Lost,,Beta Inc\n";
         let [pilot, expansion] = deals(csv).try_into().unwrap();
-        assert_eq!(pilot.expected_close, Some(d(2026, 10, 1)));
+        // 13/01 shows the column is day first, so 10/01 is the 10th of January.
+        assert_eq!(pilot.expected_close, Some(d(2026, 1, 10)));
         assert_eq!(pilot.stage.as_deref(), Some("won"));
         assert_eq!(pilot.amount, Some(Money(500_000)));
         assert_eq!(pilot.owner.as_deref(), Some("Bo Li"));
@@ -906,14 +1236,16 @@ mod tests {
         assert_eq!(deal.expected_close, Some(d(2026, 10, 1)));
         assert_eq!(deal.stage.as_deref(), Some("negotiation"));
 
-        let accounts = read_accounts(
+        let accounts = first_bad(read_accounts(
             "Account Name,Account Type,Industry,Account Owner,Description\nGamma GmbH,Distributor,Retail,Cleo,\"two\nlines\"\n"
                 .as_bytes(),
-        )
+            &opts(),
+        ))
         .unwrap();
         let account = &accounts[0].record;
         assert_eq!(account.name, "Gamma GmbH");
-        assert_eq!(account.kind, Some(AccountKind::Wholesale));
+        // Zoho's account types (Customer, Prospect, Partner…) are no kind of tierdeck's.
+        assert_eq!(account.kind, None);
         assert_eq!(account.industry.as_deref(), Some("Retail"));
         assert_eq!(account.owner.as_deref(), Some("Cleo"));
         assert_eq!(account.notes.as_deref(), Some("two\nlines"));
@@ -935,7 +1267,10 @@ mod tests {
 
         let csv = "客户名称,客户类型,行业,地区,渠道,产品档次,满意度,负责人,备注\n\
                    某某批发,经销商,食品,华东,distributor,中,不满意,李雷,老客户\n";
-        let account = read_accounts(csv.as_bytes()).unwrap().remove(0).record;
+        let account = first_bad(read_accounts(csv.as_bytes(), &opts()))
+            .unwrap()
+            .remove(0)
+            .record;
         assert_eq!(account.name, "某某批发");
         assert_eq!(account.kind, Some(AccountKind::Wholesale));
         assert_eq!(account.industry.as_deref(), Some("食品"));
@@ -951,22 +1286,28 @@ mod tests {
     fn contacts_are_read_from_pipedrive_and_from_first_and_last_names() {
         let csv = "Person - Name,Person - Organization,Person - Email,Person - Phone\n\
                    Ann Lee,Acme Ltd,ann@acme.test,+1 555 0100\n";
-        let contact = read_contacts(csv.as_bytes()).unwrap().remove(0).record;
+        let contact = first_bad(read_contacts(csv.as_bytes(), &opts()))
+            .unwrap()
+            .remove(0)
+            .record;
         assert_eq!(contact.name, "Ann Lee");
-        assert_eq!(contact.account, name("Acme Ltd"));
+        assert_eq!(contact.account, Some(name("Acme Ltd")));
         assert_eq!(contact.email.as_deref(), Some("ann@acme.test"));
         assert_eq!(contact.phone.as_deref(), Some("+1 555 0100"));
 
         let csv = "First Name,Last Name,Email,Company Name,Job Title\nAnn,Lee,,Acme Ltd,CTO\n,Solo,,Acme Ltd,\n";
-        let contacts = read_contacts(csv.as_bytes()).unwrap();
+        let contacts = first_bad(read_contacts(csv.as_bytes(), &opts())).unwrap();
         assert_eq!(contacts[0].record.name, "Ann Lee");
         assert_eq!(contacts[0].record.title.as_deref(), Some("CTO"));
         assert_eq!(contacts[1].record.name, "Solo");
 
         let csv = "姓名,客户,职位,手机,微信\n张伟,某某公司,经理,13800000000,zw_88\n";
-        let contact = read_contacts(csv.as_bytes()).unwrap().remove(0).record;
+        let contact = first_bad(read_contacts(csv.as_bytes(), &opts()))
+            .unwrap()
+            .remove(0)
+            .record;
         assert_eq!(contact.name, "张伟");
-        assert_eq!(contact.account, name("某某公司"));
+        assert_eq!(contact.account, Some(name("某某公司")));
         assert_eq!(contact.title.as_deref(), Some("经理"));
         assert_eq!(contact.phone.as_deref(), Some("13800000000"));
         assert_eq!(contact.other.as_deref(), Some("zw_88"));
@@ -977,7 +1318,7 @@ mod tests {
         let csv = "Activity - Type,Activity - Subject,Activity - Due date,Activity - Deal,Activity - Organization,Activity - Assigned to user\n\
                    Call,Discussed pricing,2026-10-01 09:30,Fleet renewal,Acme Ltd,Ann\n\
                    电话,回访,2026年10月2日,,Acme Ltd,\n";
-        let lines = read_activities(csv.as_bytes()).unwrap();
+        let lines = first_bad(read_activities(csv.as_bytes(), &opts())).unwrap();
         let first = &lines[0].record;
         assert_eq!(first.kind, ActivityKind::Call);
         assert_eq!(first.summary, "Discussed pricing");
@@ -999,8 +1340,11 @@ mod tests {
         assert_eq!(second.account, Some(name("Acme Ltd")));
         assert_eq!(lines[1].line, 3);
 
-        let err = read_activities("kind,at,summary,account\ncall,2026-10-01,hi,\n".as_bytes())
-            .unwrap_err();
+        let err = first_bad(read_activities(
+            "kind,at,summary,account\ncall,2026-10-01,hi,\n".as_bytes(),
+            &opts(),
+        ))
+        .unwrap_err();
         assert_eq!(err.line, 2);
         assert!(
             err.problem.to_string().contains("no deal and no account"),
@@ -1011,46 +1355,48 @@ mod tests {
     #[test]
     fn a_bad_row_is_reported_with_its_line_and_column() {
         let csv = "title,account,Amount\nA,Acme,1\n\"B\nsecond line\",Acme,2\nC,Acme,12..5\nD,Acme,oops\n";
-        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
+        let err = first_bad(read_deals(csv.as_bytes(), STAGES, &opts())).unwrap_err();
         assert_eq!(
             err.to_string(),
             "line 5: column `Amount`: not an amount: `12..5`; use digits with up to two decimals, like 1200.50, $12,500, €9.500,00 or 8万"
         );
 
         let csv = "title,account,stage,expected_close\nA,Acme,Closing,2026-10-01\n";
-        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
+        let err = first_bad(read_deals(csv.as_bytes(), STAGES, &opts())).unwrap_err();
         assert_eq!(
             err.to_string(),
             "line 2: column `stage`: unknown stage `Closing`; use one of: lead, contacted, needs, proposal, negotiation, won, lost"
         );
 
         let csv = "title,account,expected_close\nA,Acme,2026-02-30\n";
-        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
+        let err = first_bad(read_deals(csv.as_bytes(), STAGES, &opts())).unwrap_err();
         assert!(err.to_string().starts_with("line 2: column `expected_close`: not a date: `2026-02-30` (February 2026 has 28 days)"), "{err}");
 
         let csv = "name,kind\nAcme,Customer\n";
-        let err = read_accounts(csv.as_bytes()).unwrap_err();
+        let err = first_bad(read_accounts(csv.as_bytes(), &opts())).unwrap_err();
         assert_eq!(
             err.to_string(),
             "line 2: column `kind`: unknown account kind `Customer`; use one of: enterprise, individual, wholesale"
         );
 
         let csv = "title,account\n,Acme\n";
-        let err = read_deals(csv.as_bytes(), STAGES).unwrap_err();
+        let err = first_bad(read_deals(csv.as_bytes(), STAGES, &opts())).unwrap_err();
         assert_eq!(err.to_string(), "line 2: column `title` is empty");
 
+        // Another CRM's record number is its id, never a mistake.
         let csv = "ID,name\n42,Acme\n";
-        let err = read_accounts(csv.as_bytes()).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("line 2: column `ID`: `42` is not a tierdeck id"),
-            "{err}"
-        );
+        let accounts = first_bad(read_accounts(csv.as_bytes(), &opts())).unwrap();
+        assert_eq!(accounts[0].record.id, None);
+        assert_eq!(accounts[0].record.source_id.as_deref(), Some("42"));
     }
 
     #[test]
     fn a_file_without_a_required_column_names_it() {
-        let err = read_accounts("industry,region\nRetail,East\n".as_bytes()).unwrap_err();
+        let err = first_bad(read_accounts(
+            "industry,region\nRetail,East\n".as_bytes(),
+            &opts(),
+        ))
+        .unwrap_err();
         assert_eq!(err.line, 1);
         assert!(
             err.problem
@@ -1058,21 +1404,26 @@ mod tests {
                 .starts_with("missing column `name` (also read as: Account Name"),
             "{err}"
         );
-        let err = read_deals("title,amount\nA,1\n".as_bytes(), STAGES).unwrap_err();
+        let err = first_bad(read_deals(
+            "title,amount\nA,1\n".as_bytes(),
+            STAGES,
+            &opts(),
+        ))
+        .unwrap_err();
         assert!(
             err.problem
                 .to_string()
                 .starts_with("missing column `account`"),
             "{err}"
         );
-        let err = read_deals("".as_bytes(), STAGES).unwrap_err();
+        let err = first_bad(read_deals("".as_bytes(), STAGES, &opts())).unwrap_err();
         assert!(
             err.problem
                 .to_string()
                 .starts_with("missing column `account`"),
             "{err}"
         );
-        let err = read_reminders("id,deal_id\n".as_bytes()).unwrap_err();
+        let err = first_bad(read_reminders("id,deal_id\n".as_bytes(), &opts())).unwrap_err();
         assert_eq!(err.problem.to_string(), "missing column `kind`");
     }
 
@@ -1085,7 +1436,9 @@ mod tests {
 
         let csv = "\u{feff}name\nAcme\n";
         assert_eq!(
-            read_accounts(csv.as_bytes()).unwrap()[0].record.name,
+            first_bad(read_accounts(csv.as_bytes(), &opts())).unwrap()[0]
+                .record
+                .name,
             "Acme"
         );
     }
@@ -1097,7 +1450,7 @@ mod tests {
         assert_eq!(deals[0].amount, Some(Money(12_345)));
         assert_eq!(deals[1].amount, Some(Money(700)));
         let csv = "title,account,amount_minor\nA,Acme,-1\n";
-        assert!(read_deals(csv.as_bytes(), STAGES).is_err());
+        assert!(first_bad(read_deals(csv.as_bytes(), STAGES, &opts())).is_err());
     }
 
     #[test]
@@ -1112,7 +1465,7 @@ mod tests {
     #[test]
     fn a_file_that_is_not_utf8_is_refused_with_advice() {
         // "客户" in GBK, as Excel on a Chinese Windows saves CSV by default.
-        let err = read_accounts(&b"name\n\xbf\xcd\xbb\xa7\n"[..]).unwrap_err();
+        let err = first_bad(read_accounts(&b"name\n\xbf\xcd\xbb\xa7\n"[..], &opts())).unwrap_err();
         assert_eq!(err.line, 2);
         assert!(
             err.problem.to_string().contains("save it as \"CSV UTF-8\""),
@@ -1136,12 +1489,12 @@ mod tests {
             bytes.extend(body.as_bytes());
             bytes.extend(noise);
             let stages = [("lead", "Lead", "潜在客户"), ("won", "Won", "成交"), ("lost", "Lost", "输单")];
-            let _ = read_accounts(bytes.as_slice());
-            let _ = read_contacts(bytes.as_slice());
-            let _ = read_deals(bytes.as_slice(), &stages);
-            let _ = read_activities(bytes.as_slice());
-            let _ = read_reminders(bytes.as_slice());
-            let _ = read_history(bytes.as_slice());
+            let _ = first_bad(read_accounts(bytes.as_slice(), &opts()));
+            let _ = first_bad(read_contacts(bytes.as_slice(), &opts()));
+            let _ = first_bad(read_deals(bytes.as_slice(), &stages, &opts()));
+            let _ = first_bad(read_activities(bytes.as_slice(), &opts()));
+            let _ = first_bad(read_reminders(bytes.as_slice(), &opts()));
+            let _ = first_bad(read_history(bytes.as_slice(), &opts()));
         }
     }
 }

@@ -1,10 +1,12 @@
 //! CSV import and export, as pure readers and writers: no SQL.
 //!
 //! Readers map the columns of tierdeck's own exports and of other CRMs'
-//! exports (Pipedrive, HubSpot, Zoho, Salesforce, Chinese headers) onto
-//! records; the store resolves the references in them and writes a whole file
-//! or nothing, so a reader stops at the first bad row. Writers produce one
-//! canonical file per table that the readers take back exactly.
+//! exports (Salesforce, HubSpot, Zoho, Pipedrive, Odoo, vtiger, Chinese
+//! headers, hand-kept sheets) onto records, and say which column went to
+//! which field, which were left out and every row they could not read; the
+//! store resolves the references in them and writes a whole file or
+//! nothing. Writers produce one canonical file per table that the readers
+//! take back exactly.
 
 mod export;
 mod import;
@@ -24,11 +26,82 @@ pub use import::{
     read_accounts, read_activities, read_contacts, read_deals, read_history, read_reminders,
 };
 
+use crate::parse::DateOrder;
+
+/// What a person told `import` about a file.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// `--map COLUMN=FIELD`: the column read as the field; an empty field
+    /// or `-` leaves the column out.
+    pub map: Vec<(String, String)>,
+    /// `--stage-map VALUE=STAGE`: a stage value read as a stage id or label.
+    pub stage_map: Vec<(String, String)>,
+    pub date_order: Option<DateOrder>,
+}
+
+/// What a reader made of a file: shown before anything is written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// The CRM the columns show, whose record ids are kept as its own.
+    pub source: Option<&'static str>,
+    /// Each column read, with the field it was read as.
+    pub columns: Vec<(String, &'static str)>,
+    /// Columns not read: always said, so that nothing is dropped unseen.
+    pub ignored: Vec<String>,
+    pub stages: Vec<StageUse>,
+    /// Day/month orders settled by a cell that shows them.
+    pub dates: Vec<DateDecision>,
+    /// Columns whose control characters were taken out, with how many cells.
+    pub cleaned: Vec<(String, usize)>,
+}
+
+/// A stage value met in the file and where it goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageUse {
+    pub value: String,
+    /// `None`: no stage known by that name.
+    pub stage: Option<String>,
+    pub how: Option<StageHow>,
+    pub rows: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageHow {
+    /// By `--stage-map`.
+    Given,
+    /// The database's own id or label.
+    Own,
+    /// A default stage of the named CRM.
+    Known(&'static str),
+}
+
+/// A date column whose day/month order a cell showed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateDecision {
+    pub column: String,
+    pub order: DateOrder,
+    pub example: String,
+    pub line: u64,
+}
+
+/// A file read: its records, the rows that could not be read, and the plan.
+#[derive(Debug)]
+pub struct Sheetful<T> {
+    pub lines: Vec<Line<T>>,
+    pub bad: Vec<ImportError>,
+    pub plan: Plan,
+}
+
 /// How an imported row names its account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AccountRef {
     /// The cell held a full UUID.
     Id(Id),
+    /// Another CRM's record id, with the name the row gives beside it, if any.
+    Source {
+        id: String,
+        name: Option<String>,
+    },
     Name(String),
 }
 
@@ -36,6 +109,9 @@ pub enum AccountRef {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DealRef {
     Id(Id),
+    /// Another CRM's record id of a deal, or of an account (a Salesforce
+    /// task's `WhatId` is either).
+    Source(String),
     /// A deal title, with the row's account when it has one to tell apart
     /// deals of the same title.
     Title {
@@ -48,6 +124,7 @@ pub enum DealRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountRecord {
     pub id: Option<Id>,
+    pub source_id: Option<String>,
     pub name: String,
     pub kind: Option<AccountKind>,
     pub industry: Option<String>,
@@ -64,7 +141,9 @@ pub struct AccountRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContactRecord {
     pub id: Option<Id>,
-    pub account: AccountRef,
+    pub source_id: Option<String>,
+    /// `None`: a person on their own, who becomes an individual account.
+    pub account: Option<AccountRef>,
     pub name: String,
     pub title: Option<String>,
     pub phone: Option<String>,
@@ -77,6 +156,7 @@ pub struct ContactRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DealRecord {
     pub id: Option<Id>,
+    pub source_id: Option<String>,
     pub account: AccountRef,
     pub title: String,
     pub amount: Option<Money>,
@@ -107,6 +187,8 @@ pub struct DealRecord {
 pub enum ContactRef {
     /// The `contact_id` cell of an export.
     Id(Id),
+    /// Another CRM's record id of the person, with the name beside it.
+    Source { id: String, name: Option<String> },
     /// A name, looked for among the account's people.
     Name(String),
 }
@@ -122,6 +204,11 @@ pub struct ActivityRecord {
     pub summary: String,
     pub author: Option<String>,
     pub created_at: Option<DateTime<Utc>>,
+    /// The person it was with, by the CRM's id: their account when the row
+    /// names no deal and no account.
+    pub contact: Option<ContactRef>,
+    /// A task still to do (`Not Started`, `Open`) is a planned follow-up.
+    pub done: bool,
 }
 
 /// A record with the line it starts on (the header is line 1).
@@ -164,6 +251,25 @@ pub enum ImportProblem {
     NoAccount,
     #[error("no deal and no account: both cells are empty")]
     NoDealNorAccount,
+    #[error(
+        "column `{column}` has day-first and month-first dates: `{first}` (line {first_line}) and `{second}`"
+    )]
+    MixedDateOrders {
+        column: String,
+        first: String,
+        first_line: u64,
+        second: String,
+    },
+    #[error(
+        "the dates in column `{column}` could be day/month or month/day (`{example}`); add --date-order dmy or --date-order mdy"
+    )]
+    UnclearDates { column: String, example: String },
+    #[error("--map names column `{column}`, which the file does not have")]
+    MapNoColumn { column: String },
+    #[error("--map names field `{field}`; the fields are: {known}")]
+    MapNoField { field: String, known: String },
+    #[error("--stage-map names stage `{stage}`; use one of: {known}")]
+    StageMapNoStage { stage: String, known: String },
     /// A row the store refused.
     #[error("{0}")]
     Store(Box<crate::store::StoreError>),
@@ -194,4 +300,8 @@ pub enum CellProblem {
     NotAVersion(String),
     #[error("`{0}` is not a whole, non-negative number of minor units")]
     NotMinorUnits(String),
+    #[error("`{0}` is neither yes nor no")]
+    NotYesNo(String),
+    #[error("the status is open but the stage is `{0}`")]
+    OpenButClosedStage(String),
 }
