@@ -1007,7 +1007,7 @@ fn import_crm_exports_dry_run_then_for_real() {
         td.root().join("pipedrive.csv"),
         "Deal - Title,Deal - Organization,Deal - Value,Deal - Expected close date\n\
          Tea order,Acme Ltd,\"¥12,400.00\",10/01/2026\n\
-         Second tea,Acme Ltd,300,2026-12-20\n",
+         Second tea,Acme Ltd,300,12/20/2026\n",
     )
     .unwrap();
     fs::write(

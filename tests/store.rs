@@ -429,7 +429,12 @@ fn an_import_with_one_bad_row_writes_nothing() {
             &mut |_, _| {},
         )
         .unwrap_err();
-    assert!(err.to_string().contains("line 3"), "{err}");
+    match &err {
+        StoreError::Rejected(r) => {
+            assert_eq!(r.bad.iter().map(|e| e.line).collect::<Vec<_>>(), [3])
+        }
+        other => panic!("{other}"),
+    }
     assert_eq!(count(&f.path, "SELECT count(*) FROM deals"), 0);
     assert_eq!(count(&f.path, "SELECT count(*) FROM accounts"), 0);
 }

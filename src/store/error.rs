@@ -106,7 +106,7 @@ pub enum StoreError {
     MergeRefused { path: PathBuf, reason: String },
     #[error("{0}; nothing was imported")]
     Import(ImportError),
-    #[error("{} rows cannot be imported; nothing was imported", .0.bad.len())]
+    #[error("{} rows cannot be imported (first {}); nothing was imported", .0.bad.len(), first_bad(.0))]
     Rejected(Box<super::transfer::Rejected>),
     #[error("{}: {error}", path.display())]
     ImportFile {
@@ -284,6 +284,14 @@ pub enum RowRefusal {
     NoContactWithSourceId { id: String },
     #[error("no deal or account has the id `{id}`; import the accounts and deals first")]
     NothingWithSourceId { id: String },
+}
+
+fn first_bad(rejected: &super::transfer::Rejected) -> String {
+    rejected
+        .bad
+        .first()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 /// Why SQLite refused, in the common cases people can do something about.

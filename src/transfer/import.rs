@@ -98,6 +98,8 @@ const ACCOUNT: &[&str] = &[
     "Associated Company",
     "Associated Company (Primary)",
     "Company",
+    "Customer",
+    "Related To",
     "客户名称",
     "客户",
     "公司名称",
@@ -192,6 +194,7 @@ const AMOUNT: &[&str] = &[
     "Value",
     "close_value",
     "Deal Value",
+    "Expected Revenue",
     "金额",
     "商机金额",
     "预计金额",
@@ -234,6 +237,7 @@ const EXPECTED_CLOSE: &[&str] = &[
     "Expected Close Date",
     "Close Date",
     "Closing Date",
+    "Expected Closing",
     "预计成交日期",
     "预计成交时间",
     "预计签单日期",
@@ -249,6 +253,7 @@ const DEAL_OWNER: &[&str] = &[
     "Deal Owner",
     "Opportunity Owner",
     "Sales Agent",
+    "Salesperson",
     "Owner",
     "负责人",
     "销售员",
@@ -512,20 +517,16 @@ impl MetaColumns {
         })
     }
 
-    fn require(sheet: &mut Sheet) -> Result<Self, ImportError> {
-        let found = META.map(|names| (names, sheet.find(names)));
-        if let Some((names, _)) = found.iter().find(|(_, column)| column.is_none()) {
-            return Err(missing(names));
-        }
+    fn require(sheet: &mut Sheet) -> Self {
         let [created_at, updated_at, updated_by, version, deleted_at] =
-            found.map(|(names, column)| column.ok_or_else(|| missing(names)));
-        Ok(MetaColumns {
-            created_at: created_at?,
-            updated_at: updated_at?,
-            updated_by: updated_by?,
-            version: version?,
-            deleted_at: deleted_at?,
-        })
+            META.map(|names| sheet.require(names));
+        MetaColumns {
+            created_at,
+            updated_at,
+            updated_by,
+            version,
+            deleted_at,
+        }
     }
 
     fn read(&self, row: &Row) -> Result<RowMeta, ImportError> {
@@ -561,12 +562,6 @@ fn each_row<T>(
     (lines, bad)
 }
 
-/// The checks every reader makes once its columns are found.
-fn ready(sheet: &mut Sheet) -> Result<(), ImportError> {
-    sheet.check_map()?;
-    sheet.decide_dates()
-}
-
 pub fn read_accounts(
     r: impl Read,
     options: &ImportOptions,
@@ -574,7 +569,7 @@ pub fn read_accounts(
     let mut sheet = Sheet::open(r, options)?;
     let source_id = sheet.find(SOURCE_ID);
     let id = sheet.find(ACCOUNT_OWN_ID);
-    let name = sheet.require(ACCOUNT_NAME)?;
+    let name = sheet.require(ACCOUNT_NAME);
     let kind = sheet.find(ACCOUNT_KIND);
     let industry = sheet.find(INDUSTRY);
     let region = sheet.find(REGION);
@@ -584,7 +579,7 @@ pub fn read_accounts(
     let owner = sheet.find(ACCOUNT_OWNER);
     let notes = sheet.find(NOTES);
     let meta = MetaColumns::find(&mut sheet);
-    ready(&mut sheet)?;
+    sheet.ready()?;
     let (lines, bad) = each_row(&sheet, |row| {
         let (id, source_id) = row.ids(id.as_ref(), source_id.as_ref());
         Ok(AccountRecord {
@@ -671,7 +666,10 @@ pub fn read_contacts(
         sheet.find(LAST_NAME),
     ) {
         (Some(full), ..) => ContactName::Full(full),
-        (None, None, None) => return Err(missing(CONTACT_NAME)),
+        (None, None, None) => {
+            sheet.lack(missing(CONTACT_NAME));
+            ContactName::Parts(None, None)
+        }
         (None, first, last) => ContactName::Parts(first, last),
     };
     let title = sheet.find(JOB_TITLE);
@@ -680,7 +678,7 @@ pub fn read_contacts(
     let other = sheet.find(OTHER);
     let notes = sheet.find(NOTES);
     let meta = MetaColumns::find(&mut sheet);
-    ready(&mut sheet)?;
+    sheet.ready()?;
     let (lines, bad) = each_row(&sheet, |row| {
         let (id, source_id) = row.ids(id.as_ref(), source_id.as_ref());
         Ok(ContactRecord {
@@ -755,9 +753,9 @@ pub fn read_deals(
     let id = sheet.find(DEAL_OWN_ID);
     let account = AccountColumns::find(&mut sheet, ACCOUNT);
     if !account.any() {
-        return Err(missing(ACCOUNT));
+        sheet.lack(missing(ACCOUNT));
     }
-    let title = sheet.require(DEAL_TITLE)?;
+    let title = sheet.require(DEAL_TITLE);
     let amount = sheet.find(AMOUNT);
     let amount_minor = sheet.find(AMOUNT_MINOR);
     let currency = sheet.find(CURRENCY);
@@ -787,7 +785,7 @@ pub fn read_deals(
     let next_step = sheet.find(NEXT_STEP);
     let notes = sheet.find(NOTES);
     let meta = MetaColumns::find(&mut sheet);
-    ready(&mut sheet)?;
+    sheet.ready()?;
     let (lines, bad) = each_row(&sheet, |row| {
         let (id, source_id) = row.ids(id.as_ref(), source_id.as_ref());
         let given = row.parse(currency.as_ref(), str::parse::<Currency>)?;
@@ -903,14 +901,14 @@ pub fn read_activities(
     let at = sheet.find_date(AT);
     let made = sheet.find_date(AT_MADE);
     if at.is_none() && made.is_none() {
-        return Err(missing(AT));
+        sheet.lack(missing(AT));
     }
-    let subject = sheet.require(SUMMARY)?;
+    let subject = sheet.require(SUMMARY);
     let detail = sheet.find(ACTIVITY_DETAIL);
     let author = sheet.find(AUTHOR);
     let done = sheet.find(DONE);
     let created_at = sheet.find_date(&["created_at"]);
-    ready(&mut sheet)?;
+    sheet.ready()?;
     let (lines, bad) = each_row(&sheet, |row| {
         let account = account.read(row);
         let deal = match row.id(deal_id.as_ref())? {
@@ -1020,12 +1018,10 @@ pub fn read_reminders(
         "note",
     ]
     .map(|name| sheet.require(&[name]));
-    let (id, deal_id, kind, due, status) = (id?, deal_id?, kind?, due?, status?);
-    let (about, created_on, closed_on, note) = (about?, created_on?, closed_on?, note?);
-    let meta = MetaColumns::require(&mut sheet)?;
+    let meta = MetaColumns::require(&mut sheet);
     // Older exports have no account column: every reminder was a deal's.
     let account_id = sheet.find(&["account_id"]);
-    ready(&mut sheet)?;
+    sheet.ready()?;
     let (lines, bad) = each_row(&sheet, |row| {
         let kind: ReminderKind = row.parse_required(&kind, str::parse)?;
         let (about, time) = if kind == ReminderKind::FollowUp {
@@ -1071,9 +1067,7 @@ pub fn read_history(
         "id", "deal_id", "field", "at", "old", "new", "reason", "author",
     ]
     .map(|name| sheet.require(&[name]));
-    let (id, deal_id, field, at) = (id?, deal_id?, field?, at?);
-    let (old, new, reason, author) = (old?, new?, reason?, author?);
-    ready(&mut sheet)?;
+    sheet.ready()?;
     let (lines, bad) = each_row(&sheet, |row| {
         Ok(HistoryEntry {
             id: row.required_id(&id)?,

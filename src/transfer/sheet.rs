@@ -98,6 +98,8 @@ pub(super) struct Sheet<'o> {
     source: Option<&'static str>,
     /// Cells whose control characters were taken out, per column.
     cleaned: Vec<Cell<usize>>,
+    /// The first required column the file lacks.
+    lacking: Option<ImportError>,
 }
 
 impl<'o> Sheet<'o> {
@@ -138,6 +140,7 @@ impl<'o> Sheet<'o> {
             orders: HashMap::new(),
             decisions: Vec::new(),
             source,
+            lacking: None,
         })
     }
 
@@ -178,8 +181,34 @@ impl<'o> Sheet<'o> {
         Some(self.column(index, field))
     }
 
-    pub(super) fn require(&mut self, names: &[&'static str]) -> Result<Column, ImportError> {
-        self.find(names).ok_or_else(|| missing(names))
+    /// A column the file must have. One it lacks is said by [`Sheet::ready`],
+    /// after `--map` is checked: a mistyped `--map` is the likelier cause.
+    pub(super) fn require(&mut self, names: &[&'static str]) -> Column {
+        match self.find(names) {
+            Some(column) => column,
+            None => {
+                self.lack(missing(names));
+                Column {
+                    index: usize::MAX,
+                    header: names[0].to_string(),
+                }
+            }
+        }
+    }
+
+    /// Notes a column the file lacks, for [`Sheet::ready`] to say.
+    pub(super) fn lack(&mut self, e: ImportError) {
+        self.lacking.get_or_insert(e);
+    }
+
+    /// The checks every reader makes once its columns are found: `--map`,
+    /// then the columns the file lacks, then the day/month order of dates.
+    pub(super) fn ready(&mut self) -> Result<(), ImportError> {
+        self.check_map()?;
+        if let Some(e) = self.lacking.take() {
+            return Err(e);
+        }
+        self.decide_dates()
     }
 
     /// The id column of a lookup that Zoho writes as a pair: `Account Name`
@@ -202,7 +231,7 @@ impl<'o> Sheet<'o> {
     /// Settles the day/month order of every date column from all its
     /// cells, then from the other date columns of the file (one program
     /// wrote them all); a column still unclear stops the import.
-    pub(super) fn decide_dates(&mut self) -> Result<(), ImportError> {
+    fn decide_dates(&mut self) -> Result<(), ImportError> {
         if let Some(order) = self.options.date_order {
             for &index in &self.dates {
                 self.orders.insert(index, order);
@@ -278,7 +307,7 @@ impl<'o> Sheet<'o> {
 
     /// Checks `--map` against the fields the reader asked for: a column the
     /// file lacks or a field the kind has not is a mistake to say, not skip.
-    pub(super) fn check_map(&self) -> Result<(), ImportError> {
+    fn check_map(&self) -> Result<(), ImportError> {
         for (column, field) in &self.options.map {
             if !self.keys.contains(&header_key(column)) {
                 return Err(ImportError {
@@ -370,23 +399,14 @@ fn csv_error(e: &csv::Error, line: u64) -> ImportError {
     ImportError { line, problem }
 }
 
-/// Takes NUL and the other control characters out of a cell; `keep_lines`
-/// keeps line breaks and tabs (free text), else they become spaces.
-fn clean(cell: &str, keep_lines: bool) -> Option<String> {
-    if !cell.chars().any(char::is_control) {
+/// Takes NUL and the other control characters out of a cell; line breaks
+/// and tabs are text people wrote and stay (a `\r\n` is one break).
+fn clean(cell: &str) -> Option<String> {
+    let kept = |c: char| matches!(c, '\n' | '\t') || !c.is_control();
+    if cell.chars().all(kept) {
         return None;
     }
-    Some(
-        cell.chars()
-            .filter_map(|c| match c {
-                '\n' | '\t' if keep_lines => Some(c),
-                '\r' if keep_lines => None,
-                '\n' | '\t' | '\r' => Some(' '),
-                c if c.is_control() => None,
-                c => Some(c),
-            })
-            .collect(),
-    )
+    Some(cell.chars().filter(|&c| kept(c)).collect())
 }
 
 /// One row of the file, read through the columns found in its header.
@@ -399,9 +419,9 @@ pub(super) struct Row<'a> {
 impl Row<'_> {
     /// The cell with control characters out; rows shorter than the header
     /// have empty cells.
-    fn raw(&self, column: &Column, keep_lines: bool) -> String {
+    fn raw(&self, column: &Column) -> String {
         let cell = self.record.get(column.index).unwrap_or("");
-        match clean(cell, keep_lines) {
+        match clean(cell) {
             Some(cleaned) => {
                 let count = &self.sheet.cleaned[column.index];
                 count.set(count.get() + 1);
@@ -414,7 +434,7 @@ impl Row<'_> {
     /// The trimmed cell, `None` when empty or when the file has no such column.
     pub(super) fn cell(&self, column: Option<&Column>) -> Option<String> {
         column
-            .map(|c| self.raw(c, false).trim().to_string())
+            .map(|c| self.raw(c).trim().to_string())
             .filter(|s| !s.is_empty())
     }
 
@@ -424,14 +444,12 @@ impl Row<'_> {
 
     /// Free text keeps its spaces and line breaks; a blank cell is `None`.
     pub(super) fn free_text(&self, column: Option<&Column>) -> Option<String> {
-        column
-            .map(|c| self.raw(c, true))
-            .filter(|s| !s.trim().is_empty())
+        column.map(|c| self.raw(c)).filter(|s| !s.trim().is_empty())
     }
 
     /// The cell exactly as written (control characters aside), for restoring an export.
     pub(super) fn exact(&self, column: &Column) -> String {
-        self.raw(column, true)
+        self.raw(column)
     }
 
     pub(super) fn required(&self, column: &Column) -> Result<String, ImportError> {
@@ -791,10 +809,10 @@ mod tests {
     }
 
     #[test]
-    fn control_characters_are_taken_out_and_line_breaks_kept_in_free_text() {
-        assert_eq!(clean("Ac\0me", false).as_deref(), Some("Acme"));
-        assert_eq!(clean("two\r\nlines", true).as_deref(), Some("two\nlines"));
-        assert_eq!(clean("two\nlines", false).as_deref(), Some("two lines"));
-        assert_eq!(clean("plain", false), None);
+    fn control_characters_are_taken_out_and_line_breaks_kept() {
+        assert_eq!(clean("Ac\0me\u{7}").as_deref(), Some("Acme"));
+        assert_eq!(clean("two\r\nlines").as_deref(), Some("two\nlines"));
+        assert_eq!(clean("two\nlines\tand a tab"), None);
+        assert_eq!(clean("plain"), None);
     }
 }
