@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufWriter, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -114,6 +114,11 @@ impl ImportKind {
     }
 }
 
+/// What each file of a directory did, and the files left out.
+pub type DirImport = (Vec<(PathBuf, ImportSummary)>, Vec<PathBuf>);
+
+type KindsOfFiles = Vec<(ImportKind, PathBuf)>;
+
 /// What a person asked of an import.
 #[derive(Debug, Clone, Default)]
 pub struct Importing {
@@ -209,10 +214,7 @@ impl Store {
         dir: &Path,
         how: &Importing,
         progress: &mut dyn FnMut(usize, usize),
-    ) -> Result<(
-        Vec<(std::path::PathBuf, ImportSummary)>,
-        Vec<std::path::PathBuf>,
-    )> {
+    ) -> Result<DirImport> {
         let (files, left_out) = files_to_import(dir)?;
         if files.is_empty() {
             return Err(RowRefusal::NothingToImport {
@@ -512,12 +514,7 @@ fn parse_kind(
 /// The files of an export directory, in the order rows refer to each
 /// other, by the names tierdeck's and other CRMs' exports give them
 /// (`Account.csv`, `Opportunity.csv`, `Task.csv`); and the files left out.
-fn files_to_import(
-    dir: &Path,
-) -> Result<(
-    Vec<(ImportKind, std::path::PathBuf)>,
-    Vec<std::path::PathBuf>,
-)> {
+fn files_to_import(dir: &Path) -> Result<(KindsOfFiles, Vec<PathBuf>)> {
     let mut found = Vec::new();
     let mut left_out = Vec::new();
     for entry in fs::read_dir(dir).map_err(StoreError::io(dir))? {
@@ -1220,7 +1217,7 @@ impl<'w, 'a> Importer<'w, 'a> {
             ContactRef::Source { id, .. } => id.clone(),
             ContactRef::Name(name) => name.clone(),
         };
-        let id = id.ok_or_else(|| RowRefusal::NoContactWithSourceId { id: given })?;
+        let id = id.ok_or(RowRefusal::NoContactWithSourceId { id: given })?;
         Ok(super::contacts::any_contact(self.conn(), id)?.account_id)
     }
 

@@ -307,8 +307,7 @@ mod tests {
     };
     use crate::transfer::{
         AccountRecord, AccountRef, ActivityRecord, ContactRecord, ContactRef, DealRecord, DealRef,
-        Line, read_accounts, read_activities, read_contacts, read_deals, read_history,
-        read_reminders,
+        read_accounts, read_activities, read_contacts, read_deals, read_history, read_reminders,
     };
     use crate::transfer::{ImportOptions, Sheetful};
 

@@ -245,10 +245,8 @@ impl<'o> Sheet<'o> {
             for (line, record) in &self.records {
                 let cell = record.get(index).unwrap_or("");
                 match order_evidence(cell) {
-                    OrderEvidence::Shows(order) => {
-                        if !shown.iter().any(|(o, ..)| *o == order) {
-                            shown.push((order, cell.trim().to_string(), *line));
-                        }
+                    OrderEvidence::Shows(order) if !shown.iter().any(|(o, ..)| *o == order) => {
+                        shown.push((order, cell.trim().to_string(), *line));
                     }
                     OrderEvidence::Unclear if first_unclear.is_none() => {
                         first_unclear = Some((cell.trim().to_string(), *line));
@@ -711,12 +709,12 @@ impl Stages {
             names.push((squash(value), id.clone(), StageHow::Given));
         }
         names.extend(own.into_iter().map(|(name, id)| (name, id, StageHow::Own)));
-        names.extend(CRM_STAGES.iter().filter_map(|&(crm, value, id)| {
-            stages
+        names.extend(
+            CRM_STAGES
                 .iter()
-                .any(|(own, ..)| *own == id)
-                .then(|| (squash(value), id.to_string(), StageHow::Known(crm)))
-        }));
+                .filter(|(_, _, id)| stages.iter().any(|(own, ..)| own == id))
+                .map(|&(crm, value, id)| (squash(value), id.to_string(), StageHow::Known(crm))),
+        );
         Ok(Stages {
             names,
             ids,
