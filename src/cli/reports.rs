@@ -14,6 +14,9 @@ pub struct ReportArgs {
     from: Option<String>,
     #[arg(long, value_name = "DATE")]
     to: Option<String>,
+    /// A month or quarter instead of --from and --to.
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+    period: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -26,10 +29,22 @@ enum ReportKind {
     Abc,
     Lifecycle,
     Owners,
+    Goals,
 }
 
 pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
-    let period = period(ctx, &args)?;
+    let goal_period = args
+        .period
+        .as_deref()
+        .map(super::goals::period_arg)
+        .transpose()?;
+    if let ReportKind::Goals = args.report {
+        return super::goals::report(ctx, goal_period, args.format);
+    }
+    let period = match goal_period {
+        Some(p) => p.days(),
+        None => period(ctx, &args)?,
+    };
     let c = &ctx.catalog;
     let store = &ctx.store;
     let format = args.format;
@@ -262,6 +277,7 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
             }
             ctx.print(format, table, &rows)
         }
+        ReportKind::Goals => unreachable!("goals are reported above"),
     }
 }
 

@@ -40,13 +40,14 @@ enum Mode {
 }
 
 /// The logged tables, in the order their references need them.
-const LOGGED: [(&str, Mode); 6] = [
+const LOGGED: [(&str, Mode); 7] = [
     ("accounts", Mode::Versioned),
     ("contacts", Mode::Versioned),
     ("deals", Mode::Versioned),
     ("activities", Mode::Append),
     ("history", Mode::Append),
     ("reminders", Mode::Whole),
+    ("goals", Mode::Versioned),
 ];
 
 fn mode_of(table: &str) -> Option<Mode> {
