@@ -431,3 +431,75 @@ fn a_goal_set_on_one_replica_reaches_a_teammate_through_the_team_folder() {
     lina.ok(TODAY, &["sync"]);
     assert!(goals(&lina).is_empty());
 }
+
+#[test]
+fn report_owners_counts_the_satisfaction_of_each_owner_s_accounts() {
+    let td = Td::new();
+    for (name, owner, said) in [
+        ("Acme", "ann", "satisfied"),
+        ("Bolt", "ann", "dissatisfied"),
+        ("Cato", "ann", "unknown"),
+        ("Dune", "bob", "neutral"),
+    ] {
+        td.ok(
+            TODAY,
+            &[
+                "account",
+                "add",
+                "--name",
+                name,
+                "--owner",
+                owner,
+                "--satisfaction",
+                said,
+            ],
+        );
+    }
+    let rows = array(td.json(TODAY, &["report", "owners"]));
+    let seen: Vec<(&str, &Value, &Value, &Value, &Value)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r["owner"].as_str().unwrap_or_default(),
+                &r["accounts"],
+                &r["satisfied"],
+                &r["neutral"],
+                &r["dissatisfied"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("ann", &json!(3), &json!(1), &json!(0), &json!(1)),
+            ("bob", &json!(1), &json!(0), &json!(1), &json!(0)),
+        ]
+    );
+    let table = td.ok(TODAY, &["report", "owners"]);
+    assert!(table.contains("Dissatisfied"), "{table}");
+}
+
+#[test]
+fn an_empty_goal_list_still_prints_its_csv_header() {
+    let td = Td::new();
+    td.ok(TODAY, &["init"]);
+    let header = td.ok(TODAY, &["goal", "list", "--format", "csv"]);
+    assert_eq!(
+        header.trim(),
+        "id,owner,team,period,won_amount_minor,currency,won_deals,activities,updated_by,version"
+    );
+    td.ok(
+        TODAY,
+        &[
+            "goal",
+            "set",
+            "--team",
+            "--period",
+            "2026-12",
+            "--won-deals",
+            "1",
+        ],
+    );
+    let full = td.ok(TODAY, &["goal", "list", "--format", "csv"]);
+    assert_eq!(full.lines().next(), Some(header.trim()));
+}

@@ -254,6 +254,9 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     "open_amount",
                     "weighted",
                     "overdue_revisits",
+                    "satisfied",
+                    "neutral",
+                    "dissatisfied",
                 ],
                 2,
             );
@@ -273,6 +276,9 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     row.open_amount_minor.to_string(),
                     row.weighted_minor.to_string(),
                     row.overdue_revisits.to_string(),
+                    row.satisfied.to_string(),
+                    row.neutral.to_string(),
+                    row.dissatisfied.to_string(),
                 ]);
             }
             ctx.print(format, table, &rows)
@@ -357,6 +363,10 @@ impl super::Record for crate::reports::OwnerRow {
         "open_amount_minor",
         "weighted_minor",
         "overdue_revisits",
+        "accounts",
+        "satisfied",
+        "neutral",
+        "dissatisfied",
     ];
 }
 
