@@ -204,7 +204,8 @@ impl Serialize for Pace {
 /// with no target: they are not added to it, nor converted.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GoalRow {
-    pub goal_id: Id,
+    /// None on a team total worked out from the reps' goals.
+    pub goal_id: Option<Id>,
     /// Empty for the team.
     pub owner: String,
     pub team: bool,
@@ -235,7 +236,88 @@ pub struct GoalRow {
 /// (the total under the reps), each goal's measures in the order of
 /// [`Measure`]. `deals` are every deal not deleted; `activities` those in
 /// force (not corrected, not retracted).
+///
+/// A period with goals of two reps or more and no team goal gets a team
+/// total all the same, with no goal id: per measure (and currency), the sum of the reps'
+/// targets against the sum of what they attained, so that the total says
+/// how the reps with goals do together.
 pub fn goal_rows(
+    goals: &[Goal],
+    deals: &[DealFact],
+    activities: &[ActivityFact],
+    rules: &Rules,
+    today: NaiveDate,
+) -> Vec<GoalRow> {
+    let mut rows = rows_of_goals(goals, deals, activities, rules, today);
+    let mut periods: Vec<GoalPeriod> = rows.iter().map(|r| r.period).collect();
+    periods.sort();
+    periods.dedup();
+    for period in periods {
+        let mut reps: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.period == period)
+            .map(|r| r.owner.as_str())
+            .collect();
+        reps.dedup();
+        // One rep's total would only say the same again.
+        if reps.len() < 2 || reps.contains(&"") {
+            continue;
+        }
+        let mut totals: Vec<GoalRow> = Vec::new();
+        for row in rows.iter().filter(|r| r.period == period) {
+            let same = |t: &&mut GoalRow| t.measure == row.measure && t.currency == row.currency;
+            match totals.iter_mut().find(same) {
+                Some(total) => {
+                    total.target = match (total.target, row.target) {
+                        (None, None) => None,
+                        (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
+                    };
+                    total.attained = total.attained.saturating_add(row.attained);
+                    total.pipeline_deals = sum(total.pipeline_deals, row.pipeline_deals);
+                    total.pipeline_weighted_minor = total
+                        .pipeline_weighted_minor
+                        .zip(row.pipeline_weighted_minor)
+                        .map(|(a, b)| Money(a.minor().saturating_add(b.minor())));
+                }
+                None => totals.push(GoalRow {
+                    goal_id: None,
+                    owner: String::new(),
+                    team: true,
+                    ..row.clone()
+                }),
+            }
+        }
+        for total in &mut totals {
+            let left = total.working_days_left;
+            *total = with_progress(total.clone(), left);
+        }
+        totals.sort_by_key(|t| (t.measure, t.currency));
+        rows.extend(totals);
+    }
+    // Reps' rows by name, then the team's, by period (a stable sort keeps
+    // each goal's measures in order).
+    rows.sort_by(|a, b| (a.team, &a.owner, a.period).cmp(&(b.team, &b.owner, b.period)));
+    rows
+}
+
+fn sum(a: Option<usize>, b: Option<usize>) -> Option<usize> {
+    a.zip(b).map(|(a, b)| a.saturating_add(b))
+}
+
+/// The percent, gap and pace of a row from its target and what it attained.
+fn with_progress(row: GoalRow, left: u32) -> GoalRow {
+    let gap = row.target.map(|t| (t - row.attained).max(0));
+    GoalRow {
+        percent: row.target.filter(|t| *t > 0).map(|t| {
+            i64::try_from(i128::from(row.attained) * 100 / i128::from(t)).unwrap_or(i64::MAX)
+        }),
+        gap,
+        pace_per_day: gap.and_then(|gap| pace(row.measure, gap, left)),
+        ..row
+    }
+}
+
+fn rows_of_goals(
     goals: &[Goal],
     deals: &[DealFact],
     activities: &[ActivityFact],
@@ -252,9 +334,8 @@ pub fn goal_rows(
         let left = working_days_left(days, today);
         let mine = |owner: &str| goal.is_team() || owner == goal.owner;
         let base = |measure, currency, target: Option<i64>, attained: i64| {
-            let gap = target.map(|t| (t - attained).max(0));
-            GoalRow {
-                goal_id: goal.id,
+            let row = GoalRow {
+                goal_id: Some(goal.id),
                 owner: goal.owner.clone(),
                 team: goal.is_team(),
                 period: goal.period,
@@ -262,15 +343,14 @@ pub fn goal_rows(
                 currency,
                 target,
                 attained,
-                percent: target.filter(|t| *t > 0).map(|t| {
-                    i64::try_from(i128::from(attained) * 100 / i128::from(t)).unwrap_or(i64::MAX)
-                }),
-                gap,
+                percent: None,
+                gap: None,
                 working_days_left: left,
-                pace_per_day: gap.and_then(|gap| pace(measure, gap, left)),
+                pace_per_day: None,
                 pipeline_deals: None,
                 pipeline_weighted_minor: None,
-            }
+            };
+            with_progress(row, left)
         };
         let won: Vec<&DealFact> = deals
             .iter()
@@ -790,6 +870,70 @@ mod tests {
             .map(|g| g.period.to_string())
             .collect();
         assert_eq!(now, ["2026-12", "2026-Q4"]);
+    }
+
+    #[test]
+    fn reps_goals_without_a_team_goal_get_a_team_total() {
+        let mut ann = goal("ann", "2026-12");
+        ann.won_amount = Some((Money(100_000), Currency::CNY));
+        ann.won_deals = Some(2);
+        let mut bob = goal("bob", "2026-12");
+        bob.won_amount = Some((Money(50_000), Currency::CNY));
+        let deals = [
+            deal("ann", "won", 30_000, "", "2026-12-02"),
+            deal("bob", "won", 45_000, "", "2026-12-03"),
+            deal_in("bob", "won", 1_000, usd(), "", "2026-12-03"),
+            deal("carl", "won", 99_000, "", "2026-12-03"), // no goal: not in the total
+            deal("bob", "proposal", 10_000, "2026-12-20", ""),
+        ];
+        let found = rows(&[bob, ann], &deals, &[], "2026-12-07");
+        let totals: Vec<&GoalRow> = found.iter().filter(|r| r.team).collect();
+        assert_eq!(
+            short(&found[found.len() - totals.len()..]),
+            [
+                (
+                    "".into(),
+                    "won_amount",
+                    "CNY".into(),
+                    Some(150_000),
+                    75_000,
+                    Some(50),
+                    Some(75_000)
+                ),
+                (
+                    "".into(),
+                    "won_amount",
+                    "USD".into(),
+                    None,
+                    1_000,
+                    None,
+                    None
+                ),
+                (
+                    "".into(),
+                    "won_deals",
+                    "".into(),
+                    Some(2),
+                    1,
+                    Some(50),
+                    Some(1)
+                ),
+            ]
+        );
+        assert!(totals.iter().all(|t| t.goal_id.is_none()));
+        assert_eq!(totals[0].pipeline_weighted_minor, Some(Money(6_000)));
+        // 75,000 over 19 working days from Monday 7th: 3,947.37 → 3,948.
+        assert_eq!(totals[0].pace_per_day, Some(Pace::Minor(3_948)));
+        // A team goal of its own is the total: none is made up beside it.
+        let mut team = goal("", "2026-12");
+        team.won_deals = Some(9);
+        let mut ann = goal("ann", "2026-12");
+        ann.won_deals = Some(2);
+        let mut bob = goal("bob", "2026-12");
+        bob.won_deals = Some(2);
+        let found = rows(&[ann, bob, team], &deals, &[], "2026-12-07");
+        assert_eq!(found.iter().filter(|r| r.team).count(), 1);
+        assert_eq!(found.last().map(|r| r.attained), Some(4), "everyone's wins");
     }
 
     #[test]

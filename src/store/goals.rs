@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use super::values::{self, get_local_day};
 use super::{GoalRefusal, Result, Store, StoreError};
 use crate::domain::{Currency, Id, Money};
-use crate::reports::{self, ActivityFact, Goal, GoalPeriod, GoalRow};
+use crate::reports::{self, ActivityFact, DealFact, Goal, GoalPeriod, GoalRow};
 
 /// What `goal set` asks for; `None` leaves a target as it is (or unset,
 /// for a new goal).
@@ -156,6 +156,16 @@ impl Store {
     /// Each measure of the goals of `period`, or of the goals in force
     /// today (this month's and this quarter's) without one.
     pub fn goal_report(&self, period: Option<GoalPeriod>) -> Result<Vec<GoalRow>> {
+        self.goals_against(&self.deal_facts()?, period)
+    }
+
+    /// [`Store::goal_report`] over deals already read (the Reports view
+    /// reads them once for every report).
+    pub(super) fn goals_against(
+        &self,
+        deals: &[DealFact],
+        period: Option<GoalPeriod>,
+    ) -> Result<Vec<GoalRow>> {
         let today = self.session.today;
         let goals = match period {
             Some(period) => self.goals(Some(period))?,
@@ -172,7 +182,7 @@ impl Store {
         };
         Ok(reports::goal_rows(
             &goals,
-            &self.deal_facts()?,
+            deals,
             &activities,
             &self.rules,
             today,

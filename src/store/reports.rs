@@ -12,8 +12,8 @@ use rusqlite::params;
 
 use crate::domain::{Amounts, Currency, Grade, Id, IdMap, Money, Satisfaction, WON};
 use crate::reports::{
-    self, Abc, AccountStanding, DealFact, ForecastRow, Funnel, GradeRow, LifecycleReport, OwnerRow,
-    Period, StageMove,
+    self, Abc, AccountStanding, DealFact, ForecastRow, Funnel, GoalRow, GradeRow, LifecycleReport,
+    OwnerRow, Period, StageMove,
 };
 use crate::rules;
 
@@ -32,6 +32,9 @@ pub struct ReportSet {
     pub abc: Abc,
     pub lifecycle: LifecycleReport,
     pub owners: Vec<OwnerRow>,
+    /// Each measure of the goals in force today (this month's and this
+    /// quarter's); none without goals.
+    pub goals: Vec<GoalRow>,
 }
 
 impl Store {
@@ -65,6 +68,7 @@ impl Store {
             abc: self.abc_of(&accounts),
             lifecycle: reports::lifecycle(&accounts),
             owners: self.owners_of(&deals, home, period)?,
+            goals: self.goals_against(&deals, None)?,
         })
     }
 

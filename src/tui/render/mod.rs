@@ -3,6 +3,7 @@
 mod board;
 mod detail;
 mod forecast;
+mod goals;
 mod lists;
 mod money;
 mod popups;
