@@ -503,3 +503,58 @@ fn an_empty_goal_list_still_prints_its_csv_header() {
     let full = td.ok(TODAY, &["goal", "list", "--format", "csv"]);
     assert_eq!(full.lines().next(), Some(header.trim()));
 }
+
+#[test]
+fn merging_a_conflict_copy_brings_its_goals_in() {
+    let td = Td::new();
+    td.ok(
+        TODAY,
+        &[
+            "goal",
+            "set",
+            "--owner",
+            "ann",
+            "--period",
+            "2026-12",
+            "--won-deals",
+            "3",
+        ],
+    );
+    let copy = td
+        .root()
+        .join("pipeline (ann's conflicted copy 2026-12-14).db");
+    std::fs::copy(&td.db, &copy).expect("a copy");
+    let mut other = Td::new();
+    other.db = copy.clone();
+    other.ok(
+        TODAY,
+        &[
+            "goal",
+            "set",
+            "--owner",
+            "ann",
+            "--period",
+            "2026-12",
+            "--won-deals",
+            "5",
+        ],
+    );
+    other.ok(
+        TODAY,
+        &[
+            "goal",
+            "set",
+            "--team",
+            "--period",
+            "2026-12",
+            "--activities",
+            "50",
+        ],
+    );
+    let merged = td.ok(TODAY, &["merge", copy.to_str().expect("a UTF-8 path")]);
+    assert!(merged.contains("Goals"), "{merged}");
+    let listed = goals(&td);
+    assert_eq!(listed.len(), 2, "{listed:#?}");
+    assert_eq!(listed[0]["won_deals"], 5, "the copy's later change wins");
+    assert_eq!(listed[1]["activities"], 50);
+}
