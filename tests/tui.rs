@@ -3090,10 +3090,13 @@ fn with_goals(dir: &tempfile::TempDir, lang: Lang) -> App {
         .expect("an open deal of the busiest owner");
     app.store.won_in(open.id, None, None).unwrap();
     let month = GoalPeriod::parse("2026-11").unwrap();
-    for (owner, _) in owners.iter().take(2) {
+    // The user (ann) has a goal too: the status line shows how far she is.
+    let mut with_goals: Vec<String> = owners.iter().take(2).map(|(o, _)| o.clone()).collect();
+    with_goals.push("ann".to_string());
+    for owner in &with_goals {
         app.store
             .set_goal(GoalTarget {
-                owner: Some(owner.clone()),
+                owner: Some(owner.to_string()),
                 period: month,
                 won_amount: Some((Money(50_000_000), None)),
                 won_deals: Some(2),
@@ -3136,6 +3139,8 @@ fn the_reports_view_shows_the_goals_under_the_charts_with_the_team_total_and_the
         let c = Catalog::new(lang);
         assert!(screen.contains(c.get("reports_view.goals")), "{screen}");
         assert!(screen.contains(c.get("report.team")), "{screen}");
+        let own = c.fmt("tui.own_goal", &[("period", "2026-11"), ("percent", "0")]);
+        assert!(screen.contains(&own), "the status line: {screen}");
         insta::assert_snapshot!(
             format!("reports_goals_{}_120x40", lang.code()).to_lowercase(),
             wide.backend()

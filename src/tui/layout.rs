@@ -61,22 +61,24 @@ pub fn tab_labels(c: &Catalog) -> Vec<(Option<View>, String)> {
 /// with where it goes; the chart in `focus` is always among them.
 pub fn report_panels(body: Rect, focus: usize, panels: usize) -> (Rect, Vec<(usize, Rect)>) {
     let [summary, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
-    // The goals panel, when there are goals, goes under the four charts
-    // across the whole width, where a third row fits.
-    let rows = panels.div_ceil(2) as u16;
-    if body.width >= GRID_WIDTH && rest.height >= rows * PANEL_HEIGHT {
-        let areas = Layout::vertical(vec![Constraint::Fill(1); usize::from(rows)]).split(rest);
-        let mut shown = Vec::new();
-        for (row, area) in areas.iter().enumerate() {
-            let first = row * 2;
-            if first + 1 < panels {
-                let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(*area);
-                shown.extend([(first, a), (first + 1, b)]);
-            } else {
-                shown.push((first, *area));
-            }
-        }
-        return (summary, shown);
+    if body.width >= GRID_WIDTH && panels > PANELS && rest.height >= 3 * PANEL_HEIGHT + 2 {
+        // The goals go under the four charts across the whole width, with
+        // what the charts leave: a line for each rep and measure.
+        let chart = Constraint::Length(PANEL_HEIGHT + 1);
+        let [top, bottom, goals] =
+            Layout::vertical([chart, chart, Constraint::Fill(1)]).areas(rest);
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
+        let [c, d] = Layout::horizontal([Constraint::Fill(1); 2]).areas(bottom);
+        return (
+            summary,
+            vec![(0, a), (1, b), (2, c), (3, d), (PANELS, goals)],
+        );
+    }
+    if body.width >= GRID_WIDTH && rest.height >= 2 * PANEL_HEIGHT && panels == PANELS {
+        let [top, bottom] = Layout::vertical([Constraint::Fill(1); 2]).areas(rest);
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
+        let [c, d] = Layout::horizontal([Constraint::Fill(1); 2]).areas(bottom);
+        return (summary, vec![(0, a), (1, b), (2, c), (3, d)]);
     }
     // On a small screen the goals, with a line per rep and measure, take
     // the body to themselves; the charts page through it as before.
