@@ -3104,6 +3104,16 @@ fn with_goals(dir: &tempfile::TempDir, lang: Lang) -> App {
             })
             .unwrap();
     }
+    // The busiest owner's one win meets his deals target.
+    app.store
+        .set_goal(GoalTarget {
+            owner: Some(owners[0].0.clone()),
+            period: month,
+            won_amount: None,
+            won_deals: Some(1),
+            activities: None,
+        })
+        .unwrap();
     app.store
         .set_goal(GoalTarget {
             owner: None,
@@ -3145,6 +3155,27 @@ fn the_reports_view_shows_the_goals_under_the_charts_with_the_team_total_and_the
             format!("reports_goals_{}_120x40", lang.code()).to_lowercase(),
             wide.backend()
         );
+        // A met target's bar is green, one still short of it cyan.
+        let buffer = wide.backend().buffer();
+        let bar_colours = |needle: &str| -> Vec<Color> {
+            let y = (0..buffer.area.height)
+                .find(|&y| {
+                    let line: String = (0..buffer.area.width)
+                        .map(|x| buffer[(x, y)].symbol())
+                        .collect();
+                    line.contains(needle)
+                })
+                .unwrap_or_else(|| panic!("{needle} on screen"));
+            (0..buffer.area.width)
+                .filter(|&x| buffer[(x, y)].symbol() == "█")
+                .map(|x| buffer[(x, y)].fg)
+                .collect()
+        };
+        // The met row says ✓ for its pace; the team's activities need 4.7 a day.
+        let colours = bar_colours("✓");
+        assert!(!colours.is_empty() && colours.iter().all(|c| *c == Color::Green));
+        let colours = bar_colours(" 4.7");
+        assert!(!colours.is_empty() && colours.iter().all(|c| *c == Color::Cyan));
         // On a small screen the goals are the last page, reached with →.
         press(&mut app, &[Action::Right; 6]);
         assert_eq!(app.report_panel, 4, "the goals are as far as it goes");
