@@ -386,6 +386,19 @@ fn a_goal_set_on_one_replica_reaches_a_teammate_through_the_team_folder() {
     let ann = Td::new();
     let folder = ann.root().join("team");
     let folder = folder.to_str().expect("a UTF-8 path");
+    // One goal from before the team: `team init` publishes it with the rest.
+    ann.ok(
+        TODAY,
+        &[
+            "goal",
+            "set",
+            "--team",
+            "--period",
+            "2026-Q4",
+            "--won-deals",
+            "20",
+        ],
+    );
     ann.ok(TODAY, &["team", "init", folder]);
     ann.ok(
         TODAY,
@@ -404,9 +417,10 @@ fn a_goal_set_on_one_replica_reaches_a_teammate_through_the_team_folder() {
     lina.user = "李娜".into();
     lina.ok(TODAY, &["team", "join", folder]);
     let theirs = goals(&lina);
-    assert_eq!(theirs.len(), 1, "{theirs:#?}");
+    assert_eq!(theirs.len(), 2, "{theirs:#?}");
     assert_eq!(theirs[0]["owner"], "李娜");
     assert_eq!(theirs[0]["activities"], 30);
+    assert_eq!(theirs[1]["won_deals"], 20);
     // She raises it; ann sees the change at her next command.
     lina.ok(
         TODAY,
@@ -429,7 +443,7 @@ fn a_goal_set_on_one_replica_reaches_a_teammate_through_the_team_folder() {
     let id = mine[0]["id"].as_str().expect("an id").to_string();
     ann.ok(TODAY, &["goal", "delete", &id]);
     lina.ok(TODAY, &["sync"]);
-    assert!(goals(&lina).is_empty());
+    assert_eq!(goals(&lina).len(), 1, "only the quarter's is left");
 }
 
 #[test]
