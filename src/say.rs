@@ -8,8 +8,8 @@ use crate::query::QueryError;
 use std::path::Path;
 
 use crate::store::{
-    AccountRefusal, ActivityRefusal, ContactRefusal, DbProblem, DealRefusal, ReminderRefusal,
-    RowRefusal, StoreError, TeamRefusal, TrashRefusal,
+    AccountRefusal, ActivityRefusal, ContactRefusal, DbProblem, DealRefusal, GoalRefusal,
+    ReminderRefusal, RowRefusal, StoreError, TeamRefusal, TrashRefusal,
 };
 use crate::transfer::{CellProblem, ImportError, ImportProblem};
 
@@ -234,6 +234,7 @@ impl Say for StoreError {
             StoreError::Team(refusal) => refusal.say(c),
             StoreError::Row(refusal) => refusal.say(c),
             StoreError::Trash(refusal) => refusal.say(c),
+            StoreError::Goal(refusal) => refusal.say(c),
             StoreError::AccountsHaveNo(by) => c.fmt(
                 "error.accounts_have_no",
                 &[("dimension", &c.word("error.dimension", by.key()))],
@@ -283,6 +284,19 @@ impl Say for TrashRefusal {
                 c.fmt("error.account_deleted", &[("name", name), ("id", id)])
             }
             TrashRefusal::NothingToUndo => c.get("error.nothing_to_undo").to_string(),
+        }
+    }
+}
+
+impl Say for GoalRefusal {
+    fn say(&self, c: &Catalog) -> String {
+        match self {
+            GoalRefusal::BadPeriod { given } => c.fmt("error.goal_bad_period", &[("given", given)]),
+            GoalRefusal::NoTarget => c.get("error.goal_no_target").to_string(),
+            GoalRefusal::NotPositive { what } => {
+                c.fmt("error.goal_not_positive", &[("what", what)])
+            }
+            GoalRefusal::EmptyOwner => c.get("error.goal_empty_owner").to_string(),
         }
     }
 }
@@ -664,6 +678,10 @@ mod tests {
             "undo",
             "restore",
             "colour",
+            // The options of `goal set`, named as typed.
+            "won",
+            "amount",
+            "activities",
         ];
         english
             .split(|ch: char| !ch.is_ascii_alphabetic())
@@ -904,6 +922,16 @@ mod tests {
             }
             .into(),
             TrashRefusal::NothingToUndo.into(),
+            GoalRefusal::BadPeriod {
+                given: "2026-13".into(),
+            }
+            .into(),
+            GoalRefusal::NoTarget.into(),
+            GoalRefusal::NotPositive {
+                what: "--won-deals",
+            }
+            .into(),
+            GoalRefusal::EmptyOwner.into(),
             StoreError::AccountsHaveNo(Dimension::Stage),
             StoreError::TempFolderName(path()),
         ];
@@ -996,6 +1024,12 @@ mod tests {
                     | TrashRefusal::NotDeleted { .. }
                     | TrashRefusal::AccountDeleted { .. }
                     | TrashRefusal::NothingToUndo => {}
+                },
+                StoreError::Goal(g) => match g {
+                    GoalRefusal::BadPeriod { .. }
+                    | GoalRefusal::NoTarget
+                    | GoalRefusal::NotPositive { .. }
+                    | GoalRefusal::EmptyOwner => {}
                 },
             }
         }

@@ -3064,3 +3064,144 @@ fn f_in_the_account_detail_plans_a_follow_up_with_the_account_that_the_agenda_cl
         "done from the agenda like any other"
     );
 }
+
+/// Goals for this month (2026-11) for the two busiest demo owners and the
+/// team, and one for the quarter: the Reports view gains a goals panel.
+fn with_goals(dir: &tempfile::TempDir, lang: Lang) -> App {
+    use tierdeck::domain::Money;
+    use tierdeck::reports::GoalPeriod;
+    use tierdeck::store::GoalTarget;
+    let mut app = app(dir, lang, false);
+    let mut owners: Vec<(String, usize)> = Vec::new();
+    for deal in app.store.deal_facts().unwrap() {
+        match owners.iter_mut().find(|(o, _)| **o == *deal.owner) {
+            Some((_, n)) => *n += 1,
+            None => owners.push((deal.owner.to_string(), 1)),
+        }
+    }
+    owners.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    // The busiest owner wins an open deal today, so that a bar moves.
+    let open = app
+        .store
+        .deal_facts()
+        .unwrap()
+        .into_iter()
+        .find(|d| *d.owner == *owners[0].0 && &*d.stage != "won" && &*d.stage != "lost")
+        .expect("an open deal of the busiest owner");
+    app.store.won_in(open.id, None, None).unwrap();
+    let month = GoalPeriod::parse("2026-11").unwrap();
+    // The user (ann) has a goal too: the status line shows how far she is.
+    let mut with_goals: Vec<String> = owners.iter().take(2).map(|(o, _)| o.clone()).collect();
+    with_goals.push("ann".to_string());
+    for owner in &with_goals {
+        app.store
+            .set_goal(GoalTarget {
+                owner: Some(owner.to_string()),
+                period: month,
+                won_amount: Some((Money(50_000_000), None)),
+                won_deals: Some(2),
+                activities: None,
+            })
+            .unwrap();
+    }
+    // The busiest owner's one win meets his deals target.
+    app.store
+        .set_goal(GoalTarget {
+            owner: Some(owners[0].0.clone()),
+            period: month,
+            won_amount: None,
+            won_deals: Some(1),
+            activities: None,
+        })
+        .unwrap();
+    app.store
+        .set_goal(GoalTarget {
+            owner: None,
+            period: month,
+            won_amount: Some((Money(120_000_000), None)),
+            won_deals: None,
+            activities: Some(40),
+        })
+        .unwrap();
+    app.store
+        .set_goal(GoalTarget {
+            owner: None,
+            period: GoalPeriod::parse("2026-Q4").unwrap(),
+            won_amount: None,
+            won_deals: Some(12),
+            activities: None,
+        })
+        .unwrap();
+    app.update(Action::Show(View::Reports));
+    app.wait_reports();
+    app
+}
+
+#[test]
+fn the_reports_view_shows_the_goals_under_the_charts_with_the_team_total_and_the_pace() {
+    for lang in [Lang::En, Lang::ZhCn] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut app = with_goals(&dir, lang);
+        reports_match_the_store(&app);
+        assert_eq!(app.report_panel_count(), 5);
+        let wide = render(&app, 120, 40);
+        let screen = wide.backend().to_string();
+        let c = Catalog::new(lang);
+        assert!(screen.contains(c.get("reports_view.goals")), "{screen}");
+        assert!(screen.contains(c.get("report.team")), "{screen}");
+        let own = c.fmt("tui.own_goal", &[("period", "2026-11"), ("percent", "0")]);
+        assert!(screen.contains(&own), "the status line: {screen}");
+        insta::assert_snapshot!(
+            format!("reports_goals_{}_120x40", lang.code()).to_lowercase(),
+            wide.backend()
+        );
+        // A met target's bar is green, one still short of it cyan.
+        let buffer = wide.backend().buffer();
+        let bar_colours = |needle: &str| -> Vec<Color> {
+            let y = (0..buffer.area.height)
+                .find(|&y| {
+                    let line: String = (0..buffer.area.width)
+                        .map(|x| buffer[(x, y)].symbol())
+                        .collect();
+                    line.contains(needle)
+                })
+                .unwrap_or_else(|| panic!("{needle} on screen"));
+            (0..buffer.area.width)
+                .filter(|&x| buffer[(x, y)].symbol() == "█")
+                .map(|x| buffer[(x, y)].fg)
+                .collect()
+        };
+        // The met row says ✓ for its pace; the team's activities need 4.7 a day.
+        let colours = bar_colours("✓");
+        assert!(!colours.is_empty() && colours.iter().all(|c| *c == Color::Green));
+        let colours = bar_colours(" 4.7");
+        assert!(!colours.is_empty() && colours.iter().all(|c| *c == Color::Cyan));
+        // On a small screen the goals are the last page, reached with →.
+        press(&mut app, &[Action::Right; 6]);
+        assert_eq!(app.report_panel, 4, "the goals are as far as it goes");
+        let small = render(&app, 80, 24);
+        assert!(
+            small
+                .backend()
+                .to_string()
+                .contains(c.get("reports_view.goals")),
+            "{}",
+            small.backend()
+        );
+        insta::assert_snapshot!(
+            format!("reports_goals_{}_80x24", lang.code()).to_lowercase(),
+            small.backend()
+        );
+    }
+}
+
+#[test]
+fn without_goals_the_reports_view_keeps_its_four_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = app(&dir, Lang::En, false);
+    app.update(Action::Show(View::Reports));
+    app.wait_reports();
+    assert_eq!(app.report_panel_count(), 4);
+    press(&mut app, &[Action::Right; 6]);
+    assert_eq!(app.report_panel, 3);
+}

@@ -10,6 +10,7 @@ mod contacts;
 mod deals;
 mod doctor;
 mod failure;
+mod goals;
 mod help;
 mod merge;
 mod reminders;
@@ -79,6 +80,8 @@ pub enum Command {
     Import(transfer::ImportArgs),
     Export(transfer::ExportArgs),
     Report(reports::ReportArgs),
+    #[command(subcommand)]
+    Goal(goals::GoalCommand),
     Doctor(doctor::DoctorArgs),
     Merge(merge::MergeArgs),
     #[command(subcommand)]
@@ -409,6 +412,7 @@ fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {
         Command::Import(args) => transfer::import(ctx, args),
         Command::Export(args) => transfer::export(ctx, args),
         Command::Report(args) => reports::run(ctx, args),
+        Command::Goal(cmd) => goals::run(ctx, cmd),
         Command::Doctor(_) => unreachable!("doctor runs before the store is opened"),
         Command::Merge(args) => merge::merge(ctx, args),
         Command::Team(cmd) => team::run(ctx, cmd),

@@ -14,6 +14,9 @@ pub struct ReportArgs {
     from: Option<String>,
     #[arg(long, value_name = "DATE")]
     to: Option<String>,
+    /// A month or quarter instead of --from and --to.
+    #[arg(long, value_name = "PERIOD", conflicts_with_all = ["from", "to"])]
+    period: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
 }
@@ -26,10 +29,22 @@ enum ReportKind {
     Abc,
     Lifecycle,
     Owners,
+    Goals,
 }
 
 pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
-    let period = period(ctx, &args)?;
+    let goal_period = args
+        .period
+        .as_deref()
+        .map(super::goals::period_arg)
+        .transpose()?;
+    if let ReportKind::Goals = args.report {
+        return super::goals::report(ctx, goal_period, args.format);
+    }
+    let period = match goal_period {
+        Some(p) => p.days(),
+        None => period(ctx, &args)?,
+    };
     let c = &ctx.catalog;
     let store = &ctx.store;
     let format = args.format;
@@ -239,6 +254,9 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     "open_amount",
                     "weighted",
                     "overdue_revisits",
+                    "satisfied",
+                    "neutral",
+                    "dissatisfied",
                 ],
                 2,
             );
@@ -258,10 +276,14 @@ pub fn run(ctx: &Context, args: ReportArgs) -> CliResult {
                     row.open_amount_minor.to_string(),
                     row.weighted_minor.to_string(),
                     row.overdue_revisits.to_string(),
+                    row.satisfied.to_string(),
+                    row.neutral.to_string(),
+                    row.dissatisfied.to_string(),
                 ]);
             }
             ctx.print(format, table, &rows)
         }
+        ReportKind::Goals => unreachable!("goals are reported above"),
     }
 }
 
@@ -341,6 +363,10 @@ impl super::Record for crate::reports::OwnerRow {
         "open_amount_minor",
         "weighted_minor",
         "overdue_revisits",
+        "accounts",
+        "satisfied",
+        "neutral",
+        "dissatisfied",
     ];
 }
 

@@ -1,12 +1,13 @@
 //! The reports of SPEC §4, as plain functions over the facts the store reads:
 //! where the pipeline leaks (funnel), what it will bring (forecast), how near
 //! deals are (grades), who matters most (abc), who needs care (lifecycle) and
-//! how each salesperson does (owners). No SQL, no terminal; `today` and the
-//! period are parameters.
+//! how each salesperson does (owners) against their targets (goals). No
+//! SQL, no terminal; `today` and the period are parameters.
 
 mod abc;
 mod forecast;
 mod funnel;
+mod goals;
 mod grades;
 mod lifecycle;
 mod owners;
@@ -14,6 +15,7 @@ mod owners;
 pub use abc::{Abc, AbcRow, TierTotal, abc};
 pub use forecast::{ForecastRow, forecast};
 pub use funnel::{Funnel, FunnelRow, funnel};
+pub use goals::{ActivityFact, Goal, GoalPeriod, GoalRow, Measure, Pace, goal_rows, in_force};
 pub use grades::{GradeRow, grades};
 pub use lifecycle::{AtRiskRow, LifecycleReport, LifecycleRow, lifecycle};
 pub use owners::{OwnerRow, owners};

@@ -1,5 +1,7 @@
 //! How each salesperson does: what they won and lost in the period, the
-//! pipeline they hold now, and the revisits they owe.
+//! pipeline they hold now, the revisits they owe, and how satisfied the
+//! customers they own are (the guides' third measure, beside revenue and
+//! close rate).
 
 use std::collections::BTreeMap;
 
@@ -8,7 +10,7 @@ use serde::Serialize;
 use super::forecast::{from_hundredths, is_open, weight};
 use super::funnel::ratio;
 use super::{DealFact, Period};
-use crate::domain::{Currency, LOST, Money, WON};
+use crate::domain::{Currency, LOST, Money, Satisfaction, WON};
 use crate::rules::Rules;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,6 +33,12 @@ pub struct OwnerRow {
     /// Σ open amount × stage probability, as in the forecast.
     pub weighted_minor: Money,
     pub overdue_revisits: usize,
+    /// The accounts they own, and how many of those said they are
+    /// satisfied, neutral or dissatisfied (the rest are not known).
+    pub accounts: usize,
+    pub satisfied: usize,
+    pub neutral: usize,
+    pub dissatisfied: usize,
 }
 
 /// Exact running sums of one owner.
@@ -43,14 +51,20 @@ struct Sums {
     open_amount: i128,
     weighted: i128,
     overdue: usize,
+    accounts: usize,
+    satisfied: usize,
+    neutral: usize,
+    dissatisfied: usize,
 }
 
-/// A row for every owner of a deal and every owner with overdue revisits
-/// (`overdue` holds owner and count); most won first, then the largest open
-/// pipeline, then by name.
+/// A row for every owner of a deal, every owner with overdue revisits
+/// (`overdue` holds owner and count) and every owner of accounts
+/// (`satisfaction` holds owner, satisfaction and count); most won first,
+/// then the largest open pipeline, then by name.
 pub fn owners(
     deals: &[DealFact],
     overdue: &[(String, usize)],
+    satisfaction: &[(String, Satisfaction, usize)],
     rules: &Rules,
     period: Period,
     currency: Currency,
@@ -73,6 +87,16 @@ pub fn owners(
     for (owner, count) in overdue {
         by_owner.entry(owner.as_str()).or_default().overdue += count;
     }
+    for (owner, said, count) in satisfaction {
+        let sums = by_owner.entry(owner.as_str()).or_default();
+        sums.accounts += count;
+        match said {
+            Satisfaction::Satisfied => sums.satisfied += count,
+            Satisfaction::Neutral => sums.neutral += count,
+            Satisfaction::Dissatisfied => sums.dissatisfied += count,
+            Satisfaction::Unknown => {}
+        }
+    }
 
     let mut rows: Vec<OwnerRow> = by_owner
         .into_iter()
@@ -87,6 +111,10 @@ pub fn owners(
             open_amount_minor: Money::saturating(s.open_amount),
             weighted_minor: from_hundredths(s.weighted),
             overdue_revisits: s.overdue,
+            accounts: s.accounts,
+            satisfied: s.satisfied,
+            neutral: s.neutral,
+            dissatisfied: s.dissatisfied,
         })
         .collect();
     // The map already ordered them by name; a stable sort keeps that for ties.
@@ -148,7 +176,14 @@ mod tests {
             ("chen".to_string(), 3),
             ("li".to_string(), 1),
         ];
-        let rows = owners(&deals, &overdue, &Rules::defaults(), q2(), Currency::CNY);
+        let rows = owners(
+            &deals,
+            &overdue,
+            &[],
+            &Rules::defaults(),
+            q2(),
+            Currency::CNY,
+        );
         let row =
             |owner: &str, won, won_amount, lost, win_rate, open, open_amount, weighted, overdue| {
                 OwnerRow {
@@ -162,6 +197,10 @@ mod tests {
                     open_amount_minor: Money(open_amount),
                     weighted_minor: Money(weighted),
                     overdue_revisits: overdue,
+                    accounts: 0,
+                    satisfied: 0,
+                    neutral: 0,
+                    dissatisfied: 0,
                 }
             };
         assert_eq!(
@@ -182,9 +221,35 @@ mod tests {
     }
 
     #[test]
+    fn each_owner_gets_the_satisfaction_of_the_accounts_they_own() {
+        let deals = [deal("li", "won", 1000, "2026-05-01")];
+        let said = [
+            ("li".to_string(), Satisfaction::Satisfied, 3),
+            ("li".to_string(), Satisfaction::Dissatisfied, 1),
+            ("li".to_string(), Satisfaction::Unknown, 2),
+            // An owner of accounts only, with no deals.
+            ("wang".to_string(), Satisfaction::Neutral, 2),
+        ];
+        let rows = owners(&deals, &[], &said, &Rules::defaults(), q2(), Currency::CNY);
+        let seen: Vec<(&str, usize, usize, usize, usize)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.owner.as_str(),
+                    r.accounts,
+                    r.satisfied,
+                    r.neutral,
+                    r.dissatisfied,
+                )
+            })
+            .collect();
+        assert_eq!(seen, [("li", 6, 3, 0, 1), ("wang", 2, 0, 2, 0)]);
+    }
+
+    #[test]
     fn no_deals_and_no_revisits_no_rows() {
         assert_eq!(
-            owners(&[], &[], &Rules::defaults(), q2(), Currency::CNY),
+            owners(&[], &[], &[], &Rules::defaults(), q2(), Currency::CNY),
             []
         );
     }

@@ -86,6 +86,8 @@ pub enum StoreError {
     Row(#[from] RowRefusal),
     #[error(transparent)]
     Trash(#[from] TrashRefusal),
+    #[error(transparent)]
+    Goal(#[from] GoalRefusal),
     #[error("accounts have no {}; count deals by it instead", .0.key())]
     AccountsHaveNo(Dimension),
     #[error(
@@ -168,6 +170,20 @@ pub enum TrashRefusal {
     AccountDeleted { name: String, id: String },
     #[error("there is no change of yours left to undo")]
     NothingToUndo,
+}
+
+/// A sales target that cannot be set as asked.
+#[derive(Debug, thiserror::Error)]
+pub enum GoalRefusal {
+    #[error("`{given}` is not a period; give a month as 2026-12 or a quarter as 2026-Q4")]
+    BadPeriod { given: String },
+    #[error("give at least one target: --won-amount, --won-deals or --activities")]
+    NoTarget,
+    /// `what` is the option that set it, as typed: `--won-deals`.
+    #[error("{what} must be more than zero")]
+    NotPositive { what: &'static str },
+    #[error("name the owner the goal is for, or set it with --team for the whole team")]
+    EmptyOwner,
 }
 
 /// What a person asked of a contact that the input does not allow.

@@ -40,13 +40,14 @@ enum Mode {
 }
 
 /// The logged tables, in the order their references need them.
-const LOGGED: [(&str, Mode); 6] = [
+const LOGGED: [(&str, Mode); 7] = [
     ("accounts", Mode::Versioned),
     ("contacts", Mode::Versioned),
     ("deals", Mode::Versioned),
     ("activities", Mode::Append),
     ("history", Mode::Append),
     ("reminders", Mode::Whole),
+    ("goals", Mode::Versioned),
 ];
 
 fn mode_of(table: &str) -> Option<Mode> {
@@ -370,7 +371,8 @@ pub struct Conflict {
     pub id: Id,
     pub table: String,
     pub row_id: String,
-    /// The deal's title or the account's or contact's name.
+    /// The deal's title, the account's or contact's name, or the goal's
+    /// owner and period.
     pub name: String,
     pub field: String,
     pub kept: serde_json::Value,
@@ -564,11 +566,12 @@ impl Store {
         let sql = format!(
             "SELECT c.id, c.tbl, c.row_id, c.field, c.kept, c.kept_by, c.kept_hlc, c.lost,
                     c.lost_by, c.lost_hlc, c.settled,
-                    coalesce(d.title, a.name, k.name, '')
+                    coalesce(d.title, a.name, k.name, ltrim(g.owner || ' ' || g.period), '')
              FROM conflicts c
              LEFT JOIN deals d ON d.id = c.row_id
              LEFT JOIN accounts a ON a.id = c.row_id
              LEFT JOIN contacts k ON k.id = c.row_id
+             LEFT JOIN goals g ON g.id = c.row_id
              {} ORDER BY c.noticed_at, c.id",
             if all { "" } else { "WHERE c.settled IS NULL" }
         );
@@ -810,7 +813,8 @@ fn note_conflicts(w: &Writer<'_>, me: &str, op: &Op, applied: &mut Applied) -> R
             .prepare_cached(
                 "SELECT coalesce((SELECT title FROM deals WHERE id = ?1),
                                  (SELECT name FROM accounts WHERE id = ?1),
-                                 (SELECT name FROM contacts WHERE id = ?1))",
+                                 (SELECT name FROM contacts WHERE id = ?1),
+                                 (SELECT ltrim(owner || ' ' || period) FROM goals WHERE id = ?1))",
             )?
             .query_row([&op.row_id], |r| r.get(0))?;
         applied.conflicts.push(Conflict {

@@ -21,7 +21,7 @@ use super::{Result, Store, StoreError, Writer, schema};
 use crate::domain::Id;
 
 /// The tables people edit, in the order their references need them.
-const VERSIONED: [&str; 4] = ["accounts", "contacts", "deals", "reminders"];
+const VERSIONED: [&str; 5] = ["accounts", "contacts", "deals", "reminders", "goals"];
 
 /// Columns the engine works out on each side; they are not what makes two
 /// versions of a row different, and are worked out again after a merge.
@@ -578,6 +578,7 @@ fn find_overruled(
     let label = match table {
         "accounts" | "contacts" => "name",
         "deals" => "title",
+        "goals" => "period",
         _ => "kind",
     };
     let sql = format!(

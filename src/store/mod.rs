@@ -14,6 +14,7 @@ mod doctor;
 mod engine;
 mod error;
 mod filter;
+mod goals;
 mod log;
 mod merge;
 mod reminders;
@@ -48,10 +49,11 @@ pub use deals::{
 pub use doctor::{Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::{
-    AccountRefusal, ActivityRefusal, ContactRefusal, DbProblem, DealRefusal, ReminderRefusal,
-    RowRefusal, StoreError, TeamRefusal, TrashRefusal,
+    AccountRefusal, ActivityRefusal, ContactRefusal, DbProblem, DealRefusal, GoalRefusal,
+    ReminderRefusal, RowRefusal, StoreError, TeamRefusal, TrashRefusal,
 };
 pub use filter::Group;
+pub use goals::{GoalSet, GoalTarget};
 pub use log::{Applied, Conflict, FieldChange, Op, next_stamp, stamp_moment};
 pub use merge::{Aside, MergeSummary, NameClash, Overruled, TableMerge};
 pub use reminders::{DueFilter, ReminderOrder, ReminderPage, ReminderRow, ReminderSort};
@@ -380,6 +382,7 @@ pub enum Table {
     Deals,
     Reminders,
     Activities,
+    Goals,
 }
 
 impl Table {
@@ -390,6 +393,7 @@ impl Table {
             Table::Deals => "deals",
             Table::Reminders => "reminders",
             Table::Activities => "activities",
+            Table::Goals => "goals",
         }
     }
     fn noun(self) -> &'static str {
@@ -399,6 +403,7 @@ impl Table {
             Table::Deals => "deal",
             Table::Reminders => "reminder",
             Table::Activities => "activity",
+            Table::Goals => "goal",
         }
     }
     /// The command that shows this table's ids.
@@ -409,6 +414,7 @@ impl Table {
             Table::Deals => "tierdeck list",
             Table::Reminders => "tierdeck reminders",
             Table::Activities => "tierdeck show",
+            Table::Goals => "tierdeck goal list",
         }
     }
 }

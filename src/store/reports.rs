@@ -10,10 +10,10 @@ use super::values::{self, get_opt_day};
 use super::{Result, Store};
 use rusqlite::params;
 
-use crate::domain::{Amounts, Currency, Grade, Id, IdMap, Money, WON};
+use crate::domain::{Amounts, Currency, Grade, Id, IdMap, Money, Satisfaction, WON};
 use crate::reports::{
-    self, Abc, AccountStanding, DealFact, ForecastRow, Funnel, GradeRow, LifecycleReport, OwnerRow,
-    Period, StageMove,
+    self, Abc, AccountStanding, DealFact, ForecastRow, Funnel, GoalRow, GradeRow, LifecycleReport,
+    OwnerRow, Period, StageMove,
 };
 use crate::rules;
 
@@ -32,6 +32,9 @@ pub struct ReportSet {
     pub abc: Abc,
     pub lifecycle: LifecycleReport,
     pub owners: Vec<OwnerRow>,
+    /// Each measure of the goals in force today (this month's and this
+    /// quarter's); none without goals.
+    pub goals: Vec<GoalRow>,
 }
 
 impl Store {
@@ -65,6 +68,7 @@ impl Store {
             abc: self.abc_of(&accounts),
             lifecycle: reports::lifecycle(&accounts),
             owners: self.owners_of(&deals, home, period)?,
+            goals: self.goals_against(&deals, None)?,
         })
     }
 
@@ -114,8 +118,9 @@ impl Store {
         })
     }
 
-    /// The owners' figures, one run per currency; the overdue revisits, which
-    /// have no currency, on the database currency's rows.
+    /// The owners' figures, one run per currency; the overdue revisits and
+    /// the accounts' satisfaction, which have no currency, on the database
+    /// currency's rows.
     fn owners_of(
         &self,
         deals: &[DealFact],
@@ -123,9 +128,14 @@ impl Store {
         period: Period,
     ) -> Result<Vec<OwnerRow>> {
         let overdue = self.overdue_by_owner(deals)?;
+        let satisfaction = self.satisfaction_by_owner()?;
         Ok(reports::per_currency(deals, home, |deals, currency| {
-            let overdue: &[(String, usize)] = if currency == home { &overdue } else { &[] };
-            reports::owners(deals, overdue, &self.rules, period, currency)
+            let (overdue, satisfaction): (&[_], &[_]) = if currency == home {
+                (&overdue, &satisfaction)
+            } else {
+                (&[], &[])
+            };
+            reports::owners(deals, overdue, satisfaction, &self.rules, period, currency)
         }))
     }
 
@@ -241,6 +251,20 @@ impl Store {
             });
         }
         Ok(accounts)
+    }
+
+    /// How many live accounts each owner has of each satisfaction.
+    fn satisfaction_by_owner(&self) -> Result<Vec<(String, Satisfaction, usize)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT owner, satisfaction, count(*) FROM accounts INDEXED BY accounts_by_owner
+             WHERE deleted_at IS NULL GROUP BY owner, satisfaction",
+        )?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)? as usize))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     /// Open revisits due before today, per owner of the deal, or of the

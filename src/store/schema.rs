@@ -468,6 +468,35 @@ CREATE INDEX contacts_by_source_id ON contacts(source_id) WHERE source_id IS NOT
 CREATE INDEX deals_by_source_id ON deals(source_id) WHERE source_id IS NOT NULL;
 "#;
 
+/// Schema 11: sales targets (销售目标), per owner or for the whole team
+/// (an empty owner), per month (`2026-12`) or quarter (`2026-Q4`). A goal
+/// is a row people edit like any other: versioned, logged, tombstoned. Two
+/// teammates may each set "the same" goal before they sync; both rows are
+/// kept and shown (a unique index would leave one waiting for ever), and
+/// either can be deleted. Activities are counted per author over a period,
+/// read off their own index.
+const V11: &str = r#"
+CREATE TABLE goals (
+    id TEXT PRIMARY KEY NOT NULL,
+    owner TEXT NOT NULL DEFAULT '',
+    period TEXT NOT NULL,
+    won_amount_minor INTEGER,
+    currency TEXT NOT NULL DEFAULT '',
+    won_deals INTEGER,
+    activities INTEGER,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    deleted_at TEXT
+) STRICT;
+CREATE INDEX goals_by_period ON goals(period, owner) WHERE deleted_at IS NULL;
+CREATE TRIGGER goals_keep_versions AFTER UPDATE ON goals
+    WHEN (new.version, new.updated_at, new.updated_by) IS NOT (old.version, old.updated_at, old.updated_by)
+    BEGIN INSERT OR IGNORE INTO row_versions VALUES (old.id, old.version, old.updated_at, old.updated_by); END;
+CREATE INDEX activities_by_at ON activities(at, author) WHERE deleted_at IS NULL;
+"#;
+
 pub fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(V1),
@@ -480,13 +509,14 @@ pub fn migrations() -> Migrations<'static> {
         M::up(V8),
         M::up(V9),
         M::up(V10),
+        M::up(V11),
     ])
 }
 
 /// The schema version this build writes; a file with a higher one is refused.
 pub fn latest_version() -> i64 {
     // One migration per version, counted from 1.
-    10
+    11
 }
 
 #[cfg(test)]

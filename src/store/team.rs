@@ -158,13 +158,14 @@ const COPY_ROWS: usize = 20_000;
 /// The tables a snapshot brings to a new member: the data, its log and
 /// the rows still waiting for another. Conflicts, settings and how far the
 /// maker had read are its own.
-const SNAPSHOT_TABLES: [&str; 9] = [
+const SNAPSHOT_TABLES: [&str; 10] = [
     "accounts",
     "contacts",
     "deals",
     "activities",
     "history",
     "reminders",
+    "goals",
     "ops",
     "row_versions",
     "pending_rows",

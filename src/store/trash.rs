@@ -23,11 +23,12 @@ pub struct Trashed {
 }
 
 /// The tables a person deletes rows of, in the order `restore` looks.
-const KINDS: [RowKind; 4] = [
+const KINDS: [RowKind; 5] = [
     RowKind::Account,
     RowKind::Deal,
     RowKind::Contact,
     RowKind::Activity,
+    RowKind::Goal,
 ];
 
 impl Store {
@@ -95,6 +96,20 @@ impl Store {
         })
     }
 
+    pub fn delete_goal(&mut self, id: Id) -> Result<Trashed> {
+        self.write(|w| {
+            let name = live_name(w.conn(), RowKind::Goal, id)?;
+            tombstone(w, RowKind::Goal, id)?;
+            Ok(Trashed {
+                kind: RowKind::Goal,
+                id,
+                name,
+                deals: 0,
+                contacts: 0,
+            })
+        })
+    }
+
     /// Brings back the deleted row whose id starts with `input`; an account
     /// comes back with the deals and contacts deleted with it.
     pub fn restore(&mut self, input: &str) -> Result<Trashed> {
@@ -143,6 +158,7 @@ impl Store {
                     }
                     untombstone(w, kind, id)?;
                 }
+                RowKind::Goal => untombstone(w, kind, id)?,
                 RowKind::Reminder => {}
             }
             let deals = restored_deals(conn, kind, id)?;
@@ -286,7 +302,7 @@ fn restored_deals(conn: &Connection, kind: RowKind, id: Id) -> Result<Vec<Id>> {
         RowKind::Account => "SELECT id FROM deals WHERE account_id = ?1 AND deleted_at IS NULL",
         RowKind::Deal => "SELECT id FROM deals WHERE id = ?1",
         RowKind::Activity => "SELECT deal_id FROM activities WHERE id = ?1 AND deal_id IS NOT NULL",
-        RowKind::Contact | RowKind::Reminder => return Ok(Vec::new()),
+        RowKind::Contact | RowKind::Reminder | RowKind::Goal => return Ok(Vec::new()),
     };
     let mut stmt = conn.prepare_cached(sql)?;
     let ids = stmt
@@ -303,6 +319,6 @@ fn account_touched(conn: &Connection, kind: RowKind, id: Id) -> Result<Option<Id
             [id],
             |r| r.get(0),
         )?),
-        RowKind::Contact | RowKind::Reminder => None,
+        RowKind::Contact | RowKind::Reminder | RowKind::Goal => None,
     })
 }

@@ -27,12 +27,13 @@ use crate::domain::{HistoryField, Id, Reason};
 /// The tables whose changes can be undone, and the column that says who
 /// wrote a row (history is not among them: it records what happened, and
 /// an undo writes history of its own).
-const JOURNALED: [(&str, &str); 5] = [
+const JOURNALED: [(&str, &str); 6] = [
     ("accounts", "updated_by"),
     ("contacts", "updated_by"),
     ("deals", "updated_by"),
     ("activities", "author"),
     ("reminders", "updated_by"),
+    ("goals", "updated_by"),
 ];
 
 /// What kind of row a change was to.
@@ -44,6 +45,7 @@ pub enum RowKind {
     Deal,
     Activity,
     Reminder,
+    Goal,
 }
 
 impl RowKind {
@@ -54,6 +56,7 @@ impl RowKind {
             "deals" => RowKind::Deal,
             "activities" => RowKind::Activity,
             "reminders" => RowKind::Reminder,
+            "goals" => RowKind::Goal,
             _ => return None,
         })
     }
@@ -65,15 +68,18 @@ impl RowKind {
             RowKind::Deal => "deals",
             RowKind::Activity => "activities",
             RowKind::Reminder => "reminders",
+            RowKind::Goal => "goals",
         }
     }
 
     /// The column people know a row by; a reminder goes by its deal's
-    /// title or its account's name.
+    /// title or its account's name, a goal by its owner and period
+    /// (`ann 2026-12`, the period alone for the team's).
     pub(super) fn name_column(self) -> &'static str {
         match self {
             RowKind::Deal => "title",
             RowKind::Activity => "summary",
+            RowKind::Goal => "ltrim(owner || ' ' || period)",
             RowKind::Account | RowKind::Contact | RowKind::Reminder => "name",
         }
     }
@@ -85,6 +91,7 @@ impl RowKind {
             RowKind::Deal => "deal",
             RowKind::Activity => "activity",
             RowKind::Reminder => "reminder",
+            RowKind::Goal => "goal",
         }
     }
 }
@@ -414,7 +421,7 @@ fn take_back(w: &Writer<'_>, steps: &[Step], rows: &[Touched]) -> Result<Vec<(To
             RowKind::Deal => deals.push(row.id),
             RowKind::Account => accounts.push(row.id),
             RowKind::Activity | RowKind::Reminder => deals.extend(deal_of(conn, table, &id)?),
-            RowKind::Contact => {}
+            RowKind::Contact | RowKind::Goal => {}
         }
     }
     deals.sort();

@@ -19,6 +19,7 @@ pub struct Shown<'a> {
     /// agenda and the accounts, the one list's.
     pub cursors: Vec<usize>,
     pub report_panel: usize,
+    pub report_panels: usize,
 }
 
 /// What a click landed on.
@@ -86,7 +87,7 @@ pub fn target(shown: &Shown<'_>, area: Rect, column: u16, row: u16) -> Option<Ta
             })
         }
         View::Reports => {
-            let (_, panels) = report_panels(body, shown.report_panel);
+            let (_, panels) = report_panels(body, shown.report_panel, shown.report_panels);
             panels
                 .into_iter()
                 .find(|(_, r)| r.contains(Position::new(column, row)))

@@ -15,6 +15,7 @@ pub const MIN_HEIGHT: u16 = 12;
 pub const CARD_HEIGHT: u16 = 3;
 
 /// How many report panels the view has: funnel, grades, value tiers, forecast.
+/// A goals panel follows them when there are goals in force.
 pub const PANELS: usize = 4;
 
 /// From this width of the body on, all four charts show at once, two by
@@ -58,13 +59,31 @@ pub fn tab_labels(c: &Catalog) -> Vec<(Option<View>, String)> {
 
 /// The line above the charts of the Reports view, and each chart shown
 /// with where it goes; the chart in `focus` is always among them.
-pub fn report_panels(body: Rect, focus: usize) -> (Rect, Vec<(usize, Rect)>) {
+pub fn report_panels(body: Rect, focus: usize, panels: usize) -> (Rect, Vec<(usize, Rect)>) {
     let [summary, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(body);
-    if body.width >= GRID_WIDTH && rest.height >= 2 * PANEL_HEIGHT {
+    if body.width >= GRID_WIDTH && panels > PANELS && rest.height >= 3 * PANEL_HEIGHT + 2 {
+        // The goals go under the four charts across the whole width, with
+        // what the charts leave: a line for each rep and measure.
+        let chart = Constraint::Length(PANEL_HEIGHT + 1);
+        let [top, bottom, goals] =
+            Layout::vertical([chart, chart, Constraint::Fill(1)]).areas(rest);
+        let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
+        let [c, d] = Layout::horizontal([Constraint::Fill(1); 2]).areas(bottom);
+        return (
+            summary,
+            vec![(0, a), (1, b), (2, c), (3, d), (PANELS, goals)],
+        );
+    }
+    if body.width >= GRID_WIDTH && rest.height >= 2 * PANEL_HEIGHT && panels == PANELS {
         let [top, bottom] = Layout::vertical([Constraint::Fill(1); 2]).areas(rest);
         let [a, b] = Layout::horizontal([Constraint::Fill(1); 2]).areas(top);
         let [c, d] = Layout::horizontal([Constraint::Fill(1); 2]).areas(bottom);
         return (summary, vec![(0, a), (1, b), (2, c), (3, d)]);
+    }
+    // On a small screen the goals, with a line per rep and measure, take
+    // the body to themselves; the charts page through it as before.
+    if focus >= PANELS && panels > PANELS {
+        return (summary, vec![(PANELS, rest)]);
     }
     let shown = if rest.height >= 2 * PANEL_HEIGHT {
         2

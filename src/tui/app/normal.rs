@@ -284,6 +284,7 @@ impl App {
             banner: !self.outside.copies.is_empty(),
             cursors,
             report_panel: self.report_panel,
+            report_panels: self.report_panel_count(),
         };
         match hit::target(&shown, area, column, row) {
             Some(Target::Tab(view)) => self.act_in(Mode::Normal(self.place()), Action::Show(view)),

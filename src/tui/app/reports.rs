@@ -110,6 +110,17 @@ pub(super) fn give_back_memory() {
 }
 
 impl App {
+    /// How many panels the Reports view has: the four charts, and the
+    /// goals when there are goals in force.
+    pub fn report_panel_count(&self) -> usize {
+        let goals = self
+            .reports
+            .set
+            .as_ref()
+            .is_some_and(|s| !s.goals.is_empty());
+        crate::tui::layout::PANELS + usize::from(goals)
+    }
+
     /// Starts working out the reports if they are behind the store and no
     /// run is under way; the event loop calls it after a pause in the
     /// typing, and showing the view calls it at once.

@@ -312,7 +312,7 @@ impl App {
             Action::Bottom => self.step_to_end()?,
             Action::Left | Action::Right if place == Place::Reports => {
                 self.report_panel = if action == Action::Right {
-                    (self.report_panel + 1).min(crate::tui::layout::PANELS - 1)
+                    (self.report_panel + 1).min(self.report_panel_count() - 1)
                 } else {
                     self.report_panel.saturating_sub(1)
                 };

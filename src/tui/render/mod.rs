@@ -3,6 +3,7 @@
 mod board;
 mod detail;
 mod forecast;
+mod goals;
 mod lists;
 mod money;
 mod popups;
@@ -182,6 +183,26 @@ fn draw_banner(frame: &mut Frame<'_>, app: &App, area: Rect) {
     frame.render_widget(Paragraph::new(text).style(style), area);
 }
 
+/// How far the user is with their own goal: this month's before this
+/// quarter's, its won amount before its deals and activities; none until
+/// the reports are worked out, or without a goal of theirs.
+fn own_attainment(app: &App) -> Option<String> {
+    let set = app.reports.set.as_ref()?;
+    let user = &app.store.session().user;
+    let row = set
+        .goals
+        .iter()
+        .filter(|r| !r.team && r.owner == *user && r.percent.is_some())
+        .min_by_key(|r| (r.period, r.measure))?;
+    Some(app.catalog.fmt(
+        "tui.own_goal",
+        &[
+            ("period", &row.period.to_string()),
+            ("percent", &row.percent?.to_string()),
+        ],
+    ))
+}
+
 /// The status line: what the user typed or was told on the left, where and
 /// when on the right; when both do not fit, the message wins over the file
 /// and user, and the due counts always show.
@@ -247,7 +268,19 @@ fn draw_status(frame: &mut Frame<'_>, app: &App, area: Rect) {
             Span::styled(format!("{mark} · "), Style::new().fg(Color::Yellow)),
         );
     }
-    if used + display_width(&whereabouts) + display_width(&due) < width {
+    // The user's own goal, before where and when: it goes first when room is short.
+    let goal = own_attainment(app).map(|text| format!("{text} · "));
+    let goal_width = goal.as_deref().map_or(0, display_width);
+    if let Some(goal) = goal.filter(|_| used + goal_width + display_width(&due) < width) {
+        let style = Style::new().fg(Color::Cyan);
+        right.insert(0, Span::styled(goal, style));
+        if used + goal_width + display_width(&whereabouts) + display_width(&due) < width {
+            right.insert(
+                0,
+                Span::styled(whereabouts, Style::new().fg(Color::DarkGray)),
+            );
+        }
+    } else if used + display_width(&whereabouts) + display_width(&due) < width {
         right.insert(
             0,
             Span::styled(whereabouts, Style::new().fg(Color::DarkGray)),

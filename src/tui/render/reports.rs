@@ -9,13 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::forecast::forecast_chart;
+use super::goals::goal_lines;
 use super::money::{compact_in, compact_totals};
 use super::{grade_style, tier_style};
 use crate::domain::{LOST, WON};
 use crate::output::{display_width, pad_to_width, truncate_to_width};
 use crate::store::ReportSet;
 use crate::tui::app::App;
-use crate::tui::layout::{PANELS, report_panels};
+use crate::tui::layout::report_panels;
 
 pub(super) fn draw_reports(frame: &mut Frame<'_>, app: &App, area: Rect) {
     let c = &app.catalog;
@@ -38,7 +39,8 @@ pub(super) fn draw_reports(frame: &mut Frame<'_>, app: &App, area: Rect) {
         );
         return;
     };
-    let (summary, panels) = report_panels(area, app.report_panel);
+    let count = app.report_panel_count();
+    let (summary, panels) = report_panels(area, app.report_panel, count);
     frame.render_widget(summary_line(app, set, usize::from(summary.width)), summary);
     let last = panels.len().saturating_sub(1);
     for (i, &(panel, rect)) in panels.iter().enumerate() {
@@ -49,12 +51,12 @@ pub(super) fn draw_reports(frame: &mut Frame<'_>, app: &App, area: Rect) {
             Style::new().fg(Color::DarkGray)
         });
         // Where the others are, when not all show.
-        if i == last && panels.len() < PANELS {
+        if i == last && panels.len() < count {
             let first = panels.first().map_or(0, |(p, _)| p + 1);
             let shown = if first == panel + 1 {
-                format!("{first}/{PANELS} ← →")
+                format!("{first}/{count} ← →")
             } else {
-                format!("{first}–{}/{PANELS} ← →", panel + 1)
+                format!("{first}–{}/{count} ← →", panel + 1)
             };
             block = block.title_bottom(Line::from(shown).right_aligned());
         }
@@ -63,6 +65,7 @@ pub(super) fn draw_reports(frame: &mut Frame<'_>, app: &App, area: Rect) {
             0 => ("reports_view.funnel", funnel_lines(app, set, inner)),
             1 => ("reports_view.grades", grade_lines(app, set, inner)),
             2 => ("reports_view.tiers", tier_lines(app, set, inner)),
+            4 => ("reports_view.goals", goal_lines(app, set, inner)),
             _ => {
                 let (chart, total) = forecast_chart(app, set, inner);
                 frame.render_widget(
@@ -147,22 +150,24 @@ fn summary_line<'a>(app: &App, set: &ReportSet, width: usize) -> Line<'a> {
 
 /// One bar of a horizontal bar table: its label, what its length measures,
 /// its colour and the figures after it.
-struct Row<'a> {
-    label: Span<'a>,
-    value: u64,
-    style: Style,
-    figures: Vec<Span<'a>>,
+pub(super) struct Row<'a> {
+    pub(super) label: Span<'a>,
+    pub(super) value: u64,
+    pub(super) style: Style,
+    pub(super) figures: Vec<Span<'a>>,
 }
 
 /// Rows of bars `width` columns wide, labels and figures aligned by display
 /// width, under a header of the figures' names. The bar gets what the label
 /// and the figures leave; where that is too little, the last figures go.
-fn bar_table<'a>(
+/// The longest bar fills the width, or a bar of `full` when given.
+pub(super) fn bar_table<'a>(
     label_header: &str,
     headers: &[&str],
     rows: Vec<Row<'a>>,
     area: Rect,
     below: usize,
+    full: Option<u64>,
 ) -> Vec<Line<'a>> {
     let width = usize::from(area.width);
     // With room to spare (all four charts on a tall screen), a blank line
@@ -193,7 +198,7 @@ fn bar_table<'a>(
     };
     while room(&figure_widths) < LEAST_BAR && figure_widths.pop().is_some() {}
     let bar_width = room(&figure_widths);
-    let most = rows.iter().map(|r| r.value).max().unwrap_or(0);
+    let most = full.unwrap_or_else(|| rows.iter().map(|r| r.value).max().unwrap_or(0));
     let dim = Style::new().fg(Color::DarkGray);
     let mut header = vec![Span::styled(
         pad_to_width(label_header, label_width + 1 + bar_width, false),
@@ -282,6 +287,7 @@ fn funnel_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
         rows,
         area,
         1,
+        None,
     );
     lines.push(Line::styled(
         c.fmt(
@@ -339,6 +345,7 @@ fn grade_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
         rows,
         area,
         0,
+        None,
     )
 }
 
@@ -373,6 +380,7 @@ fn tier_lines<'a>(app: &App, set: &ReportSet, area: Rect) -> Vec<Line<'a>> {
         rows,
         area,
         2,
+        None,
     );
     let headline = match &abc.pareto {
         Some(p) => c.fmt(
