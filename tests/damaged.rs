@@ -1,0 +1,393 @@
+//! Damaged, replaced and odd database files (issue 17): tierdeck never
+//! writes into them, never calls them what they are not, and never adopts
+//! them as a new database; the one change it makes is rolling back a real
+//! hot journal of the file, which it says.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::Td;
+
+const DAY: &str = "2026-11-22";
+
+/// A database with a little in it, made by the binary.
+fn filled() -> Td {
+    let td = Td::new();
+    td.id(DAY, &["account", "add", "--name", "Acme"]);
+    td.id(
+        DAY,
+        &["deal", "add", "--account", "Acme", "--title", "Pumps"],
+    );
+    td
+}
+
+fn journal(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push("-journal");
+    name.into()
+}
+
+/// Runs a command that must fail; returns its one `error:` line.
+fn refused(td: &Td, args: &[&str]) -> String {
+    td.fail(DAY, args).1
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// The database and the hot journal that a writer killed in the middle of
+/// a write leaves: made on a copy of `db`, with a page cache so small that
+/// SQLite writes pages into the file before the write is committed (which
+/// it never is). The write grows the file, so its journal holds page 1.
+fn cut_off_write(db: &Path) -> (Vec<u8>, Vec<u8>) {
+    let scratch = tempfile::tempdir().expect("a scratch folder");
+    let copy = scratch.path().join("cut.db");
+    fs::copy(db, &copy).expect("copy the database");
+    let conn = rusqlite::Connection::open(&copy).expect("open the copy");
+    conn.execute_batch("PRAGMA journal_mode = DELETE; PRAGMA cache_size = 2; BEGIN IMMEDIATE;")
+        .expect("begin");
+    for i in 0..2_000 {
+        conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2)",
+            [format!("cut-off {i}"), "x".repeat(300)],
+        )
+        .expect("write");
+    }
+    let files = (
+        fs::read(&copy).expect("read the half-written file"),
+        fs::read(journal(&copy)).expect("read its journal"),
+    );
+    assert!(files.1[0] != 0, "the journal is not hot");
+    files
+}
+
+/// The change counter in a database file's header.
+fn change_counter(db: &[u8]) -> u32 {
+    u32::from_be_bytes([db[24], db[25], db[26], db[27]])
+}
+
+// Point 7: empty files and SQLite files without tables.
+
+#[test]
+fn an_empty_file_is_not_made_a_database_except_by_init() {
+    let td = Td::new();
+    fs::write(&td.db, b"").expect("an empty file");
+    let before = td.snapshot();
+    for args in [
+        &["list"][..],
+        &["log", "0193a4f2", "--kind", "call", "hello"],
+        &["account", "add", "--name", "Acme"],
+    ] {
+        let line = refused(&td, args);
+        assert!(
+            line.contains("pipeline.db") && line.contains("empty file") && line.contains("init"),
+            "{line}"
+        );
+        assert_eq!(td.snapshot(), before, "`{}` changed files", args.join(" "));
+    }
+    td.ok(DAY, &["init"]);
+    td.id(DAY, &["account", "add", "--name", "Acme"]);
+}
+
+#[test]
+fn an_sqlite_file_without_tables_is_not_made_a_database_except_by_init() {
+    let td = Td::new();
+    {
+        let conn = rusqlite::Connection::open(&td.db).expect("make an SQLite file");
+        conn.execute_batch("CREATE TABLE t(x); DROP TABLE t;")
+            .expect("leave it without tables");
+    }
+    assert!(fs::metadata(&td.db).unwrap().len() > 0);
+    let before = td.snapshot();
+    for args in [&["list"][..], &["account", "add", "--name", "Acme"]] {
+        let line = refused(&td, args);
+        assert!(
+            line.contains("no tables") && line.contains("not a tierdeck database"),
+            "{line}"
+        );
+        assert_eq!(td.snapshot(), before, "`{}` changed files", args.join(" "));
+    }
+    td.ok(DAY, &["init"]);
+    td.id(DAY, &["account", "add", "--name", "Acme"]);
+}
+
+#[test]
+fn a_missing_file_is_still_created_on_first_use() {
+    let td = Td::new();
+    td.id(DAY, &["account", "add", "--name", "Acme"]);
+    assert!(td.db.exists());
+}
+
+// Point 3: a damaged file.
+
+/// `filled()` with one page in the middle of the file overwritten.
+fn with_a_damaged_page() -> Td {
+    let td = filled();
+    for i in 0..30 {
+        td.id(DAY, &["account", "add", "--name", &format!("Account {i}")]);
+    }
+    let mut bytes = fs::read(&td.db).expect("read the database");
+    let page = 4096;
+    let pages = bytes.len() / page;
+    assert!(pages > 4, "the database is too small to damage");
+    let middle = pages / 2 * page;
+    for (i, b) in bytes[middle..middle + page].iter_mut().enumerate() {
+        *b = (i * 37 % 251) as u8;
+    }
+    fs::write(&td.db, &bytes).expect("damage a page");
+    td
+}
+
+#[test]
+fn a_damaged_file_refuses_writes_and_names_the_doctor() {
+    let td = with_a_damaged_page();
+    let before = td.snapshot();
+    for args in [
+        &["account", "add", "--name", "New"][..],
+        &["regrade"],
+        &["deal", "add", "--account", "Acme", "--title", "More"],
+    ] {
+        let line = refused(&td, args);
+        assert!(
+            line.contains("damaged") && line.contains("tierdeck doctor"),
+            "`{}`: {line}",
+            args.join(" ")
+        );
+        assert_eq!(td.snapshot(), before, "`{}` changed files", args.join(" "));
+    }
+}
+
+#[test]
+fn reading_a_damaged_file_says_it_is_damaged() {
+    let td = with_a_damaged_page();
+    let before = td.snapshot();
+    let out = td.run(DAY, &["list"]);
+    assert!(
+        stderr_of(&out).contains("damaged") && stderr_of(&out).contains("tierdeck doctor"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(td.snapshot(), before, "`list` changed files");
+}
+
+#[test]
+fn a_sound_file_is_checked_once_then_trusted_until_it_changes() {
+    let td = filled();
+    let first = fs::metadata(&td.db).unwrap().modified().unwrap();
+    // A read of a file tierdeck last wrote: nothing to check, nothing written.
+    td.ok(DAY, &["list"]);
+    assert_eq!(fs::metadata(&td.db).unwrap().modified().unwrap(), first);
+    // Another program's write is checked, and a sound file is used as ever.
+    {
+        let conn = rusqlite::Connection::open(&td.db).unwrap();
+        conn.execute("UPDATE accounts SET notes = 'edited elsewhere'", [])
+            .unwrap();
+    }
+    td.id(DAY, &["account", "add", "--name", "Later"]);
+}
+
+// Point 1: the file replaced under a running command.
+
+fn accounts_csv(path: &Path, rows: usize) {
+    let mut csv = String::from("name,kind,region\n");
+    for i in 0..rows {
+        csv.push_str(&format!("导入 客户 {i:05},enterprise,华东\n"));
+    }
+    fs::write(path, csv).unwrap();
+}
+
+fn live_accounts(db: &Path) -> i64 {
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    conn.query_row(
+        "SELECT count(*) FROM accounts WHERE deleted_at IS NULL",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_file_renamed_over_the_database_mid_import_fails_the_import() {
+    const ROWS: usize = 20_000;
+    let td = filled();
+    let csv = td.root().join("accounts.csv");
+    accounts_csv(&csv, ROWS);
+    let pristine = fs::read(&td.db).unwrap();
+    let accounts_before = live_accounts(&td.db);
+    let import = || {
+        let mut cmd = td.cmd(
+            DAY,
+            &["import", csv.to_str().unwrap(), "--kind", "accounts"],
+        );
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd
+    };
+    for k in 0..3u64 {
+        fs::write(&td.db, &pristine).unwrap();
+        let replacement = td.root().join("replacement.db");
+        fs::write(&replacement, &pristine).unwrap();
+        let child = import().spawn().unwrap();
+        wait_for_a_write(&td.db);
+        std::thread::sleep(Duration::from_millis(40 * k));
+        // What a sync tool does: a temporary file renamed over the database.
+        fs::rename(&replacement, &td.db).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let (code, line) = common::failed(out, &["import"]);
+        assert_eq!(code, 1);
+        assert!(line.contains("moved or replaced"), "{line}");
+        assert_eq!(
+            live_accounts(&td.db),
+            accounts_before,
+            "the replacement was changed"
+        );
+        assert!(!journal(&td.db).exists(), "a journal was left beside it");
+    }
+}
+
+/// Waits until a writer's transaction has begun on `db`: its journal is there.
+fn wait_for_a_write(db: &Path) {
+    let begun = Instant::now();
+    while !journal(db).exists() {
+        assert!(
+            begun.elapsed() < Duration::from_secs(120),
+            "the import never began writing"
+        );
+        std::thread::sleep(Duration::from_micros(200));
+    }
+}
+
+// Points 2 and 11: journals beside the file.
+
+#[test]
+fn a_hot_journal_after_a_kill_is_rolled_back_by_the_doctor_and_said() {
+    let td = filled();
+    let good = fs::read(&td.db).unwrap();
+    let (db, hot) = cut_off_write(&td.db);
+    fs::write(&td.db, &db).unwrap();
+    fs::write(journal(&td.db), &hot).unwrap();
+
+    let out = td.run(DAY, &["doctor"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success(), "{stdout}\n{}", stderr_of(&out));
+    assert!(!stdout.contains("read-only"), "{stdout}");
+    assert!(stdout.contains("rolled back"), "{stdout}");
+    assert!(!journal(&td.db).exists(), "the journal is still there");
+    assert_eq!(fs::read(&td.db).unwrap(), good, "the file is not as it was");
+    assert!(td.listed(DAY, "Pumps").is_some());
+}
+
+#[test]
+fn a_hot_journal_after_a_kill_is_rolled_back_by_any_command_which_says_so() {
+    let td = filled();
+    let (db, hot) = cut_off_write(&td.db);
+    fs::write(&td.db, &db).unwrap();
+    fs::write(journal(&td.db), &hot).unwrap();
+
+    let out = td.run(DAY, &["list"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("rolled back"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Pumps"));
+    assert!(!journal(&td.db).exists(), "the journal is still there");
+}
+
+#[test]
+fn a_garbage_journal_is_refused_and_left_alone() {
+    let td = filled();
+    let noise: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 | 1)
+        .collect();
+    fs::write(journal(&td.db), &noise).unwrap();
+    let before = td.snapshot();
+    for args in [
+        &["doctor"][..],
+        &["list"],
+        &["account", "add", "--name", "X"],
+    ] {
+        let line = refused(&td, args);
+        assert!(
+            line.contains("pipeline.db-journal") && line.contains("not an SQLite journal"),
+            "`{}`: {line}",
+            args.join(" ")
+        );
+        assert!(!line.contains("read-only"), "{line}");
+        assert_eq!(td.snapshot(), before, "`{}` changed files", args.join(" "));
+    }
+}
+
+#[test]
+fn a_journal_of_another_copy_is_refused_not_rolled_back() {
+    let td = filled();
+    // Another machine's copy of the same database, with a history of its
+    // own, cut off in the middle of a write.
+    let other = filled();
+    for i in 0..6 {
+        other.id(DAY, &["account", "add", "--name", &format!("Theirs {i}")]);
+    }
+    let (_, theirs) = cut_off_write(&other.db);
+    let ours = fs::read(&td.db).unwrap();
+    assert!(
+        change_counter(&fs::read(&other.db).unwrap()).abs_diff(change_counter(&ours)) > 1,
+        "the two copies have the same history"
+    );
+    fs::write(journal(&td.db), &theirs).unwrap();
+    let before = td.snapshot();
+    for args in [
+        &["list"][..],
+        &["doctor"],
+        &["account", "add", "--name", "X"],
+    ] {
+        let line = refused(&td, args);
+        assert!(
+            line.contains("pipeline.db-journal") && line.contains("another copy"),
+            "`{}`: {line}",
+            args.join(" ")
+        );
+        assert_eq!(td.snapshot(), before, "`{}` changed files", args.join(" "));
+    }
+    assert_eq!(fs::read(&td.db).unwrap(), ours);
+}
+
+#[test]
+fn a_file_deleted_under_a_running_command_is_not_called_read_only() {
+    let td = filled();
+    let csv = td.root().join("accounts.csv");
+    accounts_csv(&csv, 20_000);
+    let mut child = td
+        .cmd(
+            DAY,
+            &["import", csv.to_str().unwrap(), "--kind", "accounts"],
+        )
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_a_write(&td.db);
+    let moved = td.root().join("moved.db");
+    fs::rename(&td.db, &moved).unwrap();
+    let out = child.wait().unwrap();
+    let mut stderr = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        !out.success(),
+        "the import said it was done into a file that is gone"
+    );
+    assert!(!stderr.contains("read-only"), "{stderr}");
+    assert!(stderr.contains("moved or replaced"), "{stderr}");
+}
