@@ -391,3 +391,216 @@ fn a_file_deleted_under_a_running_command_is_not_called_read_only() {
     assert!(!stderr.contains("read-only"), "{stderr}");
     assert!(stderr.contains("moved or replaced"), "{stderr}");
 }
+
+// Point 4: one undecodable byte in a stored value.
+
+#[test]
+fn the_doctor_names_the_row_and_column_of_an_undecodable_timestamp() {
+    let td = filled();
+    let deal = td.list(DAY, &[])[0]["id"].as_str().unwrap().to_string();
+    {
+        let conn = rusqlite::Connection::open(&td.db).unwrap();
+        // One byte of the moment is not UTF-8 (0xff).
+        conn.execute(
+            "UPDATE deals SET updated_at = CAST(X'323032362d31312d3232543130ff30303a30302e3030305a' AS TEXT) WHERE id = ?1",
+            [&deal],
+        )
+        .unwrap();
+    }
+    let out = td.run(DAY, &["doctor"]);
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let (code, _) = common::failed(out, &["doctor"]);
+    assert_eq!(code, 1);
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("updated_at"))
+        .unwrap_or_else(|| panic!("no line names the column:\n{stdout}"));
+    assert!(
+        line.starts_with("problem") && line.contains("deals") && line.contains(&deal),
+        "{line}"
+    );
+}
+
+#[test]
+fn the_doctor_passes_the_values_of_a_sound_demo_database() {
+    let td = Td::new();
+    td.ok(DAY, &["demo", "--accounts", "20"]);
+    let report = td.json(DAY, &["doctor"]);
+    assert_eq!(report["values"]["ok"], true, "{report}");
+    assert_eq!(report["healthy"], true, "{report}");
+}
+
+// Point 5: amounts near the integer limit.
+
+#[test]
+fn amounts_past_the_largest_are_refused_and_sums_do_not_overflow() {
+    let td = filled();
+    for huge in ["92233720368547758.07", "1000000000000"] {
+        let line = refused(
+            &td,
+            &[
+                "deal",
+                "add",
+                "--account",
+                "Acme",
+                "--title",
+                "Huge",
+                "--amount",
+                huge,
+            ],
+        );
+        assert!(
+            line.contains("amounts go up to 999,999,999,999.99"),
+            "{line}"
+        );
+    }
+    // Amounts a file already holds (from before the limit) still add up.
+    td.id(
+        DAY,
+        &["deal", "add", "--account", "Acme", "--title", "Big one"],
+    );
+    {
+        let conn = rusqlite::Connection::open(&td.db).unwrap();
+        conn.execute("UPDATE deals SET amount_minor = 9223372036854775807", [])
+            .unwrap();
+    }
+    let groups = td.ok(DAY, &["list", "--group-by", "grade", "--format", "json"]);
+    assert!(!groups.contains("overflow"), "{groups}");
+}
+
+// Point 8: two stages with the same label.
+
+#[test]
+fn a_rules_file_giving_two_stages_one_label_is_refused_with_its_line() {
+    let td = filled();
+    fs::create_dir_all(td.config_dir()).unwrap();
+    let rules = td.config_dir().join("rules.toml");
+    fs::write(
+        &rules,
+        "[stages.qualified]\norder = 15\nen = \"lead\"\nzh = \"合格\"\nprobability = 15\n",
+    )
+    .unwrap();
+    let line = refused(&td, &["list", "--stage", "Lead"]);
+    assert!(
+        line.contains(&format!("{}:3", rules.display())) && line.contains("same label"),
+        "{line}"
+    );
+}
+
+// Point 9: negative values are values, not options.
+
+#[test]
+fn a_relative_date_in_the_past_is_taken_and_a_negative_amount_is_refused_plainly() {
+    let td = filled();
+    let id = td.id(
+        DAY,
+        &[
+            "deal",
+            "add",
+            "--account",
+            "Acme",
+            "--title",
+            "Late",
+            "--close",
+            "-5d",
+        ],
+    );
+    assert_eq!(td.show(DAY, &id)["expected_close"], "2026-11-17");
+    td.ok(DAY, &["deal", "update", &id, "--close", "-1w"]);
+    assert_eq!(td.show(DAY, &id)["expected_close"], "2026-11-15");
+    for args in [
+        &[
+            "deal",
+            "add",
+            "--account",
+            "Acme",
+            "--title",
+            "Neg",
+            "--amount",
+            "-12",
+        ][..],
+        &["deal", "update", &id, "--amount", "-12"],
+        &["deal", "won", &id, "--amount", "-12"],
+    ] {
+        let line = refused(&td, args);
+        assert!(line.contains("amounts cannot be negative"), "{line}");
+    }
+}
+
+// Point 10: a read-only file on a new day.
+
+/// Makes `path` impossible to write, even for root (an immutable file);
+/// `None` when this machine cannot.
+fn make_read_only(path: &Path) -> Option<ReadOnly> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o444)).ok()?;
+    if fs::OpenOptions::new().append(true).open(path).is_err() {
+        return Some(ReadOnly(path.to_path_buf(), false));
+    }
+    let made = std::process::Command::new("chattr")
+        .arg("+i")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success());
+    (made && fs::OpenOptions::new().append(true).open(path).is_err())
+        .then(|| ReadOnly(path.to_path_buf(), true))
+}
+
+/// Makes the file writable again when the test ends, so that it can go.
+struct ReadOnly(PathBuf, bool);
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        use std::os::unix::fs::PermissionsExt;
+        if self.1 {
+            let _ = std::process::Command::new("chattr")
+                .arg("-i")
+                .arg(&self.0)
+                .status();
+        }
+        let _ = fs::set_permissions(&self.0, fs::Permissions::from_mode(0o644));
+    }
+}
+
+#[test]
+fn a_read_only_file_on_a_new_day_is_listed_with_that_day_s_grades() {
+    let td = filled();
+    td.id(
+        DAY,
+        &[
+            "deal",
+            "add",
+            "--account",
+            "Acme",
+            "--title",
+            "Soon",
+            "--close",
+            "+20d",
+        ],
+    );
+    let later = common::plus_days(DAY, 60);
+    // What a writable copy lists that day.
+    let copy = Td::new();
+    fs::copy(&td.db, &copy.db).unwrap();
+    let expected = copy.list(&later, &[]);
+    let before = fs::read(&td.db).unwrap();
+    let Some(_read_only) = make_read_only(&td.db) else {
+        eprintln!("skipped: this machine cannot make a file read-only");
+        return;
+    };
+    let out = td.run(&later, &["list", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("read-only"), "{}", stderr_of(&out));
+    let listed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let grades = |deals: &[serde_json::Value]| -> Vec<(String, String)> {
+        deals
+            .iter()
+            .map(|d| (d["title"].to_string(), d["grade"].to_string()))
+            .collect()
+    };
+    assert_eq!(grades(&common::array(listed)), grades(&expected));
+    let line = refused(&td, &["account", "add", "--name", "New"]);
+    assert!(line.contains("read-only"), "{line}");
+    drop(_read_only);
+    assert_eq!(fs::read(&td.db).unwrap(), before, "the file was changed");
+}
