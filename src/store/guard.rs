@@ -12,10 +12,14 @@ use rusqlite::Connection;
 
 use super::{Result, StoreError, set_setting, setting};
 
-/// The moment (whole seconds since 1970) this file was last known sound:
-/// a tierdeck that checked it at open, or wrote it since, gave the file
-/// exactly this modification time. Any other writer moves it on.
+/// The moment (nanoseconds since 1970) this file was last known sound: a
+/// tierdeck that checked it at open, or knew it sound and wrote it since,
+/// gave the file this modification time. Any other writer moves it on.
 const SETTING_CHECKED: &str = "checked_sound_at";
+
+/// How far a file system may round a modification time down: FAT keeps
+/// two seconds, most keep nanoseconds.
+const MTIME_GRAIN: Duration = Duration::from_secs(2);
 
 /// The first 8 bytes of an SQLite rollback journal.
 const JOURNAL_MAGIC: [u8; 8] = [0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
@@ -78,7 +82,36 @@ impl HotJournal {
 /// a journal, or that records another file (its page size, its change
 /// counter, the size it says the file had), is refused, because rolling
 /// it back would write another file's pages into this one.
+///
+/// A live writer's journal can be read half way through a change (its
+/// header being written, or the file committed twice between two reads):
+/// a journal is refused only when a second look, a moment later, finds
+/// the same journal unchanged and refuses it again.
 pub(super) fn check_journal(path: &Path) -> Result<Option<HotJournal>> {
+    let journal = journal_of(path);
+    let mut verdict = look_at_journal(path);
+    for _ in 0..3 {
+        if verdict.is_ok() {
+            break;
+        }
+        let seen = journal_state(&journal);
+        std::thread::sleep(Duration::from_millis(50));
+        let again = look_at_journal(path);
+        if again.is_err() && seen.is_some() && journal_state(&journal) == seen {
+            return again;
+        }
+        verdict = again;
+    }
+    verdict
+}
+
+/// What tells one journal file from another, or the same one changed.
+fn journal_state(journal: &Path) -> Option<(Option<FileId>, u64, Option<SystemTime>)> {
+    let meta = fs::metadata(journal).ok()?;
+    Some((FileId::of(journal), meta.len(), meta.modified().ok()))
+}
+
+fn look_at_journal(path: &Path) -> Result<Option<HotJournal>> {
     let journal = journal_of(path);
     let Ok(mut file) = fs::File::open(&journal) else {
         return Ok(None);
@@ -241,12 +274,13 @@ pub(super) fn damage(conn: &Connection, path: &Path) -> Option<String> {
 }
 
 /// The file's modification time is the one the last sound-knowing tierdeck
-/// gave it, and its length is exactly its pages.
+/// gave it (as its file system keeps it), and its length is exactly its
+/// pages.
 fn known_sound(conn: &Connection, path: &Path) -> bool {
     let Ok(Some(mark)) = setting(conn, SETTING_CHECKED) else {
         return false;
     };
-    let Ok(secs) = mark.parse::<u64>() else {
+    let Ok(nanos) = mark.parse::<u64>() else {
         return false;
     };
     let Ok(meta) = fs::metadata(path) else {
@@ -257,27 +291,35 @@ fn known_sound(conn: &Connection, path: &Path) -> bool {
         (Ok(count), Ok(size)) => u64::try_from(count * size).ok() == Some(meta.len()),
         _ => false,
     };
-    whole_pages && meta.modified().ok() == Some(UNIX_EPOCH + Duration::from_secs(secs))
+    let marked = UNIX_EPOCH + Duration::from_nanos(nanos);
+    let as_marked = meta
+        .modified()
+        .ok()
+        .and_then(|kept| marked.duration_since(kept).ok())
+        .is_some_and(|rounded| rounded < MTIME_GRAIN);
+    whole_pages && as_marked
 }
 
-/// A moment for [`mark_sound`] and [`stamp`]: this second, whole, which
-/// every file system can keep exactly.
+/// A moment for [`mark_sound`] and [`stamp`]: now. Each write gets its own,
+/// so that sync tools, which look at the modification time, see each one.
 pub(super) fn mark_moment() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+        .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX))
 }
 
 /// Records, in the transaction about to commit, that the file is sound at
-/// `secs`; [`stamp`] gives the file that time once it is committed.
-pub(super) fn mark_sound(conn: &Connection, secs: u64) -> Result<()> {
-    set_setting(conn, SETTING_CHECKED, &secs.to_string())
+/// `nanos`; [`stamp`] gives the file that time once it is committed.
+pub(super) fn mark_sound(conn: &Connection, nanos: u64) -> Result<()> {
+    set_setting(conn, SETTING_CHECKED, &nanos.to_string())
 }
 
-/// Gives the file the modification time its mark names. Where it cannot
-/// (the file belongs to someone else), the next start checks it again.
-pub(super) fn stamp(path: &Path, secs: u64) {
+/// Gives the file the modification time its mark names: a moment before
+/// the commit, so a few milliseconds before the time the commit gave it.
+/// Where it cannot (the file belongs to someone else), the next start
+/// checks the file again.
+pub(super) fn stamp(path: &Path, nanos: u64) {
     if let Ok(file) = fs::File::options().write(true).open(path) {
-        let _ = file.set_modified(UNIX_EPOCH + Duration::from_secs(secs));
+        let _ = file.set_modified(UNIX_EPOCH + Duration::from_nanos(nanos));
     }
 }
