@@ -460,6 +460,7 @@ impl Say for DbProblem {
             DbProblem::Locked => c.get("error.db_locked").to_string(),
             DbProblem::Damaged => c.get("error.db_damaged").to_string(),
             DbProblem::DiskFull => c.get("error.db_disk_full").to_string(),
+            DbProblem::UnreadableValue => c.get("error.db_unreadable_value").to_string(),
             // SQLite's own words: there are no others to give.
             DbProblem::Other(words) => words.clone(),
         }
@@ -637,6 +638,10 @@ mod tests {
             StoreError::Write {
                 path: path(),
                 reason: DbProblem::HotJournal,
+            },
+            StoreError::Open {
+                path: path(),
+                reason: DbProblem::UnreadableValue,
             },
             StoreError::NewerSchema {
                 path: path(),

@@ -419,6 +419,15 @@ fn the_doctor_names_the_row_and_column_of_an_undecodable_timestamp() {
         line.starts_with("problem") && line.contains("deals") && line.contains(&deal),
         "{line}"
     );
+    // The commands that read it send the user to the doctor.
+    for args in [&["show", &deal][..], &["export", "--out", "out"]] {
+        let line = refused(&td, args);
+        assert!(
+            line.contains("tierdeck doctor"),
+            "`{}`: {line}",
+            args.join(" ")
+        );
+    }
 }
 
 #[test]

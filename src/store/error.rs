@@ -319,6 +319,11 @@ pub enum DbProblem {
     Damaged,
     #[error("the disk is full; free some space")]
     DiskFull,
+    /// A stored value that does not read back as what it should be.
+    #[error(
+        "a stored value cannot be read back (a date, moment, id or word in it is not as tierdeck writes it); run `tierdeck doctor`, which names its table, row and column"
+    )]
+    UnreadableValue,
     /// SQLite's own words, for what the cases above do not cover.
     #[error("{0}")]
     Other(String),
@@ -342,6 +347,10 @@ impl DbProblem {
                 C::DiskFull => DbProblem::DiskFull,
                 _ => DbProblem::Other(e.to_string()),
             },
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::Utf8Error(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::InvalidColumnType(..) => DbProblem::UnreadableValue,
             _ => DbProblem::Other(e.to_string()),
         }
     }

@@ -246,7 +246,8 @@ impl Store {
         self.recovered
     }
 
-    /// Whether SQLite opened the file for reading only (its permissions).
+    /// Whether SQLite could open the file for reading only (its
+    /// permissions, or a read-only disk).
     pub fn is_read_only(&self) -> bool {
         self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
@@ -339,13 +340,15 @@ impl Store {
                 reason: DbProblem::Moved,
             });
         }
+        // The file was sound at open (a damaged one is refused above) and
+        // SQLite keeps it so: marked, it needs no check at the next open.
         let marked = (tx.total_changes() != changes_before).then(guard::mark_moment);
-        if let Some(secs) = marked {
-            guard::mark_sound(&tx, secs)?;
+        if let Some(nanos) = marked {
+            guard::mark_sound(&tx, nanos)?;
         }
         tx.commit().map_err(|e| StoreError::write(&path, e))?;
-        if let Some(secs) = marked {
-            guard::stamp(&path, secs);
+        if let Some(nanos) = marked {
+            guard::stamp(&path, nanos);
         }
         Ok(value)
     }
@@ -657,14 +660,15 @@ fn refuse_blank(conn: &Connection, path: &Path) -> Result<()> {
         return Ok(());
     }
     // Another tierdeck may have just made this file and be writing its
-    // schema: its write lock is waited for, and the file looked at again.
-    conn.execute_batch("BEGIN IMMEDIATE")
-        .map_err(|e| StoreError::open(path, e))?;
-    let still = blank(conn);
-    conn.execute_batch("ROLLBACK")
-        .map_err(|e| StoreError::open(path, e))?;
-    if !still? {
-        return Ok(());
+    // schema: its write lock is waited for, and the file looked at again
+    // (a file that cannot be locked for writing is refused as it is).
+    if conn.execute_batch("BEGIN IMMEDIATE").is_ok() {
+        let still = blank(conn);
+        conn.execute_batch("ROLLBACK")
+            .map_err(|e| StoreError::open(path, e))?;
+        if !still? {
+            return Ok(());
+        }
     }
     let empty = fs::metadata(path).is_ok_and(|m| m.len() == 0);
     Err(StoreError::NoDatabase {
