@@ -788,7 +788,7 @@ pub struct Amount {
 /// The largest amount taken, in minor units: a trillion less a cent. Far
 /// above any deal, and far enough below the integer limit that totals
 /// and weighted sums stay exact.
-const MAX_AMOUNT_MINOR: i64 = 99_999_999_999_999;
+pub const MAX_AMOUNT_MINOR: i64 = 99_999_999_999_999;
 
 pub fn parse_amount(input: &str) -> Result<Amount, ParseError> {
     amount(input.trim()).map_err(|why| ParseError::Amount {

@@ -475,6 +475,14 @@ fn amounts_past_the_largest_are_refused_and_sums_do_not_overflow() {
     }
     let groups = td.ok(DAY, &["list", "--group-by", "grade", "--format", "json"]);
     assert!(!groups.contains("overflow"), "{groups}");
+    // And the doctor says which amounts are past the largest.
+    let out = td.run(DAY, &["doctor", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = report["values"]["problems"].to_string();
+    assert!(
+        problems.contains("amount_minor") && problems.contains("9223372036854775807"),
+        "{report}"
+    );
 }
 
 // Point 8: two stages with the same label.

@@ -39,7 +39,8 @@ pub struct BadValue {
     /// The row's id as stored (undecodable bytes shown as U+FFFD).
     pub id: String,
     pub column: &'static str,
-    /// What the value should be: `text`, `date`, `moment`, `id` or `value`.
+    /// What the value should be: `text`, `date`, `moment`, `amount`, `id`
+    /// or `value`.
     pub should_be: &'static str,
     /// The value, as far as it can be shown.
     pub found: String,
@@ -51,6 +52,9 @@ enum Shape {
     Id,
     Day,
     Moment,
+    /// Minor units, from nothing up to the largest amount typing takes:
+    /// larger ones make totals wrong.
+    Amount,
     /// One of a closed vocabulary.
     Word(fn(&str) -> bool),
 }
@@ -66,7 +70,7 @@ const CHECKED: &[(&str, &[(&str, Shape)])] = {
         AccountKind, ActivityKind, Behaviour, Currency, Grade, Lifecycle, Need, ProductTier,
         ReminderKind, ReminderStatus, Satisfaction, ValueTier,
     };
-    use Shape::{Day, Id, Moment, Word};
+    use Shape::{Amount, Day, Id, Moment, Word};
     &[
         (
             "accounts",
@@ -97,6 +101,7 @@ const CHECKED: &[(&str, &[(&str, Shape)])] = {
             &[
                 ("account_id", Id),
                 ("contact_id", Id),
+                ("amount_minor", Amount),
                 ("need", Word(word::<Need>)),
                 ("grade", Word(word::<Grade>)),
                 ("pinned_grade", Word(word::<Grade>)),
@@ -290,6 +295,9 @@ fn misfit(value: &[u8], shape: Shape) -> Option<&'static str> {
         Shape::Id => text.parse::<crate::domain::Id>().is_ok(),
         Shape::Day => super::values::parse_day(text).is_ok(),
         Shape::Moment => super::values::parse_moment(text).is_ok(),
+        Shape::Amount => text
+            .parse::<i64>()
+            .is_ok_and(|minor| (0..=crate::parse::MAX_AMOUNT_MINOR).contains(&minor)),
         Shape::Word(known) => known(text),
     };
     match (fits, shape) {
@@ -297,6 +305,7 @@ fn misfit(value: &[u8], shape: Shape) -> Option<&'static str> {
         (false, Shape::Id) => Some("id"),
         (false, Shape::Day) => Some("date"),
         (false, Shape::Moment) => Some("moment"),
+        (false, Shape::Amount) => Some("amount"),
         (false, Shape::Word(_)) => Some("value"),
     }
 }
