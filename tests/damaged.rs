@@ -179,6 +179,18 @@ fn reading_a_damaged_file_says_it_is_damaged() {
 fn a_sound_file_is_checked_once_then_trusted_until_it_changes() {
     let td = filled();
     let first = fs::metadata(&td.db).unwrap().modified().unwrap();
+    // The last write left the file the modification time its mark names.
+    let mark: String =
+        rusqlite::Connection::open_with_flags(&td.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap()
+            .query_row(
+                "SELECT value FROM settings WHERE key = 'checked_sound_at'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+    let since_1970 = first.duration_since(std::time::UNIX_EPOCH).unwrap();
+    assert_eq!(mark, since_1970.as_nanos().to_string());
     // A read of a file tierdeck last wrote: nothing to check, nothing written.
     td.ok(DAY, &["list"]);
     assert_eq!(fs::metadata(&td.db).unwrap().modified().unwrap(), first);

@@ -318,6 +318,40 @@ pub(super) fn mark_sound(conn: &Connection, nanos: u64) -> Result<()> {
 /// the commit, so a few milliseconds before the time the commit gave it.
 /// Where it cannot (the file belongs to someone else), the next start
 /// checks the file again.
+#[cfg(unix)]
+pub(super) fn stamp(path: &Path, nanos: u64) {
+    use std::os::unix::ffi::OsStrExt;
+    // By path, not through a file of our own: closing any descriptor of
+    // the database would drop the locks SQLite holds on it in this process.
+    let Ok(name) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return;
+    };
+    let (Ok(secs), Ok(sub)) = (
+        libc::time_t::try_from(nanos / 1_000_000_000),
+        libc::c_long::try_from(nanos % 1_000_000_000),
+    ) else {
+        return;
+    };
+    let times = [
+        libc::timespec {
+            tv_sec: 0,
+            tv_nsec: libc::UTIME_OMIT,
+        },
+        libc::timespec {
+            tv_sec: secs,
+            tv_nsec: sub,
+        },
+    ];
+    // SAFETY: `name` is a NUL-terminated path and `times` two timespecs,
+    // alive for the call; the result is only a success or not.
+    unsafe {
+        libc::utimensat(libc::AT_FDCWD, name.as_ptr(), times.as_ptr(), 0);
+    }
+}
+
+/// Elsewhere SQLite's locks are not POSIX locks, and a file of our own
+/// can set the time.
+#[cfg(not(unix))]
 pub(super) fn stamp(path: &Path, nanos: u64) {
     if let Ok(file) = fs::File::options().write(true).open(path) {
         let _ = file.set_modified(UNIX_EPOCH + Duration::from_nanos(nanos));
