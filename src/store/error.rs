@@ -308,7 +308,7 @@ pub enum DbProblem {
     Moved,
     /// SQLite's `READONLY_ROLLBACK`: a hot journal it may not play back.
     #[error(
-        "a write cut off by a crash must be rolled back first, and this connection may not write; run `tierdeck doctor`, which rolls it back"
+        "a write that a crash cut off must be rolled back before the file can be read: run `tierdeck doctor`, which rolls it back (the file must be writable for that)"
     )]
     HotJournal,
     #[error("the file cannot be opened; check the path and permissions")]

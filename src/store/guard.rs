@@ -357,3 +357,71 @@ pub(super) fn stamp(path: &Path, nanos: u64) {
         let _ = file.set_modified(UNIX_EPOCH + Duration::from_nanos(nanos));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database header of `page_size` whose change counter is `counter`.
+    fn db_head(page_size: u16, counter: u32) -> Vec<u8> {
+        let mut head = b"SQLite format 3\0".to_vec();
+        head.extend(page_size.to_be_bytes());
+        head.resize(100, 0);
+        head[24..28].copy_from_slice(&counter.to_be_bytes());
+        head
+    }
+
+    /// A journal header for pages of `page_size`, its one record page 1
+    /// with change counter `counter`, in 512-byte sectors.
+    fn journal(page_size: u32, counter: u32) -> Vec<u8> {
+        let mut j = JOURNAL_MAGIC.to_vec();
+        for field in [1u32, 7, 2, 512, page_size] {
+            j.extend(field.to_be_bytes());
+        }
+        j.resize(512, 0);
+        j.extend(1u32.to_be_bytes());
+        let mut page = db_head(u16::try_from(page_size).unwrap_or(1), counter);
+        page.resize(page_size as usize, 0);
+        j.extend(page);
+        j.extend([0u8; 4]);
+        j
+    }
+
+    fn judged(db: &[u8], journal_bytes: &[u8]) -> Result<Option<HotJournal>> {
+        let dir = tempfile::tempdir().expect("a temp dir");
+        let path = dir.path().join("t.db");
+        fs::write(&path, db).expect("write the file");
+        fs::write(journal_of(&path), journal_bytes).expect("write the journal");
+        look_at_journal(&path)
+    }
+
+    #[test]
+    fn a_journal_of_this_file_is_played_back_by_sqlite() {
+        for counter_now in [41, 42] {
+            let hot = judged(&db_head(4096, counter_now), &journal(4096, 41));
+            assert!(matches!(hot, Ok(Some(_))), "{hot:?}");
+        }
+    }
+
+    #[test]
+    fn a_journal_sqlite_would_ignore_is_no_journal() {
+        let mut zeroed = journal(4096, 41);
+        zeroed[0] = 0;
+        assert!(matches!(judged(&db_head(4096, 41), &zeroed), Ok(None)));
+        assert!(matches!(judged(&db_head(4096, 41), &[]), Ok(None)));
+    }
+
+    #[test]
+    fn another_file_s_journal_is_told_by_its_page_size_and_change_counter() {
+        let by = |db: &[u8], j: &[u8]| match judged(db, j) {
+            Err(StoreError::ForeignJournal { what, .. }) => what,
+            other => panic!("not refused: {other:?}"),
+        };
+        assert_eq!(by(&db_head(4096, 41), &journal(1024, 41)), "page_size");
+        assert_eq!(by(&db_head(4096, 90), &journal(4096, 41)), "change_counter");
+        assert!(matches!(
+            judged(&db_head(4096, 41), b"not a journal at all"),
+            Err(StoreError::StrayJournal(_))
+        ));
+    }
+}
