@@ -628,8 +628,10 @@ fn a_read_only_file_on_a_new_day_is_listed_with_that_day_s_grades() {
             .collect()
     };
     assert_eq!(grades(&common::array(listed)), grades(&expected));
-    let line = refused(&td, &["account", "add", "--name", "New"]);
-    assert!(line.contains("read-only"), "{line}");
+    for day in [DAY, later.as_str()] {
+        let (_, line) = td.fail(day, &["account", "add", "--name", "New"]);
+        assert!(line.contains("read-only"), "{line}");
+    }
     drop(_read_only);
     assert_eq!(fs::read(&td.db).unwrap(), before, "the file was changed");
 }

@@ -343,13 +343,16 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
     }
     let mut store = Store::open(&path, mode, session.clone(), rules.clone())?;
     let shown = path.display().to_string();
+    // Said once the command is done: a failure is one `error:` line, which
+    // says what stopped it.
+    let mut notes = Vec::new();
     if store.recovered_journal() {
-        eprintln!(
-            "{}",
-            catalog.fmt("msg.journal_recovered", &[("path", &shown)])
-        );
+        notes.push(catalog.fmt("msg.journal_recovered", &[("path", &shown)]));
     }
     let damaged = store.damage();
+    if let Some(damage) = &damaged {
+        notes.push(catalog.fmt("msg.read_damaged", &[("reason", &damage.say(&catalog))]));
+    }
     // A file that cannot be written is read on a copy once the day has
     // moved on, so that the day's grades are worked out for what is shown.
     let mut copy = None;
@@ -357,10 +360,7 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
         let (on_copy, file) = read_only_copy(&path, session, rules)?;
         copy = Some(file);
         store = on_copy;
-        eprintln!(
-            "{}",
-            catalog.fmt("msg.read_only_today", &[("path", &shown)])
-        );
+        notes.push(catalog.fmt("msg.read_only_today", &[("path", &shown)]));
     }
     if as_of.is_some() {
         if matches!(cli.command, Some(Command::Team(_) | Command::Sync(_))) {
@@ -407,14 +407,10 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
     if exchanges && done.is_ok() {
         team::sync_quietly(&mut ctx);
     }
-    // What was read from a damaged file is said to be so; a write was
-    // refused with the same sentence.
-    if let (Some(damage), Ok(())) = (&damaged, &done) {
-        eprintln!(
-            "{}",
-            ctx.catalog
-                .fmt("msg.read_damaged", &[("reason", &damage.say(&ctx.catalog))])
-        );
+    if done.is_ok() {
+        for note in &notes {
+            eprintln!("{note}");
+        }
     }
     drop(ctx);
     drop(copy);
