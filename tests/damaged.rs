@@ -635,3 +635,33 @@ fn a_read_only_file_on_a_new_day_is_listed_with_that_day_s_grades() {
     drop(_read_only);
     assert_eq!(fs::read(&td.db).unwrap(), before, "the file was changed");
 }
+
+#[test]
+fn the_ui_on_a_damaged_file_says_so_and_refuses_changes() {
+    use tierdeck::i18n::{Catalog, Lang};
+    use tierdeck::rules::Rules;
+    use tierdeck::store::{OpenMode, Session, Store};
+    use tierdeck::tui::action::Msg;
+    use tierdeck::tui::app::App;
+
+    let td = with_a_damaged_page();
+    let before = td.snapshot();
+    let session = Session {
+        user: "ann".into(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap(),
+        now: chrono::Utc::now(),
+        offset: chrono::FixedOffset::east_opt(0).unwrap(),
+    };
+    let store = Store::open(&td.db, OpenMode::Existing, session, Rules::defaults())
+        .expect("a damaged file still opens for reading");
+    assert!(store.damage().is_some());
+    let mut app = App::new(store, Catalog::new(Lang::En)).expect("the UI opens on it");
+    app.update(Msg::Started);
+    assert!(
+        app.message.contains("damaged") && app.message.contains("tierdeck doctor"),
+        "{}",
+        app.message
+    );
+    drop(app);
+    assert_eq!(td.snapshot(), before, "the UI changed files");
+}
