@@ -318,7 +318,7 @@ impl Store {
                 .conn
                 .savepoint()
                 .map_err(|e| StoreError::write(&path, e))?;
-            let value = run_write(&sp, &self.session, &self.rules, refuse, work)?;
+            let (value, _) = run_write(&sp, &self.session, &self.rules, refuse, work)?;
             sp.commit().map_err(|e| StoreError::write(&path, e))?;
             return Ok(value);
         }
@@ -326,8 +326,7 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::write(&path, e))?;
-        let changes_before = tx.total_changes();
-        let value = run_write(&tx, &self.session, &self.rules, refuse, work)?;
+        let (value, changed) = run_write(&tx, &self.session, &self.rules, refuse, work)?;
         if !commit {
             return Ok(value);
         }
@@ -342,7 +341,7 @@ impl Store {
         }
         // The file was sound at open (a damaged one is refused above) and
         // SQLite keeps it so: marked, it needs no check at the next open.
-        let marked = (tx.total_changes() != changes_before).then(guard::mark_moment);
+        let marked = changed.then(guard::mark_moment);
         if let Some(nanos) = marked {
             guard::mark_sound(&tx, nanos)?;
         }
@@ -420,18 +419,20 @@ impl Store {
     }
 }
 
-/// Runs one write with who and when set for its change log; while looking
-/// ahead or standing in for a read-only file, a write that changed
-/// something people change is refused with `refuse`, and the caller does
-/// not commit it.
+/// Runs one write with who and when set for its change log, and says
+/// whether it changed any row; while looking ahead or standing in for a
+/// read-only file, a write that changed something people change is
+/// refused with `refuse`, and the caller does not commit it.
 fn run_write<T>(
     conn: &Connection,
     session: &Session,
     rules: &Rules,
     refuse: Option<StoreError>,
     work: impl FnOnce(&Writer<'_>) -> Result<T>,
-) -> Result<T> {
+) -> Result<(T, bool)> {
     log::begin(conn, session)?;
+    // Counted after `begin`, whose own bookkeeping is in memory.
+    let changes_before = conn.total_changes();
     let before = log::logged_so_far(conn)?;
     let value = work(&Writer {
         tx: conn,
@@ -443,7 +444,7 @@ fn run_write<T>(
     {
         return Err(refusal);
     }
-    Ok(value)
+    Ok((value, conn.total_changes() != changes_before))
 }
 
 /// A write transaction with who and when: what every write function gets.
