@@ -101,7 +101,7 @@ pub enum Detail {
     Negative,
     #[error("more than two decimals")]
     TooManyDecimals,
-    #[error("too large")]
+    #[error("too large: amounts go up to 999,999,999,999.99")]
     TooLarge,
     #[error("it says two currencies, {0} and {1}")]
     TwoCurrencies(Currency, Currency),
@@ -932,6 +932,11 @@ pub struct Amount {
 /// through floating point. Negative amounts, more than two decimals (after a
 /// magnitude: `1.23456万` is 12,345.60) and amounts beyond `i64` minor units
 /// are refused, and so are two different currencies (`$12 EUR`).
+/// The largest amount taken, in minor units: a trillion less a cent. Far
+/// above any deal, and far enough below the integer limit that totals
+/// and weighted sums stay exact.
+pub const MAX_AMOUNT_MINOR: i64 = 99_999_999_999_999;
+
 pub fn parse_amount(input: &str) -> Result<Amount, ParseError> {
     amount(input.trim()).map_err(|why| ParseError::Amount {
         input: input.to_string(),
@@ -989,6 +994,9 @@ fn amount(s: &str) -> Result<Amount, Why> {
     };
     if minus_outside || minus_inside {
         return Err(Some(Detail::Negative));
+    }
+    if minor > MAX_AMOUNT_MINOR {
+        return Err(Some(Detail::TooLarge));
     }
     Ok(Amount {
         money: Money(minor),
@@ -1506,7 +1514,18 @@ mod tests {
         assert_eq!(money("12 400.00"), 1_240_000);
         assert_eq!(money("12\u{a0}400.00"), 1_240_000);
         assert_eq!(money(" 1 234 567 "), 123_456_700);
-        assert_eq!(money("92233720368547758.07"), i64::MAX);
+        assert_eq!(money("999,999,999,999.99"), 99_999_999_999_999);
+    }
+
+    #[test]
+    fn amounts_past_a_trillion_are_refused_before_sums_could_overflow() {
+        for huge in ["1,000,000,000,000", "92233720368547758.07", "¥ 10000亿"] {
+            let said = parse_amount(huge).unwrap_err().to_string();
+            assert!(
+                said.contains("amounts go up to 999,999,999,999.99"),
+                "{said}"
+            );
+        }
     }
 
     #[test]

@@ -126,6 +126,32 @@ impl Say for StoreError {
             StoreError::MissingDir(p) => c.fmt("error.missing_dir", &[("path", &path(p))]),
             StoreError::NotSqlite(p) => c.fmt("error.not_sqlite", &[("path", &path(p))]),
             StoreError::NotTierdeck(p) => c.fmt("error.not_tierdeck", &[("path", &path(p))]),
+            StoreError::NoDatabase { path: p, empty } => {
+                let key = if *empty {
+                    "error.no_database_empty"
+                } else {
+                    "error.no_database_tables"
+                };
+                c.fmt(key, &[("path", &path(p))])
+            }
+            StoreError::Damaged { path: p, problem } => {
+                c.fmt("error.damaged", &[("path", &path(p)), ("problem", problem)])
+            }
+            StoreError::StrayJournal(p) => c.fmt("error.stray_journal", &[("path", &path(p))]),
+            StoreError::ForeignJournal {
+                path: p,
+                what,
+                journal,
+                file,
+            } => c.fmt(
+                "error.foreign_journal",
+                &[
+                    ("path", &path(p)),
+                    ("what", &c.word("error.journal_field", what)),
+                    ("journal", &journal.to_string()),
+                    ("file", &file.to_string()),
+                ],
+            ),
             StoreError::NewerSchema {
                 path: p,
                 found,
@@ -460,10 +486,13 @@ impl Say for DbProblem {
     fn say(&self, c: &Catalog) -> String {
         match self {
             DbProblem::ReadOnly => c.get("error.db_read_only").to_string(),
+            DbProblem::Moved => c.get("error.db_moved").to_string(),
+            DbProblem::HotJournal => c.get("error.db_hot_journal").to_string(),
             DbProblem::CannotOpen => c.get("error.db_cannot_open").to_string(),
             DbProblem::Locked => c.get("error.db_locked").to_string(),
             DbProblem::Damaged => c.get("error.db_damaged").to_string(),
             DbProblem::DiskFull => c.get("error.db_disk_full").to_string(),
+            DbProblem::UnreadableValue => c.get("error.db_unreadable_value").to_string(),
             // SQLite's own words: there are no others to give.
             DbProblem::Other(words) => words.clone(),
         }
@@ -682,6 +711,8 @@ mod tests {
             "won",
             "amount",
             "activities",
+            "init",
+            "doctor",
         ];
         english
             .split(|ch: char| !ch.is_ascii_alphabetic())
@@ -704,6 +735,49 @@ mod tests {
             StoreError::MissingDir(path()),
             StoreError::NotSqlite(path()),
             StoreError::NotTierdeck(path()),
+            StoreError::NoDatabase {
+                path: path(),
+                empty: true,
+            },
+            StoreError::NoDatabase {
+                path: path(),
+                empty: false,
+            },
+            StoreError::Damaged {
+                path: path(),
+                problem: "—".into(),
+            },
+            StoreError::StrayJournal(path()),
+            StoreError::ForeignJournal {
+                path: path(),
+                what: "page_size",
+                journal: 1024,
+                file: 4096,
+            },
+            StoreError::ForeignJournal {
+                path: path(),
+                what: "change_counter",
+                journal: 7,
+                file: 12,
+            },
+            StoreError::ForeignJournal {
+                path: path(),
+                what: "size",
+                journal: 7,
+                file: 12,
+            },
+            StoreError::Open {
+                path: path(),
+                reason: DbProblem::Moved,
+            },
+            StoreError::Write {
+                path: path(),
+                reason: DbProblem::HotJournal,
+            },
+            StoreError::Open {
+                path: path(),
+                reason: DbProblem::UnreadableValue,
+            },
             StoreError::NewerSchema {
                 path: path(),
                 found: 9,
@@ -941,6 +1015,10 @@ mod tests {
                 | StoreError::MissingDir(_)
                 | StoreError::NotSqlite(_)
                 | StoreError::NotTierdeck(_)
+                | StoreError::NoDatabase { .. }
+                | StoreError::Damaged { .. }
+                | StoreError::StrayJournal(_)
+                | StoreError::ForeignJournal { .. }
                 | StoreError::NewerSchema { .. }
                 | StoreError::Open { .. }
                 | StoreError::Write { .. }

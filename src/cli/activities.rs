@@ -36,7 +36,7 @@ pub struct PlanArgs {
     what: Option<String>,
     #[arg(long)]
     account: Option<String>,
-    #[arg(long, value_name = "WHEN")]
+    #[arg(long, value_name = "WHEN", allow_hyphen_values = true)]
     on: String,
 }
 

@@ -11,7 +11,8 @@ pub enum DealCommand {
     Update(UpdateArgs),
     Won {
         id: String,
-        #[arg(long)]
+        // `-12` is an amount to refuse as negative, not an unknown option.
+        #[arg(long, allow_hyphen_values = true)]
         amount: Option<String>,
     },
     Lost {
@@ -40,13 +41,14 @@ pub struct AddArgs {
     account: String,
     #[arg(long)]
     title: String,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     amount: Option<String>,
     #[arg(long, value_name = "CODE", value_parser = vocab::<Currency>)]
     currency: Option<Currency>,
     #[arg(long)]
     stage: Option<String>,
-    #[arg(long, value_name = "DATE")]
+    // `-5d` is five days ago, not an option.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     close: Option<String>,
     #[arg(long, value_parser = vocab::<Need>)]
     need: Option<Need>,
@@ -75,13 +77,14 @@ pub struct UpdateArgs {
     id: String,
     #[arg(long)]
     title: Option<String>,
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     amount: Option<String>,
     #[arg(long, value_name = "CODE", value_parser = vocab::<Currency>)]
     currency: Option<Currency>,
     #[arg(long)]
     stage: Option<String>,
-    #[arg(long, value_name = "DATE")]
+    // `-5d` is five days ago, not an option.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
     close: Option<String>,
     #[arg(long, value_parser = vocab::<Need>)]
     need: Option<Need>,

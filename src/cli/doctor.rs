@@ -40,7 +40,16 @@ struct DoctorJson {
     journal_mode: Option<JournalJson>,
     file_size: Option<SizeJson>,
     records: Option<RecordsJson>,
+    values: Option<ValuesJson>,
+    /// A write cut off by a crash was rolled back before the checks.
+    recovered_journal: bool,
     copies: Vec<CopyJson>,
+}
+
+#[derive(Debug, Serialize)]
+struct ValuesJson {
+    ok: bool,
+    problems: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -88,6 +97,7 @@ struct CopyJson {
 /// when the file does not open or a check finds a problem, after printing
 /// everything it found.
 pub fn run(path: &Path, catalog: &Catalog, args: &DoctorArgs) -> CliResult {
+    let c = catalog;
     let database = path.display().to_string();
     let copies = copies::conflict_copies(path);
     let health = if path.exists() {
@@ -103,7 +113,7 @@ pub fn run(path: &Path, catalog: &Catalog, args: &DoctorArgs) -> CliResult {
     match args.format {
         DoctorFormat::Table => print!("{}", text(catalog, &database, &checks, path, &copies)),
         DoctorFormat::Json => {
-            let report = json(&database, &health, problems == 0, path, &copies);
+            let report = json(c, &database, &health, problems == 0, path, &copies);
             crate::output::print_json(&report)?;
         }
     }
@@ -165,7 +175,11 @@ fn check_lines(c: &Catalog, h: &Health) -> Vec<(bool, String)> {
         ),
         Err(reason) => (false, c.fmt("doctor.records_bad", &[("reason", reason)])),
     };
-    vec![
+    let mut lines = Vec::new();
+    if h.recovered {
+        lines.push((true, c.get("doctor.recovered").to_string()));
+    }
+    lines.extend([
         (h.integrity_ok(), integrity),
         (h.schema_ok(), schema),
         (
@@ -174,7 +188,33 @@ fn check_lines(c: &Catalog, h: &Health) -> Vec<(bool, String)> {
         ),
         (h.size_ok(), size),
         records,
-    ]
+    ]);
+    if h.values_ok() {
+        lines.push((true, c.get("doctor.values_ok").to_string()));
+    }
+    lines.extend(value_lines(c, h).into_iter().map(|line| (false, line)));
+    lines
+}
+
+/// One line per stored value the commands cannot read, naming its table,
+/// row and column.
+fn value_lines(c: &Catalog, h: &Health) -> Vec<String> {
+    h.bad_values
+        .iter()
+        .map(|bad| {
+            c.fmt(
+                "doctor.value_bad",
+                &[
+                    ("table", bad.table),
+                    ("id", &bad.id),
+                    ("column", bad.column),
+                    ("should_be", &c.word("doctor.should_be", bad.should_be)),
+                    ("found", &bad.found),
+                    ("kept", &crate::store::BAD_VALUES_KEPT.to_string()),
+                ],
+            )
+        })
+        .collect()
 }
 
 fn text(
@@ -219,6 +259,7 @@ fn text(
 }
 
 fn json(
+    c: &Catalog,
     database: &str,
     health: &Result<Health, String>,
     healthy: bool,
@@ -254,6 +295,11 @@ fn json(
             deals: n.deals,
             activities: n.activities,
         }),
+        values: h.map(|h| ValuesJson {
+            ok: h.values_ok(),
+            problems: value_lines(c, h),
+        }),
+        recovered_journal: h.is_some_and(|h| h.recovered),
         copies: copies
             .iter()
             .map(|copy| CopyJson {

@@ -34,6 +34,7 @@ use crate::i18n::{Catalog, Lang};
 use crate::output::Format;
 use crate::parse;
 use crate::rules::Rules;
+use crate::say::Say;
 use crate::store::{OpenMode, Session, Store};
 
 #[derive(Debug, Parser)]
@@ -289,6 +290,8 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
         .or(config.user.clone())
         .unwrap_or_else(config::login_name);
     let (path, mode) = match cli.db.or(config.db.clone()) {
+        // Only `init` makes a database of an empty file already there.
+        Some(path) if matches!(cli.command, Some(Command::Init)) => (path, OpenMode::Init),
         Some(path) => (path, OpenMode::CreateFile),
         None => (dirs.default_db(), OpenMode::CreateDirs),
     };
@@ -341,7 +344,27 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
     if as_of.is_some() && opens_ui {
         return look_ahead_in_ui(&path, session, rules, catalog);
     }
-    let mut store = Store::open(&path, mode, session, rules)?;
+    let mut store = Store::open(&path, mode, session.clone(), rules.clone())?;
+    let shown = path.display().to_string();
+    // Said once the command is done: a failure is one `error:` line, which
+    // says what stopped it.
+    let mut notes = Vec::new();
+    if store.recovered_journal() {
+        notes.push(catalog.fmt("msg.journal_recovered", &[("path", &shown)]));
+    }
+    let damaged = store.damage();
+    if let Some(damage) = &damaged {
+        notes.push(catalog.fmt("msg.read_damaged", &[("reason", &damage.say(&catalog))]));
+    }
+    // A file that cannot be written is read on a copy once the day has
+    // moved on, so that the day's grades are worked out for what is shown.
+    let mut copy = None;
+    if as_of.is_none() && !opens_ui && store.is_read_only() && !store.is_current()? {
+        let (on_copy, file) = read_only_copy(&path, session, rules)?;
+        copy = Some(file);
+        store = on_copy;
+        notes.push(catalog.fmt("msg.read_only_today", &[("path", &shown)]));
+    }
     if as_of.is_some() {
         if matches!(cli.command, Some(Command::Team(_) | Command::Sync(_))) {
             return Err(Failure::Usage(
@@ -356,8 +379,9 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
         let follow_clock = cli.today.is_none();
         return crate::tui::run(store, catalog, follow_clock).map_err(Failure::Error);
     }
-    // `regrade` runs the engine itself, to report what it changed.
-    if !matches!(cli.command, Some(Command::Regrade(_))) {
+    // `regrade` runs the engine itself, to report what it changed; a
+    // damaged file is read as it is, and refuses writes.
+    if !matches!(cli.command, Some(Command::Regrade(_))) && damaged.is_none() {
         store.refresh()?;
     }
     let mut ctx = Context {
@@ -372,8 +396,10 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
     };
     // Every command works on what the team has sent, and sends what it
     // changed; `team` and `sync` exchange themselves.
-    let exchanges =
-        as_of.is_none() && !matches!(cli.command, Some(Command::Team(_) | Command::Sync(_)));
+    let exchanges = as_of.is_none()
+        && damaged.is_none()
+        && copy.is_none()
+        && !matches!(cli.command, Some(Command::Team(_) | Command::Sync(_)));
     if exchanges {
         team::sync_quietly(&mut ctx);
     }
@@ -384,7 +410,40 @@ fn run(cli: Cli, dirs: &Dirs, config: &Config, catalog: Catalog) -> CliResult {
     if exchanges && done.is_ok() {
         team::sync_quietly(&mut ctx);
     }
+    if done.is_ok() {
+        for note in &notes {
+            eprintln!("{note}");
+        }
+    }
+    drop(ctx);
+    drop(copy);
     done
+}
+
+/// A temporary file that goes when this does.
+struct RemoveOnDrop(PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A read-only file on a private copy: the engine's work for the day is
+/// kept in the copy, and any change a person makes is refused as the
+/// original's, which is read-only.
+fn read_only_copy(
+    path: &std::path::Path,
+    session: Session,
+    rules: Rules,
+) -> CliResult<(Store, RemoveOnDrop)> {
+    let copy = std::env::temp_dir().join(format!("tierdeck-read-only-{}.db", std::process::id()));
+    let _ = std::fs::remove_file(&copy);
+    crate::store::copy_out(path, &copy)?;
+    let file = RemoveOnDrop(copy);
+    let mut store = Store::open(&file.0, OpenMode::Existing, session, rules)?;
+    store.stand_in_for_read_only(path);
+    Ok((store, file))
 }
 
 fn dispatch(ctx: &mut Context, command: Option<Command>) -> CliResult {

@@ -33,7 +33,7 @@ pub enum RemindCommand {
     },
     Snooze {
         id: String,
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
         until: String,
     },
     Dismiss {

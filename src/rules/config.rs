@@ -307,6 +307,14 @@ impl<'a> Loc<'a> {
     }
 }
 
+/// A stage from both layers: its order, its rule, and where its `en` and
+/// `zh` labels are written.
+struct Resolved<'a> {
+    order: Val<'a, u32>,
+    rule: StageRule,
+    labels_at: [Loc<'a>; 2],
+}
+
 struct Val<'a, T> {
     value: T,
     at: Loc<'a>,
@@ -528,12 +536,38 @@ impl<'a> Overlay<'a> {
             .chain(self.default_layer.stages.keys())
             .collect();
         let mut stages: Vec<(Val<'a, u32>, StageRule)> = Vec::new();
+        // Every label so far, case folded, with its stage and where it is
+        // written: `--stage Lead` must name one stage, not the first of two.
+        let mut labels: Vec<(String, String, Loc<'a>)> = Vec::new();
         for id in ids {
             let user = self.user_layer.stages.get(id);
             let default = self.default_layer.stages.get(id);
-            if let Some(stage) = self.stage(id, user, default)? {
-                stages.push(stage);
+            let Some(Resolved {
+                order,
+                rule: stage,
+                labels_at: written,
+            }) = self.stage(id, user, default)?
+            else {
+                continue;
+            };
+            for (label, at) in [(&stage.en, written[0]), (&stage.zh, written[1])] {
+                let folded = label.trim().to_lowercase();
+                if let Some((_, other, first)) = labels
+                    .iter()
+                    .find(|(seen, other, _)| *seen == folded && *other != stage.id)
+                {
+                    return Err(first.blame(at).error(
+                        format!(
+                            "stages `{other}` and `{}` have the same label `{}`",
+                            stage.id,
+                            label.trim()
+                        ),
+                        "give every stage a label of its own, so that a stage typed by its label names one",
+                    ));
+                }
+                labels.push((folded, stage.id.clone(), at));
             }
+            stages.push((order, stage));
         }
         stages.sort_by_key(|(order, _)| order.value);
         for pair in stages.windows(2) {
@@ -557,7 +591,7 @@ impl<'a> Overlay<'a> {
         id: &str,
         user: Option<&Spanned<StageLayer>>,
         default: Option<&Spanned<StageLayer>>,
-    ) -> Result<Option<(Val<'a, u32>, StageRule)>, RulesError> {
+    ) -> Result<Option<Resolved<'a>>, RulesError> {
         let table = match (user, default) {
             (Some(u), _) => self.user.loc(u.span()),
             (None, Some(d)) => self.defaults.loc(d.span()),
@@ -606,10 +640,12 @@ impl<'a> Overlay<'a> {
                     "give the stage a name to show",
                 ));
             }
-            Ok(v.value)
+            Ok(v)
         };
         let en = label("en", &u.en, &d.en)?;
         let zh = label("zh", &u.zh, &d.zh)?;
+        let written = [en.at, zh.at];
+        let (en, zh) = (en.value, zh.value);
         let probability = pick(
             (&self.user, &u.probability),
             (&self.defaults, &d.probability),
@@ -637,16 +673,17 @@ impl<'a> Overlay<'a> {
                 "remove `stale_after_days` from this stage",
             ));
         }
-        Ok(Some((
+        Ok(Some(Resolved {
             order,
-            StageRule {
+            rule: StageRule {
                 id: id.to_string(),
                 en,
                 zh,
                 probability,
                 stale_after_days: stale.map(|v| v.value).filter(|&days| days > 0),
             },
-        )))
+            labels_at: written,
+        }))
     }
 }
 

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params, params_from_iter, types::V
 use super::DealRefusal;
 use super::accounts::conflict;
 use super::engine::refresh_deals;
-use super::filter::Conditions;
+use super::filter::{Conditions, wide_sum, wide_total};
 use super::rows::{self, ACTIVITY_COLUMNS, DEAL_COLUMN_COUNT, DEAL_COLUMNS, HISTORY_COLUMNS};
 use super::values::{self, get_opt_day};
 use super::{GradeChangeRow, Result, Store, StoreError, Writer};
@@ -486,8 +486,11 @@ impl Store {
     /// included), a total per currency.
     pub fn stage_totals(&self) -> Result<Vec<(String, i64, Amounts)>> {
         let found: Vec<(String, i64, Amounts)> = self.grouped_totals(
-            "SELECT stage, currency, count(*), sum(amount_minor) FROM deals
-             WHERE deleted_at IS NULL GROUP BY stage, currency",
+            &format!(
+                "SELECT stage, currency, count(*), {} FROM deals
+                 WHERE deleted_at IS NULL GROUP BY stage, currency",
+                wide_sum("amount_minor")
+            ),
             &[],
         )?;
         Ok(self
@@ -508,8 +511,11 @@ impl Store {
     /// total per currency.
     pub fn grade_totals(&self) -> Result<Vec<(Grade, i64, Amounts)>> {
         let found: Vec<(Grade, i64, Amounts)> = self.grouped_totals(
-            "SELECT grade, currency, count(*), sum(amount_minor) FROM deals
-             WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') GROUP BY grade, currency",
+            &format!(
+                "SELECT grade, currency, count(*), {} FROM deals
+                 WHERE deleted_at IS NULL AND stage NOT IN ('won', 'lost') GROUP BY grade, currency",
+                wide_sum("amount_minor")
+            ),
             &[],
         )?;
         Ok(Grade::ALL
@@ -529,9 +535,10 @@ impl Store {
     pub fn deal_totals(&self, filter: &DealFilter) -> Result<(i64, Amounts)> {
         let (conditions, args) = self.deal_conditions(filter)?;
         let sql = format!(
-            "SELECT 0, d.currency, count(*), sum(d.amount_minor)
+            "SELECT 0, d.currency, count(*), {}
              FROM deals d JOIN accounts a ON a.id = d.account_id
-             WHERE d.deleted_at IS NULL{conditions} GROUP BY d.currency"
+             WHERE d.deleted_at IS NULL{conditions} GROUP BY d.currency",
+            wide_sum("d.amount_minor")
         );
         let found: Vec<(i64, i64, Amounts)> = self.grouped_totals(&sql, &args)?;
         Ok(found
@@ -541,7 +548,8 @@ impl Store {
             .unwrap_or_default())
     }
 
-    /// Rows of `(key, currency, count, sum)` folded into one count and one
+    /// Rows of `(key, currency, count, sum)`, the sum as [`wide_sum`] gives
+    /// it, folded into one count and one
     /// [`Amounts`] per key, keys in the order first met.
     fn grouped_totals<K: rusqlite::types::FromSql + PartialEq>(
         &self,
@@ -555,7 +563,7 @@ impl Store {
                     r.get::<_, K>(0)?,
                     r.get::<_, Currency>(1)?,
                     r.get::<_, i64>(2)?,
-                    r.get::<_, Money>(3)?,
+                    wide_total(r.get(3)?, r.get(4)?),
                 ))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

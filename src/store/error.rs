@@ -17,6 +17,34 @@ pub enum StoreError {
     #[error("{} is an SQLite file of another program, not a tierdeck database; choose another database path", .0.display())]
     NotTierdeck(PathBuf),
     #[error(
+        "{} {}, not a tierdeck database; nothing was changed: check the database path, or run `tierdeck init` on it to make a new database there",
+        path.display(),
+        if *empty { "is an empty file" } else { "is an SQLite file with no tables" }
+    )]
+    NoDatabase { path: PathBuf, empty: bool },
+    #[error(
+        "{} is damaged (SQLite's check says: {problem}); nothing was changed: run `tierdeck doctor` to see what is wrong, then restore the file from a copy or an export",
+        path.display()
+    )]
+    Damaged { path: PathBuf, problem: String },
+    #[error(
+        "{} beside the database is not an SQLite journal, so it was left alone and nothing was changed; move it out of the folder and run the command again",
+        .0.display()
+    )]
+    StrayJournal(PathBuf),
+    #[error(
+        "{} belongs to another copy of the database (its {} is {journal}, the file's is {file}), so it was not rolled back into it and nothing was changed; move it out of the folder and run the command again",
+        path.display(),
+        what.replace('_', " ")
+    )]
+    ForeignJournal {
+        path: PathBuf,
+        /// `page_size`, `change_counter` or `size`.
+        what: &'static str,
+        journal: u64,
+        file: u64,
+    },
+    #[error(
         "{} was written by a newer tierdeck (schema {found}, this one knows up to {supported}); upgrade tierdeck to open it",
         path.display()
     )]
@@ -315,6 +343,17 @@ fn first_bad(rejected: &super::transfer::Rejected) -> String {
 pub enum DbProblem {
     #[error("the file is read-only; check its permissions")]
     ReadOnly,
+    /// SQLite's `READONLY_DBMOVED`, and a path that names another file
+    /// than the one opened.
+    #[error(
+        "the file was moved or replaced by another program while tierdeck had it open; nothing was changed, run the command again"
+    )]
+    Moved,
+    /// SQLite's `READONLY_ROLLBACK`: a hot journal it may not play back.
+    #[error(
+        "a write that a crash cut off must be rolled back before the file can be read: run `tierdeck doctor`, which rolls it back (the file must be writable for that)"
+    )]
+    HotJournal,
     #[error("the file cannot be opened; check the path and permissions")]
     CannotOpen,
     #[error("another tierdeck kept the file locked too long; try again")]
@@ -323,6 +362,11 @@ pub enum DbProblem {
     Damaged,
     #[error("the disk is full; free some space")]
     DiskFull,
+    /// A stored value that does not read back as what it should be.
+    #[error(
+        "a stored value cannot be read back (a date, moment, id or word in it is not as tierdeck writes it); run `tierdeck doctor`, which names its table, row and column"
+    )]
+    UnreadableValue,
     /// SQLite's own words, for what the cases above do not cover.
     #[error("{0}")]
     Other(String),
@@ -333,6 +377,12 @@ impl DbProblem {
         use rusqlite::ErrorCode as C;
         match e {
             rusqlite::Error::SqliteFailure(f, _) => match f.code {
+                C::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_DBMOVED => {
+                    DbProblem::Moved
+                }
+                C::ReadOnly if f.extended_code == rusqlite::ffi::SQLITE_READONLY_ROLLBACK => {
+                    DbProblem::HotJournal
+                }
                 C::ReadOnly => DbProblem::ReadOnly,
                 C::CannotOpen => DbProblem::CannotOpen,
                 C::DatabaseBusy | C::DatabaseLocked => DbProblem::Locked,
@@ -340,6 +390,10 @@ impl DbProblem {
                 C::DiskFull => DbProblem::DiskFull,
                 _ => DbProblem::Other(e.to_string()),
             },
+            rusqlite::Error::FromSqlConversionFailure(..)
+            | rusqlite::Error::Utf8Error(..)
+            | rusqlite::Error::IntegralValueOutOfRange(..)
+            | rusqlite::Error::InvalidColumnType(..) => DbProblem::UnreadableValue,
             _ => DbProblem::Other(e.to_string()),
         }
     }

@@ -23,6 +23,25 @@ pub struct Group {
     pub currency: Currency,
 }
 
+/// Where [`wide_sum`] splits amounts: a part of at most 92,233,720,368 per
+/// row above it, below it less than this; neither sum can overflow over
+/// any number of rows a file holds.
+const SPLIT: i64 = 100_000_000;
+
+/// `sum(column)` as two columns SQLite cannot overflow on (its own sum
+/// stops with "integer overflow"): the parts above and below [`SPLIT`].
+/// [`wide_total`] puts them together.
+pub(super) fn wide_sum(column: &str) -> String {
+    format!("coalesce(sum({column} / {SPLIT}), 0), coalesce(sum({column} % {SPLIT}), 0)")
+}
+
+/// The two sums of [`wide_sum`] as one exact sum, as money: at the edge
+/// of money when past it, which takes over 92,000 deals of the largest
+/// amount the parser takes.
+pub(super) fn wide_total(high: i64, low: i64) -> Money {
+    Money::saturating(i128::from(high) * i128::from(SPLIT) + i128::from(low))
+}
+
 /// `AND …` conditions with their arguments, appended in order.
 #[derive(Default)]
 pub(super) struct Conditions {
@@ -55,9 +74,10 @@ impl Store {
         };
         let (conditions, args) = self.deal_conditions(filter)?;
         let sql = format!(
-            "SELECT nullif({column}, ''), count(*), coalesce(sum(d.amount_minor), 0), d.currency
+            "SELECT nullif({column}, ''), count(*), {}, d.currency
              FROM deals d JOIN accounts a ON a.id = d.account_id
-             WHERE d.deleted_at IS NULL{conditions} GROUP BY 1 COLLATE NOCASE, d.currency"
+             WHERE d.deleted_at IS NULL{conditions} GROUP BY 1 COLLATE NOCASE, d.currency",
+            wide_sum("d.amount_minor")
         );
         self.groups(&sql, args, by)
     }
@@ -76,8 +96,9 @@ impl Store {
         // Revenue is kept in the database's currency (see segments); a
         // code is three letters, safe to write into the query.
         let sql = format!(
-            "SELECT nullif({column}, ''), count(*), coalesce(sum(revenue_minor), 0), '{}'
+            "SELECT nullif({column}, ''), count(*), {}, '{}'
              FROM accounts WHERE deleted_at IS NULL{} GROUP BY 1 COLLATE NOCASE",
+            wide_sum("revenue_minor"),
             self.currency()?,
             c.sql
         );
@@ -91,8 +112,8 @@ impl Store {
                 Ok(Group {
                     value: r.get(0)?,
                     count: usize::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
-                    money: r.get(2)?,
-                    currency: r.get(3)?,
+                    money: wide_total(r.get(2)?, r.get(3)?),
+                    currency: r.get(4)?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -15,6 +15,7 @@ mod engine;
 mod error;
 mod filter;
 mod goals;
+mod guard;
 mod log;
 mod merge;
 mod reminders;
@@ -46,7 +47,7 @@ pub use contacts::{ContactPatch, ContactRow, NewContact};
 pub use deals::{
     DealDetail, DealExtras, DealFilter, DealPatch, DealRow, DealSort, NewDeal, first_stage,
 };
-pub use doctor::{Counts, Health};
+pub use doctor::{BAD_VALUES_KEPT, BadValue, Counts, Health};
 pub use engine::GradeChangeRow;
 pub use error::{
     AccountRefusal, ActivityRefusal, ContactRefusal, DbProblem, DealRefusal, GoalRefusal,
@@ -123,6 +124,18 @@ pub enum OpenMode {
     /// Only a file that is there: a second connection to an open database
     /// must not make an empty one where the file went away.
     Existing,
+    /// `init`: like `CreateFile`, and an empty file already there (or an
+    /// SQLite file with no tables) is made a database too.
+    Init,
+}
+
+impl OpenMode {
+    /// Whether a file that is there but holds no database may become one:
+    /// only on `init` and on the default path, which tierdeck itself makes
+    /// (a first start cut off before its schema was written leaves it empty).
+    fn adopts_blank(self) -> bool {
+        matches!(self, OpenMode::Init | OpenMode::CreateDirs)
+    }
 }
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
@@ -147,6 +160,16 @@ pub struct Store {
     /// `--as-of`: the engine works for that date, people's changes are
     /// refused.
     refuse_people: bool,
+    /// A copy standing in for this read-only file: the engine works on
+    /// the copy, people's changes are refused as the file's.
+    read_only_original: Option<PathBuf>,
+    /// The file the path named when it was opened: a write is committed
+    /// only while the path still names it.
+    file_id: Option<guard::FileId>,
+    /// What the check at open found wrong: writes are refused.
+    damaged: Option<String>,
+    /// A write cut off by a crash was rolled back when the file opened.
+    recovered: bool,
 }
 
 impl Store {
@@ -155,6 +178,8 @@ impl Store {
     /// is refused before anything is written to it.
     pub fn open(path: &Path, mode: OpenMode, session: Session, rules: Rules) -> Result<Store> {
         check_file(path, mode)?;
+        let hot = guard::check_journal(path)?;
+        let existed = path.exists();
         let create = if mode == OpenMode::Existing {
             OpenFlags::empty()
         } else {
@@ -166,6 +191,26 @@ impl Store {
         )
         .map_err(|e| StoreError::open(path, e))?;
         configure(&conn, mode).map_err(|e| StoreError::open(path, e))?;
+        let file_id = guard::FileId::of(path);
+        // The first read: SQLite plays a hot journal back here.
+        let version = schema_version(&conn, path)?;
+        let recovered = hot.is_some_and(|hot| hot.was_rolled_back(path));
+        if existed && !mode.adopts_blank() {
+            refuse_blank(&conn, path)?;
+        }
+        let damaged = match version {
+            0 => None,
+            _ => guard::damage(&conn, path),
+        };
+        if let Some(problem) = &damaged
+            && version != schema::latest_version()
+        {
+            // Upgrading writes; a damaged file gets nothing written into it.
+            return Err(StoreError::Damaged {
+                path: path.to_path_buf(),
+                problem: problem.clone(),
+            });
+        }
         migrate(&mut conn, path)?;
         // This connection's own, in memory: see `Store::find_text`.
         conn.execute(
@@ -173,7 +218,9 @@ impl Store {
             [],
         )
         .map_err(|e| StoreError::open(path, e))?;
-        log::install(&conn)?;
+        if damaged.is_none() {
+            log::install(&conn)?;
+        }
         undo::install(&conn)?;
         Ok(Store {
             conn,
@@ -183,7 +230,31 @@ impl Store {
             text_hits: std::cell::RefCell::new(None),
             uncommitted: false,
             refuse_people: false,
+            read_only_original: None,
+            file_id,
+            damaged,
+            recovered,
         })
+    }
+
+    /// What the check at open found wrong with the file, if anything: reads
+    /// still work as far as the damage lets them, writes are refused.
+    pub fn damage(&self) -> Option<StoreError> {
+        self.damaged.as_ref().map(|problem| StoreError::Damaged {
+            path: self.path.clone(),
+            problem: problem.clone(),
+        })
+    }
+
+    /// Whether opening the file rolled back a write that a crash cut off.
+    pub fn recovered_journal(&self) -> bool {
+        self.recovered
+    }
+
+    /// Whether SQLite could open the file for reading only (its
+    /// permissions, or a read-only disk).
+    pub fn is_read_only(&self) -> bool {
+        self.conn.is_readonly(rusqlite::MAIN_DB).unwrap_or(false)
     }
 
     pub fn path(&self) -> &Path {
@@ -235,7 +306,16 @@ impl Store {
     ) -> Result<T> {
         let path = self.path.clone();
         *self.text_hits.get_mut() = None;
-        let refuse = self.refuse_people.then_some(self.session.today);
+        let refuse = self.refuse_people.then(|| match &self.read_only_original {
+            Some(original) => StoreError::Write {
+                path: original.clone(),
+                reason: DbProblem::ReadOnly,
+            },
+            None => StoreError::LookingAhead(self.session.today),
+        });
+        if let Some(e) = self.damage() {
+            return Err(e);
+        }
         if self.uncommitted {
             // Looking ahead on the file itself: a savepoint of the
             // transaction that is never committed.
@@ -243,7 +323,7 @@ impl Store {
                 .conn
                 .savepoint()
                 .map_err(|e| StoreError::write(&path, e))?;
-            let value = run_write(&sp, &self.session, &self.rules, refuse, work)?;
+            let (value, _) = run_write(&sp, &self.session, &self.rules, refuse, work)?;
             sp.commit().map_err(|e| StoreError::write(&path, e))?;
             return Ok(value);
         }
@@ -251,9 +331,28 @@ impl Store {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| StoreError::write(&path, e))?;
-        let value = run_write(&tx, &self.session, &self.rules, refuse, work)?;
-        if commit {
-            tx.commit().map_err(|e| StoreError::write(&path, e))?;
+        let (value, changed) = run_write(&tx, &self.session, &self.rules, refuse, work)?;
+        if !commit {
+            return Ok(value);
+        }
+        // A sync tool or a script may have put another file at the path
+        // (renamed over it) since it was opened: what is committed now would
+        // go into the old file, which nothing names any more.
+        if guard::FileId::of(&path) != self.file_id {
+            return Err(StoreError::Write {
+                path,
+                reason: DbProblem::Moved,
+            });
+        }
+        // The file was sound at open (a damaged one is refused above) and
+        // SQLite keeps it so: marked, it needs no check at the next open.
+        let marked = changed.then(guard::mark_moment);
+        if let Some(nanos) = marked {
+            guard::mark_sound(&tx, nanos)?;
+        }
+        tx.commit().map_err(|e| StoreError::write(&path, e))?;
+        if let Some(nanos) = marked {
+            guard::stamp(&path, nanos);
         }
         Ok(value)
     }
@@ -278,6 +377,14 @@ impl Store {
         self.uncommitted = true;
         self.refuse_people = true;
         Ok(())
+    }
+
+    /// Works as a stand-in for the read-only file at `original`: like a
+    /// look ahead on a copy, with people's changes refused because that
+    /// file cannot be written.
+    pub fn stand_in_for_read_only(&mut self, original: &Path) {
+        self.refuse_people = true;
+        self.read_only_original = Some(original.to_path_buf());
     }
 
     pub fn is_looking_ahead(&self) -> bool {
@@ -317,29 +424,32 @@ impl Store {
     }
 }
 
-/// Runs one write with who and when set for its change log; while looking
-/// ahead (`refuse` names the day), a write that changed something people
-/// change is refused, and the caller does not commit it.
+/// Runs one write with who and when set for its change log, and says
+/// whether it changed any row; while looking ahead or standing in for a
+/// read-only file, a write that changed something people change is
+/// refused with `refuse`, and the caller does not commit it.
 fn run_write<T>(
     conn: &Connection,
     session: &Session,
     rules: &Rules,
-    refuse: Option<NaiveDate>,
+    refuse: Option<StoreError>,
     work: impl FnOnce(&Writer<'_>) -> Result<T>,
-) -> Result<T> {
+) -> Result<(T, bool)> {
     log::begin(conn, session)?;
+    // Counted after `begin`, whose own bookkeeping is in memory.
+    let changes_before = conn.total_changes();
     let before = log::logged_so_far(conn)?;
     let value = work(&Writer {
         tx: conn,
         session,
         rules,
     })?;
-    if let Some(day) = refuse
+    if let Some(refusal) = refuse
         && log::logged_so_far(conn)? != before
     {
-        return Err(StoreError::LookingAhead(day));
+        return Err(refusal);
     }
-    Ok(value)
+    Ok((value, conn.total_changes() != changes_before))
 }
 
 /// A write transaction with who and when: what every write function gets.
@@ -542,10 +652,43 @@ fn configure(conn: &Connection, mode: OpenMode) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// The file's schema version (`user_version`; 0 for a file with none).
+fn schema_version(conn: &Connection, path: &Path) -> Result<i64> {
+    conn.pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| StoreError::open(path, e))
+}
+
+/// A file that is there but holds no database is not made one by any
+/// command but `init`: it is more likely the wrong path, or a file some
+/// other program is about to write, than a database to start.
+fn refuse_blank(conn: &Connection, path: &Path) -> Result<()> {
+    let blank = |conn: &Connection| -> Result<bool> {
+        Ok(schema_version(conn, path)? == 0
+            && guard::is_blank(conn).map_err(|e| StoreError::open(path, e))?)
+    };
+    if !blank(conn)? {
+        return Ok(());
+    }
+    // Another tierdeck may have just made this file and be writing its
+    // schema: its write lock is waited for, and the file looked at again
+    // (a file that cannot be locked for writing is refused as it is).
+    if conn.execute_batch("BEGIN IMMEDIATE").is_ok() {
+        let still = blank(conn);
+        conn.execute_batch("ROLLBACK")
+            .map_err(|e| StoreError::open(path, e))?;
+        if !still? {
+            return Ok(());
+        }
+    }
+    let empty = fs::metadata(path).is_ok_and(|m| m.len() == 0);
+    Err(StoreError::NoDatabase {
+        path: path.to_path_buf(),
+        empty,
+    })
+}
+
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let found: i64 = conn
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .map_err(|e| StoreError::open(path, e))?;
+    let found = schema_version(conn, path)?;
     let supported = schema::latest_version();
     if found > supported {
         return Err(StoreError::NewerSchema {

@@ -486,7 +486,7 @@ mod tests {
         let lost = Deal {
             id: Id::new(),
             account_id: Id::new(),
-            amount: Money(i64::MAX),
+            amount: Money(crate::parse::MAX_AMOUNT_MINOR),
             stage: "lost".to_string(),
             need: Need::None,
             expected_close: None,

@@ -875,7 +875,7 @@ pub fn read_deals(
 fn minor_units(cell: &str) -> Result<Money, CellProblem> {
     cell.parse::<i64>()
         .ok()
-        .filter(|minor| *minor >= 0)
+        .filter(|minor| (0..=crate::parse::MAX_AMOUNT_MINOR).contains(minor))
         .map(Money)
         .ok_or_else(|| CellProblem::NotMinorUnits(cell.to_string()))
 }
@@ -1444,6 +1444,11 @@ mod tests {
         assert_eq!(deals[0].amount, Some(Money(12_345)));
         assert_eq!(deals[1].amount, Some(Money(700)));
         let csv = "title,account,amount_minor\nA,Acme,-1\n";
+        assert!(first_bad(read_deals(csv.as_bytes(), STAGES, &opts())).is_err());
+        let csv = format!(
+            "title,account,amount_minor\nA,Acme,{}\n",
+            crate::parse::MAX_AMOUNT_MINOR + 1
+        );
         assert!(first_bad(read_deals(csv.as_bytes(), STAGES, &opts())).is_err());
     }
 

@@ -298,7 +298,7 @@ pub enum CellProblem {
     UnknownStage { given: String, known: String },
     #[error("`{0}` is not a version number")]
     NotAVersion(String),
-    #[error("`{0}` is not a whole, non-negative number of minor units")]
+    #[error("`{0}` is not a whole number of minor units from 0 to 99999999999999")]
     NotMinorUnits(String),
     #[error("`{0}` is neither yes nor no")]
     NotYesNo(String),

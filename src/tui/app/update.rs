@@ -409,6 +409,11 @@ impl App {
     }
 
     fn regrade_if_new_day(&mut self) {
+        // A damaged file is shown as it is, and says so; it takes no writes.
+        if let Some(damage) = self.store.damage() {
+            self.message = damage.say(&self.catalog);
+            return;
+        }
         match self.store.is_current() {
             Ok(true) => return,
             Ok(false) => {}
