@@ -594,3 +594,28 @@ fn a_directory_of_exports_imports_in_order_and_its_export_reimports_unchanged() 
             .starts_with("salesforce:006")
     );
 }
+
+#[test]
+fn nul_and_control_characters_are_taken_out_of_cells_and_said() {
+    let td = Td::new();
+    td.ok(DAY, &["init"]);
+    let file = write(
+        &td,
+        "dirty.csv",
+        "name,notes,region\nAc\0me\u{7} Ltd,\"first\r\nsecond\u{1b}\",East\n",
+    );
+    let out = import(&td, &file, "accounts", &[]);
+    assert_imported(&out, 1, 0, 0);
+    assert!(
+        out.contains("Control characters taken out of `name` in 1 cells"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Control characters taken out of `notes` in 1 cells"),
+        "{out}"
+    );
+    assert_eq!(
+        column(&td, "SELECT name || '|' || notes || '|' || region FROM accounts"),
+        ["Acme Ltd|first\nsecond|East"]
+    );
+}
