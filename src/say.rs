@@ -655,6 +655,7 @@ impl Say for CellProblem {
                 c.fmt("error.cell_not_minor_units", &[("cell", cell)])
             }
             CellProblem::NotYesNo(cell) => c.fmt("error.cell_not_yes_no", &[("cell", cell)]),
+            CellProblem::NotACount(cell) => c.fmt("error.cell_not_a_count", &[("cell", cell)]),
             CellProblem::OpenButClosedStage(stage) => {
                 c.fmt("error.cell_open_but_closed_stage", &[("stage", stage)])
             }

@@ -572,3 +572,48 @@ fn merging_a_conflict_copy_brings_its_goals_in() {
     assert_eq!(listed[0]["won_deals"], 5, "the copy's later change wins");
     assert_eq!(listed[1]["activities"], 50);
 }
+
+#[test]
+fn goals_go_out_with_an_export_and_come_back_with_it() {
+    let td = Td::new();
+    pipeline(&td);
+    td.ok(
+        TODAY,
+        &[
+            "goal",
+            "set",
+            "--owner",
+            "ann",
+            "--period",
+            "2026-Q4",
+            "--won-amount",
+            "50000",
+        ],
+    );
+    td.ok(
+        TODAY,
+        &[
+            "goal",
+            "set",
+            "--team",
+            "--period",
+            "2026-12",
+            "--activities",
+            "40",
+        ],
+    );
+    let backup = td.root().join("backup");
+    td.ok(TODAY, &["export", "--out", backup.to_str().unwrap()]);
+    assert!(backup.join("goals.csv").is_file());
+
+    let fresh = Td::new();
+    fresh.ok(TODAY, &["init"]);
+    fresh.ok(TODAY, &["import", backup.to_str().unwrap()]);
+    assert_eq!(goals(&fresh), goals(&td));
+    assert_eq!(goals(&fresh).len(), 2);
+    let again = fresh.ok(
+        TODAY,
+        &["import", backup.join("goals.csv").to_str().unwrap()],
+    );
+    assert!(again.contains("0 new, 0 updated, 2 unchanged"), "{again}");
+}

@@ -24,7 +24,7 @@ use crate::domain::{
 use crate::rules;
 use crate::transfer::{
     self, AccountRecord, AccountRef, ActivityRecord, ContactRecord, ContactRef, DealRecord,
-    DealRef, ImportError, ImportOptions, ImportProblem, Line, Plan, Sheetful,
+    DealRef, GoalRecord, ImportError, ImportOptions, ImportProblem, Line, Plan, Sheetful,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -35,6 +35,7 @@ pub enum ImportKind {
     Activities,
     Reminders,
     History,
+    Goals,
 }
 
 impl ImportKind {
@@ -46,6 +47,7 @@ impl ImportKind {
             ImportKind::Activities => "activities",
             ImportKind::Reminders => "reminders",
             ImportKind::History => "history",
+            ImportKind::Goals => "goals",
         }
     }
 
@@ -57,7 +59,7 @@ impl ImportKind {
             return None;
         }
         let stem = path.file_stem()?.to_str()?.to_lowercase();
-        const NAMES: [(&[&str], ImportKind); 6] = [
+        const NAMES: [(&[&str], ImportKind); 7] = [
             (
                 &[
                     "accounts",
@@ -106,6 +108,7 @@ impl ImportKind {
             ),
             (&["reminders"], ImportKind::Reminders),
             (&["history"], ImportKind::History),
+            (&["goals"], ImportKind::Goals),
         ];
         NAMES
             .iter()
@@ -299,6 +302,7 @@ impl Store {
         let activities: Vec<Activity> = all(conn, ACTIVITY_COLUMNS, &standing, rows::activity)?;
         let reminders: Vec<Reminder> = all(conn, REMINDER_COLUMNS, "reminders r", rows::reminder)?;
         let history: Vec<HistoryEntry> = all(conn, HISTORY_COLUMNS, "history", rows::history)?;
+        let goals: Vec<GoalRecord> = all(conn, GOAL_COLUMNS, "goals", goal_row)?;
         let names: HashMap<Id, String> = accounts.iter().map(|a| (a.id, a.name.clone())).collect();
 
         let mut written = Vec::new();
@@ -346,6 +350,7 @@ impl Store {
                 file("history", &mut |w| {
                     csv_io(transfer::write_history(w, &history))
                 })?;
+                file("goals", &mut |w| csv_io(transfer::write_goals(w, &goals)))?;
             }
             ExportFormat::Json => {
                 file("accounts", &mut |w| json_io(w, &accounts))?;
@@ -354,6 +359,7 @@ impl Store {
                 file("activities", &mut |w| json_io(w, &activities))?;
                 file("reminders", &mut |w| json_io(w, &reminders))?;
                 file("history", &mut |w| json_io(w, &history))?;
+                file("goals", &mut |w| json_io(w, &goals))?;
             }
         }
         Ok(written)
@@ -456,6 +462,28 @@ impl BulkLoad {
     }
 }
 
+const GOAL_COLUMNS: &str = "id, owner, period, won_amount_minor, currency, won_deals, activities, \
+     created_at, updated_at, updated_by, version, deleted_at";
+
+fn goal_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<GoalRecord> {
+    Ok(GoalRecord {
+        id: row.get(0)?,
+        owner: row.get(1)?,
+        period: row.get(2)?,
+        won_amount_minor: row.get(3)?,
+        currency: row.get(4)?,
+        won_deals: row.get(5)?,
+        activities: row.get(6)?,
+        meta: RowMeta {
+            created_at: values::get_moment(row, 7)?,
+            updated_at: values::get_moment(row, 8)?,
+            updated_by: row.get(9)?,
+            version: row.get(10)?,
+            deleted_at: values::get_opt_moment(row, 11)?,
+        },
+    })
+}
+
 fn csv_io(result: csv::Result<()>) -> std::io::Result<()> {
     result.map_err(std::io::Error::other)
 }
@@ -492,6 +520,7 @@ enum Parsed {
     Activities(Sheetful<ActivityRecord>),
     Reminders(Sheetful<Reminder>),
     History(Sheetful<HistoryEntry>),
+    Goals(Sheetful<GoalRecord>),
 }
 
 fn parse_kind(
@@ -507,6 +536,7 @@ fn parse_kind(
         ImportKind::Activities => transfer::read_activities(input, options).map(Parsed::Activities),
         ImportKind::Reminders => transfer::read_reminders(input, options).map(Parsed::Reminders),
         ImportKind::History => transfer::read_history(input, options).map(Parsed::History),
+        ImportKind::Goals => transfer::read_goals(input, options).map(Parsed::Goals),
     };
     parsed.map_err(StoreError::Import)
 }
@@ -634,6 +664,7 @@ impl<'w, 'a> Importer<'w, 'a> {
             Parsed::Activities(rows) => each!(rows, activity),
             Parsed::Reminders(rows) => each!(rows, reminder),
             Parsed::History(rows) => each!(rows, history),
+            Parsed::Goals(rows) => each!(rows, goal),
         };
         bad.sort_by_key(|e| e.line);
         let summary = ImportSummary {
@@ -1367,6 +1398,42 @@ impl<'w, 'a> Importer<'w, 'a> {
         if let Some(deal) = r.deal_id {
             recompute_last_touch(self.w, deal)?;
         }
+        self.counts.created += 1;
+        Ok(())
+    }
+
+    /// A goal of an export: restored as it was, unless this database has
+    /// it (the later edit wins, as for every exported row).
+    fn goal(&mut self, g: GoalRecord) -> Result<()> {
+        let stored: Option<String> = self
+            .conn()
+            .prepare_cached("SELECT updated_at FROM goals WHERE id = ?1")?
+            .query_row([g.id], |r| r.get(0))
+            .optional()?;
+        if stored.is_some() {
+            self.counts.unchanged += 1;
+            return Ok(());
+        }
+        self.conn()
+            .prepare_cached(
+                "INSERT INTO goals (id, owner, period, won_amount_minor, currency, won_deals,
+                    activities, created_at, updated_at, updated_by, version, deleted_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                g.id,
+                g.owner,
+                g.period,
+                g.won_amount_minor,
+                g.currency,
+                g.won_deals,
+                g.activities,
+                values::moment(g.meta.created_at),
+                values::moment(g.meta.updated_at),
+                g.meta.updated_by,
+                g.meta.version,
+                g.meta.deleted_at.map(values::moment),
+            ])?;
         self.counts.created += 1;
         Ok(())
     }

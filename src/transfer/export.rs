@@ -11,6 +11,7 @@ use std::io::Write;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::GoalRecord;
 use crate::domain::{Account, Activity, Contact, Deal, HistoryEntry, Id, Money, Reminder, RowMeta};
 
 const META_HEADERS: [&str; 5] = [
@@ -234,6 +235,36 @@ pub fn write_activities(w: impl Write, rows: &[Activity]) -> csv::Result<()> {
             a.author.clone(),
             timestamp(a.created_at),
         ]
+    })
+}
+
+pub fn write_goals(w: impl Write, rows: &[GoalRecord]) -> csv::Result<()> {
+    let headers = [
+        &[
+            "id",
+            "owner",
+            "period",
+            "won_amount_minor",
+            "currency",
+            "won_deals",
+            "activities",
+        ][..],
+        &META_HEADERS,
+    ]
+    .concat();
+    write_table(w, &headers, rows, |g| {
+        with_meta(
+            vec![
+                g.id.to_string(),
+                g.owner.clone(),
+                g.period.clone(),
+                optional(g.won_amount_minor, |n| n.to_string()),
+                g.currency.clone(),
+                optional(g.won_deals, |n| n.to_string()),
+                optional(g.activities, |n| n.to_string()),
+            ],
+            &g.meta,
+        )
     })
 }
 

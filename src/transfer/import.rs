@@ -13,8 +13,8 @@ use chrono::NaiveTime;
 
 use super::sheet::{Column, Row, Sheet, Stages, missing, without_float_noise, word, yes_no};
 use super::{
-    AccountRecord, ActivityRecord, CellProblem, ContactRecord, DealRecord, DealRef, ImportError,
-    ImportOptions, ImportProblem, Line, Sheetful,
+    AccountRecord, ActivityRecord, CellProblem, ContactRecord, DealRecord, DealRef, GoalRecord,
+    ImportError, ImportOptions, ImportProblem, Line, Sheetful,
 };
 use crate::domain::{
     AccountKind, ActivityKind, Currency, Grade, HistoryEntry, LOST, Money, Need, Pin, ProductTier,
@@ -1047,6 +1047,51 @@ pub fn read_reminders(
             created_on: row.parse_required(&created_on, parse_import_date)?,
             closed_on: row.parse(Some(&closed_on), parse_import_date)?,
             note: row.exact(&note),
+            meta: meta.read(row)?,
+        })
+    });
+    Ok(Sheetful {
+        lines,
+        bad,
+        plan: sheet.plan(Vec::new()),
+    })
+}
+
+/// Restores goals from an export: every column is required.
+pub fn read_goals(
+    r: impl Read,
+    options: &ImportOptions,
+) -> Result<Sheetful<GoalRecord>, ImportError> {
+    let mut sheet = Sheet::open(r, options)?;
+    let [id, owner, period, amount, currency, won_deals, activities] = [
+        "id",
+        "owner",
+        "period",
+        "won_amount_minor",
+        "currency",
+        "won_deals",
+        "activities",
+    ]
+    .map(|name| sheet.require(&[name]));
+    let meta = MetaColumns::require(&mut sheet);
+    sheet.ready()?;
+    let count = |column: &Column, row: &Row| {
+        row.parse(Some(column), |cell| {
+            cell.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| CellProblem::NotACount(cell.to_string()))
+        })
+    };
+    let (lines, bad) = each_row(&sheet, |row| {
+        Ok(GoalRecord {
+            id: row.required_id(&id)?,
+            owner: row.exact(&owner),
+            period: row.required(&period)?,
+            won_amount_minor: row.parse(Some(&amount), minor_units)?.map(Money::minor),
+            currency: row.exact(&currency),
+            won_deals: count(&won_deals, row)?,
+            activities: count(&activities, row)?,
             meta: meta.read(row)?,
         })
     });

@@ -20,10 +20,12 @@ use crate::domain::{
 };
 
 pub use export::{
-    write_accounts, write_activities, write_contacts, write_deals, write_history, write_reminders,
+    write_accounts, write_activities, write_contacts, write_deals, write_goals, write_history,
+    write_reminders,
 };
 pub use import::{
-    read_accounts, read_activities, read_contacts, read_deals, read_history, read_reminders,
+    read_accounts, read_activities, read_contacts, read_deals, read_goals, read_history,
+    read_reminders,
 };
 
 use crate::parse::DateOrder;
@@ -211,6 +213,22 @@ pub struct ActivityRecord {
     pub done: bool,
 }
 
+/// A sales target as its table has it, for an export and its restore.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct GoalRecord {
+    pub id: Id,
+    /// Empty for the team's goal.
+    pub owner: String,
+    /// `2026-12` or `2026-Q4`.
+    pub period: String,
+    pub won_amount_minor: Option<i64>,
+    /// The won amount's currency; empty without one.
+    pub currency: String,
+    pub won_deals: Option<i64>,
+    pub activities: Option<i64>,
+    pub meta: RowMeta,
+}
+
 /// A record with the line it starts on (the header is line 1).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Line<T> {
@@ -300,6 +318,8 @@ pub enum CellProblem {
     NotAVersion(String),
     #[error("`{0}` is not a whole number of minor units from 0 to 99999999999999")]
     NotMinorUnits(String),
+    #[error("`{0}` is not a whole number above 0")]
+    NotACount(String),
     #[error("`{0}` is neither yes nor no")]
     NotYesNo(String),
     #[error("the status is open but the stage is `{0}`")]
