@@ -239,19 +239,7 @@ pub fn write_activities(w: impl Write, rows: &[Activity]) -> csv::Result<()> {
 }
 
 pub fn write_goals(w: impl Write, rows: &[GoalRecord]) -> csv::Result<()> {
-    let headers = [
-        &[
-            "id",
-            "owner",
-            "period",
-            "won_amount_minor",
-            "currency",
-            "won_deals",
-            "activities",
-        ][..],
-        &META_HEADERS,
-    ]
-    .concat();
+    let headers = [&super::GOAL_FIELDS[..], &META_HEADERS].concat();
     write_table(w, &headers, rows, |g| {
         with_meta(
             vec![

@@ -587,12 +587,12 @@ pub fn read_accounts(
             source_id,
             name: row.required(&name)?,
             kind: row.parse(kind.as_ref(), |s| word(s, ACCOUNT_KIND_WORDS))?,
-            industry: row.text(industry.as_ref()),
-            region: row.text(region.as_ref()),
-            channel: row.text(channel.as_ref()),
+            industry: row.cell(industry.as_ref()),
+            region: row.cell(region.as_ref()),
+            channel: row.cell(channel.as_ref()),
             product_tier: row.parse(product_tier.as_ref(), |s| word(s, PRODUCT_TIER_WORDS))?,
             satisfaction: row.parse(satisfaction.as_ref(), |s| word(s, SATISFACTION_WORDS))?,
-            owner: row.text(owner.as_ref()),
+            owner: row.cell(owner.as_ref()),
             notes: row.free_text(notes.as_ref()),
             meta: meta.as_ref().map(|m| m.read(row)).transpose()?,
         })
@@ -686,10 +686,10 @@ pub fn read_contacts(
             source_id,
             account: account.read(row),
             name: name.read(row)?,
-            title: row.text(title.as_ref()),
-            phone: row.text(phone.as_ref()),
-            email: row.text(email.as_ref()),
-            other: row.text(other.as_ref()),
+            title: row.cell(title.as_ref()),
+            phone: row.cell(phone.as_ref()),
+            email: row.cell(email.as_ref()),
+            other: row.cell(other.as_ref()),
             notes: row.free_text(notes.as_ref()),
             meta: meta.as_ref().map(|m| m.read(row)).transpose()?,
         })
@@ -853,13 +853,13 @@ pub fn read_deals(
             expected_close: expected,
             grade: row.parse(grade.as_ref(), str::parse)?,
             pin,
-            owner: row.text(owner.as_ref()),
+            owner: row.cell(owner.as_ref()),
             created_on: row.date(created_on.as_ref())?,
             stage_entered_on: row.date(stage_entered_on.as_ref())?,
             closed_on,
             lost_reason: row.free_text(lost_reason.as_ref()),
             contact: row.contact(contact_id.as_ref(), contact.as_ref()),
-            source: row.text(source.as_ref()),
+            source: row.cell(source.as_ref()),
             next_step: row.free_text(next_step.as_ref()),
             notes: row.free_text(notes.as_ref()),
             meta: meta.as_ref().map(|m| m.read(row)).transpose()?,
@@ -943,7 +943,7 @@ pub fn read_activities(
             },
         };
         let mut summary = match detail.as_ref() {
-            Some(_) => row.text(Some(&subject)).unwrap_or_default(),
+            Some(_) => row.cell(Some(&subject)).unwrap_or_default(),
             None => row.exact(&subject),
         };
         if let Some(detail) = row.free_text(detail.as_ref()) {
@@ -953,6 +953,8 @@ pub fn read_activities(
             summary.push_str(&detail);
         }
         Ok(ActivityRecord {
+            // A task's id in another CRM names no row here: imported again,
+            // an activity is known by its moment, kind and words instead.
             id: row.id(id.as_ref()).ok().flatten(),
             deal,
             account,
@@ -961,7 +963,7 @@ pub fn read_activities(
                 .unwrap_or(ActivityKind::Note),
             at,
             summary,
-            author: row.text(author.as_ref()),
+            author: row.cell(author.as_ref()),
             created_at: row.datetime(created_at.as_ref())?,
             contact,
             done: row
@@ -1063,16 +1065,8 @@ pub fn read_goals(
     options: &ImportOptions,
 ) -> Result<Sheetful<GoalRecord>, ImportError> {
     let mut sheet = Sheet::open(r, options)?;
-    let [id, owner, period, amount, currency, won_deals, activities] = [
-        "id",
-        "owner",
-        "period",
-        "won_amount_minor",
-        "currency",
-        "won_deals",
-        "activities",
-    ]
-    .map(|name| sheet.require(&[name]));
+    let [id, owner, period, amount, currency, won_deals, activities] =
+        super::GOAL_FIELDS.map(|name| sheet.require(&[name]));
     let meta = MetaColumns::require(&mut sheet);
     sheet.ready()?;
     let count = |column: &Column, row: &Row| {

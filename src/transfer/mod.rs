@@ -213,6 +213,18 @@ pub struct ActivityRecord {
     pub done: bool,
 }
 
+/// The columns of a goals file before the row metadata, as the export
+/// writes them and their restore reads them.
+const GOAL_FIELDS: [&str; 7] = [
+    "id",
+    "owner",
+    "period",
+    "won_amount_minor",
+    "currency",
+    "won_deals",
+    "activities",
+];
+
 /// A sales target as its table has it, for an export and its restore.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct GoalRecord {

@@ -436,10 +436,6 @@ impl Row<'_> {
             .filter(|s| !s.is_empty())
     }
 
-    pub(super) fn text(&self, column: Option<&Column>) -> Option<String> {
-        self.cell(column)
-    }
-
     /// Free text keeps its spaces and line breaks; a blank cell is `None`.
     pub(super) fn free_text(&self, column: Option<&Column>) -> Option<String> {
         column.map(|c| self.raw(c)).filter(|s| !s.trim().is_empty())
