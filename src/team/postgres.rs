@@ -155,6 +155,11 @@ impl Server {
         if !(lower.starts_with("postgres://") || lower.starts_with("postgresql://")) {
             return Err(TransportError::BadUrl(shown));
         }
+        // The client knows disable, prefer and require; the modes that
+        // check the certificate are TLS too, and said so, not a typo.
+        if lower.contains("sslmode=verify-") {
+            return Err(TransportError::TlsUnsupported(shown));
+        }
         let mut config: Config = url
             .parse()
             .map_err(|_| TransportError::BadUrl(shown.clone()))?;
@@ -662,6 +667,20 @@ mod tests {
                 "{url}"
             );
         }
+    }
+
+    #[test]
+    fn tls_that_cannot_be_had_is_said_so() {
+        for url in [
+            "postgres://db/sales?sslmode=require",
+            "postgres://db/sales?sslmode=verify-full",
+        ] {
+            assert!(
+                matches!(Server::parse(url), Err(TransportError::TlsUnsupported(_))),
+                "{url}"
+            );
+        }
+        assert!(Server::parse("postgres://ann@db/sales?sslmode=disable").is_ok());
     }
 
     #[test]
