@@ -385,7 +385,12 @@ impl Say for crate::team::TransportError {
             T::Unreachable(folder) => c.fmt("usage.team_unreachable", &[("folder", folder)]),
             T::BadUrl(s) => server("error.server_bad_url", s),
             T::PasswordInUrl(s) => server("error.password_in_url", s),
-            T::TlsUnsupported(s) => server("error.tls_unsupported", s),
+            T::TlsUntrusted(s) => server("error.tls_untrusted", s),
+            T::ServerWithoutTls(s) => server("error.server_without_tls", s),
+            T::RootCertUnreadable { server: s, path } => c.fmt(
+                "error.root_cert_unreadable",
+                &[("server", s), ("path", path)],
+            ),
             T::ServerDown(s) => server("error.server_down", s),
             T::Dropped(s) => server("error.server_dropped", s),
             T::NotSetUp(s) => server("error.not_set_up", s),
@@ -1115,7 +1120,12 @@ mod tests {
             T::Unreachable("/Dropbox/销售团队".into()),
             T::BadUrl(server.clone()),
             T::PasswordInUrl(server.clone()),
-            T::TlsUnsupported(server.clone()),
+            T::TlsUntrusted(server.clone()),
+            T::ServerWithoutTls(server.clone()),
+            T::RootCertUnreadable {
+                server: server.clone(),
+                path: "/证书/根证书".into(),
+            },
             T::ServerDown(server.clone()),
             T::Dropped(server.clone()),
             T::WrongPassword {
@@ -1149,7 +1159,9 @@ mod tests {
                 T::Unreachable(_)
                 | T::BadUrl(_)
                 | T::PasswordInUrl(_)
-                | T::TlsUnsupported(_)
+                | T::TlsUntrusted(_)
+                | T::ServerWithoutTls(_)
+                | T::RootCertUnreadable { .. }
                 | T::ServerDown(_)
                 | T::Dropped(_)
                 | T::WrongPassword { .. }
@@ -1176,9 +1188,9 @@ mod tests {
                 "pgpassword",
                 "pgpass",
                 "sslmode",
-                "require",
-                "prefer",
-                "disable",
+                "sslrootcert",
+                "path",
+                "tls",
                 "server",
                 "setup",
                 "dropbox",

@@ -64,10 +64,122 @@ struct Cluster {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
+    /// Server options beyond the port and address: TLS when it has it.
+    options: String,
+    /// What every address to it ends with: its TLS settings.
+    query: String,
+}
+
+/// Runs openssl, which must succeed.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Cluster {
+    /// A cluster that speaks TLS with a certificate for 127.0.0.1 from a CA
+    /// of its own, and refuses Ann any connection without TLS.
+    fn start_tls() -> Cluster {
+        let mut cluster = Cluster::initialised();
+        let dir = cluster.dir.path().to_path_buf();
+        openssl(
+            &dir,
+            &[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.pem",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=tierdeck test CA",
+            ],
+        );
+        openssl(
+            &dir,
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=127.0.0.1",
+            ],
+        );
+        std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
+        openssl(
+            &dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.crt",
+                "-days",
+                "2",
+                "-extfile",
+                "san.ext",
+            ],
+        );
+        let hba = dir.join("data").join("pg_hba.conf");
+        let rules = std::fs::read_to_string(&hba).unwrap();
+        std::fs::write(
+            &hba,
+            format!("hostnossl all ann 127.0.0.1/32 reject\n{rules}"),
+        )
+        .unwrap();
+        if is_root() {
+            Command::new("chown")
+                .args(["-R", "postgres:postgres"])
+                .arg(&dir)
+                .status()
+                .unwrap();
+        }
+        Command::new("chmod")
+            .arg("600")
+            .arg(dir.join("server.key"))
+            .status()
+            .unwrap();
+        cluster.options = format!(
+            "-c ssl=on -c ssl_cert_file={0}/server.crt -c ssl_key_file={0}/server.key",
+            dir.display()
+        );
+        cluster.query = format!("?sslmode=require&sslrootcert={}/ca.pem", dir.display());
+        cluster.up();
+        cluster
+    }
+
     fn start() -> Cluster {
+        let cluster = Cluster::initialised();
+        cluster.up();
+        cluster
+    }
+
+    /// A new cluster's files, its superuser's password set, not started.
+    fn initialised() -> Cluster {
         let bin = pg_bin();
         let dir = tempfile::tempdir().expect("temp dir");
         if is_root() {
@@ -111,13 +223,13 @@ impl Cluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&init.stderr)
         );
-        let cluster = Cluster {
+        Cluster {
             dir,
             bin,
             port: free_port(),
-        };
-        cluster.up();
-        cluster
+            options: String::new(),
+            query: String::new(),
+        }
     }
 
     fn data(&self) -> PathBuf {
@@ -127,9 +239,10 @@ impl Cluster {
     /// Starts the server, waiting until it accepts connections.
     fn up(&self) {
         let options = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off",
+            "-p {} -c listen_addresses=127.0.0.1 -k {} -c fsync=off {}",
             self.port,
-            self.dir.path().display()
+            self.dir.path().display(),
+            self.options
         );
         let started = as_postgres(&self.bin.join("pg_ctl"))
             .arg("-D")
@@ -157,7 +270,10 @@ impl Cluster {
     }
 
     fn url(&self, user: &str) -> String {
-        format!("postgres://{user}@127.0.0.1:{}/postgres", self.port)
+        format!(
+            "postgres://{user}@127.0.0.1:{}/postgres{}",
+            self.port, self.query
+        )
     }
 
     /// SQL run by psql as `user` with `password`; the output or the error.
@@ -285,7 +401,10 @@ impl Member {
 /// A cluster set up as a team server with these members and a reader
 /// `audit`, each login with its password.
 fn team_server(logins: &[&str]) -> Cluster {
-    let cluster = Cluster::start();
+    set_up(Cluster::start(), logins)
+}
+
+fn set_up(cluster: Cluster, logins: &[&str]) -> Cluster {
     let mut args = vec![
         "team".to_string(),
         "server-setup".to_string(),
@@ -603,6 +722,15 @@ fn every_fault_is_one_clear_sentence_without_the_password() {
         "is not set up as a team server",
     );
 
+    failed(
+        &ann,
+        &[
+            "team",
+            "join",
+            &format!("{}?sslmode=require", cluster.url("ann")),
+        ],
+        "offers no TLS",
+    );
     ann.ok(&["team", "init", &cluster.url("ann")]);
     cluster.down();
     failed(&ann, &["sync"], "cannot reach the team server");
@@ -794,4 +922,31 @@ fn a_new_change_is_heard_of_within_a_second() {
         asked.elapsed()
     );
     assert!(!lina.describe().contains(&password_of("lina")));
+}
+
+#[test]
+fn tls_is_used_as_the_address_asks_and_the_certificate_is_checked() {
+    let cluster = set_up(Cluster::start_tls(), &["ann", "lina"]);
+    let (ann, lina) = (Member::new("ann"), Member::new("lina"));
+    ann.ok(&["account", "add", "--name", "上海华信"]);
+    a_deal(&ann, "ERP 升级");
+    // The server refuses Ann without TLS: that she gets in, she got in by TLS.
+    let plain = cluster
+        .url("ann")
+        .replace(&cluster.query, "?sslmode=disable");
+    let (code, said) = common::failed(ann.run(&["team", "init", &plain]), &["team", "init"]);
+    assert_eq!(code, 1);
+    assert!(said.contains("has no login ann that may connect"), "{said}");
+    // A CA this machine does not know is not trusted.
+    let unknown_ca = cluster
+        .url("ann")
+        .replace(&cluster.query, "?sslmode=require");
+    let (_, said) = common::failed(ann.run(&["team", "init", &unknown_ca]), &["team", "init"]);
+    assert!(said.contains("is not one this machine trusts"), "{said}");
+    ann.ok(&["team", "init", &cluster.url("ann")]);
+    let verify_full = cluster
+        .url("lina")
+        .replace("sslmode=require", "sslmode=verify-full");
+    lina.ok(&["team", "join", &verify_full]);
+    assert_eq!(lina.pipeline(), ann.pipeline());
 }

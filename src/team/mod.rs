@@ -47,9 +47,13 @@ pub enum TransportError {
     )]
     PasswordInUrl(String),
     #[error(
-        "{0} asks for TLS (sslmode=require), which this tierdeck cannot do yet; use sslmode=prefer or disable"
+        "the certificate of the team server {0} is not one this machine trusts; add sslrootcert=PATH of its CA to the address"
     )]
-    TlsUnsupported(String),
+    TlsUntrusted(String),
+    #[error("the team server {0} offers no TLS, which the address requires (sslmode)")]
+    ServerWithoutTls(String),
+    #[error("{server}: cannot read the CA certificate {path} that sslrootcert names")]
+    RootCertUnreadable { server: String, path: String },
     #[error(
         "cannot reach the team server {0}; your changes are kept here and sent at the next sync"
     )]

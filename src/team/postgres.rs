@@ -18,7 +18,8 @@ use std::time::Duration;
 
 use ::postgres::config::{Host, SslMode};
 use ::postgres::error::SqlState;
-use ::postgres::{Client, Config, NoTls};
+use ::postgres::{Client, Config};
+use tokio_postgres_rustls::MakeRustlsConnect;
 
 use super::{Created, TeamFile, Transport, TransportError};
 
@@ -137,9 +138,68 @@ fn password_for(config: &Config) -> Option<String> {
     pgpass_lookup(&text, &host, port, db, user)
 }
 
+/// `sslrootcert=PATH` taken out of an address: the client does not know
+/// it, and tierdeck adds that CA to the system's roots itself.
+fn take_root_cert(url: &str) -> (String, Option<std::path::PathBuf>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None);
+    };
+    let mut root = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| match p.strip_prefix("sslrootcert=") {
+            Some(path) => {
+                root = Some(std::path::PathBuf::from(path));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    let url = if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    (url, root)
+}
+
+/// TLS with the system's root certificates, and the CA of `sslrootcert`
+/// when the address names one. The certificate and the host name are
+/// always checked: `sslmode=require` means what libpq's `verify-full` does.
+fn tls(root: Option<&Path>, shown: &str) -> Result<MakeRustlsConnect, TransportError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    // A root the system offers that does not parse is passed over, as
+    // libpq and browsers do; the rest still check the server.
+    for cert in rustls_native_certs::load_native_certs().certs {
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = root {
+        let unreadable = || TransportError::RootCertUnreadable {
+            server: shown.to_string(),
+            path: path.display().to_string(),
+        };
+        let certs = CertificateDer::pem_file_iter(path).map_err(|_| unreadable())?;
+        for cert in certs {
+            roots
+                .add(cert.map_err(|_| unreadable())?)
+                .map_err(|_| unreadable())?;
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|_| TransportError::TlsUntrusted(shown.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(MakeRustlsConnect::new(config))
+}
+
 /// A team server, connected on first use and again after a drop.
 pub struct Server {
     config: Config,
+    tls: MakeRustlsConnect,
     /// The address without its password: all that is ever shown or stored.
     shown: String,
     user: String,
@@ -155,11 +215,12 @@ impl Server {
         if !(lower.starts_with("postgres://") || lower.starts_with("postgresql://")) {
             return Err(TransportError::BadUrl(shown));
         }
-        // The client knows disable, prefer and require; the modes that
-        // check the certificate are TLS too, and said so, not a typo.
-        if lower.contains("sslmode=verify-") {
-            return Err(TransportError::TlsUnsupported(shown));
-        }
+        // The client knows disable, prefer and require; require checks the
+        // certificate here, so libpq's checking modes are the same to it.
+        let url = url
+            .replace("sslmode=verify-full", "sslmode=require")
+            .replace("sslmode=verify-ca", "sslmode=require");
+        let (url, root) = take_root_cert(&url);
         let mut config: Config = url
             .parse()
             .map_err(|_| TransportError::BadUrl(shown.clone()))?;
@@ -173,11 +234,7 @@ impl Server {
                 .unwrap_or_else(|_| "postgres".into());
             config.user(&user);
         }
-        // TLS is not built in yet: a server that demands it is refused with
-        // a sentence rather than a handshake error.
-        if config.get_ssl_mode() == SslMode::Require {
-            return Err(TransportError::TlsUnsupported(shown));
-        }
+        let tls = tls(root.as_deref(), &shown)?;
         if config.get_password().is_none()
             && let Some(password) = password_for(&config)
         {
@@ -189,6 +246,7 @@ impl Server {
         let user = config.get_user().unwrap_or_default().to_string();
         Ok(Server {
             config,
+            tls,
             shown,
             user,
             client: RefCell::new(None),
@@ -243,6 +301,17 @@ impl Server {
                 }
             };
         }
+        if connecting && handshake_failed(e) {
+            return TransportError::TlsUntrusted(server);
+        }
+        // The client's own refusal when the address requires TLS and the
+        // server offers none.
+        if connecting
+            && self.config.get_ssl_mode() == SslMode::Require
+            && e.to_string().contains("TLS")
+        {
+            return TransportError::ServerWithoutTls(server);
+        }
         // The client's own words when it had no password to give.
         if connecting && self.config.get_password().is_none() && e.to_string().contains("password")
         {
@@ -259,7 +328,7 @@ impl Server {
     fn connect(&self) -> Result<Client, TransportError> {
         let mut client = self
             .config
-            .connect(NoTls)
+            .connect(self.tls.clone())
             .map_err(|e| self.explain(&e, true))?;
         let version = client
             .query_opt(
@@ -331,7 +400,7 @@ impl Server {
     pub fn apply_setup(&self, sql: &str) -> Result<(), TransportError> {
         let mut client = self
             .config
-            .connect(NoTls)
+            .connect(self.tls.clone())
             .map_err(|e| self.explain(&e, true))?;
         let found = client
             .query_opt(
@@ -364,6 +433,24 @@ impl Server {
     pub fn database(&self) -> String {
         self.config.get_dbname().unwrap_or(&self.user).to_string()
     }
+}
+
+/// Whether a rustls error lies under `e`: the handshake failed, most often
+/// on the certificate. I/O errors hide what they wrap from `source()`, so
+/// they are looked into.
+fn handshake_failed(e: &::postgres::Error) -> bool {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(inner) = next {
+        let wrapped = inner
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+            .is_some_and(|w| w.is::<rustls::Error>());
+        if inner.is::<rustls::Error>() || wrapped {
+            return true;
+        }
+        next = inner.source();
+    }
+    false
 }
 
 /// A role name for the setup SQL: plain letters, digits and `_ . @ -`, so
@@ -670,17 +757,18 @@ mod tests {
     }
 
     #[test]
-    fn tls_that_cannot_be_had_is_said_so() {
-        for url in [
-            "postgres://db/sales?sslmode=require",
-            "postgres://db/sales?sslmode=verify-full",
-        ] {
-            assert!(
-                matches!(Server::parse(url), Err(TransportError::TlsUnsupported(_))),
-                "{url}"
-            );
+    fn every_sslmode_libpq_knows_reads_and_a_root_certificate_is_kept_aside() {
+        for mode in ["disable", "prefer", "require", "verify-ca", "verify-full"] {
+            let url = format!("postgres://ann@db/sales?sslmode={mode}");
+            assert!(Server::parse(&url).is_ok(), "{url}");
         }
-        assert!(Server::parse("postgres://ann@db/sales?sslmode=disable").is_ok());
+        let (url, root) = take_root_cert("postgres://db/s?sslrootcert=/etc/ca.pem&sslmode=require");
+        assert_eq!(url, "postgres://db/s?sslmode=require");
+        assert_eq!(root.as_deref(), Some(Path::new("/etc/ca.pem")));
+        assert!(matches!(
+            Server::parse("postgres://db/s?sslrootcert=/nowhere/ca.pem"),
+            Err(TransportError::RootCertUnreadable { .. })
+        ));
     }
 
     #[test]
