@@ -401,15 +401,47 @@ impl Say for ActivityRefusal {
     }
 }
 
+impl Say for crate::team::TransportError {
+    fn say(&self, c: &Catalog) -> String {
+        use crate::team::TransportError as T;
+        let server = |key: &str, server: &str| c.fmt(key, &[("server", server)]);
+        let as_user =
+            |key: &str, server: &str, user: &str| c.fmt(key, &[("server", server), ("user", user)]);
+        match self {
+            T::Unreachable(folder) => c.fmt("usage.team_unreachable", &[("folder", folder)]),
+            T::BadUrl(s) => server("error.server_bad_url", s),
+            T::PasswordInUrl(s) => server("error.password_in_url", s),
+            T::TlsUntrusted(s) => server("error.tls_untrusted", s),
+            T::ServerWithoutTls(s) => server("error.server_without_tls", s),
+            T::RootCertUnreadable { server: s, path } => c.fmt(
+                "error.root_cert_unreadable",
+                &[("server", s), ("path", path)],
+            ),
+            T::ServerDown(s) => server("error.server_down", s),
+            T::Dropped(s) => server("error.server_dropped", s),
+            T::NotSetUp(s) => server("error.not_set_up", s),
+            T::WrongPassword { server: s, user } => as_user("error.wrong_password", s, user),
+            T::NoPassword { server: s, user } => as_user("error.no_password", s, user),
+            T::NoLogin { server: s, user } => as_user("error.no_login", s, user),
+            T::Refused { server: s, user } => as_user("error.server_refused", s, user),
+            T::NewerSchema { server: s, version } => c.fmt(
+                "error.newer_server_schema",
+                &[("server", s), ("version", &version.to_string())],
+            ),
+            T::Server { server: s, reason } => {
+                c.fmt("error.server_said", &[("server", s), ("reason", reason)])
+            }
+        }
+    }
+}
+
 impl Say for crate::team::TeamError {
     fn say(&self, c: &Catalog) -> String {
-        use crate::team::{TeamError, TransportError};
+        use crate::team::TeamError;
         let path = |p: &std::path::Path| p.display().to_string();
         match self {
             TeamError::Store(e) => e.say(c),
-            TeamError::Transport(TransportError::Unreachable(folder)) => {
-                c.fmt("usage.team_unreachable", &[("folder", folder)])
-            }
+            TeamError::Transport(e) => e.say(c),
             TeamError::NotATeamFolder(p) => c.fmt("error.not_a_team_folder", &[("path", &path(p))]),
             TeamError::TeamFileUnreadable(p) => {
                 c.fmt("error.team_file_unreadable", &[("path", &path(p))])
@@ -1151,6 +1183,103 @@ mod tests {
                 .iter()
                 .filter(|w| said.to_ascii_lowercase().contains(w.as_str()))
                 .filter(|w| !["json", "init", "dropbox"].contains(&w.as_str()))
+                .collect();
+            assert!(left.is_empty(), "{said} keeps English {left:?}");
+            assert_eq!(e.say(&en()), e.to_string());
+        }
+    }
+
+    /// One of every way a team's transport fails. The `match` names every
+    /// variant without a catch-all, so a new one does not compile until it is here.
+    fn every_transport_error() -> Vec<crate::team::TransportError> {
+        use crate::team::TransportError as T;
+        let server = "postgres://李娜@服务器:5432/销售".to_string();
+        let user = "李娜".to_string();
+        let all = vec![
+            T::Unreachable("/Dropbox/销售团队".into()),
+            T::BadUrl(server.clone()),
+            T::PasswordInUrl(server.clone()),
+            T::TlsUntrusted(server.clone()),
+            T::ServerWithoutTls(server.clone()),
+            T::RootCertUnreadable {
+                server: server.clone(),
+                path: "/证书/根证书".into(),
+            },
+            T::ServerDown(server.clone()),
+            T::Dropped(server.clone()),
+            T::WrongPassword {
+                server: server.clone(),
+                user: user.clone(),
+            },
+            T::NoPassword {
+                server: server.clone(),
+                user: user.clone(),
+            },
+            T::NoLogin {
+                server: server.clone(),
+                user: user.clone(),
+            },
+            T::NotSetUp(server.clone()),
+            T::NewerSchema {
+                server: server.clone(),
+                version: 2,
+            },
+            T::Refused {
+                server: server.clone(),
+                user: user.clone(),
+            },
+            T::Server {
+                server,
+                reason: "磁盘已满".into(),
+            },
+        ];
+        for e in &all {
+            match e {
+                T::Unreachable(_)
+                | T::BadUrl(_)
+                | T::PasswordInUrl(_)
+                | T::TlsUntrusted(_)
+                | T::ServerWithoutTls(_)
+                | T::RootCertUnreadable { .. }
+                | T::ServerDown(_)
+                | T::Dropped(_)
+                | T::WrongPassword { .. }
+                | T::NoPassword { .. }
+                | T::NoLogin { .. }
+                | T::NotSetUp(_)
+                | T::NewerSchema { .. }
+                | T::Refused { .. }
+                | T::Server { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_transport_error_reads_in_the_user_s_language() {
+        for e in every_transport_error() {
+            let said = e.say(&zh());
+            assert!(said.chars().any(is_cjk), "{said}");
+            let english = english_words(&e.to_string());
+            // Names as typed: the address, variables, files and options.
+            let typed = [
+                "postgres",
+                "pgpassword",
+                "pgpass",
+                "sslmode",
+                "sslrootcert",
+                "path",
+                "tls",
+                "server",
+                "setup",
+                "dropbox",
+            ];
+            // Whole words, so that `server-setup` does not hide an English "set".
+            let said_words = english_words(&said);
+            let left: Vec<_> = english
+                .iter()
+                .filter(|w| said_words.contains(w))
+                .filter(|w| !typed.contains(&w.as_str()))
                 .collect();
             assert!(left.is_empty(), "{said} keeps English {left:?}");
             assert_eq!(e.say(&en()), e.to_string());

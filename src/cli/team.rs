@@ -1,4 +1,5 @@
-//! `team …` and `sync`: sharing the database through a team folder.
+//! `team …` and `sync`: sharing the database through a team folder or a
+//! team server.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,8 @@ use super::{CliResult, Context, Failure};
 use crate::output::{Format, Table};
 use crate::say::Say;
 use crate::store::{Conflict, Store};
-use crate::team::{self, SyncReport, TeamError, TeamFile, folder::Folder};
+use crate::team::postgres::{self as server, Server};
+use crate::team::{self, SyncReport, TeamError, TeamFile, Transport, folder::Folder};
 
 #[derive(Debug, Subcommand)]
 pub enum TeamCommand {
@@ -21,6 +23,18 @@ pub enum TeamCommand {
     Restore(RestoreArgs),
     Leave,
     Snapshot,
+    ServerSetup(ServerSetupArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServerSetupArgs {
+    url: String,
+    #[arg(long)]
+    member: Vec<String>,
+    #[arg(long)]
+    reader: Vec<String>,
+    #[arg(long)]
+    apply: bool,
 }
 
 #[derive(Debug, Args)]
@@ -41,20 +55,26 @@ pub struct RestoreArgs {
     id: String,
 }
 
-/// The team folder this database exchanges with, if it is in one.
-pub fn transport(store: &Store) -> CliResult<Option<Folder>> {
-    Ok(store
-        .team_location()?
-        .map(|place| Folder::new(Path::new(&place))))
+/// The team folder or server this database exchanges with, if it is in one.
+pub fn transport(store: &Store) -> CliResult<Option<Box<dyn Transport>>> {
+    let Some(place) = store.team_location()? else {
+        return Ok(None);
+    };
+    Ok(Some(team::open(&place).map_err(TeamError::from)?))
+}
+
+/// A team place typed on the command line that is a server address.
+fn server_url(place: &Path) -> Option<&str> {
+    place.to_str().filter(|p| server::is_server_url(p))
 }
 
 /// The exchange every command makes before and after its work: a failure
 /// to reach the folder is said, and the work goes on.
 pub fn sync_quietly(ctx: &mut Context) {
-    let Ok(Some(folder)) = transport(&ctx.store) else {
+    let Ok(Some(place)) = transport(&ctx.store) else {
         return;
     };
-    match team::sync(&mut ctx.store, &folder) {
+    match team::sync(&mut ctx.store, place.as_ref()) {
         Ok(report) => tell_news(ctx, &report),
         Err(e) => eprintln!(
             "{}",
@@ -175,6 +195,7 @@ pub fn run(ctx: &mut Context, cmd: TeamCommand) -> CliResult {
         TeamCommand::Restore(args) => restore(ctx, &args.id),
         TeamCommand::Leave => leave(ctx),
         TeamCommand::Snapshot => snapshot(ctx),
+        TeamCommand::ServerSetup(args) => server_setup(ctx, &args),
     }
 }
 
@@ -219,6 +240,17 @@ fn refuse_second_team(ctx: &Context) -> CliResult {
 
 fn init(ctx: &mut Context, folder: &Path) -> CliResult {
     refuse_second_team(ctx)?;
+    if let Some(url) = server_url(folder) {
+        let server = Server::from_command_line(url).map_err(TeamError::from)?;
+        let team = server.team().map_err(TeamError::from)?;
+        if !server.replicas().map_err(TeamError::from)?.is_empty() {
+            return Err(Failure::Error(ctx.catalog.fmt(
+                "msg.already_a_team_server",
+                &[("server", &server.describe())],
+            )));
+        }
+        return start_exchanging(ctx, &server, &team, Start::Made);
+    }
     let root = team_folder(ctx, folder)?;
     let shown = root.display().to_string();
     let folder = Folder::new(&root);
@@ -236,24 +268,51 @@ fn init(ctx: &mut Context, folder: &Path) -> CliResult {
     };
     let bytes = serde_json::to_vec_pretty(&team).unwrap_or_default();
     folder.create_team_file(&bytes).map_err(TeamError::from)?;
-    start_exchanging(ctx, &folder, &team, "msg.team_made")
+    start_exchanging(ctx, &folder, &team, Start::Made)
 }
 
 fn join(ctx: &mut Context, folder: &Path) -> CliResult {
     refuse_second_team(ctx)?;
+    if let Some(url) = server_url(folder) {
+        let server = Server::from_command_line(url).map_err(TeamError::from)?;
+        let team = server.team().map_err(TeamError::from)?;
+        return start_exchanging(ctx, &server, &team, Start::Joined);
+    }
     let root = team_folder(ctx, folder)?;
     let folder = Folder::new(&root);
     let team = team::check_team_folder(&folder)?;
-    start_exchanging(ctx, &folder, &team, "msg.team_joined")
+    start_exchanging(ctx, &folder, &team, Start::Joined)
+}
+
+/// How a replica came into its team.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Start {
+    Made,
+    Joined,
+}
+
+/// The message key for a team folder, or its twin for a team server.
+fn said_of(place: &str, key: &str) -> String {
+    if server::is_server_url(place) {
+        key.replacen("msg.", "msg.server_", 1)
+    } else {
+        key.to_string()
+    }
 }
 
 /// Logs what the database held before, announces this replica and makes
 /// the first exchange.
-fn start_exchanging(ctx: &mut Context, folder: &Folder, team: &TeamFile, said: &str) -> CliResult {
-    let root = folder.root().display().to_string();
+fn start_exchanging(
+    ctx: &mut Context,
+    place: &dyn Transport,
+    team: &TeamFile,
+    start: Start,
+) -> CliResult {
+    // Stored as shown: a server address never with its password.
+    let root = place.describe();
     let new_team = ctx.store.team_id()?.as_deref() != Some(team.team.as_str());
     ctx.store.join_team(&root, &team.team)?;
-    let started = first_exchange(ctx, folder, new_team, said);
+    let started = first_exchange(ctx, place, new_team, start);
     if started.is_err() {
         // Not half in a team: the next command must not sync unannounced.
         ctx.store.leave_team()?;
@@ -261,11 +320,16 @@ fn start_exchanging(ctx: &mut Context, folder: &Folder, team: &TeamFile, said: &
     started
 }
 
-fn first_exchange(ctx: &mut Context, folder: &Folder, new_team: bool, said: &str) -> CliResult {
-    let root = folder.root().display().to_string();
+fn first_exchange(
+    ctx: &mut Context,
+    folder: &dyn Transport,
+    new_team: bool,
+    start: Start,
+) -> CliResult {
+    let root = folder.describe();
     // An empty database joining starts from a teammate's snapshot and
     // reads only the changes after it.
-    let joining = said == "msg.team_joined";
+    let joining = start == Start::Joined;
     let from_snapshot = if joining && ctx.store.is_empty()? {
         team::join_from_snapshot(&mut ctx.store, folder)?
     } else {
@@ -302,13 +366,17 @@ fn first_exchange(ctx: &mut Context, folder: &Folder, new_team: bool, said: &str
         );
     }
     // New members start from a snapshot rather than from every change.
-    if said == "msg.team_made" && !ctx.store.is_empty()? {
+    if start == Start::Made && !ctx.store.is_empty()? {
         team::publish_snapshot(&mut ctx.store, folder)?;
     }
+    let said = match start {
+        Start::Made => "msg.team_made",
+        Start::Joined => "msg.team_joined",
+    };
     println!(
         "{}",
         ctx.catalog.fmt(
-            said,
+            &said_of(&root, said),
             &[
                 ("folder", &root),
                 ("rows", &existing.to_string()),
@@ -320,7 +388,7 @@ fn first_exchange(ctx: &mut Context, folder: &Folder, new_team: bool, said: &str
     Ok(())
 }
 
-fn require_team(ctx: &Context) -> CliResult<Folder> {
+fn require_team(ctx: &Context) -> CliResult<Box<dyn Transport>> {
     transport(&ctx.store)?
         .ok_or_else(|| Failure::Error(ctx.catalog.get("msg.not_in_team").to_string()))
 }
@@ -348,7 +416,7 @@ impl super::Record for SyncRecord {
 
 pub fn sync(ctx: &mut Context, args: FormatArgs) -> CliResult {
     let folder = require_team(ctx)?;
-    let report = team::sync(&mut ctx.store, &folder)?;
+    let report = team::sync(&mut ctx.store, folder.as_ref())?;
     tell_news(ctx, &report);
     let record = SyncRecord {
         sent: report.sent_ops,
@@ -429,7 +497,7 @@ fn status(ctx: &mut Context, format: Format) -> CliResult {
     let folder = require_team(ctx)?;
     // What was skipped is what a look now skips: files are read again each time.
     let mut report = SyncReport::default();
-    let reached = team::receive(&mut ctx.store, &folder, &mut report);
+    let reached = team::receive(&mut ctx.store, folder.as_ref(), &mut report);
     let session = ctx.store.session().clone();
     let replica = ctx.store.replica_id()?;
     let published = ctx.store.published()?;
@@ -454,7 +522,7 @@ fn status(ctx: &mut Context, format: Format) -> CliResult {
     }
     let record = StatusRecord {
         replica,
-        folder: folder.root().display().to_string(),
+        folder: folder.describe(),
         unsent: unsent.max(0),
         open_conflicts: ctx.store.conflicts(false)?.len(),
         members,
@@ -467,7 +535,7 @@ fn status(ctx: &mut Context, format: Format) -> CliResult {
     println!(
         "{}",
         c.fmt(
-            "msg.team_status",
+            &said_of(&record.folder, "msg.team_status"),
             &[
                 ("replica", short(&record.replica)),
                 ("folder", &record.folder),
@@ -624,7 +692,7 @@ fn restore(ctx: &mut Context, id: &str) -> CliResult {
 
 fn snapshot(ctx: &mut Context) -> CliResult {
     let folder = require_team(ctx)?;
-    let manifest = team::publish_snapshot(&mut ctx.store, &folder)?;
+    let manifest = team::publish_snapshot(&mut ctx.store, folder.as_ref())?;
     let size = format!("{:.1}", manifest.bytes as f64 / 1_048_576.0);
     println!(
         "{}",
@@ -640,10 +708,14 @@ fn leave(ctx: &mut Context) -> CliResult {
     let folder = require_team(ctx)?;
     // Whatever is not sent yet goes out first, if the folder is there.
     let mut report = SyncReport::default();
-    let sent = team::publish(&mut ctx.store, &folder, &mut report);
+    let sent = team::publish(&mut ctx.store, folder.as_ref(), &mut report);
     ctx.store.leave_team()?;
-    let root = folder.root().display().to_string();
-    println!("{}", ctx.catalog.fmt("msg.team_left", &[("folder", &root)]));
+    let root = folder.describe();
+    println!(
+        "{}",
+        ctx.catalog
+            .fmt(&said_of(&root, "msg.team_left"), &[("folder", &root)])
+    );
     if let Err(e) = sent {
         eprintln!(
             "{}",
@@ -651,5 +723,38 @@ fn leave(ctx: &mut Context) -> CliResult {
                 .fmt("msg.sync_failed", &[("reason", &e.say(&ctx.catalog))])
         );
     }
+    Ok(())
+}
+
+/// Prints the SQL that makes a database a team server, or runs it there
+/// with `--apply`, the address then being an administrator's.
+fn server_setup(ctx: &mut Context, args: &ServerSetupArgs) -> CliResult {
+    if let Some(bad) = args
+        .member
+        .iter()
+        .chain(&args.reader)
+        .find(|name| !server::valid_role(name))
+    {
+        return Err(Failure::Error(
+            ctx.catalog.fmt("msg.bad_role_name", &[("name", bad)]),
+        ));
+    }
+    let admin = Server::from_command_line(&args.url).map_err(TeamError::from)?;
+    let sql = server::setup_sql(&admin.database(), &args.member, &args.reader);
+    if !args.apply {
+        print!("{sql}");
+        return Ok(());
+    }
+    admin.apply_setup(&sql).map_err(TeamError::from)?;
+    println!(
+        "{}",
+        ctx.catalog.fmt(
+            "msg.server_set_up",
+            &[
+                ("server", &admin.describe()),
+                ("version", &server::SCHEMA_VERSION.to_string()),
+            ],
+        )
+    );
     Ok(())
 }

@@ -42,7 +42,8 @@ pub struct Published {
 }
 
 impl Store {
-    /// The team folder (or, later, server) this replica exchanges with.
+    /// The team folder or server address (never with a password) this
+    /// replica exchanges with.
     pub fn team_location(&self) -> Result<Option<String>> {
         setting(&self.conn, SETTING_TEAM)
     }

@@ -4,10 +4,12 @@
 //! A transport only lists replicas, reads a numbered file of one, and
 //! creates a file that must not exist yet. Everything else (what a file
 //! holds, how far each replica was read, how operations apply) is here and
-//! in the store, so a PostgreSQL transport fits behind the same three calls.
+//! in the store, so a team folder ([`folder`]) and a team server
+//! ([`postgres`]) fit behind the same calls.
 
 pub mod file;
 pub mod folder;
+pub mod postgres;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -28,10 +30,64 @@ pub enum Created {
     Exists(Vec<u8>),
 }
 
+/// Why the team's changes could not be reached. A server address is
+/// always shown without its password.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TransportError {
-    #[error("cannot reach the team folder {0}")]
+    #[error(
+        "cannot reach the team folder {0}; your changes are kept here and sent at the next sync"
+    )]
     Unreachable(String),
+    #[error(
+        "{0} does not read as a team server address; write it as postgres://USER@HOST:PORT/DATABASE"
+    )]
+    BadUrl(String),
+    #[error(
+        "{0}: a password does not belong in the address; set PGPASSWORD or put it in ~/.pgpass"
+    )]
+    PasswordInUrl(String),
+    #[error(
+        "the certificate of the team server {0} is not one this machine trusts; add sslrootcert=PATH of its CA to the address"
+    )]
+    TlsUntrusted(String),
+    #[error("the team server {0} offers no TLS, which the address requires (sslmode)")]
+    ServerWithoutTls(String),
+    #[error("{server}: cannot read the CA certificate {path} that sslrootcert names")]
+    RootCertUnreadable { server: String, path: String },
+    #[error(
+        "cannot reach the team server {0}; your changes are kept here and sent at the next sync"
+    )]
+    ServerDown(String),
+    #[error(
+        "the connection to the team server {0} dropped; your changes are kept here and sent at the next sync"
+    )]
+    Dropped(String),
+    #[error(
+        "the team server {server} refused {user} with that password; check the login name, PGPASSWORD and ~/.pgpass"
+    )]
+    WrongPassword { server: String, user: String },
+    #[error(
+        "the team server {server} asks {user} for a password; set PGPASSWORD or put it in ~/.pgpass"
+    )]
+    NoPassword { server: String, user: String },
+    #[error(
+        "the team server {server} has no login {user} that may connect; ask whoever runs it to add {user} with `tierdeck team server-setup`"
+    )]
+    NoLogin { server: String, user: String },
+    #[error(
+        "{0} is not set up as a team server; whoever runs it sets it up with `tierdeck team server-setup`"
+    )]
+    NotSetUp(String),
+    #[error(
+        "the team server {server} was set up by a newer tierdeck (schema {version}); update tierdeck to use it"
+    )]
+    NewerSchema { server: String, version: i64 },
+    #[error(
+        "the team server {server} refused what {user} asked; {user} may only add this replica's own changes"
+    )]
+    Refused { server: String, user: String },
+    #[error("the team server {server} said: {reason}")]
+    Server { server: String, reason: String },
 }
 
 pub trait Transport {
@@ -69,6 +125,20 @@ pub trait Transport {
         number: i64,
         to: &std::path::Path,
     ) -> Result<bool, TransportError>;
+    /// Whether the transport heard of new changes since last asked, without
+    /// waiting: a server tells (`LISTEN`); a folder cannot, and is polled.
+    fn news(&self) -> bool {
+        false
+    }
+}
+
+/// The transport for a team's place as stored: a server address or a folder.
+pub fn open(place: &str) -> Result<Box<dyn Transport>, TransportError> {
+    if postgres::is_server_url(place) {
+        Ok(Box::new(postgres::Server::parse(place)?))
+    } else {
+        Ok(Box::new(folder::Folder::new(std::path::Path::new(place))))
+    }
 }
 
 /// What a snapshot is: whose, how far it had read every replica (its own
@@ -223,7 +293,7 @@ pub fn join_from_snapshot(
 pub enum TeamError {
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}; your changes are kept here and sent at the next sync")]
+    #[error(transparent)]
     Transport(#[from] TransportError),
     #[error(
         "{} is not a team folder (it has no tierdeck-team.json); make one with `tierdeck team init {}`",

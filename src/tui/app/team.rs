@@ -1,5 +1,5 @@
-//! The team folder, seen from the UI: exchanged with every couple of
-//! seconds on the tick, what teammates changed shown as live refresh shows
+//! The team folder or server, seen from the UI: exchanged with every couple
+//! of seconds on the tick (at once when a server tells of new changes), what teammates changed shown as live refresh shows
 //! another process's commits, and a value of the user's that lost a
 //! conflict offered back with one key.
 
@@ -8,7 +8,7 @@ use chrono::{DateTime, Local, TimeDelta};
 use super::App;
 use crate::say::Say;
 use crate::store::Conflict;
-use crate::team::{self, folder::Folder};
+use crate::team::{self, Transport};
 
 /// How often the UI exchanges with the team folder: reading it costs a
 /// look per teammate when nothing is new.
@@ -26,7 +26,7 @@ pub enum TeamState {
 }
 
 pub struct TeamLink {
-    folder: Folder,
+    folder: Box<dyn Transport>,
     last: Option<DateTime<Local>>,
     pub state: TeamState,
     /// The latest value of the user's that lost, which `r` puts back.
@@ -41,7 +41,7 @@ impl TeamLink {
         }
         let place = store.team_location().ok()??;
         Some(TeamLink {
-            folder: Folder::new(std::path::Path::new(&place)),
+            folder: team::open(&place).ok()?,
             last: None,
             state: TeamState::InStep,
             lost: None,
@@ -55,7 +55,9 @@ impl App {
         let Some(link) = self.outside.team.as_mut() else {
             return;
         };
-        if link.last.is_some_and(|at| now - at < SYNC_EVERY) {
+        // A server's word that something arrived skips the wait; polling
+        // stays, for a folder and for a notification lost with a connection.
+        if link.last.is_some_and(|at| now - at < SYNC_EVERY) && !link.folder.news() {
             return;
         }
         link.last = Some(now);
@@ -67,7 +69,7 @@ impl App {
             return;
         };
         self.store.set_now(now.with_timezone(&chrono::Utc));
-        let result = team::sync(&mut self.store, &link.folder);
+        let result = team::sync(&mut self.store, link.folder.as_ref());
         let mut link = link;
         match result {
             Ok(report) => {
