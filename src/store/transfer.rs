@@ -225,39 +225,25 @@ impl Store {
             }
             .into());
         }
+        // Every file is read first, as `import` reads its one: a file that
+        // cannot be read stops the import before anything is written.
+        let mut parsed = Vec::with_capacity(files.len());
+        for (kind, path) in files {
+            let file = fs::File::open(&path).map_err(StoreError::io(&path))?;
+            let rows = self
+                .parse(kind, std::io::BufReader::new(file), &how.options)
+                .map_err(|e| in_file(&path, e))?;
+            parsed.push((kind, path, rows));
+        }
         let stages = self.stage_ids();
-        let rules_stages: Vec<(String, String, String)> = self
-            .rules
-            .stages
-            .iter()
-            .map(|s| (s.id.clone(), s.en.clone(), s.zh.clone()))
-            .collect();
         let dry_run = how.dry_run;
         let done = self.transact(!dry_run, |w| {
             let mut importer = Importer::new(w, how.skip_bad);
             let mut done = Vec::new();
-            for (kind, path) in files {
-                let file = fs::File::open(&path).map_err(StoreError::io(&path))?;
-                let stages_view: Vec<(&str, &str, &str)> = rules_stages
-                    .iter()
-                    .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
-                    .collect();
-                let parsed = parse_kind(
-                    kind,
-                    std::io::BufReader::new(file),
-                    &stages_view,
-                    &how.options,
-                )
-                .map_err(|e| StoreError::ImportFile {
-                    path: path.clone(),
-                    error: Box::new(e),
-                })?;
+            for (kind, path, rows) in parsed {
                 let mut summary = importer
-                    .file(kind, parsed, progress, &stages)
-                    .map_err(|e| StoreError::ImportFile {
-                        path: path.clone(),
-                        error: Box::new(e),
-                    })?;
+                    .file(kind, rows, progress, &stages)
+                    .map_err(|e| in_file(&path, e))?;
                 summary.dry_run = dry_run;
                 done.push((path, summary));
             }
@@ -539,6 +525,13 @@ fn parse_kind(
         ImportKind::Goals => transfer::read_goals(input, options).map(Parsed::Goals),
     };
     parsed.map_err(StoreError::Import)
+}
+
+fn in_file(path: &Path, error: StoreError) -> StoreError {
+    StoreError::ImportFile {
+        path: path.to_path_buf(),
+        error: Box::new(error),
+    }
 }
 
 /// The files of an export directory, in the order rows refer to each
