@@ -779,6 +779,18 @@ pub struct Reminder {
     pub meta: RowMeta,
 }
 
+/// How the note of a reminder closed by a person rather than the engine
+/// begins; such a close counts as a touch, so the engine does not reopen it.
+pub const CLOSED_BY_HAND: &str = "manual:";
+
+impl Reminder {
+    /// Done or dismissed by a person. The engine's own closes say only what
+    /// the deal looked like then, so they never stand for a person's answer.
+    pub fn closed_by_hand(&self) -> bool {
+        !self.status.is_pending() && self.note.starts_with(CLOSED_BY_HAND)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -65,7 +65,8 @@ pub enum ReminderOp {
 /// Decides the grade, flags and reminder operations for `deal` on `today`.
 ///
 /// `reminders` are the deal's pending reminders plus its `close_soon` and
-/// `slipped` reminders of any status (so one close date never gets two). Closed
+/// `slipped` reminders of any status (so one a person answered is not made
+/// again for the same close date). Closed
 /// `revisit` reminders may be passed too: one whose due date equals the next
 /// revisit keeps a dismissed revisit from coming straight back.
 pub fn evaluate(
@@ -440,10 +441,11 @@ fn close_soon(
         return;
     };
     let warn_from = sub_days(close, rules.close_warning_days);
-    let exists = reminders
-        .iter()
-        .any(|r| r.kind == ReminderKind::CloseSoon && r.about == Some(close));
-    if grade == Grade::A && !slipped && warn_from <= today && !exists {
+    if grade == Grade::A
+        && !slipped
+        && warn_from <= today
+        && !answered(reminders, ReminderKind::CloseSoon, close)
+    {
         // A deal that turns A inside the warning window is due now, not overdue
         // from a day before anyone could have known.
         ops.push(ReminderOp::Open {
@@ -452,6 +454,17 @@ fn close_soon(
             about: Some(close),
         });
     }
+}
+
+/// Whether a reminder of `kind` about the close date `close` is still
+/// pending or was answered by a person. One the engine closed does not
+/// count: whether a replica saw the deal won and opened again in between
+/// must not decide whether it warns, or replicas with the same facts would
+/// keep different agendas.
+fn answered(reminders: &[Reminder], kind: ReminderKind, close: NaiveDate) -> bool {
+    reminders.iter().any(|r| {
+        r.kind == kind && r.about == Some(close) && (r.status.is_pending() || r.closed_by_hand())
+    })
 }
 
 /// One `slipped` reminder per passed close date; a new date settles it.
@@ -484,10 +497,7 @@ fn slipped_reminder(
     let Some(close) = deal.expected_close.filter(|_| slipped) else {
         return;
     };
-    let exists = reminders
-        .iter()
-        .any(|r| r.kind == ReminderKind::Slipped && r.about == Some(close));
-    if !exists {
+    if !answered(reminders, ReminderKind::Slipped, close) {
         ops.push(ReminderOp::Open {
             kind: ReminderKind::Slipped,
             due: add_days(close, 1),
@@ -502,7 +512,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::domain::{Money, Pin, RowMeta};
+    use crate::domain::{CLOSED_BY_HAND, Money, Pin, RowMeta};
     use crate::rules::calendar::d;
 
     use ReminderKind::{CloseSoon, Revisit, Slipped};
@@ -886,13 +896,13 @@ mod tests {
     #[test]
     fn a_slipped_reminder_is_made_once_per_close_date() {
         for status in ReminderStatus::ALL {
-            let old = reminder(
+            let old = by_hand(reminder(
                 Slipped,
                 *status,
                 d("2027-01-02"),
                 Some(d("2027-01-01")),
                 d("2027-01-02"),
-            );
+            ));
             let ev = run(&explicit("2027-01-01"), None, &[old], TODAY);
             assert_eq!(opened(&ev, Slipped), [], "{status}");
         }
@@ -1259,16 +1269,21 @@ mod tests {
         );
     }
 
+    fn by_hand(mut r: Reminder) -> Reminder {
+        r.note = format!("{CLOSED_BY_HAND} {} by mei", r.status);
+        r
+    }
+
     #[test]
     fn close_soon_is_made_once_per_close_date() {
         let deal = explicit("2027-01-20");
-        let done = reminder(
+        let done = by_hand(reminder(
             CloseSoon,
             Done,
             d("2027-01-13"),
             Some(d("2027-01-20")),
             d("2027-01-13"),
-        );
+        ));
         let ev = run(&deal, None, &[done], TODAY);
         assert_eq!(opened(&ev, CloseSoon), []);
 
@@ -1290,6 +1305,37 @@ mod tests {
             [(pending.id, Dismissed, "close date moved".into())]
         );
         assert_eq!(opened(&ev, CloseSoon), [(d(TODAY), Some(d("2027-01-18")))]);
+    }
+
+    #[test]
+    fn what_the_engine_closed_comes_back_when_the_deal_is_as_it_was() {
+        // Won on one replica, moved back to a stage on another: the merged
+        // deal is open again, and every replica must warn alike, whether or
+        // not it saw the win in between.
+        let mut closed_by_engine = reminder(
+            CloseSoon,
+            Dismissed,
+            d("2027-01-13"),
+            Some(d("2027-01-20")),
+            d("2027-01-13"),
+        );
+        closed_by_engine.note = "deal won".into();
+        let ev = run(&explicit("2027-01-20"), None, &[closed_by_engine], TODAY);
+        assert_eq!(opened(&ev, CloseSoon), [(d(TODAY), Some(d("2027-01-20")))]);
+
+        let mut slipped = reminder(
+            Slipped,
+            Done,
+            d("2027-01-02"),
+            Some(d("2027-01-01")),
+            d("2027-01-02"),
+        );
+        slipped.note = "new close date 2027-03-01".into();
+        let ev = run(&explicit("2027-01-01"), None, &[slipped], TODAY);
+        assert_eq!(
+            opened(&ev, Slipped),
+            [(d("2027-01-02"), Some(d("2027-01-01")))]
+        );
     }
 
     #[test]

@@ -446,14 +446,18 @@ fn apply(w: &Writer<'_>, on: On, op: ReminderOp) -> Result<()> {
         ReminderOp::Open { kind, due, about } => {
             let meta = w.new_meta();
             let id = reminder_id(of, kind, due, about);
-            // One withdrawn before (planned ahead, then come back) opens again.
+            // One withdrawn before (planned ahead, then come back) opens
+            // again, and so does one the engine itself closed: the rules ask
+            // for it again only when the deal is as it was.
             conn.prepare_cached(
                 "INSERT INTO reminders (id, deal_id, account_id, kind, due, status, about,
                     created_on, created_at, updated_at, updated_by, version)
                  VALUES (?1, ?2, ?9, ?3, ?4, 'open', ?5, ?6, ?7, ?7, ?8, 1)
                  ON CONFLICT(id) DO UPDATE SET status = 'open', deleted_at = NULL,
                     closed_on = NULL, note = '', created_on = excluded.created_on
-                 WHERE reminders.deleted_at IS NOT NULL",
+                 WHERE reminders.deleted_at IS NOT NULL
+                    OR (reminders.status IN ('done', 'dismissed')
+                        AND reminders.note NOT LIKE 'manual:%')",
             )?
             .execute(params![
                 id,

@@ -7,7 +7,7 @@ use super::filter::Conditions;
 use super::rows::{self, REMINDER_COLUMN_COUNT, REMINDER_COLUMNS};
 use super::{Result, Store, StoreError, Writer, values};
 use crate::domain::{
-    Currency, Grade, Id, Money, Reminder, ReminderKind, ReminderStatus, ValueTier,
+    CLOSED_BY_HAND, Currency, Grade, Id, Money, Reminder, ReminderKind, ReminderStatus, ValueTier,
 };
 use crate::query::Query;
 
@@ -39,10 +39,6 @@ pub struct ReminderRow {
     /// The currency of the deal's amount.
     pub currency: Option<Currency>,
 }
-
-/// The note that marks a reminder closed by a person rather than the engine;
-/// such a close counts as a touch, so the engine does not reopen it at once.
-pub(super) const MANUAL_NOTE_PREFIX: &str = "manual:";
 
 /// What a reminder list can be sorted by; the due day, the grade, the
 /// deal's title and the id break ties, in that order.
@@ -422,7 +418,7 @@ impl Store {
             let note = if reminder.kind == ReminderKind::FollowUp {
                 reminder.note.clone()
             } else {
-                format!("{MANUAL_NOTE_PREFIX} {} by {}", status, w.session.user)
+                format!("{CLOSED_BY_HAND} {} by {}", status, w.session.user)
             };
             close_reminder(w, reminder.id, status, &note)?;
             if let Some(deal) = reminder.deal_id {
