@@ -130,7 +130,11 @@ fn arrived(db: &Path, me: &str, after: i64) -> (i64, Vec<i64>) {
         .map(|rows| rows.filter_map(Result::ok).collect())
         .unwrap_or_default();
     let last = rows.iter().map(|(id, _)| *id).max().unwrap_or(after);
-    let stamps = rows.iter().filter_map(|(_, hlc)| *hlc).map(|h| h >> 16).collect();
+    let stamps = rows
+        .iter()
+        .filter_map(|(_, hlc)| *hlc)
+        .map(|h| h >> 16)
+        .collect();
     (last, stamps)
 }
 
@@ -266,7 +270,10 @@ fn main() {
     let first = fingerprint(&replicas[0].db);
     let mut converged = true;
     for r in &replicas {
-        let held = count(&r.db, "SELECT count(*) FROM activities WHERE deleted_at IS NULL");
+        let held = count(
+            &r.db,
+            "SELECT count(*) FROM activities WHERE deleted_at IS NULL",
+        );
         let print = fingerprint(&r.db);
         if held != expected || print != first {
             converged = false;

@@ -19,6 +19,10 @@ pub struct Config {
     /// `sync-folder` when the database's folder is carried by a sync tool
     /// tierdeck does not recognise by its markers.
     pub sharing: Option<Sharing>,
+    /// A team server's address with its password, for a member who keeps
+    /// it here rather than in `PGPASSWORD` or `~/.pgpass`; used only to
+    /// connect to that same server, login and database.
+    pub team_server: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

@@ -644,3 +644,40 @@ fn tls_is_used_as_the_address_asks_and_the_certificate_is_checked() {
     lina.ok(&["team", "join", &verify_full]);
     assert_eq!(lina.pipeline(), ann.pipeline());
 }
+
+#[test]
+fn a_password_kept_in_the_config_file_is_used_for_its_own_server_only() {
+    let cluster = team_server(&["ann", "lina"]);
+    let ann = Member::new("ann");
+    ann.ok(&["account", "add", "--name", "上海华信"]);
+    ann.ok(&["team", "init", &cluster.url("ann")]);
+    let mut lina = Member::new("lina");
+    lina.password = String::new();
+    let keep = |port: u16| {
+        std::fs::create_dir_all(lina.td.config_dir()).unwrap();
+        std::fs::write(
+            lina.td.config_dir().join("config.toml"),
+            format!(
+                "team_server = \"postgres://lina:{}@127.0.0.1:{port}/postgres\"\n",
+                password_of("lina")
+            ),
+        )
+        .unwrap();
+    };
+    // The address of another server does not lend it its password.
+    keep(cluster.port + 1);
+    let args = ["team", "join", &cluster.url("lina")];
+    let (_, said) = common::failed(lina.run(&args), &args);
+    assert!(said.contains("lina"), "{said}");
+    assert!(!said.contains(&password_of("lina")), "{said}");
+
+    keep(cluster.port);
+    let joined = lina.ok(&args);
+    assert!(joined.contains("Started from ann's snapshot"), "{joined}");
+    let deal = a_deal(&lina, "门店系统");
+    ann.ok(&["sync"]);
+    assert_eq!(ann.pipeline(), lina.pipeline());
+    assert!(ann.pipeline().iter().any(|d| d["id"] == deal.as_str()));
+    let status = lina.ok(&["team", "status"]);
+    assert!(!status.contains(&password_of("lina")), "{status}");
+}

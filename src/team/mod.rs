@@ -125,6 +125,13 @@ pub trait Transport {
         number: i64,
         to: &std::path::Path,
     ) -> Result<bool, TransportError>;
+    /// Of these replicas, each with the number of the last file read from
+    /// it, those that have a next file; `None` when the transport cannot
+    /// tell without reading each one, as a folder cannot. A server answers
+    /// in one query, so a sync with little new does not ask once per member.
+    fn unread(&self, _after: &[(String, i64)]) -> Result<Option<Vec<String>>, TransportError> {
+        Ok(None)
+    }
     /// Whether the transport heard of new changes since last asked, without
     /// waiting: a server tells (`LISTEN`); a folder cannot, and is polled.
     fn news(&self) -> bool {
@@ -469,10 +476,18 @@ pub fn receive(
     let mut batch: Vec<Op> = Vec::new();
     let mut reads: Vec<PeerRead> = Vec::new();
     let now = store.session().now;
-    for replica in transport.replicas()? {
-        if replica == me {
-            continue;
-        }
+    let others: Vec<String> = transport
+        .replicas()?
+        .into_iter()
+        .filter(|r| *r != me)
+        .collect();
+    let counts: Vec<(String, i64)> = others
+        .iter()
+        .map(|r| (r.clone(), known.get(r).map_or(0, |p| p.files_read)))
+        .collect();
+    let with_news: Option<std::collections::HashSet<String>> =
+        transport.unread(&counts)?.map(|r| r.into_iter().collect());
+    for replica in others {
         let mut read = known.get(&replica).cloned().unwrap_or_else(|| PeerRead {
             replica: replica.clone(),
             user: String::new(),
@@ -488,7 +503,10 @@ pub fn receive(
             read.user = member.user;
         }
         let start = read.files_read;
-        while read.files_read < start + FILES_PER_SYNC {
+        let nothing_new = with_news
+            .as_ref()
+            .is_some_and(|news| !news.contains(&replica));
+        while !nothing_new && read.files_read < start + FILES_PER_SYNC {
             let number = read.files_read + 1;
             let Some(bytes) = transport.read(&replica, number)? else {
                 break;

@@ -116,12 +116,16 @@ fn pgpass_lookup(text: &str, host: &str, port: u16, db: &str, user: &str) -> Opt
     None
 }
 
-/// The password from `PGPASSWORD`, else from `PGPASSFILE` or `~/.pgpass`,
-/// as libpq finds it: never from the command line.
+/// The password from `PGPASSWORD`, else from the config file's
+/// `team_server` address when it names this server, else from `PGPASSFILE`
+/// or `~/.pgpass` as libpq finds it: never from the command line.
 fn password_for(config: &Config) -> Option<String> {
     if let Ok(password) = std::env::var("PGPASSWORD")
         && !password.is_empty()
     {
+        return Some(password);
+    }
+    if let Some(password) = configured_password(config) {
         return Some(password);
     }
     let file = std::env::var_os("PGPASSFILE")
@@ -136,6 +140,21 @@ fn password_for(config: &Config) -> Option<String> {
     let user = config.get_user().unwrap_or_default();
     let db = config.get_dbname().unwrap_or(user);
     pgpass_lookup(&text, &host, port, db, user)
+}
+
+fn configured_password(config: &Config) -> Option<String> {
+    let dirs = crate::config::Dirs::locate().ok()?;
+    let url = crate::config::Config::load(&dirs.config_file())
+        .ok()?
+        .team_server?;
+    let theirs: Config = take_root_cert(&url).0.parse().ok()?;
+    let port = |c: &Config| c.get_ports().first().copied().unwrap_or(5432);
+    let same = theirs.get_hosts() == config.get_hosts()
+        && port(&theirs) == port(config)
+        && theirs.get_user() == config.get_user()
+        && theirs.get_dbname().or(theirs.get_user()) == config.get_dbname().or(config.get_user());
+    let password = theirs.get_password().filter(|_| same)?;
+    String::from_utf8(password.to_vec()).ok()
 }
 
 /// `sslrootcert=PATH` taken out of an address: the client does not know
@@ -591,6 +610,20 @@ impl Transport for Server {
             )
         })?;
         Ok(row.map(|r| r.get(0)))
+    }
+
+    fn unread(&self, after: &[(String, i64)]) -> Result<Option<Vec<String>>, TransportError> {
+        let replicas: Vec<&str> = after.iter().map(|(r, _)| r.as_str()).collect();
+        let next: Vec<i64> = after.iter().map(|(_, read)| read + 1).collect();
+        let rows = self.with(|c| {
+            c.query(
+                "SELECT r.replica FROM unnest($1::text[], $2::bigint[]) AS r(replica, next) \
+                 WHERE EXISTS (SELECT FROM tierdeck.changes c \
+                               WHERE c.replica = r.replica AND c.number = r.next)",
+                &[&replicas, &next],
+            )
+        })?;
+        Ok(Some(rows.iter().map(|r| r.get(0)).collect()))
     }
 
     fn create(&self, replica: &str, number: i64, bytes: &[u8]) -> Result<Created, TransportError> {
