@@ -13,6 +13,10 @@ use crate::team::{self, Transport};
 /// How often the UI exchanges with the team folder: reading it costs a
 /// look per teammate when nothing is new.
 const SYNC_EVERY: TimeDelta = TimeDelta::seconds(2);
+/// The longest wait between tries while the team cannot be reached: each
+/// failed try doubles the wait, so a server behind a dead network, which
+/// takes its whole connect timeout to fail, does not stall the UI every tick.
+const RETRY_AT_MOST: TimeDelta = TimeDelta::seconds(32);
 
 /// Where the replica stands with its team, for the status line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +32,8 @@ pub enum TeamState {
 pub struct TeamLink {
     folder: Box<dyn Transport>,
     last: Option<DateTime<Local>>,
+    /// Failed tries in a row, since the last exchange that worked.
+    failures: u32,
     pub state: TeamState,
     /// The latest value of the user's that lost, which `r` puts back.
     pub lost: Option<Conflict>,
@@ -43,6 +49,7 @@ impl TeamLink {
         Some(TeamLink {
             folder: team::open(&place).ok()?,
             last: None,
+            failures: 0,
             state: TeamState::InStep,
             lost: None,
         })
@@ -57,7 +64,8 @@ impl App {
         };
         // A server's word that something arrived skips the wait; polling
         // stays, for a folder and for a notification lost with a connection.
-        if link.last.is_some_and(|at| now - at < SYNC_EVERY) && !link.folder.news() {
+        let wait = (SYNC_EVERY * 2_i32.pow(link.failures.min(5))).min(RETRY_AT_MOST);
+        if link.last.is_some_and(|at| now - at < wait) && !link.folder.news() {
             return;
         }
         link.last = Some(now);
@@ -74,6 +82,7 @@ impl App {
         match result {
             Ok(report) => {
                 link.state = TeamState::InStep;
+                link.failures = 0;
                 if report.received.ops > 0 {
                     match self.store.name_changes(&report.received.by) {
                         Ok(changes) => {
@@ -93,6 +102,7 @@ impl App {
                 }
             }
             Err(_) => {
+                link.failures = link.failures.saturating_add(1);
                 let unsent = self
                     .store
                     .published()
