@@ -1,6 +1,7 @@
 //! Bulk ways in and out: CSV import (all or nothing), export of every table,
 //! and demo data.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fs;
 use std::io::{BufWriter, Read, Write};
@@ -279,21 +280,22 @@ impl Store {
             fs::create_dir_all(dir).map_err(StoreError::io(dir))?;
         }
         let conn = &self.conn;
-        let accounts: Vec<Account> = all(conn, ACCOUNT_COLUMNS, "accounts", rows::account)?;
-        let contacts: Vec<Contact> = all(conn, CONTACT_COLUMNS, "contacts", rows::contact)?;
-        let deals: Vec<Deal> = all(conn, DEAL_COLUMNS, "deals d", rows::deal)?;
+        // Deals carry their account's name; the names alone are a small
+        // part of the accounts, which are streamed like every other table.
+        let names: HashMap<Id, String> = conn
+            .prepare("SELECT id, name FROM accounts")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
         // What stands: a re-import knows no corrections, so an export holds
         // each activity as corrected, and none that were taken back.
         let standing = format!("activities a WHERE {}", super::activities::live("a"));
-        let activities: Vec<Activity> = all(conn, ACTIVITY_COLUMNS, &standing, rows::activity)?;
-        let reminders: Vec<Reminder> = all(conn, REMINDER_COLUMNS, "reminders r", rows::reminder)?;
-        let history: Vec<HistoryEntry> = all(conn, HISTORY_COLUMNS, "history", rows::history)?;
-        let goals: Vec<GoalRecord> = all(conn, GOAL_COLUMNS, "goals", goal_row)?;
-        let names: HashMap<Id, String> = accounts.iter().map(|a| (a.id, a.name.clone())).collect();
+        // A row that cannot be read stops its file; the error is kept here,
+        // since the writers see only rows, and reported instead of the file.
+        let unread: Cell<Option<rusqlite::Error>> = Cell::new(None);
 
         let mut written = Vec::new();
         let mut file =
-            |name: &str, write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+            |name: &str, write: &mut dyn FnMut(&mut dyn Write) -> Result<std::io::Result<()>>| {
                 let ext = match format {
                     ExportFormat::Csv => "csv",
                     ExportFormat::Json => "json",
@@ -307,11 +309,21 @@ impl Store {
                 // replaced whole or not at all.
                 let partial = dir.join(format!(".{name}.{ext}.partial"));
                 let mut out = BufWriter::new(fs::File::create(&partial).map_err(io)?);
-                write(&mut out).map_err(io)?;
-                out.into_inner()
-                    .map_err(|e| io(e.into_error()))?
-                    .sync_all()
-                    .map_err(io)?;
+                let outcome = match write(&mut out) {
+                    Ok(Ok(())) => match unread.take() {
+                        Some(e) => Err(StoreError::from(e)),
+                        None => out
+                            .into_inner()
+                            .map_err(|e| io(e.into_error()))
+                            .and_then(|f| f.sync_all().map_err(io)),
+                    },
+                    Ok(Err(e)) => Err(io(e)),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = outcome {
+                    let _ = fs::remove_file(&partial);
+                    return Err(e);
+                }
                 fs::rename(&partial, &path).map_err(io)?;
                 written.push(path);
                 Ok::<(), StoreError>(())
@@ -319,33 +331,127 @@ impl Store {
         match format {
             ExportFormat::Csv => {
                 file("accounts", &mut |w| {
-                    csv_io(transfer::write_accounts(w, &accounts))
+                    each(
+                        conn,
+                        &unread,
+                        ACCOUNT_COLUMNS,
+                        "accounts",
+                        rows::account,
+                        |rows| csv_io(transfer::write_accounts(w, rows)),
+                    )
                 })?;
                 file("contacts", &mut |w| {
-                    csv_io(transfer::write_contacts(w, &contacts))
+                    each(
+                        conn,
+                        &unread,
+                        CONTACT_COLUMNS,
+                        "contacts",
+                        rows::contact,
+                        |rows| csv_io(transfer::write_contacts(w, rows)),
+                    )
                 })?;
                 file("deals", &mut |w| {
-                    csv_io(transfer::write_deals(w, &deals, &names))
+                    each(conn, &unread, DEAL_COLUMNS, "deals d", rows::deal, |rows| {
+                        csv_io(transfer::write_deals(w, rows, &names))
+                    })
                 })?;
                 file("activities", &mut |w| {
-                    csv_io(transfer::write_activities(w, &activities))
+                    each(
+                        conn,
+                        &unread,
+                        ACTIVITY_COLUMNS,
+                        &standing,
+                        rows::activity,
+                        |rows| csv_io(transfer::write_activities(w, rows)),
+                    )
                 })?;
                 file("reminders", &mut |w| {
-                    csv_io(transfer::write_reminders(w, &reminders))
+                    each(
+                        conn,
+                        &unread,
+                        REMINDER_COLUMNS,
+                        "reminders r",
+                        rows::reminder,
+                        |rows| csv_io(transfer::write_reminders(w, rows)),
+                    )
                 })?;
                 file("history", &mut |w| {
-                    csv_io(transfer::write_history(w, &history))
+                    each(
+                        conn,
+                        &unread,
+                        HISTORY_COLUMNS,
+                        "history",
+                        rows::history,
+                        |rows| csv_io(transfer::write_history(w, rows)),
+                    )
                 })?;
-                file("goals", &mut |w| csv_io(transfer::write_goals(w, &goals)))?;
+                file("goals", &mut |w| {
+                    each(conn, &unread, GOAL_COLUMNS, "goals", goal_row, |rows| {
+                        csv_io(transfer::write_goals(w, rows))
+                    })
+                })?;
             }
             ExportFormat::Json => {
-                file("accounts", &mut |w| json_io(w, &accounts))?;
-                file("contacts", &mut |w| json_io(w, &contacts))?;
-                file("deals", &mut |w| json_io(w, &deals))?;
-                file("activities", &mut |w| json_io(w, &activities))?;
-                file("reminders", &mut |w| json_io(w, &reminders))?;
-                file("history", &mut |w| json_io(w, &history))?;
-                file("goals", &mut |w| json_io(w, &goals))?;
+                file("accounts", &mut |w| {
+                    each(
+                        conn,
+                        &unread,
+                        ACCOUNT_COLUMNS,
+                        "accounts",
+                        rows::account,
+                        |rows| json_io(w, rows),
+                    )
+                })?;
+                file("contacts", &mut |w| {
+                    each(
+                        conn,
+                        &unread,
+                        CONTACT_COLUMNS,
+                        "contacts",
+                        rows::contact,
+                        |rows| json_io(w, rows),
+                    )
+                })?;
+                file("deals", &mut |w| {
+                    each(conn, &unread, DEAL_COLUMNS, "deals d", rows::deal, |rows| {
+                        json_io(w, rows)
+                    })
+                })?;
+                file("activities", &mut |w| {
+                    each(
+                        conn,
+                        &unread,
+                        ACTIVITY_COLUMNS,
+                        &standing,
+                        rows::activity,
+                        |rows| json_io(w, rows),
+                    )
+                })?;
+                file("reminders", &mut |w| {
+                    each(
+                        conn,
+                        &unread,
+                        REMINDER_COLUMNS,
+                        "reminders r",
+                        rows::reminder,
+                        |rows| json_io(w, rows),
+                    )
+                })?;
+                file("history", &mut |w| {
+                    each(
+                        conn,
+                        &unread,
+                        HISTORY_COLUMNS,
+                        "history",
+                        rows::history,
+                        |rows| json_io(w, rows),
+                    )
+                })?;
+                file("goals", &mut |w| {
+                    each(conn, &unread, GOAL_COLUMNS, "goals", goal_row, |rows| {
+                        json_io(w, rows)
+                    })
+                })?;
             }
         }
         Ok(written)
@@ -474,18 +580,31 @@ fn csv_io(result: csv::Result<()>) -> std::io::Result<()> {
     result.map_err(std::io::Error::other)
 }
 
-fn json_io<T: serde::Serialize>(w: &mut dyn Write, rows: &[T]) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, rows).map_err(std::io::Error::other)?;
+fn json_io<T: serde::Serialize>(
+    w: &mut dyn Write,
+    rows: impl Iterator<Item = T>,
+) -> std::io::Result<()> {
+    use serde::Serializer as _;
+    serde_json::Serializer::pretty(&mut *w)
+        .collect_seq(rows)
+        .map_err(std::io::Error::other)?;
     writeln!(w)
 }
 
-fn all<T>(
+/// Hands `write` the rows of `table` one by one, in id order, so that two
+/// exports of the same data are byte-identical and no table is held whole.
+/// A row that cannot be read ends the rows and is left in `unread`.
+fn each<T, W>(
     conn: &Connection,
+    unread: &Cell<Option<rusqlite::Error>>,
     columns: &str,
     table: &str,
     read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> Result<Vec<T>> {
-    // Export orders by id so two exports of the same data are byte-identical.
+    write: W,
+) -> Result<std::io::Result<()>>
+where
+    W: FnOnce(&mut dyn Iterator<Item = T>) -> std::io::Result<()>,
+{
     // `deals d`, `activities a WHERE …`: the alias follows the table's name.
     let alias_id = table
         .split_whitespace()
@@ -493,10 +612,10 @@ fn all<T>(
         .map_or_else(|| "id".to_string(), |alias| format!("{alias}.id"));
     let sql = format!("SELECT {columns} FROM {table} ORDER BY {alias_id}");
     let mut stmt = conn.prepare(&sql)?;
-    let rows = stmt
+    let mut rows = stmt
         .query_map([], read)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(rows)
+        .map_while(|row| row.map_err(|e| unread.set(Some(e))).ok());
+    Ok(write(&mut rows))
 }
 
 enum Parsed {

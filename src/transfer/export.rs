@@ -58,19 +58,19 @@ fn with_meta(mut cells: Vec<String>, meta: &RowMeta) -> Vec<String> {
 fn write_table<T>(
     w: impl Write,
     headers: &[&str],
-    rows: &[T],
+    rows: impl IntoIterator<Item = T>,
     cells: impl Fn(&T) -> Vec<String>,
 ) -> csv::Result<()> {
     let mut out = csv::Writer::from_writer(w);
     out.write_record(headers)?;
     for row in rows {
-        out.write_record(cells(row))?;
+        out.write_record(cells(&row))?;
     }
     out.flush()?;
     Ok(())
 }
 
-pub fn write_accounts(w: impl Write, rows: &[Account]) -> csv::Result<()> {
+pub fn write_accounts(w: impl Write, rows: impl IntoIterator<Item = Account>) -> csv::Result<()> {
     let headers = [
         &[
             "id",
@@ -108,7 +108,7 @@ pub fn write_accounts(w: impl Write, rows: &[Account]) -> csv::Result<()> {
     })
 }
 
-pub fn write_contacts(w: impl Write, rows: &[Contact]) -> csv::Result<()> {
+pub fn write_contacts(w: impl Write, rows: impl IntoIterator<Item = Contact>) -> csv::Result<()> {
     let headers = [
         &[
             "id",
@@ -146,7 +146,7 @@ pub fn write_contacts(w: impl Write, rows: &[Contact]) -> csv::Result<()> {
 /// file) and the amount both in major units and exactly, in minor units.
 pub fn write_deals(
     w: impl Write,
-    rows: &[Deal],
+    rows: impl IntoIterator<Item = Deal>,
     account_names: &HashMap<Id, String>,
 ) -> csv::Result<()> {
     let headers = [
@@ -213,7 +213,10 @@ pub fn write_deals(
     })
 }
 
-pub fn write_activities(w: impl Write, rows: &[Activity]) -> csv::Result<()> {
+pub fn write_activities(
+    w: impl Write,
+    rows: impl IntoIterator<Item = Activity>,
+) -> csv::Result<()> {
     let headers = [
         "id",
         "deal_id",
@@ -238,7 +241,7 @@ pub fn write_activities(w: impl Write, rows: &[Activity]) -> csv::Result<()> {
     })
 }
 
-pub fn write_goals(w: impl Write, rows: &[GoalRecord]) -> csv::Result<()> {
+pub fn write_goals(w: impl Write, rows: impl IntoIterator<Item = GoalRecord>) -> csv::Result<()> {
     let headers = [&super::GOAL_FIELDS[..], &META_HEADERS].concat();
     write_table(w, &headers, rows, |g| {
         with_meta(
@@ -256,7 +259,7 @@ pub fn write_goals(w: impl Write, rows: &[GoalRecord]) -> csv::Result<()> {
     })
 }
 
-pub fn write_reminders(w: impl Write, rows: &[Reminder]) -> csv::Result<()> {
+pub fn write_reminders(w: impl Write, rows: impl IntoIterator<Item = Reminder>) -> csv::Result<()> {
     let headers = [
         &[
             "id",
@@ -297,7 +300,10 @@ pub fn write_reminders(w: impl Write, rows: &[Reminder]) -> csv::Result<()> {
     })
 }
 
-pub fn write_history(w: impl Write, rows: &[HistoryEntry]) -> csv::Result<()> {
+pub fn write_history(
+    w: impl Write,
+    rows: impl IntoIterator<Item = HistoryEntry>,
+) -> csv::Result<()> {
     let headers = [
         "id", "deal_id", "field", "at", "old", "new", "reason", "author",
     ];
@@ -408,7 +414,7 @@ mod tests {
     #[test]
     fn accounts_round_trip() {
         let rows = accounts();
-        let csv = written(|w| write_accounts(w, &rows));
+        let csv = written(|w| write_accounts(w, rows.clone()));
         let back = records(read_accounts(csv.as_slice(), &ImportOptions::default()).unwrap());
         let expected: Vec<AccountRecord> = rows
             .iter()
@@ -453,7 +459,7 @@ mod tests {
             ..contact.clone()
         };
         let rows = [contact, bare];
-        let csv = written(|w| write_contacts(w, &rows));
+        let csv = written(|w| write_contacts(w, rows.clone()));
         let back = records(read_contacts(csv.as_slice(), &ImportOptions::default()).unwrap());
         let expected: Vec<ContactRecord> = rows
             .iter()
@@ -525,7 +531,7 @@ mod tests {
         };
         let rows = [open, lost];
         let names = HashMap::from([(account, "Acme".to_string())]);
-        let csv = written(|w| write_deals(w, &rows, &names));
+        let csv = written(|w| write_deals(w, rows.clone(), &names));
         let text = String::from_utf8(csv.clone()).unwrap();
         assert!(
             text.contains(",Acme,华东项目,12400.05,1240005,CNY,proposal,"),
@@ -581,7 +587,7 @@ mod tests {
             ..on_deal.clone()
         };
         let rows = [on_deal, on_account];
-        let csv = written(|w| write_activities(w, &rows));
+        let csv = written(|w| write_activities(w, rows.clone()));
         let back = records(read_activities(csv.as_slice(), &ImportOptions::default()).unwrap());
         let expected: Vec<ActivityRecord> = rows
             .iter()
@@ -639,7 +645,7 @@ mod tests {
             ..open.clone()
         };
         let rows = vec![open, done, planned];
-        let csv = written(|w| write_reminders(w, &rows));
+        let csv = written(|w| write_reminders(w, rows.clone()));
         assert_eq!(
             records(read_reminders(csv.as_slice(), &ImportOptions::default()).unwrap()),
             rows
@@ -670,7 +676,7 @@ mod tests {
                 author: "王芳".to_string(),
             },
         ];
-        let csv = written(|w| write_history(w, &rows));
+        let csv = written(|w| write_history(w, rows.clone()));
         assert_eq!(
             records(read_history(csv.as_slice(), &ImportOptions::default()).unwrap()),
             rows
@@ -681,13 +687,13 @@ mod tests {
     fn timestamps_are_cut_to_milliseconds_so_a_second_export_is_identical() {
         let mut rows = accounts();
         rows[0].meta.created_at = at(0).with_nanosecond(123_987_654).unwrap();
-        let first = written(|w| write_accounts(w, &rows));
+        let first = written(|w| write_accounts(w, rows.clone()));
         assert!(String::from_utf8_lossy(&first).contains("2026-11-23T10:15:30.123Z"));
         let back = records(read_accounts(first.as_slice(), &ImportOptions::default()).unwrap());
         assert_eq!(back[0].meta.as_ref().unwrap().created_at, at(123));
 
         rows[0].meta.created_at = at(123);
-        let second = written(|w| write_accounts(w, &rows));
+        let second = written(|w| write_accounts(w, rows.clone()));
         assert_eq!(first, second);
     }
 }
