@@ -210,13 +210,10 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
         let own = reminders.remove(&deal.id).unwrap_or_default();
         let eval = rules::evaluate(&deal, last_activity, &own, w.rules, today);
         // Kept for the week ahead, which lists revisits before they open.
-        if eval.next_revisit != stored_revisit {
-            w.conn()
-                .prepare_cached("UPDATE deals SET next_revisit = ?2 WHERE id = ?1")?
-                .execute(params![deal.id, eval.next_revisit.map(values::day)])?;
-        }
+        let revisit = (eval.next_revisit != stored_revisit).then_some(eval.next_revisit);
+        let grade = eval.grade_change.as_ref().map(|change| change.to);
+        set_grade_and_revisit(w, deal.id, grade, revisit)?;
         if let Some(change) = eval.grade_change {
-            set_grade(w, &deal, change.to)?;
             w.history(
                 deal.id,
                 HistoryField::Grade,
@@ -321,11 +318,28 @@ fn wake_follow_ups(w: &Writer<'_>) -> Result<()> {
 /// The engine's own writes leave version and updated_at alone, like the
 /// segments: they are worked out from the row, not edits of it, so they
 /// neither refuse a form's save nor outweigh a person's edit in a merge
-/// (which runs the engine again afterwards).
-fn set_grade(w: &Writer<'_>, deal: &Deal, grade: Grade) -> Result<()> {
-    w.conn()
-        .prepare_cached("UPDATE deals SET grade = ?2 WHERE id = ?1")?
-        .execute(params![deal.id, grade])?;
+/// (which runs the engine again afterwards). One statement per deal, naming
+/// only the columns that change: SQLite then rewrites the row once and only
+/// the indexes that hold those columns (four hold the grade, one the revisit).
+fn set_grade_and_revisit(
+    w: &Writer<'_>,
+    deal: Id,
+    grade: Option<Grade>,
+    revisit: Option<Option<NaiveDate>>,
+) -> Result<()> {
+    let conn = w.conn();
+    match (grade, revisit) {
+        (None, None) => return Ok(()),
+        (Some(grade), None) => conn
+            .prepare_cached("UPDATE deals SET grade = ?2 WHERE id = ?1")?
+            .execute(params![deal, grade])?,
+        (None, Some(revisit)) => conn
+            .prepare_cached("UPDATE deals SET next_revisit = ?2 WHERE id = ?1")?
+            .execute(params![deal, revisit.map(values::day)])?,
+        (Some(grade), Some(revisit)) => conn
+            .prepare_cached("UPDATE deals SET grade = ?2, next_revisit = ?3 WHERE id = ?1")?
+            .execute(params![deal, grade, revisit.map(values::day)])?,
+    };
     Ok(())
 }
 
