@@ -363,11 +363,14 @@ impl Store {
             format!("SELECT date(a.quiet_since, '+' || {days} || ' days') AS next FROM accounts a")
         } else {
             args.push(Value::Text(today.clone()));
+            // No deal, but a `d` for the deal conditions to name. `ON 0`
+            // made SQLite scan an index of every deal for each account;
+            // a rowid that is never NULL lets it drop the join instead.
             format!(
                 "SELECT a.id, NULL, 'revisit', date(a.quiet_since, '+' || {days} || ' days') AS next,
                     'upcoming', NULL, ?, NULL, '', a.created_at, a.updated_at, a.updated_by,
                     a.version, NULL, a.id, '', a.name, NULL, NULL, a.owner, NULL
-                 FROM accounts a LEFT JOIN deals d ON 0"
+                 FROM accounts a LEFT JOIN deals d ON d.rowid = NULL"
             )
         };
         args.extend([ValueTier::A, ValueTier::B, ValueTier::C].map(|t| Value::Integer(cadence(t))));
