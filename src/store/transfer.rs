@@ -328,132 +328,62 @@ impl Store {
                 written.push(path);
                 Ok::<(), StoreError>(())
             };
-        match format {
-            ExportFormat::Csv => {
-                file("accounts", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        ACCOUNT_COLUMNS,
-                        "accounts",
-                        rows::account,
-                        |rows| csv_io(transfer::write_accounts(w, rows)),
-                    )
-                })?;
-                file("contacts", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        CONTACT_COLUMNS,
-                        "contacts",
-                        rows::contact,
-                        |rows| csv_io(transfer::write_contacts(w, rows)),
-                    )
-                })?;
-                file("deals", &mut |w| {
-                    each(conn, &unread, DEAL_COLUMNS, "deals d", rows::deal, |rows| {
-                        csv_io(transfer::write_deals(w, rows, &names))
+        // Each table streamed from its query straight into its file.
+        macro_rules! table {
+            ($name:literal, $columns:expr, $from:expr, $read:expr, $csv:expr) => {
+                file($name, &mut |w| {
+                    each(conn, &unread, $columns, $from, $read, |rows| match format {
+                        ExportFormat::Csv => csv_io($csv(w, rows)),
+                        ExportFormat::Json => json_io(w, rows),
                     })
-                })?;
-                file("activities", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        ACTIVITY_COLUMNS,
-                        &standing,
-                        rows::activity,
-                        |rows| csv_io(transfer::write_activities(w, rows)),
-                    )
-                })?;
-                file("reminders", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        REMINDER_COLUMNS,
-                        "reminders r",
-                        rows::reminder,
-                        |rows| csv_io(transfer::write_reminders(w, rows)),
-                    )
-                })?;
-                file("history", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        HISTORY_COLUMNS,
-                        "history",
-                        rows::history,
-                        |rows| csv_io(transfer::write_history(w, rows)),
-                    )
-                })?;
-                file("goals", &mut |w| {
-                    each(conn, &unread, GOAL_COLUMNS, "goals", goal_row, |rows| {
-                        csv_io(transfer::write_goals(w, rows))
-                    })
-                })?;
-            }
-            ExportFormat::Json => {
-                file("accounts", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        ACCOUNT_COLUMNS,
-                        "accounts",
-                        rows::account,
-                        |rows| json_io(w, rows),
-                    )
-                })?;
-                file("contacts", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        CONTACT_COLUMNS,
-                        "contacts",
-                        rows::contact,
-                        |rows| json_io(w, rows),
-                    )
-                })?;
-                file("deals", &mut |w| {
-                    each(conn, &unread, DEAL_COLUMNS, "deals d", rows::deal, |rows| {
-                        json_io(w, rows)
-                    })
-                })?;
-                file("activities", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        ACTIVITY_COLUMNS,
-                        &standing,
-                        rows::activity,
-                        |rows| json_io(w, rows),
-                    )
-                })?;
-                file("reminders", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        REMINDER_COLUMNS,
-                        "reminders r",
-                        rows::reminder,
-                        |rows| json_io(w, rows),
-                    )
-                })?;
-                file("history", &mut |w| {
-                    each(
-                        conn,
-                        &unread,
-                        HISTORY_COLUMNS,
-                        "history",
-                        rows::history,
-                        |rows| json_io(w, rows),
-                    )
-                })?;
-                file("goals", &mut |w| {
-                    each(conn, &unread, GOAL_COLUMNS, "goals", goal_row, |rows| {
-                        json_io(w, rows)
-                    })
-                })?;
-            }
+                })?
+            };
         }
+        table!(
+            "accounts",
+            ACCOUNT_COLUMNS,
+            "accounts",
+            rows::account,
+            transfer::write_accounts
+        );
+        table!(
+            "contacts",
+            CONTACT_COLUMNS,
+            "contacts",
+            rows::contact,
+            transfer::write_contacts
+        );
+        table!("deals", DEAL_COLUMNS, "deals d", rows::deal, |w, rows| {
+            transfer::write_deals(w, rows, &names)
+        });
+        table!(
+            "activities",
+            ACTIVITY_COLUMNS,
+            &standing,
+            rows::activity,
+            transfer::write_activities
+        );
+        table!(
+            "reminders",
+            REMINDER_COLUMNS,
+            "reminders r",
+            rows::reminder,
+            transfer::write_reminders
+        );
+        table!(
+            "history",
+            HISTORY_COLUMNS,
+            "history",
+            rows::history,
+            transfer::write_history
+        );
+        table!(
+            "goals",
+            GOAL_COLUMNS,
+            "goals",
+            goal_row,
+            transfer::write_goals
+        );
         Ok(written)
     }
 
