@@ -143,7 +143,7 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
     let mut reminders: IdMap<Vec<Reminder>> = IdMap::default();
     let mut keep = |r: Reminder| {
         if let Some(deal) = r.deal_id {
-            reminders.entry(deal).or_default().push(r);
+            file_under(&mut reminders, deal, r);
         }
     };
     let one_deal = format!(
@@ -158,7 +158,27 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
         ))
     };
 
-    let mut deals: Vec<(Deal, Option<NaiveDate>, Option<NaiveDate>)> = Vec::new();
+    // Every deal is worked out as it is read and only what changes is kept:
+    // a full pass at 100,000 accounts then holds a few thousand small plans,
+    // not every open deal.
+    let today = w.session.today;
+    let mut plans: Vec<Plan> = Vec::new();
+    let mut plan =
+        |(deal, last_activity, stored_revisit): (Deal, Option<NaiveDate>, Option<NaiveDate>),
+         own: Vec<Reminder>| {
+            let eval = rules::evaluate(&deal, last_activity, &own, w.rules, today);
+            // Kept for the week ahead, which lists revisits before they open.
+            let revisit = (eval.next_revisit != stored_revisit).then_some(eval.next_revisit);
+            if revisit.is_some() || eval.grade_change.is_some() || !eval.reminder_ops.is_empty() {
+                plans.push(Plan {
+                    deal: deal.id,
+                    title: eval.grade_change.as_ref().map(|_| deal.title),
+                    revisit,
+                    grade_change: eval.grade_change,
+                    reminder_ops: eval.reminder_ops,
+                });
+            }
+        };
     match scope {
         Scope::Deal(id) => {
             let sql = format!(
@@ -168,11 +188,13 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
             for r in stmt.query_map([id], rows::reminder)? {
                 keep(r?);
             }
-            deals.extend(
-                conn.prepare_cached(&one_deal)?
-                    .query_row([id], read)
-                    .optional()?,
-            );
+            if let Some(row) = conn
+                .prepare_cached(&one_deal)?
+                .query_row([id], read)
+                .optional()?
+            {
+                plan(row, reminders.remove(&id).unwrap_or_default());
+            }
         }
         Scope::All => {
             let sql =
@@ -188,14 +210,19 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
                     OR (d.stage = 'lost' AND d.grade <> 'E' AND d.pinned_grade IS NULL))"
             );
             let mut stmt = conn.prepare(&sql)?;
-            deals = stmt.query_map([], read)?.collect::<rusqlite::Result<_>>()?;
+            for row in stmt.query_map([], read)? {
+                let row = row?;
+                let own = reminders.remove(&row.0.id).unwrap_or_default();
+                plan(row, own);
+            }
             // Closed deals still holding reminders (from a merge, say) are rare:
             // fetch them one by one rather than probe for them in every row.
-            let loaded: HashSet<Id> = deals.iter().map(|(d, _, _)| d.id).collect();
             let mut stmt = conn.prepare_cached(&one_deal)?;
-            for (id, held) in &reminders {
-                if !loaded.contains(id) && held.iter().any(|r| r.status.is_pending()) {
-                    deals.extend(stmt.query_row([id], read).optional()?);
+            for (id, held) in reminders {
+                if held.iter().any(|r| r.status.is_pending())
+                    && let Some(row) = stmt.query_row([id], read).optional()?
+                {
+                    plan(row, held);
                 }
             }
         }
@@ -203,34 +230,29 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
 
     // In id order, the writes below walk the id-keyed indexes (deals by id,
     // history and reminders by deal) front to back instead of at random.
-    deals.sort_unstable_by_key(|(d, _, _)| d.id);
-    let today = w.session.today;
+    plans.sort_unstable_by_key(|p| p.deal);
     let mut changes = Vec::new();
-    for (deal, last_activity, stored_revisit) in deals {
-        let own = reminders.remove(&deal.id).unwrap_or_default();
-        let eval = rules::evaluate(&deal, last_activity, &own, w.rules, today);
-        // Kept for the week ahead, which lists revisits before they open.
-        let revisit = (eval.next_revisit != stored_revisit).then_some(eval.next_revisit);
-        let grade = eval.grade_change.as_ref().map(|change| change.to);
-        set_grade_and_revisit(w, deal.id, grade, revisit)?;
-        if let Some(change) = eval.grade_change {
+    for p in plans {
+        let grade = p.grade_change.as_ref().map(|change| change.to);
+        set_grade_and_revisit(w, p.deal, grade, p.revisit)?;
+        if let Some(change) = p.grade_change {
             w.history(
-                deal.id,
+                p.deal,
                 HistoryField::Grade,
                 change.from.as_str(),
                 change.to.as_str(),
                 change.reason.clone(),
             )?;
             changes.push(GradeChangeRow {
-                deal_id: deal.id,
-                title: deal.title.clone(),
+                deal_id: p.deal,
+                title: p.title.unwrap_or_default(),
                 from: change.from,
                 to: change.to,
                 reason: change.reason,
             });
         }
-        for op in eval.reminder_ops {
-            apply(w, On::Deal(deal.id), op)?;
+        for op in p.reminder_ops {
+            apply(w, On::Deal(p.deal), op)?;
         }
     }
     match scope {
@@ -249,6 +271,16 @@ pub(super) fn run(w: &Writer<'_>, scope: Scope) -> Result<Vec<GradeChangeRow>> {
         }
     }
     Ok(changes)
+}
+
+/// What the engine will write for one deal.
+struct Plan {
+    deal: Id,
+    /// The deal's title, for the list of grade changes.
+    title: Option<String>,
+    revisit: Option<Option<NaiveDate>>,
+    grade_change: Option<rules::GradeChange>,
+    reminder_ops: Vec<ReminderOp>,
 }
 
 /// Takes back what the engine did on a later day than today, for someone
@@ -398,7 +430,7 @@ pub(super) fn account_revisits(w: &Writer<'_>, account: Option<Id>) -> Result<()
     {
         let r = r?;
         if let Some(of) = r.account_id {
-            held.entry(of).or_default().push(r);
+            file_under(&mut held, of, r);
         }
     }
     let mut by_hand: IdMap<NaiveDate> = IdMap::default();
@@ -447,6 +479,15 @@ pub(super) fn account_revisits(w: &Writer<'_>, account: Option<Id>) -> Result<()
         }
     }
     Ok(())
+}
+
+/// Files a reminder under its deal or account. Most hold one or two: a list
+/// that starts with room for one, not the four Rust gives a first push,
+/// keeps a full pass at 100,000 accounts some 25 MB smaller.
+fn file_under(held: &mut IdMap<Vec<Reminder>>, of: Id, r: Reminder) {
+    held.entry(of)
+        .or_insert_with(|| Vec::with_capacity(1))
+        .push(r);
 }
 
 fn apply(w: &Writer<'_>, on: On, op: ReminderOp) -> Result<()> {
