@@ -289,9 +289,6 @@ impl Store {
         // What stands: a re-import knows no corrections, so an export holds
         // each activity as corrected, and none that were taken back.
         let standing = format!("activities a WHERE {}", super::activities::live("a"));
-        // A row that cannot be read stops its file; the error is kept here,
-        // since the writers see only rows, and reported instead of the file.
-        let unread: Cell<Option<rusqlite::Error>> = Cell::new(None);
 
         let mut written = Vec::new();
         let mut file =
@@ -310,13 +307,10 @@ impl Store {
                 let partial = dir.join(format!(".{name}.{ext}.partial"));
                 let mut out = BufWriter::new(fs::File::create(&partial).map_err(io)?);
                 let outcome = match write(&mut out) {
-                    Ok(Ok(())) => match unread.take() {
-                        Some(e) => Err(StoreError::from(e)),
-                        None => out
-                            .into_inner()
-                            .map_err(|e| io(e.into_error()))
-                            .and_then(|f| f.sync_all().map_err(io)),
-                    },
+                    Ok(Ok(())) => out
+                        .into_inner()
+                        .map_err(|e| io(e.into_error()))
+                        .and_then(|f| f.sync_all().map_err(io)),
                     Ok(Err(e)) => Err(io(e)),
                     Err(e) => Err(e),
                 };
@@ -332,7 +326,7 @@ impl Store {
         macro_rules! table {
             ($name:literal, $columns:expr, $from:expr, $read:expr, $csv:expr) => {
                 file($name, &mut |w| {
-                    each(conn, &unread, $columns, $from, $read, |rows| match format {
+                    each(conn, $columns, $from, $read, |rows| match format {
                         ExportFormat::Csv => csv_io($csv(w, rows)),
                         ExportFormat::Json => json_io(w, rows),
                     })
@@ -523,10 +517,10 @@ fn json_io<T: serde::Serialize>(
 
 /// Hands `write` the rows of `table` one by one, in id order, so that two
 /// exports of the same data are byte-identical and no table is held whole.
-/// A row that cannot be read ends the rows and is left in `unread`.
+/// A row that cannot be read ends the rows, and its error is returned
+/// instead of whatever `write` made of the rows before it.
 fn each<T, W>(
     conn: &Connection,
-    unread: &Cell<Option<rusqlite::Error>>,
     columns: &str,
     table: &str,
     read: fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
@@ -542,10 +536,16 @@ where
         .map_or_else(|| "id".to_string(), |alias| format!("{alias}.id"));
     let sql = format!("SELECT {columns} FROM {table} ORDER BY {alias_id}");
     let mut stmt = conn.prepare(&sql)?;
+    // The writers see only rows: the error waits here for them to finish.
+    let unread: Cell<Option<rusqlite::Error>> = Cell::new(None);
     let mut rows = stmt
         .query_map([], read)?
         .map_while(|row| row.map_err(|e| unread.set(Some(e))).ok());
-    Ok(write(&mut rows))
+    let written = write(&mut rows);
+    match unread.take() {
+        Some(e) => Err(e.into()),
+        None => Ok(written),
+    }
 }
 
 enum Parsed {
